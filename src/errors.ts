@@ -1,0 +1,98 @@
+/**
+ * Typed errors. Every error hyperpool throws is a {@link HyperpoolError}; the
+ * subclasses say which part of the input or the run was at fault, and the
+ * message names the field, the rule and the bad value.
+ *
+ * @example
+ * ```ts
+ * try { uniform(3, 1) } catch (e) {
+ *   if (e instanceof SpaceError) console.log(e.field, e.message)
+ * }
+ * ```
+ */
+export class HyperpoolError extends Error {
+  /** Dotted path of the offending input, e.g. `space.optimizer.lr`; empty when not about one field. */
+  readonly field: string
+
+  constructor(message: string, options: { field?: string; cause?: unknown } = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause })
+    this.name = new.target.name
+    this.field = options.field ?? ''
+  }
+}
+
+/**
+ * A search space or one of its domains is invalid.
+ *
+ * @example
+ * ```ts
+ * loguniform(0, 1) // SpaceError: loguniform(low, high): needs 0 < low < high, got low=0, high=1
+ * ```
+ */
+export class SpaceError extends HyperpoolError {}
+
+/**
+ * An option given to a Tuner, searcher, scheduler or tracker is invalid.
+ *
+ * @example
+ * ```ts
+ * new Tuner({ ...opts, numSamples: 0 }) // ConfigError: numSamples: must be an integer >= 1, got 0
+ * ```
+ */
+export class ConfigError extends HyperpoolError {}
+
+/**
+ * The `data` option holds a value that cannot be placed in shared memory.
+ *
+ * @example
+ * ```ts
+ * new Tuner({ ...opts, data: { when: new Date() } }) // DataError: data.when: ...
+ * ```
+ */
+export class DataError extends HyperpoolError {}
+
+/**
+ * A trial failed: the trainable threw, its worker exited, or it ran out of memory.
+ * Found on `trial.error`; the experiment itself goes on.
+ *
+ * @example
+ * ```ts
+ * for (const t of results.errors) console.log(t.id, t.error?.message)
+ * ```
+ */
+export class TrialError extends HyperpoolError {
+  /** The trial that failed. */
+  readonly trialId: number
+
+  constructor(trialId: number, message: string, options: { cause?: unknown } = {}) {
+    super(message, { ...options, field: `trial ${trialId}` })
+    this.trialId = trialId
+  }
+}
+
+/**
+ * A query on results could not be answered, e.g. `best()` when no trial reported the metric.
+ *
+ * @example
+ * ```ts
+ * results.best('accuracy', 'max') // ResultError if no trial reported `accuracy`
+ * ```
+ */
+export class ResultError extends HyperpoolError {}
+
+/** Formats a value for an error message: strings quoted, numbers and the rest as JSON-like text. */
+export function show(value: unknown): string {
+  if (typeof value === 'string') return JSON.stringify(value)
+  if (typeof value === 'number' || typeof value === 'bigint' || typeof value === 'boolean') return String(value)
+  if (value === undefined) return 'undefined'
+  if (value === null) return 'null'
+  if (typeof value === 'function') return `function ${value.name || '(anonymous)'}`
+  if (Array.isArray(value)) return `[${value.map(show).join(', ')}]`
+  const proto = Object.getPrototypeOf(value) as { constructor?: { name?: string } } | null
+  if (proto !== null && proto !== Object.prototype) return `a ${proto.constructor?.name ?? 'object'} instance`
+  try {
+    return JSON.stringify(value)
+  } catch {
+    return String(value)
+  }
+}
