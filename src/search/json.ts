@@ -1,0 +1,75 @@
+import { show } from '../errors.ts'
+
+/**
+ * A value JSON carries without loss: finite numbers, strings, booleans, null,
+ * and arrays or plain objects of those.
+ *
+ * @example
+ * ```ts
+ * const v: JsonValue = { sizes: [32, 64], name: 'mlp', dropout: null }
+ * ```
+ */
+export type JsonValue = number | string | boolean | null | readonly JsonValue[] | { readonly [key: string]: JsonValue }
+
+/**
+ * True for objects made by `{}` literals, `JSON.parse` or `Object.create(null)`;
+ * false for arrays, class instances (Date, Map, typed arrays, ...) and functions.
+ *
+ * @example
+ * ```ts
+ * isPlainObject({ a: 1 }) // true
+ * isPlainObject(new Date()) // false
+ * ```
+ */
+export function isPlainObject(value: unknown): value is Record<string, unknown> {
+  if (typeof value !== 'object' || value === null) return false
+  const proto: unknown = Object.getPrototypeOf(value)
+  return proto === Object.prototype || proto === null
+}
+
+/**
+ * Where the first value that JSON cannot carry faithfully sits inside `value`
+ * (`where` extended with `[i]` and `.key`), and how it reads; undefined when all is JSON-safe.
+ *
+ * @example
+ * ```ts
+ * findNonJson([1, Number.NaN], 'values') // { where: 'values[1]', got: 'NaN' }
+ * ```
+ */
+export function findNonJson(value: unknown, where: string, ancestors: Set<object> = new Set()): { where: string; got: string } | undefined {
+  if (value === null || typeof value === 'string' || typeof value === 'boolean') return undefined
+  if (typeof value === 'number') return Number.isFinite(value) ? undefined : { where, got: show(value) }
+  const isArray = Array.isArray(value)
+  if (!isArray && !isPlainObject(value)) return { where, got: show(value) }
+  // A cycle would send JSON.stringify (and this walk) into infinite recursion.
+  if (ancestors.has(value)) return { where, got: 'a circular reference' }
+  ancestors.add(value)
+  try {
+    if (isArray) {
+      for (let i = 0; i < value.length; i++) {
+        const found = findNonJson(value[i], `${where}[${i}]`, ancestors)
+        if (found) return found
+      }
+      return undefined
+    }
+    for (const [key, item] of Object.entries(value)) {
+      const found = findNonJson(item, `${where}.${key}`, ancestors)
+      if (found) return found
+    }
+    return undefined
+  } finally {
+    ancestors.delete(value)
+  }
+}
+
+/**
+ * A deep copy of a JSON-safe value, so configs never share mutable objects with the space.
+ *
+ * @example
+ * ```ts
+ * const copy = copyJson({ sizes: [32, 64] })
+ * ```
+ */
+export function copyJson<T>(value: T): T {
+  return typeof value === 'object' && value !== null ? structuredClone(value) : value
+}

@@ -1,0 +1,82 @@
+import type { Domain } from './domain.ts'
+import { isDomain } from './domain.ts'
+import { copyJson, isPlainObject } from './json.ts'
+import { onGrid, qRange } from './quantize.ts'
+import type { Space } from './space.ts'
+
+function between(random: () => number, low: number, high: number): number {
+  // Clamped because low + r * (high - low) can round up past high.
+  return Math.min(high, low + random() * (high - low))
+}
+
+function logBetween(random: () => number, low: number, high: number): number {
+  return Math.min(high, Math.max(low, Math.exp(between(random, Math.log(low), Math.log(high)))))
+}
+
+/** Rounds to the nearest multiple of q, then moves inside [low, high] along the q grid. */
+function quantize(value: number, low: number, high: number, q: number): number {
+  const { first, last } = qRange(low, high, q)
+  return onGrid(Math.min(last, Math.max(first, Math.round(value / q))), q)
+}
+
+function pick<T>(values: readonly T[], random: () => number): T {
+  return copyJson(values[Math.floor(random() * values.length)] as T)
+}
+
+/**
+ * One value drawn from `domain` with `random` (uniform in `[0, 1)`). Grid
+ * domains are drawn like choices; GridSearch enumerates them instead.
+ *
+ * @example
+ * ```ts
+ * const lr = sampleDomain(loguniform(1e-4, 1e-1), createRandom(1)) as number
+ * ```
+ */
+export function sampleDomain(domain: Domain, random: () => number): unknown {
+  switch (domain.$domain) {
+    case 'uniform':
+      return between(random, domain.low, domain.high)
+    case 'loguniform':
+      return logBetween(random, domain.low, domain.high)
+    case 'quniform':
+      return quantize(between(random, domain.low, domain.high), domain.low, domain.high, domain.q)
+    case 'qloguniform':
+      return quantize(logBetween(random, domain.low, domain.high), domain.low, domain.high, domain.q)
+    case 'randint':
+      return Math.min(domain.high - 1, domain.low + Math.floor(random() * (domain.high - domain.low)))
+    case 'qrandint': {
+      // Each multiple equally likely: rounding a uniform draw would give the two ends half weight.
+      const { first, last } = qRange(domain.low, domain.high, domain.q)
+      return onGrid(first + Math.floor(random() * (last - first + 1)), domain.q)
+    }
+    case 'lograndint':
+      return Math.min(domain.high - 1, Math.floor(logBetween(random, domain.low, domain.high)))
+    case 'choice':
+    case 'grid':
+      return pick(domain.values, random)
+    case 'randn': {
+      // Box–Muller; 1 - u keeps the logarithm away from log(0).
+      const radius = Math.sqrt(-2 * Math.log(1 - random()))
+      return domain.mean + domain.sd * radius * Math.cos(2 * Math.PI * random())
+    }
+  }
+}
+
+/**
+ * A config drawn from `space`: domains sampled depth first in key order,
+ * constants copied, nesting kept.
+ *
+ * @example
+ * ```ts
+ * sampleConfig({ opt: { lr: uniform(0, 1) }, epochs: 3 }, createRandom(1)) // { opt: { lr: 0.37... }, epochs: 3 }
+ * ```
+ */
+export function sampleConfig(space: Space, random: () => number): Record<string, unknown> {
+  const config: Record<string, unknown> = {}
+  for (const [key, value] of Object.entries(space)) {
+    if (isDomain(value)) config[key] = sampleDomain(value, random)
+    else if (isPlainObject(value)) config[key] = sampleConfig(value as Space, random)
+    else config[key] = copyJson(value)
+  }
+  return config
+}
