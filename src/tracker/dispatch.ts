@@ -1,0 +1,116 @@
+import type { Logger } from './logger.ts'
+import type { Tracker } from './tracker.ts'
+
+type Hook = keyof Tracker
+
+interface Lane {
+  readonly tracker: Tracker
+  readonly name: string
+  /** The async call in progress; undefined while idle, so sync trackers are called directly. */
+  busy: Promise<void> | undefined
+  readonly queue: Array<readonly [Hook, readonly unknown[]]>
+  dropped: number
+  readonly warned: Set<string>
+}
+
+/**
+ * Delivers events to several trackers. Each tracker gets its events in order;
+ * a tracker that is busy with an async call gets later ones queued (bounded),
+ * so a slow tracker never slows the trials. A tracker that throws is logged
+ * as a warning, once per hook, and keeps receiving events.
+ *
+ * @example
+ * ```ts
+ * const hub = new TrackerHub([new JsonlTracker('runs/a')], logger)
+ * hub.emit('onTrialStart', trial)
+ * await hub.flush(30_000)
+ * ```
+ */
+export class TrackerHub {
+  readonly #lanes: Lane[]
+  readonly #logger: Logger
+  readonly #maxQueue: number
+
+  constructor(trackers: readonly Tracker[], logger: Logger, options: { maxQueue?: number } = {}) {
+    this.#lanes = trackers.map((tracker) => ({
+      tracker,
+      name: tracker.constructor?.name && tracker.constructor !== Object ? tracker.constructor.name : 'tracker',
+      busy: undefined,
+      queue: [],
+      dropped: 0,
+      warned: new Set(),
+    }))
+    this.#logger = logger
+    this.#maxQueue = options.maxQueue ?? 100_000
+  }
+
+  emit<H extends Hook>(hook: H, ...args: Parameters<NonNullable<Tracker[H]>>): void {
+    for (const lane of this.#lanes) {
+      if (typeof lane.tracker[hook] !== 'function') continue
+      if (lane.busy === undefined) {
+        this.#call(lane, hook, args)
+      } else if (lane.queue.length < this.#maxQueue) {
+        lane.queue.push([hook, args])
+      } else {
+        lane.dropped++
+        this.#warnOnce(lane, 'queue', `tracker ${lane.name} is falling behind: more than ${this.#maxQueue} events queued; dropping events`)
+      }
+    }
+  }
+
+  /** Waits until every tracker has handled its queue, at most `timeoutMs`; warns about what was not delivered. */
+  async flush(timeoutMs: number): Promise<void> {
+    let timer: NodeJS.Timeout | undefined
+    const timeout = new Promise<'timeout'>((resolve) => {
+      timer = setTimeout(() => resolve('timeout'), timeoutMs)
+    })
+    const idle = async (lane: Lane) => {
+      while (lane.busy) await lane.busy
+    }
+    const outcome = await Promise.race([Promise.all(this.#lanes.map(idle)).then(() => 'done' as const), timeout])
+    clearTimeout(timer)
+    for (const lane of this.#lanes) {
+      const lost = lane.dropped + (outcome === 'timeout' ? lane.queue.length + (lane.busy ? 1 : 0) : 0)
+      if (lost > 0) this.#logger.warn(`tracker ${lane.name}: ${lost} events were not delivered`)
+    }
+  }
+
+  /** Calls one hook; while an async call runs, later events wait in the lane's queue and are drained in order. */
+  #call(lane: Lane, hook: Hook, args: readonly unknown[]): void {
+    let returned: unknown
+    try {
+      const method = lane.tracker[hook] as (...a: unknown[]) => unknown
+      returned = method.apply(lane.tracker, args as unknown[])
+    } catch (error) {
+      this.#fail(lane, hook, error)
+      return
+    }
+    if (!(returned instanceof Promise)) return
+    lane.busy = returned.then(
+      () => this.#next(lane),
+      (error: unknown) => {
+        this.#fail(lane, hook, error)
+        this.#next(lane)
+      },
+    )
+  }
+
+  #next(lane: Lane): void {
+    lane.busy = undefined
+    while (lane.busy === undefined && lane.queue.length > 0) {
+      const [hook, args] = lane.queue.shift() as readonly [Hook, readonly unknown[]]
+      this.#call(lane, hook, args)
+    }
+  }
+
+  #fail(lane: Lane, hook: Hook, error: unknown): void {
+    const message = error instanceof Error ? error.message : String(error)
+    this.#warnOnce(lane, hook, `tracker ${lane.name}.${hook} failed: ${message} (further failures of this hook are not shown)`)
+  }
+
+  #warnOnce(lane: Lane, key: string, message: string): void {
+    if (lane.warned.has(key)) return
+    lane.warned.add(key)
+    this.#logger.warn(message)
+  }
+}

@@ -1,0 +1,192 @@
+import { open } from 'node:fs/promises'
+import { join } from 'node:path'
+import { ConfigError, show, TrialError } from '../errors.ts'
+import { ResultGrid } from '../tuner/results.ts'
+import type { Config, Result, TrialInfo, TrialState } from '../types.ts'
+import { decodeLine, EXPERIMENT_FILE, type JsonlEvent, type StoredError } from './jsonl-codec.ts'
+import type { ExperimentInfo, ExperimentSummary } from './tracker.ts'
+
+/**
+ * An experiment read back from its `experiment.jsonl`.
+ *
+ * @example
+ * ```ts
+ * const { experiment, results, summary }: LoadedExperiment = await loadExperiment('runs/exp1')
+ * ```
+ */
+export interface LoadedExperiment {
+  readonly experiment: ExperimentInfo
+  /** Every trial, scored by the experiment's metric and mode. */
+  readonly results: ResultGrid
+  /** Undefined when the experiment did not reach its end (the process died). */
+  readonly summary: ExperimentSummary | undefined
+}
+
+/** The message of a trial that has a `trial_start` but no `trial_end`. */
+const UNFINISHED = 'experiment ended before the trial did'
+
+/**
+ * Reads `dir/experiment.jsonl` (as written by `JsonlTracker`) back into a
+ * {@link ResultGrid}. A trial that never ended (the process died) comes back
+ * `'errored'` with a {@link TrialError} saying so. A final line cut short by
+ * a crash is skipped; a bad line anywhere else, a missing file or a file
+ * without `experiment_start` throws a {@link ConfigError} naming the path.
+ * Events of unknown types are skipped, so newer logs stay readable.
+ *
+ * @example
+ * ```ts
+ * const { results } = await loadExperiment('runs/exp1')
+ * console.log(results.best().config)
+ * ```
+ */
+export async function loadExperiment(dir: string): Promise<LoadedExperiment> {
+  const path = join(dir, EXPERIMENT_FILE)
+  const handle = await open(path).catch((error: unknown) => {
+    const code = (error as { code?: unknown }).code
+    if (code === 'ENOENT' || code === 'ENOTDIR') {
+      throw new ConfigError(`loadExperiment(dir): no experiment log at ${show(path)}`, { field: 'dir', cause: error })
+    }
+    throw error
+  })
+  const rebuild = new Rebuild(path)
+  try {
+    let lineNo = 0
+    // A line that fails to parse is forgiven only if it is the last one: a
+    // crash cuts the final write short, anything earlier is corruption.
+    let badLine: ConfigError | undefined
+    for await (const line of handle.readLines()) {
+      lineNo++
+      if (line.trim() === '') continue
+      if (badLine) throw badLine
+      let event: JsonlEvent | undefined
+      try {
+        event = toEvent(decodeLine(line))
+      } catch (error) {
+        badLine = new ConfigError(`${show(path)} line ${lineNo}: not a valid event (${(error as Error).message})`, {
+          field: 'dir',
+          cause: error,
+        })
+        continue
+      }
+      if (event) rebuild.apply(event, lineNo)
+    }
+  } finally {
+    await handle.close()
+  }
+  return rebuild.finish()
+}
+
+/** A trial under reconstruction: TrialInfo with writable fields. */
+type MutableTrial = { -readonly [K in keyof TrialInfo]: TrialInfo[K] } & { history: Result[] }
+
+/** Folds events, in file order, into trials. */
+class Rebuild {
+  private experiment: ExperimentInfo | undefined
+  private summary: ExperimentSummary | undefined
+  private readonly trials = new Map<number, MutableTrial>()
+  private readonly ended = new Set<number>()
+
+  constructor(private readonly path: string) {}
+
+  apply(event: JsonlEvent, lineNo: number): void {
+    if (event.event === 'experiment_start') {
+      // The tracker renames an old log before writing, so a second start means two logs were concatenated.
+      if (this.experiment !== undefined) throw this.corrupt(lineNo, 'a second "experiment_start"')
+      this.experiment = event.experiment
+      return
+    }
+    if (this.experiment === undefined) throw this.corrupt(lineNo, `"${event.event}" before "experiment_start"`)
+    switch (event.event) {
+      case 'trial_start': {
+        const { id, config, seed } = event.trial
+        const known = this.trials.get(id)
+        // A trial that starts again (resumed after a pause, or given a new config by PBT) keeps its history.
+        if (known) Object.assign(known, { config, seed, state: 'running' })
+        else this.trials.set(id, { id, config, seed, state: 'running', lastResult: undefined, history: [], error: undefined })
+        this.ended.delete(id)
+        return
+      }
+      case 'result': {
+        const trial = this.trial(event.trial_id, lineNo)
+        trial.history.push(event.result)
+        trial.lastResult = event.result
+        return
+      }
+      case 'trial_end': {
+        const trial = this.trial(event.trial.id, lineNo)
+        trial.state = event.trial.state
+        trial.error = event.trial.error === null ? undefined : restoreError(event.trial.error)
+        this.ended.add(trial.id)
+        return
+      }
+      case 'experiment_end':
+        this.summary = event.summary
+        return
+    }
+  }
+
+  finish(): LoadedExperiment {
+    const experiment = this.experiment
+    if (experiment === undefined)
+      throw new ConfigError(`loadExperiment(dir): ${show(this.path)} has no "experiment_start" event`, { field: 'dir' })
+    for (const trial of this.trials.values()) {
+      if (this.ended.has(trial.id)) continue
+      trial.state = 'errored'
+      trial.error = new TrialError(trial.id, UNFINISHED)
+    }
+    const results = new ResultGrid([...this.trials.values()], { metric: experiment.metric, mode: experiment.mode })
+    return { experiment, results, summary: this.summary }
+  }
+
+  private trial(id: number, lineNo: number): MutableTrial {
+    const trial = this.trials.get(id)
+    if (trial === undefined) throw this.corrupt(lineNo, `trial ${id} has no "trial_start"`)
+    return trial
+  }
+
+  private corrupt(lineNo: number, what: string): ConfigError {
+    return new ConfigError(`${show(this.path)} line ${lineNo}: ${what}`, { field: 'dir' })
+  }
+}
+
+/** An Error with the stored name, message and stack (or none, rather than the loader's). */
+function restoreError(stored: StoredError): Error {
+  const error = new Error(stored.message)
+  error.name = stored.name
+  error.stack = stored.stack ?? `${stored.name}: ${stored.message}`
+  return error
+}
+
+/**
+ * Checks the shape of a parsed line: the event, or undefined for an event type
+ * this version does not know. Throws for a known event with a wrong shape.
+ */
+function toEvent(value: unknown): JsonlEvent | undefined {
+  if (!isRecord(value) || typeof value.event !== 'string') throw new TypeError('no "event" field')
+  const ok = EVENT_SHAPES[value.event]
+  if (ok === undefined) return undefined
+  if (!ok(value)) throw new TypeError(`malformed "${value.event}" event`)
+  return value as JsonlEvent
+}
+
+const EVENT_SHAPES: Readonly<Record<string, (line: Record<string, unknown>) => boolean>> = {
+  experiment_start: ({ experiment: e }) => isRecord(e) && typeof e.metric === 'string' && (e.mode === 'min' || e.mode === 'max'),
+  trial_start: ({ trial: t }) => isRecord(t) && Number.isInteger(t.id) && isRecord(t.config) && typeof t.seed === 'number',
+  result: ({ trial_id, result }) => Number.isInteger(trial_id) && isRecord(result),
+  trial_end: ({ trial: t }) => isRecord(t) && Number.isInteger(t.id) && isState(t.state) && (t.error === null || isStoredError(t.error)),
+  experiment_end: ({ summary }) => isRecord(summary),
+}
+
+const STATES: ReadonlySet<unknown> = new Set<TrialState>(['pending', 'running', 'paused', 'completed', 'stopped', 'errored'])
+
+function isState(value: unknown): value is TrialState {
+  return STATES.has(value)
+}
+
+function isStoredError(value: unknown): value is StoredError {
+  return isRecord(value) && typeof value.name === 'string' && typeof value.message === 'string'
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> & Config {
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+}

@@ -1,0 +1,49 @@
+import type { Mode, Result, TrialInfo, TrialState } from '../types.ts'
+
+/** The experiment as trackers see it; JSON-safe, so it can be stored as is. */
+export interface ExperimentInfo {
+  readonly name: string
+  readonly metric: string
+  readonly mode: Mode
+  readonly seed: number
+  readonly numSamples: number
+  readonly concurrency: number
+  /** The search space in its JSON form (see `spaceToJSON`). */
+  readonly space: unknown
+  /** Class names of the searcher and scheduler. */
+  readonly searcher: string
+  readonly scheduler: string
+  /** ISO 8601 time the experiment started. */
+  readonly startedAt: string
+}
+
+/** Counts at the end of an experiment. */
+export interface ExperimentSummary {
+  readonly trials: number
+  readonly states: Readonly<Record<TrialState, number>>
+  /** Seconds from start to end. */
+  readonly elapsedS: number
+  /** True when the experiment ended through its `signal` or time budget before all trials ran. */
+  readonly interrupted: boolean
+}
+
+/**
+ * Receives the events of an experiment, in order per trial. Every hook is
+ * optional and may be async; a hook that throws is logged as a warning and
+ * never stops the experiment.
+ *
+ * @example
+ * ```ts
+ * const printer: Tracker = {
+ *   onTrialEnd(trial) { console.log(trial.id, trial.state, trial.lastResult) },
+ * }
+ * new Tuner({ ...options, trackers: [printer] })
+ * ```
+ */
+export interface Tracker {
+  onExperimentStart?(experiment: ExperimentInfo): void | Promise<void>
+  onTrialStart?(trial: TrialInfo): void | Promise<void>
+  onTrialResult?(trial: TrialInfo, result: Result): void | Promise<void>
+  onTrialEnd?(trial: TrialInfo): void | Promise<void>
+  onExperimentEnd?(experiment: ExperimentInfo, summary: ExperimentSummary): void | Promise<void>
+}
