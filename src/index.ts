@@ -1,0 +1,54 @@
+/**
+ * hyperpool: parallel hyperparameter tuning for Node.js.
+ *
+ * @example
+ * ```ts
+ * import { Tuner, loguniform, randint } from 'hyperpool'
+ * const results = await new Tuner({
+ *   trainable: new URL('./trainable.ts', import.meta.url),
+ *   space: { lr: loguniform(1e-4, 1e-1), layers: randint(1, 5) },
+ *   metric: 'loss',
+ * }).fit()
+ * ```
+ */
+
+export { ConfigError, DataError, HyperpoolError, ResultError, SpaceError, TrialError } from './errors.ts'
+export { FIFOScheduler } from './scheduler/fifo.ts'
+export type { Scheduler, SchedulerSetup } from './scheduler/scheduler.ts'
+export { GridSearch } from './search/grid.ts'
+export { RandomSearch } from './search/random.ts'
+export type { Searcher, SearcherSetup } from './search/searcher.ts'
+export type { ConfigOf, Domain, Space } from './search/space.ts'
+export {
+  choice,
+  flattenConfig,
+  grid,
+  lograndint,
+  loguniform,
+  qloguniform,
+  qrandint,
+  quniform,
+  randint,
+  randn,
+  spaceFromJSON,
+  spaceToJSON,
+  uniform,
+  validateSpace,
+} from './search/space.ts'
+export type { ConsoleReporterOptions } from './tracker/console.ts'
+export { ConsoleReporter } from './tracker/console.ts'
+export { JsonlTracker } from './tracker/jsonl.ts'
+export { loadExperiment } from './tracker/jsonl-load.ts'
+export type { Logger, LogLevel } from './tracker/logger.ts'
+export { createLogger } from './tracker/logger.ts'
+export type { ExperimentInfo, ExperimentSummary, Tracker } from './tracker/tracker.ts'
+export type { TunerEvent } from './tuner/events.ts'
+export type { TunerOptions } from './tuner/options.ts'
+export type { ResultRow, Scope } from './tuner/results.ts'
+export { ResultGrid } from './tuner/results.ts'
+export type { StopCriteria } from './tuner/stop.ts'
+export { Tuner } from './tuner/tuner.ts'
+export type { Config, Decision, Metrics, Mode, Result, TrialInfo, TrialState } from './types.ts'
+export type { TrialContext } from './workers/context.ts'
+export { TrialStopSignal } from './workers/context.ts'
+export type { SharedData, SharedMatrix, TypedArray } from './workers/shared-data.ts'

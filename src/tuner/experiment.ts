@@ -1,0 +1,225 @@
+import { TrialError } from '../errors.ts'
+import type { Scheduler } from '../scheduler/scheduler.ts'
+import { deriveSeed } from '../search/rng.ts'
+import type { Searcher } from '../search/searcher.ts'
+import type { TrackerHub } from '../tracker/dispatch.ts'
+import type { Logger } from '../tracker/logger.ts'
+import type { ExperimentSummary } from '../tracker/tracker.ts'
+import type { Decision, Metrics, Mode, TrialState } from '../types.ts'
+import type { Executor, TrialHandle } from '../workers/executor.ts'
+import type { SerializedError, TrialOutcome } from '../workers/protocol.ts'
+import { meetsStop, type StopCriteria } from './stop.ts'
+import { Trial } from './trial.ts'
+
+/** What one run of the loop needs, already validated. */
+export interface RunSettings {
+  readonly metric: string
+  readonly mode: Mode
+  readonly seed: number
+  readonly searcher: Searcher
+  readonly scheduler: Scheduler
+  readonly executor: Executor
+  readonly hub: TrackerHub
+  readonly logger: Logger
+  readonly stop: StopCriteria
+  readonly maxFailures: number
+  readonly stopGraceMs: number
+  readonly signal: AbortSignal | undefined
+}
+
+/**
+ * The loop of one experiment: fill free slots with new (or retried, or
+ * resumed) trials, route reports through the scheduler and stop criteria,
+ * record ends, until the searcher is exhausted and nothing runs.
+ */
+export class ExperimentRun {
+  readonly trials: Trial[] = []
+  readonly #s: RunSettings
+  readonly #running = new Map<number, { trial: Trial; handle: TrialHandle }>()
+  readonly #retry: Trial[] = []
+  readonly #paused: Trial[] = []
+  readonly #timers: NodeJS.Timeout[] = []
+  readonly #started = performance.now()
+  #exhausted = false
+  #interrupted = false
+  #fatal: unknown
+  #finish: (() => void) | undefined
+
+  constructor(settings: RunSettings) {
+    this.#s = settings
+  }
+
+  /** What a searcher or scheduler threw, if one did; the run then stopped every trial and ended. */
+  get fatal(): unknown {
+    return this.#fatal
+  }
+
+  /** Runs to the end; never rejects (see `fatal`). */
+  async run(): Promise<ExperimentSummary> {
+    const { signal, stop } = this.#s
+    const onAbort = () => this.#interrupt('the experiment was aborted')
+    signal?.addEventListener('abort', onAbort, { once: true })
+    if (stop.timeBudgetS !== undefined) {
+      this.#timers.push(setTimeout(() => this.#interrupt(`the time budget of ${stop.timeBudgetS} s ran out`), stop.timeBudgetS * 1000))
+    }
+    const finished = new Promise<void>((resolve) => {
+      this.#finish = resolve
+    })
+    if (signal?.aborted) this.#interrupted = true
+    this.#pump()
+    await finished
+    signal?.removeEventListener('abort', onAbort)
+    for (const timer of this.#timers) clearTimeout(timer)
+    return this.#summary()
+  }
+
+  #pump(): void {
+    try {
+      while (!this.#interrupted && this.#running.size < this.#s.executor.slots) {
+        const trial = this.#retry.shift() ?? this.#newTrial() ?? this.#paused.shift()
+        if (!trial) break
+        this.#launch(trial)
+      }
+    } catch (error) {
+      this.#fail(error)
+    }
+    if (this.#running.size === 0 && (this.#interrupted || (this.#exhausted && this.#retry.length === 0 && this.#paused.length === 0))) {
+      this.#finish?.()
+    }
+  }
+
+  #newTrial(): Trial | undefined {
+    if (this.#exhausted) return undefined
+    const id = this.trials.length
+    const config = this.#s.searcher.suggest(id)
+    if (config === null) {
+      this.#exhausted = true
+      return undefined
+    }
+    const trial = new Trial(id, config, deriveSeed(this.#s.seed, 'trial', id))
+    this.trials.push(trial)
+    this.#s.scheduler.onTrialAdd(trial)
+    return trial
+  }
+
+  #launch(trial: Trial): void {
+    trial.state = 'running'
+    trial.startedAt = performance.now()
+    this.#s.hub.emit('onTrialStart', trial)
+    const handle = this.#s.executor.start({ trialId: trial.id, config: trial.config, seed: trial.seed }, (metrics) =>
+      this.#onReport(trial, metrics),
+    )
+    this.#running.set(trial.id, { trial, handle })
+    void handle.done.then((outcome) => this.#onEnd(trial, outcome))
+  }
+
+  #onReport(trial: Trial, metrics: Metrics): Decision {
+    const result = trial.record(metrics, performance.now())
+    this.#s.hub.emit('onTrialResult', trial, result)
+    if (this.#interrupted) return 'stop'
+    try {
+      this.#s.searcher.onTrialResult(trial.id, result)
+      const decision = this.#s.scheduler.onTrialResult(trial, result)
+      if (decision !== 'continue') {
+        trial.stopReason = 'scheduler'
+        return decision
+      }
+    } catch (error) {
+      this.#fail(error)
+      return 'stop'
+    }
+    if (meetsStop(this.#s.stop, result, this.#s.metric, this.#s.mode)) {
+      trial.stopReason = 'criteria'
+      return 'stop'
+    }
+    return 'continue'
+  }
+
+  #onEnd(trial: Trial, outcome: TrialOutcome): void {
+    this.#running.delete(trial.id)
+    if (outcome.kind === 'errored' && trial.stopReason === 'experiment') {
+      // Killed after the stop grace period: it was stopped, not broken.
+      trial.state = 'stopped'
+    } else if (outcome.kind === 'errored') {
+      trial.failures++
+      const error = toTrialError(trial.id, outcome.error)
+      if (trial.failures <= this.#s.maxFailures && !this.#interrupted) {
+        this.#s.logger.warn(
+          `trial ${trial.id} failed (attempt ${trial.failures} of ${this.#s.maxFailures + 1}), retrying: ${error.message}`,
+        )
+        trial.resetForRetry()
+        this.#retry.push(trial)
+        this.#pump()
+        return
+      }
+      trial.state = 'errored'
+      trial.error = error
+      this.#s.logger.warn(`trial ${trial.id} errored: ${error.message}`)
+    } else if (outcome.kind === 'completed') {
+      if (outcome.final !== undefined) {
+        const result = trial.record(outcome.final, performance.now())
+        this.#s.hub.emit('onTrialResult', trial, result)
+        this.#guard(() => this.#s.searcher.onTrialResult(trial.id, result))
+      }
+      trial.state = 'completed'
+    } else if (outcome.kind === 'paused' && !this.#interrupted) {
+      trial.state = 'paused'
+      this.#paused.push(trial)
+    } else {
+      trial.state = 'stopped'
+    }
+    if (trial.state !== 'paused') {
+      this.#guard(() => {
+        this.#s.searcher.onTrialComplete(trial.id, trial.lastResult, trial.state)
+        this.#s.scheduler.onTrialComplete(trial, trial.lastResult)
+      })
+    }
+    this.#s.hub.emit('onTrialEnd', trial)
+    this.#pump()
+  }
+
+  /** Stops every running trial: at its next report, or by ending its thread after the grace period. */
+  #interrupt(why: string): void {
+    if (this.#interrupted) return
+    this.#interrupted = true
+    if (this.#running.size > 0) this.#s.logger.info(`${why}: stopping ${this.#running.size} running trials`)
+    for (const { trial, handle } of this.#running.values()) {
+      trial.stopReason = 'experiment'
+      handle.stop('stop')
+    }
+    const kill = setTimeout(() => {
+      for (const { handle } of this.#running.values()) handle.kill()
+    }, this.#s.stopGraceMs)
+    this.#timers.push(kill)
+    this.#pump()
+  }
+
+  #guard(callback: () => void): void {
+    try {
+      callback()
+    } catch (error) {
+      this.#fail(error)
+    }
+  }
+
+  #fail(error: unknown): void {
+    this.#fatal ??= error
+    this.#interrupt(`a searcher or scheduler threw (${error instanceof Error ? error.message : String(error)})`)
+  }
+
+  #summary(): ExperimentSummary {
+    const states: Record<TrialState, number> = { pending: 0, running: 0, paused: 0, completed: 0, stopped: 0, errored: 0 }
+    for (const trial of this.trials) states[trial.state]++
+    return {
+      trials: this.trials.length,
+      states,
+      elapsedS: (performance.now() - this.#started) / 1000,
+      interrupted: this.#interrupted,
+    }
+  }
+}
+
+function toTrialError(trialId: number, error: SerializedError): TrialError {
+  const cause = Object.assign(new Error(error.message), { name: error.name, stack: error.stack })
+  return new TrialError(trialId, `trial ${trialId}: ${error.name}: ${error.message}`, { cause })
+}

@@ -1,0 +1,111 @@
+import { existsSync } from 'node:fs'
+import { availableParallelism } from 'node:os'
+import { isAbsolute, resolve } from 'node:path'
+import { fileURLToPath, pathToFileURL } from 'node:url'
+import { ConfigError, show } from '../errors.ts'
+import type { Scheduler } from '../scheduler/scheduler.ts'
+import type { Searcher } from '../search/searcher.ts'
+import type { Space } from '../search/space.ts'
+import type { Logger, LogLevel } from '../tracker/logger.ts'
+import type { Tracker } from '../tracker/tracker.ts'
+import type { Mode } from '../types.ts'
+import type { StopCriteria } from './stop.ts'
+
+/**
+ * Everything a {@link Tuner} needs. Only `trainable`, `space` and `metric` are required.
+ *
+ * @example
+ * ```ts
+ * const options: TunerOptions<typeof space> = {
+ *   trainable: new URL('./trainable.ts', import.meta.url),
+ *   space, metric: 'loss', mode: 'min', numSamples: 32, seed: 7,
+ * }
+ * ```
+ */
+export interface TunerOptions<S extends Space = Space, D = unknown> {
+  /** The experiment's name: its folder under `storageDir`. Default: `hyperpool_<date>_<time>`. */
+  readonly name?: string
+  /** The module whose default export trains one config: a file URL, or a path (relative to the working directory). */
+  readonly trainable: URL | string
+  /** The search space; trials receive `ConfigOf<typeof space>`. */
+  readonly space: S
+  /** The metric the trainable reports and `best()`, searchers and schedulers optimise. */
+  readonly metric: string
+  /** Whether lower (`'min'`, default) or higher (`'max'`) `metric` is better. */
+  readonly mode?: Mode
+  /** Proposes configs. Default: `new RandomSearch()`. */
+  readonly search?: Searcher
+  /** Stops bad trials early. Default: `new FIFOScheduler()`. */
+  readonly scheduler?: Scheduler
+  /** Trials to run (for grid search: repeats of the whole grid). Default 10. */
+  readonly numSamples?: number
+  /** Trials at once, one worker thread each. Default: the machine's available cores. */
+  readonly concurrency?: number
+  /** Typed arrays, number arrays and matrices, placed once in shared memory; trials read `ctx.data`. */
+  readonly data?: D
+  /** Where results go. Default: a ConsoleReporter and a JsonlTracker in `<storageDir>/<name>`; `[]` for none. */
+  readonly trackers?: readonly Tracker[]
+  /** The folder of the default JsonlTracker. Default `runs`. */
+  readonly storageDir?: string
+  /** The experiment seed: the same seed gives the same trials. Default: drawn at random and recorded. */
+  readonly seed?: number
+  /** Per-trial and experiment stop criteria. */
+  readonly stop?: StopCriteria
+  /** How many times a failed trial is retried from scratch before it counts as errored. Default 0. */
+  readonly maxFailures?: number
+  /** Aborting it ends the experiment cleanly: running trials are stopped, finished results kept. */
+  readonly signal?: AbortSignal
+  /** Heap cap per worker thread in MB; a trial above it errors instead of taking the process down. */
+  readonly maxHeapMb?: number
+  /** Where hyperpool logs; default: stderr at `logLevel`. */
+  readonly logger?: Logger
+  /** Log level of the default logger; default from `HYPERPOOL_LOG_LEVEL`, else `info`. */
+  readonly logLevel?: LogLevel
+  /** How long stopped trials get to reach their next report before their thread is ended, ms. Default 5000. */
+  readonly stopGraceMs?: number
+}
+
+export function positiveInteger(value: unknown, field: string, min = 1): number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < min) {
+    throw new ConfigError(`${field}: must be an integer >= ${min}, got ${show(value)}`, { field })
+  }
+  return value
+}
+
+export function validateMode(mode: unknown): Mode {
+  if (mode !== 'min' && mode !== 'max') throw new ConfigError(`mode: must be "min" or "max", got ${show(mode)}`, { field: 'mode' })
+  return mode
+}
+
+export function defaultConcurrency(): number {
+  return availableParallelism()
+}
+
+/** Resolves the trainable to a file URL string, checking that the file exists. */
+export function resolveTrainable(trainable: unknown): string {
+  let url: URL
+  if (trainable instanceof URL) url = trainable
+  else if (typeof trainable === 'string' && trainable.startsWith('file:')) url = new URL(trainable)
+  else if (typeof trainable === 'string' && trainable.length > 0) {
+    url = pathToFileURL(isAbsolute(trainable) ? trainable : resolve(trainable))
+  } else {
+    throw new ConfigError(`trainable: must be a file URL or a path to a module, got ${show(trainable)}`, { field: 'trainable' })
+  }
+  if (url.protocol !== 'file:') throw new ConfigError(`trainable: must be a file: URL, got ${url.href}`, { field: 'trainable' })
+  if (!existsSync(fileURLToPath(url))) throw new ConfigError(`trainable: no such file ${fileURLToPath(url)}`, { field: 'trainable' })
+  return url.href
+}
+
+/** The default experiment name, from the start time: `hyperpool_2026-11-27_14-03-09`. */
+export function defaultName(now: Date): string {
+  const pad = (n: number) => String(n).padStart(2, '0')
+  const date = `${now.getFullYear()}-${pad(now.getMonth() + 1)}-${pad(now.getDate())}`
+  return `hyperpool_${date}_${pad(now.getHours())}-${pad(now.getMinutes())}-${pad(now.getSeconds())}`
+}
+
+export function validateName(name: unknown): string {
+  if (typeof name !== 'string' || !/^[\w.-]+$/.test(name) || name === '.' || name === '..') {
+    throw new ConfigError(`name: must be letters, digits, '_', '-' or '.', got ${show(name)}`, { field: 'name' })
+  }
+  return name
+}

@@ -1,0 +1,135 @@
+import { ConfigError, ResultError, show } from '../errors.ts'
+import { flattenConfig } from '../search/space.ts'
+import type { Mode, Result, TrialInfo } from '../types.ts'
+
+/** How `best()` scores a trial: its last result, its best result, or the average over its results. */
+export type Scope = 'last' | 'all' | 'avg'
+
+/** One row per trial, flat: `trial_id`, `state`, `config/<path>` and the last result's fields. */
+export type ResultRow = Record<string, string | number | boolean | null>
+
+const SCOPES: readonly Scope[] = ['last', 'all', 'avg']
+
+/**
+ * The outcome of an experiment: every trial with its config, state, results
+ * and error.
+ *
+ * @example
+ * ```ts
+ * const results = await tuner.fit()
+ * const best = results.best()               // by the experiment's metric and mode
+ * console.log(best.config, best.lastResult)
+ * console.table(results.rows())
+ * ```
+ */
+export class ResultGrid<C = Record<string, unknown>> {
+  /** Every trial, in id order. */
+  readonly trials: readonly (TrialInfo & { readonly config: C })[]
+  readonly metric: string
+  readonly mode: Mode
+
+  constructor(trials: readonly TrialInfo[], options: { metric: string; mode: Mode }) {
+    this.trials = [...trials].sort((a, b) => a.id - b.id) as (TrialInfo & { config: C })[]
+    this.metric = options.metric
+    this.mode = options.mode
+  }
+
+  /** Trials that ended in error, with `error` set. */
+  get errors(): readonly (TrialInfo & { readonly config: C })[] {
+    return this.trials.filter((t) => t.state === 'errored')
+  }
+
+  /**
+   * The best trial by `metric` and `mode` (default: the experiment's), scoring
+   * each trial by its last result, its best result (`'all'`) or its mean (`'avg'`).
+   * Throws a {@link ResultError} when no trial reported the metric.
+   *
+   * @example
+   * ```ts
+   * results.best('accuracy', 'max', 'all').config
+   * ```
+   */
+  best(metric: string = this.metric, mode: Mode = this.mode, scope: Scope = 'last'): TrialInfo & { readonly config: C } {
+    if (mode !== 'min' && mode !== 'max') throw new ConfigError(`best(mode): must be "min" or "max", got ${show(mode)}`, { field: 'mode' })
+    if (!SCOPES.includes(scope)) throw new ConfigError(`best(scope): must be one of last, all, avg, got ${show(scope)}`, { field: 'scope' })
+    let bestTrial: (TrialInfo & { config: C }) | undefined
+    let bestScore = Number.NaN
+    for (const trial of this.trials) {
+      const score = scoreTrial(trial.history, metric, mode, scope)
+      if (Number.isNaN(score)) continue
+      if (bestTrial === undefined || (mode === 'min' ? score < bestScore : score > bestScore)) {
+        bestTrial = trial
+        bestScore = score
+      }
+    }
+    if (bestTrial === undefined) {
+      throw new ResultError(`best(${show(metric)}): no trial reported a numeric ${show(metric)} (of ${this.trials.length} trials)`, {
+        field: 'metric',
+      })
+    }
+    return bestTrial
+  }
+
+  /**
+   * One flat row per trial, ready for `console.table` or a CSV writer.
+   *
+   * @example
+   * ```ts
+   * console.table(results.rows())
+   * ```
+   */
+  rows(): ResultRow[] {
+    return this.trials.map((trial) => {
+      const row: ResultRow = { trial_id: trial.id, state: trial.state }
+      for (const [key, value] of Object.entries(flattenConfig(trial.config as Record<string, unknown>))) {
+        row[`config/${key}`] = cell(value)
+      }
+      for (const [key, value] of Object.entries(trial.lastResult ?? {})) {
+        if (key !== 'trial_id') row[key] = cell(value)
+      }
+      if (trial.error) row.error = trial.error.message
+      return row
+    })
+  }
+
+  /**
+   * The rows as CSV text, with a header of every column any trial has.
+   *
+   * @example
+   * ```ts
+   * await writeFile('results.csv', results.toCSV())
+   * ```
+   */
+  toCSV(): string {
+    const rows = this.rows()
+    const columns = [...new Set(rows.flatMap((row) => Object.keys(row)))]
+    const lines = [columns.map(csvField).join(',')]
+    for (const row of rows) lines.push(columns.map((c) => csvField(row[c] ?? '')).join(','))
+    return `${lines.join('\n')}\n`
+  }
+}
+
+function scoreTrial(history: readonly Result[], metric: string, mode: Mode, scope: Scope): number {
+  const values: number[] = []
+  for (const result of history) {
+    const value = result[metric]
+    if (typeof value === 'number' && !Number.isNaN(value)) values.push(value)
+  }
+  if (values.length === 0) return Number.NaN
+  if (scope === 'last') {
+    const last = history.at(-1)?.[metric]
+    return typeof last === 'number' ? last : Number.NaN
+  }
+  if (scope === 'avg') return values.reduce((a, b) => a + b, 0) / values.length
+  return mode === 'min' ? Math.min(...values) : Math.max(...values)
+}
+
+function cell(value: unknown): string | number | boolean | null {
+  if (value === null || typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') return value
+  return JSON.stringify(value) ?? null
+}
+
+function csvField(value: string | number | boolean | null): string {
+  const text = value === null ? '' : String(value)
+  return /[",\n\r]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text
+}

@@ -1,0 +1,64 @@
+import type { Config, Result, TrialInfo, TrialState } from '../types.ts'
+
+/** Why a trial was stopped, when it was. */
+export type StopReason = 'scheduler' | 'criteria' | 'experiment'
+
+/**
+ * A trial as the Tuner tracks it. Everything outside the Tuner gets it as a
+ * read-only {@link TrialInfo}.
+ */
+export class Trial implements TrialInfo {
+  readonly id: number
+  readonly config: Config
+  readonly seed: number
+  state: TrialState = 'pending'
+  history: Result[] = []
+  error: Error | undefined = undefined
+  /** Failed attempts so far (a retried trial starts over). */
+  failures = 0
+  stopReason: StopReason | undefined = undefined
+  /** When the current attempt started (performance.now(), ms). */
+  startedAt = 0
+
+  constructor(id: number, config: Config, seed: number) {
+    this.id = id
+    this.config = config
+    this.seed = seed
+  }
+
+  get lastResult(): Result | undefined {
+    return this.history.at(-1)
+  }
+
+  /** Records a reported result, numbering it, and returns it. */
+  record(metrics: Record<string, unknown>, now: number): Result {
+    const result: Result = {
+      ...metrics,
+      training_iteration: this.history.length + 1,
+      trial_id: this.id,
+      time_total_s: (now - this.startedAt) / 1000,
+    }
+    this.history.push(result)
+    return result
+  }
+
+  /** Starts a fresh attempt after a failure: the failed attempt's results are dropped. */
+  resetForRetry(): void {
+    this.state = 'pending'
+    this.history = []
+    this.error = undefined
+  }
+
+  /** A frozen copy, for consumers that look at it later (event streams). */
+  snapshot(): TrialInfo {
+    return Object.freeze({
+      id: this.id,
+      config: this.config,
+      seed: this.seed,
+      state: this.state,
+      lastResult: this.lastResult,
+      history: this.history.slice(),
+      error: this.error,
+    })
+  }
+}

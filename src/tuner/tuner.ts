@@ -1,0 +1,187 @@
+import { randomInt } from 'node:crypto'
+import { join } from 'node:path'
+import { ConfigError, show } from '../errors.ts'
+import { FIFOScheduler } from '../scheduler/fifo.ts'
+import { RandomSearch } from '../search/random.ts'
+import { validateSeed } from '../search/rng.ts'
+import { type ConfigOf, type Space, spaceToJSON, validateSpace } from '../search/space.ts'
+import { ConsoleReporter } from '../tracker/console.ts'
+import { TrackerHub } from '../tracker/dispatch.ts'
+import { JsonlTracker } from '../tracker/jsonl.ts'
+import { createLogger, type Logger } from '../tracker/logger.ts'
+import type { ExperimentInfo, Tracker } from '../tracker/tracker.ts'
+import type { Mode } from '../types.ts'
+import { LocalPool } from '../workers/pool.ts'
+import { shareData, sharedBytes } from '../workers/shared-data.ts'
+import { EventStream, type TunerEvent } from './events.ts'
+import { ExperimentRun } from './experiment.ts'
+import {
+  defaultConcurrency,
+  defaultName,
+  positiveInteger,
+  resolveTrainable,
+  type TunerOptions,
+  validateMode,
+  validateName,
+} from './options.ts'
+import { ResultGrid } from './results.ts'
+import { type StopCriteria, validateStop } from './stop.ts'
+
+const TRACKER_FLUSH_MS = 30_000
+
+/**
+ * Runs an experiment: proposes configs, trains them on a pool of worker
+ * threads with the data in shared memory, stops bad ones early, records
+ * everything. Options are checked when the Tuner is built, so bad input
+ * fails before any trial runs.
+ *
+ * @example
+ * ```ts
+ * const tuner = new Tuner({
+ *   trainable: new URL('./trainable.ts', import.meta.url),
+ *   space: { lr: loguniform(1e-4, 1e-1), layers: randint(1, 5) },
+ *   metric: 'loss', mode: 'min', numSamples: 20, seed: 42,
+ * })
+ * const results = await tuner.fit()
+ * console.log(results.best().config)
+ * ```
+ */
+export class Tuner<S extends Space = Space, D = unknown> {
+  readonly name: string
+  readonly seed: number
+  readonly #options: TunerOptions<S, D>
+  readonly #trainable: string
+  readonly #metric: string
+  readonly #mode: Mode
+  readonly #numSamples: number
+  readonly #concurrency: number
+  readonly #stop: StopCriteria
+  readonly #maxFailures: number
+  readonly #stopGraceMs: number
+  readonly #logger: Logger
+  readonly #data: unknown
+  readonly #streams: EventStream[] = []
+  #fitted = false
+
+  constructor(options: TunerOptions<S, D>) {
+    if (options === null || typeof options !== 'object') {
+      throw new ConfigError(`Tuner(options): must be an object, got ${show(options)}`, { field: 'options' })
+    }
+    this.#options = options
+    this.#trainable = resolveTrainable(options.trainable)
+    validateSpace(options.space)
+    if (typeof options.metric !== 'string' || options.metric.length === 0) {
+      throw new ConfigError(`metric: must be a non-empty string, got ${show(options.metric)}`, { field: 'metric' })
+    }
+    this.#metric = options.metric
+    this.#mode = validateMode(options.mode ?? 'min')
+    this.#numSamples = positiveInteger(options.numSamples ?? 10, 'numSamples')
+    this.#concurrency = positiveInteger(options.concurrency ?? defaultConcurrency(), 'concurrency')
+    this.#maxFailures = positiveInteger(options.maxFailures ?? 0, 'maxFailures', 0)
+    this.#stopGraceMs = positiveInteger(options.stopGraceMs ?? 5000, 'stopGraceMs', 0)
+    if (options.maxHeapMb !== undefined) positiveInteger(options.maxHeapMb, 'maxHeapMb', 16)
+    this.#stop = validateStop(options.stop)
+    this.seed = options.seed === undefined ? randomInt(2 ** 32) : validateSeed(options.seed)
+    this.name = options.name === undefined ? defaultName(new Date()) : validateName(options.name)
+    checkPlugin(options.search, 'search', ['setup', 'suggest', 'onTrialResult', 'onTrialComplete'])
+    checkPlugin(options.scheduler, 'scheduler', ['setup', 'onTrialAdd', 'onTrialResult', 'onTrialComplete'])
+    if (options.trackers !== undefined && !Array.isArray(options.trackers)) {
+      throw new ConfigError(`trackers: must be an array of trackers, got ${show(options.trackers)}`, { field: 'trackers' })
+    }
+    if (options.signal !== undefined && !(options.signal instanceof AbortSignal)) {
+      throw new ConfigError(`signal: must be an AbortSignal, got ${show(options.signal)}`, { field: 'signal' })
+    }
+    this.#logger = options.logger ?? createLogger(options.logLevel === undefined ? {} : { level: options.logLevel })
+    this.#data = options.data === undefined ? undefined : shareData(options.data)
+  }
+
+  /**
+   * The experiment's events as an async iterable, from the moment of the
+   * call until the experiment ends. Called before `fit()`, or in the same
+   * tick as it, it sees them all.
+   *
+   * @example
+   * ```ts
+   * const done = tuner.fit()
+   * for await (const event of tuner.events()) if (event.type === 'result') console.log(event.result)
+   * await done
+   * ```
+   */
+  events(): AsyncIterable<TunerEvent> {
+    const stream = new EventStream()
+    this.#streams.push(stream)
+    return stream
+  }
+
+  /**
+   * Runs the experiment to its end (or its `signal`, or its time budget) and
+   * returns every trial. Trial failures never reject: they are in
+   * `results.errors`. A Tuner runs once.
+   */
+  async fit(): Promise<ResultGrid<ConfigOf<S>>> {
+    if (this.#fitted) throw new ConfigError('fit(): this Tuner has already run; create a new one for a new experiment', { field: 'fit' })
+    this.#fitted = true
+    // Start on the next tick, so `events()` called right after `fit()` still sees every event.
+    await Promise.resolve()
+    const options = this.#options
+    const searcher = options.search ?? new RandomSearch()
+    const scheduler = options.scheduler ?? new FIFOScheduler()
+    searcher.setup({ space: options.space, metric: this.#metric, mode: this.#mode, seed: this.seed, numSamples: this.#numSamples })
+    scheduler.setup({ metric: this.#metric, mode: this.#mode, seed: this.seed })
+
+    const hub = new TrackerHub([...this.#trackers(), ...this.#streams], this.#logger)
+    const experiment: ExperimentInfo = {
+      name: this.name,
+      metric: this.#metric,
+      mode: this.#mode,
+      seed: this.seed,
+      numSamples: this.#numSamples,
+      concurrency: this.#concurrency,
+      space: spaceToJSON(options.space),
+      searcher: searcher.constructor.name,
+      scheduler: scheduler.constructor.name,
+      startedAt: new Date().toISOString(),
+    }
+    this.#logger.debug(`experiment ${this.name}: seed ${this.seed}, ${this.#concurrency} threads, ${sharedBytes(this.#data)} bytes shared`)
+    hub.emit('onExperimentStart', experiment)
+    const executor = new LocalPool({
+      trainable: this.#trainable,
+      concurrency: this.#concurrency,
+      data: this.#data,
+      maxHeapMb: options.maxHeapMb,
+    })
+    const run = new ExperimentRun({
+      metric: this.#metric,
+      mode: this.#mode,
+      seed: this.seed,
+      searcher,
+      scheduler,
+      executor,
+      hub,
+      logger: this.#logger,
+      stop: this.#stop,
+      maxFailures: this.#maxFailures,
+      stopGraceMs: this.#stopGraceMs,
+      signal: options.signal,
+    })
+    const summary = await run.run()
+    hub.emit('onExperimentEnd', experiment, summary)
+    await executor.close()
+    await hub.flush(TRACKER_FLUSH_MS)
+    if (run.fatal !== undefined) throw run.fatal
+    return new ResultGrid<ConfigOf<S>>(run.trials, { metric: this.#metric, mode: this.#mode })
+  }
+
+  #trackers(): readonly Tracker[] {
+    if (this.#options.trackers !== undefined) return this.#options.trackers
+    return [new ConsoleReporter(), new JsonlTracker(join(this.#options.storageDir ?? 'runs', this.name))]
+  }
+}
+
+function checkPlugin(plugin: unknown, field: string, methods: readonly string[]): void {
+  if (plugin === undefined) return
+  const missing = methods.filter((m) => typeof (plugin as Record<string, unknown> | null)?.[m] !== 'function')
+  if (missing.length > 0) {
+    throw new ConfigError(`${field}: must implement ${methods.join(', ')}; missing ${missing.join(', ')} on ${show(plugin)}`, { field })
+  }
+}

@@ -1,0 +1,97 @@
+import type { MessagePort } from 'node:worker_threads'
+import { createRandom } from '../search/rng.ts'
+import type { Decision, Metrics } from '../types.ts'
+import type { DecisionMessage, ReportMessage } from './protocol.ts'
+
+/**
+ * What a trainable receives beside its config, inside its worker thread.
+ *
+ * @example
+ * ```ts
+ * export default async function train(config: Config, ctx: TrialContext<Data>) {
+ *   const { X } = ctx.data                      // shared memory, no copy
+ *   for (let epoch = 1; epoch <= 10; epoch++) {
+ *     await ctx.report({ loss: step(config, X, ctx.random) })  // a stopped trial ends here
+ *   }
+ * }
+ * ```
+ */
+export interface TrialContext<D = unknown> {
+  /** The trial's id within its experiment (0, 1, 2, …). */
+  readonly trialId: number
+  /** The trial's seed, derived from the experiment seed and the trial id. */
+  readonly seed: number
+  /** A uniform [0, 1) generator seeded with `seed`: the same trial draws the same numbers. */
+  readonly random: () => number
+  /** The experiment's `data`, as views over shared memory (see `SharedData`). */
+  readonly data: D
+  /** Aborted when the trial is told to stop (scheduler, stop criteria, experiment abort). */
+  readonly signal: AbortSignal
+  /**
+   * Sends metrics to the driver and waits for its decision. Resolves to go on;
+   * rejects with a `TrialStopSignal` when the trial is stopped, which ends the
+   * trainable unless it catches it.
+   */
+  report(metrics: Metrics): Promise<void>
+}
+
+/**
+ * Thrown out of `ctx.report` when the scheduler or a stop criterion ends the
+ * trial. Let it propagate; the trial is then recorded as stopped, not errored.
+ *
+ * @example
+ * ```ts
+ * try { await ctx.report({ loss }) } finally { await releaseResources() }
+ * ```
+ */
+export class TrialStopSignal extends Error {
+  readonly decision: Exclude<Decision, 'continue'>
+
+  constructor(decision: Exclude<Decision, 'continue'>) {
+    super(`trial ${decision === 'stop' ? 'stopped' : 'paused'} by the driver`)
+    this.name = 'TrialStopSignal'
+    this.decision = decision
+  }
+}
+
+/** Builds the context of one trial around its report port; `ended()` says whether the driver ended it. */
+export function createContext<D>(
+  task: { trialId: number; seed: number; port: MessagePort },
+  data: D,
+): { ctx: TrialContext<D>; ended: () => Exclude<Decision, 'continue'> | undefined } {
+  const controller = new AbortController()
+  let ending: Exclude<Decision, 'continue'> | undefined
+  let waiting: ((decision: Decision) => void) | undefined
+  task.port.on('message', (message: DecisionMessage) => {
+    if (message.decision !== 'continue') {
+      ending ??= message.decision
+      controller.abort(new TrialStopSignal(ending))
+    }
+    const resolve = waiting
+    waiting = undefined
+    resolve?.(message.decision)
+  })
+
+  const ctx: TrialContext<D> = {
+    trialId: task.trialId,
+    seed: task.seed,
+    random: createRandom(task.seed),
+    data,
+    signal: controller.signal,
+    async report(metrics: Metrics): Promise<void> {
+      if (ending) throw new TrialStopSignal(ending)
+      if (metrics === null || typeof metrics !== 'object' || Array.isArray(metrics)) {
+        throw new TypeError(`ctx.report(metrics): metrics must be a plain object of name -> value, got ${String(metrics)}`)
+      }
+      if (waiting) throw new Error('ctx.report(metrics): called again before the previous report was awaited')
+      const answer = new Promise<Decision>((resolve) => {
+        waiting = resolve
+      })
+      const message: ReportMessage = { type: 'report', metrics }
+      task.port.postMessage(message)
+      const decision = await answer
+      if (decision !== 'continue') throw new TrialStopSignal(decision)
+    },
+  }
+  return { ctx, ended: () => ending }
+}

@@ -1,0 +1,113 @@
+import { MessageChannel } from 'node:worker_threads'
+import { Piscina } from 'piscina'
+import type { Decision, Metrics } from '../types.ts'
+import type { Executor, TrialHandle, TrialRun } from './executor.ts'
+import { type DecisionMessage, type ReportMessage, serializeError, type TrialOutcome, type WorkerSetup } from './protocol.ts'
+
+/** Options of the local worker-thread pool. */
+export interface PoolOptions {
+  /** The trainable module (file URL or path). */
+  readonly trainable: string
+  /** Threads; the pool keeps exactly this many warm. */
+  readonly concurrency: number
+  /** The experiment data, already in shared memory (see `shareData`). */
+  readonly data: unknown
+  /** Heap cap per worker, in MB; a trial that exceeds it errors without taking the process down. */
+  readonly maxHeapMb?: number | undefined
+}
+
+/**
+ * The local executor: a piscina pool of worker threads that stay warm across
+ * trials. The shared data and the trainable's location reach each worker once,
+ * at its start; a trial's task carries only its id, config, seed and a port.
+ *
+ * @example
+ * ```ts
+ * const pool = new LocalPool({ trainable: url.href, concurrency: 2, data: shareData({ X }) })
+ * const outcome = await pool.start({ trialId: 0, config, seed: 1 }, () => 'continue').done
+ * await pool.close()
+ * ```
+ */
+export class LocalPool implements Executor {
+  readonly slots: number
+  readonly #piscina: Piscina
+
+  constructor(options: PoolOptions) {
+    this.slots = options.concurrency
+    const setup: WorkerSetup = {
+      entry: new URL(`./worker${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url).href,
+      trainable: options.trainable,
+      tsLoader: resolveTsLoader(),
+      data: options.data,
+    }
+    this.#piscina = new Piscina({
+      filename: new URL('./bootstrap.js', import.meta.url).href,
+      minThreads: options.concurrency,
+      maxThreads: options.concurrency,
+      idleTimeout: Number.POSITIVE_INFINITY,
+      concurrentTasksPerWorker: 1,
+      atomics: 'disabled',
+      workerData: setup,
+      ...(options.maxHeapMb === undefined ? {} : { resourceLimits: { maxOldGenerationSizeMb: options.maxHeapMb } }),
+    })
+  }
+
+  start(run: TrialRun, onReport: (metrics: Metrics) => Decision): TrialHandle {
+    const { port1, port2 } = new MessageChannel()
+    const abort = new AbortController()
+    let stopping: Exclude<Decision, 'continue'> | undefined
+    const send = (decision: Decision) => port1.postMessage({ type: 'decision', decision } satisfies DecisionMessage)
+    port1.on('message', (message: ReportMessage) => {
+      let decision: Decision
+      try {
+        decision = stopping ?? onReport(message.metrics)
+      } catch {
+        decision = 'stop'
+      }
+      if (decision !== 'continue') stopping ??= decision
+      send(decision)
+    })
+    const task = { trialId: run.trialId, config: run.config, seed: run.seed, port: port2 }
+    const done = this.#piscina
+      .run(task, { transferList: [port2], signal: abort.signal })
+      .then(
+        (outcome: TrialOutcome) => outcome,
+        (error: unknown): TrialOutcome => ({ kind: 'errored', error: serializeError(workerFailure(error)) }),
+      )
+      .finally(() => port1.close())
+    return {
+      done,
+      stop(decision = 'stop') {
+        if (stopping) return
+        stopping = decision
+        send(decision)
+      },
+      kill() {
+        abort.abort()
+      },
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.#piscina.destroy()
+  }
+}
+
+/** Rewords piscina's and Node's worker failures so the trial's error says what happened. */
+function workerFailure(error: unknown): Error {
+  if (!(error instanceof Error)) return new Error(String(error))
+  const code = (error as { code?: string }).code
+  if (code === 'ERR_WORKER_OUT_OF_MEMORY') return new Error(`the trial's worker ran out of memory (${error.message})`, { cause: error })
+  if (/worker exited with code/.test(error.message)) return new Error(`the trial's worker exited: ${error.message}`, { cause: error })
+  if (error.name === 'AbortError') return new Error('the trial was killed', { cause: error })
+  return error
+}
+
+/** tsx's registration API, when tsx is installed, so workers can load TypeScript (see bootstrap.js). */
+function resolveTsLoader(): string | undefined {
+  try {
+    return import.meta.resolve('tsx/esm/api')
+  } catch {
+    return undefined
+  }
+}

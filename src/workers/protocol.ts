@@ -1,0 +1,53 @@
+import type { MessagePort } from 'node:worker_threads'
+import type { Config, Decision, Metrics } from '../types.ts'
+
+/** What the driver sends to start one trial; everything here is cloned per trial, so it stays small. */
+export interface TrialTask {
+  readonly trialId: number
+  readonly config: Config
+  readonly seed: number
+  /** Reports travel over this port; the driver answers each with a {@link DecisionMessage}. */
+  readonly port: MessagePort
+}
+
+/** Worker -> driver. */
+export interface ReportMessage {
+  readonly type: 'report'
+  readonly metrics: Metrics
+}
+
+/** Driver -> worker: the answer to a report, or an unprompted stop (abort, time budget). */
+export interface DecisionMessage {
+  readonly type: 'decision'
+  readonly decision: Decision
+}
+
+/** A plain, cloneable form of an error thrown inside a worker. */
+export interface SerializedError {
+  readonly name: string
+  readonly message: string
+  readonly stack: string | undefined
+}
+
+/** How a trial's task ended, as the worker returns it. */
+export type TrialOutcome =
+  | { readonly kind: 'completed'; readonly final: Metrics | undefined }
+  | { readonly kind: 'stopped' }
+  | { readonly kind: 'paused' }
+  | { readonly kind: 'errored'; readonly error: SerializedError }
+
+/** Set once per worker (piscina `workerData`): the trainable and the shared data. */
+export interface WorkerSetup {
+  /** URL of the worker module (`worker.ts` from sources, `worker.js` when built). */
+  readonly entry: string
+  /** URL of the trainable module. */
+  readonly trainable: string
+  /** URL of tsx's registration API, if installed, for TypeScript modules. */
+  readonly tsLoader: string | undefined
+  readonly data: unknown
+}
+
+export function serializeError(error: unknown): SerializedError {
+  if (error instanceof Error) return { name: error.name, message: error.message, stack: error.stack }
+  return { name: 'Error', message: `non-Error thrown: ${String(error)}`, stack: undefined }
+}

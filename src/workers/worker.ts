@@ -1,0 +1,47 @@
+/**
+ * What a worker thread does with each trial: build its context, call the
+ * trainable, and turn whatever happens into a {@link TrialOutcome}. Loaded by
+ * `bootstrap.js`, which hands over the trainable's loader.
+ */
+import { workerData } from 'node:worker_threads'
+import type { Metrics } from '../types.ts'
+import { createContext, type TrialContext, TrialStopSignal } from './context.ts'
+import { serializeError, type TrialOutcome, type TrialTask, type WorkerSetup } from './protocol.ts'
+
+type Trainable = (config: unknown, ctx: TrialContext) => unknown
+
+/** Returns the per-trial task function; the trainable module is imported once, on the first trial. */
+export function createTrialRunner(importTrainable: () => Promise<{ default?: unknown }>): (task: TrialTask) => Promise<TrialOutcome> {
+  const setup = workerData as WorkerSetup
+  let trainable: Promise<Trainable> | undefined
+  const load = async (): Promise<Trainable> => {
+    const module = await importTrainable()
+    if (typeof module.default !== 'function') {
+      throw new TypeError(
+        `trainable ${setup.trainable}: the module must default-export a function (config, ctx) => Promise<void | metrics>, got ${typeof module.default}`,
+      )
+    }
+    return module.default as Trainable
+  }
+
+  return async function runTrial(task: TrialTask): Promise<TrialOutcome> {
+    const { ctx, ended } = createContext(task, setup.data)
+    try {
+      trainable ??= load()
+      const returned = await (await trainable)(task.config, ctx)
+      const end = ended()
+      if (end) return { kind: end === 'stop' ? 'stopped' : 'paused' }
+      if (returned !== undefined && (returned === null || typeof returned !== 'object' || Array.isArray(returned))) {
+        throw new TypeError(`trainable returned ${typeof returned}: return nothing or a plain object of metrics`)
+      }
+      return { kind: 'completed', final: returned as Metrics | undefined }
+    } catch (error) {
+      // Once the driver ended the trial, whatever the trainable throws on its way out is the stop itself.
+      const end = ended() ?? (error instanceof TrialStopSignal ? error.decision : undefined)
+      if (end) return { kind: end === 'pause' ? 'paused' : 'stopped' }
+      return { kind: 'errored', error: serializeError(error) }
+    } finally {
+      task.port.close()
+    }
+  }
+}

@@ -1,0 +1,13 @@
+import type { Logger } from '../src/index.ts'
+
+/** The fixture trainable every pool and Tuner test runs. */
+export const BEHAVIOURS = new URL('./fixtures/behaviours.ts', import.meta.url)
+
+/** A logger that keeps what it is told, for assertions. */
+export function memoryLogger(): Logger & { lines: string[] } {
+  const lines: string[] = []
+  const keep = (level: string) => (message: string) => {
+    lines.push(`${level}: ${message}`)
+  }
+  return { level: 'debug', lines, debug: keep('debug'), info: keep('info'), warn: keep('warn'), error: keep('error') }
+}

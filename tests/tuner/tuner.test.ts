@@ -1,0 +1,218 @@
+import { describe, expect, it } from 'vitest'
+import {
+  ConfigError,
+  choice,
+  type Decision,
+  FIFOScheduler,
+  type Result,
+  type Scheduler,
+  SpaceError,
+  type TrialInfo,
+  Tuner,
+  type TunerEvent,
+  type TunerOptions,
+  uniform,
+} from '../../src/index.ts'
+import { BEHAVIOURS, memoryLogger } from '../helpers.ts'
+
+function tuner(options: Partial<TunerOptions> & { space: TunerOptions['space'] }) {
+  return new Tuner({ trainable: BEHAVIOURS, metric: 'loss', mode: 'min', trackers: [], logger: memoryLogger(), seed: 7, ...options })
+}
+
+/** Stops every trial whose x is positive once it reaches `at` results. */
+class StopPositive extends FIFOScheduler implements Scheduler {
+  constructor(readonly at: number) {
+    super()
+  }
+  override onTrialResult(trial: TrialInfo, result: Result): Decision {
+    return (trial.config.x as number) > 0 && result.training_iteration >= this.at ? 'stop' : 'continue'
+  }
+}
+
+describe('Tuner on the worker pool', () => {
+  it('streams every report, numbers them and finds the best trial', async () => {
+    const results = await tuner({ space: { behaviour: 'curve', x: uniform(-1, 1), epochs: 4 }, numSamples: 6, concurrency: 2 }).fit()
+    expect(results.trials).toHaveLength(6)
+    for (const trial of results.trials) {
+      expect(trial.state).toBe('completed')
+      expect(trial.history.map((r) => r.training_iteration)).toEqual([1, 2, 3, 4])
+      expect(trial.history.every((r) => r.trial_id === trial.id)).toBe(true)
+    }
+    const xs = results.trials.map((t) => Math.abs(t.config.x as number))
+    expect(Math.abs(results.best().config.x as number)).toBe(Math.min(...xs))
+  })
+
+  it('records a returned object as the final result', async () => {
+    const results = await tuner({ space: { behaviour: 'final', x: 3 }, numSamples: 2, concurrency: 2 }).fit()
+    expect(results.trials.map((t) => t.lastResult?.loss)).toEqual([9, 9])
+    expect(results.trials[0]?.history).toHaveLength(1)
+  })
+
+  it('gives the same configs and random draws for the same seed at any concurrency', async () => {
+    const space = { behaviour: 'curve', x: uniform(-1, 1), epochs: 2 }
+    const run = async (concurrency: number, seed: number) => {
+      const results = await tuner({ space, numSamples: 8, concurrency, seed }).fit()
+      return results.trials.map((t) => ({ id: t.id, x: t.config.x, seed: t.seed, draws: t.history.map((r) => r.draw) }))
+    }
+    const one = await run(1, 42)
+    expect(await run(4, 42)).toEqual(one)
+    expect(await run(2, 43)).not.toEqual(one)
+  })
+
+  it('stops a trial at its next report when the scheduler says so', async () => {
+    const results = await tuner({
+      space: { behaviour: 'curve', x: choice([-1, 1]), epochs: 6 },
+      numSamples: 6,
+      concurrency: 2,
+      scheduler: new StopPositive(2),
+    }).fit()
+    for (const trial of results.trials) {
+      if ((trial.config.x as number) > 0) {
+        expect(trial.state).toBe('stopped')
+        expect(trial.history).toHaveLength(2)
+      } else {
+        expect(trial.state).toBe('completed')
+        expect(trial.history).toHaveLength(6)
+      }
+    }
+  })
+
+  it('applies stop criteria: a maximum of iterations and a metric threshold', async () => {
+    const capped = await tuner({ space: { behaviour: 'curve', x: 0, epochs: 10 }, numSamples: 2, stop: { maxIterations: 3 } }).fit()
+    expect(capped.trials.map((t) => [t.state, t.history.length])).toEqual([
+      ['stopped', 3],
+      ['stopped', 3],
+    ])
+    // loss = 1 / epoch reaches 0.25 at epoch 4
+    const reached = await tuner({ space: { behaviour: 'curve', x: 0, epochs: 10 }, numSamples: 1, stop: { metricThreshold: 0.25 } }).fit()
+    expect(reached.trials[0]?.history).toHaveLength(4)
+    expect(reached.trials[0]?.state).toBe('stopped')
+  })
+
+  it('records a throwing trial as errored with its cause, and goes on', async () => {
+    const logger = memoryLogger()
+    const results = await tuner({ space: { behaviour: choice(['throw', 'final']), x: 2 }, numSamples: 8, concurrency: 2, logger }).fit()
+    const errored = results.errors
+    expect(errored.length).toBeGreaterThan(0)
+    expect(errored.length).toBeLessThan(8)
+    for (const trial of errored) {
+      expect(trial.error?.message).toMatch(/RangeError: boom at x=2/)
+      expect(trial.history).toHaveLength(1)
+    }
+    expect(results.trials.filter((t) => t.state === 'completed')).toHaveLength(8 - errored.length)
+    expect(logger.lines.some((l) => l.startsWith('warn: trial') && l.includes('boom'))).toBe(true)
+  })
+
+  it('survives a trainable that calls process.exit: the trial errors, the pool replaces the thread', async () => {
+    const results = await tuner({ space: { behaviour: choice(['exit', 'final']), x: 1 }, numSamples: 8, concurrency: 2 }).fit()
+    const exited = results.errors
+    expect(exited.length).toBeGreaterThan(0)
+    for (const trial of exited) expect(trial.error?.message).toMatch(/worker exited/)
+    expect(results.trials.filter((t) => t.state === 'completed').length).toBe(8 - exited.length)
+  })
+
+  it('ends a trial that runs out of its heap cap as errored', async () => {
+    const results = await tuner({ space: { behaviour: 'oom' }, numSamples: 1, concurrency: 1, maxHeapMb: 32 }).fit()
+    expect(results.trials[0]?.state).toBe('errored')
+    expect(results.trials[0]?.error?.message).toMatch(/out of memory/)
+  })
+
+  it('retries a failed trial up to maxFailures times', async () => {
+    const counter = () => new Int32Array(new SharedArrayBuffer(4))
+    const retried = await tuner({ space: { behaviour: 'flaky' }, numSamples: 1, maxFailures: 1, data: { counter: counter() } }).fit()
+    expect(retried.trials[0]?.state).toBe('completed')
+    expect(retried.trials[0]?.lastResult?.loss).toBe(1)
+    const once = await tuner({ space: { behaviour: 'flaky' }, numSamples: 1, maxFailures: 0, data: { counter: counter() } }).fit()
+    expect(once.trials[0]?.state).toBe('errored')
+  })
+
+  it('ends cleanly on abort, keeping every result so far, and aborts ctx.signal', async () => {
+    const controller = new AbortController()
+    const t = tuner({ space: { behaviour: choice(['forever', 'signal']) }, numSamples: 4, concurrency: 2, signal: controller.signal })
+    const done = t.fit()
+    let results = 0
+    for await (const event of t.events()) {
+      if (event.type === 'result' && ++results === 3) controller.abort()
+    }
+    const grid = await done
+    expect(grid.trials.length).toBeGreaterThanOrEqual(2)
+    for (const trial of grid.trials) expect(trial.state).toBe('stopped')
+    expect(grid.trials.reduce((n, trial) => n + trial.history.length, 0)).toBeGreaterThanOrEqual(3)
+  })
+
+  it('ends a trial that ignores its stop after the grace period, within the time budget', async () => {
+    const results = await tuner({
+      space: { behaviour: 'busy' },
+      numSamples: 3,
+      concurrency: 1,
+      stop: { timeBudgetS: 0.2 },
+      stopGraceMs: 50,
+    }).fit()
+    expect(results.trials).toHaveLength(1)
+    expect(results.trials[0]?.state).toBe('stopped')
+  })
+
+  it('streams events in order, one experiment_start and one experiment_end', async () => {
+    const t = tuner({ space: { behaviour: 'curve', x: 1, epochs: 2 }, numSamples: 2, concurrency: 1 })
+    const events: TunerEvent[] = []
+    const done = t.fit()
+    for await (const event of t.events()) events.push(event)
+    await done
+    expect(events.map((e) => (e.type === 'result' ? `result ${e.trial.id}` : e.type))).toEqual([
+      'experiment_start',
+      'trial_start',
+      'result 0',
+      'result 0',
+      'trial_end',
+      'trial_start',
+      'result 1',
+      'result 1',
+      'trial_end',
+      'experiment_end',
+    ])
+  })
+
+  it('warns about a tracker that throws and keeps going', async () => {
+    const logger = memoryLogger()
+    const broken = {
+      onTrialResult() {
+        throw new Error('disk full')
+      },
+    }
+    const results = await tuner({ space: { behaviour: 'curve', x: 1 }, numSamples: 3, trackers: [broken], logger }).fit()
+    expect(results.trials.every((t) => t.state === 'completed')).toBe(true)
+    expect(logger.lines.filter((l) => l.includes('disk full'))).toHaveLength(1)
+  })
+
+  it('runs only once', async () => {
+    const t = tuner({ space: { behaviour: 'final' }, numSamples: 1 })
+    await t.fit()
+    await expect(t.fit()).rejects.toThrow(/already run/)
+  })
+})
+
+describe('Tuner option checks', () => {
+  const space = { behaviour: 'final' }
+  it.each([
+    [{ numSamples: 0 }, /^numSamples: must be an integer >= 1, got 0$/],
+    [{ concurrency: 1.5 }, /^concurrency: must be an integer >= 1, got 1\.5$/],
+    [{ metric: '' }, /^metric: must be a non-empty string/],
+    [{ mode: 'up' }, /^mode: must be "min" or "max", got "up"$/],
+    [{ seed: -1 }, /seed/],
+    [{ maxFailures: -1 }, /^maxFailures: must be an integer >= 0, got -1$/],
+    [{ stop: { maxIterations: 0 } }, /^stop\.maxIterations: must be an integer >= 1, got 0$/],
+    [{ stop: { epochs: 3 } }, /^stop\.epochs: unknown criterion/],
+    [{ stop: { timeBudgetS: Number.NaN } }, /^stop\.timeBudgetS: must be a finite number > 0, got NaN$/],
+    [{ trainable: '/no/such/trainable.ts' }, /^trainable: no such file \/no\/such\/trainable\.ts$/],
+    [{ name: '../escape' }, /^name: must be letters/],
+    [{ search: {} }, /^search: must implement setup, suggest/],
+  ])('rejects %o', (bad, message) => {
+    expect(() => tuner({ space, ...(bad as object) })).toThrow(ConfigError)
+    expect(() => tuner({ space, ...(bad as object) })).toThrow(message)
+  })
+
+  it('rejects a bad space with the path of the field', () => {
+    expect(() => tuner({ space: { opt: { lr: { $domain: 'loguniform', low: 0, high: 1 } } } as never })).toThrow(SpaceError)
+    expect(() => tuner({ space: { opt: { lr: { $domain: 'loguniform', low: 0, high: 1 } } } as never })).toThrow(/^space\.opt\.lr: /)
+  })
+})
