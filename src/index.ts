@@ -14,7 +14,7 @@
 
 export { ConfigError, DataError, HyperpoolError, ResultError, SpaceError, TrialError } from './errors.ts'
 export { FIFOScheduler } from './scheduler/fifo.ts'
-export type { Scheduler, SchedulerSetup } from './scheduler/scheduler.ts'
+export type { ResumePlan, RunCandidates, RunChoice, Scheduler, SchedulerSetup } from './scheduler/scheduler.ts'
 export { GridSearch } from './search/grid.ts'
 export { RandomSearch } from './search/random.ts'
 export type { Searcher, SearcherSetup } from './search/searcher.ts'

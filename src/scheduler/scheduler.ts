@@ -1,10 +1,30 @@
-import type { Decision, Mode, Result, TrialInfo } from '../types.ts'
+import type { Config, Decision, Mode, Result, TrialInfo } from '../types.ts'
 
 /** What a scheduler is told once, before the first trial. */
 export interface SchedulerSetup {
   readonly metric: string
   readonly mode: Mode
   readonly seed: number
+}
+
+/** What the Tuner can run when a worker frees up. */
+export interface RunCandidates {
+  /** Trials created but not yet run (new ones, and retries of failed ones). */
+  readonly pending: readonly TrialInfo[]
+  /** Trials paused by the scheduler, resumable from their last checkpoint. */
+  readonly paused: readonly TrialInfo[]
+  /** False once the searcher has no more configs: `'new'` then gets nothing. */
+  readonly canCreate: boolean
+}
+
+/** The scheduler's pick: one of the candidates, a brand-new trial, or nothing for now. */
+export type RunChoice = TrialInfo | 'new' | undefined
+
+/** How a paused trial resumes: with a new config and another trial's checkpoint (PBT's exploit and explore). */
+export interface ResumePlan {
+  readonly config?: Config
+  /** The trial whose latest checkpoint this one restores instead of its own. */
+  readonly restoreFrom?: number
 }
 
 /**
@@ -24,6 +44,15 @@ export interface Scheduler {
   onTrialAdd(trial: TrialInfo): void
   /** A trial reported; the answer reaches it before its `report` returns. */
   onTrialResult(trial: TrialInfo, result: Result): Decision
-  /** A trial ended (completed, stopped or errored). */
+  /** A trial ended (completed, stopped or errored); not called for a pause. */
   onTrialComplete(trial: TrialInfo, result: Result | undefined): void
+  /**
+   * Which trial runs next when a worker frees up. Without it the Tuner runs
+   * pending trials, then new ones, then paused ones. Returning `undefined`
+   * leaves the worker idle until another trial ends; if nothing runs at all,
+   * the Tuner stops the paused trials rather than wait forever.
+   */
+  choose?(candidates: RunCandidates): RunChoice
+  /** A paused trial is about to resume; the answer may change its config and checkpoint. */
+  beforeResume?(trial: TrialInfo): ResumePlan | undefined
 }

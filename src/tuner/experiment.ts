@@ -1,13 +1,14 @@
 import { TrialError } from '../errors.ts'
-import type { Scheduler } from '../scheduler/scheduler.ts'
+import type { RunChoice, Scheduler } from '../scheduler/scheduler.ts'
 import { deriveSeed } from '../search/rng.ts'
 import type { Searcher } from '../search/searcher.ts'
 import type { TrackerHub } from '../tracker/dispatch.ts'
 import type { Logger } from '../tracker/logger.ts'
 import type { ExperimentSummary } from '../tracker/tracker.ts'
-import type { Decision, Metrics, Mode, TrialState } from '../types.ts'
+import type { Decision, Metrics, Mode, TrialInfo, TrialState } from '../types.ts'
 import type { Executor, TrialHandle } from '../workers/executor.ts'
 import type { SerializedError, TrialOutcome } from '../workers/protocol.ts'
+import type { CheckpointStore } from './checkpoints.ts'
 import { meetsStop, type StopCriteria } from './stop.ts'
 import { Trial } from './trial.ts'
 
@@ -19,6 +20,7 @@ export interface RunSettings {
   readonly searcher: Searcher
   readonly scheduler: Scheduler
   readonly executor: Executor
+  readonly checkpoints: CheckpointStore
   readonly hub: TrackerHub
   readonly logger: Logger
   readonly stop: StopCriteria
@@ -76,15 +78,49 @@ export class ExperimentRun {
   #pump(): void {
     try {
       while (!this.#interrupted && this.#running.size < this.#s.executor.slots) {
-        const trial = this.#retry.shift() ?? this.#newTrial() ?? this.#paused.shift()
+        const trial = this.#next()
         if (!trial) break
         this.#launch(trial)
       }
+      if (this.#running.size === 0 && !this.#interrupted && !this.#done()) this.#stopStranded()
     } catch (error) {
       this.#fail(error)
     }
-    if (this.#running.size === 0 && (this.#interrupted || (this.#exhausted && this.#retry.length === 0 && this.#paused.length === 0))) {
-      this.#finish?.()
+    if (this.#running.size === 0 && (this.#interrupted || this.#done())) this.#finish?.()
+  }
+
+  #done(): boolean {
+    return this.#exhausted && this.#retry.length === 0 && this.#paused.length === 0
+  }
+
+  /** The trial to run next: the scheduler's choice if it makes one, else retries, then new trials, then paused ones. */
+  #next(): Trial | undefined {
+    const { scheduler } = this.#s
+    if (!scheduler.choose) return this.#retry.shift() ?? this.#newTrial() ?? this.#paused.shift()
+    for (;;) {
+      const canCreate = !this.#exhausted
+      const choice: RunChoice = scheduler.choose({ pending: this.#retry, paused: this.#paused, canCreate })
+      if (choice === 'new') {
+        if (!canCreate) return undefined
+        const trial = this.#newTrial()
+        if (trial) return trial
+        continue // the searcher just ran out: ask again, now with canCreate false
+      }
+      if (choice === undefined) return undefined
+      const trial = take(this.#retry, choice) ?? take(this.#paused, choice)
+      if (!trial) throw new Error(`scheduler.choose returned trial ${choice.id}, which is neither pending nor paused`)
+      return trial
+    }
+  }
+
+  /** Nothing runs and the scheduler picks nothing: end the waiting trials rather than wait forever. */
+  #stopStranded(): void {
+    const waiting = [...this.#retry.splice(0), ...this.#paused.splice(0)]
+    this.#exhausted = true
+    this.#s.logger.warn(`the scheduler chose no trial to run while none was running; stopping ${waiting.length} waiting trials`)
+    for (const trial of waiting) {
+      trial.state = 'stopped'
+      this.#complete(trial)
     }
   }
 
@@ -103,11 +139,19 @@ export class ExperimentRun {
   }
 
   #launch(trial: Trial): void {
+    const { checkpoints } = this.#s
+    let restore: unknown
+    if (trial.state === 'paused') {
+      const plan = this.#s.scheduler.beforeResume?.(trial)
+      if (plan?.config) trial.config = plan.config
+      restore = checkpoints.latest(plan?.restoreFrom ?? trial.id)
+    }
     trial.state = 'running'
     trial.startedAt = performance.now()
     this.#s.hub.emit('onTrialStart', trial)
-    const handle = this.#s.executor.start({ trialId: trial.id, config: trial.config, seed: trial.seed }, (metrics) =>
-      this.#onReport(trial, metrics),
+    const handle = this.#s.executor.start(
+      { trialId: trial.id, config: trial.config, seed: trial.seed, restore },
+      { report: (metrics) => this.#onReport(trial, metrics), checkpoint: (state) => checkpoints.save(trial.id, state) },
     )
     this.#running.set(trial.id, { trial, handle })
     void handle.done.then((outcome) => this.#onEnd(trial, outcome))
@@ -168,14 +212,18 @@ export class ExperimentRun {
     } else {
       trial.state = 'stopped'
     }
-    if (trial.state !== 'paused') {
-      this.#guard(() => {
-        this.#s.searcher.onTrialComplete(trial.id, trial.lastResult, trial.state)
-        this.#s.scheduler.onTrialComplete(trial, trial.lastResult)
-      })
-    }
-    this.#s.hub.emit('onTrialEnd', trial)
+    if (trial.state === 'paused') this.#s.hub.emit('onTrialEnd', trial)
+    else this.#complete(trial)
     this.#pump()
+  }
+
+  /** A trial ended for good: tell the searcher, the scheduler and the trackers. */
+  #complete(trial: Trial): void {
+    this.#guard(() => {
+      this.#s.searcher.onTrialComplete(trial.id, trial.lastResult, trial.state)
+      this.#s.scheduler.onTrialComplete(trial, trial.lastResult)
+    })
+    this.#s.hub.emit('onTrialEnd', trial)
   }
 
   /** Stops every running trial: at its next report, or by ending its thread after the grace period. */
@@ -217,6 +265,11 @@ export class ExperimentRun {
       interrupted: this.#interrupted,
     }
   }
+}
+
+function take(queue: Trial[], wanted: TrialInfo): Trial | undefined {
+  const index = queue.findIndex((trial) => trial.id === wanted.id)
+  return index === -1 ? undefined : queue.splice(index, 1)[0]
 }
 
 function toTrialError(trialId: number, error: SerializedError): TrialError {

@@ -9,7 +9,8 @@ export type StopReason = 'scheduler' | 'criteria' | 'experiment'
  */
 export class Trial implements TrialInfo {
   readonly id: number
-  readonly config: Config
+  /** Changes only when a scheduler (PBT) gives the trial a new config on resume. */
+  config: Config
   readonly seed: number
   state: TrialState = 'pending'
   history: Result[] = []

@@ -13,6 +13,7 @@ import type { ExperimentInfo, Tracker } from '../tracker/tracker.ts'
 import type { Mode } from '../types.ts'
 import { LocalPool } from '../workers/pool.ts'
 import { shareData, sharedBytes } from '../workers/shared-data.ts'
+import { CheckpointStore } from './checkpoints.ts'
 import { EventStream, type TunerEvent } from './events.ts'
 import { ExperimentRun } from './experiment.ts'
 import {
@@ -150,6 +151,7 @@ export class Tuner<S extends Space = Space, D = unknown> {
       data: this.#data,
       maxHeapMb: options.maxHeapMb,
     })
+    const checkpoints = new CheckpointStore(join(this.#storageDir(), 'checkpoints'), this.#logger)
     const run = new ExperimentRun({
       metric: this.#metric,
       mode: this.#mode,
@@ -157,6 +159,7 @@ export class Tuner<S extends Space = Space, D = unknown> {
       searcher,
       scheduler,
       executor,
+      checkpoints,
       hub,
       logger: this.#logger,
       stop: this.#stop,
@@ -167,14 +170,19 @@ export class Tuner<S extends Space = Space, D = unknown> {
     const summary = await run.run()
     hub.emit('onExperimentEnd', experiment, summary)
     await executor.close()
-    await hub.flush(TRACKER_FLUSH_MS)
+    await Promise.all([hub.flush(TRACKER_FLUSH_MS), checkpoints.flush()])
     if (run.fatal !== undefined) throw run.fatal
     return new ResultGrid<ConfigOf<S>>(run.trials, { metric: this.#metric, mode: this.#mode })
   }
 
   #trackers(): readonly Tracker[] {
     if (this.#options.trackers !== undefined) return this.#options.trackers
-    return [new ConsoleReporter(), new JsonlTracker(join(this.#options.storageDir ?? 'runs', this.name))]
+    return [new ConsoleReporter(), new JsonlTracker(this.#storageDir())]
+  }
+
+  /** The experiment's folder: the default JSONL store and the checkpoints live here. */
+  #storageDir(): string {
+    return join(this.#options.storageDir ?? 'runs', this.name)
   }
 }
 

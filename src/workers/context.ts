@@ -1,7 +1,7 @@
 import type { MessagePort } from 'node:worker_threads'
 import { createRandom } from '../search/rng.ts'
 import type { Decision, Metrics } from '../types.ts'
-import type { DecisionMessage, ReportMessage } from './protocol.ts'
+import type { CheckpointMessage, DecisionMessage, ReportMessage } from './protocol.ts'
 
 /**
  * What a trainable receives beside its config, inside its worker thread.
@@ -33,6 +33,14 @@ export interface TrialContext<D = unknown> {
    * trainable unless it catches it.
    */
   report(metrics: Metrics): Promise<void>
+  /**
+   * Saves state to resume from, when a scheduler pauses the trial or PBT
+   * clones it. The state is structured-cloned (typed arrays welcome) and kept
+   * with the experiment on disk. Call it before the `report` that may pause.
+   */
+  checkpoint(state: unknown): void
+  /** The state this run resumes from: the trial's own last checkpoint, or a donor's under PBT; `undefined` on a first run. */
+  restore<T = unknown>(): T | undefined
 }
 
 /**
@@ -56,7 +64,7 @@ export class TrialStopSignal extends Error {
 
 /** Builds the context of one trial around its report port; `ended()` says whether the driver ended it. */
 export function createContext<D>(
-  task: { trialId: number; seed: number; port: MessagePort },
+  task: { trialId: number; seed: number; restore: unknown; port: MessagePort },
   data: D,
 ): { ctx: TrialContext<D>; ended: () => Exclude<Decision, 'continue'> | undefined } {
   const controller = new AbortController()
@@ -91,6 +99,12 @@ export function createContext<D>(
       task.port.postMessage(message)
       const decision = await answer
       if (decision !== 'continue') throw new TrialStopSignal(decision)
+    },
+    checkpoint(state: unknown): void {
+      task.port.postMessage({ type: 'checkpoint', state } satisfies CheckpointMessage)
+    },
+    restore<T>(): T | undefined {
+      return task.restore as T | undefined
     },
   }
   return { ctx, ended: () => ending }

@@ -6,6 +6,16 @@ export interface TrialRun {
   readonly trialId: number
   readonly config: Config
   readonly seed: number
+  /** The checkpoint to resume from, if any. */
+  readonly restore?: unknown
+}
+
+/** What the executor hands back while a trial runs. */
+export interface TrialListener {
+  /** A report; the answer goes back to the trial before its `report` resolves. */
+  report(metrics: Metrics): Decision
+  /** A checkpoint the trial saved. */
+  checkpoint(state: unknown): void
 }
 
 /** A running trial: its end, and a way to ask it to end early. */
@@ -24,14 +34,14 @@ export interface TrialHandle {
  *
  * @example
  * ```ts
- * const handle = executor.start({ trialId: 0, config, seed }, (metrics) => 'continue')
+ * const handle = executor.start({ trialId: 0, config, seed }, { report: () => 'continue', checkpoint() {} })
  * const outcome = await handle.done
  * ```
  */
 export interface Executor {
   /** How many trials can run at once. */
   readonly slots: number
-  start(run: TrialRun, onReport: (metrics: Metrics) => Decision): TrialHandle
+  start(run: TrialRun, listener: TrialListener): TrialHandle
   /** Ends every thread; call once, after the last trial ended. */
   close(): Promise<void>
 }

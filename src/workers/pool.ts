@@ -1,8 +1,15 @@
 import { MessageChannel } from 'node:worker_threads'
 import { Piscina } from 'piscina'
-import type { Decision, Metrics } from '../types.ts'
-import type { Executor, TrialHandle, TrialRun } from './executor.ts'
-import { type DecisionMessage, type ReportMessage, serializeError, type TrialOutcome, type WorkerSetup } from './protocol.ts'
+import type { Decision } from '../types.ts'
+import type { Executor, TrialHandle, TrialListener, TrialRun } from './executor.ts'
+import {
+  type CheckpointMessage,
+  type DecisionMessage,
+  type ReportMessage,
+  serializeError,
+  type TrialOutcome,
+  type WorkerSetup,
+} from './protocol.ts'
 
 /** Options of the local worker-thread pool. */
 export interface PoolOptions {
@@ -24,7 +31,7 @@ export interface PoolOptions {
  * @example
  * ```ts
  * const pool = new LocalPool({ trainable: url.href, concurrency: 2, data: shareData({ X }) })
- * const outcome = await pool.start({ trialId: 0, config, seed: 1 }, () => 'continue').done
+ * const outcome = await pool.start({ trialId: 0, config, seed: 1 }, { report: () => 'continue', checkpoint() {} }).done
  * await pool.close()
  * ```
  */
@@ -52,22 +59,21 @@ export class LocalPool implements Executor {
     })
   }
 
-  start(run: TrialRun, onReport: (metrics: Metrics) => Decision): TrialHandle {
+  start(run: TrialRun, listener: TrialListener): TrialHandle {
     const { port1, port2 } = new MessageChannel()
     const abort = new AbortController()
     let stopping: Exclude<Decision, 'continue'> | undefined
     const send = (decision: Decision) => port1.postMessage({ type: 'decision', decision } satisfies DecisionMessage)
-    port1.on('message', (message: ReportMessage) => {
-      let decision: Decision
-      try {
-        decision = stopping ?? onReport(message.metrics)
-      } catch {
-        decision = 'stop'
+    port1.on('message', (message: ReportMessage | CheckpointMessage) => {
+      if (message.type === 'checkpoint') {
+        listener.checkpoint(message.state)
+        return
       }
+      const decision = stopping ?? listener.report(message.metrics)
       if (decision !== 'continue') stopping ??= decision
       send(decision)
     })
-    const task = { trialId: run.trialId, config: run.config, seed: run.seed, port: port2 }
+    const task = { trialId: run.trialId, config: run.config, seed: run.seed, restore: run.restore, port: port2 }
     const done = this.#piscina
       .run(task, { transferList: [port2], signal: abort.signal })
       .then(

@@ -6,6 +6,8 @@ export interface TrialTask {
   readonly trialId: number
   readonly config: Config
   readonly seed: number
+  /** The checkpoint to resume from (its own, or another trial's under PBT); undefined on a first run. */
+  readonly restore: unknown
   /** Reports travel over this port; the driver answers each with a {@link DecisionMessage}. */
   readonly port: MessagePort
 }
@@ -14,6 +16,12 @@ export interface TrialTask {
 export interface ReportMessage {
   readonly type: 'report'
   readonly metrics: Metrics
+}
+
+/** Worker -> driver: state to resume from; not answered. */
+export interface CheckpointMessage {
+  readonly type: 'checkpoint'
+  readonly state: unknown
 }
 
 /** Driver -> worker: the answer to a report, or an unprompted stop (abort, time budget). */
