@@ -13,7 +13,16 @@
  */
 
 export { ConfigError, DataError, HyperpoolError, ResultError, SpaceError, TrialError } from './errors.ts'
+export type { ASHAOptions } from './scheduler/asha.ts'
+export { ASHAScheduler } from './scheduler/asha.ts'
+export type { Mutations } from './scheduler/explore.ts'
 export { FIFOScheduler } from './scheduler/fifo.ts'
+export type { HyperBandOptions } from './scheduler/hyperband.ts'
+export { HyperBandScheduler } from './scheduler/hyperband.ts'
+export type { MedianStoppingOptions } from './scheduler/median.ts'
+export { MedianStoppingRule } from './scheduler/median.ts'
+export type { PBTOptions } from './scheduler/pbt.ts'
+export { PopulationBasedTraining } from './scheduler/pbt.ts'
 export type { ResumePlan, RunCandidates, RunChoice, Scheduler, SchedulerSetup } from './scheduler/scheduler.ts'
 export { GridSearch } from './search/grid.ts'
 export { RandomSearch } from './search/random.ts'

@@ -117,7 +117,7 @@ export class ExperimentRun {
   #stopStranded(): void {
     const waiting = [...this.#retry.splice(0), ...this.#paused.splice(0)]
     this.#exhausted = true
-    this.#s.logger.warn(`the scheduler chose no trial to run while none was running; stopping ${waiting.length} waiting trials`)
+    this.#s.logger.info(`nothing runs and the scheduler resumes none of the ${waiting.length} waiting trials: stopping them`)
     for (const trial of waiting) {
       trial.state = 'stopped'
       this.#complete(trial)

@@ -1,0 +1,140 @@
+import { ConfigError, show } from '../errors.ts'
+import { validateSeed } from '../search/rng.ts'
+import type { Mode, Result } from '../types.ts'
+import type { SchedulerSetup } from './scheduler.ts'
+
+/**
+ * Checks a scheduler's options object: a plain object (or undefined) whose
+ * keys are all known. A misspelt option (`maxt`) would otherwise be ignored silently.
+ *
+ * @example
+ * ```ts
+ * const o = readOptions('ASHAScheduler', options, ['maxT', 'gracePeriod'])
+ * ```
+ */
+export function readOptions(owner: string, options: unknown, known: readonly string[]): Record<string, unknown> {
+  if (options === undefined) return {}
+  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
+    throw new ConfigError(`${owner}(options): must be an object, got ${show(options)}`, { field: 'options' })
+  }
+  for (const key of Object.keys(options)) {
+    if (!known.includes(key)) {
+      throw new ConfigError(`${owner}({ ${key} }): unknown option, expected one of ${known.join(', ')}`, { field: key })
+    }
+  }
+  return options as Record<string, unknown>
+}
+
+/** A {@link ConfigError} in the house style: `Owner({ field }): must be <rule>, got <value>`. */
+export function optionError(owner: string, field: string, rule: string, value: unknown): ConfigError {
+  return new ConfigError(`${owner}({ ${field} }): must be ${rule}, got ${show(value)}`, { field })
+}
+
+/**
+ * The option `field` as a finite number meeting `holds`, or `fallback` when absent.
+ *
+ * @example
+ * ```ts
+ * const rf = numberOption('ASHAScheduler', o, 'reductionFactor', 4, 'a number > 1', (v) => v > 1)
+ * ```
+ */
+export function numberOption(
+  owner: string,
+  options: Record<string, unknown>,
+  field: string,
+  fallback: number,
+  rule: string,
+  holds: (value: number) => boolean,
+): number {
+  const value = options[field]
+  if (value === undefined) return fallback
+  if (typeof value !== 'number' || !Number.isFinite(value) || !holds(value)) throw optionError(owner, field, rule, value)
+  return value
+}
+
+/** The option `field` as a non-empty string, or `fallback` when absent. */
+export function stringOption(owner: string, options: Record<string, unknown>, field: string, fallback: string): string {
+  const value = options[field]
+  if (value === undefined) return fallback
+  if (typeof value !== 'string' || value === '') throw optionError(owner, field, 'a non-empty string', value)
+  return value
+}
+
+/** The option `field` as a boolean, or `fallback` when absent. */
+export function booleanOption(owner: string, options: Record<string, unknown>, field: string, fallback: boolean): boolean {
+  const value = options[field]
+  if (value === undefined) return fallback
+  if (typeof value !== 'boolean') throw optionError(owner, field, 'a boolean', value)
+  return value
+}
+
+/** The checked setup plus `sign`: +1 in max mode, -1 in min mode, so every scheduler ranks "higher is better". */
+export interface Objective extends SchedulerSetup {
+  readonly sign: 1 | -1
+}
+
+/**
+ * Checks what the Tuner passes to `setup`, so a scheduler driven by hand
+ * fails with a typed error rather than ranking by `undefined`.
+ *
+ * @example
+ * ```ts
+ * this.#objective = readSetup('ASHAScheduler', options)
+ * ```
+ */
+export function readSetup(owner: string, options: SchedulerSetup): Objective {
+  const { metric, mode, seed } = options
+  if (typeof metric !== 'string' || metric === '') {
+    throw new ConfigError(`${owner}.setup({ metric }): must be a non-empty string, got ${show(metric)}`, { field: 'metric' })
+  }
+  if (mode !== 'min' && mode !== 'max') {
+    throw new ConfigError(`${owner}.setup({ mode }): must be "min" or "max", got ${show(mode)}`, { field: 'mode' })
+  }
+  validateSeed(seed, `${owner}.setup({ seed })`)
+  return { metric, mode: mode as Mode, seed, sign: mode === 'max' ? 1 : -1 }
+}
+
+/** The setup, or a {@link ConfigError} when a trial arrives before `setup()`. */
+export function ready<T>(value: T | undefined, owner: string): T {
+  if (value === undefined) throw new ConfigError(`${owner}: call setup() before adding trials`, { field: 'scheduler' })
+  return value
+}
+
+/**
+ * `result[key]` when it is a number (NaN included, as Ray Tune keeps it);
+ * undefined when it is missing or not a number, so that result is ignored.
+ */
+export function numberIn(result: Result | undefined, key: string): number | undefined {
+  const value = result?.[key]
+  return typeof value === 'number' ? value : undefined
+}
+
+/**
+ * The `q`-th percentile (0..100) of `values` ignoring NaN, with linear
+ * interpolation between the two closest ranks: numpy's `nanpercentile`
+ * default, which Ray Tune's ASHA uses for its rung cut-offs. Undefined when
+ * no value is a number.
+ *
+ * @example
+ * ```ts
+ * nanPercentile([1, 2, 3], 75) // 2.5
+ * ```
+ */
+export function nanPercentile(values: Iterable<number>, q: number): number | undefined {
+  const sorted = [...values].filter((v) => !Number.isNaN(v)).sort((a, b) => a - b)
+  if (sorted.length === 0) return undefined
+  const position = (q / 100) * (sorted.length - 1)
+  const below = Math.floor(position)
+  const low = sorted[below] as number
+  const high = sorted[Math.min(below + 1, sorted.length - 1)] as number
+  // low + (high - low) * f would give NaN for low = high = ±Infinity; equal ends need no interpolation.
+  return low === high ? low : low + (high - low) * (position - below)
+}
+
+/**
+ * The median of `values` (the mean of the two middle ones for an even count),
+ * as numpy's `median`; undefined for none.
+ */
+export function median(values: readonly number[]): number | undefined {
+  return nanPercentile(values, 50)
+}

@@ -1,0 +1,135 @@
+import { ConfigError, show } from '../errors.ts'
+import { type Domain, domainProblem, isDomain } from '../search/domain.ts'
+import { copyJson, isPlainObject, type JsonValue } from '../search/json.ts'
+import { onGrid, qRange } from '../search/quantize.ts'
+import { sampleDomain } from '../search/sample.ts'
+import type { Config } from '../types.ts'
+
+/**
+ * Which config keys PBT mutates, and how: a domain from the space factories
+ * (numbers are scaled or resampled from it; `choice`/`grid` step to a
+ * neighbouring value), an array of values (a neighbour step, or a resample
+ * from the array), or a nested object for nested config keys.
+ *
+ * @example
+ * ```ts
+ * const mutations: Mutations = { lr: loguniform(1e-4, 1e-1), batch: [16, 32, 64], opt: { momentum: uniform(0.8, 0.99) } }
+ * ```
+ */
+export type Mutations = { readonly [key: string]: Domain | readonly JsonValue[] | Mutations }
+
+/** How PBT explores a donor's config. */
+export interface ExploreSettings {
+  readonly resampleProbability: number
+  /** Factors a numeric value is multiplied by, one picked at random. */
+  readonly perturbationFactors: readonly number[]
+}
+
+/**
+ * Checks `hyperparamMutations` deeply and throws a {@link ConfigError} naming
+ * the dotted path of the first bad entry.
+ */
+export function checkMutations(owner: string, value: unknown, path = 'hyperparamMutations'): asserts value is Mutations {
+  const fail = (rule: string, got: unknown): never => {
+    throw new ConfigError(`${owner}({ ${path} }): must be ${rule}, got ${show(got)}`, { field: path })
+  }
+  if (!isPlainObject(value) || isDomain(value) || Object.keys(value).length === 0) {
+    fail('a non-empty object of config keys to domains, arrays of values or nested objects', value)
+  }
+  for (const [key, entry] of Object.entries(value as Record<string, unknown>)) {
+    const field = `${path}.${key}`
+    if (Array.isArray(entry)) {
+      if (entry.length === 0) throw new ConfigError(`${owner}({ ${field} }): must be a non-empty array, got []`, { field })
+    } else if (isDomain(entry)) {
+      const problem = domainProblem(entry)
+      if (problem !== undefined) throw new ConfigError(`${owner}({ ${field} }): ${entry.$domain} ${problem}`, { field })
+    } else if (isPlainObject(entry)) {
+      checkMutations(owner, entry, field)
+    } else {
+      throw new ConfigError(`${owner}({ ${field} }): must be a domain, an array of values or a nested object, got ${show(entry)}`, {
+        field,
+      })
+    }
+  }
+}
+
+/**
+ * A copy of `config` with every key named in `mutations` explored, as in Ray
+ * Tune's PBT: with probability `resampleProbability` a fresh draw, otherwise
+ * a small move from the current value. Numbers are multiplied by one of the
+ * `perturbationFactors` and then put back in the domain (rounded for integer
+ * domains, onto the q grid for quantized ones, clipped to the bounds); lists
+ * and `choice`/`grid` domains move one index left or right (clamped at the
+ * ends). A value that cannot be moved (missing, or not in the list) is resampled.
+ *
+ * @example
+ * ```ts
+ * explore({ lr: 0.01 }, { lr: loguniform(1e-4, 1e-1) }, { resampleProbability: 0.25, perturbationFactors: [1.2, 0.8] }, random)
+ * // { lr: 0.012 } or { lr: 0.008 } or a fresh draw
+ * ```
+ */
+export function explore(config: Config, mutations: Mutations, settings: ExploreSettings, random: () => number): Config {
+  const next: Config = copyJson(config)
+  for (const [key, how] of Object.entries(mutations)) {
+    const current = config[key]
+    if (Array.isArray(how)) {
+      next[key] = stepWithin(how as readonly JsonValue[], current, settings, random)
+    } else if (isDomain(how)) {
+      next[key] =
+        how.$domain === 'choice' || how.$domain === 'grid'
+          ? stepWithin(how.values, current, settings, random)
+          : scaleWithin(how, current, settings, random)
+    } else {
+      next[key] = explore(isPlainObject(current) ? current : {}, how as Mutations, settings, random)
+    }
+  }
+  return next
+}
+
+/** A neighbour of `current` in `values`, or a random one of them. */
+function stepWithin(values: readonly JsonValue[], current: unknown, settings: ExploreSettings, random: () => number): JsonValue {
+  const key = JSON.stringify(current)
+  const index = values.findIndex((v) => JSON.stringify(v) === key)
+  // Both draws are always made, so one key's outcome never shifts the stream for the next key.
+  const resample = random() < settings.resampleProbability
+  const r = random()
+  if (resample || index < 0) return copyJson(values[Math.min(values.length - 1, Math.floor(r * values.length))] as JsonValue)
+  const moved = Math.min(values.length - 1, Math.max(0, index + (r < 0.5 ? -1 : 1)))
+  return copyJson(values[moved] as JsonValue)
+}
+
+/** `current` scaled by a perturbation factor and put back in the domain, or a fresh draw from it. */
+function scaleWithin(
+  domain: Exclude<Domain, { $domain: 'choice' | 'grid' }>,
+  current: unknown,
+  settings: ExploreSettings,
+  random: () => number,
+): number {
+  const resample = random() < settings.resampleProbability
+  const factors = settings.perturbationFactors
+  const factor = factors[Math.min(factors.length - 1, Math.floor(random() * factors.length))] as number
+  if (resample || typeof current !== 'number' || !Number.isFinite(current)) return sampleDomain(domain, random) as number
+  return intoDomain(domain, current * factor)
+}
+
+/** The nearest value `domain` can produce (randn has no bounds). */
+export function intoDomain(domain: Exclude<Domain, { $domain: 'choice' | 'grid' }>, value: number): number {
+  const clip = (low: number, high: number) => Math.min(high, Math.max(low, value))
+  switch (domain.$domain) {
+    case 'uniform':
+    case 'loguniform':
+      return clip(domain.low, domain.high)
+    case 'randint':
+    case 'lograndint':
+      // high is excluded for these.
+      return Math.round(clip(domain.low, domain.high - 1))
+    case 'quniform':
+    case 'qloguniform':
+    case 'qrandint': {
+      const { first, last } = qRange(domain.low, domain.high, domain.q)
+      return onGrid(Math.min(last, Math.max(first, Math.round(value / domain.q))), domain.q)
+    }
+    case 'randn':
+      return value
+  }
+}

@@ -1,0 +1,131 @@
+import type { Decision, Result, TrialInfo } from '../types.ts'
+import { booleanOption, median, numberIn, numberOption, type Objective, readOptions, readSetup, ready, stringOption } from './common.ts'
+import type { Scheduler, SchedulerSetup } from './scheduler.ts'
+
+/**
+ * Options of {@link MedianStoppingRule}.
+ *
+ * @example
+ * ```ts
+ * const options: MedianStoppingOptions = { gracePeriod: 5, minSamplesRequired: 3 }
+ * ```
+ */
+export interface MedianStoppingOptions {
+  /** The result field that measures progress; must grow with every report. Default `'training_iteration'`. */
+  timeAttr?: string
+  /** No trial is stopped before `timeAttr` reaches this, and running averages start here. Default 1. */
+  gracePeriod?: number
+  /** How many other trials must have reached the same point before one is judged. Default 3. */
+  minSamplesRequired?: number
+  /** `false` pauses a losing trial instead of stopping it; it resumes later and runs to its end. Default true. */
+  hardStop?: boolean
+}
+
+const OPTIONS = ['timeAttr', 'gracePeriod', 'minSamplesRequired', 'hardStop'] as const
+
+interface Point {
+  readonly time: number
+  /** The metric times the mode's sign: higher is better. */
+  readonly score: number
+}
+
+/**
+ * The median stopping rule (Golovin et al. 2017, Google Vizier), as Ray
+ * Tune's `MedianStoppingRule`. When a trial reports at time `t` (at least
+ * `gracePeriod`), take every other trial that has reported at `t` or later,
+ * running or ended; if there are at least `minSamplesRequired`, compute each
+ * one's running average of the metric over `[gracePeriod, t]` and their
+ * median. The trial is stopped if its best result so far is strictly worse
+ * than that median.
+ *
+ * Results without a numeric `timeAttr` or metric (or a NaN metric) are ignored.
+ *
+ * @example
+ * ```ts
+ * const tuner = new Tuner({ ...options, metric: 'loss', mode: 'min',
+ *   scheduler: new MedianStoppingRule({ gracePeriod: 5, minSamplesRequired: 4 }) })
+ * ```
+ */
+export class MedianStoppingRule implements Scheduler {
+  readonly timeAttr: string
+  readonly gracePeriod: number
+  readonly minSamplesRequired: number
+  readonly hardStop: boolean
+  #objective: Objective | undefined
+  /** Every known trial's results, in order; trials that ended stay, as the median counts them. */
+  readonly #history = new Map<number, Point[]>()
+  /** Trials paused by the rule (hardStop false): they run to their end once resumed. */
+  readonly #judged = new Set<number>()
+
+  constructor(options?: MedianStoppingOptions) {
+    const owner = 'MedianStoppingRule'
+    const o = readOptions(owner, options, OPTIONS)
+    this.timeAttr = stringOption(owner, o, 'timeAttr', 'training_iteration')
+    this.gracePeriod = numberOption(owner, o, 'gracePeriod', 1, 'a number >= 0', (v) => v >= 0)
+    this.minSamplesRequired = numberOption(owner, o, 'minSamplesRequired', 3, 'an integer >= 1', (v) => Number.isSafeInteger(v) && v >= 1)
+    this.hardStop = booleanOption(owner, o, 'hardStop', true)
+  }
+
+  setup(options: SchedulerSetup): void {
+    this.#objective = readSetup('MedianStoppingRule', options)
+    this.#history.clear()
+    this.#judged.clear()
+  }
+
+  onTrialAdd(trial: TrialInfo): void {
+    ready(this.#objective, 'MedianStoppingRule')
+    if (!this.#history.has(trial.id)) this.#history.set(trial.id, [])
+  }
+
+  onTrialResult(trial: TrialInfo, result: Result): Decision {
+    const points = this.#history.get(trial.id)
+    const point = this.#read(result)
+    if (points === undefined || point === undefined) return 'continue'
+    // Judged once and paused: it now runs to its end, first come, first served (Ray's fallback to FIFO).
+    if (this.#judged.has(trial.id)) return 'continue'
+    points.push(point)
+    const t = point.time
+    if (t < this.gracePeriod) return 'continue'
+    const averages: number[] = []
+    for (const [id, others] of this.#history) {
+      const last = others.at(-1)
+      if (id === trial.id || last === undefined || last.time < t) continue
+      const average = this.#runningAverage(others, t)
+      if (average !== undefined) averages.push(average)
+    }
+    if (averages.length < this.minSamplesRequired) return 'continue'
+    const middle = median(averages) as number
+    const best = Math.max(...points.map((p) => p.score))
+    if (best >= middle) return 'continue'
+    this.#judged.add(trial.id)
+    return this.hardStop ? 'stop' : 'pause'
+  }
+
+  onTrialComplete(trial: TrialInfo, result: Result | undefined): void {
+    const points = this.#history.get(trial.id)
+    const point = this.#read(result)
+    // The last result usually went through onTrialResult already; keep only a newer one.
+    if (points === undefined || point === undefined || point.time <= (points.at(-1)?.time ?? Number.NEGATIVE_INFINITY)) return
+    points.push(point)
+  }
+
+  #read(result: Result | undefined): Point | undefined {
+    const objective = this.#objective
+    const time = numberIn(result, this.timeAttr)
+    const metric = objective && numberIn(result, objective.metric)
+    if (objective === undefined || time === undefined || metric === undefined || Number.isNaN(metric)) return undefined
+    return { time, score: objective.sign * metric }
+  }
+
+  /** The mean score over `[gracePeriod, t]`; undefined when the trial reported nothing in it. */
+  #runningAverage(points: readonly Point[], t: number): number | undefined {
+    let sum = 0
+    let count = 0
+    for (const p of points) {
+      if (p.time < this.gracePeriod || p.time > t) continue
+      sum += p.score
+      count++
+    }
+    return count === 0 ? undefined : sum / count
+  }
+}

@@ -1,0 +1,213 @@
+import { copyJson } from '../search/json.ts'
+import { createRandom, deriveSeed } from '../search/rng.ts'
+import type { Config, Decision, Result, TrialInfo } from '../types.ts'
+import { numberIn, numberOption, type Objective, optionError, readOptions, readSetup, ready, stringOption } from './common.ts'
+import { checkMutations, explore, type Mutations } from './explore.ts'
+import type { ResumePlan, RunCandidates, RunChoice, Scheduler, SchedulerSetup } from './scheduler.ts'
+
+/**
+ * Options of {@link PopulationBasedTraining}.
+ *
+ * @example
+ * ```ts
+ * const options: PBTOptions = { perturbationInterval: 5, hyperparamMutations: { lr: loguniform(1e-4, 1e-1) } }
+ * ```
+ */
+export interface PBTOptions {
+  /** Which config keys to mutate and how (see {@link Mutations}). Required. */
+  hyperparamMutations: Mutations
+  /** The result field that measures progress; must grow with every report and carry on across a pause. Default `'training_iteration'`. */
+  timeAttr?: string
+  /** A trial is considered for exploit and explore every this many `timeAttr` units. Default 10. */
+  perturbationInterval?: number
+  /** No trial is perturbed before `timeAttr` reaches this. Default 0. */
+  burnInPeriod?: number
+  /** The bottom fraction copies from the top fraction; in [0, 0.5]. Default 0.25. */
+  quantileFraction?: number
+  /** The chance that a mutated key is drawn afresh rather than moved. Default 0.25. */
+  resampleProbability?: number
+  /** What numeric values are multiplied by when moved, one picked at random. Default [1.2, 0.8]. */
+  perturbationFactors?: readonly number[]
+}
+
+const OPTIONS = [
+  'hyperparamMutations',
+  'timeAttr',
+  'perturbationInterval',
+  'burnInPeriod',
+  'quantileFraction',
+  'resampleProbability',
+  'perturbationFactors',
+] as const
+
+interface Member {
+  readonly trial: TrialInfo
+  /** Score (higher is better) at the last perturbation point; undefined before the first. */
+  lastScore: number | undefined
+  lastPerturbationTime: number
+  lastTrainTime: number
+  exploits: number
+  finished: boolean
+  /** Set when it was paused to exploit a donor; handed to the Tuner by `beforeResume`. */
+  plan: ResumePlan | undefined
+}
+
+/**
+ * Population Based Training (Jaderberg et al. 2017), asynchronous, as Ray
+ * Tune's `PopulationBasedTraining`. Every `perturbationInterval` of a trial's
+ * `timeAttr`, its score is recorded and the population (trials that have a
+ * score and have not ended) is ranked. A trial in the bottom
+ * `quantileFraction` is paused to exploit a random trial of the top fraction:
+ * `beforeResume` hands the Tuner the donor's config, explored (resampled
+ * with `resampleProbability`, else numbers times 1.2 or 0.8 kept inside their
+ * domain, lists and choices one step to a neighbour), and the donor's id,
+ * whose latest checkpoint the trial restores. Exploited trials are resumed
+ * first. When more trials exist than workers, a trial at a perturbation point
+ * also pauses so the others get their turn (least trained first).
+ *
+ * The trainable must save checkpoints, and the Tuner should carry the donor's
+ * `timeAttr` over with its checkpoint, as Ray Tune does. All randomness comes
+ * from the experiment seed: the same results give the same decisions.
+ *
+ * @example
+ * ```ts
+ * const tuner = new Tuner({ ...options, metric: 'accuracy', mode: 'max', numSamples: 8, concurrency: 8,
+ *   scheduler: new PopulationBasedTraining({
+ *     perturbationInterval: 5,
+ *     hyperparamMutations: { lr: loguniform(1e-4, 1e-1), batch: [16, 32, 64, 128] },
+ *   }) })
+ * ```
+ */
+export class PopulationBasedTraining implements Scheduler {
+  readonly hyperparamMutations: Mutations
+  readonly timeAttr: string
+  readonly perturbationInterval: number
+  readonly burnInPeriod: number
+  readonly quantileFraction: number
+  readonly resampleProbability: number
+  readonly perturbationFactors: readonly number[]
+  #objective: Objective | undefined
+  /** Known trials in the order they were added (the ranking's tie order). */
+  readonly #members = new Map<number, Member>()
+  /** Whether the Tuner last said it could still create trials: then trials wait for a turn. */
+  #moreToCome = false
+
+  constructor(options: PBTOptions) {
+    const owner = 'PopulationBasedTraining'
+    const o = readOptions(owner, options, OPTIONS)
+    const mutations = o.hyperparamMutations
+    checkMutations(owner, mutations)
+    this.hyperparamMutations = copyJson(mutations)
+    this.timeAttr = stringOption(owner, o, 'timeAttr', 'training_iteration')
+    this.perturbationInterval = numberOption(owner, o, 'perturbationInterval', 10, 'a number > 0', (v) => v > 0)
+    this.burnInPeriod = numberOption(owner, o, 'burnInPeriod', 0, 'a number >= 0', (v) => v >= 0)
+    this.quantileFraction = numberOption(owner, o, 'quantileFraction', 0.25, 'a number in [0, 0.5]', (v) => v >= 0 && v <= 0.5)
+    this.resampleProbability = numberOption(owner, o, 'resampleProbability', 0.25, 'a number in [0, 1]', (v) => v >= 0 && v <= 1)
+    const factors = o.perturbationFactors ?? [1.2, 0.8]
+    if (!Array.isArray(factors) || factors.length === 0 || !factors.every((f) => typeof f === 'number' && Number.isFinite(f) && f > 0)) {
+      throw optionError(owner, 'perturbationFactors', 'a non-empty array of numbers > 0', factors)
+    }
+    this.perturbationFactors = [...factors]
+  }
+
+  setup(options: SchedulerSetup): void {
+    this.#objective = readSetup('PopulationBasedTraining', options)
+    this.#members.clear()
+    this.#moreToCome = false
+  }
+
+  onTrialAdd(trial: TrialInfo): void {
+    ready(this.#objective, 'PopulationBasedTraining')
+    if (this.#members.has(trial.id)) return
+    this.#members.set(trial.id, {
+      trial,
+      lastScore: undefined,
+      lastPerturbationTime: 0,
+      lastTrainTime: 0,
+      exploits: 0,
+      finished: false,
+      plan: undefined,
+    })
+  }
+
+  onTrialResult(trial: TrialInfo, result: Result): Decision {
+    const member = this.#members.get(trial.id)
+    const objective = this.#objective
+    if (member === undefined || objective === undefined || member.finished) return 'continue'
+    const time = numberIn(result, this.timeAttr)
+    const metric = numberIn(result, objective.metric)
+    if (time === undefined || metric === undefined || Number.isNaN(metric)) return 'continue'
+    if (time < this.burnInPeriod || time - member.lastPerturbationTime < this.perturbationInterval) return 'continue'
+
+    member.lastScore = objective.sign * metric
+    member.lastTrainTime = time
+    member.lastPerturbationTime = time
+    const { lower, upper } = this.#quantiles()
+    if (lower.includes(member)) {
+      const random = createRandom(deriveSeed(objective.seed, 'pbt', trial.id, member.exploits++))
+      const donor = upper[Math.floor(random() * upper.length)] as Member
+      const settings = { resampleProbability: this.resampleProbability, perturbationFactors: this.perturbationFactors }
+      member.plan = { config: explore(donor.trial.config, this.hyperparamMutations, settings, random), restoreFrom: donor.trial.id }
+      // It now continues from the donor's checkpoint, so it takes on the donor's clock (as Ray Tune does).
+      member.lastPerturbationTime = donor.lastPerturbationTime
+      member.lastTrainTime = donor.lastTrainTime
+      return 'pause'
+    }
+    return this.#othersWaiting(member) ? 'pause' : 'continue'
+  }
+
+  onTrialComplete(trial: TrialInfo, _result: Result | undefined): void {
+    const member = this.#members.get(trial.id)
+    if (member === undefined) return
+    member.finished = true
+    member.plan = undefined
+  }
+
+  choose({ pending, paused, canCreate }: RunCandidates): RunChoice {
+    this.#moreToCome = canCreate
+    // Exploited trials first: their donor's checkpoint is fresh and their slot in the population is idle.
+    const exploited = paused.filter((t) => this.#members.get(t.id)?.plan !== undefined)
+    if (exploited.length > 0) return this.#leastTrained(exploited)
+    if (pending.length > 0) return pending[0]
+    if (canCreate) return 'new'
+    return paused.length > 0 ? this.#leastTrained(paused) : undefined
+  }
+
+  beforeResume(trial: TrialInfo): ResumePlan | undefined {
+    const member = this.#members.get(trial.id)
+    const plan = member?.plan
+    if (member === undefined || plan === undefined) return undefined
+    member.plan = undefined
+    return { config: copyJson(plan.config as Config), restoreFrom: plan.restoreFrom as number }
+  }
+
+  /** The bottom and top `quantileFraction` of live trials that have a score (Ray's `_quantiles`). */
+  #quantiles(): { lower: Member[]; upper: Member[] } {
+    const ranked = [...this.#members.values()]
+      .filter((m) => m.lastScore !== undefined && !m.finished)
+      .sort((a, b) => ascending(a.lastScore as number, b.lastScore as number))
+    if (ranked.length <= 1) return { lower: [], upper: [] }
+    const count = Math.min(Math.ceil(ranked.length * this.quantileFraction), Math.floor(ranked.length / 2))
+    if (count === 0) return { lower: [], upper: [] }
+    return { lower: ranked.slice(0, count), upper: ranked.slice(-count) }
+  }
+
+  /** Whether another trial is waiting for a worker, so this one should yield at its perturbation point. */
+  #othersWaiting(member: Member): boolean {
+    if (this.#moreToCome) return true
+    for (const other of this.#members.values()) {
+      if (other !== member && !other.finished && (other.trial.state === 'pending' || other.trial.state === 'paused')) return true
+    }
+    return false
+  }
+
+  #leastTrained(trials: readonly TrialInfo[]): TrialInfo {
+    const trainTime = (t: TrialInfo) => this.#members.get(t.id)?.lastTrainTime ?? Number.POSITIVE_INFINITY
+    return trials.reduce((best, t) => (trainTime(t) < trainTime(best) ? t : best))
+  }
+}
+
+/** Sort order for scores; unlike `a - b` it stays consistent for infinities. */
+function ascending(a: number, b: number): number {
+  return a < b ? -1 : a > b ? 1 : 0
+}
