@@ -26,6 +26,8 @@ export interface SearcherSetup {
  * ```
  */
 export interface Searcher {
+  /** How many configs it proposes in all, once set up, when it knows (grid search does); else `numSamples` is the plan. */
+  readonly size?: number
   /** Called once before the first `suggest`. */
   setup(options: SearcherSetup): void
   /** The configuration for trial `trialId`, or `null` when the searcher is exhausted. */

@@ -72,14 +72,14 @@ export class ConsoleReporter implements Tracker {
   onExperimentStart(experiment: ExperimentInfo): void {
     // State is reset here, not in the constructor, so one reporter can serve several experiments.
     this.best = new BestOfLast(experiment.metric, experiment.mode)
-    this.target = experiment.numSamples
+    this.target = experiment.plannedTrials
     this.startMs = Date.now()
     this.lastDrawMs = Number.NEGATIVE_INFINITY
     this.running.clear()
     this.done = 0
     this.errored = 0
     this.stream.write(
-      `[hyperpool] experiment ${show(experiment.name)}: ${experiment.metric} (${experiment.mode}), ${experiment.numSamples} trials, ` +
+      `[hyperpool] experiment ${show(experiment.name)}: ${experiment.metric} (${experiment.mode}), ${experiment.plannedTrials} trials, ` +
         `concurrency ${experiment.concurrency}, ${experiment.searcher} + ${experiment.scheduler}\n`,
     )
   }

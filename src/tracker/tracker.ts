@@ -7,6 +7,8 @@ export interface ExperimentInfo {
   readonly mode: Mode
   readonly seed: number
   readonly numSamples: number
+  /** How many trials the searcher plans to run (for grid search, grid points × numSamples). */
+  readonly plannedTrials: number
   readonly concurrency: number
   /** The search space in its JSON form (see `spaceToJSON`). */
   readonly space: unknown

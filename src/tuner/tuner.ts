@@ -4,6 +4,7 @@ import { ConfigError, show } from '../errors.ts'
 import { FIFOScheduler } from '../scheduler/fifo.ts'
 import { RandomSearch } from '../search/random.ts'
 import { validateSeed } from '../search/rng.ts'
+import type { Searcher } from '../search/searcher.ts'
 import { type ConfigOf, type Space, spaceToJSON, validateSpace } from '../search/space.ts'
 import { ConsoleReporter } from '../tracker/console.ts'
 import { TrackerHub } from '../tracker/dispatch.ts'
@@ -125,7 +126,7 @@ export class Tuner<S extends Space = Space, D = unknown> {
     // Start on the next tick, so `events()` called right after `fit()` still sees every event.
     await Promise.resolve()
     const options = this.#options
-    const searcher = options.search ?? new RandomSearch()
+    const searcher: Searcher = options.search ?? new RandomSearch()
     const scheduler = options.scheduler ?? new FIFOScheduler()
     searcher.setup({ space: options.space, metric: this.#metric, mode: this.#mode, seed: this.seed, numSamples: this.#numSamples })
     scheduler.setup({ metric: this.#metric, mode: this.#mode, seed: this.seed })
@@ -137,6 +138,7 @@ export class Tuner<S extends Space = Space, D = unknown> {
       mode: this.#mode,
       seed: this.seed,
       numSamples: this.#numSamples,
+      plannedTrials: searcher.size ?? this.#numSamples,
       concurrency: this.#concurrency,
       space: spaceToJSON(options.space),
       searcher: searcher.constructor.name,

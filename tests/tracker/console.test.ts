@@ -24,6 +24,7 @@ const experiment: ExperimentInfo = {
   mode: 'min',
   seed: 1,
   numSamples: 4,
+  plannedTrials: 4,
   concurrency: 2,
   space: {},
   searcher: 'RandomSearch',
@@ -111,7 +112,7 @@ describe('ConsoleReporter', () => {
   it('says so when the experiment was interrupted and no trial reported the metric', () => {
     const out = sink()
     const reporter = new ConsoleReporter({ stream: out.stream, intervalMs: 0 })
-    reporter.onExperimentStart({ ...experiment, numSamples: Number.POSITIVE_INFINITY })
+    reporter.onExperimentStart({ ...experiment, plannedTrials: Number.POSITIVE_INFINITY })
     reporter.onTrialStart(trial(0, 'running'))
     reporter.onExperimentEnd(experiment, {
       ...summary,

@@ -13,6 +13,7 @@ const experiment = (name = 'exp'): ExperimentInfo => ({
   mode: 'min',
   seed: 7,
   numSamples: 3,
+  plannedTrials: 3,
   concurrency: 2,
   space: { opt: { lr: { type: 'loguniform', low: 1e-4, high: 1 } } },
   searcher: 'RandomSearch',
