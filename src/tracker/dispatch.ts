@@ -45,12 +45,15 @@ export class TrackerHub {
   }
 
   emit<H extends Hook>(hook: H, ...args: Parameters<NonNullable<Tracker[H]>>): void {
+    let frozen: readonly unknown[] | undefined
     for (const lane of this.#lanes) {
       if (typeof lane.tracker[hook] !== 'function') continue
       if (lane.busy === undefined) {
         this.#call(lane, hook, args)
       } else if (lane.queue.length < this.#maxQueue) {
-        lane.queue.push([hook, args])
+        // A queued event is delivered later: it gets the trial as it is now, not as it will be then.
+        frozen ??= args.map(snapshot)
+        lane.queue.push([hook, frozen])
       } else {
         lane.dropped++
         this.#warnOnce(lane, 'queue', `tracker ${lane.name} is falling behind: more than ${this.#maxQueue} events queued; dropping events`)
@@ -113,4 +116,9 @@ export class TrackerHub {
     lane.warned.add(key)
     this.#logger.warn(message)
   }
+}
+
+function snapshot(arg: unknown): unknown {
+  const live = arg as { snapshot?: () => unknown } | null
+  return typeof live?.snapshot === 'function' ? live.snapshot() : arg
 }

@@ -1,0 +1,160 @@
+/**
+ * What MLflow accepts, and how hyperpool's values are shaped to fit:
+ * key names, value lengths, and `runs/log-batch` requests within its limits.
+ */
+
+/** A metric point as `runs/log-batch` takes it; a non-finite value goes as `"NaN"`, `"Infinity"` or `"-Infinity"`. */
+export interface MlflowMetric {
+  readonly key: string
+  readonly value: number | string
+  readonly timestamp: number
+  readonly step: number
+}
+
+/** A param or a tag. */
+export interface MlflowKeyValue {
+  readonly key: string
+  readonly value: string
+}
+
+/** Limits of one `runs/log-batch` request, from MLflow's REST API reference. */
+export const BATCH_LIMITS = {
+  metrics: 1000,
+  params: 100,
+  tags: 100,
+  /** Metrics, params and tags together. */
+  items: 1000,
+  /** The JSON body, bytes. */
+  bytes: 1_000_000,
+} as const
+
+/** Longest key (metric, param or tag name) every MLflow store takes. */
+export const MAX_KEY_LENGTH = 250
+/** Longest tag value every store takes, bytes (recent servers take 8000). */
+export const MAX_TAG_VALUE_BYTES = 5000
+/** Longest param value every server takes, bytes; MLflow >= 2.x takes 6000. */
+export const DEFAULT_PARAM_VALUE_BYTES = 500
+
+/**
+ * `text` cut to at most `maxBytes` of UTF-8, never inside a character; a cut
+ * value ends with `...` (within the limit).
+ *
+ * @example
+ * ```ts
+ * truncateUtf8('abcdef', 5) // 'ab...'
+ * ```
+ */
+export function truncateUtf8(text: string, maxBytes: number): string {
+  if (Buffer.byteLength(text, 'utf8') <= maxBytes) return text
+  const room = Math.max(0, maxBytes - 3)
+  let bytes = 0
+  let out = ''
+  for (const char of text) {
+    const size = Buffer.byteLength(char, 'utf8')
+    if (bytes + size > room) break
+    bytes += size
+    out += char
+  }
+  return `${out}...`
+}
+
+/**
+ * A key MLflow accepts: characters other than letters, digits, `_ - . /` and
+ * space become `_`; empty, `.` and `..` path segments (which MLflow rejects)
+ * become `_`; at most 250 characters.
+ *
+ * @example
+ * ```ts
+ * mlflowKey('acc@top-1') // 'acc_top-1'
+ * mlflowKey('val//loss') // 'val/_/loss'
+ * ```
+ */
+export function mlflowKey(key: string): string {
+  const clean = key
+    .replace(/[^A-Za-z0-9_\-. /]/g, '_')
+    .split('/')
+    .map((segment) => (segment === '' || segment === '.' || segment === '..' ? '_' : segment))
+    .join('/')
+  return clean.slice(0, MAX_KEY_LENGTH)
+}
+
+/**
+ * A config value as a param value: strings as they are, numbers and booleans
+ * as text, the rest as JSON.
+ *
+ * @example
+ * ```ts
+ * paramValue(0.1)      // '0.1'
+ * paramValue([64, 32]) // '[64,32]'
+ * ```
+ */
+export function paramValue(value: unknown): string {
+  if (typeof value === 'string') return value
+  if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint') return String(value)
+  if (value === undefined) return 'undefined'
+  try {
+    return JSON.stringify(value) ?? String(value)
+  } catch {
+    return String(value)
+  }
+}
+
+/**
+ * A metric value for the JSON body: finite numbers as they are; NaN and
+ * ±Infinity as the strings of the proto3 JSON mapping, which the MLflow
+ * server parses back into doubles.
+ *
+ * @example
+ * ```ts
+ * metricValue(Number.NaN) // 'NaN'
+ * ```
+ */
+export function metricValue(value: number): number | string {
+  return Number.isFinite(value) ? value : String(value)
+}
+
+/** The pending items of one run, consumed from the front. */
+export interface PendingItems {
+  metrics: MlflowMetric[]
+  params: MlflowKeyValue[]
+  tags: MlflowKeyValue[]
+}
+
+/**
+ * The next `runs/log-batch` body for `runId` from the front of `pending`,
+ * within {@link BATCH_LIMITS} and at most `maxItems` items: params and tags first (fewer, and a run's
+ * params are best in place before its metrics), then as many metrics as fit.
+ * Returns the JSON text and how many of each it holds; the caller removes
+ * them once they are delivered or given up.
+ *
+ * @example
+ * ```ts
+ * const { body, counts } = nextBatch('run-1', pending)
+ * await http.post('runs/log-batch', body, signal)
+ * ```
+ */
+export function nextBatch(
+  runId: string,
+  pending: Readonly<PendingItems>,
+  maxItems = Number.POSITIVE_INFINITY,
+): { body: string; counts: { metrics: number; params: number; tags: number } } {
+  const cap = Math.max(1, Math.min(maxItems, BATCH_LIMITS.items))
+  let params = Math.min(pending.params.length, BATCH_LIMITS.params, cap)
+  let tags = Math.min(pending.tags.length, BATCH_LIMITS.tags, cap - params)
+  let metrics = Math.min(pending.metrics.length, BATCH_LIMITS.metrics, cap - params - tags)
+  for (;;) {
+    const body = JSON.stringify({
+      run_id: runId,
+      metrics: pending.metrics.slice(0, metrics),
+      params: pending.params.slice(0, params),
+      tags: pending.tags.slice(0, tags),
+    })
+    // A single item cannot pass 1 MB (keys and values are capped), so halving ends.
+    if (Buffer.byteLength(body, 'utf8') <= BATCH_LIMITS.bytes || metrics + params + tags <= 1) {
+      return { body, counts: { metrics, params, tags } }
+    }
+    if (metrics >= params && metrics >= tags) metrics = Math.floor(metrics / 2)
+    else if (params >= tags) params = Math.floor(params / 2)
+    else tags = Math.floor(tags / 2)
+  }
+}

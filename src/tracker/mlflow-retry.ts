@@ -1,0 +1,86 @@
+import { MlflowRequestError } from './mlflow-http.ts'
+
+/** Settings of a {@link Retrier}. */
+export interface RetrierOptions {
+  readonly baseDelayMs: number
+  readonly maxDelayMs: number
+  /** Random numbers in [0, 1) for the jitter. */
+  readonly random: () => number
+  /** Aborting it ends a running wait and makes `call` give up. */
+  readonly signal: AbortSignal
+  /** Told about every retryable failure; `first` is true for the first since the last success. */
+  readonly onFailure: (error: MlflowRequestError, first: boolean) => void
+  /** Told when a request succeeds after failures. */
+  readonly onRecovery: () => void
+}
+
+/**
+ * Retries requests that may pass later ({@link MlflowRequestError} with
+ * `retryable`) with exponential backoff and jitter: `baseDelayMs * 2^(n-1)`,
+ * at most `maxDelayMs`, times a factor in [0.5, 1). It keeps trying until
+ * the request succeeds, is refused, or `signal` aborts; `hurry()` caps the
+ * delay at one second and ends the current wait, for the final flush.
+ *
+ * @example
+ * ```ts
+ * const retrier = new Retrier({ baseDelayMs: 500, maxDelayMs: 30_000, random: Math.random, signal, onFailure, onRecovery })
+ * const answer = await retrier.call((signal) => http.post('runs/log-batch', body, signal))
+ * ```
+ */
+export class Retrier {
+  readonly #o: RetrierOptions
+  #failures = 0
+  #hurry = false
+  #wake: (() => void) | undefined
+
+  constructor(options: RetrierOptions) {
+    this.#o = options
+  }
+
+  async call<T>(request: (signal: AbortSignal) => Promise<T>): Promise<T> {
+    for (;;) {
+      try {
+        const result = await request(this.#o.signal)
+        if (this.#failures > 0) this.#o.onRecovery()
+        this.#failures = 0
+        return result
+      } catch (error) {
+        if (this.#o.signal.aborted || !(error instanceof MlflowRequestError) || !error.retryable) throw error
+        this.#failures++
+        this.#o.onFailure(error, this.#failures === 1)
+        await this.#sleep(this.#delay())
+        if (this.#o.signal.aborted) throw error
+      }
+    }
+  }
+
+  /** From now on waits at most a second between tries, starting with the wait in progress. */
+  hurry(): void {
+    this.#hurry = true
+    this.#wake?.()
+  }
+
+  #delay(): number {
+    const exp = Math.min(this.#o.maxDelayMs, this.#o.baseDelayMs * 2 ** Math.min(this.#failures - 1, 30))
+    const capped = this.#hurry ? Math.min(exp, Math.max(this.#o.baseDelayMs, 1000)) : exp
+    return capped * (0.5 + 0.5 * this.#o.random())
+  }
+
+  #sleep(ms: number): Promise<void> {
+    const signal = this.#o.signal
+    if (signal.aborted) return Promise.resolve()
+    return new Promise((resolve) => {
+      const done = () => {
+        clearTimeout(timer)
+        signal.removeEventListener('abort', done)
+        if (this.#wake === done) this.#wake = undefined
+        resolve()
+      }
+      // Unref'd: a pending retry alone does not keep the process alive; the final flush holds its own timer.
+      const timer = setTimeout(done, ms)
+      timer.unref()
+      signal.addEventListener('abort', done)
+      this.#wake = done
+    })
+  }
+}

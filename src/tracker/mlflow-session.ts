@@ -1,0 +1,433 @@
+import type { Logger } from './logger.ts'
+import { type MlflowKeyValue, type MlflowMetric, nextBatch, type PendingItems } from './mlflow-batch.ts'
+import { type MlflowHttp, MlflowRequestError } from './mlflow-http.ts'
+import { Retrier } from './mlflow-retry.ts'
+
+/** How an MLflow run ends. */
+export type RunStatus = 'FINISHED' | 'KILLED' | 'FAILED'
+
+/** One MLflow run (the experiment's parent run or a trial's) and what is still to send for it. */
+export interface RunState extends PendingItems {
+  /** For messages: `parent run` or the trial's run name. */
+  readonly name: string
+  readonly isParent: boolean
+  readonly startTime: number
+  /** Tags sent with `runs/create`. */
+  readonly createTags: MlflowKeyValue[]
+  runId: string | undefined
+  /** Param keys already queued: MLflow params are write-once, so a key goes once per run. */
+  readonly paramKeys: Set<string>
+  end: { readonly status: RunStatus; readonly endTime: number } | undefined
+  /** Most items per log-batch; lowered while a batch is refused for a bad value, to find and drop only that item. */
+  batchCap: number
+  /** Done (status sent) or given up: nothing more is queued for it. */
+  retired: boolean
+}
+
+/** Settings of a {@link MlflowSession}. */
+export interface MlflowSessionOptions {
+  readonly http: MlflowHttp
+  /** For messages: the server root. */
+  readonly uri: string
+  readonly experimentName: string
+  readonly maxBufferedItems: number
+  readonly baseDelayMs: number
+  readonly maxDelayMs: number
+  readonly random: () => number
+  readonly logger: Logger
+}
+
+/** Items and requests that never reached the server, by kind. */
+interface Lost {
+  metrics: number
+  params: number
+  tags: number
+  runs: number
+  statuses: number
+  /** Of the items above, those refused because the buffer was full. */
+  overflow: number
+}
+
+/**
+ * Sends one experiment to MLflow in the background. Hooks only queue work
+ * (`addRun`, `addMetrics`, `end`...); a single sender loop makes one request
+ * at a time, in dependency order: the experiment (get or create by name),
+ * the parent run, then round-robin over the trial runs: create, log-batch
+ * until nothing is pending, update with the end status; the parent ends last.
+ *
+ * A request that fails for a reason that may pass (network error, timeout,
+ * 5xx, 408, 429) is retried with exponential backoff and jitter for as long
+ * as the experiment runs; what waits meanwhile is bounded by
+ * `maxBufferedItems` (items beyond it are counted and dropped). A request the
+ * server refuses is not retried: a batch refused for a bad value is split
+ * until the bad item is found and dropped alone; auth errors, a wrong URI or
+ * a deleted experiment stop the session. `flush` gives it a deadline, then
+ * counts what was not delivered for {@link MlflowSession.report}.
+ */
+export class MlflowSession {
+  readonly parent: RunState
+  readonly #o: MlflowSessionOptions
+  readonly #runs = new Map<number, RunState>()
+  /** Runs with work left, parent first. */
+  readonly #active: RunState[] = []
+  #cursor = 0
+  #experimentId: string | undefined
+  #disabled: MlflowRequestError | undefined
+  #buffered = 0
+  #loop: Promise<void> | undefined
+  readonly #abort = new AbortController()
+  readonly #retrier: Retrier
+  readonly #lost: Lost = { metrics: 0, params: 0, tags: 0, runs: 0, statuses: 0, overflow: 0 }
+  #lastError: string | undefined
+  /** The first outage and the first recovery are logged (info); later ones only count towards the final report. */
+  #troubleNoted = false
+  #recoveryNoted = false
+
+  constructor(options: MlflowSessionOptions, parentName: string, parentTags: MlflowKeyValue[], startTime: number) {
+    this.#o = options
+    this.#retrier = new Retrier({
+      baseDelayMs: options.baseDelayMs,
+      maxDelayMs: options.maxDelayMs,
+      random: options.random,
+      signal: this.#abort.signal,
+      onFailure: (error) => {
+        this.#note(error)
+        if (this.#troubleNoted) return
+        this.#troubleNoted = true
+        options.logger.info(`MLflowTracker: ${error.message}; retrying in the background, the experiment goes on`)
+      },
+      onRecovery: () => {
+        if (this.#recoveryNoted) return
+        this.#recoveryNoted = true
+        options.logger.info(`MLflowTracker: ${options.uri} answers again; sending what waited`)
+      },
+    })
+    this.parent = newRun(parentName, true, startTime, parentTags)
+    this.#active.push(this.parent)
+  }
+
+  /** The run of a trial, if it has one. */
+  run(trialId: number): RunState | undefined {
+    return this.#runs.get(trialId)
+  }
+
+  /** Queues the creation of a trial's run (a child of the parent run). */
+  addRun(trialId: number, name: string, startTime: number, tags: MlflowKeyValue[]): RunState {
+    const run = newRun(name, false, startTime, tags)
+    this.#runs.set(trialId, run)
+    if (this.#disabled) {
+      this.#lost.runs++
+      run.retired = true
+    } else this.#active.push(run)
+    this.kick()
+    return run
+  }
+
+  addMetrics(run: RunState, metrics: readonly MlflowMetric[]): void {
+    this.#add(run, 'metrics', metrics)
+  }
+
+  /** Queues params; a key already queued for the run is skipped (params are write-once in MLflow). */
+  addParams(run: RunState, params: readonly MlflowKeyValue[]): void {
+    const fresh = params.filter((p) => !run.paramKeys.has(p.key))
+    for (const p of fresh) run.paramKeys.add(p.key)
+    this.#add(run, 'params', fresh)
+  }
+
+  addTags(run: RunState, tags: readonly MlflowKeyValue[]): void {
+    this.#add(run, 'tags', tags)
+  }
+
+  /** Queues the run's end status, sent once everything queued before it is delivered. */
+  end(run: RunState, status: RunStatus, endTime: number): void {
+    if (run.end !== undefined) return
+    run.end = { status, endTime }
+    if (this.#disabled) this.#lost.statuses++
+    this.kick()
+  }
+
+  /** Starts the sender loop unless it runs. */
+  kick(): void {
+    if (this.#loop !== undefined || this.#disabled || this.#abort.signal.aborted) return
+    this.#loop = this.#drain().finally(() => {
+      this.#loop = undefined
+      if (this.#pick() !== undefined) this.kick()
+    })
+  }
+
+  /**
+   * Sends what is queued, waiting at most `timeoutMs`; then stops the sender
+   * (aborting a request in flight) and counts what is left as not delivered.
+   */
+  async flush(timeoutMs: number): Promise<void> {
+    this.kick()
+    this.#retrier.hurry()
+    let timer: NodeJS.Timeout | undefined
+    const deadline = new Promise<'late'>((resolve) => {
+      timer = setTimeout(() => resolve('late'), timeoutMs)
+    })
+    const outcome = await Promise.race([this.#idle().then(() => 'idle' as const), deadline])
+    clearTimeout(timer)
+    if (outcome === 'late') {
+      this.#lastError ??= `gave up after flushTimeoutMs=${timeoutMs}`
+      this.#abort.abort()
+      await this.#idle()
+    }
+    for (const run of this.#active) this.#giveUp(run, false)
+    this.#active.length = 0
+  }
+
+  /** The warning to show when something was not delivered, else undefined. */
+  report(): string | undefined {
+    const lost = this.#lost
+    const parts = (
+      [
+        [lost.metrics, 'metric'],
+        [lost.params, 'param'],
+        [lost.tags, 'tag'],
+        [lost.runs, 'run'],
+        [lost.statuses, 'run status'],
+      ] as const
+    )
+      .filter(([n]) => n > 0)
+      .map(([n, what]) => `${n} ${what}${n === 1 ? '' : what === 'run status' ? 'es' : 's'}`)
+    if (parts.length === 0) return undefined
+    const overflow = lost.overflow > 0 ? `; ${lost.overflow} items were dropped because the buffer was full (maxBufferedItems)` : ''
+    return (
+      `MLflowTracker: not delivered to ${this.#o.uri} (experiment ${JSON.stringify(this.#o.experimentName)}): ` +
+      `${parts.join(', ')}${overflow}; last error: ${this.#lastError ?? 'none'}`
+    )
+  }
+
+  async #idle(): Promise<void> {
+    while (this.#loop !== undefined) await this.#loop
+  }
+
+  #add(run: RunState, kind: 'metrics' | 'params' | 'tags', items: readonly (MlflowMetric | MlflowKeyValue)[]): void {
+    if (items.length === 0) return
+    const room = this.#disabled || run.retired ? 0 : Math.max(0, this.#o.maxBufferedItems - this.#buffered)
+    const taken = Math.min(room, items.length)
+    ;(run[kind] as (MlflowMetric | MlflowKeyValue)[]).push(...items.slice(0, taken))
+    this.#buffered += taken
+    const dropped = items.length - taken
+    if (dropped > 0) {
+      this.#lost[kind] += dropped
+      if (!this.#disabled && !run.retired) {
+        if (this.#lost.overflow === 0) {
+          this.#o.logger.info(
+            `MLflowTracker: ${this.#o.maxBufferedItems} items wait for ${this.#o.uri}; dropping new ones until it catches up`,
+          )
+        }
+        this.#lost.overflow += dropped
+      }
+    }
+    this.kick()
+  }
+
+  async #drain(): Promise<void> {
+    try {
+      while (!this.#abort.signal.aborted && !this.#disabled) {
+        if (this.#experimentId === undefined) {
+          await this.#resolveExperiment()
+          continue
+        }
+        const run = this.#pick()
+        if (run === undefined) return
+        if (run.runId === undefined) await this.#create(run)
+        else if (hasItems(run)) await this.#logBatch(run)
+        else await this.#update(run)
+      }
+    } catch (error) {
+      if (this.#abort.signal.aborted) return
+      // A refusal no later request gets past (auth, wrong URI, deleted experiment, parent run refused), or a bug: stop sending.
+      this.#disable(
+        error instanceof MlflowRequestError
+          ? error
+          : new MlflowRequestError(`internal error: ${(error as Error)?.message ?? String(error)}`, { retryable: false, cause: error }),
+      )
+    }
+  }
+
+  /** The next run with work, round-robin so that no trial waits behind a chatty one; the parent is created first and ends last. */
+  #pick(): RunState | undefined {
+    if (this.#disabled || this.#abort.signal.aborted) return undefined
+    if (this.#experimentId === undefined) return this.#active[0]
+    if (this.parent.runId === undefined && this.#active.includes(this.parent)) return this.parent
+    const n = this.#active.length
+    for (let i = 0; i < n; i++) {
+      const index = (this.#cursor + i) % n
+      const run = this.#active[index] as RunState
+      if (run.runId === undefined || hasItems(run) || (run.end !== undefined && !(run.isParent && n > 1))) {
+        this.#cursor = (index + 1) % n
+        return run
+      }
+    }
+    return undefined
+  }
+
+  async #resolveExperiment(): Promise<void> {
+    const name = this.#o.experimentName
+    try {
+      const found = await this.#retrier.call((signal) =>
+        this.#o.http.get<{ experiment?: { experiment_id?: string; lifecycle_stage?: string } }>(
+          'experiments/get-by-name',
+          { experiment_name: name },
+          signal,
+        ),
+      )
+      if (found.experiment?.lifecycle_stage === 'deleted') {
+        throw new MlflowRequestError(
+          `experiment ${JSON.stringify(name)} is deleted; restore it in MLflow or choose another experimentName`,
+          {
+            retryable: false,
+          },
+        )
+      }
+      const id = found.experiment?.experiment_id
+      if (typeof id !== 'string' && typeof id !== 'number')
+        throw new MlflowRequestError('experiments/get-by-name: answer has no experiment_id', { retryable: false })
+      this.#experimentId = String(id)
+    } catch (error) {
+      if (!(error instanceof MlflowRequestError) || error.errorCode !== 'RESOURCE_DOES_NOT_EXIST') throw error
+      try {
+        const created = await this.#retrier.call((signal) =>
+          this.#o.http.post<{ experiment_id?: string }>('experiments/create', { name }, signal),
+        )
+        if (created.experiment_id === undefined)
+          throw new MlflowRequestError('experiments/create: answer has no experiment_id', { retryable: false })
+        this.#experimentId = String(created.experiment_id)
+      } catch (createError) {
+        // Someone else created it between the two calls: look it up again.
+        if (!(createError instanceof MlflowRequestError) || createError.errorCode !== 'RESOURCE_ALREADY_EXISTS') throw createError
+      }
+    }
+  }
+
+  async #create(run: RunState): Promise<void> {
+    const tags = run.isParent ? run.createTags : [...run.createTags, { key: 'mlflow.parentRunId', value: this.parent.runId as string }]
+    const body = { experiment_id: this.#experimentId, run_name: run.name, start_time: run.startTime, tags }
+    try {
+      const created = await this.#retrier.call((signal) =>
+        this.#o.http.post<{ run?: { info?: { run_id?: string; run_uuid?: string } } }>('runs/create', body, signal),
+      )
+      const id = created.run?.info?.run_id ?? created.run?.info?.run_uuid
+      if (id === undefined) throw new MlflowRequestError('runs/create: answer has no run_id', { retryable: false })
+      run.runId = id
+    } catch (error) {
+      if (!isRefusal(error)) throw error
+      if (run.isParent || isSessionFatal(error)) throw error
+      this.#note(error)
+      this.#giveUp(run, true)
+    }
+  }
+
+  async #logBatch(run: RunState): Promise<void> {
+    const { body, counts } = nextBatch(run.runId as string, run, run.batchCap)
+    try {
+      await this.#retrier.call((signal) => this.#o.http.post('runs/log-batch', body, signal))
+      this.#take(run, counts)
+      run.batchCap *= 2 // back toward full batches after a refused one
+    } catch (error) {
+      if (!isRefusal(error)) throw error
+      if (isSessionFatal(error)) throw error
+      this.#note(error)
+      const size = counts.metrics + counts.params + counts.tags
+      if (error.errorCode === 'INVALID_PARAMETER_VALUE' && size > 1) {
+        // One bad value refuses the whole batch: halve until it travels alone, then drop only it.
+        run.batchCap = Math.ceil(size / 2)
+        return
+      }
+      if (error.errorCode === 'INVALID_PARAMETER_VALUE') {
+        this.#take(run, counts)
+        this.#lost.metrics += counts.metrics
+        this.#lost.params += counts.params
+        this.#lost.tags += counts.tags
+        return
+      }
+      // The run itself is refused (deleted, not active, unknown): nothing more can go to it.
+      this.#giveUp(run, true)
+    }
+  }
+
+  async #update(run: RunState): Promise<void> {
+    const end = run.end as NonNullable<RunState['end']>
+    try {
+      await this.#retrier.call((signal) =>
+        this.#o.http.post('runs/update', { run_id: run.runId, status: end.status, end_time: end.endTime }, signal),
+      )
+    } catch (error) {
+      if (!isRefusal(error)) throw error
+      if (isSessionFatal(error)) throw error
+      this.#note(error)
+      this.#lost.statuses++
+    }
+    this.#retire(run)
+  }
+
+  #take(run: RunState, counts: { metrics: number; params: number; tags: number }): void {
+    run.metrics.splice(0, counts.metrics)
+    run.params.splice(0, counts.params)
+    run.tags.splice(0, counts.tags)
+    this.#buffered -= counts.metrics + counts.params + counts.tags
+  }
+
+  /** Counts what is left of a run as not delivered; with `retire`, stops working on it. */
+  #giveUp(run: RunState, retire: boolean): void {
+    this.#lost.metrics += run.metrics.length
+    this.#lost.params += run.params.length
+    this.#lost.tags += run.tags.length
+    if (run.runId === undefined) this.#lost.runs++
+    if (run.end !== undefined || !retire) this.#lost.statuses++
+    this.#take(run, { metrics: run.metrics.length, params: run.params.length, tags: run.tags.length })
+    if (retire) this.#retire(run)
+  }
+
+  #retire(run: RunState): void {
+    run.retired = true
+    const index = this.#active.indexOf(run)
+    if (index < 0) return
+    this.#active.splice(index, 1)
+    if (index < this.#cursor) this.#cursor--
+  }
+
+  #disable(error: MlflowRequestError): void {
+    this.#note(error)
+    this.#disabled = error
+    for (const run of [...this.#active]) this.#giveUp(run, true)
+  }
+
+  #note(error: unknown): void {
+    this.#lastError = error instanceof Error ? error.message : String(error)
+  }
+}
+
+function newRun(name: string, isParent: boolean, startTime: number, createTags: MlflowKeyValue[]): RunState {
+  return {
+    name,
+    isParent,
+    startTime,
+    createTags,
+    runId: undefined,
+    metrics: [],
+    params: [],
+    tags: [],
+    paramKeys: new Set(),
+    end: undefined,
+    batchCap: Number.POSITIVE_INFINITY,
+    retired: false,
+  }
+}
+
+function hasItems(run: PendingItems): boolean {
+  return run.metrics.length > 0 || run.params.length > 0 || run.tags.length > 0
+}
+
+/** The server answered and said no: retrying the same request will not help. */
+function isRefusal(error: unknown): error is MlflowRequestError {
+  return error instanceof MlflowRequestError && !error.retryable
+}
+
+/** Refusals that no other request of the session would escape: auth, a wrong URI (404 without an MLflow error code). */
+function isSessionFatal(error: MlflowRequestError): boolean {
+  return error.status === 401 || error.status === 403 || (error.status === 404 && error.errorCode === undefined)
+}

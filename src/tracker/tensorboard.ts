@@ -1,0 +1,104 @@
+import { closeSync, mkdirSync, openSync, writeSync } from 'node:fs'
+import { hostname } from 'node:os'
+import { join } from 'node:path'
+import { ConfigError, show } from '../errors.ts'
+import type { Result, TrialInfo } from '../types.ts'
+import { encodeEvent } from './tb-event.ts'
+import { frameRecord } from './tfrecord.ts'
+import type { Tracker } from './tracker.ts'
+import { scalarMetrics, trialName } from './trial-metrics.ts'
+
+/**
+ * Options of {@link TensorBoardTracker}.
+ *
+ * @example
+ * ```ts
+ * const options: TensorBoardTrackerOptions = { now: () => 1_700_000_000_000 }
+ * ```
+ */
+export interface TensorBoardTrackerOptions {
+  /** The clock for wall times and file names, ms since the epoch. Default `Date.now`. */
+  now?: () => number
+}
+
+/** What the first record of every event file says about the format. */
+export const FILE_VERSION = 'brain.Event:2'
+
+/**
+ * Writes TensorBoard event files: one run directory per trial,
+ * `dir/trial_0003/events.out.tfevents.<seconds>.<hostname>`, each starting
+ * with a `file_version` event, then one `Event` per report holding a scalar
+ * (`simple_value`) per numeric metric at step `training_iteration`. Nested
+ * metrics are tagged `val/acc`; non-numeric values are skipped; values are
+ * stored as 32-bit floats, as TensorBoard scalars are.
+ *
+ * Each record is written with one synchronous `write` as it arrives (a few
+ * dozen bytes), so the files are complete whenever TensorBoard reads them and
+ * nothing is left to flush; the file is closed at the trial's end. A retried
+ * trial writes into the same file from step 1 again; TensorBoard's reader by
+ * default discards the failed attempt's later points when the step goes back.
+ *
+ * @example
+ * ```ts
+ * new Tuner({ ...options, trackers: [new TensorBoardTracker('runs/tb')] })
+ * // then: tensorboard --logdir runs/tb
+ * ```
+ */
+export class TensorBoardTracker implements Tracker {
+  /** The log directory to give `tensorboard --logdir`. */
+  readonly dir: string
+  private readonly now: () => number
+  /** Open event files by trial id. */
+  private readonly files = new Map<number, number>()
+
+  constructor(dir: string, options: TensorBoardTrackerOptions = {}) {
+    if (typeof dir !== 'string' || dir === '')
+      throw new ConfigError(`TensorBoardTracker(dir): must be a non-empty path, got ${show(dir)}`, { field: 'dir' })
+    if (options.now !== undefined && typeof options.now !== 'function')
+      throw new ConfigError(`TensorBoardTracker(options.now): must be a function, got ${show(options.now)}`, { field: 'now' })
+    this.dir = dir
+    this.now = options.now ?? Date.now
+  }
+
+  onTrialStart(trial: TrialInfo): void {
+    // A resumed or retried trial keeps writing to the file it has open.
+    if (this.files.has(trial.id)) return
+    const runDir = join(this.dir, trialName(trial.id))
+    mkdirSync(runDir, { recursive: true })
+    const nowMs = this.now()
+    const fd = openSync(join(runDir, `events.out.tfevents.${Math.floor(nowMs / 1000)}.${hostname()}`), 'a')
+    this.files.set(trial.id, fd)
+    this.write(fd, encodeEvent({ wallTime: nowMs / 1000, fileVersion: FILE_VERSION }))
+  }
+
+  onTrialResult(trial: TrialInfo, result: Result): void {
+    const scalars = scalarMetrics(result)
+    if (scalars.length === 0) return
+    if (!this.files.has(trial.id)) this.onTrialStart(trial)
+    const fd = this.files.get(trial.id) as number
+    this.write(fd, encodeEvent({ wallTime: this.now() / 1000, step: result.training_iteration, scalars }))
+  }
+
+  onTrialEnd(trial: TrialInfo): void {
+    // A paused trial comes back: keep its file open.
+    if (trial.state === 'paused') return
+    this.close(trial.id)
+  }
+
+  onExperimentEnd(): void {
+    for (const id of [...this.files.keys()]) this.close(id)
+  }
+
+  private write(fd: number, event: Uint8Array): void {
+    const record = frameRecord(event)
+    let offset = 0
+    while (offset < record.length) offset += writeSync(fd, record, offset)
+  }
+
+  private close(id: number): void {
+    const fd = this.files.get(id)
+    if (fd === undefined) return
+    this.files.delete(id)
+    closeSync(fd)
+  }
+}

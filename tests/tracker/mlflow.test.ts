@@ -1,0 +1,461 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { ConfigError } from '../../src/errors.ts'
+import { MLflowTracker, type MLflowTrackerOptions } from '../../src/tracker/mlflow.ts'
+import { BATCH_LIMITS, mlflowKey, nextBatch, truncateUtf8 } from '../../src/tracker/mlflow-batch.ts'
+import { MlflowRequestError } from '../../src/tracker/mlflow-http.ts'
+import { Retrier } from '../../src/tracker/mlflow-retry.ts'
+import type { Result } from '../../src/types.ts'
+import { memoryLogger } from '../helpers.ts'
+import { type FakeMlflow, startFakeMlflow } from './fake-mlflow.ts'
+import { experiment, play, result, SCRIPTS, summary, trialInfo } from './story.ts'
+
+let server: FakeMlflow
+let log: ReturnType<typeof memoryLogger>
+
+beforeEach(async () => {
+  server = await startFakeMlflow()
+  log = memoryLogger()
+})
+afterEach(async () => {
+  await server.stop()
+})
+
+/** A tracker on the fake server with tiny backoff delays, so failure tests run fast. */
+function tracker(options: MLflowTrackerOptions = {}): MLflowTracker {
+  return new MLflowTracker({
+    trackingUri: server.url,
+    logger: log,
+    retry: { baseDelayMs: 1, maxDelayMs: 20 },
+    random: () => 0.5,
+    flushTimeoutMs: 5000,
+    ...options,
+  })
+}
+
+const warnings = () => log.lines.filter((line) => line.startsWith('warn'))
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
+/** Waits until `check` holds; tests never assert on time, only on what arrives. */
+async function until(check: () => boolean): Promise<void> {
+  for (let i = 0; i < 2000 && !check(); i++) await sleep(5)
+  expect(check()).toBe(true)
+}
+
+/** A trial reporting `n` results of `loss`, each with its step. */
+function reports(tracker: MLflowTracker, id: number, n: number, extra: (i: number) => Record<string, unknown> = () => ({})): void {
+  const history: Result[] = []
+  for (let i = 0; i < n; i++) {
+    const r = result(id, i, { loss: 1 / (i + 1), ...extra(i) })
+    history.push(r)
+    tracker.onTrialResult(trialInfo(id, {}, 'running', history), r)
+  }
+}
+
+describe('MLflowTracker: what reaches the server', () => {
+  it('creates the experiment, a parent run and a child run per trial, with params, metrics and statuses', async () => {
+    await play(tracker({ token: 's3cret' }))
+    expect(warnings()).toEqual([])
+
+    // Get-or-create: the lookup misses, then the experiment is created by name.
+    const [lookup, create] = server.requests
+    expect(lookup).toMatchObject({ method: 'GET', endpoint: 'experiments/get-by-name', query: { experiment_name: 'exp' }, status: 404 })
+    expect(create).toMatchObject({ method: 'POST', endpoint: 'experiments/create', body: { name: 'exp' }, status: 200 })
+    expect(server.requests.every((r) => r.authorization === 'Bearer s3cret')).toBe(true)
+    expect(server.requests.filter((r) => r.method === 'POST').every((r) => r.contentType === 'application/json')).toBe(true)
+
+    const parent = server.runNamed('exp')
+    expect(parent?.info).toMatchObject({ status: 'FINISHED', experiment_id: '1' })
+    expect(parent?.params.get('metric')).toBe('loss')
+    expect(parent?.params.get('seed')).toBe('7')
+    expect(parent?.tags.get('hyperpool.best_trial')).toBe('trial_0000')
+    expect(parent?.metrics.find((m) => m.key === 'best_loss')?.value).toBe(0.3)
+    expect(parent?.info.end_time).toBeTypeOf('number')
+
+    const runs = SCRIPTS.map((s) => server.runNamed(`trial_000${s.id}`))
+    for (const run of runs) {
+      expect(run?.tags.get('mlflow.parentRunId')).toBe(parent?.info.run_id)
+      expect(run?.info.experiment_id).toBe('1')
+    }
+    const [done, stopped, errored] = runs
+    expect(Object.fromEntries(done?.params ?? [])).toEqual({ 'opt/lr': '0.01', 'opt/name': 'adam', layers: '[64,32]' })
+    expect(done?.metrics.filter((m) => m.key === 'loss').map((m) => [m.step, m.value])).toEqual([
+      [1, 0.5],
+      [2, 0.3],
+    ])
+    expect(done?.metrics.every((m) => Number.isInteger(m.timestamp) && m.timestamp > 1.6e12)).toBe(true)
+    expect(done?.metrics.map((m) => m.key).sort()).toEqual(['acc', 'loss', 'loss', 'time_total_s', 'time_total_s'])
+    expect(done?.info.status).toBe('FINISHED')
+
+    // NaN and Infinity go as the proto3 JSON strings; the string metric is skipped.
+    expect(stopped?.info.status).toBe('KILLED')
+    expect(stopped?.metrics.find((m) => m.key === 'loss' && m.step === 2)?.value).toBeNaN()
+    expect(stopped?.metrics.find((m) => m.key === 'val/acc')?.value).toBe(Number.POSITIVE_INFINITY)
+    expect(stopped?.metrics.some((m) => m.key === 'note')).toBe(false)
+    const batches = server.ok('runs/log-batch').flatMap((r) => r.body.metrics as Array<{ value: unknown }>)
+    expect(batches.some((m) => m.value === 'NaN')).toBe(true)
+
+    expect(errored?.info.status).toBe('FAILED')
+    expect(errored?.tags.get('hyperpool.error')).toBe('TrialError: trainable threw: out of patience')
+  })
+
+  it('sends each run status after the run’s metrics, and the parent’s last', async () => {
+    await play(tracker())
+    const order = server.requests.filter((r) => r.status === 200).map((r) => [r.endpoint, r.body?.run_id as string | undefined] as const)
+    const parentId = server.runNamed('exp')?.info.run_id
+    const lastUpdate = order.map(([endpoint]) => endpoint).lastIndexOf('runs/update')
+    expect(order[lastUpdate]?.[1]).toBe(parentId)
+    for (const run of server.runs.values()) {
+      const update = order.findIndex(([endpoint, id]) => endpoint === 'runs/update' && id === run.info.run_id)
+      const lastBatch = order.findLastIndex(([endpoint, id]) => endpoint === 'runs/log-batch' && id === run.info.run_id)
+      expect(update).toBeGreaterThan(lastBatch)
+    }
+  })
+
+  it('reuses an existing experiment and honours experimentName and extra tags', async () => {
+    await server.experiments.set('9', { experiment_id: '9', name: 'shared', lifecycle_stage: 'active' })
+    await play(tracker({ experimentName: 'shared', tags: { team: 'vision', 'bad key!': 'x' } }))
+    expect(server.requests.some((r) => r.endpoint === 'experiments/create')).toBe(false)
+    const parent = server.runNamed('exp')
+    expect(parent?.info.experiment_id).toBe('9')
+    expect(parent?.tags.get('team')).toBe('vision')
+    expect(parent?.tags.get('bad key_')).toBe('x')
+  })
+
+  it('takes the URI and token from MLFLOW_TRACKING_URI and MLFLOW_TRACKING_TOKEN', async () => {
+    const saved = { uri: process.env.MLFLOW_TRACKING_URI, token: process.env.MLFLOW_TRACKING_TOKEN }
+    process.env.MLFLOW_TRACKING_URI = `${server.url}/`
+    process.env.MLFLOW_TRACKING_TOKEN = 'from-env'
+    try {
+      const fromEnv = new MLflowTracker({ logger: log, retry: { baseDelayMs: 1 } })
+      expect(fromEnv.trackingUri).toBe(server.url)
+      await play(fromEnv)
+      expect(server.requests[0]?.authorization).toBe('Bearer from-env')
+      expect(server.runs.size).toBe(4)
+    } finally {
+      for (const [key, value] of [
+        ['MLFLOW_TRACKING_URI', saved.uri],
+        ['MLFLOW_TRACKING_TOKEN', saved.token],
+      ] as const) {
+        if (value === undefined) delete process.env[key]
+        else process.env[key] = value
+      }
+    }
+  })
+
+  it('rejects a missing or non-http URI and bad options before any trial runs', () => {
+    const saved = process.env.MLFLOW_TRACKING_URI
+    delete process.env.MLFLOW_TRACKING_URI
+    try {
+      expect(() => new MLflowTracker()).toThrow(ConfigError)
+      expect(() => new MLflowTracker()).toThrow(/MLFLOW_TRACKING_URI/)
+      expect(() => new MLflowTracker({ trackingUri: 'file:///tmp/mlruns' })).toThrow(/http\(s\) URL/)
+      expect(() => new MLflowTracker({ trackingUri: server.url, flushTimeoutMs: -1 })).toThrow(/flushTimeoutMs/)
+      expect(() => new MLflowTracker({ trackingUri: server.url, maxBufferedItems: 0 })).toThrow(/maxBufferedItems/)
+    } finally {
+      if (saved !== undefined) process.env.MLFLOW_TRACKING_URI = saved
+    }
+  })
+
+  it('cuts long param values to 500 bytes and makes keys MLflow accepts', async () => {
+    const t = tracker()
+    t.onExperimentStart(experiment())
+    t.onTrialStart(trialInfo(0, { notes: 'é'.repeat(400), 'acc@1': 1, nested: { '': 2 } }, 'running'))
+    t.onTrialResult(trialInfo(0, {}, 'running'), result(0, 0, { 'top-1 acc%': 0.5 }))
+    t.onTrialEnd(trialInfo(0, {}, 'completed'))
+    await t.onExperimentEnd(experiment(), summary(1))
+    expect(warnings()).toEqual([])
+    const run = server.runNamed('trial_0000')
+    const notes = run?.params.get('notes') ?? ''
+    expect(Buffer.byteLength(notes)).toBeLessThanOrEqual(500)
+    expect(notes.endsWith('...')).toBe(true)
+    expect(run?.params.get('acc_1')).toBe('1')
+    expect(run?.params.get('nested/_')).toBe('2')
+    expect(run?.metrics.some((m) => m.key === 'top-1 acc_')).toBe(true)
+  })
+
+  it('keeps a paused trial in one run and ends it only when it really ends', async () => {
+    const t = tracker()
+    t.onExperimentStart(experiment())
+    const first = result(0, 0, { loss: 1 })
+    t.onTrialStart(trialInfo(0, { lr: 1 }, 'running'))
+    t.onTrialResult(trialInfo(0, { lr: 1 }, 'running', [first]), first)
+    t.onTrialEnd(trialInfo(0, { lr: 1 }, 'paused', [first]))
+    t.onTrialStart(trialInfo(0, { lr: 2 }, 'running', [first])) // PBT gave it a new config
+    const second = result(0, 1, { loss: 0.5 })
+    t.onTrialResult(trialInfo(0, { lr: 2 }, 'running', [first, second]), second)
+    t.onTrialEnd(trialInfo(0, { lr: 2 }, 'completed', [first, second]))
+    await t.onExperimentEnd(experiment(), summary(1))
+    expect(server.ok('runs/create')).toHaveLength(2) // parent and one trial
+    const run = server.runNamed('trial_0000')
+    expect(run?.info.status).toBe('FINISHED')
+    expect(run?.params.get('lr')).toBe('1')
+    expect(run?.tags.get('hyperpool.config')).toBe('{"lr":2}')
+    expect(run?.metrics.filter((m) => m.key === 'loss').map((m) => m.step)).toEqual([1, 2])
+  })
+
+  it('skips NaN and Infinity when skipNonFinite is set', async () => {
+    await play(tracker({ skipNonFinite: true }))
+    const stopped = server.runNamed('trial_0001')
+    expect(stopped?.metrics.filter((m) => m.key === 'loss').map((m) => m.value)).toEqual([0.9])
+    expect(stopped?.metrics.some((m) => m.key === 'val/acc')).toBe(false)
+  })
+})
+
+describe('MLflowTracker: batching', () => {
+  it('never waits for the network in a hook', async () => {
+    server.slowNext(50, 50, 50)
+    const t = tracker()
+    expect(t.onExperimentStart(experiment())).toBeUndefined()
+    expect(t.onTrialStart(trialInfo(0, { lr: 1 }, 'running'))).toBeUndefined()
+    expect(t.onTrialResult(trialInfo(0, {}, 'running'), result(0, 0, { loss: 1 }))).toBeUndefined()
+    expect(t.onTrialEnd(trialInfo(0, {}, 'completed'))).toBeUndefined()
+    expect(server.runs.size).toBe(0) // nothing arrived yet: the hooks only queued
+    await t.onExperimentEnd(experiment(), summary(1))
+    expect(server.runNamed('trial_0000')?.metrics.filter((m) => m.key === 'loss')).toHaveLength(1)
+  })
+
+  it('splits many metrics, params and tags into log-batch calls within every limit, losing nothing', async () => {
+    const t = tracker()
+    t.onExperimentStart(experiment())
+    const config = Object.fromEntries(Array.from({ length: 250 }, (_, i) => [`p${i}`, i]))
+    t.onTrialStart(trialInfo(0, config, 'running'))
+    // 2,500 reports of 2 metrics each (loss and time_total_s): 5,000 points.
+    reports(t, 0, 2500)
+    t.onTrialEnd(trialInfo(0, config, 'completed'))
+    await t.onExperimentEnd(experiment(), summary(1))
+    expect(warnings()).toEqual([])
+    const batches = server.ok('runs/log-batch')
+    for (const { body, bytes } of batches) {
+      expect(body.metrics.length).toBeLessThanOrEqual(BATCH_LIMITS.metrics)
+      expect(body.params.length).toBeLessThanOrEqual(BATCH_LIMITS.params)
+      expect(body.tags.length).toBeLessThanOrEqual(BATCH_LIMITS.tags)
+      expect(body.metrics.length + body.params.length + body.tags.length).toBeLessThanOrEqual(BATCH_LIMITS.items)
+      expect(bytes).toBeLessThanOrEqual(BATCH_LIMITS.bytes)
+    }
+    const run = server.runNamed('trial_0000')
+    expect(run?.params.size).toBe(250)
+    expect(run?.metrics.filter((m) => m.key === 'loss').map((m) => m.step)).toEqual(Array.from({ length: 2500 }, (_, i) => i + 1))
+    expect(run?.metrics).toHaveLength(5000)
+    expect(batches.length).toBeLessThan(60) // batched, not a request per point
+  })
+
+  it('keeps a batch under 1 MB when values are large', () => {
+    const tags = Array.from({ length: 100 }, (_, i) => ({ key: `t${i}`, value: 'x'.repeat(5000) }))
+    const params = Array.from({ length: 100 }, (_, i) => ({ key: `p${i}`, value: 'y'.repeat(6000) }))
+    const pending = { metrics: [], params, tags }
+    const { body, counts } = nextBatch('r', pending)
+    expect(Buffer.byteLength(body)).toBeLessThanOrEqual(BATCH_LIMITS.bytes)
+    expect(counts.params + counts.tags).toBeGreaterThan(0)
+    expect(counts.params + counts.tags).toBeLessThan(200)
+  })
+
+  it('truncates on character boundaries and cleans keys', () => {
+    expect(truncateUtf8('abcdef', 5)).toBe('ab...')
+    expect(truncateUtf8('ééé', 6)).toBe('ééé')
+    expect(truncateUtf8('éééé', 6)).toBe('é...')
+    expect(truncateUtf8('😀😀', 5)).toBe('...')
+    expect(truncateUtf8('aéééé', 7)).toBe('aé...')
+    expect(mlflowKey('acc@top-1')).toBe('acc_top-1')
+    expect(mlflowKey('val//loss')).toBe('val/_/loss')
+    expect(mlflowKey('../x')).toBe('_/x')
+    expect(mlflowKey('k'.repeat(300))).toHaveLength(250)
+  })
+})
+
+describe('MLflowTracker: a server that fails', () => {
+  it('retries 5xx answers with backoff and delivers everything', async () => {
+    server.failNext(3, 503)
+    server.failNext(2, 500, 'runs/log-batch')
+    server.failNext(1, 429, 'runs/update')
+    await play(tracker())
+    expect(warnings()).toEqual([])
+    expect(server.requests.filter((r) => r.status >= 500 || r.status === 429)).toHaveLength(6)
+    expect(server.runNamed('trial_0000')?.metrics.filter((m) => m.key === 'loss')).toHaveLength(2)
+    expect([...server.runs.values()].map((r) => r.info.status).sort()).toEqual(['FAILED', 'FINISHED', 'FINISHED', 'KILLED'])
+    expect(log.lines.some((line) => line.startsWith('info') && line.includes('retrying in the background'))).toBe(true)
+  })
+
+  it('retries a request that times out on a slow server', async () => {
+    server.slowNext(600, 600) // the experiment lookup, twice
+    await play(tracker({ requestTimeoutMs: 150 }))
+    expect(warnings()).toEqual([])
+    expect(server.requests.slice(0, 3).map((r) => r.endpoint)).toEqual(Array(3).fill('experiments/get-by-name'))
+    expect(server.runNamed('trial_0000')?.info.status).toBe('FINISHED')
+    expect(server.runNamed('trial_0002')?.info.status).toBe('FAILED')
+  })
+
+  it('buffers while the server is down, and delivers when it comes back mid-run', async () => {
+    await server.stop()
+    const t = tracker()
+    t.onExperimentStart(experiment())
+    t.onTrialStart(trialInfo(0, { lr: 1 }, 'running'))
+    reports(t, 0, 50)
+    await sleep(50) // the sender is retrying against a closed port meanwhile
+    await server.start() // same port, same store
+    reports(t, 1, 0)
+    t.onTrialStart(trialInfo(1, { lr: 2 }, 'running'))
+    reports(t, 1, 30)
+    t.onTrialEnd(trialInfo(0, {}, 'completed'))
+    t.onTrialEnd(trialInfo(1, {}, 'stopped'))
+    await t.onExperimentEnd(experiment(), summary(2))
+    expect(warnings()).toEqual([])
+    expect(server.runNamed('trial_0000')?.metrics.filter((m) => m.key === 'loss')).toHaveLength(50)
+    expect(server.runNamed('trial_0001')?.metrics.filter((m) => m.key === 'loss')).toHaveLength(30)
+    expect(server.runNamed('trial_0001')?.info.status).toBe('KILLED')
+  })
+
+  it('survives a server that dies mid-run and restarts, losing no result', async () => {
+    const t = tracker()
+    t.onExperimentStart(experiment())
+    t.onTrialStart(trialInfo(0, { lr: 1 }, 'running'))
+    reports(t, 0, 20)
+    await until(() => (server.runNamed('trial_0000')?.metrics.length ?? 0) >= 40)
+    await server.stop()
+    const history: Result[] = []
+    for (let i = 20; i < 60; i++) {
+      const r = result(0, i, { loss: i })
+      history.push(r)
+      t.onTrialResult(trialInfo(0, {}, 'running', history), r)
+    }
+    await sleep(30)
+    await server.start()
+    t.onTrialEnd(trialInfo(0, {}, 'completed'))
+    await t.onExperimentEnd(experiment(), summary(1))
+    expect(warnings()).toEqual([])
+    const steps =
+      server
+        .runNamed('trial_0000')
+        ?.metrics.filter((m) => m.key === 'loss')
+        .map((m) => m.step) ?? []
+    // At least once: a batch cut off with the connection may arrive twice, never zero times.
+    expect(new Set(steps)).toEqual(new Set(Array.from({ length: 60 }, (_, i) => i + 1)))
+    expect(server.runNamed('trial_0000')?.info.status).toBe('FINISHED')
+  })
+
+  it('gives up at the flush deadline when the server stays down, and warns once with what was not delivered', async () => {
+    await server.stop()
+    const t = tracker({ flushTimeoutMs: 100 })
+    await play(t)
+    const [warning, ...more] = warnings()
+    expect(more).toEqual([])
+    expect(warning).toContain(`not delivered to ${server.url}`)
+    // 12 trial metrics + best_loss + 6 trials_<state> on the parent; 9 trial params + 7 experiment settings.
+    expect(warning).toContain(': 19 metrics, 16 params, 4 tags, 4 runs, 4 run statuses;')
+    expect(warning).toMatch(/last error: .*(ECONNREFUSED|fetch failed)/)
+  })
+
+  it('bounds the buffer while the server is down and says how much was dropped', async () => {
+    await server.stop()
+    const t = tracker({ maxBufferedItems: 50, flushTimeoutMs: 50 })
+    t.onExperimentStart(experiment())
+    t.onTrialStart(trialInfo(0, { lr: 1 }, 'running'))
+    reports(t, 0, 100) // 200 points
+    await t.onExperimentEnd(experiment(), summary(1))
+    const [warning, ...more] = warnings()
+    expect(more).toEqual([])
+    expect(warning).toMatch(/items were dropped because the buffer was full/)
+    expect(warning).toMatch(/\b2\d\d metrics\b/)
+  })
+
+  it('drops only the value a server refuses, not the batch around it', async () => {
+    server.refuseMetric = (m) => m.key === 'loss' && m.step === 7
+    const t = tracker()
+    t.onExperimentStart(experiment())
+    t.onTrialStart(trialInfo(0, { lr: 1 }, 'running'))
+    reports(t, 0, 40)
+    t.onTrialEnd(trialInfo(0, {}, 'completed'))
+    await t.onExperimentEnd(experiment(), summary(1))
+    const steps = server
+      .runNamed('trial_0000')
+      ?.metrics.filter((m) => m.key === 'loss')
+      .map((m) => m.step)
+    expect(steps).toHaveLength(39)
+    expect(steps).not.toContain(7)
+    const [warning, ...more] = warnings()
+    expect(more).toEqual([])
+    expect(warning).toMatch(/1 metric;|1 metric,|: 1 metric/)
+    expect(warning).toContain('INVALID_PARAMETER_VALUE')
+  })
+
+  it('stops at once on an auth error instead of retrying', async () => {
+    server.requiredToken = 'right'
+    await play(tracker({ token: 'wrong' }))
+    expect(server.requests).toHaveLength(1)
+    const [warning, ...more] = warnings()
+    expect(more).toEqual([])
+    expect(warning).toContain('HTTP 401')
+    expect(warning).toMatch(/4 runs/)
+  })
+
+  it('says so when the URI is not an MLflow server', async () => {
+    await play(tracker({ trackingUri: `${server.url}/not-mlflow` }))
+    expect(server.requests).toHaveLength(1)
+    expect(warnings()[0]).toContain('HTTP 404')
+  })
+
+  it('does not log into a deleted experiment', async () => {
+    server.experiments.set('3', { experiment_id: '3', name: 'exp', lifecycle_stage: 'deleted' })
+    await play(tracker())
+    expect(server.runs.size).toBe(0)
+    expect(warnings()[0]).toContain('is deleted')
+  })
+
+  it('finds the experiment another process created between lookup and create', async () => {
+    // The lookup misses; before the create lands, someone else creates it.
+    server.slowNext(0, 0)
+    const t = tracker()
+    t.onExperimentStart(experiment())
+    server.experiments.set('5', { experiment_id: '5', name: 'exp', lifecycle_stage: 'active' })
+    await t.onExperimentEnd(experiment(), summary(0))
+    expect(server.runNamed('exp')?.info.experiment_id).toBe('5')
+  })
+})
+
+describe('Retrier', () => {
+  const failing = (retryable: boolean, times: number) => {
+    let calls = 0
+    const request = async () => {
+      calls++
+      if (calls <= times) throw new MlflowRequestError('HTTP 503', { status: 503, retryable })
+      return 'ok'
+    }
+    return { request, calls: () => calls }
+  }
+  const retrier = (signal = new AbortController().signal, seen: boolean[] = []) =>
+    new Retrier({
+      baseDelayMs: 1,
+      maxDelayMs: 4,
+      random: () => 0,
+      signal,
+      onFailure: (_e, first) => seen.push(first),
+      onRecovery: () => {},
+    })
+
+  it('retries retryable failures until one succeeds, telling the first failure apart', async () => {
+    const seen: boolean[] = []
+    const { request, calls } = failing(true, 5)
+    await expect(retrier(undefined, seen).call(request)).resolves.toBe('ok')
+    expect(calls()).toBe(6)
+    expect(seen).toEqual([true, false, false, false, false])
+  })
+
+  it('does not retry a refusal', async () => {
+    const { request, calls } = failing(false, 1)
+    await expect(retrier().call(request)).rejects.toThrow('HTTP 503')
+    expect(calls()).toBe(1)
+  })
+
+  it('stops waiting and gives up when aborted', async () => {
+    const controller = new AbortController()
+    const r = new Retrier({
+      baseDelayMs: 60_000,
+      maxDelayMs: 60_000,
+      random: () => 0,
+      signal: controller.signal,
+      onFailure: () => controller.abort(),
+      onRecovery: () => {},
+    })
+    const { request, calls } = failing(true, 100)
+    await expect(r.call(request)).rejects.toThrow()
+    expect(calls()).toBe(1)
+  })
+})
