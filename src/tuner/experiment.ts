@@ -17,6 +17,8 @@ export interface RunSettings {
   readonly metric: string
   readonly mode: Mode
   readonly seed: number
+  /** No more trials than this are created, whatever the searcher would propose. */
+  readonly plannedTrials: number
   readonly searcher: Searcher
   readonly scheduler: Scheduler
   readonly executor: Executor
@@ -90,7 +92,12 @@ export class ExperimentRun {
   }
 
   #done(): boolean {
-    return this.#exhausted && this.#retry.length === 0 && this.#paused.length === 0
+    return !this.#canCreate() && this.#retry.length === 0 && this.#paused.length === 0
+  }
+
+  /** False once the searcher ran dry or the plan is used up: known early, so a scheduler (PBT) does not wait for trials that will never come. */
+  #canCreate(): boolean {
+    return !this.#exhausted && this.trials.length < this.#s.plannedTrials
   }
 
   /** The trial to run next: the scheduler's choice if it makes one, else retries, then new trials, then paused ones. */
@@ -98,7 +105,7 @@ export class ExperimentRun {
     const { scheduler } = this.#s
     if (!scheduler.choose) return this.#retry.shift() ?? this.#newTrial() ?? this.#paused.shift()
     for (;;) {
-      const canCreate = !this.#exhausted
+      const canCreate = this.#canCreate()
       const choice: RunChoice = scheduler.choose({ pending: this.#retry, paused: this.#paused, canCreate })
       if (choice === 'new') {
         if (!canCreate) return undefined
@@ -127,7 +134,7 @@ export class ExperimentRun {
   #newTrial(): Trial | undefined {
     if (this.#exhausted) return undefined
     const id = this.trials.length
-    const config = this.#s.searcher.suggest(id)
+    const config = id < this.#s.plannedTrials ? this.#s.searcher.suggest(id) : null
     if (config === null) {
       this.#exhausted = true
       return undefined

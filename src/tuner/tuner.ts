@@ -131,6 +131,7 @@ export class Tuner<S extends Space = Space, D = unknown> {
     searcher.setup({ space: options.space, metric: this.#metric, mode: this.#mode, seed: this.seed, numSamples: this.#numSamples })
     scheduler.setup({ metric: this.#metric, mode: this.#mode, seed: this.seed })
 
+    const plannedTrials = searcher.size ?? this.#numSamples
     const hub = new TrackerHub([...this.#trackers(), ...this.#streams], this.#logger)
     const experiment: ExperimentInfo = {
       name: this.name,
@@ -138,7 +139,7 @@ export class Tuner<S extends Space = Space, D = unknown> {
       mode: this.#mode,
       seed: this.seed,
       numSamples: this.#numSamples,
-      plannedTrials: searcher.size ?? this.#numSamples,
+      plannedTrials,
       concurrency: this.#concurrency,
       space: spaceToJSON(options.space),
       searcher: searcher.constructor.name,
@@ -158,6 +159,7 @@ export class Tuner<S extends Space = Space, D = unknown> {
       metric: this.#metric,
       mode: this.#mode,
       seed: this.seed,
+      plannedTrials,
       searcher,
       scheduler,
       executor,

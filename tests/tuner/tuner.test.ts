@@ -6,6 +6,7 @@ import {
   FIFOScheduler,
   type Result,
   type Scheduler,
+  type Searcher,
   SpaceError,
   type TrialInfo,
   Tuner,
@@ -182,6 +183,17 @@ describe('Tuner on the worker pool', () => {
     const results = await tuner({ space: { behaviour: 'curve', x: 1 }, numSamples: 3, trackers: [broken], logger }).fit()
     expect(results.trials.every((t) => t.state === 'completed')).toBe(true)
     expect(logger.lines.filter((l) => l.includes('disk full'))).toHaveLength(1)
+  })
+
+  it('creates no more trials than planned, whatever the searcher would propose', async () => {
+    const endless: Searcher = {
+      setup() {},
+      suggest: () => ({ behaviour: 'final', x: 1 }),
+      onTrialResult() {},
+      onTrialComplete() {},
+    }
+    const results = await tuner({ space: { behaviour: 'final' }, search: endless, numSamples: 3, concurrency: 2 }).fit()
+    expect(results.trials).toHaveLength(3)
   })
 
   it('runs only once', async () => {
