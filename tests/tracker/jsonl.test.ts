@@ -4,22 +4,11 @@ import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { ConfigError, TrialError } from '../../src/errors.ts'
 import { JsonlTracker, loadExperiment } from '../../src/tracker/jsonl.ts'
-import type { ExperimentInfo, ExperimentSummary } from '../../src/tracker/tracker.ts'
+import type { ExperimentInfo } from '../../src/tracker/tracker.ts'
 import type { Config, Result, TrialInfo, TrialState } from '../../src/types.ts'
+import * as story from './story.ts'
 
-const experiment = (name = 'exp'): ExperimentInfo => ({
-  name,
-  metric: 'loss',
-  mode: 'min',
-  seed: 7,
-  numSamples: 3,
-  plannedTrials: 3,
-  concurrency: 2,
-  space: { opt: { lr: { type: 'loguniform', low: 1e-4, high: 1 } } },
-  searcher: 'RandomSearch',
-  scheduler: 'FIFOScheduler',
-  startedAt: '2024-01-02T03:04:05.000Z',
-})
+const { experiment, result } = story
 
 /** The story of one fake trial: what it starts with, what it reports, how it ends. */
 interface FakeTrial {
@@ -30,13 +19,6 @@ interface FakeTrial {
   state: TrialState
   error?: Error
 }
-
-const result = (trialId: number, i: number, metrics: Record<string, unknown>): Result => ({
-  ...metrics,
-  training_iteration: i + 1,
-  trial_id: trialId,
-  time_total_s: (i + 1) * 0.5,
-})
 
 function trialInfo(t: FakeTrial, state: TrialState, history: Result[], error?: Error): TrialInfo {
   return { id: t.id, config: t.config, seed: t.seed, state, history, lastResult: history.at(-1), error }
@@ -71,12 +53,7 @@ const TRIALS: FakeTrial[] = [
   },
 ]
 
-const summary: ExperimentSummary = {
-  trials: 3,
-  states: { pending: 0, running: 0, paused: 0, completed: 1, stopped: 1, errored: 1 },
-  elapsedS: 1.5,
-  interrupted: false,
-}
+const summary = story.summary()
 
 /** Drives a tracker through a whole experiment, interleaving the trials as a pool would. */
 async function runExperiment(dir: string, trials: FakeTrial[] = TRIALS, name = 'exp'): Promise<void> {
