@@ -151,6 +151,9 @@ export class ExperimentRun {
     if (trial.state === 'paused') {
       const plan = this.#s.scheduler.beforeResume?.(trial)
       if (plan?.config) trial.config = plan.config
+      const donor = plan?.restoreFrom === undefined ? undefined : this.trials[plan.restoreFrom]
+      // As in Ray Tune, a trial that resumes from another's checkpoint carries on from that trial's iteration.
+      if (donor) trial.iteration = donor.iteration
       restore = checkpoints.latest(plan?.restoreFrom ?? trial.id)
     }
     trial.state = 'running'

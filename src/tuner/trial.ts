@@ -15,6 +15,8 @@ export class Trial implements TrialInfo {
   state: TrialState = 'pending'
   history: Result[] = []
   error: Error | undefined = undefined
+  /** The `training_iteration` of the last result; a trial that takes another's checkpoint takes its count too. */
+  iteration = 0
   /** Failed attempts so far (a retried trial starts over). */
   failures = 0
   stopReason: StopReason | undefined = undefined
@@ -35,7 +37,7 @@ export class Trial implements TrialInfo {
   record(metrics: Record<string, unknown>, now: number): Result {
     const result: Result = {
       ...metrics,
-      training_iteration: this.history.length + 1,
+      training_iteration: ++this.iteration,
       trial_id: this.id,
       time_total_s: (now - this.startedAt) / 1000,
     }
@@ -47,6 +49,7 @@ export class Trial implements TrialInfo {
   resetForRetry(): void {
     this.state = 'pending'
     this.history = []
+    this.iteration = 0
     this.error = undefined
   }
 
