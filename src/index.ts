@@ -44,6 +44,8 @@ export {
   uniform,
   validateSpace,
 } from './search/space.ts'
+export type { TPEOptions } from './search/tpe/options.ts'
+export { TPESearch } from './search/tpe/tpe.ts'
 export type { ConsoleReporterOptions } from './tracker/console.ts'
 export { ConsoleReporter } from './tracker/console.ts'
 export type { CsvTrackerOptions } from './tracker/csv.ts'
@@ -57,6 +59,8 @@ export { MLflowTracker } from './tracker/mlflow.ts'
 export type { TensorBoardTrackerOptions } from './tracker/tensorboard.ts'
 export { TensorBoardTracker } from './tracker/tensorboard.ts'
 export type { ExperimentInfo, ExperimentSummary, Tracker } from './tracker/tracker.ts'
+export type { AskedTrial, StudyOptions, ToldState } from './tuner/ask-tell.ts'
+export { Study } from './tuner/ask-tell.ts'
 export type { TunerEvent } from './tuner/events.ts'
 export type { TunerOptions } from './tuner/options.ts'
 export type { ResultRow, Scope } from './tuner/results.ts'

@@ -19,6 +19,7 @@ import {
   type Space,
   uniform,
 } from '../../src/search/space.ts'
+import { TPESearch } from '../../src/search/tpe/tpe.ts'
 import type { Config } from '../../src/types.ts'
 
 const space = {
@@ -83,6 +84,8 @@ function inDomain(domain: Domain, value: unknown): boolean {
 describe.each([
   ['GridSearch', (): Searcher => new GridSearch()],
   ['RandomSearch', (): Searcher => new RandomSearch()],
+  ['TPESearch', (): Searcher => new TPESearch()],
+  ['TPESearch (univariate)', (): Searcher => new TPESearch({ multivariate: false })],
 ])('%s (shared searcher suite)', (_name, make) => {
   it('gives identical sequences for the same seed', () => {
     expect(drain(ready(make))).toEqual(drain(ready(make)))

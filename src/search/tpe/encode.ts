@@ -1,0 +1,223 @@
+/**
+ * Maps a space's domains to the numeric dimensions TPE models, and configs
+ * to and from vectors of those dimensions:
+ *
+ * - continuous: `uniform` and `randn` as they are, `loguniform` as log x;
+ * - discrete: `randint`, `qrandint`, `quniform`, `lograndint`, `qloguniform`
+ *   as the integer k of the value k (or k * q), modelled on the line or, for
+ *   log domains, in log space, with the bin of k being [k - 1/2, k + 1/2];
+ * - categorical: `choice` and `grid` as the index of the value.
+ *
+ * A vector holds, per dimension, the model coordinate for continuous
+ * dimensions (log x for log domains), k for discrete ones and the index for
+ * categorical ones.
+ */
+import { SpaceError, show } from '../../errors.ts'
+import type { Domain } from '../domain.ts'
+import { isDomain } from '../domain.ts'
+import { copyJson, type JsonValue } from '../json.ts'
+import { onGrid, qRange } from '../quantize.ts'
+import type { Constant, Space } from '../space.ts'
+import { flattenSpace, unflatten } from '../space.ts'
+
+/** A dimension with a density on the real line (after the log for log domains). */
+export interface ContinuousDim {
+  readonly kind: 'continuous'
+  readonly path: readonly string[]
+  readonly log: boolean
+  /** Truncation bounds in model coordinates (infinite for randn). */
+  readonly low: number
+  readonly high: number
+  /** Width used for bandwidths and clipping: high - low, or sqrt(12) sd for randn. */
+  readonly span: number
+  /** The prior kernel: the middle of the range and `span` wide, or randn's own N(mean, sd). */
+  readonly priorMu: number
+  readonly priorSigma: number
+  /** Bounds of the config value itself, for clamping after exp. */
+  readonly valueLow: number
+  readonly valueHigh: number
+}
+
+/** Integers k in [first, last]; the config value is k, or k * q on q's decimal grid. */
+export interface DiscreteDim {
+  readonly kind: 'discrete'
+  readonly path: readonly string[]
+  readonly log: boolean
+  readonly first: number
+  readonly last: number
+  /** The step of the config value, or undefined when the value is k itself. */
+  readonly q: number | undefined
+  /** Bounds in model coordinates: the outer edges of the first and last bins. */
+  readonly low: number
+  readonly high: number
+  readonly span: number
+  readonly priorMu: number
+  readonly priorSigma: number
+}
+
+/** One of `values`, by index. */
+export interface CategoricalDim {
+  readonly kind: 'categorical'
+  readonly path: readonly string[]
+  readonly values: readonly JsonValue[]
+  /** JSON text of each value, to find a config value's index. */
+  readonly keys: readonly string[]
+}
+
+export type Dim = ContinuousDim | DiscreteDim | CategoricalDim
+
+/** The dimensions of a space and its constants; `leaves` keeps flattenSpace order, so configs keep the space's key order. */
+export interface Encoding {
+  readonly dims: readonly Dim[]
+  readonly leaves: ReadonlyArray<
+    { readonly path: readonly string[]; readonly dim: number } | { readonly path: readonly string[]; readonly value: Constant }
+  >
+}
+
+function continuous(path: string[], low: number, high: number, log: boolean): ContinuousDim {
+  const lo = log ? Math.log(low) : low
+  const hi = log ? Math.log(high) : high
+  return {
+    kind: 'continuous',
+    path,
+    log,
+    low: lo,
+    high: hi,
+    span: hi - lo,
+    priorMu: 0.5 * (lo + hi),
+    priorSigma: hi - lo,
+    valueLow: low,
+    valueHigh: high,
+  }
+}
+
+function discrete(path: string[], first: number, last: number, q: number | undefined, log: boolean): DiscreteDim {
+  const lo = log ? Math.log(first - 0.5) : first - 0.5
+  const hi = log ? Math.log(last + 0.5) : last + 0.5
+  return { kind: 'discrete', path, log, first, last, q, low: lo, high: hi, span: hi - lo, priorMu: 0.5 * (lo + hi), priorSigma: hi - lo }
+}
+
+function dimOf(path: string[], domain: Domain): Dim {
+  switch (domain.$domain) {
+    case 'uniform':
+      return continuous(path, domain.low, domain.high, false)
+    case 'loguniform':
+      return continuous(path, domain.low, domain.high, true)
+    case 'randn': {
+      const span = Math.sqrt(12) * domain.sd
+      return {
+        kind: 'continuous',
+        path,
+        log: false,
+        low: Number.NEGATIVE_INFINITY,
+        high: Number.POSITIVE_INFINITY,
+        span,
+        priorMu: domain.mean,
+        priorSigma: domain.sd,
+        valueLow: Number.NEGATIVE_INFINITY,
+        valueHigh: Number.POSITIVE_INFINITY,
+      }
+    }
+    case 'quniform':
+    case 'qrandint':
+    case 'qloguniform': {
+      const { first, last } = qRange(domain.low, domain.high, domain.q)
+      // qloguniform has low > 0, so first >= 1 and the log of first - 1/2 exists.
+      return discrete(path, first, last, domain.q, domain.$domain === 'qloguniform')
+    }
+    case 'randint':
+      return discrete(path, domain.low, domain.high - 1, undefined, false)
+    case 'lograndint':
+      return discrete(path, domain.low, domain.high - 1, undefined, true)
+    case 'choice':
+    case 'grid':
+      return { kind: 'categorical', path, values: domain.values, keys: domain.values.map((v) => JSON.stringify(v)) }
+  }
+}
+
+/**
+ * The TPE dimensions of a (validated) space.
+ *
+ * @example
+ * ```ts
+ * encodeSpace({ lr: loguniform(1e-4, 1e-1), n: randint(1, 5) }).dims.map((d) => d.kind) // ['continuous', 'discrete']
+ * ```
+ */
+export function encodeSpace(space: Space): Encoding {
+  const dims: Dim[] = []
+  const leaves: Array<{ path: string[]; dim: number } | { path: string[]; value: Constant }> = []
+  for (const { path, value } of flattenSpace(space)) {
+    if (isDomain(value)) {
+      leaves.push({ path, dim: dims.length })
+      dims.push(dimOf(path, value))
+    } else leaves.push({ path, value })
+  }
+  return { dims, leaves }
+}
+
+function valueAt(config: Record<string, unknown>, path: readonly string[]): unknown {
+  let node: unknown = config
+  for (const key of path) node = (node as Record<string, unknown> | undefined)?.[key]
+  return node
+}
+
+/** The model coordinate (or k, or index) of one config value. */
+function encodeValue(dim: Dim, value: unknown): number {
+  if (dim.kind === 'categorical') {
+    const index = dim.keys.indexOf(JSON.stringify(value))
+    if (index < 0)
+      throw new SpaceError(`${dim.path.join('/')}: needs one of the choices, got ${show(value)}`, { field: dim.path.join('/') })
+    return index
+  }
+  if (typeof value !== 'number' || !Number.isFinite(value)) {
+    throw new SpaceError(`${dim.path.join('/')}: needs a finite number, got ${show(value)}`, { field: dim.path.join('/') })
+  }
+  if (dim.kind === 'continuous') return dim.log ? Math.log(value) : value
+  const k = dim.q === undefined ? Math.round(value) : Math.round(value / dim.q)
+  return Math.min(dim.last, Math.max(dim.first, k))
+}
+
+/**
+ * A config as a vector over `dims`.
+ *
+ * @example
+ * ```ts
+ * encodeConfig(encoding.dims, { lr: 0.01, n: 3 }) // Float64Array [log 0.01, 3]
+ * ```
+ */
+export function encodeConfig(dims: readonly Dim[], config: Record<string, unknown>): Float64Array {
+  const vector = new Float64Array(dims.length)
+  dims.forEach((dim, d) => {
+    vector[d] = encodeValue(dim, valueAt(config, dim.path))
+  })
+  return vector
+}
+
+/** The config value of a dimension's coordinate. */
+export function decodeValue(dim: Dim, x: number): unknown {
+  switch (dim.kind) {
+    case 'categorical':
+      return copyJson(dim.values[x] as JsonValue)
+    case 'continuous':
+      return dim.log ? Math.min(dim.valueHigh, Math.max(dim.valueLow, Math.exp(x))) : Math.min(dim.valueHigh, Math.max(dim.valueLow, x))
+    case 'discrete':
+      return dim.q === undefined ? x : onGrid(x, dim.q)
+  }
+}
+
+/**
+ * The config of a vector: dimensions decoded, constants copied, nesting rebuilt.
+ *
+ * @example
+ * ```ts
+ * decodeConfig(encoding, Float64Array.of(Math.log(0.01), 3)) // { lr: 0.01, n: 3 }
+ * ```
+ */
+export function decodeConfig(encoding: Encoding, vector: ArrayLike<number>): Record<string, unknown> {
+  return unflatten(
+    encoding.leaves.map((leaf) => {
+      if ('value' in leaf) return { path: leaf.path, value: copyJson(leaf.value) }
+      return { path: leaf.path, value: decodeValue(encoding.dims[leaf.dim] as Dim, vector[leaf.dim] as number) }
+    }),
+  )
+}

@@ -1,0 +1,111 @@
+/**
+ * Which trials TPE learns from and how: the good/bad ("below"/"above") split
+ * and the observation weights, as Optuna's `_split_trials` and
+ * `default_gamma` / `default_weights`.
+ *
+ * - Completed trials rank by their value (lower is better after the sign for
+ *   `mode`); the best `gamma(n)` of them are good.
+ * - If fewer completed trials than `gamma(n)` exist, stopped trials fill the
+ *   good set, ranked by how far they got (later step first), then by their
+ *   last value there; a stopped trial without a value ranks last.
+ * - Running trials (the constant liar) always join the bad set.
+ * - Each set is kept in trial order so the weights can fade the oldest.
+ */
+
+/** What TPE knows about one trial it suggested. */
+export interface TrialRecord {
+  readonly id: number
+  /** The encoded config. */
+  readonly vector: Float64Array
+  status: 'running' | 'completed' | 'stopped' | 'ignored'
+  /** Last reported metric, signed so that lower is better; NaN when none. */
+  value: number
+  /** training_iteration of that value; 0 when none. */
+  step: number
+}
+
+/**
+ * Optuna's default gamma: the best 10 %, at most 25.
+ *
+ * @example
+ * ```ts
+ * defaultGamma(100) // 10
+ * defaultGamma(1000) // 25
+ * ```
+ */
+export function defaultGamma(n: number): number {
+  return Math.min(Math.ceil(0.1 * n), 25)
+}
+
+/**
+ * Optuna's default weights for `n` observations in trial order: all 1 below
+ * 25, else the newest 25 weigh 1 and the older ones ramp linearly from 1/n
+ * up towards 1.
+ *
+ * @example
+ * ```ts
+ * defaultWeights(3) // [1, 1, 1]
+ * ```
+ */
+export function defaultWeights(n: number): Float64Array {
+  const weights = new Float64Array(n).fill(1)
+  if (n < 25) return weights
+  const ramp = n - 25
+  // numpy.linspace(1 / n, 1, ramp): ramp points from 1/n to 1 inclusive.
+  for (let i = 0; i < ramp; i++) weights[i] = ramp === 1 ? 1 / n : 1 / n + ((1 - 1 / n) * i) / (ramp - 1)
+  return weights
+}
+
+/** The good and bad trials, each in trial-id order. */
+export interface Split {
+  readonly below: TrialRecord[]
+  readonly above: TrialRecord[]
+}
+
+function byValue(a: TrialRecord, b: TrialRecord): number {
+  if (a.value !== b.value) return a.value < b.value ? -1 : 1
+  return a.id - b.id
+}
+
+/** Stopped trials: later step first, then lower value; NaN values rank as +infinity; no value at all ranks last. */
+function stoppedKey(record: TrialRecord): [number, number] {
+  if (record.step === 0) return [1, 0]
+  return [-record.step, Number.isNaN(record.value) ? Number.POSITIVE_INFINITY : record.value]
+}
+
+function byStopped(a: TrialRecord, b: TrialRecord): number {
+  const [sa, va] = stoppedKey(a)
+  const [sb, vb] = stoppedKey(b)
+  if (sa !== sb) return sa - sb
+  if (va !== vb) return va < vb ? -1 : 1
+  return a.id - b.id
+}
+
+/**
+ * Splits the records into the good set (`nBelow` trials at most) and the bad
+ * set. `constantLiar` adds running trials to the bad set; errored and other
+ * ignored trials never count.
+ *
+ * @example
+ * ```ts
+ * const { below, above } = splitTrials(records, defaultGamma(finished), true)
+ * ```
+ */
+export function splitTrials(records: Iterable<TrialRecord>, nBelow: number, constantLiar: boolean): Split {
+  const completed: TrialRecord[] = []
+  const stopped: TrialRecord[] = []
+  const running: TrialRecord[] = []
+  for (const record of records) {
+    if (record.status === 'completed') completed.push(record)
+    else if (record.status === 'stopped') stopped.push(record)
+    else if (record.status === 'running' && constantLiar) running.push(record)
+  }
+  completed.sort(byValue)
+  stopped.sort(byStopped)
+  const fromCompleted = Math.min(nBelow, completed.length)
+  const fromStopped = Math.min(nBelow - fromCompleted, stopped.length)
+  const below = [...completed.slice(0, fromCompleted), ...stopped.slice(0, fromStopped)]
+  const above = [...completed.slice(fromCompleted), ...stopped.slice(fromStopped), ...running]
+  const byId = (a: TrialRecord, b: TrialRecord) => a.id - b.id
+  return { below: below.sort(byId), above: above.sort(byId) }
+}

@@ -1,0 +1,191 @@
+/**
+ * TPESearch: the Tree-structured Parzen Estimator of Bergstra et al. (2011),
+ * as Optuna's TPESampler implements it, behind the Searcher interface.
+ */
+import type { Config, Mode, Result, TrialState } from '../../types.ts'
+import { createRandom, deriveSeed } from '../rng.ts'
+import { sampleConfig } from '../sample.ts'
+import type { Searcher, SearcherSetup } from '../searcher.ts'
+import { checkSetup, readySetup } from '../setup.ts'
+import type { Space } from '../space.ts'
+import { decodeConfig, type Encoding, encodeConfig, encodeSpace } from './encode.ts'
+import { goodCount, observationWeights, type ResolvedTPEOptions, resolveOptions, type TPEOptions } from './options.ts'
+import { buildParzen, mixtureLogPdf, type ParzenEstimator, type ParzenParameters, pickKernel, sampleKernel } from './parzen.ts'
+import { splitTrials, type TrialRecord } from './split.ts'
+
+interface TPEState {
+  readonly space: Space
+  readonly encoding: Encoding
+  readonly metric: string
+  /** +1 for 'min', -1 for 'max': records hold signed values, lower is better. */
+  readonly sign: number
+  readonly seed: number
+  readonly numSamples: number
+  suggested: number
+  readonly records: Map<number, TrialRecord>
+  /** Reused buffer for the candidate x kernel log terms. */
+  scratch: Float64Array
+}
+
+/**
+ * Tree-structured Parzen Estimator search. After `nStartupTrials` random
+ * trials (the same configs RandomSearch gives), each suggestion splits the
+ * finished trials into a good set (the best `gamma(n)`) and a bad one, fits a
+ * Parzen estimator l(x) to the good and g(x) to the bad, draws
+ * `nEiCandidates` candidates from l and returns the one maximising
+ * log l(x) - log g(x).
+ *
+ * - Running trials count as bad ones ("constant liar"), so parallel trials spread out.
+ * - Trials stopped early by a scheduler rank below completed ones, by how far they got.
+ * - Errored trials are ignored.
+ * - Grid dimensions are modelled like choices; nested spaces work.
+ * - Suggestion k is a function of the seed, k and what the searcher has been
+ *   told before it (results and which trials are still running).
+ *
+ * @example
+ * ```ts
+ * const tuner = new Tuner({ ...options, search: new TPESearch({ nStartupTrials: 10 }), numSamples: 100 })
+ * ```
+ */
+export class TPESearch implements Searcher {
+  /** The options in force, defaults filled in. */
+  readonly options: ResolvedTPEOptions
+  #state: TPEState | undefined
+
+  constructor(options?: TPEOptions) {
+    this.options = resolveOptions(options)
+  }
+
+  setup(options: SearcherSetup): void {
+    const { space, metric, mode, seed, numSamples } = checkSetup(options)
+    this.#state = {
+      space,
+      encoding: encodeSpace(space),
+      metric,
+      sign: signOf(mode),
+      seed,
+      numSamples,
+      suggested: 0,
+      records: new Map(),
+      scratch: new Float64Array(0),
+    }
+  }
+
+  suggest(trialId: number): Config | null {
+    const s = readySetup(this.#state, 'TPESearch', trialId)
+    if (s.suggested >= s.numSamples) return null
+    s.suggested++
+    let finished = 0
+    for (const record of s.records.values()) if (record.status === 'completed' || record.status === 'stopped') finished++
+    const dims = s.encoding.dims
+    let config: Config
+    let vector: Float64Array
+    if (finished < this.options.nStartupTrials || dims.length === 0) {
+      config = sampleConfig(s.space, createRandom(deriveSeed(s.seed, 'sample', trialId)))
+      vector = encodeConfig(dims, config)
+    } else {
+      vector = this.#sample(s, trialId, finished)
+      config = decodeConfig(s.encoding, vector)
+    }
+    s.records.set(trialId, { id: trialId, vector, status: 'running', value: Number.NaN, step: 0 })
+    return config
+  }
+
+  onTrialResult(trialId: number, result: Result): void {
+    const record = this.#state?.records.get(trialId)
+    if (record?.status === 'running') this.#observe(record, result)
+  }
+
+  onTrialComplete(trialId: number, result: Result | undefined, state: TrialState): void {
+    const record = this.#state?.records.get(trialId)
+    if (record?.status !== 'running') return
+    if (result !== undefined) this.#observe(record, result)
+    if (state === 'completed') record.status = Number.isNaN(record.value) ? 'ignored' : 'completed'
+    else if (state === 'stopped') record.status = 'stopped'
+    else record.status = 'ignored'
+  }
+
+  #observe(record: TrialRecord, result: Result): void {
+    const s = this.#state as TPEState
+    const value = result[s.metric]
+    if (typeof value !== 'number') return
+    record.value = s.sign * value
+    record.step = typeof result.training_iteration === 'number' ? result.training_iteration : record.step + 1
+  }
+
+  /** One TPE suggestion, encoded. */
+  #sample(s: TPEState, trialId: number, finished: number): Float64Array {
+    const o = this.options
+    const dims = s.encoding.dims
+    const D = dims.length
+    const { below, above } = splitTrials(s.records.values(), goodCount(o.gamma, finished), o.constantLiar)
+    const params: ParzenParameters = {
+      priorWeight: o.priorWeight,
+      considerMagicClip: o.considerMagicClip,
+      considerEndpoints: o.considerEndpoints,
+      multivariate: o.multivariate,
+      bandwidthFactor: o.bandwidthFactor,
+    }
+    const l = fit(s, below, params, o.weights)
+    const g = fit(s, above, params, o.weights)
+    const random = createRandom(deriveSeed(s.seed, 'tpe', trialId))
+    const nC = o.nEiCandidates
+    const xs = new Float64Array(nC * D)
+    const logL = new Float64Array(nC)
+    const logG = new Float64Array(nC)
+    const need = nC * Math.max(l.kernels, g.kernels)
+    if (s.scratch.length < need) s.scratch = new Float64Array(need)
+    if (o.multivariate) {
+      for (let c = 0; c < nC; c++) {
+        const k = pickKernel(l, random())
+        for (let d = 0; d < D; d++) xs[c * D + d] = sampleKernel(l, d, k, random)
+      }
+      const all = dims.map((_, d) => d)
+      mixtureLogPdf(l, xs, D, nC, all, logL, s.scratch)
+      mixtureLogPdf(g, xs, D, nC, all, logG, s.scratch)
+      const best = argmaxDifference(logL, logG)
+      return xs.slice(best * D, best * D + D)
+    }
+    const vector = new Float64Array(D)
+    for (let d = 0; d < D; d++) {
+      for (let c = 0; c < nC; c++) xs[c * D + d] = sampleKernel(l, d, pickKernel(l, random()), random)
+      mixtureLogPdf(l, xs, D, nC, [d], logL, s.scratch)
+      mixtureLogPdf(g, xs, D, nC, [d], logG, s.scratch)
+      vector[d] = xs[argmaxDifference(logL, logG) * D + d] as number
+    }
+    return vector
+  }
+}
+
+function signOf(mode: Mode): number {
+  return mode === 'max' ? -1 : 1
+}
+
+/** The Parzen estimator of a set of trials, their vectors stacked row by row. */
+function fit(
+  s: TPEState,
+  trials: readonly TrialRecord[],
+  params: ParzenParameters,
+  weights: (n: number) => ArrayLike<number>,
+): ParzenEstimator {
+  const D = s.encoding.dims.length
+  const observations = new Float64Array(trials.length * D)
+  trials.forEach((trial, i) => {
+    observations.set(trial.vector, i * D)
+  })
+  return buildParzen(s.encoding.dims, observations, trials.length, observationWeights(weights, trials.length), params)
+}
+
+/** The first index of the largest a[i] - b[i]. */
+function argmaxDifference(a: Float64Array, b: Float64Array): number {
+  let best = 0
+  let bestScore = Number.NEGATIVE_INFINITY
+  for (let i = 0; i < a.length; i++) {
+    const score = (a[i] as number) - (b[i] as number)
+    if (score > bestScore) {
+      best = i
+      bestScore = score
+    }
+  }
+  return best
+}

@@ -1,0 +1,390 @@
+import { describe, expect, it } from 'vitest'
+import { ConfigError } from '../../src/errors.ts'
+import { createRandom } from '../../src/search/rng.ts'
+import {
+  choice,
+  type Domain,
+  flattenSpace,
+  grid,
+  isDomain,
+  lograndint,
+  loguniform,
+  qloguniform,
+  qrandint,
+  quniform,
+  randint,
+  randn,
+  type Space,
+  uniform,
+} from '../../src/search/space.ts'
+import { categoricalKernels } from '../../src/search/tpe/categorical.ts'
+import { decodeConfig, encodeConfig, encodeSpace } from '../../src/search/tpe/encode.ts'
+import { buildParzen, kernelLogPdf, mixtureLogPdf, type ParzenParameters, pickKernel, sampleKernel } from '../../src/search/tpe/parzen.ts'
+import { defaultGamma, defaultWeights, splitTrials, type TrialRecord } from '../../src/search/tpe/split.ts'
+import { TPESearch } from '../../src/search/tpe/tpe.ts'
+import { logMass, logSurvival, sampleStandard } from '../../src/search/tpe/truncnorm.ts'
+import type { Config, Result } from '../../src/types.ts'
+
+const PARAMS: ParzenParameters = {
+  priorWeight: 1,
+  considerMagicClip: true,
+  considerEndpoints: false,
+  multivariate: false,
+  bandwidthFactor: 0.1,
+}
+
+function result(trialId: number, loss: number, iteration = 1): Result {
+  return { loss, training_iteration: iteration, trial_id: trialId, time_total_s: 0 }
+}
+
+describe('truncated normal', () => {
+  it('gives log masses that match erf values, also deep in the tails', () => {
+    expect(Math.exp(logMass(-1, 1))).toBeCloseTo(0.682689492, 6)
+    expect(Math.exp(logMass(Number.NEGATIVE_INFINITY, Number.POSITIVE_INFINITY))).toBeCloseTo(1, 9)
+    expect(Math.exp(logSurvival(1.959963985))).toBeCloseTo(0.025, 6)
+    // Q(30) - Q(31) ~ phi(30) / 30: the mass underflows in linear space, not in log space.
+    expect(logMass(30, 31)).toBeCloseTo(-454.3212, 3)
+    expect(logMass(-31, -30)).toBeCloseTo(logMass(30, 31), 9)
+    expect(logMass(2, 2)).toBe(Number.NEGATIVE_INFINITY)
+  })
+
+  it('samples stay inside the interval and follow its mass', () => {
+    const random = createRandom(3)
+    for (const [a, b] of [
+      [-1, 2],
+      [3, 9],
+      [-40, -38],
+      [-0.001, 0.001],
+    ] as const) {
+      let inLowerHalf = 0
+      const mid = (a + b) / 2
+      for (let i = 0; i < 4000; i++) {
+        const z = sampleStandard(a, b, random())
+        expect(z).toBeGreaterThanOrEqual(a)
+        expect(z).toBeLessThanOrEqual(b)
+        if (z < mid) inLowerHalf++
+      }
+      const expected = Math.exp(logMass(a, mid) - logMass(a, b))
+      expect(Math.abs(inLowerHalf / 4000 - expected)).toBeLessThan(0.03)
+    }
+  })
+})
+
+describe('Parzen estimator densities', () => {
+  const space = {
+    u: uniform(-2, 3),
+    l: loguniform(1e-3, 10),
+    q: quniform(0, 1, 0.1),
+    n: randint(1, 8),
+    lq: qloguniform(1, 64, 1),
+    c: choice(['a', 'b', 'c']),
+  }
+  const { dims } = encodeSpace(space)
+  const configs: Config[] = [
+    { u: -1.5, l: 0.01, q: 0.3, n: 2, lq: 4, c: 'a' },
+    { u: 0.2, l: 0.5, q: 0.9, n: 7, lq: 60, c: 'a' },
+    { u: 2.9, l: 9, q: 0, n: 1, lq: 1, c: 'c' },
+    { u: 0.25, l: 0.002, q: 0.5, n: 4, lq: 17, c: 'b' },
+  ]
+  const observations = new Float64Array(configs.length * dims.length)
+  configs.forEach((c, i) => {
+    observations.set(encodeConfig(dims, c), i * dims.length)
+  })
+
+  for (const multivariate of [false, true]) {
+    const pe = buildParzen(dims, observations, configs.length, defaultWeights(configs.length), { ...PARAMS, multivariate })
+
+    it(`every dimension integrates to 1 (${multivariate ? 'multivariate' : 'univariate'})`, () => {
+      dims.forEach((dim, d) => {
+        const oneDim = (x: number) => {
+          const out = new Float64Array(1)
+          const xs = new Float64Array(dims.length)
+          xs[d] = x
+          return Math.exp(mixtureLogPdf(pe, xs, dims.length, 1, [d], out)[0] as number)
+        }
+        let total = 0
+        if (dim.kind === 'continuous') {
+          // Simpson's rule over the bounds in model coordinates.
+          const steps = 4000
+          const h = (dim.high - dim.low) / steps
+          for (let i = 0; i <= steps; i++) total += oneDim(dim.low + i * h) * (i === 0 || i === steps ? 1 : i % 2 ? 4 : 2)
+          total *= h / 3
+        } else if (dim.kind === 'discrete') {
+          for (let k = dim.first; k <= dim.last; k++) total += oneDim(k)
+        } else {
+          for (let i = 0; i < dim.values.length; i++) total += oneDim(i)
+        }
+        expect(total, dim.path.join('/')).toBeCloseTo(1, 5)
+      })
+    })
+
+    it(`kernels sample inside the bounds and on the step grid (${multivariate ? 'multivariate' : 'univariate'})`, () => {
+      const random = createRandom(11)
+      for (let i = 0; i < 500; i++) {
+        const k = pickKernel(pe, random())
+        const vector = dims.map((_, d) => sampleKernel(pe, d, k, random))
+        const config = decodeConfig(encodeSpace(space), vector) as { u: number; l: number; q: number; n: number; lq: number; c: string }
+        expect(config.u).toBeGreaterThanOrEqual(-2)
+        expect(config.u).toBeLessThanOrEqual(3)
+        expect(config.l).toBeGreaterThanOrEqual(1e-3)
+        expect(config.l).toBeLessThanOrEqual(10)
+        expect(Math.round(config.q * 10) / 10).toBe(config.q)
+        expect(config.q).toBeGreaterThanOrEqual(0)
+        expect(config.q).toBeLessThanOrEqual(1)
+        expect(Number.isInteger(config.n) && config.n >= 1 && config.n < 8).toBe(true)
+        expect(Number.isInteger(config.lq) && config.lq >= 1 && config.lq <= 64).toBe(true)
+        expect(['a', 'b', 'c']).toContain(config.c)
+      }
+    })
+  }
+
+  it('uses Optuna-style bandwidths: neighbour distances, clipped to [range / min(100, n + 2), range]', () => {
+    const { dims: one } = encodeSpace({ x: uniform(0, 10) })
+    const pe = buildParzen(one, Float64Array.of(1, 2, 9), 3, defaultWeights(3), PARAMS)
+    const kernels = pe.perDim[0]
+    if (kernels?.kind !== 'continuous') throw new Error('continuous kernels expected')
+    // Sorted with the prior mean 5 and bounds 0, 10: 1 -> right gap 1 (outermost, no endpoints), 2 -> max(1, 3), 9 -> left gap 4.
+    expect([...kernels.sigmas]).toEqual([2, 3, 4, 10])
+    const many = buildParzen(one, Float64Array.of(5, 5, 5), 3, defaultWeights(3), PARAMS).perDim[0]
+    if (many?.kind !== 'continuous') throw new Error('continuous kernels expected')
+    expect(many.sigmas[0]).toBeCloseTo(10 / 5, 12) // magic clip: range / (3 + 2)
+  })
+
+  it('gives categorical probabilities that follow the counts, smoothed by the prior', () => {
+    const observed = Float64Array.of(0, 0, 0, 2)
+    const { dims: one } = encodeSpace({ c: choice(['x', 'y', 'z']) })
+    const pe = buildParzen(one, observed, 4, defaultWeights(4), PARAMS)
+    const p = [0, 1, 2].map((i) => {
+      const out = new Float64Array(1)
+      return Math.exp(mixtureLogPdf(pe, Float64Array.of(i), 1, 1, [0], out)[0] as number)
+    })
+    // Each of 4 observation kernels: (1/5 + [i = obs]) / (3/5 + 1); the prior kernel: uniform; mixture weights 1/5 each.
+    const kernel = (hit: boolean) => (0.2 + (hit ? 1 : 0)) / 1.6
+    expect(p[0]).toBeCloseTo((3 * kernel(true) + kernel(false) + 1 / 3) / 5, 12)
+    expect(p[1]).toBeCloseTo((4 * kernel(false) + 1 / 3) / 5, 12)
+    expect(p[2]).toBeCloseTo((kernel(true) + 3 * kernel(false) + 1 / 3) / 5, 12)
+    expect(p[0]).toBeGreaterThan(p[2] as number)
+    expect(p[2]).toBeGreaterThan(p[1] as number)
+    const kernels = categoricalKernels(observed, 4, 1, 0, 3, 1)
+    expect(Math.exp(kernelLogPdf(kernels, 4, 1))).toBeCloseTo(1 / 3, 12)
+  })
+})
+
+describe('good/bad split', () => {
+  const record = (id: number, status: TrialRecord['status'], value = Number.NaN, step = 0): TrialRecord => ({
+    id,
+    vector: Float64Array.of(id),
+    status,
+    value,
+    step,
+  })
+
+  it("uses Optuna's default gamma and weights", () => {
+    expect([1, 10, 11, 100, 249, 250, 1000].map(defaultGamma)).toEqual([1, 1, 2, 10, 25, 25, 25])
+    expect([...defaultWeights(3)]).toEqual([1, 1, 1])
+    const w = defaultWeights(30)
+    expect(w).toHaveLength(30)
+    expect(w[0]).toBeCloseTo(1 / 30, 12)
+    expect(w[4]).toBe(1)
+    expect([...w.slice(5)].every((v) => v === 1)).toBe(true)
+    expect((w[1] as number) - (w[0] as number)).toBeCloseTo((1 - 1 / 30) / 4, 12)
+  })
+
+  it('puts the best completed trials below, then stopped ones by how far they got; running above; errored nowhere', () => {
+    const records = [
+      record(0, 'completed', 5),
+      record(1, 'completed', 1),
+      record(2, 'stopped', 0.1, 3),
+      record(3, 'stopped', 9, 7),
+      record(4, 'running'),
+      record(5, 'ignored', -100),
+      record(6, 'completed', 3),
+      record(7, 'stopped'),
+    ]
+    const ids = (split: { below: TrialRecord[]; above: TrialRecord[] }) => [split.below.map((r) => r.id), split.above.map((r) => r.id)]
+    expect(ids(splitTrials(records, 2, true))).toEqual([
+      [1, 6],
+      [0, 2, 3, 4, 7],
+    ])
+    // Completed trials first, then the stopped trial that got furthest (step 7 beats a better value at step 3).
+    expect(ids(splitTrials(records, 4, true))).toEqual([
+      [0, 1, 3, 6],
+      [2, 4, 7],
+    ])
+    expect(ids(splitTrials(records, 4, false))).toEqual([
+      [0, 1, 3, 6],
+      [2, 7],
+    ])
+    expect(ids(splitTrials(records, 6, false))[0]).toEqual([0, 1, 2, 3, 6, 7])
+  })
+})
+
+/** Runs `count` trials of `fn` through `search`, telling each result before the next suggestion. */
+function optimise(search: TPESearch, space: Space, fn: (c: Config) => number, count: number, seed = 5): Config[] {
+  search.setup({ space, metric: 'loss', mode: 'min', seed, numSamples: count })
+  const configs: Config[] = []
+  for (let id = 0; id < count; id++) {
+    const config = search.suggest(id) as Config
+    configs.push(config)
+    search.onTrialComplete(id, result(id, fn(config)), 'completed')
+  }
+  return configs
+}
+
+function inDomain(domain: Domain, value: unknown): boolean {
+  if (domain.$domain === 'choice' || domain.$domain === 'grid')
+    return domain.values.some((v) => JSON.stringify(v) === JSON.stringify(value))
+  if (typeof value !== 'number' || !Number.isFinite(value)) return false
+  switch (domain.$domain) {
+    case 'uniform':
+    case 'loguniform':
+      return value >= domain.low && value <= domain.high
+    case 'quniform':
+    case 'qloguniform':
+    case 'qrandint':
+      return value >= domain.low && value <= domain.high && Math.abs(value / domain.q - Math.round(value / domain.q)) < 1e-9
+    case 'randint':
+    case 'lograndint':
+      return Number.isInteger(value) && value >= domain.low && value < domain.high
+    case 'randn':
+      return true
+  }
+}
+
+describe('TPESearch', () => {
+  const bigSpace = {
+    lr: loguniform(1e-4, 1e-1),
+    mom: quniform(0.5, 0.9, 0.1),
+    hidden: qloguniform(8, 256, 8),
+    layers: randint(1, 5),
+    batch: qrandint(16, 64, 16),
+    trees: lograndint(1, 100),
+    noise: randn(0, 0.1),
+    act: choice(['relu', 'tanh']),
+    opt: { kind: grid(['sgd', 'adam']), wd: uniform(0, 0.1), deep: { warmup: grid([0, 100, 1000]) } },
+    epochs: 10,
+  } satisfies Space
+  const score = (c: Config) => {
+    const x = c as { lr: number; layers: number; act: string; opt: { wd: number; kind: string } }
+    return (
+      Math.abs(Math.log10(x.lr) + 2) + Math.abs(x.layers - 3) + (x.act === 'tanh' ? 0 : 1) + x.opt.wd + (x.opt.kind === 'adam' ? 0 : 0.5)
+    )
+  }
+
+  for (const multivariate of [true, false]) {
+    it(`keeps every TPE suggestion in its domain, nested and grid dimensions included (${multivariate ? 'multivariate' : 'univariate'})`, () => {
+      const configs = optimise(new TPESearch({ multivariate }), bigSpace, score, 60)
+      for (const config of configs.slice(10)) {
+        for (const { path, value } of flattenSpace(bigSpace)) {
+          const got = path.reduce<unknown>((node, key) => (node as Record<string, unknown>)[key], config)
+          if (isDomain(value)) expect(inDomain(value, got), `${path.join('/')}=${String(got)}`).toBe(true)
+          else expect(got).toEqual(value)
+        }
+      }
+    })
+  }
+
+  it('starts with the same configs as RandomSearch, then beats it', async () => {
+    const { RandomSearch } = await import('../../src/search/random.ts')
+    const space = { x: uniform(-5, 5), y: uniform(-5, 5) }
+    const f = (c: Config) => ((c.x as number) - 1) ** 2 + ((c.y as number) + 2) ** 2
+    const tpe = optimise(new TPESearch(), space, f, 80)
+    const random = new RandomSearch()
+    random.setup({ space, metric: 'loss', mode: 'min', seed: 5, numSamples: 80 })
+    const randomConfigs = Array.from({ length: 80 }, (_, id) => random.suggest(id) as Config)
+    expect(tpe.slice(0, 10)).toEqual(randomConfigs.slice(0, 10))
+    expect(tpe.slice(10)).not.toEqual(randomConfigs.slice(10))
+    const best = (configs: Config[]) => Math.min(...configs.map(f))
+    expect(best(tpe)).toBeLessThan(best(randomConfigs))
+    // TPE concentrates its later suggestions near the optimum.
+    const late = tpe.slice(60).map(f)
+    expect(late.filter((v) => v < 2).length).toBeGreaterThan(10)
+  })
+
+  it('honours mode max', () => {
+    const space = { x: uniform(0, 1) }
+    const search = new TPESearch()
+    search.setup({ space, metric: 'score', mode: 'max', seed: 2, numSamples: 60 })
+    const xs: number[] = []
+    for (let id = 0; id < 60; id++) {
+      const x = (search.suggest(id) as { x: number }).x
+      xs.push(x)
+      search.onTrialComplete(id, { score: x, training_iteration: 1, trial_id: id, time_total_s: 0 }, 'completed')
+    }
+    const late = xs.slice(40)
+    expect(late.reduce((a, b) => a + b, 0) / late.length).toBeGreaterThan(0.7)
+  })
+
+  it('gives the same suggestions for the same seed and results, different ones for another seed', () => {
+    const space = { x: uniform(-5, 5), c: choice([1, 2, 3]) }
+    const f = (c: Config) => ((c.x as number) - 1) ** 2 + (c.c as number)
+    expect(optimise(new TPESearch(), space, f, 40)).toEqual(optimise(new TPESearch(), space, f, 40))
+    expect(optimise(new TPESearch(), space, f, 40, 6).slice(10)).not.toEqual(optimise(new TPESearch(), space, f, 40).slice(10))
+  })
+
+  it('with the constant liar, concurrent suggestions change and spread out', () => {
+    const space = { x: uniform(0, 10) }
+    const run = (constantLiar: boolean) => {
+      const search = new TPESearch({ constantLiar })
+      search.setup({ space, metric: 'loss', mode: 'min', seed: 9, numSamples: 100 })
+      for (let id = 0; id < 20; id++) {
+        const x = (search.suggest(id) as { x: number }).x
+        search.onTrialComplete(id, result(id, (x - 3) ** 2), 'completed')
+      }
+      // Eight suggestions in flight at once, no results between them.
+      return Array.from({ length: 8 }, (_, i) => (search.suggest(20 + i) as { x: number }).x)
+    }
+    const liar = run(true)
+    const honest = run(false)
+    expect(liar[0]).toBe(honest[0]) // nothing running yet: the same suggestion
+    expect(liar.slice(1)).not.toEqual(honest.slice(1))
+    const spread = (xs: number[]) => Math.max(...xs) - Math.min(...xs)
+    expect(spread(liar)).toBeGreaterThan(spread(honest))
+  })
+
+  it('ignores errored trials and counts stopped ones', () => {
+    const space = { x: uniform(0, 1) }
+    const search = new TPESearch({ nStartupTrials: 3 })
+    search.setup({ space, metric: 'loss', mode: 'min', seed: 1, numSamples: 20 })
+    const reference = new TPESearch({ nStartupTrials: 3 })
+    reference.setup({ space, metric: 'loss', mode: 'min', seed: 1, numSamples: 20 })
+    for (let id = 0; id < 3; id++) {
+      search.suggest(id)
+      reference.suggest(id)
+      search.onTrialResult(id, result(id, 1))
+      search.onTrialComplete(id, undefined, 'errored')
+      reference.onTrialComplete(id, undefined, 'errored')
+    }
+    // Still in startup: errored trials do not count, so trial 3 is a random draw like RandomSearch's.
+    expect(search.suggest(3)).toEqual(reference.suggest(3))
+    search.onTrialComplete(3, result(3, 0.5, 2), 'stopped')
+    reference.onTrialComplete(3, result(3, 0.5, 2), 'stopped')
+    for (let id = 4; id < 6; id++) {
+      const c = search.suggest(id) as { x: number }
+      reference.suggest(id)
+      search.onTrialComplete(id, result(id, c.x), 'completed')
+      reference.onTrialComplete(id, result(id, c.x), 'completed')
+    }
+    expect(search.suggest(6)).toEqual(reference.suggest(6))
+  })
+
+  it('rejects bad options with ConfigError naming the field, rule and value', () => {
+    expect(() => new TPESearch({ nStartupTrials: -1 })).toThrow(/TPESearch\(options\)\.nStartupTrials: must be an integer >= 0, got -1/)
+    expect(() => new TPESearch({ nEiCandidates: 0 })).toThrow(ConfigError)
+    expect(() => new TPESearch({ priorWeight: 0 })).toThrow(/priorWeight: must be a finite number > 0, got 0/)
+    expect(() => new TPESearch({ multivariate: 'yes' as unknown as boolean })).toThrow(/multivariate: must be a boolean/)
+    expect(() => new TPESearch({ gamma: 3 as unknown as () => number })).toThrow(/gamma: must be a function/)
+    expect(() => new TPESearch({ nStartup: 3 } as unknown as object)).toThrow(/nStartup: is not an option/)
+    const search = new TPESearch({ nStartupTrials: 1, gamma: () => 0.5 })
+    search.setup({ space: { x: uniform(0, 1) }, metric: 'loss', mode: 'min', seed: 1, numSamples: 5 })
+    search.suggest(0)
+    search.onTrialComplete(0, result(0, 1), 'completed')
+    expect(() => search.suggest(1)).toThrow(/gamma: must return an integer >= 0, got 0.5 for n=1/)
+  })
+
+  it('copes with a space of constants only', () => {
+    const search = new TPESearch({ nStartupTrials: 0 })
+    search.setup({ space: { a: 1, b: { c: 'x' } }, metric: 'loss', mode: 'min', seed: 1, numSamples: 2 })
+    expect(search.suggest(0)).toEqual({ a: 1, b: { c: 'x' } })
+  })
+})
