@@ -67,10 +67,11 @@ const workloads: Workload[] = [
 const schedulers: Record<string, (w: Workload) => Scheduler> = {
   FIFO: () => new FIFOScheduler(),
   ASHA: () => new ASHAScheduler({ maxT: ITERATIONS }),
+  // Not a goal row: how a longer first look trades budget for quality when good configs start slowly.
+  'ASHA, gracePeriod 10': () => new ASHAScheduler({ maxT: ITERATIONS, gracePeriod: 10 }),
   HyperBand: () => new HyperBandScheduler({ maxT: ITERATIONS }),
   'median stopping': () => new MedianStoppingRule(),
-  // `epoch` comes from the checkpoint, so a clone takes over its donor's clock (training_iteration counts the trial's own reports).
-  PBT: (w) => new PopulationBasedTraining({ timeAttr: 'epoch', perturbationInterval: 10, hyperparamMutations: w.mutations }),
+  PBT: (w) => new PopulationBasedTraining({ perturbationInterval: 10, hyperparamMutations: w.mutations }),
 }
 
 interface Run {

@@ -22,8 +22,6 @@ const tuner = new Tuner({
   metric: 'loss',
   mode: 'min',
   scheduler: new PopulationBasedTraining({
-    // `epoch` comes from the checkpoint, so a trial that copies a donor also takes over its clock.
-    timeAttr: 'epoch',
     perturbationInterval: 5,
     hyperparamMutations: { lr },
   }),
