@@ -2,7 +2,7 @@ import type { Mode, Result, TrialInfo } from '../types.ts'
 
 /**
  * The best value of a metric over each trial's *last* result, as results
- * arrive, scored like `ResultGrid.best()` with scope `'last'`. A trial's last
+ * arrive, scored (and ties broken) like `ResultGrid.best()` with scope `'last'`. A trial's last
  * value can get worse, so the best can move back to another trial; the
  * running best is kept in O(1) per result and a full scan happens only when
  * the leading trial itself gets worse, and then only when asked.
@@ -43,7 +43,7 @@ export class BestOfLast {
     const current = this.bestId === undefined ? undefined : this.last.get(this.bestId)?.value
     this.last.set(trial.id, { value, trial })
     if (this.stale) return
-    if (current === undefined || this.better(value, current)) this.bestId = trial.id
+    if (current === undefined || this.ahead(trial.id, value, this.bestId as number, current)) this.bestId = trial.id
     else if (trial.id === this.bestId && value !== current) this.stale = true
   }
 
@@ -66,14 +66,16 @@ export class BestOfLast {
     this.bestId = undefined
     let bestValue = 0
     for (const [id, { value }] of this.last) {
-      if (this.bestId === undefined || this.better(value, bestValue)) {
+      if (this.bestId === undefined || this.ahead(id, value, this.bestId, bestValue)) {
         this.bestId = id
         bestValue = value
       }
     }
   }
 
-  private better(a: number, b: number): boolean {
-    return this.mode === 'min' ? a < b : a > b
+  /** Better value wins; a tie goes to the lower trial id, as in `ResultGrid.best()`. */
+  private ahead(id: number, value: number, otherId: number, other: number): boolean {
+    if (value === other) return id < otherId
+    return this.mode === 'min' ? value < other : value > other
   }
 }

@@ -35,6 +35,17 @@ describe('BestOfLast', () => {
     expect(best.get()).toMatchObject({ value: 0.5, trial: { id: 0 } })
   })
 
+  it('breaks a tie for the lower trial id, as ResultGrid.best() does, whatever the order of arrival', () => {
+    const best = new BestOfLast('acc', 'max')
+    const acc = (id: number, value: number): Result => ({ acc: value, training_iteration: 1, trial_id: id, time_total_s: 1 })
+    best.update(trial(3), acc(3, 0.95))
+    best.update(trial(1), acc(1, 0.95))
+    best.update(trial(2), acc(2, 0.95))
+    expect(best.get()?.trial.id).toBe(1)
+    best.update(trial(1), acc(1, 0.5)) // the leader falls back: the scan must also prefer the lower id
+    expect(best.get()?.trial.id).toBe(2)
+  })
+
   it('prefers higher values in max mode', () => {
     const best = new BestOfLast('loss', 'max')
     best.update(trial(0), result(0, 0.5))
