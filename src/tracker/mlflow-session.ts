@@ -1,28 +1,8 @@
 import type { Logger } from './logger.ts'
-import { type MlflowKeyValue, type MlflowMetric, nextBatch, type PendingItems } from './mlflow-batch.ts'
+import { type MlflowKeyValue, type MlflowMetric, nextBatch } from './mlflow-batch.ts'
 import { type MlflowHttp, MlflowRequestError } from './mlflow-http.ts'
 import { Retrier } from './mlflow-retry.ts'
-
-/** How an MLflow run ends. */
-export type RunStatus = 'FINISHED' | 'KILLED' | 'FAILED'
-
-/** One MLflow run (the experiment's parent run or a trial's) and what is still to send for it. */
-export interface RunState extends PendingItems {
-  /** For messages: `parent run` or the trial's run name. */
-  readonly name: string
-  readonly isParent: boolean
-  readonly startTime: number
-  /** Tags sent with `runs/create`. */
-  readonly createTags: MlflowKeyValue[]
-  runId: string | undefined
-  /** Param keys already queued: MLflow params are write-once, so a key goes once per run. */
-  readonly paramKeys: Set<string>
-  end: { readonly status: RunStatus; readonly endTime: number } | undefined
-  /** Most items per log-batch; lowered while a batch is refused for a bad value, to find and drop only that item. */
-  batchCap: number
-  /** Done (status sent) or given up: nothing more is queued for it. */
-  retired: boolean
-}
+import { describeLost, hasItems, type Lost, newRun, noneLost, type RunState, type RunStatus } from './mlflow-run.ts'
 
 /** Settings of a {@link MlflowSession}. */
 export interface MlflowSessionOptions {
@@ -35,17 +15,6 @@ export interface MlflowSessionOptions {
   readonly maxDelayMs: number
   readonly random: () => number
   readonly logger: Logger
-}
-
-/** Items and requests that never reached the server, by kind. */
-interface Lost {
-  metrics: number
-  params: number
-  tags: number
-  runs: number
-  statuses: number
-  /** Of the items above, those refused because the buffer was full. */
-  overflow: number
 }
 
 /**
@@ -77,7 +46,7 @@ export class MlflowSession {
   #loop: Promise<void> | undefined
   readonly #abort = new AbortController()
   readonly #retrier: Retrier
-  readonly #lost: Lost = { metrics: 0, params: 0, tags: 0, runs: 0, statuses: 0, overflow: 0 }
+  readonly #lost: Lost = noneLost()
   #lastError: string | undefined
   /** The first outage and the first recovery are logged (info); later ones only count towards the final report. */
   #troubleNoted = false
@@ -179,24 +148,7 @@ export class MlflowSession {
 
   /** The warning to show when something was not delivered, else undefined. */
   report(): string | undefined {
-    const lost = this.#lost
-    const parts = (
-      [
-        [lost.metrics, 'metric'],
-        [lost.params, 'param'],
-        [lost.tags, 'tag'],
-        [lost.runs, 'run'],
-        [lost.statuses, 'run status'],
-      ] as const
-    )
-      .filter(([n]) => n > 0)
-      .map(([n, what]) => `${n} ${what}${n === 1 ? '' : what === 'run status' ? 'es' : 's'}`)
-    if (parts.length === 0) return undefined
-    const overflow = lost.overflow > 0 ? `; ${lost.overflow} items were dropped because the buffer was full (maxBufferedItems)` : ''
-    return (
-      `MLflowTracker: not delivered to ${this.#o.uri} (experiment ${JSON.stringify(this.#o.experimentName)}): ` +
-      `${parts.join(', ')}${overflow}; last error: ${this.#lastError ?? 'none'}`
-    )
+    return describeLost(this.#lost, `${this.#o.uri} (experiment ${JSON.stringify(this.#o.experimentName)})`, this.#lastError)
   }
 
   async #idle(): Promise<void> {
@@ -399,27 +351,6 @@ export class MlflowSession {
   #note(error: unknown): void {
     this.#lastError = error instanceof Error ? error.message : String(error)
   }
-}
-
-function newRun(name: string, isParent: boolean, startTime: number, createTags: MlflowKeyValue[]): RunState {
-  return {
-    name,
-    isParent,
-    startTime,
-    createTags,
-    runId: undefined,
-    metrics: [],
-    params: [],
-    tags: [],
-    paramKeys: new Set(),
-    end: undefined,
-    batchCap: Number.POSITIVE_INFINITY,
-    retired: false,
-  }
-}
-
-function hasItems(run: PendingItems): boolean {
-  return run.metrics.length > 0 || run.params.length > 0 || run.tags.length > 0
 }
 
 /** The server answered and said no: retrying the same request will not help. */

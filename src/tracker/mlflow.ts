@@ -15,7 +15,8 @@ import {
   truncateUtf8,
 } from './mlflow-batch.ts'
 import { MlflowHttp } from './mlflow-http.ts'
-import { MlflowSession, type RunStatus } from './mlflow-session.ts'
+import type { RunStatus } from './mlflow-run.ts'
+import { MlflowSession } from './mlflow-session.ts'
 import type { ExperimentInfo, ExperimentSummary, Tracker } from './tracker.ts'
 import { scalarMetrics, trialName } from './trial-metrics.ts'
 
