@@ -1,4 +1,4 @@
-import { TrialError } from '../errors.ts'
+import { ConfigError, TrialError } from '../errors.ts'
 import type { RunChoice, Scheduler } from '../scheduler/scheduler.ts'
 import { deriveSeed } from '../search/rng.ts'
 import type { Searcher } from '../search/searcher.ts'
@@ -191,7 +191,13 @@ export class ExperimentRun {
 
   #onEnd(trial: Trial, outcome: TrialOutcome): void {
     this.#running.delete(trial.id)
-    if (outcome.kind === 'errored' && trial.stopReason === 'experiment') {
+    if (outcome.kind === 'unloadable') {
+      // No trial can run without the module: end the experiment instead of failing every trial the same way.
+      trial.state = 'errored'
+      trial.error = toTrialError(trial.id, outcome.error)
+      const { name, message } = outcome.error
+      this.#fail(new ConfigError(`trainable: could not be loaded: ${name}: ${message}`, { field: 'trainable', cause: trial.error }))
+    } else if (outcome.kind === 'errored' && trial.stopReason === 'experiment') {
       // Killed after the stop grace period: it was stopped, not broken.
       trial.state = 'stopped'
     } else if (outcome.kind === 'errored') {
@@ -262,7 +268,9 @@ export class ExperimentRun {
 
   #fail(error: unknown): void {
     this.#fatal ??= error
-    this.#interrupt(`a searcher or scheduler threw (${error instanceof Error ? error.message : String(error)})`)
+    this.#interrupt(
+      error instanceof ConfigError ? error.message : `a searcher or scheduler threw (${(error as Error)?.message ?? String(error)})`,
+    )
   }
 
   #summary(): ExperimentSummary {

@@ -11,7 +11,7 @@ import { TrackerHub } from '../tracker/dispatch.ts'
 import { JsonlTracker } from '../tracker/jsonl.ts'
 import { createLogger, type Logger } from '../tracker/logger.ts'
 import type { ExperimentInfo, Tracker } from '../tracker/tracker.ts'
-import type { Mode } from '../types.ts'
+import type { Mode, TrialInfo } from '../types.ts'
 import { LocalPool } from '../workers/pool.ts'
 import { shareData, sharedBytes } from '../workers/shared-data.ts'
 import { CheckpointStore } from './checkpoints.ts'
@@ -172,11 +172,26 @@ export class Tuner<S extends Space = Space, D = unknown> {
       signal: options.signal,
     })
     const summary = await run.run()
+    this.#checkMetricSeen(run.trials)
     hub.emit('onExperimentEnd', experiment, summary)
     await executor.close()
     await Promise.all([hub.flush(TRACKER_FLUSH_MS), checkpoints.flush()])
     if (run.fatal !== undefined) throw run.fatal
     return new ResultGrid<ConfigOf<S>>(run.trials, { metric: this.#metric, mode: this.#mode })
+  }
+
+  /** A metric no trial ever reported is almost always a typo: say which keys were reported instead. */
+  #checkMetricSeen(trials: readonly TrialInfo[]): void {
+    const keys = new Set<string>()
+    for (const trial of trials) {
+      for (const result of trial.history) {
+        if (typeof result[this.#metric] === 'number') return
+        for (const key of Object.keys(result)) keys.add(key)
+      }
+    }
+    if (keys.size === 0) return
+    for (const auto of ['training_iteration', 'trial_id', 'time_total_s']) keys.delete(auto)
+    this.#logger.warn(`metric: no trial reported a number for ${show(this.#metric)}; reported keys: ${[...keys].join(', ') || 'none'}`)
   }
 
   #trackers(): readonly Tracker[] {

@@ -43,6 +43,8 @@ export type TrialOutcome =
   | { readonly kind: 'stopped' }
   | { readonly kind: 'paused' }
   | { readonly kind: 'errored'; readonly error: SerializedError }
+  /** The trainable module could not be imported, or has no default-export function: no trial can run. */
+  | { readonly kind: 'unloadable'; readonly error: SerializedError }
 
 /** Set once per worker (piscina `workerData`): the trainable and the shared data. */
 export interface WorkerSetup {

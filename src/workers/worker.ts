@@ -26,9 +26,16 @@ export function createTrialRunner(importTrainable: () => Promise<{ default?: unk
 
   return async function runTrial(task: TrialTask): Promise<TrialOutcome> {
     const { ctx, ended } = createContext(task, setup.data)
+    let train: Trainable
     try {
       trainable ??= load()
-      const returned = await (await trainable)(task.config, ctx)
+      train = await trainable
+    } catch (error) {
+      task.port.close()
+      return { kind: 'unloadable', error: serializeError(error) }
+    }
+    try {
+      const returned = await train(task.config, ctx)
       const end = ended()
       if (end) return { kind: end === 'stop' ? 'stopped' : 'paused' }
       if (returned !== undefined && (returned === null || typeof returned !== 'object' || Array.isArray(returned))) {

@@ -196,6 +196,19 @@ describe('Tuner on the worker pool', () => {
     expect(results.trials).toHaveLength(3)
   })
 
+  it('ends the experiment with a ConfigError when the trainable module cannot be loaded', async () => {
+    const t = tuner({ trainable: new URL('../fixtures/no-default.ts', import.meta.url), space: { behaviour: 'final' }, numSamples: 20 })
+    await expect(t.fit()).rejects.toThrow(
+      /^trainable: could not be loaded: TypeError: trainable .*no-default\.ts: the module must default-export a function/,
+    )
+  })
+
+  it('warns when no trial reports the metric, naming the keys that were reported', async () => {
+    const logger = memoryLogger()
+    await tuner({ space: { behaviour: 'curve', x: 1, epochs: 1 }, metric: 'accuracy', numSamples: 1, logger }).fit()
+    expect(logger.lines).toContain('warn: metric: no trial reported a number for "accuracy"; reported keys: loss, draw')
+  })
+
   it('runs only once', async () => {
     const t = tuner({ space: { behaviour: 'final' }, numSamples: 1 })
     await t.fit()
