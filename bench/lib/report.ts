@@ -5,7 +5,7 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { cpus, totalmem } from 'node:os'
-import { join } from 'node:path'
+import { join, relative } from 'node:path'
 
 /** True when run with `--quick` (or `BENCH_QUICK=1`): a small size for CI, same code paths. */
 export const quick = process.argv.includes('--quick') || process.env.BENCH_QUICK === '1'
@@ -57,7 +57,7 @@ export function writeResults(name: string, tables: readonly Table[], extra: Reco
   const stem = quick ? `${name}.quick` : name
   const when = new Date().toISOString()
   const markdown = [
-    `<!-- written by bench/${name}.ts on ${when}; do not edit -->`,
+    `<!-- written by ${relative(process.cwd(), process.argv[1] ?? name)} on ${when}; do not edit -->`,
     `Machine: ${machine()}${quick ? ' (quick mode)' : ''}`,
     '',
     ...tables.flatMap((table) => [
