@@ -81,4 +81,4 @@ const table: Table = {
   rows,
   note: `Uniform parameters, default options (24 candidates). Cost grows linearly with the number of finished trials (every candidate is scored against every kernel of g): ${growth.join('; ')}. Optuna 3.1's TPE takes about ${OPTUNA_MS_1000_10_MULTI} ms per suggestion at 1,000 trials and 10 parameters (multivariate) on this machine; the goal is 2 ms.`,
 }
-writeResults('tpe-speed.bench', [table])
+writeResults('tpe-speed', [table])

@@ -4,8 +4,8 @@ import { defaultGamma, defaultWeights } from './split.ts'
 
 /**
  * Options of the TPE searcher. Every one is optional; the defaults are
- * Optuna's, except `multivariate` (true) and `bandwidthFactor` (0.1), which measured
- * better on the quality benchmark (docs/search.md).
+ * Optuna's (its current ones: multivariate, with neighbour-distance
+ * bandwidths in every dimension), see docs/search.md.
  *
  * @example
  * ```ts
@@ -28,9 +28,12 @@ export interface TPEOptions {
   /** Weight of the prior kernel against each observation's weight. Default 1. */
   readonly priorWeight?: number
   /**
-   * Multivariate bandwidth of each observation: this factor times n^(-1/(d+4)) times the
-   * parameter's range. Default 0.1 (Optuna's is 0.2; 0.1 measured better, see docs/search.md).
+   * Multivariate bandwidths: 'neighbours' (default; each observation's distance to its neighbours
+   * in each dimension, as univariate TPE and current Optuna) or 'scott' (Optuna 3.1: the same
+   * `bandwidthFactor * n^(-1/(d+4)) * range` for every observation).
    */
+  readonly multivariateBandwidth?: 'neighbours' | 'scott'
+  /** The factor of the 'scott' multivariate bandwidth. Default 0.1 (Optuna 3.1's is 0.2; 0.1 measured better). */
   readonly bandwidthFactor?: number
   /** Bound bandwidths below by range / min(100, n + 2). Default true. */
   readonly considerMagicClip?: boolean
@@ -48,6 +51,7 @@ const KEYS = [
   'multivariate',
   'constantLiar',
   'priorWeight',
+  'multivariateBandwidth',
   'bandwidthFactor',
   'considerMagicClip',
   'considerEndpoints',
@@ -97,7 +101,12 @@ export function resolveOptions(options: TPEOptions | undefined): ResolvedTPEOpti
   if (typeof bandwidthFactor !== 'number' || !Number.isFinite(bandwidthFactor) || bandwidthFactor <= 0) {
     fail('bandwidthFactor', 'must be a finite number > 0', bandwidthFactor)
   }
+  const multivariateBandwidth = options.multivariateBandwidth ?? 'neighbours'
+  if (multivariateBandwidth !== 'neighbours' && multivariateBandwidth !== 'scott') {
+    fail('multivariateBandwidth', "must be 'neighbours' or 'scott'", multivariateBandwidth)
+  }
   return {
+    multivariateBandwidth,
     bandwidthFactor,
     nStartupTrials: integer(options.nStartupTrials ?? 10, 'nStartupTrials', 0),
     nEiCandidates: integer(options.nEiCandidates ?? 24, 'nEiCandidates', 1),

@@ -4,30 +4,49 @@
  * normal (continuous), a truncated normal integrated over the bin of each
  * integer (discrete) or a smoothed categorical. Mirrors Optuna's
  * `_ParzenEstimator`: prior at the middle of the range and as wide as it,
- * bandwidths from neighbour distances (univariate) or Scott's-rule-like
- * `factor n^(-1/(d+4))` of the range (multivariate; Optuna's factor is 0.2,
- * ours defaults to 0.1, see docs/search.md), clipped to
+ * bandwidths from neighbour distances in each dimension (current Optuna,
+ * univariate and multivariate alike) or, with `multivariateBandwidth:
+ * 'scott'`, Optuna 3.1's multivariate `factor n^(-1/(d+4))` of the range
+ * (its factor is 0.2, ours defaults to 0.1, see docs/search.md), clipped to
  * [range / min(100, n + 2), range] by the "magic clip".
  *
- * Everything lives in flat Float64Arrays; evaluation is O(candidates x
- * kernels x dimensions) with no allocation in the inner loops.
+ * Everything lives in flat Float64Arrays with per-kernel constants computed
+ * once per estimator; evaluation is O(candidates x kernels x dimensions)
+ * with no allocation in the inner loops.
  */
 import type { CategoricalKernels } from './categorical.ts'
 import { categoricalKernels, sampleCategorical } from './categorical.ts'
 import type { Dim } from './encode.ts'
-import { LOG_SQRT_2PI, logMass, sampleStandard } from './truncnorm.ts'
+import { expNonPositive as importedExp } from './fastexp.ts'
+import { LOG_SQRT_2PI as IMPORTED_LOG_SQRT_2PI, logMass as importedLogMass, sampleStandard } from './truncnorm.ts'
+
+// Hot-loop imports bound locally: CommonJS transpilations (tsx, vitest) read every use of an import through a getter.
+const expNonPositive = importedExp
+const logMass = importedLogMass
+const LOG_SQRT_2PI = IMPORTED_LOG_SQRT_2PI
 
 const EPS = 1e-12
-/** Terms this far below the largest add less than e^-50 relative: skipped in log-sum-exp. */
-const NEGLIGIBLE = 50
+/**
+ * Log-sum-exp terms more than 700 below the largest are clamped to e^-700 of
+ * it rather than skipped: they vanish in the rounding either way, and the
+ * loop keeps no unpredictable branch.
+ */
+const FLOOR = -700
 
 export interface ParzenParameters {
   readonly priorWeight: number
   readonly considerMagicClip: boolean
   readonly considerEndpoints: boolean
   readonly multivariate: boolean
-  /** Multivariate bandwidth: this factor times n^(-1/(d+4)) times the range (Optuna: 0.2). */
+  /** Multivariate bandwidths: neighbour distances per dimension (as univariate), or 'scott': the same for every kernel. */
+  readonly multivariateBandwidth: 'neighbours' | 'scott'
+  /** 'scott' bandwidth: this factor times n^(-1/(d+4)) times the range (Optuna 3.1: 0.2). */
   readonly bandwidthFactor: number
+}
+
+/** Whether the bandwidths are Scott's-rule-like constants rather than neighbour distances. */
+export function usesScott(params: ParzenParameters): boolean {
+  return params.multivariate && params.multivariateBandwidth === 'scott'
 }
 
 /** Truncated-normal kernels of one numeric dimension; the prior kernel is last. */
@@ -35,8 +54,12 @@ export interface NumericKernels {
   readonly kind: 'continuous' | 'discrete'
   readonly mus: Float64Array
   readonly sigmas: Float64Array
+  /** 1 / sigma of each kernel. */
+  readonly invSigmas: Float64Array
   /** Continuous: log(sigma sqrt(2 pi) Z); discrete: log Z; Z = kernel mass inside [low, high]. */
   readonly logNorms: Float64Array
+  /** Mixture log weight minus logNorms, per kernel: log p(x) of the one-dimensional mixture is logsumexp_k of this minus z^2 / 2 (continuous). */
+  readonly logCoefs: Float64Array
   readonly low: number
   readonly high: number
   readonly log: boolean
@@ -58,7 +81,9 @@ export interface ParzenEstimator {
 /**
  * Fits the estimator to `count` observations (rows of `observations`, one
  * value per dimension, encoded as in encode.ts) with observation weights
- * `weights` (normalised together with the prior weight).
+ * `weights` (normalised together with the prior weight). `orders`, if given,
+ * holds per numeric dimension the observation indices sorted by (model
+ * coordinate, index), which saves the univariate bandwidths a sort.
  *
  * @example
  * ```ts
@@ -71,6 +96,7 @@ export function buildParzen(
   count: number,
   weights: ArrayLike<number>,
   params: ParzenParameters,
+  orders?: ReadonlyArray<Int32Array | undefined>,
 ): ParzenEstimator {
   const kernels = count + 1
   const raw = new Float64Array(kernels)
@@ -93,7 +119,7 @@ export function buildParzen(
   cumWeights[kernels - 1] = 1
   const perDim = dims.map((dim, d): Kernels => {
     if (dim.kind === 'categorical') return categoricalKernels(observations, count, dims.length, d, dim.values.length, params.priorWeight)
-    return numericKernels(dim, observations, count, dims.length, d, params)
+    return numericKernels(dim, observations, count, dims.length, d, params, logWeights, orders?.[d])
   })
   return { dims, kernels, logWeights, cumWeights, perDim }
 }
@@ -105,6 +131,8 @@ function numericKernels(
   stride: number,
   offset: number,
   params: ParzenParameters,
+  logWeights: Float64Array,
+  order: Int32Array | undefined,
 ): NumericKernels {
   const kernels = count + 1
   const mus = new Float64Array(kernels)
@@ -113,25 +141,39 @@ function numericKernels(
     mus[k] = dim.kind === 'discrete' && dim.log ? Math.log(x) : x
   }
   mus[count] = dim.priorMu
-  const sigmas = params.multivariate
+  const sigmas = usesScott(params)
     ? new Float64Array(kernels).fill(params.bandwidthFactor * Math.max(count, 1) ** (-1 / (stride + 4)) * dim.span)
-    : neighbourSigmas(mus, count, dim.low, dim.high, params.considerEndpoints)
+    : neighbourSigmas(mus, count, dim.low, dim.high, params.considerEndpoints, order)
   const maxSigma = dim.span
   const minSigma = params.considerMagicClip ? dim.span / Math.min(100, count + 2) : EPS
   for (let k = 0; k < count; k++) sigmas[k] = Math.min(maxSigma, Math.max(minSigma, sigmas[k] as number))
   sigmas[count] = dim.priorSigma
   const logNorms = new Float64Array(kernels)
+  const logCoefs = new Float64Array(kernels)
+  const invSigmas = new Float64Array(kernels)
+  let lastSigma = Number.NaN
+  let logSigma = Number.NaN
   for (let k = 0; k < kernels; k++) {
     const mu = mus[k] as number
     const sigma = sigmas[k] as number
+    // Bandwidths repeat (multivariate: all but the prior's; univariate: the clipped ones): one log each.
+    if (sigma !== lastSigma) {
+      lastSigma = sigma
+      logSigma = Math.log(sigma)
+    }
     const logZ = logMass((dim.low - mu) / sigma, (dim.high - mu) / sigma)
-    logNorms[k] = dim.kind === 'continuous' ? Math.log(sigma) + LOG_SQRT_2PI + logZ : logZ
+    const logNorm = dim.kind === 'continuous' ? logSigma + LOG_SQRT_2PI + logZ : logZ
+    logNorms[k] = logNorm
+    logCoefs[k] = (logWeights[k] as number) - logNorm
+    invSigmas[k] = 1 / sigma
   }
   return {
     kind: dim.kind,
     mus,
     sigmas,
+    invSigmas,
     logNorms,
+    logCoefs,
     low: dim.low,
     high: dim.high,
     log: dim.log,
@@ -141,27 +183,76 @@ function numericKernels(
 }
 
 /**
+ * The indices 0..n-1 sorted by (mus[i], i): a native numeric sort of the
+ * values, then each index's place by binary search, equal values taking
+ * consecutive places in index order.
+ */
+export function sortedOrder(mus: Float64Array, n: number): Int32Array {
+  const sorted = mus.slice(0, n).sort()
+  const taken = new Int32Array(n)
+  const order = new Int32Array(n)
+  for (let k = 0; k < n; k++) {
+    const mu = mus[k] as number
+    let lo = 0
+    let hi = n
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1
+      if ((sorted[mid] as number) < mu) lo = mid + 1
+      else hi = mid
+    }
+    order[lo + (taken[lo] as number)++] = k
+  }
+  return order
+}
+
+/**
  * Each observation's bandwidth is its larger distance to a neighbour among
  * the observations, the prior mean and the two bounds; without
  * `considerEndpoints` the outermost points use their inner neighbour only.
+ * `order` (the observations sorted by (mu, index)), if given, saves a sort;
+ * the prior, last by index, goes after observations equal to its mean.
  */
-function neighbourSigmas(mus: Float64Array, count: number, low: number, high: number, considerEndpoints: boolean): Float64Array {
+function neighbourSigmas(
+  mus: Float64Array,
+  count: number,
+  low: number,
+  high: number,
+  considerEndpoints: boolean,
+  order: Int32Array | undefined,
+): Float64Array {
   const n = count + 1 // observations and the prior mean
-  const order = Array.from({ length: n }, (_, i) => i).sort((i, j) => (mus[i] as number) - (mus[j] as number) || i - j)
-  const sorted = new Float64Array(n + 2)
-  sorted[0] = low
-  for (let i = 0; i < n; i++) sorted[i + 1] = mus[order[i] as number] as number
-  sorted[n + 1] = high
+  let full: Int32Array
+  if (order === undefined) full = sortedOrder(mus, n)
+  else {
+    full = new Int32Array(n)
+    const priorMu = mus[count] as number
+    let j = 0
+    let placed = false
+    for (let i = 0; i < count; i++) {
+      const k = order[i] as number
+      if (!placed && (mus[k] as number) > priorMu) {
+        full[j++] = count
+        placed = true
+      }
+      full[j++] = k
+    }
+    if (!placed) full[j] = count
+  }
   const sigmas = new Float64Array(n)
+  let previous = low
+  let at = mus[full[0] as number] as number
   for (let i = 0; i < n; i++) {
-    const left = (sorted[i + 1] as number) - (sorted[i] as number)
-    const right = (sorted[i + 2] as number) - (sorted[i + 1] as number)
+    const next = i + 1 < n ? (mus[full[i + 1] as number] as number) : high
+    const left = at - previous
+    const right = next - at
     let sigma = Math.max(left, right)
     if (!considerEndpoints && n >= 2) {
       if (i === 0) sigma = right
       else if (i === n - 1) sigma = left
     }
-    sigmas[order[i] as number] = sigma
+    sigmas[full[i] as number] = sigma
+    previous = at
+    at = next
   }
   return sigmas
 }
@@ -206,39 +297,54 @@ export function kernelLogPdf(kernels: Kernels, k: number, x: number): number {
   return logMass((lo - mu) / sigma, (hi - mu) / sigma) - (kernels.logNorms[k] as number)
 }
 
-/** Adds log p(x_c | kernel k) of dimension d to terms[c * kernels + k] for every candidate c. */
-function addDimTerms(pe: ParzenEstimator, d: number, xs: Float64Array, stride: number, candidates: number, terms: Float64Array): void {
-  const kernels = pe.perDim[d] as Kernels
-  const nK = pe.kernels
+/** Adds log p(x | kernel k) of one dimension to row[k] for every kernel (continuous ones less their normaliser, see `mixtureLogPdf`). */
+function addDimTerms(kernels: Kernels, nK: number, x: number, row: Float64Array): void {
   if (kernels.kind === 'continuous') {
-    const { mus, sigmas, logNorms } = kernels
-    for (let c = 0; c < candidates; c++) {
-      const x = xs[c * stride + d] as number
-      const row = c * nK
-      for (let k = 0; k < nK; k++) {
-        const z = (x - (mus[k] as number)) / (sigmas[k] as number)
-        terms[row + k] = (terms[row + k] as number) - 0.5 * z * z - (logNorms[k] as number)
-      }
+    const { mus, invSigmas } = kernels
+    for (let k = 0; k < nK; k++) {
+      const z = (x - (mus[k] as number)) * (invSigmas[k] as number)
+      row[k] = (row[k] as number) - 0.5 * z * z
     }
-    return
-  }
-  for (let c = 0; c < candidates; c++) {
-    const x = xs[c * stride + d] as number
-    const row = c * nK
-    for (let k = 0; k < nK; k++) terms[row + k] = (terms[row + k] as number) + kernelLogPdf(kernels, k, x)
+  } else if (kernels.kind === 'categorical') {
+    const { logProbs, choices } = kernels
+    for (let k = 0; k < nK; k++) row[k] = (row[k] as number) + (logProbs[k * choices + x] as number)
+  } else {
+    for (let k = 0; k < nK; k++) row[k] = (row[k] as number) + kernelLogPdf(kernels, k, x)
   }
 }
 
-/** log sum_k exp(terms[row + k]), skipping terms too small to matter. */
-function logSumExpRow(terms: Float64Array, row: number, n: number): number {
-  let max = Number.NEGATIVE_INFINITY
-  for (let k = 0; k < n; k++) if ((terms[row + k] as number) > max) max = terms[row + k] as number
-  if (max === Number.NEGATIVE_INFINITY) return max
-  const floor = max - NEGLIGIBLE
+/** log sum_k exp(row[k]), in one pass as continuousLogPdf does. */
+function logSumExpRow(row: Float64Array, n: number): number {
+  let max = -Number.MAX_VALUE
   let sum = 0
   for (let k = 0; k < n; k++) {
-    const t = terms[row + k] as number
-    if (t > floor) sum += Math.exp(t - max)
+    const t = row[k] as number
+    if (t > max) {
+      sum = sum * expNonPositive(max - t) + 1
+      max = t
+    } else sum += expNonPositive(Math.max(t - max, FLOOR))
+  }
+  return max + Math.log(sum)
+}
+
+/**
+ * The one-dimensional continuous mixture's log density at x: log-sum-exp in
+ * one pass with a running maximum, the sum rescaled when it rises. Terms far
+ * below the maximum add e^-700 at most (nothing, next to the maximum's 1)
+ * rather than being skipped: no unpredictable branch in the loop. The prior
+ * kernel's term is always finite, so the maximum ends finite.
+ */
+function continuousLogPdf(kernels: NumericKernels, nK: number, x: number): number {
+  const { mus, invSigmas, logCoefs } = kernels
+  let max = -Number.MAX_VALUE
+  let sum = 0
+  for (let k = 0; k < nK; k++) {
+    const z = (x - (mus[k] as number)) * (invSigmas[k] as number)
+    const t = (logCoefs[k] as number) - 0.5 * z * z
+    if (t > max) {
+      sum = sum * expNonPositive(max - t) + 1
+      max = t
+    } else sum += expNonPositive(Math.max(t - max, FLOOR))
   }
   return max + Math.log(sum)
 }
@@ -247,7 +353,7 @@ function logSumExpRow(terms: Float64Array, row: number, n: number): number {
  * log density of the mixture at each of `candidates` encoded points (rows of
  * `xs` with `stride` values each) over the dimensions `dimsUsed` (all of the
  * estimator's dimensions for the joint density, one for a univariate one).
- * `scratch` needs candidates x kernels entries.
+ * `scratch` needs 2 x kernels entries.
  */
 export function mixtureLogPdf(
   pe: ParzenEstimator,
@@ -256,11 +362,31 @@ export function mixtureLogPdf(
   candidates: number,
   dimsUsed: readonly number[],
   out: Float64Array,
-  scratch: Float64Array = new Float64Array(candidates * pe.kernels),
+  scratch: Float64Array = new Float64Array(2 * pe.kernels),
 ): Float64Array {
   const nK = pe.kernels
-  for (let c = 0; c < candidates; c++) scratch.set(pe.logWeights, c * nK)
-  for (const d of dimsUsed) addDimTerms(pe, d, xs, stride, candidates, scratch)
-  for (let c = 0; c < candidates; c++) out[c] = logSumExpRow(scratch, c * nK, nK)
+  const row = scratch.subarray(0, nK)
+  if (dimsUsed.length === 1) {
+    const d = dimsUsed[0] as number
+    const kernels = pe.perDim[d] as Kernels
+    if (kernels.kind === 'continuous') {
+      for (let c = 0; c < candidates; c++) out[c] = continuousLogPdf(kernels, nK, xs[c * stride + d] as number)
+      return out
+    }
+  }
+  // Per-kernel constant: log weight less the normalisers of the continuous dimensions used.
+  const base = scratch.subarray(nK, 2 * nK)
+  base.set(pe.logWeights)
+  for (const d of dimsUsed) {
+    const kernels = pe.perDim[d] as Kernels
+    if (kernels.kind !== 'continuous') continue
+    const { logNorms } = kernels
+    for (let k = 0; k < nK; k++) base[k] = (base[k] as number) - (logNorms[k] as number)
+  }
+  for (let c = 0; c < candidates; c++) {
+    row.set(base)
+    for (const d of dimsUsed) addDimTerms(pe.perDim[d] as Kernels, nK, xs[c * stride + d] as number, row)
+    out[c] = logSumExpRow(row, nK)
+  }
   return out
 }

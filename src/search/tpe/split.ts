@@ -57,14 +57,9 @@ export function defaultWeights(n: number): Float64Array {
 }
 
 /** The good and bad trials, each in trial-id order. */
-export interface Split {
-  readonly below: TrialRecord[]
-  readonly above: TrialRecord[]
-}
-
-function byValue(a: TrialRecord, b: TrialRecord): number {
-  if (a.value !== b.value) return a.value < b.value ? -1 : 1
-  return a.id - b.id
+export interface Split<R extends TrialRecord = TrialRecord> {
+  readonly below: R[]
+  readonly above: R[]
 }
 
 /** Stopped trials: later step first, then lower value; NaN values rank as +infinity; no value at all ranks last. */
@@ -91,21 +86,48 @@ function byStopped(a: TrialRecord, b: TrialRecord): number {
  * const { below, above } = splitTrials(records, defaultGamma(finished), true)
  * ```
  */
-export function splitTrials(records: Iterable<TrialRecord>, nBelow: number, constantLiar: boolean): Split {
-  const completed: TrialRecord[] = []
-  const stopped: TrialRecord[] = []
-  const running: TrialRecord[] = []
+export function splitTrials<R extends TrialRecord>(records: Iterable<R>, nBelow: number, constantLiar: boolean): Split<R> {
+  const completed: R[] = []
+  const stopped: R[] = []
+  const used: R[] = []
+  let inIdOrder = true
+  let lastId = Number.NEGATIVE_INFINITY
   for (const record of records) {
     if (record.status === 'completed') completed.push(record)
     else if (record.status === 'stopped') stopped.push(record)
-    else if (record.status === 'running' && constantLiar) running.push(record)
+    else if (!(record.status === 'running' && constantLiar)) continue
+    used.push(record)
+    if (record.id < lastId) inIdOrder = false
+    lastId = record.id
   }
-  completed.sort(byValue)
-  stopped.sort(byStopped)
-  const fromCompleted = Math.min(nBelow, completed.length)
-  const fromStopped = Math.min(nBelow - fromCompleted, stopped.length)
-  const below = [...completed.slice(0, fromCompleted), ...stopped.slice(0, fromStopped)]
-  const above = [...completed.slice(fromCompleted), ...stopped.slice(fromStopped), ...running]
   const byId = (a: TrialRecord, b: TrialRecord) => a.id - b.id
-  return { below: below.sort(byId), above: above.sort(byId) }
+  if (!inIdOrder) {
+    completed.sort(byId)
+    used.sort(byId)
+  }
+  const good = new Set<R>()
+  const fromCompleted = Math.min(nBelow, completed.length)
+  if (fromCompleted === completed.length) for (const record of completed) good.add(record)
+  else if (fromCompleted > 0) {
+    // The best fromCompleted by (value, id): everything below the threshold value, then ties at it by id.
+    const values = new Float64Array(completed.length)
+    for (let i = 0; i < completed.length; i++) values[i] = (completed[i] as TrialRecord).value
+    values.sort()
+    const threshold = values[fromCompleted - 1] as number
+    let ties = fromCompleted
+    for (const record of completed) if (record.value < threshold) ties--
+    for (const record of completed) {
+      if (record.value < threshold) good.add(record)
+      else if (record.value === threshold && ties > 0) {
+        good.add(record)
+        ties--
+      }
+    }
+  }
+  const fromStopped = Math.min(nBelow - fromCompleted, stopped.length)
+  if (fromStopped > 0) for (const record of [...stopped].sort(byStopped).slice(0, fromStopped)) good.add(record)
+  const below: R[] = []
+  const above: R[] = []
+  for (const record of used) (good.has(record) ? below : above).push(record)
+  return { below, above }
 }

@@ -8,10 +8,16 @@ import { sampleConfig } from '../sample.ts'
 import type { Searcher, SearcherSetup } from '../searcher.ts'
 import { checkSetup, readySetup } from '../setup.ts'
 import type { Space } from '../space.ts'
-import { decodeConfig, type Encoding, encodeConfig, encodeSpace } from './encode.ts'
+import { type Dim, decodeConfig, type Encoding, encodeConfig, encodeSpace } from './encode.ts'
 import { goodCount, observationWeights, type ResolvedTPEOptions, resolveOptions, type TPEOptions } from './options.ts'
-import { buildParzen, mixtureLogPdf, type ParzenEstimator, type ParzenParameters, pickKernel, sampleKernel } from './parzen.ts'
+import { buildParzen, mixtureLogPdf, type ParzenEstimator, type ParzenParameters, pickKernel, sampleKernel, usesScott } from './parzen.ts'
 import { splitTrials, type TrialRecord } from './split.ts'
+
+/** A trial record with its place in the searcher's history. */
+interface TPERecord extends TrialRecord {
+  /** Index into TPEState.history. */
+  readonly seq: number
+}
 
 interface TPEState {
   readonly space: Space
@@ -22,8 +28,12 @@ interface TPEState {
   readonly seed: number
   readonly numSamples: number
   suggested: number
-  readonly records: Map<number, TrialRecord>
-  /** Reused buffer for the candidate x kernel log terms. */
+  readonly records: Map<number, TPERecord>
+  /** Every record ever suggested, by seq (replaced ones stay, never referenced by `sorted`). */
+  readonly history: TPERecord[]
+  /** Per numeric dimension, the seqs of the current records sorted by (model coordinate, id); empty for categorical ones. */
+  readonly sorted: number[][]
+  /** Reused buffer for per-kernel log terms (2 x kernels). */
   scratch: Float64Array
 }
 
@@ -58,15 +68,18 @@ export class TPESearch implements Searcher {
 
   setup(options: SearcherSetup): void {
     const { space, metric, mode, seed, numSamples } = checkSetup(options)
+    const encoding = encodeSpace(space)
     this.#state = {
       space,
-      encoding: encodeSpace(space),
+      encoding,
       metric,
       sign: signOf(mode),
       seed,
       numSamples,
       suggested: 0,
       records: new Map(),
+      history: [],
+      sorted: encoding.dims.map(() => []),
       scratch: new Float64Array(0),
     }
   }
@@ -87,7 +100,16 @@ export class TPESearch implements Searcher {
       vector = this.#sample(s, trialId, finished)
       config = decodeConfig(s.encoding, vector)
     }
-    s.records.set(trialId, { id: trialId, vector, status: 'running', value: Number.NaN, step: 0 })
+    const record: TPERecord = { id: trialId, vector, status: 'running', value: Number.NaN, step: 0, seq: s.history.length }
+    const replaced = s.records.get(trialId)
+    s.records.set(trialId, record)
+    s.history.push(record)
+    dims.forEach((dim, d) => {
+      if (dim.kind === 'categorical') return
+      const list = s.sorted[d] as number[]
+      if (replaced !== undefined) list.splice(list.indexOf(replaced.seq), 1)
+      list.splice(sortedPlace(s, d, list, record), 0, record.seq)
+    })
     return config
   }
 
@@ -124,6 +146,7 @@ export class TPESearch implements Searcher {
       considerMagicClip: o.considerMagicClip,
       considerEndpoints: o.considerEndpoints,
       multivariate: o.multivariate,
+      multivariateBandwidth: o.multivariateBandwidth,
       bandwidthFactor: o.bandwidthFactor,
     }
     const l = fit(s, below, params, o.weights)
@@ -133,7 +156,7 @@ export class TPESearch implements Searcher {
     const xs = new Float64Array(nC * D)
     const logL = new Float64Array(nC)
     const logG = new Float64Array(nC)
-    const need = nC * Math.max(l.kernels, g.kernels)
+    const need = 2 * Math.max(l.kernels, g.kernels)
     if (s.scratch.length < need) s.scratch = new Float64Array(need)
     if (o.multivariate) {
       for (let c = 0; c < nC; c++) {
@@ -161,19 +184,58 @@ function signOf(mode: Mode): number {
   return mode === 'max' ? -1 : 1
 }
 
-/** The Parzen estimator of a set of trials, their vectors stacked row by row. */
+/** A dimension's model coordinate of an encoded value (log k for log-scale integers), the order bandwidths use. */
+function coordinate(s: TPEState, d: number, x: number): number {
+  const dim = s.encoding.dims[d] as Dim
+  return dim.kind === 'discrete' && dim.log ? Math.log(x) : x
+}
+
+/** Where `record` goes in the (coordinate, id) order of dimension d. */
+function sortedPlace(s: TPEState, d: number, list: readonly number[], record: TPERecord): number {
+  const x = coordinate(s, d, record.vector[d] as number)
+  let lo = 0
+  let hi = list.length
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1
+    const other = s.history[list[mid] as number] as TPERecord
+    const y = coordinate(s, d, other.vector[d] as number)
+    if (y < x || (y === x && other.id < record.id)) lo = mid + 1
+    else hi = mid
+  }
+  return lo
+}
+
+/** The Parzen estimator of a set of trials (in id order), their vectors stacked row by row. */
 function fit(
   s: TPEState,
-  trials: readonly TrialRecord[],
+  trials: readonly TPERecord[],
   params: ParzenParameters,
   weights: (n: number) => ArrayLike<number>,
 ): ParzenEstimator {
-  const D = s.encoding.dims.length
+  const dims = s.encoding.dims
+  const D = dims.length
   const observations = new Float64Array(trials.length * D)
+  // slot[seq] = 1 + the trial's index in `trials`, 0 for trials not in the set.
+  const slot = new Int32Array(s.history.length)
   trials.forEach((trial, i) => {
     observations.set(trial.vector, i * D)
+    slot[trial.seq] = i + 1
   })
-  return buildParzen(s.encoding.dims, observations, trials.length, observationWeights(weights, trials.length), params)
+  let orders: Array<Int32Array | undefined> | undefined
+  if (!usesScott(params)) {
+    // Neighbour bandwidths need each numeric dimension's observations in (coordinate, index) order: read off the kept sorted lists.
+    orders = dims.map((dim, d) => {
+      if (dim.kind === 'categorical') return undefined
+      const order = new Int32Array(trials.length)
+      let j = 0
+      for (const seq of s.sorted[d] as number[]) {
+        const at = slot[seq] as number
+        if (at > 0) order[j++] = at - 1
+      }
+      return order
+    })
+  }
+  return buildParzen(dims, observations, trials.length, observationWeights(weights, trials.length), params, orders)
 }
 
 /** The first index of the largest a[i] - b[i]. */

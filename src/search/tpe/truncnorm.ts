@@ -5,6 +5,11 @@
  * everywhere (the erfc approximation below), plenty for a density ratio.
  */
 
+import { expNonPositive as importedExp } from './fastexp.ts'
+
+/** Bound locally: CommonJS transpilations (tsx, vitest) read every use of an import through a getter. */
+const expNonPositive = importedExp
+
 const LOG_HALF = Math.log(0.5)
 const SQRT1_2 = Math.SQRT1_2
 /** log(sqrt(2 pi)): the normaliser of the standard normal density. */
@@ -18,8 +23,14 @@ export const LOG_SQRT_2PI = 0.5 * Math.log(2 * Math.PI)
  */
 function logErfcNonNegative(x: number): number {
   const t = 1 / (1 + 0.5 * x)
-  const poly =
-    -1.26551223 +
+  return Math.log(t) + erfcExponent(x, t)
+}
+
+/** The erfc fit's exponent P(t) - x^2 at x >= 0, t = 1 / (1 + x / 2). */
+function erfcExponent(x: number, t: number): number {
+  return (
+    -x * x -
+    1.26551223 +
     t *
       (1.00002368 +
         t *
@@ -27,7 +38,19 @@ function logErfcNonNegative(x: number): number {
             t *
               (0.09678418 +
                 t * (-0.18628806 + t * (0.27886807 + t * (-1.13520398 + t * (1.48851587 + t * (-0.82215223 + t * 0.17087277))))))))
-  return Math.log(t) - x * x + poly
+  )
+}
+
+/**
+ * Q(z) for z >= 0 in linear space, for masses of intervals around 0: taken
+ * as 0 beyond z = 9, where Q(z) < 1.2e-19 is lost against the mass's 1
+ * (log1p(-Q) would change a log density by less than 1.2e-19).
+ */
+function survivalNonNegative(z: number): number {
+  if (z > 9) return 0
+  const x = z * SQRT1_2
+  const t = 1 / (1 + 0.5 * x)
+  return 0.5 * t * expNonPositive(erfcExponent(x, t))
 }
 
 /**
@@ -75,7 +98,8 @@ export function logMass(a: number, b: number): number {
   if (a >= 0) return logDiffExp(logSurvival(a), logSurvival(b))
   if (b <= 0) return logDiffExp(logSurvival(-b), logSurvival(-a))
   // The interval holds 0: the mass is at least min(Phi(b) - 1/2, 1/2 - Phi(a)), far from cancelling.
-  return Math.log1p(-Math.exp(logSurvival(-a)) - Math.exp(logSurvival(b)))
+  const tails = survivalNonNegative(-a) + survivalNonNegative(b)
+  return tails === 0 ? 0 : Math.log1p(-tails)
 }
 
 /**
