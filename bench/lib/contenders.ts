@@ -75,8 +75,12 @@ async function runThreads({ data, configs, work, concurrency }: RunInput): Promi
     return await dispatch(workers, configs.length, (worker, i) => {
       const task: NaiveTask = { config: configs[i] as RidgeConfig, work, X: data.X, y: data.y, sentAt: now() }
       return new Promise<NaiveReply>((resolve, reject) => {
-        worker.once('message', resolve)
-        worker.once('error', reject)
+        const fail = (error: Error) => reject(error)
+        worker.once('error', fail)
+        worker.once('message', (reply: NaiveReply) => {
+          worker.off('error', fail)
+          resolve(reply)
+        })
         worker.postMessage(task) // structured clone: a full copy of the dataset per task
       })
     })
