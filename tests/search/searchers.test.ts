@@ -5,7 +5,6 @@ import { RandomSearch } from '../../src/search/random.ts'
 import type { Searcher, SearcherSetup } from '../../src/search/searcher.ts'
 import {
   choice,
-  type Domain,
   flattenSpace,
   grid,
   isDomain,
@@ -21,6 +20,7 @@ import {
 } from '../../src/search/space.ts'
 import { TPESearch } from '../../src/search/tpe/tpe.ts'
 import type { Config } from '../../src/types.ts'
+import { inDomain } from './in-domain.ts'
 
 const space = {
   lr: loguniform(1e-4, 1e-1),
@@ -58,27 +58,6 @@ function drain(searcher: Searcher): Config[] {
 
 function valueAt(config: Config, path: readonly string[]): unknown {
   return path.reduce<unknown>((node, key) => (node as Record<string, unknown>)[key], config)
-}
-
-/** Whether `value` is a value `domain` can produce. */
-function inDomain(domain: Domain, value: unknown): boolean {
-  if (domain.$domain === 'choice' || domain.$domain === 'grid')
-    return domain.values.some((v) => JSON.stringify(v) === JSON.stringify(value))
-  if (typeof value !== 'number' || !Number.isFinite(value)) return false
-  switch (domain.$domain) {
-    case 'uniform':
-    case 'loguniform':
-      return value >= domain.low && value <= domain.high
-    case 'quniform':
-    case 'qloguniform':
-    case 'qrandint':
-      return value >= domain.low && value <= domain.high && Math.abs(value / domain.q - Math.round(value / domain.q)) < 1e-9
-    case 'randint':
-    case 'lograndint':
-      return Number.isInteger(value) && value >= domain.low && value < domain.high
-    case 'randn':
-      return true
-  }
 }
 
 describe.each([

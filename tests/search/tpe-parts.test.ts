@@ -3,7 +3,6 @@ import { ConfigError } from '../../src/errors.ts'
 import { createRandom } from '../../src/search/rng.ts'
 import {
   choice,
-  type Domain,
   flattenSpace,
   grid,
   isDomain,
@@ -33,6 +32,7 @@ import { defaultGamma, defaultWeights, splitTrials, type TrialRecord } from '../
 import { TPESearch } from '../../src/search/tpe/tpe.ts'
 import { logMass, logSurvival, sampleStandard } from '../../src/search/tpe/truncnorm.ts'
 import type { Config, Result } from '../../src/types.ts'
+import { inDomain } from './in-domain.ts'
 
 const PARAMS: ParzenParameters = {
   priorWeight: 1,
@@ -292,26 +292,6 @@ function optimise(search: TPESearch, space: Space, fn: (c: Config) => number, co
     search.onTrialComplete(id, result(id, fn(config)), 'completed')
   }
   return configs
-}
-
-function inDomain(domain: Domain, value: unknown): boolean {
-  if (domain.$domain === 'choice' || domain.$domain === 'grid')
-    return domain.values.some((v) => JSON.stringify(v) === JSON.stringify(value))
-  if (typeof value !== 'number' || !Number.isFinite(value)) return false
-  switch (domain.$domain) {
-    case 'uniform':
-    case 'loguniform':
-      return value >= domain.low && value <= domain.high
-    case 'quniform':
-    case 'qloguniform':
-    case 'qrandint':
-      return value >= domain.low && value <= domain.high && Math.abs(value / domain.q - Math.round(value / domain.q)) < 1e-9
-    case 'randint':
-    case 'lograndint':
-      return Number.isInteger(value) && value >= domain.low && value < domain.high
-    case 'randn':
-      return true
-  }
 }
 
 describe('TPESearch', () => {
