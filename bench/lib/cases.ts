@@ -43,11 +43,15 @@ export interface Measured {
 
 export async function measure(spec: CaseSpec, repeats: number): Promise<Measured> {
   const runs: CaseResult[] = []
+  // Progress on stderr: a full run takes minutes, and the tables only come at the end.
+  process.stderr.write(`  ${spec.contender}, ${spec.megabytes} MB, ${spec.concurrency} thread(s), ${spec.work}: `)
   for (let r = 0; r < repeats; r++) {
+    process.stderr.write(r === 0 ? `run ${r + 1}` : `, ${r + 1}`)
     const result = await runCase(spec)
     runs.push(result)
     if (result.error) break // a contender that fails (e.g. a JSON string over V8's limit) fails every time
   }
+  process.stderr.write('\n')
   const ok = runs.filter((run) => !run.error)
   const error = runs.find((run) => run.error)?.error
   return {
