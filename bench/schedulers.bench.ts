@@ -1,8 +1,10 @@
 /**
  * The budget saved: how many iterations each scheduler spends, and how good
- * the best config it finds is, on two workloads of 64 trials × up to 100
+ * the best config it finds is, on three workloads of 64 trials × up to 100
  * iterations (quick: 16 × 20), run by the real Tuner on the pool:
  *
+ * - ray-example: the curve family of Ray Tune's scheduler examples, with
+ *   seeded noise (lib/ray-example.ts), the easy case;
  * - curves: a public, seeded family of synthetic learning curves with noise
  *   and crossings (lib/curves.ts);
  * - iris-fnn: an ml-fnn network on iris, one epoch per iteration, validation
@@ -30,6 +32,7 @@ import {
 } from '../src/index.ts'
 import { curveSpace } from './lib/curves.ts'
 import { fnnSpace, irisSplit } from './lib/fnn.ts'
+import { rayExampleSpace } from './lib/ray-example.ts'
 import { fmt, median, quick, type Table, writeResults } from './lib/report.ts'
 import { sibling } from './lib/sibling.ts'
 
@@ -48,6 +51,13 @@ interface Workload {
 }
 
 const workloads: Workload[] = [
+  {
+    name: 'ray-example',
+    trainable: sibling('lib/ray-example-trainable', import.meta.url),
+    space: rayExampleSpace,
+    data: { iterations: ITERATIONS },
+    mutations: { width: rayExampleSpace.width, height: rayExampleSpace.height },
+  },
   {
     name: 'curves',
     trainable: sibling('lib/curves-trainable', import.meta.url),
