@@ -37,4 +37,6 @@ export interface TrialInfo {
   readonly lastResult: Result | undefined
   readonly history: readonly Result[]
   readonly error: Error | undefined
+  /** 1 for a trial's first run; a retried trial starts over as attempt 2, 3, … (absent where unknown). */
+  readonly attempt?: number
 }

@@ -3,7 +3,7 @@
  *
  * ```text
  * {"event":"experiment_start","experiment":ExperimentInfo}
- * {"event":"trial_start","trial":{"id":0,"config":{...},"seed":123}}
+ * {"event":"trial_start","trial":{"id":0,"config":{...},"seed":123,"attempt":1}}
  * {"event":"result","trial_id":0,"result":Result}
  * {"event":"trial_end","trial":{"id":0,"state":"completed","error":null}}
  * {"event":"trial_end","trial":{"id":1,"state":"errored","error":{"name":"TrialError","message":"...","stack":"..."}}}
@@ -43,7 +43,11 @@ export interface StoredError {
  */
 export type JsonlEvent =
   | { readonly event: 'experiment_start'; readonly experiment: ExperimentInfo }
-  | { readonly event: 'trial_start'; readonly trial: { readonly id: number; readonly config: Config; readonly seed: number } }
+  | {
+      readonly event: 'trial_start'
+      /** `attempt` counts retries (1 for the first run); absent in files written before it existed. */
+      readonly trial: { readonly id: number; readonly config: Config; readonly seed: number; readonly attempt?: number }
+    }
   | { readonly event: 'result'; readonly trial_id: number; readonly result: Result }
   | { readonly event: 'trial_end'; readonly trial: { readonly id: number; readonly state: TrialState; readonly error: StoredError | null } }
   | { readonly event: 'experiment_end'; readonly summary: ExperimentSummary }

@@ -98,11 +98,12 @@ class Rebuild {
     if (this.experiment === undefined) throw this.corrupt(lineNo, `"${event.event}" before "experiment_start"`)
     switch (event.event) {
       case 'trial_start': {
-        const { id, config, seed } = event.trial
+        const { id, config, seed, attempt = 1 } = event.trial
         const known = this.trials.get(id)
-        // A trial that starts again (resumed after a pause, or given a new config by PBT) keeps its history.
-        if (known) Object.assign(known, { config, seed, state: 'running' })
-        else this.trials.set(id, { id, config, seed, state: 'running', lastResult: undefined, history: [], error: undefined })
+        // A trial that starts again (resumed after a pause, or given a new config by PBT) keeps its history;
+        // a retry (a new attempt) starts over, as the Tuner drops the failed attempt's results.
+        if (known && attempt === known.attempt) Object.assign(known, { config, seed, state: 'running' })
+        else this.trials.set(id, { id, config, seed, attempt, state: 'running', lastResult: undefined, history: [], error: undefined })
         this.ended.delete(id)
         return
       }

@@ -62,7 +62,7 @@ export class JsonlTracker implements Tracker {
   }
 
   onTrialStart(trial: TrialInfo): void {
-    this.write({ event: 'trial_start', trial: { id: trial.id, config: trial.config, seed: trial.seed } })
+    this.write({ event: 'trial_start', trial: { id: trial.id, config: trial.config, seed: trial.seed, attempt: trial.attempt ?? 1 } })
   }
 
   onTrialResult(trial: TrialInfo, result: Result): void {

@@ -1,5 +1,4 @@
-import { mkdirSync } from 'node:fs'
-import { rename, writeFile } from 'node:fs/promises'
+import { mkdir, rename, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { serialize } from 'node:v8'
 import type { Logger } from '../tracker/logger.ts'
@@ -17,6 +16,7 @@ export class CheckpointStore {
   readonly #latest = new Map<number, unknown>()
   readonly #writes = new Map<number, Promise<void>>()
   #created = false
+  #warned = false
 
   constructor(dir: string, logger: Logger) {
     this.#dir = dir
@@ -30,20 +30,23 @@ export class CheckpointStore {
 
   save(trialId: number, state: unknown): void {
     this.#latest.set(trialId, state)
-    if (!this.#created) {
-      mkdirSync(this.#dir, { recursive: true })
-      this.#created = true
-    }
     const file = this.file(trialId)
     const previous = this.#writes.get(trialId) ?? Promise.resolve()
     const write = previous.then(async () => {
       // The newest state wins: a save queued behind this one makes this write moot.
       if (this.#latest.get(trialId) !== state) return
       try {
+        if (!this.#created) {
+          await mkdir(this.#dir, { recursive: true })
+          this.#created = true
+        }
         await writeFile(`${file}.tmp`, serialize(state))
         await rename(`${file}.tmp`, file)
       } catch (error) {
-        this.#logger.warn(`checkpoint of trial ${trialId} not written to ${file}: ${(error as Error).message}`)
+        // Resuming still works from memory; the disk copy is what is lost, so say it once.
+        if (this.#warned) return
+        this.#warned = true
+        this.#logger.warn(`checkpoints not written to ${this.#dir} (kept in memory only): ${(error as Error).message}`)
       }
     })
     this.#writes.set(trialId, write)

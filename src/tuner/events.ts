@@ -13,13 +13,67 @@ const snapshot = (trial: TrialInfo): TrialInfo =>
   'snapshot' in trial && typeof trial.snapshot === 'function' ? (trial.snapshot() as TrialInfo) : trial
 
 /**
- * Turns the tracker events of one experiment into an async iterable; it ends
- * after `experiment_end`. Events wait in memory until read.
+ * One consumer's view of the events: an async iterable that ends after
+ * `experiment_end` (or when the experiment ends without one). Events wait in
+ * memory until read, and are let go once read.
  */
-export class EventStream implements Tracker, AsyncIterable<TunerEvent> {
-  readonly #buffer: TunerEvent[] = []
+class EventStream implements AsyncIterable<TunerEvent> {
+  #buffer: TunerEvent[] = []
+  #head = 0
   #wake: (() => void) | undefined
   #ended = false
+
+  push(event: TunerEvent): void {
+    if (this.#ended) return
+    this.#buffer.push(event)
+    this.#notify()
+  }
+
+  end(): void {
+    this.#ended = true
+    this.#notify()
+  }
+
+  async *[Symbol.asyncIterator](): AsyncIterator<TunerEvent> {
+    for (;;) {
+      while (this.#head < this.#buffer.length) {
+        const event = this.#buffer[this.#head++] as TunerEvent
+        // Drop what was read now and then, so a long experiment does not keep every event.
+        if (this.#head >= 1024 && this.#head * 2 >= this.#buffer.length) {
+          this.#buffer = this.#buffer.slice(this.#head)
+          this.#head = 0
+        }
+        yield event
+      }
+      if (this.#ended) return
+      await new Promise<void>((resolve) => {
+        this.#wake = resolve
+      })
+    }
+  }
+
+  #notify(): void {
+    const wake = this.#wake
+    this.#wake = undefined
+    wake?.()
+  }
+}
+
+/**
+ * The tracker behind `tuner.events()`: hands every event to the streams open
+ * at that moment, so a stream opened mid-experiment sees the rest of it.
+ */
+export class EventFanout implements Tracker {
+  readonly #streams: EventStream[] = []
+  #closed = false
+
+  /** A new stream; once the experiment is over, one that ends at once. */
+  open(): AsyncIterable<TunerEvent> {
+    const stream = new EventStream()
+    if (this.#closed) stream.end()
+    else this.#streams.push(stream)
+    return stream
+  }
 
   onExperimentStart(experiment: ExperimentInfo): void {
     this.#push({ type: 'experiment_start', experiment })
@@ -35,24 +89,17 @@ export class EventStream implements Tracker, AsyncIterable<TunerEvent> {
   }
   onExperimentEnd(_experiment: ExperimentInfo, summary: ExperimentSummary): void {
     this.#push({ type: 'experiment_end', summary })
-    this.#ended = true
+    this.close()
   }
 
-  async *[Symbol.asyncIterator](): AsyncIterator<TunerEvent> {
-    let read = 0
-    for (;;) {
-      while (read < this.#buffer.length) yield this.#buffer[read++] as TunerEvent
-      if (this.#ended) return
-      await new Promise<void>((resolve) => {
-        this.#wake = resolve
-      })
-    }
+  /** Ends every stream, experiment_end or not (a failed fit() must not leave a consumer waiting). */
+  close(): void {
+    this.#closed = true
+    for (const stream of this.#streams.splice(0)) stream.end()
   }
 
   #push(event: TunerEvent): void {
-    this.#buffer.push(event)
-    const wake = this.#wake
-    this.#wake = undefined
-    wake?.()
+    if (this.#streams.length === 0) return
+    for (const stream of this.#streams) stream.push(event)
   }
 }

@@ -1,11 +1,11 @@
-import { ConfigError, TrialError } from '../errors.ts'
+import { ConfigError, show, TrialError } from '../errors.ts'
 import type { RunChoice, Scheduler } from '../scheduler/scheduler.ts'
 import { deriveSeed } from '../search/rng.ts'
 import type { Searcher } from '../search/searcher.ts'
 import type { TrackerHub } from '../tracker/dispatch.ts'
 import type { Logger } from '../tracker/logger.ts'
 import type { ExperimentSummary } from '../tracker/tracker.ts'
-import type { Decision, Metrics, Mode, TrialInfo, TrialState } from '../types.ts'
+import type { Decision, Metrics, Mode, Result, TrialInfo, TrialState } from '../types.ts'
 import type { Executor, TrialHandle } from '../workers/executor.ts'
 import type { SerializedError, TrialOutcome } from '../workers/protocol.ts'
 import type { CheckpointStore } from './checkpoints.ts'
@@ -43,6 +43,8 @@ export class ExperimentRun {
   readonly #retry: Trial[] = []
   readonly #paused: Trial[] = []
   readonly #timers: NodeJS.Timeout[] = []
+  /** Per trial told to stop or pause: ends its thread if it has not ended within the grace period. */
+  readonly #graceTimers = new Map<number, NodeJS.Timeout>()
   readonly #started = performance.now()
   #exhausted = false
   #interrupted = false
@@ -73,7 +75,7 @@ export class ExperimentRun {
     this.#pump()
     await finished
     signal?.removeEventListener('abort', onAbort)
-    for (const timer of this.#timers) clearTimeout(timer)
+    for (const timer of [...this.#timers, ...this.#graceTimers.values()]) clearTimeout(timer)
     return this.#summary()
   }
 
@@ -84,7 +86,8 @@ export class ExperimentRun {
         if (!trial) break
         this.#launch(trial)
       }
-      if (this.#running.size === 0 && !this.#interrupted && !this.#done()) this.#stopStranded()
+      if (this.#running.size === 0 && this.#interrupted) this.#stopWaiting('the experiment ended')
+      else if (this.#running.size === 0 && !this.#done()) this.#stopWaiting('nothing runs and the scheduler resumes none')
     } catch (error) {
       this.#fail(error)
     }
@@ -120,11 +123,16 @@ export class ExperimentRun {
     }
   }
 
-  /** Nothing runs and the scheduler picks nothing: end the waiting trials rather than wait forever. */
-  #stopStranded(): void {
+  /**
+   * Ends the paused and pending trials as stopped: when the experiment is over
+   * (abort, time budget), or when nothing runs and the scheduler picks none of
+   * them (rather than wait forever).
+   */
+  #stopWaiting(why: string): void {
     const waiting = [...this.#retry.splice(0), ...this.#paused.splice(0)]
     this.#exhausted = true
-    this.#s.logger.info(`nothing runs and the scheduler resumes none of the ${waiting.length} waiting trials: stopping them`)
+    if (waiting.length === 0) return
+    this.#s.logger.info(`${why} of the ${waiting.length} waiting trials: stopping them`)
     for (const trial of waiting) {
       trial.state = 'stopped'
       this.#complete(trial)
@@ -152,12 +160,14 @@ export class ExperimentRun {
       const plan = this.#s.scheduler.beforeResume?.(trial)
       if (plan?.config) trial.config = plan.config
       const donor = plan?.restoreFrom === undefined ? undefined : this.trials[plan.restoreFrom]
-      // As in Ray Tune, a trial that resumes from another's checkpoint carries on from that trial's iteration.
-      if (donor) trial.iteration = donor.iteration
+      if (donor) {
+        // As in Ray Tune, a trial that resumes from another's checkpoint carries on from that trial's count and clock.
+        trial.iteration = donor.iteration
+        trial.elapsedMs = (donor.lastResult?.time_total_s ?? 0) * 1000
+      }
       restore = checkpoints.latest(plan?.restoreFrom ?? trial.id)
     }
-    trial.state = 'running'
-    trial.startedAt = performance.now()
+    trial.begin(performance.now())
     this.#s.hub.emit('onTrialStart', trial)
     const handle = this.#s.executor.start(
       { trialId: trial.id, config: trial.config, seed: trial.seed, restore },
@@ -170,37 +180,54 @@ export class ExperimentRun {
   #onReport(trial: Trial, metrics: Metrics): Decision {
     const result = trial.record(metrics, performance.now())
     this.#s.hub.emit('onTrialResult', trial, result)
+    // A report already on its way when the trial was told to end is kept, and answered the same.
+    if (trial.ending) return trial.ending
+    const decision = this.#decide(trial, result)
+    if (decision !== 'continue') this.#tellEnding(trial, decision)
+    return decision
+  }
+
+  #decide(trial: Trial, result: Result): Decision {
     if (this.#interrupted) return 'stop'
     try {
       this.#s.searcher.onTrialResult(trial.id, result)
-      const decision = this.#s.scheduler.onTrialResult(trial, result)
-      if (decision !== 'continue') {
-        trial.stopReason = 'scheduler'
-        return decision
+      const decision: unknown = this.#s.scheduler.onTrialResult(trial, result)
+      if (decision !== 'continue' && decision !== 'stop' && decision !== 'pause') {
+        throw new ConfigError(`scheduler.onTrialResult: must return "continue", "stop" or "pause", got ${show(decision)}`, {
+          field: 'scheduler',
+        })
       }
+      if (decision !== 'continue') return decision
     } catch (error) {
       this.#fail(error)
       return 'stop'
     }
-    if (meetsStop(this.#s.stop, result, this.#s.metric, this.#s.mode)) {
-      trial.stopReason = 'criteria'
-      return 'stop'
-    }
-    return 'continue'
+    return meetsStop(this.#s.stop, result, this.#s.metric, this.#s.mode) ? 'stop' : 'continue'
+  }
+
+  /** Records what the trial was told; a trial that does not end within the grace period has its thread ended. */
+  #tellEnding(trial: Trial, decision: Exclude<Decision, 'continue'>): void {
+    trial.ending = decision
+    const handle = this.#running.get(trial.id)?.handle
+    this.#graceTimers.set(
+      trial.id,
+      setTimeout(() => handle?.kill(), this.#s.stopGraceMs),
+    )
   }
 
   #onEnd(trial: Trial, outcome: TrialOutcome): void {
     this.#running.delete(trial.id)
+    clearTimeout(this.#graceTimers.get(trial.id))
+    this.#graceTimers.delete(trial.id)
+    // Once told to stop or pause, a thread that dies on the way out (or is ended after the grace period) does not make the trial errored.
+    const kind = outcome.kind === 'errored' && trial.ending ? (trial.ending === 'pause' ? 'paused' : 'stopped') : outcome.kind
     if (outcome.kind === 'unloadable') {
       // No trial can run without the module: end the experiment instead of failing every trial the same way.
       trial.state = 'errored'
       trial.error = toTrialError(trial.id, outcome.error)
       const { name, message } = outcome.error
       this.#fail(new ConfigError(`trainable: could not be loaded: ${name}: ${message}`, { field: 'trainable', cause: trial.error }))
-    } else if (outcome.kind === 'errored' && trial.stopReason === 'experiment') {
-      // Killed after the stop grace period: it was stopped, not broken.
-      trial.state = 'stopped'
-    } else if (outcome.kind === 'errored') {
+    } else if (kind === 'errored' && outcome.kind === 'errored') {
       trial.failures++
       const error = toTrialError(trial.id, outcome.error)
       if (trial.failures <= this.#s.maxFailures && !this.#interrupted) {
@@ -215,15 +242,15 @@ export class ExperimentRun {
       trial.state = 'errored'
       trial.error = error
       this.#s.logger.warn(`trial ${trial.id} errored: ${error.message}`)
-    } else if (outcome.kind === 'completed') {
+    } else if (kind === 'completed' && outcome.kind === 'completed') {
       if (outcome.final !== undefined) {
         const result = trial.record(outcome.final, performance.now())
         this.#s.hub.emit('onTrialResult', trial, result)
         this.#guard(() => this.#s.searcher.onTrialResult(trial.id, result))
       }
       trial.state = 'completed'
-    } else if (outcome.kind === 'paused' && !this.#interrupted) {
-      trial.state = 'paused'
+    } else if (kind === 'paused' && !this.#interrupted) {
+      trial.pause(performance.now())
       this.#paused.push(trial)
     } else {
       trial.state = 'stopped'
@@ -248,13 +275,11 @@ export class ExperimentRun {
     this.#interrupted = true
     if (this.#running.size > 0) this.#s.logger.info(`${why}: stopping ${this.#running.size} running trials`)
     for (const { trial, handle } of this.#running.values()) {
-      trial.stopReason = 'experiment'
+      if (trial.ending === 'stop') continue
+      clearTimeout(this.#graceTimers.get(trial.id))
+      this.#tellEnding(trial, 'stop')
       handle.stop('stop')
     }
-    const kill = setTimeout(() => {
-      for (const { handle } of this.#running.values()) handle.kill()
-    }, this.#s.stopGraceMs)
-    this.#timers.push(kill)
     this.#pump()
   }
 

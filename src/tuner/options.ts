@@ -45,7 +45,7 @@ export interface TunerOptions<S extends Space = Space, D = unknown> {
   readonly data?: D
   /** Where results go. Default: a ConsoleReporter and a JsonlTracker in `<storageDir>/<name>`; `[]` for none. */
   readonly trackers?: readonly Tracker[]
-  /** The folder of the default JsonlTracker. Default `runs`. */
+  /** Where experiments live: `<storageDir>/<name>` holds the default JsonlTracker's file and the checkpoints. Default `runs`. */
   readonly storageDir?: string
   /** The experiment seed: the same seed gives the same trials. Default: drawn at random and recorded. */
   readonly seed?: number
@@ -70,6 +70,16 @@ export function positiveInteger(value: unknown, field: string, min = 1): number 
     throw new ConfigError(`${field}: must be an integer >= ${min}, got ${show(value)}`, { field })
   }
   return value
+}
+
+/** The longest delay setTimeout honours (about 24.8 days); a longer one fires at once. */
+export const MAX_TIMER_MS = 2 ** 31 - 1
+
+/** A delay in ms: an integer from 0 to {@link MAX_TIMER_MS}. */
+export function timerMs(value: unknown, field: string): number {
+  const ms = positiveInteger(value, field, 0)
+  if (ms > MAX_TIMER_MS) throw new ConfigError(`${field}: must be at most ${MAX_TIMER_MS} ms (about 24.8 days), got ${ms}`, { field })
+  return ms
 }
 
 export function validateMode(mode: unknown): Mode {

@@ -121,7 +121,10 @@ function scoreTrial(history: readonly Result[], metric: string, mode: Mode, scop
     return typeof last === 'number' ? last : Number.NaN
   }
   if (scope === 'avg') return values.reduce((a, b) => a + b, 0) / values.length
-  return mode === 'min' ? Math.min(...values) : Math.max(...values)
+  // A loop, not Math.min(...values): a long history would overflow the argument stack.
+  let best = values[0] as number
+  for (const value of values) if (mode === 'min' ? value < best : value > best) best = value
+  return best
 }
 
 function cell(value: unknown): string | number | boolean | null {

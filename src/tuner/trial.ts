@@ -1,7 +1,4 @@
-import type { Config, Result, TrialInfo, TrialState } from '../types.ts'
-
-/** Why a trial was stopped, when it was. */
-export type StopReason = 'scheduler' | 'criteria' | 'experiment'
+import type { Config, Decision, Result, TrialInfo, TrialState } from '../types.ts'
 
 /**
  * A trial as the Tuner tracks it. Everything outside the Tuner gets it as a
@@ -19,9 +16,12 @@ export class Trial implements TrialInfo {
   iteration = 0
   /** Failed attempts so far (a retried trial starts over). */
   failures = 0
-  stopReason: StopReason | undefined = undefined
-  /** When the current attempt started (performance.now(), ms). */
+  /** The stop or pause this run was told, if any: what it ends as, whatever its thread does on the way out. */
+  ending: Exclude<Decision, 'continue'> | undefined = undefined
+  /** When the current run started (performance.now(), ms). */
   startedAt = 0
+  /** Running time before the current run (earlier runs of this attempt, or a donor's under PBT), ms. */
+  elapsedMs = 0
 
   constructor(id: number, config: Config, seed: number) {
     this.id = id
@@ -33,13 +33,30 @@ export class Trial implements TrialInfo {
     return this.history.at(-1)
   }
 
+  get attempt(): number {
+    return this.failures + 1
+  }
+
+  /** Starts a run (first, resumed or retried): the clock runs, no ending told yet. */
+  begin(now: number): void {
+    this.state = 'running'
+    this.startedAt = now
+    this.ending = undefined
+  }
+
+  /** A paused run keeps its time, so `time_total_s` carries on when the trial resumes. */
+  pause(now: number): void {
+    this.state = 'paused'
+    this.elapsedMs += now - this.startedAt
+  }
+
   /** Records a reported result, numbering it, and returns it. */
   record(metrics: Record<string, unknown>, now: number): Result {
     const result: Result = {
       ...metrics,
       training_iteration: ++this.iteration,
       trial_id: this.id,
-      time_total_s: (now - this.startedAt) / 1000,
+      time_total_s: (this.elapsedMs + now - this.startedAt) / 1000,
     }
     this.history.push(result)
     return result
@@ -50,6 +67,7 @@ export class Trial implements TrialInfo {
     this.state = 'pending'
     this.history = []
     this.iteration = 0
+    this.elapsedMs = 0
     this.error = undefined
   }
 
@@ -63,6 +81,7 @@ export class Trial implements TrialInfo {
       lastResult: this.lastResult,
       history: this.history.slice(),
       error: this.error,
+      attempt: this.attempt,
     })
   }
 }

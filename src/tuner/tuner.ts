@@ -9,13 +9,13 @@ import { type ConfigOf, type Space, spaceToJSON, validateSpace } from '../search
 import { ConsoleReporter } from '../tracker/console.ts'
 import { TrackerHub } from '../tracker/dispatch.ts'
 import { JsonlTracker } from '../tracker/jsonl.ts'
-import { createLogger, type Logger } from '../tracker/logger.ts'
-import type { ExperimentInfo, Tracker } from '../tracker/tracker.ts'
+import { createLogger, type Logger, type LogLevel } from '../tracker/logger.ts'
+import type { ExperimentInfo, ExperimentSummary, Tracker } from '../tracker/tracker.ts'
 import type { Mode, TrialInfo } from '../types.ts'
 import { LocalPool } from '../workers/pool.ts'
 import { shareData, sharedBytes } from '../workers/shared-data.ts'
 import { CheckpointStore } from './checkpoints.ts'
-import { EventStream, type TunerEvent } from './events.ts'
+import { EventFanout, type TunerEvent } from './events.ts'
 import { ExperimentRun } from './experiment.ts'
 import {
   defaultConcurrency,
@@ -23,6 +23,7 @@ import {
   positiveInteger,
   resolveTrainable,
   type TunerOptions,
+  timerMs,
   validateMode,
   validateName,
 } from './options.ts'
@@ -62,7 +63,9 @@ export class Tuner<S extends Space = Space, D = unknown> {
   readonly #stopGraceMs: number
   readonly #logger: Logger
   readonly #data: unknown
-  readonly #streams: EventStream[] = []
+  /** The experiment's folder: the default JSONL store and the checkpoints live here. */
+  readonly #storageDir: string
+  readonly #events = new EventFanout()
   #fitted = false
 
   constructor(options: TunerOptions<S, D>) {
@@ -80,18 +83,23 @@ export class Tuner<S extends Space = Space, D = unknown> {
     this.#numSamples = positiveInteger(options.numSamples ?? 10, 'numSamples')
     this.#concurrency = positiveInteger(options.concurrency ?? defaultConcurrency(), 'concurrency')
     this.#maxFailures = positiveInteger(options.maxFailures ?? 0, 'maxFailures', 0)
-    this.#stopGraceMs = positiveInteger(options.stopGraceMs ?? 5000, 'stopGraceMs', 0)
+    this.#stopGraceMs = timerMs(options.stopGraceMs ?? 5000, 'stopGraceMs')
     if (options.maxHeapMb !== undefined) positiveInteger(options.maxHeapMb, 'maxHeapMb', 16)
     this.#stop = validateStop(options.stop)
     this.seed = options.seed === undefined ? randomInt(2 ** 32) : validateSeed(options.seed)
     this.name = options.name === undefined ? defaultName(new Date()) : validateName(options.name)
     checkPlugin(options.search, 'search', ['setup', 'suggest', 'onTrialResult', 'onTrialComplete'])
     checkPlugin(options.scheduler, 'scheduler', ['setup', 'onTrialAdd', 'onTrialResult', 'onTrialComplete'])
-    if (options.trackers !== undefined && !Array.isArray(options.trackers)) {
-      throw new ConfigError(`trackers: must be an array of trackers, got ${show(options.trackers)}`, { field: 'trackers' })
+    validateTrackers(options.trackers)
+    if (options.storageDir !== undefined && (typeof options.storageDir !== 'string' || options.storageDir.length === 0)) {
+      throw new ConfigError(`storageDir: must be a non-empty path, got ${show(options.storageDir)}`, { field: 'storageDir' })
     }
+    this.#storageDir = join(options.storageDir ?? 'runs', this.name)
     if (options.signal !== undefined && !(options.signal instanceof AbortSignal)) {
       throw new ConfigError(`signal: must be an AbortSignal, got ${show(options.signal)}`, { field: 'signal' })
+    }
+    if (options.logLevel !== undefined && !LOG_LEVELS.includes(options.logLevel)) {
+      throw new ConfigError(`logLevel: must be one of ${LOG_LEVELS.join(', ')}, got ${show(options.logLevel)}`, { field: 'logLevel' })
     }
     this.#logger = options.logger ?? createLogger(options.logLevel === undefined ? {} : { level: options.logLevel })
     this.#data = options.data === undefined ? undefined : shareData(options.data)
@@ -100,7 +108,7 @@ export class Tuner<S extends Space = Space, D = unknown> {
   /**
    * The experiment's events as an async iterable, from the moment of the
    * call until the experiment ends. Called before `fit()`, or in the same
-   * tick as it, it sees them all.
+   * tick as it, it sees them all; called after the end, it yields nothing.
    *
    * @example
    * ```ts
@@ -110,9 +118,7 @@ export class Tuner<S extends Space = Space, D = unknown> {
    * ```
    */
   events(): AsyncIterable<TunerEvent> {
-    const stream = new EventStream()
-    this.#streams.push(stream)
-    return stream
+    return this.#events.open()
   }
 
   /**
@@ -125,6 +131,14 @@ export class Tuner<S extends Space = Space, D = unknown> {
     this.#fitted = true
     // Start on the next tick, so `events()` called right after `fit()` still sees every event.
     await Promise.resolve()
+    try {
+      return await this.#fit()
+    } finally {
+      this.#events.close()
+    }
+  }
+
+  async #fit(): Promise<ResultGrid<ConfigOf<S>>> {
     const options = this.#options
     const searcher: Searcher = options.search ?? new RandomSearch()
     const scheduler = options.scheduler ?? new FIFOScheduler()
@@ -132,7 +146,7 @@ export class Tuner<S extends Space = Space, D = unknown> {
     scheduler.setup({ metric: this.#metric, mode: this.#mode, seed: this.seed })
 
     const plannedTrials = searcher.size ?? this.#numSamples
-    const hub = new TrackerHub([...this.#trackers(), ...this.#streams], this.#logger)
+    const hub = new TrackerHub([...this.#trackers(), this.#events], this.#logger)
     const experiment: ExperimentInfo = {
       name: this.name,
       metric: this.#metric,
@@ -147,6 +161,7 @@ export class Tuner<S extends Space = Space, D = unknown> {
       startedAt: new Date().toISOString(),
     }
     this.#logger.debug(`experiment ${this.name}: seed ${this.seed}, ${this.#concurrency} threads, ${sharedBytes(this.#data)} bytes shared`)
+    const checkpoints = new CheckpointStore(join(this.#storageDir, 'checkpoints'), this.#logger)
     hub.emit('onExperimentStart', experiment)
     const executor = new LocalPool({
       trainable: this.#trainable,
@@ -154,7 +169,6 @@ export class Tuner<S extends Space = Space, D = unknown> {
       data: this.#data,
       maxHeapMb: options.maxHeapMb,
     })
-    const checkpoints = new CheckpointStore(join(this.#storageDir(), 'checkpoints'), this.#logger)
     const run = new ExperimentRun({
       metric: this.#metric,
       mode: this.#mode,
@@ -171,10 +185,14 @@ export class Tuner<S extends Space = Space, D = unknown> {
       stopGraceMs: this.#stopGraceMs,
       signal: options.signal,
     })
-    const summary = await run.run()
+    let summary: ExperimentSummary
+    try {
+      summary = await run.run()
+    } finally {
+      await executor.close()
+    }
     this.#checkMetricSeen(run.trials)
     hub.emit('onExperimentEnd', experiment, summary)
-    await executor.close()
     await Promise.all([hub.flush(TRACKER_FLUSH_MS), checkpoints.flush()])
     if (run.fatal !== undefined) throw run.fatal
     return new ResultGrid<ConfigOf<S>>(run.trials, { metric: this.#metric, mode: this.#mode })
@@ -196,13 +214,21 @@ export class Tuner<S extends Space = Space, D = unknown> {
 
   #trackers(): readonly Tracker[] {
     if (this.#options.trackers !== undefined) return this.#options.trackers
-    return [new ConsoleReporter(), new JsonlTracker(this.#storageDir())]
+    return [new ConsoleReporter(), new JsonlTracker(this.#storageDir)]
   }
+}
 
-  /** The experiment's folder: the default JSONL store and the checkpoints live here. */
-  #storageDir(): string {
-    return join(this.#options.storageDir ?? 'runs', this.name)
-  }
+const LOG_LEVELS: readonly LogLevel[] = ['debug', 'info', 'warn', 'error', 'silent']
+
+function validateTrackers(trackers: unknown): void {
+  if (trackers === undefined) return
+  if (!Array.isArray(trackers))
+    throw new ConfigError(`trackers: must be an array of trackers, got ${show(trackers)}`, { field: 'trackers' })
+  trackers.forEach((tracker: unknown, i) => {
+    if (tracker === null || typeof tracker !== 'object') {
+      throw new ConfigError(`trackers[${i}]: must be an object with tracker hooks, got ${show(tracker)}`, { field: `trackers[${i}]` })
+    }
+  })
 }
 
 function checkPlugin(plugin: unknown, field: string, methods: readonly string[]): void {

@@ -92,12 +92,15 @@ export function createContext<D>(
         throw new TypeError(`ctx.report(metrics): metrics must be a plain object of name -> value, got ${String(metrics)}`)
       }
       if (waiting) throw new Error('ctx.report(metrics): called again before the previous report was awaited')
-      const answer = new Promise<Decision>((resolve) => {
+      const message: ReportMessage = { type: 'report', metrics }
+      try {
+        task.port.postMessage(message)
+      } catch (error) {
+        throw new TypeError(`ctx.report(metrics): ${unsendable(metrics)} cannot be sent to the driver (${(error as Error).message})`)
+      }
+      const decision = await new Promise<Decision>((resolve) => {
         waiting = resolve
       })
-      const message: ReportMessage = { type: 'report', metrics }
-      task.port.postMessage(message)
-      const decision = await answer
       if (decision !== 'continue') throw new TrialStopSignal(decision)
     },
     checkpoint(state: unknown): void {
@@ -108,4 +111,19 @@ export function createContext<D>(
     },
   }
   return { ctx, ended: () => ending }
+}
+
+/** Names the metrics that cannot be structured-cloned (functions, symbols, class instances with such fields). */
+function unsendable(metrics: Metrics): string {
+  const bad = Object.entries(metrics)
+    .filter(([, value]) => {
+      try {
+        structuredClone(value)
+        return false
+      } catch {
+        return true
+      }
+    })
+    .map(([key]) => key)
+  return bad.length > 0 ? `metric ${bad.join(', ')}` : 'a metric'
 }

@@ -69,9 +69,10 @@ export class LocalPool implements Executor {
         listener.checkpoint(message.state)
         return
       }
-      const decision = stopping ?? listener.report(message.metrics)
+      // Every report is recorded, even one that crossed a stop on its way; the answer is the stop.
+      const decision = listener.report(message.metrics)
       if (decision !== 'continue') stopping ??= decision
-      send(decision)
+      send(stopping ?? decision)
     })
     const task = { trialId: run.trialId, config: run.config, seed: run.seed, restore: run.restore, port: port2 }
     const done = this.#piscina

@@ -103,6 +103,7 @@ function share(value: unknown, path: string): unknown {
     for (const [key, item] of Object.entries(value)) out[key] = share(item, `${path}.${key}`)
     return out
   }
+  if (typeof value === 'bigint') return value
   throw unshareable(path, value, 'only typed arrays, number arrays, matrices, primitives and plain objects of them can be shared')
 }
 

@@ -130,7 +130,7 @@ describe('JsonlTracker + loadExperiment', () => {
       'experiment_end',
     ])
     expect(lines[1]).toBe(
-      '{"event":"trial_start","trial":{"id":0,"config":{"opt":{"lr":0.01,"name":"adam"},"layers":[64,32],"tag":"NaN"},"seed":11}}',
+      '{"event":"trial_start","trial":{"id":0,"config":{"opt":{"lr":0.01,"name":"adam"},"layers":[64,32],"tag":"NaN"},"seed":11,"attempt":1}}',
     )
     expect(lines).toContain(
       '{"event":"result","trial_id":1,"result":{"loss":{"$num":"NaN"},"acc":{"$num":"-Infinity"},"note":"diverged","training_iteration":2,"trial_id":1,"time_total_s":1}}',

@@ -1,0 +1,170 @@
+import { mkdtempSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { describe, expect, it } from 'vitest'
+import {
+  ConfigError,
+  type Decision,
+  FIFOScheduler,
+  loadExperiment,
+  type Result,
+  type RunCandidates,
+  type RunChoice,
+  type TrialInfo,
+  Tuner,
+  type TunerEvent,
+  type TunerOptions,
+} from '../../src/index.ts'
+import { BEHAVIOURS, memoryLogger } from '../helpers.ts'
+
+function tuner(options: Partial<TunerOptions> & { space: TunerOptions['space'] }) {
+  return new Tuner({ trainable: BEHAVIOURS, metric: 'loss', trackers: [], logger: memoryLogger(), seed: 5, ...options })
+}
+
+class StopAt extends FIFOScheduler {
+  readonly completed: number[] = []
+  constructor(readonly at: number) {
+    super()
+  }
+  override onTrialResult(_trial: TrialInfo, result: Result): Decision {
+    return result.training_iteration >= this.at ? 'stop' : 'continue'
+  }
+  override onTrialComplete(trial: TrialInfo): void {
+    this.completed.push(trial.id)
+  }
+}
+
+/** Pauses every trial at its first report and never resumes one while new trials can be made. */
+class PauseAll extends StopAt {
+  override onTrialResult(): Decision {
+    return 'pause'
+  }
+  choose({ canCreate }: RunCandidates): RunChoice {
+    return canCreate ? 'new' : undefined
+  }
+}
+
+describe('the Tuner under stress', () => {
+  it('ends a trial that ignores a scheduler stop after the grace period, as stopped', async () => {
+    const results = await tuner({ space: { behaviour: 'swallow' }, numSamples: 1, scheduler: new StopAt(1), stopGraceMs: 50 }).fit()
+    expect(results.trials[0]?.state).toBe('stopped')
+  })
+
+  it('does not retry a trial whose thread dies after the scheduler stopped it', async () => {
+    const scheduler = new StopAt(2)
+    const results = await tuner({ space: { behaviour: 'exit-on-stop', epochs: 5 }, numSamples: 1, scheduler, maxFailures: 2 }).fit()
+    expect(results.trials[0]?.state).toBe('stopped')
+    expect(results.trials[0]?.history).toHaveLength(2)
+    expect(scheduler.completed).toEqual([0])
+  })
+
+  it('stops paused and waiting trials when the experiment is aborted, telling the scheduler', async () => {
+    const controller = new AbortController()
+    const scheduler = new PauseAll(1)
+    const t = tuner({
+      space: { behaviour: 'curve', epochs: 3 },
+      numSamples: 3,
+      concurrency: 1,
+      scheduler,
+      signal: controller.signal,
+      storageDir: mkdtempSync(join(tmpdir(), 'hyperpool-abort-')),
+    })
+    const done = t.fit()
+    let paused = 0
+    for await (const event of t.events()) {
+      if (event.type === 'trial_end' && event.trial.state === 'paused' && ++paused === 2) controller.abort()
+    }
+    const results = await done
+    expect(results.trials.map((trial) => trial.state)).toEqual(results.trials.map(() => 'stopped'))
+    expect([...scheduler.completed].sort()).toEqual(results.trials.map((trial) => trial.id))
+  })
+
+  it('rejects fit() with a ConfigError when a scheduler returns something that is not a decision', async () => {
+    class Forgetful extends FIFOScheduler {
+      override onTrialResult(): Decision {
+        return undefined as unknown as Decision
+      }
+    }
+    await expect(tuner({ space: { behaviour: 'curve' }, numSamples: 2, scheduler: new Forgetful() }).fit()).rejects.toThrow(
+      /^scheduler\.onTrialResult: must return "continue", "stop" or "pause", got undefined$/,
+    )
+  })
+
+  it('goes on when checkpoints cannot be written, keeping them in memory and warning once', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'hyperpool-file-')), 'not-a-dir')
+    writeFileSync(file, '')
+    const logger = memoryLogger()
+    const results = await tuner({ space: { behaviour: 'checkpointed', epochs: 3 }, numSamples: 2, storageDir: file, logger }).fit()
+    expect(results.trials.every((trial) => trial.state === 'completed')).toBe(true)
+    expect(logger.lines.filter((line) => line.startsWith('warn: checkpoints not written'))).toHaveLength(1)
+  })
+
+  it('names a metric that cannot be sent, and the next report still works', async () => {
+    const results = await tuner({ space: { behaviour: 'bad-metric' }, numSamples: 1 }).fit()
+    const trial = results.trials[0]
+    expect(trial?.state).toBe('completed')
+    expect(trial?.lastResult?.refused).toMatch(/^ctx\.report\(metrics\): metric callback cannot be sent to the driver/)
+    expect(trial?.history.map((r) => r.loss)).toEqual([2, 3])
+  })
+
+  it('reads a retried trial back from disk as the Tuner kept it: the failed attempt dropped', async () => {
+    const storageDir = mkdtempSync(join(tmpdir(), 'hyperpool-retry-'))
+    const t = new Tuner({
+      trainable: BEHAVIOURS,
+      space: { behaviour: 'flaky' },
+      metric: 'loss',
+      numSamples: 1,
+      maxFailures: 1,
+      data: { counter: new Int32Array(new SharedArrayBuffer(4)) },
+      storageDir,
+      logger: memoryLogger(),
+      seed: 1,
+    })
+    const results = await t.fit()
+    const stored = await loadExperiment(join(storageDir, t.name))
+    expect(stored.results.trials.map((trial) => [trial.state, trial.history])).toEqual(
+      results.trials.map((trial) => [trial.state, trial.history]),
+    )
+  })
+
+  it('gives a stream opened after the experiment ended nothing, and ends it', async () => {
+    const t = tuner({ space: { behaviour: 'final' }, numSamples: 1 })
+    await t.fit()
+    const late: TunerEvent[] = []
+    for await (const event of t.events()) late.push(event)
+    expect(late).toEqual([])
+  })
+
+  it('carries time_total_s on across a pause', async () => {
+    class PauseOnce extends StopAt {
+      paused = false
+      override onTrialResult(_trial: TrialInfo, result: Result): Decision {
+        if (result.training_iteration !== 2 || this.paused) return 'continue'
+        this.paused = true
+        return 'pause'
+      }
+    }
+    const results = await tuner({
+      space: { behaviour: 'checkpointed', epochs: 4 },
+      numSamples: 1,
+      scheduler: new PauseOnce(0),
+      storageDir: mkdtempSync(join(tmpdir(), 'hyperpool-time-')),
+    }).fit()
+    const times = results.trials[0]?.history.map((r) => r.time_total_s) ?? []
+    expect(times).toHaveLength(4)
+    for (let i = 1; i < times.length; i++) expect(times[i]).toBeGreaterThanOrEqual(times[i - 1] as number)
+  })
+})
+
+describe('more option checks', () => {
+  it.each([
+    [{ storageDir: 42 }, /^storageDir: must be a non-empty path, got 42$/],
+    [{ trackers: [null] }, /^trackers\[0\]: must be an object with tracker hooks, got null$/],
+    [{ stopGraceMs: 2 ** 31 }, /^stopGraceMs: must be at most 2147483647 ms/],
+    [{ stop: { timeBudgetS: 3e6 } }, /^stop\.timeBudgetS: must be at most 2147483\.647 s/],
+    [{ logLevel: 'verbose' }, /^logLevel: must be one of debug, info, warn, error, silent, got "verbose"$/],
+  ])('rejects %o', (bad, message) => {
+    expect(() => tuner({ space: { behaviour: 'final' }, ...(bad as object) })).toThrow(ConfigError)
+    expect(() => tuner({ space: { behaviour: 'final' }, ...(bad as object) })).toThrow(message)
+  })
+})
