@@ -29,11 +29,11 @@ export interface TPEOptions {
   readonly priorWeight?: number
   /**
    * Multivariate bandwidths: 'neighbours' (default; each observation's distance to its neighbours
-   * in each dimension, as univariate TPE and current Optuna) or 'scott' (Optuna 3.1: the same
+   * in each dimension, as univariate TPE uses) or 'scott' (Optuna's multivariate rule: the same
    * `bandwidthFactor * n^(-1/(d+4)) * range` for every observation).
    */
   readonly multivariateBandwidth?: 'neighbours' | 'scott'
-  /** The factor of the 'scott' multivariate bandwidth. Default 0.1 (Optuna 3.1's is 0.2; 0.1 measured better). */
+  /** The factor of the 'scott' multivariate bandwidth. Default 0.1 (Optuna's is 0.2; 0.1 measured better). */
   readonly bandwidthFactor?: number
   /** Bound bandwidths below by range / min(100, n + 2). Default true. */
   readonly considerMagicClip?: boolean

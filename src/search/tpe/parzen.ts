@@ -4,9 +4,9 @@
  * normal (continuous), a truncated normal integrated over the bin of each
  * integer (discrete) or a smoothed categorical. Mirrors Optuna's
  * `_ParzenEstimator`: prior at the middle of the range and as wide as it,
- * bandwidths from neighbour distances in each dimension (current Optuna,
- * univariate and multivariate alike) or, with `multivariateBandwidth:
- * 'scott'`, Optuna 3.1's multivariate `factor n^(-1/(d+4))` of the range
+ * bandwidths from neighbour distances in each dimension (as Optuna's
+ * univariate TPE; hyperpool uses them for multivariate too) or, with
+ * `multivariateBandwidth: 'scott'`, Optuna's multivariate `factor n^(-1/(d+4))` of the range
  * (its factor is 0.2, ours defaults to 0.1, see docs/search.md), clipped to
  * [range / min(100, n + 2), range] by the "magic clip".
  *
