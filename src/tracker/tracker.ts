@@ -12,6 +12,14 @@ export interface ExperimentInfo {
   readonly concurrency: number
   /** The search space in its JSON form (see `spaceToJSON`). */
   readonly space: unknown
+  /** The run's other settings, as given or defaulted: enough to run it again the same way. */
+  readonly options?: {
+    readonly stop: Readonly<Record<string, number>>
+    readonly maxFailures: number
+    readonly stopGraceMs: number
+    readonly maxHeapMb: number | null
+    readonly trainable: string
+  }
   /** Class names of the searcher and scheduler. */
   readonly searcher: string
   readonly scheduler: string

@@ -156,6 +156,13 @@ export class Tuner<S extends Space = Space, D = unknown> {
       plannedTrials,
       concurrency: this.#concurrency,
       space: spaceToJSON(options.space),
+      options: {
+        stop: { ...this.#stop },
+        maxFailures: this.#maxFailures,
+        stopGraceMs: this.#stopGraceMs,
+        maxHeapMb: options.maxHeapMb ?? null,
+        trainable: this.#trainable,
+      },
       searcher: searcher.constructor.name,
       scheduler: scheduler.constructor.name,
       startedAt: new Date().toISOString(),
