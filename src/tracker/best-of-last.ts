@@ -48,6 +48,18 @@ export class BestOfLast {
   }
 
   /**
+   * Forgets a trial's value: a retried trial starts over, its failed attempt's results dropped.
+   *
+   * @example
+   * ```ts
+   * if (trial.history.length === 0) best.forget(trial.id)
+   * ```
+   */
+  forget(id: number): void {
+    if (this.last.delete(id) && id === this.bestId) this.stale = true
+  }
+
+  /**
    * The best trial so far with its value, or undefined when no trial has a numeric last value.
    *
    * @example

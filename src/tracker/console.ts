@@ -85,6 +85,8 @@ export class ConsoleReporter implements Tracker {
   }
 
   onTrialStart(trial: TrialInfo): void {
+    // A retry starts with an empty history: its failed attempt's last value no longer counts.
+    if (trial.history.length === 0) this.best.forget(trial.id)
     this.running.add(trial.id)
     this.tick()
   }

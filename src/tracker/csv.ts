@@ -78,6 +78,8 @@ export class CsvTracker implements Tracker {
   private readonly lastRows = new Map<number, Record<string, unknown>>()
 
   constructor(dir: string, options: CsvTrackerOptions = {}) {
+    if (options === null || typeof options !== 'object')
+      throw new ConfigError(`CsvTracker(options): must be an object, got ${show(options)}`, { field: 'options' })
     if (typeof dir !== 'string' || dir === '')
       throw new ConfigError(`CsvTracker(dir): must be a non-empty path, got ${show(dir)}`, { field: 'dir' })
     const { resultsIntervalMs = 5000 } = options

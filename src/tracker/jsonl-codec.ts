@@ -76,8 +76,8 @@ const NON_FINITE: ReadonlySet<string> = new Set(['NaN', 'Infinity', '-Infinity']
 export function encodeEvent(event: JsonlEvent): string {
   const text = JSON.stringify(event)
   // A replacer costs a call per value; pay for it only when the text holds a
-  // `null`, which is where a NaN or an Infinity would have gone.
-  return text.includes('null') ? JSON.stringify(event, tagNonFinite) : text
+  // `null` (where a NaN or an Infinity would have gone) or a user's own "$num" key.
+  return text.includes('null') || text.includes(`"${TAG}"`) ? JSON.stringify(event, tagNonFinite) : text
 }
 
 /**
@@ -93,13 +93,30 @@ export function decodeLine(line: string): unknown {
   return line.includes(`"${TAG}"`) ? JSON.parse(line, untagNonFinite) : JSON.parse(line)
 }
 
+/** Marks a user's own `{ "$num": … }` object, so it does not read back as a number. */
+const LITERAL = '$lit'
+
 function tagNonFinite(_key: string, value: unknown): unknown {
-  return typeof value === 'number' && !Number.isFinite(value) ? { [TAG]: String(value) } : value
+  if (typeof value === 'number' && !Number.isFinite(value)) return { [TAG]: String(value) }
+  if (isOnly(value, [TAG])) return { ...(value as object), [LITERAL]: true }
+  return value
 }
 
 function untagNonFinite(_key: string, value: unknown): unknown {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return value
-  const tag = (value as Record<string, unknown>)[TAG]
-  if (typeof tag === 'string' && NON_FINITE.has(tag) && Object.keys(value).length === 1) return Number(tag)
+  if (isOnly(value, [TAG])) {
+    const tag = (value as Record<string, unknown>)[TAG]
+    return typeof tag === 'string' && NON_FINITE.has(tag) ? Number(tag) : value
+  }
+  if (isOnly(value, [TAG, LITERAL]) && (value as Record<string, unknown>)[LITERAL] === true) {
+    const { [LITERAL]: _, ...literal } = value as Record<string, unknown>
+    return literal
+  }
   return value
+}
+
+/** A plain object whose keys are exactly `keys`. */
+function isOnly(value: unknown, keys: readonly string[]): boolean {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false
+  const own = Object.keys(value)
+  return own.length === keys.length && keys.every((key) => own.includes(key))
 }

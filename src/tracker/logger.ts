@@ -104,6 +104,11 @@ export function resolveLogLevel(option?: LogLevel): LogLevel {
  */
 export function createLogger(options: LoggerOptions = {}): Logger {
   const level = resolveLogLevel(options.level)
+  if (options.sink !== undefined && typeof options.sink !== 'function') {
+    throw new ConfigError(`createLogger(options.sink): must be a function (level, message) => void, got ${show(options.sink)}`, {
+      field: 'sink',
+    })
+  }
   const sink = options.sink ?? writeToStderr
   const threshold = RANK[level]
   const emit = (messageLevel: Exclude<LogLevel, 'silent'>, msg: string, details: unknown[]): void => {

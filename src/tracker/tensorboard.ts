@@ -50,8 +50,12 @@ export class TensorBoardTracker implements Tracker {
   private readonly now: () => number
   /** Open event files by trial id. */
   private readonly files = new Map<number, number>()
+  /** Every trial's event file, so a paused trial's can be closed and reopened. */
+  private readonly paths = new Map<number, string>()
 
   constructor(dir: string, options: TensorBoardTrackerOptions = {}) {
+    if (options === null || typeof options !== 'object')
+      throw new ConfigError(`TensorBoardTracker(options): must be an object, got ${show(options)}`, { field: 'options' })
     if (typeof dir !== 'string' || dir === '')
       throw new ConfigError(`TensorBoardTracker(dir): must be a non-empty path, got ${show(dir)}`, { field: 'dir' })
     if (options.now !== undefined && typeof options.now !== 'function')
@@ -61,13 +65,20 @@ export class TensorBoardTracker implements Tracker {
   }
 
   onTrialStart(trial: TrialInfo): void {
-    // A resumed or retried trial keeps writing to the file it has open.
+    // A retried trial keeps writing to the file it has open; a resumed one reopens its own.
     if (this.files.has(trial.id)) return
+    const known = this.paths.get(trial.id)
+    if (known !== undefined) {
+      this.files.set(trial.id, openSync(known, 'a'))
+      return
+    }
     const runDir = join(this.dir, trialName(trial.id))
     mkdirSync(runDir, { recursive: true })
     const nowMs = this.now()
-    const fd = openSync(join(runDir, `events.out.tfevents.${Math.floor(nowMs / 1000)}.${hostname()}`), 'a')
+    const path = join(runDir, `events.out.tfevents.${Math.floor(nowMs / 1000)}.${hostname()}`)
+    const fd = openSync(path, 'a')
     this.files.set(trial.id, fd)
+    this.paths.set(trial.id, path)
     this.write(fd, encodeEvent({ wallTime: nowMs / 1000, fileVersion: FILE_VERSION }))
   }
 
@@ -80,8 +91,7 @@ export class TensorBoardTracker implements Tracker {
   }
 
   onTrialEnd(trial: TrialInfo): void {
-    // A paused trial comes back: keep its file open.
-    if (trial.state === 'paused') return
+    // Paused trials close their file too (HyperBand can leave hundreds waiting); onTrialStart reopens it.
     this.close(trial.id)
   }
 

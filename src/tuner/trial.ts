@@ -73,13 +73,19 @@ export class Trial implements TrialInfo {
 
   /** A frozen copy, for consumers that look at it later (event streams). */
   snapshot(): TrialInfo {
+    // The history only grows (a retry replaces the array), so its length now is enough to give it back
+    // as it was: copying it per event would cost the square of the reports while a tracker lags.
+    const history = this.history
+    const length = history.length
     return Object.freeze({
       id: this.id,
       config: this.config,
       seed: this.seed,
       state: this.state,
       lastResult: this.lastResult,
-      history: this.history.slice(),
+      get history(): readonly Result[] {
+        return history.slice(0, length)
+      },
       error: this.error,
       attempt: this.attempt,
     })

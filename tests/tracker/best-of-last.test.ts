@@ -53,3 +53,13 @@ describe('BestOfLast', () => {
     expect(best.get()?.trial.id).toBe(1)
   })
 })
+
+describe('BestOfLast.forget', () => {
+  it('drops a retried trial, so its failed attempt no longer leads', () => {
+    const best = new BestOfLast('loss', 'min')
+    best.update(trial(0), result(0, 0.1))
+    best.update(trial(1), result(1, 0.5))
+    best.forget(0)
+    expect(best.get()?.trial.id).toBe(1)
+  })
+})

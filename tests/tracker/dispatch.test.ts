@@ -27,7 +27,7 @@ describe('TrackerHub', () => {
     const states: string[] = []
     const slow: Tracker = {
       async onTrialEnd(t: TrialInfo) {
-        const state = t.state // read before the await, as a tracker that formats its line first does
+        const state = `${t.state} ${t.history.length}` // read before the await, as a tracker that formats its line first does
         await tick()
         states.push(state)
       },
@@ -35,12 +35,14 @@ describe('TrackerHub', () => {
     const hub = new TrackerHub([slow], memoryLogger())
     const trial = new Trial(0, {}, 0)
     trial.state = 'paused'
+    trial.record({ loss: 1 }, 0)
     hub.emit('onTrialEnd', trial) // runs now
-    hub.emit('onTrialEnd', trial) // queued: frozen as paused
+    hub.emit('onTrialEnd', trial) // queued: frozen as paused, with one result
     trial.state = 'completed'
+    trial.record({ loss: 0.5 }, 0)
     hub.emit('onTrialEnd', trial)
     await hub.flush(5_000)
-    expect(states).toEqual(['paused', 'paused', 'completed'])
+    expect(states).toEqual(['paused 1', 'paused 1', 'completed 2'])
   })
 
   it('warns once per hook about a tracker that throws, and keeps calling it', async () => {

@@ -228,3 +228,19 @@ describe('JsonlTracker + loadExperiment', () => {
     expect(() => tracker.onTrialStart(trialInfo(TRIALS[0] as FakeTrial, 'running', []))).toThrow(/no experiment is open/)
   })
 })
+
+describe('the JSONL codec', () => {
+  it('reads back an object of the user that looks like a tagged number as the object it was', async () => {
+    const { decodeLine, encodeEvent } = await import('../../src/tracker/jsonl-codec.ts')
+    const result = {
+      loss: Number.NaN,
+      note: { $num: 'NaN' },
+      inf: Number.POSITIVE_INFINITY,
+      training_iteration: 1,
+      trial_id: 0,
+      time_total_s: 1,
+    }
+    const back = decodeLine(encodeEvent({ event: 'result', trial_id: 0, result })) as { result: typeof result }
+    expect(back.result).toEqual(result)
+  })
+})
