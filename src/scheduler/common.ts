@@ -127,8 +127,12 @@ export function nanPercentile(values: Iterable<number>, q: number): number | und
   const below = Math.floor(position)
   const low = sorted[below] as number
   const high = sorted[Math.min(below + 1, sorted.length - 1)] as number
-  // low + (high - low) * f would give NaN for low = high = ±Infinity; equal ends need no interpolation.
-  return low === high ? low : low + (high - low) * (position - below)
+  const f = position - below
+  // Equal ends, or no fraction, need no interpolation (and Infinity * 0 would be NaN). Otherwise
+  // interpolate from the nearer end, as numpy does, so a diverged (infinite) neighbour cannot make it NaN.
+  if (low === high || f === 0) return low
+  const value = f >= 0.5 ? high - (high - low) * (1 - f) : low + (high - low) * f
+  return Number.isNaN(value) ? (f >= 0.5 ? high : low) : value
 }
 
 /**

@@ -201,7 +201,8 @@ export class HyperBandScheduler implements Scheduler {
     while (bracket.closed && bracket.stage < bracket.milestones.length - 1 && bracket.live.size > 0) {
       const milestone = milestoneOf(bracket)
       if ([...bracket.live.values()].some((m) => m.time < milestone)) return
-      bracket.keep = Math.ceil(bracket.keep / this.reductionFactor)
+      // A bracket closed early (the searcher ran dry) halves what joined it, not what its plan foresaw.
+      bracket.keep = Math.ceil(Math.min(bracket.keep, bracket.joined) / this.reductionFactor)
       bracket.stage++
       // Best first; a trial with no score yet ranks last; ties keep joining order (Array.sort is stable).
       const ranked = [...bracket.live].sort(([, a], [, b]) => better(a, b))

@@ -91,6 +91,8 @@ export class PopulationBasedTraining implements Scheduler {
   readonly #members = new Map<number, Member>()
   /** Whether the Tuner last said it could still create trials: then trials wait for a turn. */
   #moreToCome = false
+  /** Trials the experiment will create in all: once they all exist, none is waiting to be created. */
+  #planned: number | undefined
 
   constructor(options: PBTOptions) {
     const owner = 'PopulationBasedTraining'
@@ -114,6 +116,7 @@ export class PopulationBasedTraining implements Scheduler {
     this.#objective = readSetup('PopulationBasedTraining', options)
     this.#members.clear()
     this.#moreToCome = false
+    this.#planned = options.plannedTrials
   }
 
   onTrialAdd(trial: TrialInfo): void {
@@ -194,7 +197,8 @@ export class PopulationBasedTraining implements Scheduler {
 
   /** Whether another trial is waiting for a worker, so this one should yield at its perturbation point. */
   #othersWaiting(member: Member): boolean {
-    if (this.#moreToCome) return true
+    // The Tuner's last word may predate its last trial: with every planned trial created, nothing new waits.
+    if (this.#moreToCome && (this.#planned === undefined || this.#members.size < this.#planned)) return true
     for (const other of this.#members.values()) {
       if (other !== member && !other.finished && (other.trial.state === 'pending' || other.trial.state === 'paused')) return true
     }

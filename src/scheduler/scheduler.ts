@@ -5,6 +5,8 @@ export interface SchedulerSetup {
   readonly metric: string
   readonly mode: Mode
   readonly seed: number
+  /** How many trials the experiment will create in all, when known. */
+  readonly plannedTrials?: number
 }
 
 /** What the Tuner can run when a worker frees up. */

@@ -99,6 +99,8 @@ type Numbers = Readonly<Record<'low' | 'high' | 'q' | 'sd', number>>
 type Rule = readonly [needs: string, holds: (d: Numbers) => boolean]
 
 const lowBelowHigh: Rule = ['low < high', (d) => d.low < d.high]
+// uniform(-Number.MAX_VALUE, Number.MAX_VALUE) would draw Infinity - a span that overflows samples nothing.
+const finiteSpan: Rule = ['a finite high - low', (d) => Number.isFinite(d.high - d.low)]
 const positiveLowBelowHigh: Rule = ['0 < low < high', (d) => 0 < d.low && d.low < d.high]
 const positiveQ: Rule = ['q > 0', (d) => d.q > 0]
 const multipleFits: Rule = [
@@ -111,9 +113,9 @@ const multipleFits: Rule = [
 const isInt = Number.isSafeInteger
 
 const RULES: { readonly [K in Exclude<Domain['$domain'], 'choice' | 'grid'>]: readonly Rule[] } = {
-  uniform: [lowBelowHigh],
+  uniform: [lowBelowHigh, finiteSpan],
   loguniform: [positiveLowBelowHigh],
-  quniform: [lowBelowHigh, positiveQ, multipleFits],
+  quniform: [lowBelowHigh, finiteSpan, positiveQ, multipleFits],
   qloguniform: [positiveLowBelowHigh, positiveQ, multipleFits],
   randint: [['integers low < high', (d) => isInt(d.low) && isInt(d.high) && d.low < d.high]],
   qrandint: [

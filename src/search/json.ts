@@ -41,6 +41,10 @@ export function findNonJson(value: unknown, where: string, ancestors: Set<object
   if (typeof value === 'number') return Number.isFinite(value) ? undefined : { where, got: show(value) }
   const isArray = Array.isArray(value)
   if (!isArray && !isPlainObject(value)) return { where, got: show(value) }
+  // A domain deep inside a value is never sampled: the trainable would get the domain object itself.
+  if (!isArray && typeof (value as Record<string, unknown>).$domain === 'string') {
+    return { where, got: `a ${(value as Record<string, unknown>).$domain} domain, which is sampled only as a field of the space` }
+  }
   // A cycle would send JSON.stringify (and this walk) into infinite recursion.
   if (ancestors.has(value)) return { where, got: 'a circular reference' }
   ancestors.add(value)

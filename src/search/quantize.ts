@@ -28,11 +28,14 @@ export function onGrid(k: number, q: number): number {
  * ```
  */
 export function qRange(low: number, high: number, q: number): { first: number; last: number } {
-  // The slack absorbs division noise (0.3 / 0.1 = 2.9999999999999996); the checks after it undo any overshoot.
-  const slack = (ratio: number): number => 1e-9 * Math.max(1, Math.abs(ratio))
+  // The slack absorbs division noise (0.3 / 0.1 = 2.9999999999999996) and stays below one step even for
+  // huge bounds (a relative 1e-9 would not at 3e9); the loops then settle on the exact grid either way.
+  const slack = (ratio: number): number => 8 * Number.EPSILON * Math.max(1, Math.abs(ratio))
   let first = Math.ceil(low / q - slack(low / q))
-  if (onGrid(first, q) < low) first++
+  while (onGrid(first, q) < low) first++
+  while (onGrid(first - 1, q) >= low) first--
   let last = Math.floor(high / q + slack(high / q))
-  if (onGrid(last, q) > high) last--
+  while (onGrid(last, q) > high) last--
+  while (onGrid(last + 1, q) <= high) last++
   return { first, last }
 }

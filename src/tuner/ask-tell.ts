@@ -99,7 +99,16 @@ export class Study<S extends Space = Space> {
     this.mode = validateMode(options.mode ?? 'min')
     this.seed = validateSeed(options.seed ?? randomInt(2 ** 32))
     this.numSamples = positiveInteger(options.numSamples ?? MANY, 'numSamples')
-    this.search = options.search ?? new RandomSearch()
+    const search: unknown = options.search ?? new RandomSearch()
+    const missing = ['setup', 'suggest', 'onTrialResult', 'onTrialComplete'].filter(
+      (m) => typeof (search as Record<string, unknown> | null)?.[m] !== 'function',
+    )
+    if (missing.length > 0) {
+      throw new ConfigError(`search: must implement setup, suggest, onTrialResult, onTrialComplete; missing ${missing.join(', ')}`, {
+        field: 'search',
+      })
+    }
+    this.search = search as Searcher
     this.search.setup({ space: options.space, metric: this.metric, mode: this.mode, seed: this.seed, numSamples: this.numSamples })
   }
 
@@ -172,6 +181,15 @@ export class Study<S extends Space = Space> {
       throw new ConfigError(`tell(trialId=${trialId}): a completed trial needs a result (a number or metrics), got none`, {
         field: 'metrics',
       })
+    }
+    // A completed trial without the metric is almost always a typo in the metric's name; the searcher could not rank it.
+    const final: Record<string, unknown> | undefined =
+      typeof metrics === 'number' ? { [this.metric]: metrics } : (metrics ?? trial.history.at(-1))
+    if (state === 'completed' && metrics !== undefined && typeof final?.[this.metric] !== 'number') {
+      throw new ConfigError(
+        `tell(trialId=${trialId}): a completed trial needs a number for ${show(this.metric)}, got keys ${Object.keys(final ?? {}).join(', ') || 'none'}`,
+        { field: 'metrics' },
+      )
     }
     if (metrics !== undefined) {
       const result = this.#record(trial, metrics, 'tell')

@@ -143,9 +143,9 @@ export class Tuner<S extends Space = Space, D = unknown> {
     const searcher: Searcher = options.search ?? new RandomSearch()
     const scheduler = options.scheduler ?? new FIFOScheduler()
     searcher.setup({ space: options.space, metric: this.#metric, mode: this.#mode, seed: this.seed, numSamples: this.#numSamples })
-    scheduler.setup({ metric: this.#metric, mode: this.#mode, seed: this.seed })
-
     const plannedTrials = searcher.size ?? this.#numSamples
+    scheduler.setup({ metric: this.#metric, mode: this.#mode, seed: this.seed, plannedTrials })
+
     const hub = new TrackerHub([...this.#trackers(), this.#events], this.#logger)
     const experiment: ExperimentInfo = {
       name: this.name,

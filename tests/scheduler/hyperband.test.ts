@@ -102,8 +102,8 @@ describe('HyperBandScheduler brackets', () => {
     }
     // Room left: ask for a new trial rather than halve 4 of 9.
     expect(drain(hb, trials, true)).toEqual(['new'])
-    // No more trials: halve with what there is (keep ceil(9/3) = 3), never deadlock.
-    expect(drain(hb, trials, false)).toEqual([8, 9, 11])
+    // No more trials: halve the 4 that joined (keep ceil(4/3) = 2, not ceil(9/3) of the plan), never deadlock.
+    expect(drain(hb, trials, false)).toEqual([9, 11])
   })
 
   it('halves when a trial it waits for ends early', () => {

@@ -103,3 +103,13 @@ describe('MedianStoppingRule', () => {
     )
   })
 })
+
+describe('percentiles with diverged trials', () => {
+  it('interpolate from the finite end, as numpy does, so an infinite neighbour cannot make a cut-off NaN', async () => {
+    const { nanPercentile } = await import('../../src/scheduler/common.ts')
+    expect(nanPercentile([0.5, Number.POSITIVE_INFINITY, Number.POSITIVE_INFINITY], 50)).toBe(Number.POSITIVE_INFINITY)
+    expect(nanPercentile([1, 2, Number.POSITIVE_INFINITY], 50)).toBe(2)
+    expect(nanPercentile([0.1, 0.5, Number.POSITIVE_INFINITY, Number.POSITIVE_INFINITY], 50)).not.toBeNaN()
+    expect(nanPercentile([Number.NEGATIVE_INFINITY, 1], 25)).toBe(Number.NEGATIVE_INFINITY)
+  })
+})

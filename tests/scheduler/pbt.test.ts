@@ -194,3 +194,17 @@ describe('PopulationBasedTraining exploit', () => {
     expect(() => new PopulationBasedTraining({ ...base, perturbationFactors: [] })).toThrow(ConfigError)
   })
 })
+
+describe('PBT yielding a worker', () => {
+  it('does not pause a top trial for trials that will never be created', () => {
+    const pbt = new PopulationBasedTraining({ perturbationInterval: 2, hyperparamMutations: { lr: uniform(0, 1) } })
+    pbt.setup({ metric: 'loss', mode: 'min', seed: 1, plannedTrials: 4 })
+    // The Tuner asked with canCreate true just before it made the last planned trial, then never again: all four run.
+    pbt.choose({ pending: [], paused: [], canCreate: true })
+    const trials = [0, 1, 2, 3].map((id) => fakeTrial(id, { lr: 0.5 }))
+    for (const trial of trials) pbt.onTrialAdd(trial)
+    for (const [i, trial] of trials.entries()) expect(pbt.onTrialResult(trial, report(trial, 1, { loss: i }))).toBe('continue')
+    // At its perturbation point the best trial is in the top quantile: nothing waits, so it keeps its worker.
+    expect(pbt.onTrialResult(trials[0] as FakeTrial, report(trials[0] as FakeTrial, 2, { loss: 0 }))).toBe('continue')
+  })
+})

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest'
+import { SpaceError } from '../../src/errors.ts'
 import { createRandom } from '../../src/search/rng.ts'
 import { sampleConfig, sampleDomain } from '../../src/search/sample.ts'
 import {
@@ -135,5 +136,22 @@ describe('sampleConfig', () => {
     expect(config).toEqual({ opt: { lr: expect.any(Number), kind: 'sgd' }, epochs: 3, sizes: [32, 64], name: 'x', none: null })
     expect(config.opt.lr).toBeGreaterThanOrEqual(0)
     expect(config.sizes).not.toBe(sizes)
+  })
+})
+
+describe('quantised domains with huge bounds', () => {
+  it('stay inside their bounds and on their grid', () => {
+    const random = createRandom(3)
+    for (const domain of [qrandint(3e9, 3e9 + 10), qrandint(0, 2 ** 32 - 1), quniform(9.99999999, 10, 1e-9)]) {
+      for (let i = 0; i < 500; i++) {
+        const value = sampleDomain(domain, random) as number
+        expect(value).toBeGreaterThanOrEqual(domain.low)
+        expect(value).toBeLessThanOrEqual(domain.high)
+      }
+    }
+  })
+
+  it('are rejected when no multiple of q fits, however large the bounds', () => {
+    expect(() => qrandint(6e9 + 1, 6e9 + 2, 3)).toThrow(SpaceError)
   })
 })

@@ -276,3 +276,18 @@ describe('ConfigOf', () => {
     expectTypeOf<ConfigOf<typeof space>['nested']>().toEqualTypeOf<{ n: number }>()
   })
 })
+
+describe('values a space must not hide', () => {
+  it('rejects a domain nested inside a choice value or a constant array, naming where', () => {
+    expect(() => validateSpace({ a: { $domain: 'choice', values: [{ lr: uniform(0, 1) }] } })).toThrow(
+      /^space\.a: choice needs JSON-safe values .*got values\[0\]\.lr=a uniform domain, which is sampled only as a field of the space$/,
+    )
+    expect(() => validateSpace({ sizes: [uniform(0, 1)] })).toThrow(
+      /^space\.sizes\[0\]: needs a domain, a nested space or a JSON-safe constant, got a uniform domain/,
+    )
+  })
+
+  it('rejects a uniform range too wide to sample', () => {
+    expect(() => uniform(-Number.MAX_VALUE, Number.MAX_VALUE)).toThrow(/uniform\(low, high\): needs a finite high - low/)
+  })
+})

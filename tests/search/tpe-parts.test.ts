@@ -434,3 +434,11 @@ describe('TPESearch', () => {
     expect(search.suggest(0)).toEqual({ a: 1, b: { c: 'x' } })
   })
 })
+
+describe('TPE on integers spanning zero', () => {
+  it('never hands out -0', () => {
+    const space = { n: randint(-3, 3) }
+    const configs = optimise(new TPESearch(), space, (c) => ((c.n as number) - 1) ** 2, 80)
+    expect(configs.filter((c) => Object.is(c.n, -0))).toEqual([])
+  })
+})

@@ -129,3 +129,17 @@ describe('Study (ask/tell)', () => {
     expect(run().trials.map((t) => t.config)).toEqual(results.trials.map((t) => t.config))
   })
 })
+
+describe('Study input checks', () => {
+  it('rejects a search without the Searcher methods, and a completed trial told without the metric', () => {
+    expect(() => new Study({ space: { x: uniform(0, 1) }, metric: 'loss', search: {} as never })).toThrow(
+      /^search: must implement setup, suggest, onTrialResult, onTrialComplete; missing setup, suggest, onTrialResult, onTrialComplete$/,
+    )
+    const study = new Study({ space: { x: uniform(0, 1) }, metric: 'loss', seed: 1 })
+    const trial = study.ask()
+    expect(() => study.tell(trial?.trialId ?? -1, { acc: 1 })).toThrow(/needs a number for "loss", got keys acc$/)
+    // Nothing was recorded: the same trial can still be told properly.
+    study.tell(trial?.trialId ?? -1, 0.5)
+    expect(study.results.trials[0]?.history.map((r) => r.loss)).toEqual([0.5])
+  })
+})

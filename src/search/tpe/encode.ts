@@ -201,7 +201,8 @@ export function decodeValue(dim: Dim, x: number): unknown {
     case 'continuous':
       return dim.log ? Math.min(dim.valueHigh, Math.max(dim.valueLow, Math.exp(x))) : Math.min(dim.valueHigh, Math.max(dim.valueLow, x))
     case 'discrete':
-      return dim.q === undefined ? x : onGrid(x, dim.q)
+      // `+ 0` turns a rounded -0 into 0: randint(-3, 3) must not hand out -0.
+      return (dim.q === undefined ? x : onGrid(x, dim.q)) + 0
   }
 }
 
