@@ -61,7 +61,8 @@ export function truncateUtf8(text: string, maxBytes: number): string {
 /**
  * A key MLflow accepts: characters other than letters, digits, `_ - . /` and
  * space become `_`; empty, `.` and `..` path segments (which MLflow rejects)
- * become `_`; at most 250 characters.
+ * become `_`; at most 250 characters, and a key cut to that length is cleaned
+ * again (it never ends in `/` or in a `.` or `..` segment).
  *
  * @example
  * ```ts
@@ -73,9 +74,45 @@ export function mlflowKey(key: string): string {
   const clean = key
     .replace(/[^A-Za-z0-9_\-. /]/g, '_')
     .split('/')
-    .map((segment) => (segment === '' || segment === '.' || segment === '..' ? '_' : segment))
+    .map((segment) => (badSegment(segment) ? '_' : segment))
     .join('/')
-  return clean.slice(0, MAX_KEY_LENGTH)
+  return cutKey(clean, MAX_KEY_LENGTH)
+}
+
+/**
+ * A clean key made distinct from `taken` (keys already used for something
+ * else): the key itself when free, else the key with `_2`, `_3`... (cut to
+ * stay within 250 characters). Deterministic: the same keys in the same order
+ * give the same names.
+ *
+ * @example
+ * ```ts
+ * uniqueKey('acc_1', new Set(['acc_1'])) // 'acc_1_2'
+ * ```
+ */
+export function uniqueKey(key: string, taken: ReadonlySet<string>): string {
+  if (!taken.has(key)) return key
+  for (let n = 2; ; n++) {
+    const suffix = `_${n}`
+    const candidate = `${cutKey(key, MAX_KEY_LENGTH - suffix.length)}${suffix}`
+    if (!taken.has(candidate)) return candidate
+  }
+}
+
+function badSegment(segment: string | undefined): boolean {
+  return segment === '' || segment === '.' || segment === '..'
+}
+
+/**
+ * A clean key cut to `max` characters. Only the cut segment can turn bad
+ * (empty, `.` or `..`: a prefix of `..x`, or nothing after a `/`); it is dropped.
+ */
+function cutKey(clean: string, max: number): string {
+  if (clean.length <= max) return clean
+  const segments = clean.slice(0, max).split('/')
+  while (segments.length > 1 && badSegment(segments.at(-1))) segments.pop()
+  const cut = segments.join('/')
+  return badSegment(cut) ? '_' : cut
 }
 
 /**

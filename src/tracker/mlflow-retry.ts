@@ -19,7 +19,8 @@ export interface RetrierOptions {
  * `retryable`) with exponential backoff and jitter: `baseDelayMs * 2^(n-1)`,
  * at most `maxDelayMs`, times a factor in [0.5, 1). It keeps trying until
  * the request succeeds, is refused, or `signal` aborts; `hurry()` caps the
- * delay at one second and ends the current wait, for the final flush.
+ * delay at one second (`min(exponential delay, 1000)`) and ends the current
+ * wait, for the final flush.
  *
  * @example
  * ```ts
@@ -48,7 +49,7 @@ export class Retrier {
         if (this.#o.signal.aborted || !(error instanceof MlflowRequestError) || !error.retryable) throw error
         this.#failures++
         this.#o.onFailure(error, this.#failures === 1)
-        await this.#sleep(this.#delay())
+        await this.#sleep(this.#delay(this.#failures))
         if (this.#o.signal.aborted) throw error
       }
     }
@@ -60,9 +61,23 @@ export class Retrier {
     this.#wake?.()
   }
 
-  #delay(): number {
-    const exp = Math.min(this.#o.maxDelayMs, this.#o.baseDelayMs * 2 ** Math.min(this.#failures - 1, 30))
-    const capped = this.#hurry ? Math.min(exp, Math.max(this.#o.baseDelayMs, 1000)) : exp
+  /**
+   * Waits as long as a retry after `n` failures would (backoff, jitter, the
+   * flush's one-second cap), or until `signal` aborts: for a caller that
+   * repeats a request sequence itself, e.g. lookup and create of an experiment.
+   */
+  pause(n: number): Promise<void> {
+    return this.#sleep(this.#delay(n))
+  }
+
+  /** The wait after `n` failures: `baseDelayMs * 2^(n-1)` up to `maxDelayMs`, at most 1 s while hurrying, times the jitter. */
+  delay(n: number): number {
+    return this.#delay(n)
+  }
+
+  #delay(n: number): number {
+    const exp = Math.min(this.#o.maxDelayMs, this.#o.baseDelayMs * 2 ** Math.min(Math.max(n, 1) - 1, 30))
+    const capped = this.#hurry ? Math.min(exp, 1000) : exp
     return capped * (0.5 + 0.5 * this.#o.random())
   }
 

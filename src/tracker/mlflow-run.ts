@@ -13,11 +13,13 @@ export interface RunState extends PendingItems {
   /** Tags sent with `runs/create`. */
   readonly createTags: MlflowKeyValue[]
   runId: string | undefined
-  /** Param keys already queued: MLflow params are write-once, so a key goes once per run. */
-  readonly paramKeys: Set<string>
+  /** Param keys already queued, each with the config key it was cleaned from: MLflow params are write-once, so a key goes once per run. */
+  readonly paramKeys: Map<string, string>
   end: { readonly status: RunStatus; readonly endTime: number } | undefined
   /** Most items per log-batch; lowered while a batch is refused for a bad value, to find and drop only that item. */
   batchCap: number
+  /** Single-item log-batch calls refused in a row; past a few, the run is given up rather than refused item by item. */
+  singleRefusals: number
   /** Done (status sent) or given up: nothing more is queued for it. */
   retired: boolean
 }
@@ -33,9 +35,10 @@ export function newRun(name: string, isParent: boolean, startTime: number, creat
     metrics: [],
     params: [],
     tags: [],
-    paramKeys: new Set(),
+    paramKeys: new Map(),
     end: undefined,
     batchCap: Number.POSITIVE_INFINITY,
+    singleRefusals: 0,
     retired: false,
   }
 }

@@ -17,6 +17,16 @@ export interface MlflowSessionOptions {
   readonly logger: Logger
 }
 
+/** A param to queue: its MLflow key and value, and the config key it was cleaned from. */
+export interface ParamItem extends MlflowKeyValue {
+  readonly original: string
+}
+
+/** Single-item log-batch calls refused in a row after which the run is given up: no server wording can make a request per item. */
+export const MAX_SINGLE_REFUSALS = 3
+/** Rounds of get-by-name (missing) then create (already exists) before the session gives up on an experiment that is neither. */
+export const MAX_EXPERIMENT_ROUNDS = 2
+
 /**
  * Sends one experiment to MLflow in the background. Hooks only queue work
  * (`addRun`, `addMetrics`, `end`...); a single sender loop makes one request
@@ -29,8 +39,11 @@ export interface MlflowSessionOptions {
  * as the experiment runs; what waits meanwhile is bounded by
  * `maxBufferedItems` (items beyond it are counted and dropped). A request the
  * server refuses is not retried: a batch refused for a bad value is split
- * until the bad item is found and dropped alone; auth errors, a wrong URI or
- * a deleted experiment stop the session. `flush` gives it a deadline, then
+ * until the bad item is found and dropped alone (a run whose single items are
+ * refused {@link MAX_SINGLE_REFUSALS} times in a row is given up); a run the
+ * server says is deleted, not active or unknown is given up at once; auth
+ * errors, a wrong URI, a deleted experiment, or an experiment that can be
+ * neither found nor created stop the session. `flush` gives it a deadline, then
  * counts what was not delivered for {@link MlflowSession.report}.
  */
 export class MlflowSession {
@@ -51,6 +64,8 @@ export class MlflowSession {
   /** The first outage and the first recovery are logged (info); later ones only count towards the final report. */
   #troubleNoted = false
   #recoveryNoted = false
+  /** Pairs of config keys already warned about for cleaning to the same param key. */
+  readonly #clashesWarned = new Set<string>()
 
   constructor(options: MlflowSessionOptions, parentName: string, parentTags: MlflowKeyValue[], startTime: number) {
     this.#o = options
@@ -96,10 +111,21 @@ export class MlflowSession {
     this.#add(run, 'metrics', metrics)
   }
 
-  /** Queues params; a key already queued for the run is skipped (params are write-once in MLflow). */
-  addParams(run: RunState, params: readonly MlflowKeyValue[]): void {
-    const fresh = params.filter((p) => !run.paramKeys.has(p.key))
-    for (const p of fresh) run.paramKeys.add(p.key)
+  /**
+   * Queues params; a key already queued for the run is skipped (params are
+   * write-once in MLflow, and one log-batch may not hold a key twice). When
+   * two config keys clean to the same key (`lr@1`, `lr_1`), the first keeps it
+   * and the clash is warned about once per pair of keys.
+   */
+  addParams(run: RunState, params: readonly ParamItem[]): void {
+    const fresh: MlflowKeyValue[] = []
+    for (const { key, value, original } of params) {
+      const first = run.paramKeys.get(key)
+      if (first === undefined) {
+        run.paramKeys.set(key, original)
+        fresh.push({ key, value })
+      } else if (first !== original) this.#warnClash(key, first, original)
+    }
     this.#add(run, 'params', fresh)
   }
 
@@ -134,6 +160,8 @@ export class MlflowSession {
     let timer: NodeJS.Timeout | undefined
     const deadline = new Promise<'late'>((resolve) => {
       timer = setTimeout(() => resolve('late'), timeoutMs)
+      // The deadline alone never keeps the process alive (the Tuner's own wait and the request in flight do).
+      timer.unref()
     })
     const outcome = await Promise.race([this.#idle().then(() => 'idle' as const), deadline])
     clearTimeout(timer)
@@ -219,6 +247,22 @@ export class MlflowSession {
 
   async #resolveExperiment(): Promise<void> {
     const name = this.#o.experimentName
+    for (let round = 1; ; round++) {
+      if (await this.#findOrCreateExperiment(name)) return
+      // Created by someone else between the lookup and the create: look it up again, a bounded number of times.
+      if (round >= MAX_EXPERIMENT_ROUNDS) {
+        throw new MlflowRequestError(
+          `experiment ${JSON.stringify(name)}: experiments/get-by-name answered RESOURCE_DOES_NOT_EXIST and experiments/create answered RESOURCE_ALREADY_EXISTS, ${round} times in a row; the server contradicts itself (a deleted experiment of that name that get-by-name does not show? a proxy that caches answers?); restore or rename it in MLflow, or choose another experimentName`,
+          { retryable: false },
+        )
+      }
+      await this.#retrier.pause(round)
+      if (this.#abort.signal.aborted) return
+    }
+  }
+
+  /** Looks the experiment up, else creates it; false when the create found it already exists (someone else made it meanwhile). */
+  async #findOrCreateExperiment(name: string): Promise<boolean> {
     try {
       const found = await this.#retrier.call((signal) =>
         this.#o.http.get<{ experiment?: { experiment_id?: string; lifecycle_stage?: string } }>(
@@ -239,19 +283,22 @@ export class MlflowSession {
       if (typeof id !== 'string' && typeof id !== 'number')
         throw new MlflowRequestError('experiments/get-by-name: answer has no experiment_id', { retryable: false })
       this.#experimentId = String(id)
+      return true
     } catch (error) {
       if (!(error instanceof MlflowRequestError) || error.errorCode !== 'RESOURCE_DOES_NOT_EXIST') throw error
-      try {
-        const created = await this.#retrier.call((signal) =>
-          this.#o.http.post<{ experiment_id?: string }>('experiments/create', { name }, signal),
-        )
-        if (created.experiment_id === undefined)
-          throw new MlflowRequestError('experiments/create: answer has no experiment_id', { retryable: false })
-        this.#experimentId = String(created.experiment_id)
-      } catch (createError) {
-        // Someone else created it between the two calls: look it up again.
-        if (!(createError instanceof MlflowRequestError) || createError.errorCode !== 'RESOURCE_ALREADY_EXISTS') throw createError
-      }
+    }
+    try {
+      const created = await this.#retrier.call((signal) =>
+        this.#o.http.post<{ experiment_id?: string }>('experiments/create', { name }, signal),
+      )
+      if (created.experiment_id === undefined)
+        throw new MlflowRequestError('experiments/create: answer has no experiment_id', { retryable: false })
+      this.#experimentId = String(created.experiment_id)
+      return true
+    } catch (createError) {
+      if (!(createError instanceof MlflowRequestError) || createError.errorCode !== 'RESOURCE_ALREADY_EXISTS') throw createError
+      this.#note(createError)
+      return false
     }
   }
 
@@ -279,24 +326,25 @@ export class MlflowSession {
       await this.#retrier.call((signal) => this.#o.http.post('runs/log-batch', body, signal))
       this.#take(run, counts)
       run.batchCap *= 2 // back toward full batches after a refused one
+      run.singleRefusals = 0
     } catch (error) {
       if (!isRefusal(error)) throw error
       if (isSessionFatal(error)) throw error
       this.#note(error)
       const size = counts.metrics + counts.params + counts.tags
-      if (error.errorCode === 'INVALID_PARAMETER_VALUE' && size > 1) {
+      if (error.errorCode === 'INVALID_PARAMETER_VALUE' && !isRunGone(error) && size > 1) {
         // One bad value refuses the whole batch: halve until it travels alone, then drop only it.
         run.batchCap = Math.ceil(size / 2)
         return
       }
-      if (error.errorCode === 'INVALID_PARAMETER_VALUE') {
+      if (error.errorCode === 'INVALID_PARAMETER_VALUE' && !isRunGone(error) && ++run.singleRefusals < MAX_SINGLE_REFUSALS) {
         this.#take(run, counts)
         this.#lost.metrics += counts.metrics
         this.#lost.params += counts.params
         this.#lost.tags += counts.tags
         return
       }
-      // The run itself is refused (deleted, not active, unknown): nothing more can go to it.
+      // The run itself is refused (deleted, not active, unknown), or every item alone is: nothing more can go to it.
       this.#giveUp(run, true)
     }
   }
@@ -351,11 +399,33 @@ export class MlflowSession {
   #note(error: unknown): void {
     this.#lastError = error instanceof Error ? error.message : String(error)
   }
+
+  #warnClash(key: string, first: string, other: string): void {
+    const pair = `${first}\u0000${other}`
+    if (this.#clashesWarned.has(pair)) return
+    this.#clashesWarned.add(pair)
+    this.#o.logger.warn(
+      `MLflowTracker: config keys ${JSON.stringify(first)} and ${JSON.stringify(other)} both become the MLflow param ${JSON.stringify(key)}; only ${JSON.stringify(first)} is logged`,
+    )
+  }
 }
 
 /** The server answered and said no: retrying the same request will not help. */
 function isRefusal(error: unknown): error is MlflowRequestError {
   return error instanceof MlflowRequestError && !error.retryable
+}
+
+/**
+ * The run cannot take anything any more: it (or its experiment) was deleted
+ * during the experiment. MLflow answers log-batch for such a run with
+ * INVALID_PARAMETER_VALUE "The run <id> must be in the 'active' state.
+ * Current state is deleted.", and RESOURCE_DOES_NOT_EXIST once it is purged.
+ */
+function isRunGone(error: MlflowRequestError): boolean {
+  if (error.errorCode === 'RESOURCE_DOES_NOT_EXIST') return true
+  return /\bmust be in the ['"]?active['"]? state|\b(?:is|are) not active\b|\bcurrent (?:lifecycle )?state is deleted\b|\b(?:run|experiment) [^\s]+ (?:is|was|has been) deleted\b/i.test(
+    error.message,
+  )
 }
 
 /** Refusals that no other request of the session would escape: auth, a wrong URI (404 without an MLflow error code). */

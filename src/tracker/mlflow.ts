@@ -13,10 +13,11 @@ import {
   mlflowKey,
   paramValue,
   truncateUtf8,
+  uniqueKey,
 } from './mlflow-batch.ts'
 import { MlflowHttp } from './mlflow-http.ts'
 import type { RunStatus } from './mlflow-run.ts'
-import { MlflowSession } from './mlflow-session.ts'
+import { MlflowSession, type ParamItem } from './mlflow-session.ts'
 import type { ExperimentInfo, ExperimentSummary, Tracker } from './tracker.ts'
 import { scalarMetrics, trialName } from './trial-metrics.ts'
 
@@ -30,7 +31,7 @@ import { scalarMetrics, trialName } from './trial-metrics.ts'
  * ```
  */
 export interface MLflowTrackerOptions {
-  /** The tracking server, `http(s)://host:port` (a path prefix is kept). Default: `MLFLOW_TRACKING_URI`. */
+  /** The tracking server, `http(s)://host:port` (a path prefix is kept; no query or fragment). Default: `MLFLOW_TRACKING_URI`. */
   trackingUri?: string
   /**
    * Bearer token. Default: `MLFLOW_TRACKING_TOKEN`; without one,
@@ -43,11 +44,14 @@ export interface MLflowTrackerOptions {
   tags?: Readonly<Record<string, string>>
   /** Most metrics, params and tags waiting to be sent; beyond it new ones are dropped and counted. Default 100,000. */
   maxBufferedItems?: number
-  /** Longest wait at the experiment's end for what is left to send, ms. Default 20,000 (the Tuner waits 30 s for all trackers). */
+  /** Longest wait at the experiment's end for what is left to send, ms, in [0, 30,000). Default 20,000 (the Tuner waits 30 s for all trackers). */
   flushTimeoutMs?: number
   /** Time limit of one request, ms. Default 10,000. */
   requestTimeoutMs?: number
-  /** Backoff between retries: `baseDelayMs * 2^(n-1)`, at most `maxDelayMs`, times a jitter in [0.5, 1). Defaults 500 and 30,000 ms. */
+  /**
+   * Backoff between retries: `baseDelayMs * 2^(n-1)`, at most `maxDelayMs`, times a jitter in [0.5, 1);
+   * at most 1 s while flushing. Defaults 500 and 30,000 ms (`baseDelayMs` >= 1, `maxDelayMs` >= `baseDelayMs`).
+   */
   retry?: { baseDelayMs?: number; maxDelayMs?: number }
   /**
    * Longest param value, UTF-8 bytes; longer values are cut and end in `...`.
@@ -67,6 +71,9 @@ export interface MLflowTrackerOptions {
 /** What each trial state becomes as an MLflow run status. */
 const STATUS: Readonly<Record<string, RunStatus>> = { completed: 'FINISHED', stopped: 'KILLED', errored: 'FAILED' }
 
+/** How long the Tuner waits for all trackers at the experiment's end (`flushTimeoutMs` must stay below it). */
+const TUNER_TRACKER_WAIT_MS = 30_000
+
 /**
  * Logs an experiment to an MLflow tracking server through its REST API
  * (`/api/2.0/mlflow/`, Node's fetch, no client package): the MLflow
@@ -75,7 +82,9 @@ const STATUS: Readonly<Record<string, RunStatus>> = { completed: 'FINISHED', sto
  * `trial_0003`, with the flattened config as params, every numeric metric of
  * every report at step `training_iteration` with the time it arrived, and
  * its end as the run status: FINISHED (completed), KILLED (stopped) or
- * FAILED (errored, with the error in the tag `hyperpool.error`).
+ * FAILED (errored, with the error in the tag `hyperpool.error`). A retried
+ * trial goes on in its run, with the tag `hyperpool.attempt` telling the
+ * attempts apart.
  *
  * Hooks never wait for the network: they queue, and one background sender
  * posts `runs/log-batch` requests within MLflow's limits (1,000 metrics,
@@ -106,36 +115,85 @@ export class MLflowTracker implements Tracker {
   #best = new BestOfLast('', 'min')
   /** The config last logged per trial, to tag a trial whose config changed when it resumed. */
   readonly #configs = new Map<number, string>()
+  /** The attempt last tagged per trial. */
+  readonly #attempts = new Map<number, number>()
+  /** The MLflow name of each metric key, and the key that owns each name: keys that clean alike get `_2`, `_3`... */
+  readonly #metricNames = new Map<string, string>()
+  readonly #metricOwners = new Map<string, string>()
 
   constructor(options: MLflowTrackerOptions = {}) {
-    if (options === null || typeof options !== 'object') {
+    if (options === null || typeof options !== 'object' || Array.isArray(options)) {
       throw new ConfigError(`MLflowTracker(options): must be an object, got ${show(options)}`, { field: 'options' })
     }
-    const uri = options.trackingUri ?? process.env.MLFLOW_TRACKING_URI
-    if (uri === undefined || uri === '') {
+    this.trackingUri = trackingUri(options.trackingUri)
+    this.#maxBufferedItems = count(options.maxBufferedItems ?? 100_000, 'maxBufferedItems', 1)
+    const flushTimeoutMs = options.flushTimeoutMs ?? 20_000
+    if (
+      typeof flushTimeoutMs !== 'number' ||
+      !Number.isFinite(flushTimeoutMs) ||
+      flushTimeoutMs < 0 ||
+      flushTimeoutMs >= TUNER_TRACKER_WAIT_MS
+    ) {
       throw new ConfigError(
-        'MLflowTracker(options.trackingUri): no tracking server given; pass trackingUri or set MLFLOW_TRACKING_URI, e.g. http://127.0.0.1:5000',
-        { field: 'trackingUri' },
+        `MLflowTracker(options.flushTimeoutMs): must be a finite number >= 0 and < ${TUNER_TRACKER_WAIT_MS} (the Tuner waits ${TUNER_TRACKER_WAIT_MS / 1000} s for all trackers at the experiment's end; the tracker must finish and warn before that), got ${show(flushTimeoutMs)}`,
+        { field: 'flushTimeoutMs' },
       )
     }
-    let parsed: URL | undefined
-    try {
-      parsed = new URL(uri)
-    } catch {
-      parsed = undefined
-    }
-    if (parsed === undefined || (parsed.protocol !== 'http:' && parsed.protocol !== 'https:')) {
-      throw new ConfigError(`MLflowTracker(options.trackingUri): must be an http(s) URL of a tracking server, got ${show(uri)}`, {
-        field: 'trackingUri',
+    this.#flushTimeoutMs = flushTimeoutMs
+    const requestTimeoutMs = count(options.requestTimeoutMs ?? 10_000, 'requestTimeoutMs', 1)
+    const retry = options.retry
+    if (retry !== undefined && !isPlainObject(retry)) {
+      throw new ConfigError(`MLflowTracker(options.retry): must be an object { baseDelayMs?, maxDelayMs? }, got ${show(retry)}`, {
+        field: 'retry',
       })
     }
-    this.trackingUri = uri.replace(/\/+$/, '')
-    this.#maxBufferedItems = count(options.maxBufferedItems ?? 100_000, 'maxBufferedItems', 1)
-    this.#flushTimeoutMs = count(options.flushTimeoutMs ?? 20_000, 'flushTimeoutMs', 0)
-    const requestTimeoutMs = count(options.requestTimeoutMs ?? 10_000, 'requestTimeoutMs', 1)
-    this.#baseDelayMs = count(options.retry?.baseDelayMs ?? 500, 'retry.baseDelayMs', 0)
-    this.#maxDelayMs = count(options.retry?.maxDelayMs ?? 30_000, 'retry.maxDelayMs', 0)
+    this.#baseDelayMs = count(retry?.baseDelayMs ?? 500, 'retry.baseDelayMs', 1)
+    const maxDelayMs = retry?.maxDelayMs ?? Math.max(30_000, this.#baseDelayMs)
+    if (typeof maxDelayMs !== 'number' || !Number.isFinite(maxDelayMs) || maxDelayMs < this.#baseDelayMs) {
+      throw new ConfigError(
+        `MLflowTracker(options.retry.maxDelayMs): must be a finite number >= retry.baseDelayMs (${this.#baseDelayMs}), got ${show(maxDelayMs)}`,
+        { field: 'retry.maxDelayMs' },
+      )
+    }
+    this.#maxDelayMs = maxDelayMs
     this.#maxParamBytes = count(options.maxParamValueLength ?? DEFAULT_PARAM_VALUE_BYTES, 'maxParamValueLength', 16)
+    const { experimentName, tags, token, skipNonFinite, logger } = options
+    if (experimentName !== undefined && (typeof experimentName !== 'string' || experimentName.trim() === '')) {
+      throw new ConfigError(`MLflowTracker(options.experimentName): must be a non-empty string, got ${show(experimentName)}`, {
+        field: 'experimentName',
+      })
+    }
+    if (tags !== undefined) {
+      if (!isPlainObject(tags)) {
+        throw new ConfigError(`MLflowTracker(options.tags): must be a plain object of string values, got ${show(tags)}`, { field: 'tags' })
+      }
+      for (const [key, value] of Object.entries(tags)) {
+        if (typeof value !== 'string') {
+          throw new ConfigError(`MLflowTracker(options.tags[${JSON.stringify(key)}]): must be a string, got ${show(value)}`, {
+            field: `tags.${key}`,
+          })
+        }
+      }
+    }
+    if (token !== undefined && typeof token !== 'string') {
+      throw new ConfigError(`MLflowTracker(options.token): must be a string, got ${show(token)}`, { field: 'token' })
+    }
+    if (skipNonFinite !== undefined && typeof skipNonFinite !== 'boolean') {
+      throw new ConfigError(`MLflowTracker(options.skipNonFinite): must be a boolean, got ${show(skipNonFinite)}`, {
+        field: 'skipNonFinite',
+      })
+    }
+    if (logger !== undefined) {
+      const methods = logger as unknown as Record<string, unknown> | null
+      const missing =
+        methods === null || typeof methods !== 'object' ? LOGGER_METHODS : LOGGER_METHODS.filter((m) => typeof methods[m] !== 'function')
+      if (missing.length > 0) {
+        throw new ConfigError(
+          `MLflowTracker(options.logger): must be a Logger with debug, info, warn and error functions, got ${show(logger)} (missing ${missing.join(', ')})`,
+          { field: 'logger' },
+        )
+      }
+    }
     for (const field of ['random', 'fetch'] as const) {
       if (options[field] !== undefined && typeof options[field] !== 'function') {
         throw new ConfigError(`MLflowTracker(options.${field}): must be a function, got ${show(options[field])}`, { field })
@@ -156,6 +214,9 @@ export class MLflowTracker implements Tracker {
   onExperimentStart(experiment: ExperimentInfo): void {
     this.#best = new BestOfLast(experiment.metric, experiment.mode)
     this.#configs.clear()
+    this.#attempts.clear()
+    this.#metricNames.clear()
+    this.#metricOwners.clear()
     const experimentName = this.#options.experimentName ?? (process.env.MLFLOW_EXPERIMENT_NAME || experiment.name)
     const tags: MlflowKeyValue[] = [
       tag('mlflow.runName', experiment.name),
@@ -163,8 +224,23 @@ export class MLflowTracker implements Tracker {
       tag('mlflow.source.name', 'hyperpool'),
       tag('hyperpool.space', JSON.stringify(experiment.space) ?? ''),
       tag('hyperpool.started_at', experiment.startedAt),
-      ...Object.entries(this.#options.tags ?? {}).map(([key, value]) => tag(mlflowKey(key), String(value))),
     ]
+    // Your tags replace built-in ones of the same key; of two of yours that clean to one key, the first is kept.
+    const yours = new Map<string, string>()
+    for (const [key, value] of Object.entries(this.#options.tags ?? {})) {
+      const clean = mlflowKey(key)
+      const first = yours.get(clean)
+      if (first !== undefined) {
+        this.#logger.warn(
+          `MLflowTracker: tags ${JSON.stringify(first)} and ${JSON.stringify(key)} both become the MLflow tag ${JSON.stringify(clean)}; only ${JSON.stringify(first)} is logged`,
+        )
+        continue
+      }
+      yours.set(clean, key)
+      const index = tags.findIndex((t) => t.key === clean)
+      if (index >= 0) tags.splice(index, 1)
+      tags.push(tag(clean, String(value)))
+    }
     const session = new MlflowSession(
       {
         http: this.#http,
@@ -198,6 +274,7 @@ export class MLflowTracker implements Tracker {
     const session = this.#session
     if (session === undefined) return
     const config = JSON.stringify(trial.config) ?? ''
+    const attempt = trial.attempt ?? 1
     let run = session.run(trial.id)
     if (run === undefined) {
       run = session.addRun(trial.id, trialName(trial.id), Date.now(), [
@@ -205,13 +282,22 @@ export class MLflowTracker implements Tracker {
         tag('mlflow.user', currentUser()),
         tag('hyperpool.trial_id', String(trial.id)),
         tag('hyperpool.seed', String(trial.seed)),
+        tag('hyperpool.attempt', String(attempt)),
       ])
       session.addParams(run, this.#params(flattenConfig(trial.config)))
-    } else if (this.#configs.get(trial.id) !== config) {
-      // Params are write-once in MLflow: a config changed on resume (PBT) goes into a tag.
-      session.addTags(run, [tag('hyperpool.config', config)])
+    } else {
+      if (this.#configs.get(trial.id) !== config) {
+        // Params are write-once in MLflow: a config changed on resume (PBT) goes into a tag.
+        session.addTags(run, [tag('hyperpool.config', config)])
+      }
+      if (this.#attempts.get(trial.id) !== attempt) {
+        // A retried trial goes on in its run (MLflow cannot delete the failed attempt's points); the tag says which attempt logs now.
+        session.addTags(run, [tag('hyperpool.attempt', String(attempt))])
+        this.#best.forget(trial.id)
+      }
     }
     this.#configs.set(trial.id, config)
+    this.#attempts.set(trial.id, attempt)
   }
 
   onTrialResult(trial: TrialInfo, result: Result): void {
@@ -226,7 +312,7 @@ export class MLflowTracker implements Tracker {
     const metrics: MlflowMetric[] = []
     for (const [key, value] of scalarMetrics(result)) {
       if (this.#options.skipNonFinite === true && !Number.isFinite(value)) continue
-      metrics.push({ key: mlflowKey(key), value: metricValue(value), timestamp, step })
+      metrics.push({ key: this.#metricKey(key), value: metricValue(value), timestamp, step })
     }
     session.addMetrics(run, metrics)
   }
@@ -273,12 +359,70 @@ export class MLflowTracker implements Tracker {
     if (warning !== undefined) this.#logger.warn(warning)
   }
 
-  #params(values: Record<string, unknown>): MlflowKeyValue[] {
+  #params(values: Record<string, unknown>): ParamItem[] {
     return Object.entries(values).map(([key, value]) => ({
       key: mlflowKey(key),
       value: truncateUtf8(paramValue(value), this.#maxParamBytes),
+      original: key,
     }))
   }
+
+  /** The MLflow name of a metric key: cleaned, and made distinct (`_2`, `_3`...) from a different key that cleans alike; the first keeps the plain name. */
+  #metricKey(key: string): string {
+    const known = this.#metricNames.get(key)
+    if (known !== undefined) return known
+    const clean = mlflowKey(key)
+    const name = uniqueKey(clean, new Set(this.#metricOwners.keys()))
+    this.#metricNames.set(key, name)
+    this.#metricOwners.set(name, key)
+    if (name !== clean) {
+      this.#logger.warn(
+        `MLflowTracker: metric keys ${JSON.stringify(this.#metricOwners.get(clean))} and ${JSON.stringify(key)} both become ${JSON.stringify(clean)}; ${JSON.stringify(key)} is logged as ${JSON.stringify(name)}`,
+      )
+    }
+    return name
+  }
+}
+
+const LOGGER_METHODS = ['debug', 'info', 'warn', 'error'] as const
+
+/** The tracking server's root from the option or `MLFLOW_TRACKING_URI`: an http(s) URL without query or fragment, trailing slashes cut. */
+function trackingUri(option: unknown): string {
+  const source = option !== undefined ? 'options.trackingUri' : 'MLFLOW_TRACKING_URI'
+  const uri = option ?? process.env.MLFLOW_TRACKING_URI
+  if (uri === undefined || uri === '') {
+    throw new ConfigError(
+      'MLflowTracker(options.trackingUri): no tracking server given; pass trackingUri or set MLFLOW_TRACKING_URI, e.g. http://127.0.0.1:5000',
+      { field: 'trackingUri' },
+    )
+  }
+  let parsed: URL | undefined
+  try {
+    parsed = typeof uri === 'string' ? new URL(uri) : undefined
+  } catch {
+    parsed = undefined
+  }
+  if (typeof uri !== 'string' || parsed === undefined || (parsed.protocol !== 'http:' && parsed.protocol !== 'https:')) {
+    throw new ConfigError(
+      `MLflowTracker(options.trackingUri): must be an http(s) URL of a tracking server, got ${show(uri)} (from ${source})`,
+      {
+        field: 'trackingUri',
+      },
+    )
+  }
+  if (uri.includes('?') || uri.includes('#')) {
+    throw new ConfigError(
+      `MLflowTracker(options.trackingUri): must be an http(s) URL without query or fragment (the API path is appended to it), got ${show(uri)} (from ${source})`,
+      { field: 'trackingUri' },
+    )
+  }
+  return uri.replace(/\/+$/, '')
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  if (value === null || typeof value !== 'object') return false
+  const proto = Object.getPrototypeOf(value)
+  return proto === Object.prototype || proto === null
 }
 
 function tag(key: string, value: string): MlflowKeyValue {

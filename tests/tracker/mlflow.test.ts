@@ -1,7 +1,7 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { ConfigError } from '../../src/errors.ts'
 import { MLflowTracker, type MLflowTrackerOptions } from '../../src/tracker/mlflow.ts'
-import { BATCH_LIMITS, mlflowKey, nextBatch, truncateUtf8 } from '../../src/tracker/mlflow-batch.ts'
+import { BATCH_LIMITS, mlflowKey, nextBatch, truncateUtf8, uniqueKey } from '../../src/tracker/mlflow-batch.ts'
 import { MlflowRequestError } from '../../src/tracker/mlflow-http.ts'
 import { Retrier } from '../../src/tracker/mlflow-retry.ts'
 import type { Result } from '../../src/types.ts'
@@ -39,6 +39,38 @@ async function until(check: () => boolean): Promise<void> {
   for (let i = 0; i < 2000 && !check(); i++) await sleep(5)
   expect(check()).toBe(true)
 }
+
+/** An MLflow refusal: the status, `error_code` and message a real server answers with. */
+interface Refusal {
+  readonly status: number
+  readonly code: string
+  readonly message: string
+}
+
+/**
+ * A fetch to the fake server that answers some requests itself, as a real
+ * server with other data would; `refused` records what it answered.
+ */
+function intercept(answer: (endpoint: string, body: Record<string, unknown>) => Refusal | undefined) {
+  const refused: string[] = []
+  const wrapped: typeof fetch = async (input, init) => {
+    const endpoint = new URL(String(input)).pathname.replace(/^\/api\/2\.0\/mlflow\//, '')
+    const body = typeof init?.body === 'string' ? (JSON.parse(init.body) as Record<string, unknown>) : {}
+    const refusal = answer(endpoint, body)
+    if (refusal === undefined) return fetch(input, init)
+    refused.push(endpoint)
+    // An answer comes from I/O, never within the same turn: a request loop cannot starve the timers.
+    await new Promise((resolve) => setImmediate(resolve))
+    return new Response(JSON.stringify({ error_code: refusal.code, message: refusal.message }), {
+      status: refusal.status,
+      headers: { 'content-type': 'application/json' },
+    })
+  }
+  return { fetch: wrapped, refused }
+}
+
+/** Whether a request body is for the run of `name` on the fake server. */
+const forRun = (body: Record<string, unknown>, name: string) => server.runs.get(String(body.run_id))?.info.run_name === name
 
 /** A trial reporting `n` results of `loss`, each with its step. */
 function reports(tracker: MLflowTracker, id: number, n: number, extra: (i: number) => Record<string, unknown> = () => ({})): void {
@@ -457,5 +489,266 @@ describe('Retrier', () => {
     const { request, calls } = failing(true, 100)
     await expect(r.call(request)).rejects.toThrow()
     expect(calls()).toBe(1)
+  })
+})
+
+describe('MLflowTracker: review fixes', () => {
+  const deleted = (body: Record<string, unknown>): Refusal => ({
+    status: 400,
+    code: 'INVALID_PARAMETER_VALUE',
+    message: `The run ${String(body.run_id)} must be in the 'active' state. Current state is deleted.`,
+  })
+  const purged = (body: Record<string, unknown>): Refusal => ({
+    status: 404,
+    code: 'RESOURCE_DOES_NOT_EXIST',
+    message: `Run '${String(body.run_id)}' not found`,
+  })
+
+  for (const [what, refusal] of [
+    ['not active (deleted)', deleted],
+    ['unknown (purged)', purged],
+  ] as const) {
+    it(`gives up a run the server says is ${what} with one request, not one per item`, async () => {
+      const { fetch, refused } = intercept((endpoint, body) =>
+        endpoint.startsWith('runs/') && forRun(body, 'trial_0000') ? refusal(body) : undefined,
+      )
+      const t = tracker({ fetch })
+      t.onExperimentStart(experiment())
+      t.onTrialStart(trialInfo(0, { lr: 1 }, 'running'))
+      reports(t, 0, 300) // 600 points waiting when the first batch goes
+      t.onTrialStart(trialInfo(1, { lr: 2 }, 'running'))
+      reports(t, 1, 10)
+      t.onTrialEnd(trialInfo(0, {}, 'completed'))
+      t.onTrialEnd(trialInfo(1, {}, 'completed'))
+      await t.onExperimentEnd(experiment(), summary(2))
+      expect(refused).toEqual(['runs/log-batch'])
+      expect(server.runNamed('trial_0001')?.metrics.filter((m) => m.key === 'loss')).toHaveLength(10)
+      expect(server.runNamed('trial_0001')?.info.status).toBe('FINISHED')
+      const [warning, ...more] = warnings()
+      expect(more).toEqual([])
+      expect(warning).toContain(': 600 metrics, 1 param, 1 run status;')
+      expect(warning).toContain(refusal({ run_id: '' }).code)
+    })
+  }
+
+  it('gives up a run after 3 single items refused in a row, whatever the wording', async () => {
+    const { fetch, refused } = intercept((endpoint, body) =>
+      endpoint === 'runs/log-batch' && forRun(body, 'trial_0000')
+        ? { status: 400, code: 'INVALID_PARAMETER_VALUE', message: 'something this tracker has never seen' }
+        : undefined,
+    )
+    const t = tracker({ fetch })
+    t.onExperimentStart(experiment())
+    t.onTrialStart(trialInfo(0, { lr: 1 }, 'running'))
+    reports(t, 0, 300)
+    t.onTrialEnd(trialInfo(0, {}, 'completed'))
+    await t.onExperimentEnd(experiment(), summary(1))
+    // Halving 601 items down to one (10 requests), then 3 single items: not 601 requests.
+    expect(refused.length).toBeLessThanOrEqual(13)
+    expect(refused.length).toBeGreaterThanOrEqual(3)
+    const [warning, ...more] = warnings()
+    expect(more).toEqual([])
+    expect(warning).toContain(': 600 metrics, 1 param, 1 run status;')
+    expect(warning).toContain('something this tracker has never seen')
+  })
+
+  it('stops after 2 rounds when get-by-name says missing and create says it exists, and says why', async () => {
+    const { fetch, refused } = intercept((endpoint) =>
+      endpoint === 'experiments/get-by-name'
+        ? { status: 404, code: 'RESOURCE_DOES_NOT_EXIST', message: "Could not find experiment with name 'exp'" }
+        : endpoint === 'experiments/create'
+          ? { status: 400, code: 'RESOURCE_ALREADY_EXISTS', message: "Experiment 'exp' already exists." }
+          : undefined,
+    )
+    let draws = 0
+    const random = () => {
+      draws++
+      return 0.5
+    }
+    await play(tracker({ fetch, random }))
+    expect(refused).toEqual(['experiments/get-by-name', 'experiments/create', 'experiments/get-by-name', 'experiments/create'])
+    expect(draws).toBeGreaterThanOrEqual(1) // a backoff between the rounds
+    expect(server.requests).toHaveLength(0)
+    const [warning, ...more] = warnings()
+    expect(more).toEqual([])
+    expect(warning).toMatch(/4 runs/)
+    expect(warning).toMatch(
+      /last error: experiment "exp": experiments\/get-by-name answered RESOURCE_DOES_NOT_EXIST and experiments\/create answered RESOURCE_ALREADY_EXISTS, 2 times/,
+    )
+  })
+
+  it('rejects bad options with a ConfigError naming the option, the rule and the value', () => {
+    const bad: Array<[MLflowTrackerOptions, RegExp]> = [
+      [{ flushTimeoutMs: 30_000 }, /options\.flushTimeoutMs\): must be a finite number >= 0 and < 30000 \(the Tuner waits 30 s.*got 30000/],
+      [{ flushTimeoutMs: Number.NaN }, /flushTimeoutMs.*got NaN/],
+      [{ flushTimeoutMs: -1 }, /flushTimeoutMs.*>= 0.*got -1/],
+      [{ retry: { baseDelayMs: 0 } }, /options\.retry\.baseDelayMs\): must be a finite number >= 1, got 0/],
+      [
+        { retry: { baseDelayMs: 100, maxDelayMs: 50 } },
+        /options\.retry\.maxDelayMs\): must be a finite number >= retry\.baseDelayMs \(100\), got 50/,
+      ],
+      [{ retry: { maxDelayMs: Number.POSITIVE_INFINITY } }, /retry\.maxDelayMs.*got Infinity/],
+      [{ retry: 5 as unknown as MLflowTrackerOptions['retry'] }, /options\.retry\): must be an object.*got 5/],
+      [{ retry: null as unknown as MLflowTrackerOptions['retry'] }, /options\.retry\): must be an object.*got null/],
+      [{ tags: { team: 3 } as unknown as Record<string, string> }, /options\.tags\["team"\]\): must be a string, got 3/],
+      [{ tags: ['x'] as unknown as Record<string, string> }, /options\.tags\): must be a plain object of string values, got \["x"\]/],
+      [{ tags: new Map() as unknown as Record<string, string> }, /options\.tags\): must be a plain object.*a Map instance/],
+      [{ experimentName: '' }, /options\.experimentName\): must be a non-empty string, got ""/],
+      [{ experimentName: 7 as unknown as string }, /experimentName.*got 7/],
+      [{ token: 42 as unknown as string }, /options\.token\): must be a string, got 42/],
+      [{ skipNonFinite: 'yes' as unknown as boolean }, /options\.skipNonFinite\): must be a boolean, got "yes"/],
+      [{ logger: { warn: () => {} } as unknown as MLflowTrackerOptions['logger'] }, /options\.logger\).*missing debug, info, error/],
+      [{ logger: console.log as unknown as MLflowTrackerOptions['logger'] }, /options\.logger\): must be a Logger/],
+      [{ trackingUri: `${server.url}/?token=x` }, /options\.trackingUri\): must be an http\(s\) URL without query or fragment/],
+      [{ trackingUri: `${server.url}#frag` }, /without query or fragment/],
+      [{ trackingUri: 5 as unknown as string }, /options\.trackingUri\): must be an http\(s\) URL.*got 5/],
+    ]
+    for (const [options, message] of bad) {
+      const build = () => new MLflowTracker({ trackingUri: server.url, logger: log, ...options })
+      expect(build, JSON.stringify(options)).toThrow(ConfigError)
+      expect(build, JSON.stringify(options)).toThrow(message)
+    }
+    // Edges that are fine.
+    expect(() => new MLflowTracker({ trackingUri: server.url, flushTimeoutMs: 0, retry: { baseDelayMs: 1, maxDelayMs: 1 } })).not.toThrow()
+    expect(() => new MLflowTracker({ trackingUri: server.url, flushTimeoutMs: 29_999, retry: { baseDelayMs: 60_000 } })).not.toThrow()
+  })
+
+  it('does not let the flush deadline keep the process alive', async () => {
+    const real = globalThis.setTimeout
+    const timers: Array<{ ms: number | undefined; timer: NodeJS.Timeout }> = []
+    const spy = vi.spyOn(globalThis, 'setTimeout').mockImplementation(((fn: () => void, ms?: number) => {
+      const timer = real(fn, ms)
+      timers.push({ ms, timer })
+      return timer
+    }) as typeof setTimeout)
+    try {
+      await server.stop()
+      await play(tracker({ flushTimeoutMs: 97 }))
+    } finally {
+      spy.mockRestore()
+    }
+    const deadline = timers.filter((t) => t.ms === 97)
+    expect(deadline).toHaveLength(1)
+    expect(deadline[0]?.timer.hasRef()).toBe(false)
+  })
+
+  it('sends params whose keys clean alike once, keeping the first and warning once per pair', async () => {
+    const t = tracker()
+    t.onExperimentStart(experiment())
+    t.onTrialStart(trialInfo(0, { 'lr@1': 0.1, lr_1: 0.2 }, 'running'))
+    t.onTrialStart(trialInfo(1, { 'lr@1': 0.3, lr_1: 0.4 }, 'running'))
+    t.onTrialEnd(trialInfo(0, {}, 'completed'))
+    t.onTrialEnd(trialInfo(1, {}, 'completed'))
+    await t.onExperimentEnd(experiment(), summary(2))
+    for (const { body } of server.ok('runs/log-batch')) {
+      const keys = (body.params as Array<{ key: string }>).map((p) => p.key)
+      expect(new Set(keys).size).toBe(keys.length)
+    }
+    expect(server.runNamed('trial_0000')?.params.get('lr_1')).toBe('0.1')
+    expect(server.runNamed('trial_0001')?.params.get('lr_1')).toBe('0.3')
+    expect(warnings()).toEqual([
+      'warn: MLflowTracker: config keys "lr@1" and "lr_1" both become the MLflow param "lr_1"; only "lr@1" is logged',
+    ])
+  })
+
+  it('gives metric keys that clean alike distinct names, the first keeping the plain one, the same in every run', async () => {
+    const t = tracker()
+    t.onExperimentStart(experiment())
+    t.onTrialStart(trialInfo(0, {}, 'running'))
+    t.onTrialResult(trialInfo(0, {}, 'running'), result(0, 0, { 'acc@1': 0.1, acc_1: 0.2, 'acc#1': 0.3 }))
+    t.onTrialStart(trialInfo(1, {}, 'running'))
+    t.onTrialResult(trialInfo(1, {}, 'running'), result(1, 0, { acc_1: 0.4 }))
+    t.onTrialEnd(trialInfo(0, {}, 'completed'))
+    t.onTrialEnd(trialInfo(1, {}, 'completed'))
+    await t.onExperimentEnd(experiment(), summary(2))
+    const values = (name: string) => Object.fromEntries(server.runNamed(name)?.metrics.map((m) => [m.key, m.value]) ?? [])
+    expect(values('trial_0000')).toMatchObject({ acc_1: 0.1, acc_1_2: 0.2, acc_1_3: 0.3 })
+    expect(values('trial_0001')).toMatchObject({ acc_1_2: 0.4 })
+    expect(values('trial_0001')).not.toHaveProperty('acc_1')
+    expect(warnings()).toHaveLength(2) // one per renamed key
+    expect(warnings()[0]).toContain('"acc@1" and "acc_1" both become "acc_1"; "acc_1" is logged as "acc_1_2"')
+  })
+
+  it('cleans a key again after cutting it to 250 characters', async () => {
+    const slash = `${'a'.repeat(249)}/x` // cut right after the slash
+    const dot = `${'b'.repeat(248)}/.hidden` // cut to a "." segment
+    const dots = `${'c'.repeat(247)}/..x` // cut to a ".." segment
+    expect(mlflowKey(slash)).toBe('a'.repeat(249))
+    expect(mlflowKey(dot)).toBe('b'.repeat(248))
+    expect(mlflowKey(dots)).toBe('c'.repeat(247))
+    expect(mlflowKey(`x/${'d'.repeat(300)}`)).toBe(`x/${'d'.repeat(248)}`)
+    const long = 'k'.repeat(250)
+    expect(uniqueKey(long, new Set([long]))).toBe(`${'k'.repeat(248)}_2`)
+    expect(uniqueKey(`${'e'.repeat(247)}/.z`, new Set([`${'e'.repeat(247)}/.z`]))).toBe(`${'e'.repeat(247)}_2`)
+    const t = tracker()
+    t.onExperimentStart(experiment())
+    t.onTrialStart(trialInfo(0, { [slash]: 1, [dot]: 2 }, 'running'))
+    t.onTrialResult(trialInfo(0, {}, 'running'), result(0, 0, { [dots]: 3, [`${dots}y`]: 4 }))
+    t.onTrialEnd(trialInfo(0, {}, 'completed'))
+    await t.onExperimentEnd(experiment(), summary(1))
+    expect(warnings().filter((w) => w.includes('not delivered'))).toEqual([])
+    const run = server.runNamed('trial_0000')
+    expect(run?.params.get('a'.repeat(249))).toBe('1')
+    expect(run?.params.get('b'.repeat(248))).toBe('2')
+    expect(run?.metrics.map((m) => m.key)).toEqual(expect.arrayContaining(['c'.repeat(247), `${'c'.repeat(247)}_2`]))
+  })
+
+  it('sends each parent tag key once: the first of your tags that clean alike, yours over a built-in one', async () => {
+    await play(tracker({ tags: { 'team@1': 'vision', team_1: 'nlp', 'mlflow.user': 'ci-bot' } }))
+    const created = server.ok('runs/create').find((r) => r.body.run_name === 'exp')
+    const keys = ((created?.body.tags ?? []) as Array<{ key: string }>).map((t) => t.key)
+    expect(new Set(keys).size).toBe(keys.length)
+    const parent = server.runNamed('exp')
+    expect(parent?.tags.get('team_1')).toBe('vision')
+    expect(parent?.tags.get('mlflow.user')).toBe('ci-bot')
+    expect(warnings()).toEqual([
+      'warn: MLflowTracker: tags "team@1" and "team_1" both become the MLflow tag "team_1"; only "team@1" is logged',
+    ])
+  })
+
+  it('caps the wait between retries at min(backoff, 1 s) while flushing', () => {
+    const make = (baseDelayMs: number) =>
+      new Retrier({
+        baseDelayMs,
+        maxDelayMs: 60_000,
+        random: () => 0,
+        signal: new AbortController().signal,
+        onFailure: () => {},
+        onRecovery: () => {},
+      })
+    const slow = make(5000)
+    expect(slow.delay(1)).toBe(2500) // 5000 × jitter 0.5
+    slow.hurry()
+    expect(slow.delay(1)).toBe(500) // 1000 × 0.5, not 5000 × 0.5
+    const fast = make(100)
+    fast.hurry()
+    expect(fast.delay(1)).toBe(50)
+    expect(fast.delay(3)).toBe(200)
+    expect(fast.delay(10)).toBe(500)
+  })
+
+  it('tags each trial run with its attempt, and a retried trial goes on in the same run', async () => {
+    const t = tracker()
+    t.onExperimentStart(experiment())
+    const first = result(0, 0, { loss: 0.1 })
+    t.onTrialStart(trialInfo(0, { lr: 1 }, 'running'))
+    t.onTrialResult(trialInfo(0, { lr: 1 }, 'running', [first]), first)
+    // The attempt failed; the Tuner starts the trial over as attempt 2, without an end in between.
+    t.onTrialStart({ ...trialInfo(0, { lr: 1 }, 'running'), attempt: 2 })
+    const again = result(0, 0, { loss: 0.5 })
+    t.onTrialResult({ ...trialInfo(0, { lr: 1 }, 'running', [again]), attempt: 2 }, again)
+    t.onTrialEnd({ ...trialInfo(0, { lr: 1 }, 'completed', [again]), attempt: 2 })
+    t.onTrialStart(trialInfo(1, { lr: 2 }, 'running')) // no attempt field: the first
+    t.onTrialEnd(trialInfo(1, { lr: 2 }, 'completed'))
+    await t.onExperimentEnd(experiment(), summary(2))
+    expect(warnings()).toEqual([])
+    const created = server.ok('runs/create').find((r) => r.body.run_name === 'trial_0000')
+    expect(created?.body.tags).toContainEqual({ key: 'hyperpool.attempt', value: '1' })
+    const run = server.runNamed('trial_0000')
+    expect(run?.tags.get('hyperpool.attempt')).toBe('2')
+    expect(run?.metrics.filter((m) => m.key === 'loss').map((m) => m.value)).toEqual([0.1, 0.5]) // both attempts, one run
+    expect(server.runNamed('trial_0001')?.tags.get('hyperpool.attempt')).toBe('1')
+    // The failed attempt's better loss no longer counts as the trial's last value.
+    expect(server.runNamed('exp')?.metrics.find((m) => m.key === 'best_loss')?.value).toBe(0.5)
   })
 })
