@@ -122,3 +122,26 @@ function describe(error: unknown): string {
   const detail = typeof cause?.code === 'string' ? cause.code : typeof cause?.message === 'string' ? cause.message : ''
   return detail === '' ? error.message : `${error.message} (${detail})`
 }
+
+/** The server answered and said no: retrying the same request will not help. */
+export function isRefusal(error: unknown): error is MlflowRequestError {
+  return error instanceof MlflowRequestError && !error.retryable
+}
+
+/**
+ * The run cannot take anything any more: it (or its experiment) was deleted
+ * during the experiment. MLflow answers log-batch for such a run with
+ * INVALID_PARAMETER_VALUE "The run <id> must be in the 'active' state.
+ * Current state is deleted.", and RESOURCE_DOES_NOT_EXIST once it is purged.
+ */
+export function isRunGone(error: MlflowRequestError): boolean {
+  if (error.errorCode === 'RESOURCE_DOES_NOT_EXIST') return true
+  return /\bmust be in the ['"]?active['"]? state|\b(?:is|are) not active\b|\bcurrent (?:lifecycle )?state is deleted\b|\b(?:run|experiment) [^\s]+ (?:is|was|has been) deleted\b/i.test(
+    error.message,
+  )
+}
+
+/** Refusals that no other request of the session would escape: auth, a wrong URI (404 without an MLflow error code). */
+export function isSessionFatal(error: MlflowRequestError): boolean {
+  return error.status === 401 || error.status === 403 || (error.status === 404 && error.errorCode === undefined)
+}

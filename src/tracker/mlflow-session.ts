@@ -1,6 +1,7 @@
 import type { Logger } from './logger.ts'
 import { type MlflowKeyValue, type MlflowMetric, nextBatch } from './mlflow-batch.ts'
-import { type MlflowHttp, MlflowRequestError } from './mlflow-http.ts'
+import { resolveExperiment } from './mlflow-experiment.ts'
+import { isRefusal, isRunGone, isSessionFatal, type MlflowHttp, MlflowRequestError } from './mlflow-http.ts'
 import { Retrier } from './mlflow-retry.ts'
 import { describeLost, hasItems, type Lost, newRun, noneLost, type RunState, type RunStatus } from './mlflow-run.ts'
 
@@ -24,8 +25,6 @@ export interface ParamItem extends MlflowKeyValue {
 
 /** Single-item log-batch calls refused in a row after which the run is given up: no server wording can make a request per item. */
 export const MAX_SINGLE_REFUSALS = 3
-/** Rounds of get-by-name (missing) then create (already exists) before the session gives up on an experiment that is neither. */
-export const MAX_EXPERIMENT_ROUNDS = 2
 
 /**
  * Sends one experiment to MLflow in the background. Hooks only queue work
@@ -246,60 +245,8 @@ export class MlflowSession {
   }
 
   async #resolveExperiment(): Promise<void> {
-    const name = this.#o.experimentName
-    for (let round = 1; ; round++) {
-      if (await this.#findOrCreateExperiment(name)) return
-      // Created by someone else between the lookup and the create: look it up again, a bounded number of times.
-      if (round >= MAX_EXPERIMENT_ROUNDS) {
-        throw new MlflowRequestError(
-          `experiment ${JSON.stringify(name)}: experiments/get-by-name answered RESOURCE_DOES_NOT_EXIST and experiments/create answered RESOURCE_ALREADY_EXISTS, ${round} times in a row; the server contradicts itself (a deleted experiment of that name that get-by-name does not show? a proxy that caches answers?); restore or rename it in MLflow, or choose another experimentName`,
-          { retryable: false },
-        )
-      }
-      await this.#retrier.pause(round)
-      if (this.#abort.signal.aborted) return
-    }
-  }
-
-  /** Looks the experiment up, else creates it; false when the create found it already exists (someone else made it meanwhile). */
-  async #findOrCreateExperiment(name: string): Promise<boolean> {
-    try {
-      const found = await this.#retrier.call((signal) =>
-        this.#o.http.get<{ experiment?: { experiment_id?: string; lifecycle_stage?: string } }>(
-          'experiments/get-by-name',
-          { experiment_name: name },
-          signal,
-        ),
-      )
-      if (found.experiment?.lifecycle_stage === 'deleted') {
-        throw new MlflowRequestError(
-          `experiment ${JSON.stringify(name)} is deleted; restore it in MLflow or choose another experimentName`,
-          {
-            retryable: false,
-          },
-        )
-      }
-      const id = found.experiment?.experiment_id
-      if (typeof id !== 'string' && typeof id !== 'number')
-        throw new MlflowRequestError('experiments/get-by-name: answer has no experiment_id', { retryable: false })
-      this.#experimentId = String(id)
-      return true
-    } catch (error) {
-      if (!(error instanceof MlflowRequestError) || error.errorCode !== 'RESOURCE_DOES_NOT_EXIST') throw error
-    }
-    try {
-      const created = await this.#retrier.call((signal) =>
-        this.#o.http.post<{ experiment_id?: string }>('experiments/create', { name }, signal),
-      )
-      if (created.experiment_id === undefined)
-        throw new MlflowRequestError('experiments/create: answer has no experiment_id', { retryable: false })
-      this.#experimentId = String(created.experiment_id)
-      return true
-    } catch (createError) {
-      if (!(createError instanceof MlflowRequestError) || createError.errorCode !== 'RESOURCE_ALREADY_EXISTS') throw createError
-      this.#note(createError)
-      return false
-    }
+    const found = { http: this.#o.http, retrier: this.#retrier, signal: this.#abort.signal, note: (error: unknown) => this.#note(error) }
+    this.#experimentId = await resolveExperiment(found, this.#o.experimentName)
   }
 
   async #create(run: RunState): Promise<void> {
@@ -408,27 +355,4 @@ export class MlflowSession {
       `MLflowTracker: config keys ${JSON.stringify(first)} and ${JSON.stringify(other)} both become the MLflow param ${JSON.stringify(key)}; only ${JSON.stringify(first)} is logged`,
     )
   }
-}
-
-/** The server answered and said no: retrying the same request will not help. */
-function isRefusal(error: unknown): error is MlflowRequestError {
-  return error instanceof MlflowRequestError && !error.retryable
-}
-
-/**
- * The run cannot take anything any more: it (or its experiment) was deleted
- * during the experiment. MLflow answers log-batch for such a run with
- * INVALID_PARAMETER_VALUE "The run <id> must be in the 'active' state.
- * Current state is deleted.", and RESOURCE_DOES_NOT_EXIST once it is purged.
- */
-function isRunGone(error: MlflowRequestError): boolean {
-  if (error.errorCode === 'RESOURCE_DOES_NOT_EXIST') return true
-  return /\bmust be in the ['"]?active['"]? state|\b(?:is|are) not active\b|\bcurrent (?:lifecycle )?state is deleted\b|\b(?:run|experiment) [^\s]+ (?:is|was|has been) deleted\b/i.test(
-    error.message,
-  )
-}
-
-/** Refusals that no other request of the session would escape: auth, a wrong URI (404 without an MLflow error code). */
-function isSessionFatal(error: MlflowRequestError): boolean {
-  return error.status === 401 || error.status === 403 || (error.status === 404 && error.errorCode === undefined)
 }
