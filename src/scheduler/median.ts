@@ -30,6 +30,20 @@ interface Point {
 }
 
 /**
+ * A trial's points in time order, with running sums over the points past the
+ * grace period (so a running average up to any time is one binary search)
+ * and the best score so far: judging a report costs O(trials · log points),
+ * not a pass over every point of every trial.
+ */
+interface Track {
+  readonly points: Point[]
+  /** sums[i], counts[i]: score sum and count of points[0..i] at or past the grace period. */
+  readonly sums: number[]
+  readonly counts: number[]
+  best: number
+}
+
+/**
  * The median stopping rule (Golovin et al. 2017, Google Vizier), as Ray
  * Tune's `MedianStoppingRule`. When a trial reports at time `t` (at least
  * `gracePeriod`), take every other trial that has reported at `t` or later,
@@ -53,7 +67,7 @@ export class MedianStoppingRule implements Scheduler {
   readonly hardStop: boolean
   #objective: Objective | undefined
   /** Every known trial's results, in order; trials that ended stay, as the median counts them. */
-  readonly #history = new Map<number, Point[]>()
+  readonly #history = new Map<number, Track>()
   /** Trials paused by the rule (hardStop false): they run to their end once resumed. */
   readonly #judged = new Set<number>()
 
@@ -74,39 +88,38 @@ export class MedianStoppingRule implements Scheduler {
 
   onTrialAdd(trial: TrialInfo): void {
     ready(this.#objective, 'MedianStoppingRule')
-    if (!this.#history.has(trial.id)) this.#history.set(trial.id, [])
+    if (!this.#history.has(trial.id)) this.#history.set(trial.id, { points: [], sums: [], counts: [], best: Number.NEGATIVE_INFINITY })
   }
 
   onTrialResult(trial: TrialInfo, result: Result): Decision {
-    const points = this.#history.get(trial.id)
+    const track = this.#history.get(trial.id)
     const point = this.#read(result)
-    if (points === undefined || point === undefined) return 'continue'
+    if (track === undefined || point === undefined) return 'continue'
     // Judged once and paused: it now runs to its end, first come, first served (Ray's fallback to FIFO).
     if (this.#judged.has(trial.id)) return 'continue'
-    points.push(point)
+    this.#add(track, point)
     const t = point.time
     if (t < this.gracePeriod) return 'continue'
     const averages: number[] = []
-    for (const [id, others] of this.#history) {
-      const last = others.at(-1)
+    for (const [id, other] of this.#history) {
+      const last = other.points.at(-1)
       if (id === trial.id || last === undefined || last.time < t) continue
-      const average = this.#runningAverage(others, t)
+      const average = runningAverage(other, t)
       if (average !== undefined) averages.push(average)
     }
     if (averages.length < this.minSamplesRequired) return 'continue'
     const middle = median(averages) as number
-    const best = Math.max(...points.map((p) => p.score))
-    if (best >= middle) return 'continue'
+    if (track.best >= middle) return 'continue'
     this.#judged.add(trial.id)
     return this.hardStop ? 'stop' : 'pause'
   }
 
   onTrialComplete(trial: TrialInfo, result: Result | undefined): void {
-    const points = this.#history.get(trial.id)
+    const track = this.#history.get(trial.id)
     const point = this.#read(result)
     // The last result usually went through onTrialResult already; keep only a newer one.
-    if (points === undefined || point === undefined || point.time <= (points.at(-1)?.time ?? Number.NEGATIVE_INFINITY)) return
-    points.push(point)
+    if (track === undefined || point === undefined || point.time <= (track.points.at(-1)?.time ?? Number.NEGATIVE_INFINITY)) return
+    this.#add(track, point)
   }
 
   #read(result: Result | undefined): Point | undefined {
@@ -117,15 +130,28 @@ export class MedianStoppingRule implements Scheduler {
     return { time, score: objective.sign * metric }
   }
 
-  /** The mean score over `[gracePeriod, t]`; undefined when the trial reported nothing in it. */
-  #runningAverage(points: readonly Point[], t: number): number | undefined {
-    let sum = 0
-    let count = 0
-    for (const p of points) {
-      if (p.time < this.gracePeriod || p.time > t) continue
-      sum += p.score
-      count++
-    }
-    return count === 0 ? undefined : sum / count
+  #add(track: Track, point: Point): void {
+    const counted = point.time >= this.gracePeriod
+    track.points.push(point)
+    track.sums.push((track.sums.at(-1) ?? 0) + (counted ? point.score : 0))
+    track.counts.push((track.counts.at(-1) ?? 0) + (counted ? 1 : 0))
+    if (point.score > track.best) track.best = point.score
   }
+}
+
+/** The mean score over `[gracePeriod, t]`; undefined when the trial reported nothing in it. */
+function runningAverage(track: Track, t: number): number | undefined {
+  // The last point at or before t (points are in time order).
+  let lo = 0
+  let hi = track.points.length - 1
+  let at = -1
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1
+    if ((track.points[mid] as Point).time <= t) {
+      at = mid
+      lo = mid + 1
+    } else hi = mid - 1
+  }
+  const count = at < 0 ? 0 : (track.counts[at] as number)
+  return count === 0 ? undefined : (track.sums[at] as number) / count
 }
