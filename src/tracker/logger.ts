@@ -76,12 +76,13 @@ function isLogLevel(value: unknown): value is LogLevel {
  * ```ts
  * resolveLogLevel()        // 'info', or whatever HYPERPOOL_LOG_LEVEL says
  * resolveLogLevel('debug') // 'debug', whatever the environment says
+ * resolveLogLevel(options.logLevel, 'logLevel') // errors name the caller's option
  * ```
  */
-export function resolveLogLevel(option?: LogLevel): LogLevel {
+export function resolveLogLevel(option?: LogLevel, field = 'level'): LogLevel {
   const allowed = Object.keys(RANK).join(', ')
   if (option !== undefined) {
-    if (!isLogLevel(option)) throw new ConfigError(`level: must be one of ${allowed}, got ${show(option)}`, { field: 'level' })
+    if (!isLogLevel(option)) throw new ConfigError(`${field}: must be one of ${allowed}, got ${show(option)}`, { field })
     return option
   }
   const env = process.env[ENV_VAR]

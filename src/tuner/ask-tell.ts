@@ -9,7 +9,7 @@ import { deriveSeed, validateSeed } from '../search/rng.ts'
 import type { Searcher } from '../search/searcher.ts'
 import { type ConfigOf, type Space, validateSpace } from '../search/space.ts'
 import type { Metrics, Mode, Result, TrialInfo, TrialState } from '../types.ts'
-import { positiveInteger, validateMode } from './options.ts'
+import { checkPlugin, positiveInteger, validateMode } from './options.ts'
 import { ResultGrid } from './results.ts'
 
 /** The default of `numSamples`: in effect unlimited, yet small enough for GridSearch to multiply. */
@@ -99,16 +99,8 @@ export class Study<S extends Space = Space> {
     this.mode = validateMode(options.mode ?? 'min')
     this.seed = validateSeed(options.seed ?? randomInt(2 ** 32))
     this.numSamples = positiveInteger(options.numSamples ?? MANY, 'numSamples')
-    const search: unknown = options.search ?? new RandomSearch()
-    const missing = ['setup', 'suggest', 'onTrialResult', 'onTrialComplete'].filter(
-      (m) => typeof (search as Record<string, unknown> | null)?.[m] !== 'function',
-    )
-    if (missing.length > 0) {
-      throw new ConfigError(`search: must implement setup, suggest, onTrialResult, onTrialComplete; missing ${missing.join(', ')}`, {
-        field: 'search',
-      })
-    }
-    this.search = search as Searcher
+    checkPlugin(options.search, 'search', ['setup', 'suggest', 'onTrialResult', 'onTrialComplete'])
+    this.search = options.search ?? new RandomSearch()
     this.search.setup({ space: options.space, metric: this.metric, mode: this.mode, seed: this.seed, numSamples: this.numSamples })
   }
 

@@ -119,3 +119,12 @@ export function validateName(name: unknown): string {
   }
   return name
 }
+
+/** Checks that a plugin (searcher, scheduler) has every method the Tuner calls, naming the missing ones. */
+export function checkPlugin(plugin: unknown, field: string, methods: readonly string[]): void {
+  if (plugin === undefined) return
+  const missing = methods.filter((m) => typeof (plugin as Record<string, unknown> | null)?.[m] !== 'function')
+  if (missing.length > 0) {
+    throw new ConfigError(`${field}: must implement ${methods.join(', ')}; missing ${missing.join(', ')} on ${show(plugin)}`, { field })
+  }
+}

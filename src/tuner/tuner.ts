@@ -9,7 +9,7 @@ import { type ConfigOf, type Space, spaceToJSON, validateSpace } from '../search
 import { ConsoleReporter } from '../tracker/console.ts'
 import { TrackerHub } from '../tracker/dispatch.ts'
 import { JsonlTracker } from '../tracker/jsonl.ts'
-import { createLogger, type Logger, type LogLevel } from '../tracker/logger.ts'
+import { createLogger, type Logger, resolveLogLevel } from '../tracker/logger.ts'
 import type { ExperimentInfo, ExperimentSummary, Tracker } from '../tracker/tracker.ts'
 import type { Mode, TrialInfo } from '../types.ts'
 import { LocalPool } from '../workers/pool.ts'
@@ -18,6 +18,7 @@ import { CheckpointStore } from './checkpoints.ts'
 import { EventFanout, type TunerEvent } from './events.ts'
 import { ExperimentRun } from './experiment.ts'
 import {
+  checkPlugin,
   defaultConcurrency,
   defaultName,
   positiveInteger,
@@ -98,10 +99,8 @@ export class Tuner<S extends Space = Space, D = unknown> {
     if (options.signal !== undefined && !(options.signal instanceof AbortSignal)) {
       throw new ConfigError(`signal: must be an AbortSignal, got ${show(options.signal)}`, { field: 'signal' })
     }
-    if (options.logLevel !== undefined && !LOG_LEVELS.includes(options.logLevel)) {
-      throw new ConfigError(`logLevel: must be one of ${LOG_LEVELS.join(', ')}, got ${show(options.logLevel)}`, { field: 'logLevel' })
-    }
-    this.#logger = options.logger ?? createLogger(options.logLevel === undefined ? {} : { level: options.logLevel })
+    const level = options.logLevel === undefined ? undefined : resolveLogLevel(options.logLevel, 'logLevel')
+    this.#logger = options.logger ?? createLogger(level === undefined ? {} : { level })
     this.#data = options.data === undefined ? undefined : shareData(options.data)
   }
 
@@ -225,8 +224,6 @@ export class Tuner<S extends Space = Space, D = unknown> {
   }
 }
 
-const LOG_LEVELS: readonly LogLevel[] = ['debug', 'info', 'warn', 'error', 'silent']
-
 function validateTrackers(trackers: unknown): void {
   if (trackers === undefined) return
   if (!Array.isArray(trackers))
@@ -236,12 +233,4 @@ function validateTrackers(trackers: unknown): void {
       throw new ConfigError(`trackers[${i}]: must be an object with tracker hooks, got ${show(tracker)}`, { field: `trackers[${i}]` })
     }
   })
-}
-
-function checkPlugin(plugin: unknown, field: string, methods: readonly string[]): void {
-  if (plugin === undefined) return
-  const missing = methods.filter((m) => typeof (plugin as Record<string, unknown> | null)?.[m] !== 'function')
-  if (missing.length > 0) {
-    throw new ConfigError(`${field}: must implement ${methods.join(', ')}; missing ${missing.join(', ')} on ${show(plugin)}`, { field })
-  }
 }

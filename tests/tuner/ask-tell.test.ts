@@ -133,7 +133,7 @@ describe('Study (ask/tell)', () => {
 describe('Study input checks', () => {
   it('rejects a search without the Searcher methods, and a completed trial told without the metric', () => {
     expect(() => new Study({ space: { x: uniform(0, 1) }, metric: 'loss', search: {} as never })).toThrow(
-      /^search: must implement setup, suggest, onTrialResult, onTrialComplete; missing setup, suggest, onTrialResult, onTrialComplete$/,
+      /^search: must implement setup, suggest, onTrialResult, onTrialComplete; missing setup, suggest, onTrialResult, onTrialComplete on \{\}$/,
     )
     const study = new Study({ space: { x: uniform(0, 1) }, metric: 'loss', seed: 1 })
     const trial = study.ask()
