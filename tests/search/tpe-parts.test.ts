@@ -22,6 +22,7 @@ import { expNonPositive } from '../../src/search/tpe/fastexp.ts'
 import {
   buildParzen,
   kernelLogPdf,
+  magicClipDivisor,
   mixtureLogPdf,
   type ParzenParameters,
   pickKernel,
@@ -41,6 +42,8 @@ const PARAMS: ParzenParameters = {
   multivariate: false,
   multivariateBandwidth: 'neighbours',
   bandwidthFactor: 0.1,
+  magicClipCount: 'estimator',
+  finished: 0,
 }
 
 function result(trialId: number, loss: number, iteration = 1): Result {
@@ -181,6 +184,21 @@ describe('Parzen estimator densities', () => {
     const many = buildParzen(one, Float64Array.of(5, 5, 5), 3, defaultWeights(3), PARAMS).perDim[0]
     if (many?.kind !== 'continuous') throw new Error('continuous kernels expected')
     expect(many.sigmas[0]).toBeCloseTo(10 / 5, 12) // magic clip: range / (3 + 2)
+  })
+
+  it("narrows the 'geometric' magic clip with every finished trial, down to range / 100", () => {
+    const { dims: one } = encodeSpace({ x: uniform(0, 10) })
+    const clipped = (finished: number) => {
+      const params: ParzenParameters = { ...PARAMS, magicClipCount: 'geometric', finished }
+      const kernels = buildParzen(one, Float64Array.of(5, 5, 5), 3, defaultWeights(3), params).perDim[0]
+      if (kernels?.kind !== 'continuous') throw new Error('continuous kernels expected')
+      return kernels.sigmas[0]
+    }
+    expect(clipped(3)).toBeCloseTo(10 / 5, 12) // as many finished as observed: the estimator's own floor
+    expect(clipped(98)).toBeCloseTo(10 / Math.sqrt(5 * 100), 12)
+    expect(clipped(10_000)).toBeCloseTo(10 / 100, 12)
+    expect(magicClipDivisor(10, { ...PARAMS, magicClipCount: 'geometric', finished: 98 })).toBeCloseTo(Math.sqrt(1200), 12)
+    expect(magicClipDivisor(10, { ...PARAMS, finished: 98 })).toBe(12)
   })
 
   it('orders kernels by (value, index) as a stable sort would, ties included', () => {
@@ -417,6 +435,9 @@ describe('TPESearch', () => {
     expect(() => new TPESearch({ priorWeight: 0 })).toThrow(/priorWeight: must be a finite number > 0, got 0/)
     expect(() => new TPESearch({ multivariateBandwidth: 'silverman' as 'scott' })).toThrow(
       /multivariateBandwidth: must be 'neighbours' or 'scott'/,
+    )
+    expect(() => new TPESearch({ magicClipCount: 'all' as 'geometric' })).toThrow(
+      /TPESearch\(options\)\.magicClipCount: must be 'estimator' or 'geometric', got "all"/,
     )
     expect(() => new TPESearch({ multivariate: 'yes' as unknown as boolean })).toThrow(/multivariate: must be a boolean/)
     expect(() => new TPESearch({ gamma: 3 as unknown as () => number })).toThrow(/gamma: must be a function/)

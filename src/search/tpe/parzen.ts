@@ -8,7 +8,7 @@
  * univariate TPE; hyperpool uses them for multivariate too) or, with
  * `multivariateBandwidth: 'scott'`, Optuna's multivariate `factor n^(-1/(d+4))` of the range
  * (its factor is 0.2, ours defaults to 0.1, see docs/search.md), clipped to
- * [range / min(100, n + 2), range] by the "magic clip".
+ * [range / min(100, n), range] by the "magic clip", n as `magicClipCount` says.
  *
  * Everything lives in flat Float64Arrays with per-kernel constants computed
  * once per estimator; evaluation is O(candidates x kernels x dimensions)
@@ -42,6 +42,28 @@ export interface ParzenParameters {
   readonly multivariateBandwidth: 'neighbours' | 'scott'
   /** 'scott' bandwidth: this factor times n^(-1/(d+4)) times the range (Optuna 3.1: 0.2). */
   readonly bandwidthFactor: number
+  /**
+   * The n of the magic clip's floor range / min(100, n): 'estimator' is the estimator's observations + 2
+   * (Optuna, Hyperopt); 'geometric' the geometric mean of that and `finished` + 2.
+   */
+  readonly magicClipCount: 'estimator' | 'geometric'
+  /** Finished trials when the estimator is fitted (the 'geometric' magic clip's second count). */
+  readonly finished: number
+}
+
+/**
+ * The magic clip's n for an estimator of `count` observations. The good set stops growing at
+ * gamma's cap (25 by default), so with 'estimator' its floor stops shrinking at range / 27 however
+ * long the search runs; 'geometric' lets every finished trial narrow it.
+ *
+ * @example
+ * ```ts
+ * magicClipDivisor(10, { ...params, magicClipCount: 'geometric', finished: 98 }) // sqrt(12 * 100) ≈ 34.6
+ * ```
+ */
+export function magicClipDivisor(count: number, params: ParzenParameters): number {
+  const own = count + 2
+  return params.magicClipCount === 'geometric' ? Math.sqrt(own * (params.finished + 2)) : own
 }
 
 /** Whether the bandwidths are Scott's-rule-like constants rather than neighbour distances. */
@@ -145,7 +167,7 @@ function numericKernels(
     ? new Float64Array(kernels).fill(params.bandwidthFactor * Math.max(count, 1) ** (-1 / (stride + 4)) * dim.span)
     : neighbourSigmas(mus, count, dim.low, dim.high, params.considerEndpoints, order)
   const maxSigma = dim.span
-  const minSigma = params.considerMagicClip ? dim.span / Math.min(100, count + 2) : EPS
+  const minSigma = params.considerMagicClip ? dim.span / Math.min(100, magicClipDivisor(count, params)) : EPS
   for (let k = 0; k < count; k++) sigmas[k] = Math.min(maxSigma, Math.max(minSigma, sigmas[k] as number))
   sigmas[count] = dim.priorSigma
   const logNorms = new Float64Array(kernels)

@@ -148,6 +148,8 @@ export class TPESearch implements Searcher {
       multivariate: o.multivariate,
       multivariateBandwidth: o.multivariateBandwidth,
       bandwidthFactor: o.bandwidthFactor,
+      magicClipCount: o.magicClipCount,
+      finished,
     }
     const l = fit(s, below, params, o.weights)
     const g = fit(s, above, params, o.weights)
