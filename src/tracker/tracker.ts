@@ -18,6 +18,8 @@ export interface ExperimentInfo {
     readonly maxFailures: number
     readonly stopGraceMs: number
     readonly maxHeapMb: number | null
+    /** Whether proposals waited for earlier trials, so the trials do not depend on timing (see TunerOptions.reproducible). */
+    readonly reproducible?: boolean
     readonly trainable: string
   }
   /** Class names of the searcher and scheduler. */

@@ -9,6 +9,7 @@ import type { Decision, Metrics, Mode, Result, TrialInfo, TrialState } from '../
 import type { Executor, TrialHandle } from '../workers/executor.ts'
 import type { SerializedError, TrialOutcome } from '../workers/protocol.ts'
 import type { CheckpointStore } from './checkpoints.ts'
+import { SearchFeed } from './search-feed.ts'
 import { meetsStop, type StopCriteria } from './stop.ts'
 import { Trial } from './trial.ts'
 
@@ -20,6 +21,8 @@ export interface RunSettings {
   /** No more trials than this are created, whatever the searcher would propose. */
   readonly plannedTrials: number
   readonly searcher: Searcher
+  /** Propose trial k only once trials 0..k-lag-1 have ended (see SearchFeed); undefined: as results come. */
+  readonly searchLag: number | undefined
   readonly scheduler: Scheduler
   readonly executor: Executor
   readonly checkpoints: CheckpointStore
@@ -39,6 +42,7 @@ export interface RunSettings {
 export class ExperimentRun {
   readonly trials: Trial[] = []
   readonly #s: RunSettings
+  readonly #feed: SearchFeed
   readonly #running = new Map<number, { trial: Trial; handle: TrialHandle }>()
   readonly #retry: Trial[] = []
   readonly #paused: Trial[] = []
@@ -53,6 +57,7 @@ export class ExperimentRun {
 
   constructor(settings: RunSettings) {
     this.#s = settings
+    this.#feed = new SearchFeed(settings.searcher, settings.searchLag)
   }
 
   /** What a searcher or scheduler threw, if one did; the run then stopped every trial and ended. */
@@ -74,6 +79,7 @@ export class ExperimentRun {
     if (signal?.aborted) this.#interrupted = true
     this.#pump()
     await finished
+    this.#guard(() => this.#feed.flush())
     signal?.removeEventListener('abort', onAbort)
     for (const timer of [...this.#timers, ...this.#graceTimers.values()]) clearTimeout(timer)
     return this.#summary()
@@ -98,9 +104,12 @@ export class ExperimentRun {
     return !this.#canCreate() && this.#retry.length === 0 && this.#paused.length === 0
   }
 
-  /** False once the searcher ran dry or the plan is used up: known early, so a scheduler (PBT) does not wait for trials that will never come. */
+  /**
+   * False once the searcher ran dry or the plan is used up: known early, so a scheduler (PBT) does not wait for trials that will never come.
+   * Also false while a `reproducible` run waits for earlier trials to end.
+   */
   #canCreate(): boolean {
-    return !this.#exhausted && this.trials.length < this.#s.plannedTrials
+    return !this.#exhausted && this.trials.length < this.#s.plannedTrials && this.#feed.canPropose(this.trials.length)
   }
 
   /** The trial to run next: the scheduler's choice if it makes one, else retries, then new trials, then paused ones. */
@@ -140,9 +149,9 @@ export class ExperimentRun {
   }
 
   #newTrial(): Trial | undefined {
-    if (this.#exhausted) return undefined
     const id = this.trials.length
-    const config = id < this.#s.plannedTrials ? this.#s.searcher.suggest(id) : null
+    if (this.#exhausted || !this.#feed.canPropose(id)) return undefined
+    const config = id < this.#s.plannedTrials ? this.#feed.propose(id) : null
     if (config === null) {
       this.#exhausted = true
       return undefined
@@ -190,7 +199,7 @@ export class ExperimentRun {
   #decide(trial: Trial, result: Result): Decision {
     if (this.#interrupted) return 'stop'
     try {
-      this.#s.searcher.onTrialResult(trial.id, result)
+      this.#feed.result(trial.id, result)
       const decision: unknown = this.#s.scheduler.onTrialResult(trial, result)
       if (decision !== 'continue' && decision !== 'stop' && decision !== 'pause') {
         throw new ConfigError(`scheduler.onTrialResult: must return "continue", "stop" or "pause", got ${show(decision)}`, {
@@ -246,7 +255,7 @@ export class ExperimentRun {
       if (outcome.final !== undefined) {
         const result = trial.record(outcome.final, performance.now())
         this.#s.hub.emit('onTrialResult', trial, result)
-        this.#guard(() => this.#s.searcher.onTrialResult(trial.id, result))
+        this.#guard(() => this.#feed.result(trial.id, result))
       }
       trial.state = 'completed'
     } else if (kind === 'paused' && !this.#interrupted) {
@@ -263,7 +272,7 @@ export class ExperimentRun {
   /** A trial ended for good: tell the searcher, the scheduler and the trackers. */
   #complete(trial: Trial): void {
     this.#guard(() => {
-      this.#s.searcher.onTrialComplete(trial.id, trial.lastResult, trial.state)
+      this.#feed.complete(trial.id, trial.lastResult, trial.state)
       this.#s.scheduler.onTrialComplete(trial, trial.lastResult)
     })
     this.#s.hub.emit('onTrialEnd', trial)

@@ -49,6 +49,20 @@ export interface TunerOptions<S extends Space = Space, D = unknown> {
   readonly storageDir?: string
   /** The experiment seed: the same seed gives the same trials. Default: drawn at random and recorded. */
   readonly seed?: number
+  /**
+   * The same seed gives the same trials at any concurrency, with any searcher (TPE included): trial k
+   * is proposed once trials 0..k-concurrency have ended, and the searcher has been told exactly those;
+   * the later ones count as running. A thread may wait while an earlier trial runs long. Needs the
+   * FIFOScheduler (schedulers that stop or pause decide by the order results arrive); a time budget
+   * or an abort still ends the run when it happens. Default false: proposals use every result as
+   * soon as it arrives.
+   *
+   * @example
+   * ```ts
+   * new Tuner({ ...options, search: new TPESearch(), concurrency: 8, seed: 42, reproducible: true })
+   * ```
+   */
+  readonly reproducible?: boolean
   /** Per-trial and experiment stop criteria. */
   readonly stop?: StopCriteria
   /** How many times a failed trial is retried from scratch before it counts as errored. Default 0. */

@@ -59,6 +59,7 @@ export class Tuner<S extends Space = Space, D = unknown> {
   readonly #mode: Mode
   readonly #numSamples: number
   readonly #concurrency: number
+  readonly #reproducible: boolean
   readonly #stop: StopCriteria
   readonly #maxFailures: number
   readonly #stopGraceMs: number
@@ -87,6 +88,7 @@ export class Tuner<S extends Space = Space, D = unknown> {
     this.#stopGraceMs = timerMs(options.stopGraceMs ?? 5000, 'stopGraceMs')
     if (options.maxHeapMb !== undefined) positiveInteger(options.maxHeapMb, 'maxHeapMb', 16)
     this.#stop = validateStop(options.stop)
+    this.#reproducible = validateReproducible(options.reproducible, options.scheduler)
     this.seed = options.seed === undefined ? randomInt(2 ** 32) : validateSeed(options.seed)
     this.name = options.name === undefined ? defaultName(new Date()) : validateName(options.name)
     checkPlugin(options.search, 'search', ['setup', 'suggest', 'onTrialResult', 'onTrialComplete'])
@@ -160,6 +162,7 @@ export class Tuner<S extends Space = Space, D = unknown> {
         maxFailures: this.#maxFailures,
         stopGraceMs: this.#stopGraceMs,
         maxHeapMb: options.maxHeapMb ?? null,
+        reproducible: this.#reproducible,
         trainable: this.#trainable,
       },
       searcher: searcher.constructor.name,
@@ -181,6 +184,7 @@ export class Tuner<S extends Space = Space, D = unknown> {
       seed: this.seed,
       plannedTrials,
       searcher,
+      searchLag: this.#reproducible ? this.#concurrency - 1 : undefined,
       scheduler,
       executor,
       checkpoints,
@@ -222,6 +226,21 @@ export class Tuner<S extends Space = Space, D = unknown> {
     if (this.#options.trackers !== undefined) return this.#options.trackers
     return [new ConsoleReporter(), new JsonlTracker(this.#storageDir)]
   }
+}
+
+function validateReproducible(reproducible: unknown, scheduler: unknown): boolean {
+  if (reproducible === undefined) return false
+  if (typeof reproducible !== 'boolean') {
+    throw new ConfigError(`reproducible: must be a boolean, got ${show(reproducible)}`, { field: 'reproducible' })
+  }
+  if (reproducible && scheduler !== undefined && !(scheduler instanceof FIFOScheduler)) {
+    const name = (scheduler as object | null)?.constructor?.name ?? show(scheduler)
+    throw new ConfigError(
+      `reproducible: needs the FIFOScheduler (the default): a scheduler that stops or pauses trials decides by the order results arrive, got ${name}`,
+      { field: 'reproducible' },
+    )
+  }
+  return reproducible
 }
 
 function validateTrackers(trackers: unknown): void {

@@ -23,7 +23,7 @@ describe('what an experiment leaves on disk', () => {
     expect(readdirSync(storageDir)).toEqual([tuner.name])
     const stored = await loadExperiment(join(storageDir, tuner.name))
     expect(stored.experiment.seed).toBe(11)
-    expect(stored.experiment.options).toMatchObject({ stop: {}, maxFailures: 0, stopGraceMs: 5000, maxHeapMb: null })
+    expect(stored.experiment.options).toMatchObject({ stop: {}, maxFailures: 0, stopGraceMs: 5000, maxHeapMb: null, reproducible: false })
     expect(stored.experiment.options?.trainable).toMatch(/^file:.*behaviours\.ts$/)
     expect(stored.experiment.space).toEqual({ behaviour: 'curve', x: { $domain: 'uniform', low: -2, high: 2 }, epochs: 3 })
     expect(stored.summary?.states.completed).toBe(5)

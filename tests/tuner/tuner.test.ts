@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import {
+  ASHAScheduler,
   ConfigError,
   choice,
   type Decision,
@@ -231,6 +232,8 @@ describe('Tuner option checks', () => {
     [{ trainable: '/no/such/trainable.ts' }, /^trainable: no such file \/no\/such\/trainable\.ts$/],
     [{ name: '../escape' }, /^name: must be letters/],
     [{ search: {} }, /^search: must implement setup, suggest/],
+    [{ reproducible: 'yes' }, /^reproducible: must be a boolean, got "yes"$/],
+    [{ reproducible: true, scheduler: new ASHAScheduler({ maxT: 10 }) }, /^reproducible: needs the FIFOScheduler .*, got ASHAScheduler$/],
   ])('rejects %o', (bad, message) => {
     expect(() => tuner({ space, ...(bad as object) })).toThrow(ConfigError)
     expect(() => tuner({ space, ...(bad as object) })).toThrow(message)

@@ -1,0 +1,82 @@
+import type { Searcher } from '../search/searcher.ts'
+import type { Config, Result, TrialState } from '../types.ts'
+
+/**
+ * What the searcher is told, and when. Without a lag, every result and end
+ * reaches it as it happens, so at concurrency above 1 what it has seen when
+ * it proposes a trial depends on which thread finished first. With a lag L
+ * (the Tuner's `reproducible` option uses concurrency - 1), trial k is
+ * proposed only once trials 0..k-L-1 have ended, and the searcher has then
+ * been told exactly those, in id order, while trials k-L..k-1 are still
+ * running as far as it knows: its history, and so its proposals, no longer
+ * depend on timing.
+ *
+ * @example
+ * ```ts
+ * const feed = new SearchFeed(searcher, 1)
+ * if (feed.canPropose(5)) feed.propose(5) // trials 0..3 have ended; trial 4 counts as running
+ * ```
+ */
+export class SearchFeed {
+  readonly #searcher: Searcher
+  readonly #lag: number | undefined
+  /** Per trial not yet told in full: its results and its end, in the order they happened. */
+  readonly #held = new Map<number, Array<() => void>>()
+  readonly #ended = new Set<number>()
+  /** Every trial below this id has ended. */
+  #frontier = 0
+  /** Every trial below this id has been told to the searcher in full. */
+  #told = 0
+
+  constructor(searcher: Searcher, lag: number | undefined) {
+    this.#searcher = searcher
+    this.#lag = lag
+  }
+
+  /** Whether trial `id` may be proposed now: always without a lag, else once trials 0..id-lag-1 have ended. */
+  canPropose(id: number): boolean {
+    return this.#lag === undefined || this.#frontier >= id - this.#lag
+  }
+
+  /** Tells the searcher the trials before the window, then asks it for trial `id`. */
+  propose(id: number): Config | null {
+    if (this.#lag !== undefined) this.#tellUpTo(id - this.#lag)
+    return this.#searcher.suggest(id)
+  }
+
+  result(id: number, result: Result): void {
+    this.#pass(id, () => this.#searcher.onTrialResult(id, result))
+  }
+
+  /** Trial `id` ended for good (completed, stopped or errored). */
+  complete(id: number, result: Result | undefined, state: TrialState): void {
+    this.#pass(id, () => this.#searcher.onTrialComplete(id, result, state))
+    if (this.#lag === undefined) return
+    this.#ended.add(id)
+    while (this.#ended.delete(this.#frontier)) this.#frontier++
+  }
+
+  /** Tells the searcher everything still held, in id order: the experiment is over. */
+  flush(): void {
+    const ids = [...this.#held.keys()].sort((a, b) => a - b)
+    this.#tellUpTo(ids.length === 0 ? this.#told : (ids.at(-1) as number) + 1)
+  }
+
+  #pass(id: number, event: () => void): void {
+    if (this.#lag === undefined || id < this.#told) {
+      event()
+      return
+    }
+    const held = this.#held.get(id)
+    if (held) held.push(event)
+    else this.#held.set(id, [event])
+  }
+
+  #tellUpTo(end: number): void {
+    for (; this.#told < end; this.#told++) {
+      const events = this.#held.get(this.#told)
+      this.#held.delete(this.#told)
+      for (const event of events ?? []) event()
+    }
+  }
+}
