@@ -56,10 +56,22 @@ export class SearchFeed {
     while (this.#ended.delete(this.#frontier)) this.#frontier++
   }
 
-  /** Tells the searcher everything still held, in id order: the experiment is over. */
+  /**
+   * Tells the searcher everything still held, in id order: the experiment is over. An event that
+   * throws does not keep the later ones from being told; the first error is rethrown at the end.
+   */
   flush(): void {
-    const ids = [...this.#held.keys()].sort((a, b) => a - b)
-    this.#tellUpTo(ids.length === 0 ? this.#told : (ids.at(-1) as number) + 1)
+    if (this.#held.size === 0) return
+    const end = Math.max(...this.#held.keys()) + 1
+    let first: { error: unknown } | undefined
+    while (this.#told < end) {
+      try {
+        this.#tellUpTo(end)
+      } catch (error) {
+        first ??= { error }
+      }
+    }
+    if (first) throw first.error
   }
 
   #pass(id: number, event: () => void): void {
@@ -72,11 +84,12 @@ export class SearchFeed {
     else this.#held.set(id, [event])
   }
 
+  /** One event at a time, taken off its queue before it runs: if it throws, the rest stay held for the next call. */
   #tellUpTo(end: number): void {
-    for (; this.#told < end; this.#told++) {
-      const events = this.#held.get(this.#told)
-      this.#held.delete(this.#told)
-      for (const event of events ?? []) event()
+    while (this.#told < end) {
+      const event = this.#held.get(this.#told)?.shift()
+      if (event) event()
+      else this.#held.delete(this.#told++)
     }
   }
 }

@@ -93,4 +93,27 @@ describe('SearchFeed', () => {
     feed.flush()
     expect(searcher.log.at(-1)).toBe('end 1 completed')
   })
+
+  it('loses no event when the searcher throws on one: the rest are told, the first error rethrown', () => {
+    const searcher = recorder()
+    const onTrialResult = searcher.onTrialResult.bind(searcher)
+    searcher.onTrialResult = (id, r) => {
+      onTrialResult(id, r)
+      if (id === 0) throw new Error('searcher bug')
+    }
+    const feed = new SearchFeed(searcher, 3)
+    for (let id = 0; id < 4; id++) feed.propose(id)
+    for (let id = 0; id < 4; id++) {
+      feed.result(id, result(id, id))
+      feed.complete(id, result(id, id), 'completed')
+    }
+    expect(() => feed.flush()).toThrow('searcher bug')
+    expect(searcher.log.filter((line) => line.startsWith('end'))).toEqual([
+      'end 0 completed',
+      'end 1 completed',
+      'end 2 completed',
+      'end 3 completed',
+    ])
+    expect(() => feed.flush()).not.toThrow() // nothing left to tell
+  })
 })
