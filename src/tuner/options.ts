@@ -50,12 +50,13 @@ export interface TunerOptions<S extends Space = Space, D = unknown> {
   /** The experiment seed: the same seed gives the same trials. Default: drawn at random and recorded. */
   readonly seed?: number
   /**
-   * The same seed gives the same trials at any concurrency, with any searcher (TPE included): trial k
-   * is proposed once trials 0..k-concurrency have ended, and the searcher has been told exactly those;
-   * the later ones count as running. A thread may wait while an earlier trial runs long. Needs the
-   * FIFOScheduler (schedulers that stop or pause decide by the order results arrive); a time budget
-   * or an abort still ends the run when it happens. Default false: proposals use every result as
-   * soon as it arrives.
+   * The same seed and concurrency give the same trials whatever the timing, with any searcher (TPE
+   * included): trial k is proposed once trials 0..k-concurrency have ended, and the searcher has been
+   * told exactly those; the later ones count as running. Set `concurrency` too: it is part of what
+   * repeats, and its default is the machine's core count. A thread may wait while an earlier trial
+   * runs long. Needs the FIFOScheduler or a subclass (schedulers that stop or pause decide by the
+   * order results arrive); a time budget or an abort still ends the run when it happens. Default
+   * false: proposals use every result as soon as it arrives.
    *
    * @example
    * ```ts

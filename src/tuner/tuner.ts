@@ -103,6 +103,11 @@ export class Tuner<S extends Space = Space, D = unknown> {
     }
     const level = options.logLevel === undefined ? undefined : resolveLogLevel(options.logLevel, 'logLevel')
     this.#logger = options.logger ?? createLogger(level === undefined ? {} : { level })
+    if (this.#reproducible && options.concurrency === undefined) {
+      this.#logger.warn(
+        `reproducible: concurrency is not set, so it is this machine's ${this.#concurrency} cores; a run repeats only at the same concurrency`,
+      )
+    }
     this.#data = options.data === undefined ? undefined : shareData(options.data)
   }
 

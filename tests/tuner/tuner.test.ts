@@ -239,6 +239,15 @@ describe('Tuner option checks', () => {
     expect(() => tuner({ space, ...(bad as object) })).toThrow(message)
   })
 
+  it('warns when reproducible leaves the concurrency, which it depends on, to the machine', () => {
+    const unset = memoryLogger()
+    tuner({ space, reproducible: true, logger: unset })
+    expect(unset.lines).toEqual([expect.stringMatching(/^warn: reproducible: concurrency is not set, so it is this machine's \d+ cores/)])
+    const set = memoryLogger()
+    tuner({ space, reproducible: true, concurrency: 2, logger: set })
+    expect(set.lines).toEqual([])
+  })
+
   it('rejects a bad space with the path of the field', () => {
     expect(() => tuner({ space: { opt: { lr: { $domain: 'loguniform', low: 0, high: 1 } } } as never })).toThrow(SpaceError)
     expect(() => tuner({ space: { opt: { lr: { $domain: 'loguniform', low: 0, high: 1 } } } as never })).toThrow(/^space\.opt\.lr: /)
