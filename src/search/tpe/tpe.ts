@@ -10,7 +10,16 @@ import { checkSetup, readySetup } from '../setup.ts'
 import type { Space } from '../space.ts'
 import { type Dim, decodeConfig, type Encoding, encodeConfig, encodeSpace } from './encode.ts'
 import { goodCount, observationWeights, type ResolvedTPEOptions, resolveOptions, type TPEOptions } from './options.ts'
-import { buildParzen, mixtureLogPdf, type ParzenEstimator, type ParzenParameters, pickKernel, sampleKernel, usesScott } from './parzen.ts'
+import {
+  buildParzen,
+  mixtureLogPdf,
+  type ParzenEstimator,
+  type ParzenParameters,
+  pickKernel,
+  sampleKernel,
+  scratchSize,
+  usesScott,
+} from './parzen.ts'
 import { splitTrials, type TrialRecord } from './split.ts'
 
 /** A trial record with its place in the searcher's history. */
@@ -158,7 +167,7 @@ export class TPESearch implements Searcher {
     const xs = new Float64Array(nC * D)
     const logL = new Float64Array(nC)
     const logG = new Float64Array(nC)
-    const need = 2 * Math.max(l.kernels, g.kernels)
+    const need = scratchSize(Math.max(l.kernels, g.kernels), nC)
     if (s.scratch.length < need) s.scratch = new Float64Array(need)
     if (o.multivariate) {
       for (let c = 0; c < nC; c++) {
