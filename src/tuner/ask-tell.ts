@@ -9,7 +9,7 @@ import { deriveSeed, validateSeed } from '../search/rng.ts'
 import type { Searcher } from '../search/searcher.ts'
 import { type ConfigOf, type Space, validateSpace } from '../search/space.ts'
 import type { Metrics, Mode, Result, TrialInfo, TrialState } from '../types.ts'
-import { checkPlugin, positiveInteger, validateMode } from './options.ts'
+import { checkKnownOptions, checkPlugin, positiveInteger, validateMode } from './options.ts'
 import { ResultGrid } from './results.ts'
 
 /** The default of `numSamples`: in effect unlimited, yet small enough for GridSearch to multiply. */
@@ -36,6 +36,15 @@ export interface StudyOptions<S extends Space = Space> {
   /** How many trials `ask` hands out before returning null (for GridSearch: repeats of the grid). Default: unlimited (2^31 - 1). */
   readonly numSamples?: number
 }
+
+const STUDY_OPTIONS = Object.keys({
+  space: true,
+  metric: true,
+  mode: true,
+  search: true,
+  seed: true,
+  numSamples: true,
+} satisfies Record<keyof StudyOptions, true>)
 
 /** A trial handed out by {@link Study.ask}. */
 export interface AskedTrial<C> {
@@ -91,6 +100,7 @@ export class Study<S extends Space = Space> {
     if (options === null || typeof options !== 'object') {
       throw new ConfigError(`Study(options): must be an object, got ${show(options)}`, { field: 'options' })
     }
+    checkKnownOptions('Study', options, STUDY_OPTIONS)
     validateSpace(options.space)
     if (typeof options.metric !== 'string' || options.metric.length === 0) {
       throw new ConfigError(`metric: must be a non-empty string, got ${show(options.metric)}`, { field: 'metric' })

@@ -3,6 +3,7 @@ import { availableParallelism } from 'node:os'
 import { isAbsolute, resolve } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import { ConfigError, show } from '../errors.ts'
+import { didYouMean, unknownKey } from '../known-keys.ts'
 import type { Scheduler } from '../scheduler/scheduler.ts'
 import type { Searcher } from '../search/searcher.ts'
 import type { Space } from '../search/space.ts'
@@ -78,6 +79,46 @@ export interface TunerOptions<S extends Space = Space, D = unknown> {
   readonly logLevel?: LogLevel
   /** How long stopped trials get to reach their next report before their thread is ended, ms. Default 5000. */
   readonly stopGraceMs?: number
+}
+
+/** Every option name a Tuner knows; `satisfies` keeps the list in step with {@link TunerOptions}. */
+const TUNER_OPTIONS = Object.keys({
+  name: true,
+  trainable: true,
+  space: true,
+  metric: true,
+  mode: true,
+  search: true,
+  scheduler: true,
+  numSamples: true,
+  concurrency: true,
+  data: true,
+  trackers: true,
+  storageDir: true,
+  seed: true,
+  reproducible: true,
+  stop: true,
+  maxFailures: true,
+  signal: true,
+  maxHeapMb: true,
+  logger: true,
+  logLevel: true,
+  stopGraceMs: true,
+} satisfies Record<keyof TunerOptions, true>)
+
+/**
+ * Refuses an option name `owner` does not know, naming the closest known one.
+ *
+ * @example
+ * ```ts
+ * checkKnownOptions('Tuner', { numSample: 3 }, ['numSamples']) // ConfigError: numSample: is not a Tuner option (did you mean numSamples?), got 3
+ * ```
+ */
+export function checkKnownOptions(owner: string, options: object, known: readonly string[] = TUNER_OPTIONS): void {
+  const key = unknownKey(options, known)
+  if (key === undefined) return
+  const value = (options as Record<string, unknown>)[key]
+  throw new ConfigError(`${key}: is not a ${owner} option${didYouMean(key, known)}, got ${show(value)}`, { field: key })
 }
 
 export function positiveInteger(value: unknown, field: string, min = 1): number {

@@ -18,6 +18,7 @@ import { CheckpointStore } from './checkpoints.ts'
 import { EventFanout, type TunerEvent } from './events.ts'
 import { ExperimentRun } from './experiment.ts'
 import {
+  checkKnownOptions,
   checkPlugin,
   defaultConcurrency,
   defaultName,
@@ -74,6 +75,7 @@ export class Tuner<S extends Space = Space, D = unknown> {
     if (options === null || typeof options !== 'object') {
       throw new ConfigError(`Tuner(options): must be an object, got ${show(options)}`, { field: 'options' })
     }
+    checkKnownOptions('Tuner', options)
     this.#options = options
     this.#trainable = resolveTrainable(options.trainable)
     validateSpace(options.space)

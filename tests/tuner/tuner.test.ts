@@ -233,6 +233,9 @@ describe('Tuner option checks', () => {
     [{ name: '../escape' }, /^name: must be letters/],
     [{ search: {} }, /^search: must implement setup, suggest/],
     [{ reproducible: 'yes' }, /^reproducible: must be a boolean, got "yes"$/],
+    [{ numSample: 3 }, /^numSample: is not a Tuner option \(did you mean numSamples\?\), got 3$/],
+    [{ Concurrency: 2 }, /^Concurrency: is not a Tuner option \(did you mean concurrency\?\), got 2$/],
+    [{ workers: 2 }, /^workers: is not a Tuner option, got 2$/],
     [{ reproducible: true, scheduler: new ASHAScheduler({ maxT: 10 }) }, /^reproducible: needs the FIFOScheduler .*, got ASHAScheduler$/],
   ])('rejects %o', (bad, message) => {
     expect(() => tuner({ space, ...(bad as object) })).toThrow(ConfigError)
