@@ -1,3 +1,5 @@
+// Kept in the published .d.ts: its types use Node's, which newer TypeScript loads only when asked.
+/// <reference types="node" preserve="true" />
 import { ConfigError, show } from '../errors.ts'
 import type { Result, TrialInfo, TrialState } from '../types.ts'
 import { BestOfLast } from './best-of-last.ts'

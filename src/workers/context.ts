@@ -1,3 +1,5 @@
+// Kept in the published .d.ts: its types use Node's, which newer TypeScript loads only when asked.
+/// <reference types="node" preserve="true" />
 import type { MessagePort } from 'node:worker_threads'
 import { createRandom } from '../search/rng.ts'
 import type { Decision, Metrics } from '../types.ts'

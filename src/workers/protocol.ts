@@ -1,3 +1,5 @@
+// Kept in the published .d.ts: its types use Node's, which newer TypeScript loads only when asked.
+/// <reference types="node" preserve="true" />
 import type { MessagePort } from 'node:worker_threads'
 import type { Config, Decision, Metrics } from '../types.ts'
 
