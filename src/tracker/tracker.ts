@@ -16,6 +16,8 @@ export interface ExperimentInfo {
   readonly options?: {
     readonly stop: Readonly<Record<string, number>>
     readonly maxFailures: number
+    /** Whether the run was to end at its first errored trial (see TunerOptions.failFast). */
+    readonly failFast?: boolean
     readonly stopGraceMs: number
     readonly maxHeapMb: number | null
     /** Whether proposals waited for earlier trials, so the trials do not depend on timing (see TunerOptions.reproducible). */

@@ -9,6 +9,7 @@ import type { Decision, Metrics, Mode, Result, TrialInfo, TrialState } from '../
 import type { Executor, TrialHandle } from '../workers/executor.ts'
 import type { SerializedError, TrialOutcome } from '../workers/protocol.ts'
 import type { CheckpointStore } from './checkpoints.ts'
+import { TrialErrorLog } from './error-log.ts'
 import { SearchFeed } from './search-feed.ts'
 import { meetsStop, type StopCriteria } from './stop.ts'
 import { Trial } from './trial.ts'
@@ -30,6 +31,8 @@ export interface RunSettings {
   readonly logger: Logger
   readonly stop: StopCriteria
   readonly maxFailures: number
+  /** End the experiment when a trial errors for good. */
+  readonly failFast: boolean
   readonly stopGraceMs: number
   readonly signal: AbortSignal | undefined
 }
@@ -43,6 +46,7 @@ export class ExperimentRun {
   readonly trials: Trial[] = []
   readonly #s: RunSettings
   readonly #feed: SearchFeed
+  readonly #errors: TrialErrorLog
   readonly #running = new Map<number, { trial: Trial; handle: TrialHandle }>()
   readonly #retry: Trial[] = []
   readonly #paused: Trial[] = []
@@ -58,6 +62,7 @@ export class ExperimentRun {
   constructor(settings: RunSettings) {
     this.#s = settings
     this.#feed = new SearchFeed(settings.searcher, settings.searchLag)
+    this.#errors = new TrialErrorLog(settings.logger)
   }
 
   /** What a searcher or scheduler threw, if one did; the run then stopped every trial and ended. */
@@ -80,6 +85,7 @@ export class ExperimentRun {
     this.#pump()
     await finished
     this.#guard(() => this.#feed.flush())
+    this.#errors.close()
     signal?.removeEventListener('abort', onAbort)
     for (const timer of [...this.#timers, ...this.#graceTimers.values()]) clearTimeout(timer)
     return this.#summary()
@@ -238,19 +244,17 @@ export class ExperimentRun {
       this.#fail(new ConfigError(`trainable: could not be loaded: ${name}: ${message}`, { field: 'trainable', cause: trial.error }))
     } else if (kind === 'errored' && outcome.kind === 'errored') {
       trial.failures++
-      const error = toTrialError(trial.id, outcome.error)
       if (trial.failures <= this.#s.maxFailures && !this.#interrupted) {
-        this.#s.logger.warn(
-          `trial ${trial.id} failed (attempt ${trial.failures} of ${this.#s.maxFailures + 1}), retrying: ${error.message}`,
-        )
+        this.#errors.retrying(trial.id, trial.failures, this.#s.maxFailures + 1, outcome.error)
         trial.resetForRetry()
         this.#retry.push(trial)
         this.#pump()
         return
       }
       trial.state = 'errored'
-      trial.error = error
-      this.#s.logger.warn(`trial ${trial.id} errored: ${error.message}`)
+      trial.error = toTrialError(trial.id, outcome.error)
+      this.#errors.errored(trial.id, outcome.error)
+      if (this.#s.failFast) this.#interrupt(`failFast: trial ${trial.id} errored`)
     } else if (kind === 'completed' && outcome.kind === 'completed') {
       if (outcome.final !== undefined) {
         const result = trial.record(outcome.final, performance.now())

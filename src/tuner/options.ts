@@ -69,6 +69,12 @@ export interface TunerOptions<S extends Space = Space, D = unknown> {
   readonly stop?: StopCriteria
   /** How many times a failed trial is retried from scratch before it counts as errored. Default 0. */
   readonly maxFailures?: number
+  /**
+   * End the experiment as soon as a trial errors for good (after its retries): running trials are
+   * stopped, every result kept. For a first run of new training code, where a bug fails every trial
+   * alike. Default false: errored trials are recorded and the experiment goes on.
+   */
+  readonly failFast?: boolean
   /** Aborting it ends the experiment cleanly: running trials are stopped, finished results kept. */
   readonly signal?: AbortSignal
   /** Heap cap per worker thread in MB; a trial above it errors instead of taking the process down. */
@@ -99,6 +105,7 @@ const TUNER_OPTIONS = Object.keys({
   reproducible: true,
   stop: true,
   maxFailures: true,
+  failFast: true,
   signal: true,
   maxHeapMb: true,
   logger: true,

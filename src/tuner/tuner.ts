@@ -63,6 +63,7 @@ export class Tuner<S extends Space = Space, D = unknown> {
   readonly #reproducible: boolean
   readonly #stop: StopCriteria
   readonly #maxFailures: number
+  readonly #failFast: boolean
   readonly #stopGraceMs: number
   readonly #logger: Logger
   readonly #data: unknown
@@ -87,6 +88,7 @@ export class Tuner<S extends Space = Space, D = unknown> {
     this.#numSamples = positiveInteger(options.numSamples ?? 10, 'numSamples')
     this.#concurrency = positiveInteger(options.concurrency ?? defaultConcurrency(), 'concurrency')
     this.#maxFailures = positiveInteger(options.maxFailures ?? 0, 'maxFailures', 0)
+    this.#failFast = flagOption(options.failFast, 'failFast')
     this.#stopGraceMs = timerMs(options.stopGraceMs ?? 5000, 'stopGraceMs')
     if (options.maxHeapMb !== undefined) positiveInteger(options.maxHeapMb, 'maxHeapMb', 16)
     this.#stop = validateStop(options.stop)
@@ -167,6 +169,7 @@ export class Tuner<S extends Space = Space, D = unknown> {
       options: {
         stop: { ...this.#stop },
         maxFailures: this.#maxFailures,
+        failFast: this.#failFast,
         stopGraceMs: this.#stopGraceMs,
         maxHeapMb: options.maxHeapMb ?? null,
         reproducible: this.#reproducible,
@@ -199,6 +202,7 @@ export class Tuner<S extends Space = Space, D = unknown> {
       logger: this.#logger,
       stop: this.#stop,
       maxFailures: this.#maxFailures,
+      failFast: this.#failFast,
       stopGraceMs: this.#stopGraceMs,
       signal: options.signal,
     })
@@ -235,11 +239,14 @@ export class Tuner<S extends Space = Space, D = unknown> {
   }
 }
 
-function validateReproducible(reproducible: unknown, scheduler: unknown): boolean {
-  if (reproducible === undefined) return false
-  if (typeof reproducible !== 'boolean') {
-    throw new ConfigError(`reproducible: must be a boolean, got ${show(reproducible)}`, { field: 'reproducible' })
-  }
+function flagOption(value: unknown, field: string): boolean {
+  if (value === undefined) return false
+  if (typeof value !== 'boolean') throw new ConfigError(`${field}: must be a boolean, got ${show(value)}`, { field })
+  return value
+}
+
+function validateReproducible(value: unknown, scheduler: unknown): boolean {
+  const reproducible = flagOption(value, 'reproducible')
   if (reproducible && scheduler !== undefined && !(scheduler instanceof FIFOScheduler)) {
     const name = (scheduler as object | null)?.constructor?.name ?? show(scheduler)
     throw new ConfigError(

@@ -105,6 +105,27 @@ describe('Tuner on the worker pool', () => {
     expect(logger.lines.some((l) => l.startsWith('warn: trial') && l.includes('boom'))).toBe(true)
   })
 
+  it('warns of an error once, however many trials it fails, and counts the repeats', async () => {
+    const logger = memoryLogger()
+    const results = await tuner({ space: { behaviour: 'throw', x: 2 }, numSamples: 6, concurrency: 2, logger }).fit()
+    expect(results.errors).toHaveLength(6)
+    const warnings = logger.lines.filter((l) => l.startsWith('warn:'))
+    expect(warnings).toEqual([
+      expect.stringMatching(/^warn: trial \d errored: RangeError: boom at x=2$/),
+      'warn: 5 more failures the same way: RangeError: boom at x=2',
+    ])
+  })
+
+  it('ends the experiment at the first errored trial with failFast, keeping every result', async () => {
+    const logger = memoryLogger()
+    const results = await tuner({ space: { behaviour: 'throw', x: 2 }, numSamples: 10, concurrency: 2, failFast: true, logger }).fit()
+    // The first two trials start together; once one errors, no trial starts and the other is stopped.
+    expect(results.trials).toHaveLength(2)
+    expect(results.errors).toHaveLength(1)
+    expect(results.trials.map((t) => t.state).sort()).toEqual(['errored', 'stopped'])
+    expect(logger.lines).toContainEqual(expect.stringMatching(/^info: failFast: trial \d errored: stopping 1 running trials$/))
+  })
+
   it('survives a trainable that calls process.exit: the trial errors, the pool replaces the thread', async () => {
     const results = await tuner({ space: { behaviour: choice(['exit', 'final']), x: 1 }, numSamples: 8, concurrency: 2 }).fit()
     const exited = results.errors
@@ -233,6 +254,7 @@ describe('Tuner option checks', () => {
     [{ name: '../escape' }, /^name: must be letters/],
     [{ search: {} }, /^search: must implement setup, suggest/],
     [{ reproducible: 'yes' }, /^reproducible: must be a boolean, got "yes"$/],
+    [{ failFast: 1 }, /^failFast: must be a boolean, got 1$/],
     [{ numSample: 3 }, /^numSample: is not a Tuner option \(did you mean numSamples\?\), got 3$/],
     [{ Concurrency: 2 }, /^Concurrency: is not a Tuner option \(did you mean concurrency\?\), got 2$/],
     [{ workers: 2 }, /^workers: is not a Tuner option, got 2$/],
