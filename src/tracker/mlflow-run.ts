@@ -10,6 +10,8 @@ export interface RunState extends PendingItems {
   readonly name: string
   readonly isParent: boolean
   readonly startTime: number
+  /** hyperpool's own key for the run, tagged on it so a retried create finds it (see mlflow-create.ts). */
+  readonly key: string
   /** Tags sent with `runs/create`. */
   readonly createTags: MlflowKeyValue[]
   runId: string | undefined
@@ -25,11 +27,12 @@ export interface RunState extends PendingItems {
 }
 
 /** A run with nothing sent yet. */
-export function newRun(name: string, isParent: boolean, startTime: number, createTags: MlflowKeyValue[]): RunState {
+export function newRun(name: string, isParent: boolean, startTime: number, createTags: MlflowKeyValue[], key: string): RunState {
   return {
     name,
     isParent,
     startTime,
+    key,
     createTags,
     runId: undefined,
     metrics: [],

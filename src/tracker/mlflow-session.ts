@@ -1,5 +1,7 @@
+import { randomUUID } from 'node:crypto'
 import type { Logger } from './logger.ts'
 import { type MlflowKeyValue, type MlflowMetric, nextBatch } from './mlflow-batch.ts'
+import { createRun } from './mlflow-create.ts'
 import { resolveExperiment } from './mlflow-experiment.ts'
 import { isRefusal, isRunGone, isSessionFatal, type MlflowHttp, MlflowRequestError } from './mlflow-http.ts'
 import { Retrier } from './mlflow-retry.ts'
@@ -57,6 +59,8 @@ export class MlflowSession {
   #buffered = 0
   #loop: Promise<void> | undefined
   readonly #abort = new AbortController()
+  /** Prefix of every run key of this session (mlflow-create.ts). */
+  readonly #sessionKey = randomUUID()
   readonly #retrier: Retrier
   readonly #lost: Lost = noneLost()
   #lastError: string | undefined
@@ -85,7 +89,7 @@ export class MlflowSession {
         options.logger.info(`MLflowTracker: ${options.uri} answers again; sending what waited`)
       },
     })
-    this.parent = newRun(parentName, true, startTime, parentTags)
+    this.parent = newRun(parentName, true, startTime, parentTags, `${this.#sessionKey}/parent`)
     this.#active.push(this.parent)
   }
 
@@ -96,7 +100,7 @@ export class MlflowSession {
 
   /** Queues the creation of a trial's run (a child of the parent run). */
   addRun(trialId: number, name: string, startTime: number, tags: MlflowKeyValue[]): RunState {
-    const run = newRun(name, false, startTime, tags)
+    const run = newRun(name, false, startTime, tags, `${this.#sessionKey}/trial-${trialId}`)
     this.#runs.set(trialId, run)
     if (this.#disabled) {
       this.#lost.runs++
@@ -251,14 +255,9 @@ export class MlflowSession {
 
   async #create(run: RunState): Promise<void> {
     const tags = run.isParent ? run.createTags : [...run.createTags, { key: 'mlflow.parentRunId', value: this.parent.runId as string }]
-    const body = { experiment_id: this.#experimentId, run_name: run.name, start_time: run.startTime, tags }
+    const body = { experiment_id: this.#experimentId as string, run_name: run.name, start_time: run.startTime, tags }
     try {
-      const created = await this.#retrier.call((signal) =>
-        this.#o.http.post<{ run?: { info?: { run_id?: string; run_uuid?: string } } }>('runs/create', body, signal),
-      )
-      const id = created.run?.info?.run_id ?? created.run?.info?.run_uuid
-      if (id === undefined) throw new MlflowRequestError('runs/create: answer has no run_id', { retryable: false })
-      run.runId = id
+      run.runId = await createRun(this.#o.http, this.#retrier, body, run.key)
     } catch (error) {
       if (!isRefusal(error)) throw error
       if (run.isParent || isSessionFatal(error)) throw error

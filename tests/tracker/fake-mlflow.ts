@@ -76,6 +76,7 @@ export class FakeMlflow {
   refuseMetric: ((metric: FakeMetric) => boolean) | undefined
   private failures: Array<{ status: number; endpoint?: string }> = []
   private slow: number[] = []
+  private lostAnswers: string[] = []
   private server: Server | undefined
   private port = 0
   private nextExperiment = 1
@@ -112,6 +113,11 @@ export class FakeMlflow {
   /** The next requests wait these many ms each before they are handled. */
   slowNext(...delaysMs: number[]): void {
     this.slow.push(...delaysMs)
+  }
+
+  /** The next request to `endpoint` is carried out, but its connection is cut before the answer: the client cannot know it landed. */
+  loseAnswerNext(endpoint: string): void {
+    this.lostAnswers.push(endpoint)
   }
 
   /** Requests to one endpoint that the server answered with 200. */
@@ -173,6 +179,12 @@ export class FakeMlflow {
         answer = error.code === '' ? undefined : { error_code: error.code, message: error.message }
       }
     }
+    const lost = this.lostAnswers.indexOf(endpoint)
+    if (lost >= 0 && status === 200) {
+      this.lostAnswers.splice(lost, 1)
+      res.destroy()
+      return
+    }
     record.status = status
     if (answer === undefined) {
       res.writeHead(status, { 'content-type': 'text/html' }).end('<h1>Not Found</h1>')
@@ -219,6 +231,16 @@ export class FakeMlflow {
         }
         this.runs.set(run.info.run_id, run)
         return { run: { info: run.info, data: { tags } } }
+      }
+      case 'POST runs/search': {
+        // Only the filter MLflowTracker sends: one tag equal to a value.
+        const filter = /^tags\.`([^`]+)` = '([^']*)'$/.exec(String(body.filter ?? ''))
+        if (filter === null) throw new HttpError(400, 'INVALID_PARAMETER_VALUE', `unsupported filter ${String(body.filter)}`)
+        const experiments = Array.isArray(body.experiment_ids) ? body.experiment_ids.map(String) : []
+        const runs = [...this.runs.values()].filter(
+          (run) => experiments.includes(run.info.experiment_id) && run.tags.get(filter[1] as string) === filter[2],
+        )
+        return runs.length === 0 ? {} : { runs: runs.map((run) => ({ info: run.info })) }
       }
       case 'POST runs/log-batch': {
         const run = this.run(body.run_id)

@@ -306,6 +306,29 @@ describe('MLflowTracker: a server that fails', () => {
     expect(log.lines.some((line) => line.startsWith('info') && line.includes('retrying in the background'))).toBe(true)
   })
 
+  it('creates no twin run when the answer to runs/create is lost: the retry finds the run by its key', async () => {
+    server.loseAnswerNext('runs/create') // the parent run
+    server.loseAnswerNext('runs/create') // the first trial's run
+    await play(tracker())
+    expect(warnings()).toEqual([])
+    expect([...server.runs.values()].map((r) => r.info.run_name).sort()).toEqual(['exp', 'trial_0000', 'trial_0001', 'trial_0002'])
+    expect(server.ok('runs/search')).toHaveLength(2)
+    const keys = [...server.runs.values()].map((r) => r.tags.get('hyperpool.run_key'))
+    expect(new Set(keys).size).toBe(4)
+    expect(server.runNamed('trial_0000')?.metrics.filter((m) => m.key === 'loss').length).toBeGreaterThan(0)
+    expect(server.runNamed('trial_0000')?.tags.get('mlflow.parentRunId')).toBe(server.runNamed('exp')?.info.run_id)
+  })
+
+  it('falls back to a plain retry when the server refuses the search', async () => {
+    server.loseAnswerNext('runs/create') // the parent run: it exists, but the tracker cannot find it
+    server.failNext(1, 400, 'runs/search')
+    await play(tracker())
+    expect(warnings()).toEqual([])
+    // The parent was made twice, the first left empty and RUNNING; the trials went to the second.
+    expect([...server.runs.values()].filter((r) => r.info.run_name === 'exp')).toHaveLength(2)
+    expect(server.runNamed('trial_0000')?.info.status).toBe('FINISHED')
+  })
+
   it('retries a request that times out on a slow server', async () => {
     server.slowNext(600, 600) // the experiment lookup, twice
     await play(tracker({ requestTimeoutMs: 150 }))
