@@ -5,8 +5,9 @@ import { defaultGamma, defaultWeights } from './split.ts'
 
 /**
  * Options of the TPE searcher. Every one is optional; the defaults are
- * Optuna's except three that measured better (docs/search.md): multivariate,
- * neighbour-distance bandwidths in every dimension, the 'geometric' magic clip.
+ * Optuna's except three chosen by the quality benchmark (docs/search.md has
+ * the numbers, cell by cell): multivariate, neighbour-distance bandwidths in
+ * every dimension, the 'geometric' magic clip.
  *
  * @example
  * ```ts
