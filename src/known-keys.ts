@@ -2,6 +2,27 @@
  * Misspelt option names: an options object is checked against the names its
  * owner knows, so `numSample: 3` fails loudly instead of running the default.
  */
+import { ConfigError, show } from './errors.ts'
+
+/**
+ * Throws a {@link ConfigError} for the first option `owner` does not know, with
+ * the bad value, the closest known name and the list; `fieldPrefix` goes
+ * before the key in the error's `field`.
+ *
+ * @example
+ * ```ts
+ * rejectUnknownKeys('Tuner', { numSample: 3 }, ['numSamples', 'seed'])
+ * // ConfigError: Tuner({ numSample }): unknown option (did you mean numSamples?), got 3; known: numSamples, seed
+ * ```
+ */
+export function rejectUnknownKeys(owner: string, options: object, known: readonly string[], fieldPrefix = ''): void {
+  const key = unknownKey(options, known)
+  if (key === undefined) return
+  const value = (options as Record<string, unknown>)[key]
+  throw new ConfigError(`${owner}({ ${key} }): unknown option${didYouMean(key, known)}, got ${show(value)}; known: ${known.join(', ')}`, {
+    field: `${fieldPrefix}${key}`,
+  })
+}
 
 /**
  * The first key of `options` that is not in `known`, if any.
@@ -16,8 +37,10 @@ export function unknownKey(options: object, known: readonly string[]): string | 
 }
 
 /**
- * ` (did you mean x?)` for the known name closest to `key` (a case-only
- * difference, or at most two edits for names of four letters or more), else ''.
+ * ` (did you mean x?)` for the known name closest to `key`, else '': a
+ * case-only difference, or edits (insertions, deletions, substitutions,
+ * swaps of neighbours) of at most one for a key of 4 to 7 letters and two
+ * from 8; shorter keys get no guess.
  *
  * @example
  * ```ts
@@ -38,15 +61,19 @@ export function didYouMean(key: string, known: readonly string[]): string {
   return best !== undefined && bestDistance <= allowed ? ` (did you mean ${best}?)` : ''
 }
 
-/** Levenshtein distance: insertions, deletions and substitutions. */
+/** Edit distance counting insertions, deletions, substitutions and swaps of neighbours (`mdoe` is one from `mode`). */
 function editDistance(a: string, b: string): number {
+  let before: number[] = []
   let previous = Array.from({ length: b.length + 1 }, (_, j) => j)
   for (let i = 1; i <= a.length; i++) {
     const current = [i]
     for (let j = 1; j <= b.length; j++) {
       const substitute = (previous[j - 1] as number) + (a[i - 1] === b[j - 1] ? 0 : 1)
-      current[j] = Math.min(substitute, (previous[j] as number) + 1, (current[j - 1] as number) + 1)
+      let best = Math.min(substitute, (previous[j] as number) + 1, (current[j - 1] as number) + 1)
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) best = Math.min(best, (before[j - 2] as number) + 1)
+      current[j] = best
     }
+    before = previous
     previous = current
   }
   return previous[b.length] as number

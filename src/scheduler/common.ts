@@ -1,5 +1,5 @@
 import { ConfigError, show } from '../errors.ts'
-import { didYouMean, unknownKey } from '../known-keys.ts'
+import { rejectUnknownKeys } from '../known-keys.ts'
 import { validateSeed } from '../search/rng.ts'
 import type { Mode, Result } from '../types.ts'
 import type { SchedulerSetup } from './scheduler.ts'
@@ -18,12 +18,7 @@ export function readOptions(owner: string, options: unknown, known: readonly str
   if (typeof options !== 'object' || options === null || Array.isArray(options)) {
     throw new ConfigError(`${owner}(options): must be an object, got ${show(options)}`, { field: 'options' })
   }
-  const key = unknownKey(options, known)
-  if (key !== undefined) {
-    throw new ConfigError(`${owner}({ ${key} }): unknown option${didYouMean(key, known)}, expected one of ${known.join(', ')}`, {
-      field: key,
-    })
-  }
+  rejectUnknownKeys(owner, options, known)
   return options as Record<string, unknown>
 }
 

@@ -8,10 +8,24 @@
 import { isRefusal, type MlflowHttp, MlflowRequestError } from './mlflow-http.ts'
 import type { Retrier } from './mlflow-retry.ts'
 
-/** The tag holding a run's key: unique per tracker session and run. */
+/**
+ * The tag holding a run's key: unique per tracker session and run.
+ *
+ * @example
+ * ```ts
+ * // In MLflow's search syntax: tags.`hyperpool.run_key` = '6f1c…/trial-3'
+ * ```
+ */
 export const RUN_KEY_TAG = 'hyperpool.run_key'
 
-/** What `runs/create` needs, less the key tag. */
+/**
+ * What `runs/create` needs, less the key tag.
+ *
+ * @example
+ * ```ts
+ * const body: CreateRunBody = { experiment_id: '1', run_name: 'trial_0003', start_time: Date.now(), tags: [] }
+ * ```
+ */
 export interface CreateRunBody {
   readonly experiment_id: string
   readonly run_name: string

@@ -26,7 +26,14 @@ export interface RunState extends PendingItems {
   retired: boolean
 }
 
-/** A run with nothing sent yet. */
+/**
+ * A run with nothing sent yet.
+ *
+ * @example
+ * ```ts
+ * const run = newRun('trial_0003', false, Date.now(), [{ key: 'hyperpool.trial_id', value: '3' }], `${sessionKey}/trial-3`)
+ * ```
+ */
 export function newRun(name: string, isParent: boolean, startTime: number, createTags: MlflowKeyValue[], key: string): RunState {
   return {
     name,

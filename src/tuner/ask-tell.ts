@@ -4,12 +4,13 @@
  */
 import { randomInt } from 'node:crypto'
 import { ConfigError, show, TrialError } from '../errors.ts'
+import { rejectUnknownKeys } from '../known-keys.ts'
 import { RandomSearch } from '../search/random.ts'
 import { deriveSeed, validateSeed } from '../search/rng.ts'
 import type { Searcher } from '../search/searcher.ts'
 import { type ConfigOf, type Space, validateSpace } from '../search/space.ts'
 import type { Metrics, Mode, Result, TrialInfo, TrialState } from '../types.ts'
-import { checkKnownOptions, checkPlugin, positiveInteger, validateMode } from './options.ts'
+import { checkPlugin, positiveInteger, validateMode } from './options.ts'
 import { ResultGrid } from './results.ts'
 
 /** The default of `numSamples`: in effect unlimited, yet small enough for GridSearch to multiply. */
@@ -100,7 +101,7 @@ export class Study<S extends Space = Space> {
     if (options === null || typeof options !== 'object') {
       throw new ConfigError(`Study(options): must be an object, got ${show(options)}`, { field: 'options' })
     }
-    checkKnownOptions('Study', options, STUDY_OPTIONS)
+    rejectUnknownKeys('Study', options, STUDY_OPTIONS)
     validateSpace(options.space)
     if (typeof options.metric !== 'string' || options.metric.length === 0) {
       throw new ConfigError(`metric: must be a non-empty string, got ${show(options.metric)}`, { field: 'metric' })

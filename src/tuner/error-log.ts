@@ -11,13 +11,13 @@ import type { SerializedError } from '../workers/protocol.ts'
  * const log = new TrialErrorLog(logger)
  * log.errored(3, { name: 'RangeError', message: 'boom' }) // warn: trial 3 errored: RangeError: boom
  * log.errored(4, { name: 'RangeError', message: 'boom' }) // debug only
- * log.close() // warn: 1 more failure the same way: RangeError: boom
+ * log.close() // warn: 1 more trial errored the same way: RangeError: boom
  * ```
  */
 export class TrialErrorLog {
   readonly #logger: Logger
-  /** How many times each distinct error was seen. */
-  readonly #seen = new Map<string, number>()
+  /** How many times each distinct error was seen, per kind: retried attempts and trials that errored for good apart. */
+  readonly #seen = { retried: new Map<string, number>(), errored: new Map<string, number>() }
 
   constructor(logger: Logger) {
     this.#logger = logger
@@ -25,25 +25,29 @@ export class TrialErrorLog {
 
   /** A failed attempt that will be retried. */
   retrying(trialId: number, attempt: number, attempts: number, error: Pick<SerializedError, 'name' | 'message'>): void {
-    this.#log(`trial ${trialId} failed (attempt ${attempt} of ${attempts}), retrying`, error)
+    this.#log(this.#seen.retried, `trial ${trialId} failed (attempt ${attempt} of ${attempts}), retrying`, error)
   }
 
   /** A trial that errored for good. */
   errored(trialId: number, error: Pick<SerializedError, 'name' | 'message'>): void {
-    this.#log(`trial ${trialId} errored`, error)
+    this.#log(this.#seen.errored, `trial ${trialId} errored`, error)
   }
 
   /** One warning per error that repeated, with how many more times. */
   close(): void {
-    for (const [what, count] of this.#seen) {
-      if (count > 1) this.#logger.warn(`${count - 1} more failure${count > 2 ? 's' : ''} the same way: ${what}`)
+    const more = (count: number, one: string, many: string) => `${count - 1} more ${count > 2 ? many : one}`
+    for (const [what, count] of this.#seen.retried) {
+      if (count > 1) this.#logger.warn(`${more(count, 'failed attempt', 'failed attempts')} the same way: ${what}`)
+    }
+    for (const [what, count] of this.#seen.errored) {
+      if (count > 1) this.#logger.warn(`${more(count, 'trial', 'trials')} errored the same way: ${what}`)
     }
   }
 
-  #log(event: string, error: Pick<SerializedError, 'name' | 'message'>): void {
+  #log(seen: Map<string, number>, event: string, error: Pick<SerializedError, 'name' | 'message'>): void {
     const what = `${error.name}: ${error.message}`
-    const count = (this.#seen.get(what) ?? 0) + 1
-    this.#seen.set(what, count)
+    const count = (seen.get(what) ?? 0) + 1
+    seen.set(what, count)
     if (count === 1) this.#logger.warn(`${event}: ${what}`)
     else this.#logger.debug(`${event}: ${what} (seen ${count} times)`)
   }

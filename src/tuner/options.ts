@@ -3,7 +3,6 @@ import { availableParallelism } from 'node:os'
 import { isAbsolute, resolve } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import { ConfigError, show } from '../errors.ts'
-import { didYouMean, unknownKey } from '../known-keys.ts'
 import type { Scheduler } from '../scheduler/scheduler.ts'
 import type { Searcher } from '../search/searcher.ts'
 import type { Space } from '../search/space.ts'
@@ -88,7 +87,7 @@ export interface TunerOptions<S extends Space = Space, D = unknown> {
 }
 
 /** Every option name a Tuner knows; `satisfies` keeps the list in step with {@link TunerOptions}. */
-const TUNER_OPTIONS = Object.keys({
+export const TUNER_OPTIONS = Object.keys({
   name: true,
   trainable: true,
   space: true,
@@ -112,21 +111,6 @@ const TUNER_OPTIONS = Object.keys({
   logLevel: true,
   stopGraceMs: true,
 } satisfies Record<keyof TunerOptions, true>)
-
-/**
- * Refuses an option name `owner` does not know, naming the closest known one.
- *
- * @example
- * ```ts
- * checkKnownOptions('Tuner', { numSample: 3 }, ['numSamples']) // ConfigError: numSample: is not a Tuner option (did you mean numSamples?), got 3
- * ```
- */
-export function checkKnownOptions(owner: string, options: object, known: readonly string[] = TUNER_OPTIONS): void {
-  const key = unknownKey(options, known)
-  if (key === undefined) return
-  const value = (options as Record<string, unknown>)[key]
-  throw new ConfigError(`${key}: is not a ${owner} option${didYouMean(key, known)}, got ${show(value)}`, { field: key })
-}
 
 export function positiveInteger(value: unknown, field: string, min = 1): number {
   if (typeof value !== 'number' || !Number.isInteger(value) || value < min) {

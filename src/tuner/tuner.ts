@@ -1,6 +1,7 @@
 import { randomInt } from 'node:crypto'
 import { join } from 'node:path'
 import { ConfigError, show } from '../errors.ts'
+import { rejectUnknownKeys } from '../known-keys.ts'
 import { FIFOScheduler } from '../scheduler/fifo.ts'
 import { RandomSearch } from '../search/random.ts'
 import { validateSeed } from '../search/rng.ts'
@@ -18,12 +19,12 @@ import { CheckpointStore } from './checkpoints.ts'
 import { EventFanout, type TunerEvent } from './events.ts'
 import { ExperimentRun } from './experiment.ts'
 import {
-  checkKnownOptions,
   checkPlugin,
   defaultConcurrency,
   defaultName,
   positiveInteger,
   resolveTrainable,
+  TUNER_OPTIONS,
   type TunerOptions,
   timerMs,
   validateMode,
@@ -76,7 +77,7 @@ export class Tuner<S extends Space = Space, D = unknown> {
     if (options === null || typeof options !== 'object') {
       throw new ConfigError(`Tuner(options): must be an object, got ${show(options)}`, { field: 'options' })
     }
-    checkKnownOptions('Tuner', options)
+    rejectUnknownKeys('Tuner', options, TUNER_OPTIONS)
     this.#options = options
     this.#trainable = resolveTrainable(options.trainable)
     validateSpace(options.space)

@@ -112,7 +112,18 @@ describe('Tuner on the worker pool', () => {
     const warnings = logger.lines.filter((l) => l.startsWith('warn:'))
     expect(warnings).toEqual([
       expect.stringMatching(/^warn: trial \d errored: RangeError: boom at x=2$/),
-      'warn: 5 more failures the same way: RangeError: boom at x=2',
+      'warn: 5 more trials errored the same way: RangeError: boom at x=2',
+    ])
+  })
+
+  it('warns of the first retried attempt and of the first trial that errored for good, apart', async () => {
+    const logger = memoryLogger()
+    await tuner({ space: { behaviour: 'throw', x: 2 }, numSamples: 3, concurrency: 1, maxFailures: 1, logger }).fit()
+    expect(logger.lines.filter((l) => l.startsWith('warn:'))).toEqual([
+      'warn: trial 0 failed (attempt 1 of 2), retrying: RangeError: boom at x=2',
+      'warn: trial 0 errored: RangeError: boom at x=2',
+      'warn: 2 more failed attempts the same way: RangeError: boom at x=2',
+      'warn: 2 more trials errored the same way: RangeError: boom at x=2',
     ])
   })
 
@@ -255,9 +266,9 @@ describe('Tuner option checks', () => {
     [{ search: {} }, /^search: must implement setup, suggest/],
     [{ reproducible: 'yes' }, /^reproducible: must be a boolean, got "yes"$/],
     [{ failFast: 1 }, /^failFast: must be a boolean, got 1$/],
-    [{ numSample: 3 }, /^numSample: is not a Tuner option \(did you mean numSamples\?\), got 3$/],
-    [{ Concurrency: 2 }, /^Concurrency: is not a Tuner option \(did you mean concurrency\?\), got 2$/],
-    [{ workers: 2 }, /^workers: is not a Tuner option, got 2$/],
+    [{ numSample: 3 }, /^Tuner\(\{ numSample \}\): unknown option \(did you mean numSamples\?\), got 3; known: name, trainable, /],
+    [{ Concurrency: 2 }, /^Tuner\(\{ Concurrency \}\): unknown option \(did you mean concurrency\?\), got 2; /],
+    [{ workers: 2 }, /^Tuner\(\{ workers \}\): unknown option, got 2; /],
     [{ reproducible: true, scheduler: new ASHAScheduler({ maxT: 10 }) }, /^reproducible: needs the FIFOScheduler .*, got ASHAScheduler$/],
   ])('rejects %o', (bad, message) => {
     expect(() => tuner({ space, ...(bad as object) })).toThrow(ConfigError)

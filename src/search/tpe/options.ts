@@ -1,6 +1,6 @@
 /** The options of {@link TPESearch}, their defaults and their checks. */
 import { ConfigError, show } from '../../errors.ts'
-import { didYouMean, unknownKey } from '../../known-keys.ts'
+import { rejectUnknownKeys } from '../../known-keys.ts'
 import { defaultGamma, defaultWeights } from './split.ts'
 
 /**
@@ -98,10 +98,7 @@ export function resolveOptions(options: TPEOptions | undefined): ResolvedTPEOpti
   if (options === null || typeof options !== 'object') {
     throw new ConfigError(`TPESearch(options): must be an object, got ${show(options)}`, { field: 'search' })
   }
-  const key = unknownKey(options, KEYS)
-  if (key !== undefined) {
-    fail(key, `is not an option${didYouMean(key, KEYS)} (known: ${KEYS.join(', ')})`, (options as Record<string, unknown>)[key])
-  }
+  rejectUnknownKeys('TPESearch', options, KEYS, 'search.')
   const priorWeight = options.priorWeight ?? 1
   if (typeof priorWeight !== 'number' || !Number.isFinite(priorWeight) || priorWeight <= 0) {
     fail('priorWeight', 'must be a finite number > 0', priorWeight)

@@ -305,18 +305,6 @@ export function sampleKernel(pe: ParzenEstimator, d: number, k: number, random: 
   return Math.min(kernels.last, Math.max(kernels.first, k0))
 }
 
-/** log p(x | kernel k) of dimension d at encoded value x. */
-export function kernelLogPdf(kernels: Kernels, k: number, x: number): number {
-  if (kernels.kind === 'categorical') return kernels.logProbs[k * kernels.choices + x] as number
-  const mu = kernels.mus[k] as number
-  const sigma = kernels.sigmas[k] as number
-  if (kernels.kind === 'continuous') {
-    const z = (x - mu) / sigma
-    return -0.5 * z * z - (kernels.logNorms[k] as number)
-  }
-  return binLogPdf(kernels, k, binLow(kernels, x), binHigh(kernels, x))
-}
-
 /** The model coordinates of the edges of integer x's bin (log-scale dimensions work in log k). */
 function binLow(kernels: NumericKernels, x: number): number {
   return kernels.log ? Math.log(x - 0.5) : x - 0.5
@@ -417,7 +405,14 @@ function continuousLogPdf(kernels: NumericKernels, nK: number, x: number): numbe
   return max + Math.log(sum)
 }
 
-/** The scratch entries `mixtureLogPdf` needs: a row per candidate and two more. */
+/**
+ * The scratch entries `mixtureLogPdf` needs: a row per candidate and two more.
+ *
+ * @example
+ * ```ts
+ * const scratch = new Float64Array(scratchSize(pe.kernels, 24))
+ * ```
+ */
 export function scratchSize(kernels: number, candidates: number): number {
   return (candidates + 2) * kernels
 }
