@@ -4,8 +4,9 @@ import { ConfigError, show } from '../errors.ts'
 import { flattenConfig } from '../search/flatten.ts'
 import type { Result, TrialInfo, TrialState } from '../types.ts'
 import { csvHeader, csvRecord } from './csv-format.ts'
+import { keepEarlier } from './keep-earlier.ts'
 import type { ExperimentInfo, Tracker } from './tracker.ts'
-import { trialName } from './trial-metrics.ts'
+import { TRIAL_FOLDER, trialName } from './trial-metrics.ts'
 
 /**
  * Options of {@link CsvTracker}.
@@ -60,6 +61,8 @@ const LEAD_COLUMNS = ['trial_id', 'state', 'error'] as const
  * trial ends at most every `resultsIntervalMs`, and always at the end.
  *
  * Writes are synchronous and small (one row), so nothing is left to flush.
+ * An earlier experiment's files in `dir` move into `dir/earlier-<time>/`
+ * when a new one starts: nothing is overwritten.
  *
  * @example
  * ```ts
@@ -98,6 +101,7 @@ export class CsvTracker implements Tracker {
     this.order.length = 0
     this.lastRows.clear()
     this.lastResultsWrite = Number.NEGATIVE_INFINITY
+    keepEarlier(this.dir, (name) => name === 'results.csv' || TRIAL_FOLDER.test(name))
     mkdirSync(this.dir, { recursive: true })
   }
 

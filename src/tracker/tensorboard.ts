@@ -3,10 +3,11 @@ import { hostname } from 'node:os'
 import { join } from 'node:path'
 import { ConfigError, show } from '../errors.ts'
 import type { Result, TrialInfo } from '../types.ts'
+import { keepEarlier } from './keep-earlier.ts'
 import { encodeEvent } from './tb-event.ts'
 import { frameRecord } from './tfrecord.ts'
 import type { Tracker } from './tracker.ts'
-import { scalarMetrics, trialName } from './trial-metrics.ts'
+import { scalarMetrics, TRIAL_FOLDER, trialName } from './trial-metrics.ts'
 
 /**
  * Options of {@link TensorBoardTracker}.
@@ -37,6 +38,8 @@ export const FILE_VERSION = 'brain.Event:2'
  * nothing is left to flush; the file is closed at the trial's end. A retried
  * trial writes into the same file from step 1 again; TensorBoard's reader by
  * default discards the failed attempt's later points when the step goes back.
+ * An earlier experiment's trial folders in `dir` move into
+ * `dir/earlier-<time>/` when a new one starts, so its runs stay apart.
  *
  * @example
  * ```ts
@@ -62,6 +65,10 @@ export class TensorBoardTracker implements Tracker {
       throw new ConfigError(`TensorBoardTracker(options.now): must be a function, got ${show(options.now)}`, { field: 'now' })
     this.dir = dir
     this.now = options.now ?? Date.now
+  }
+
+  onExperimentStart(): void {
+    keepEarlier(this.dir, (name) => TRIAL_FOLDER.test(name))
   }
 
   onTrialStart(trial: TrialInfo): void {

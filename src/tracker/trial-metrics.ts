@@ -15,6 +15,9 @@ export function trialName(id: number): string {
   return `trial_${String(id).padStart(4, '0')}`
 }
 
+/** The folder names {@link trialName} gives: what a tracker counts as its own in a folder. */
+export const TRIAL_FOLDER = /^trial_\d{4,}$/
+
 /** Fields of a result that are bookkeeping rather than metrics: the step and the trial id. */
 const NOT_SCALARS: ReadonlySet<string> = new Set(['training_iteration', 'trial_id'])
 

@@ -166,6 +166,22 @@ describe('CsvTracker', () => {
     expect(await readTable(join(dir, 'results.csv'))).toEqual([{ trial_id: '3', state: 'errored', error: 'Error: boom', 'config/x': '1' }])
   })
 
+  it('moves an earlier experiment’s files into earlier-<time>/ instead of overwriting them', async () => {
+    for (const x of [1, 2]) {
+      const tracker = new CsvTracker(dir)
+      tracker.onExperimentStart(experiment())
+      tracker.onTrialStart(trialInfo(0, { x }, 'running'))
+      tracker.onTrialResult(trialInfo(0, { x }, 'running'), result(0, 1, { loss: x }))
+      tracker.onTrialEnd(trialInfo(0, { x }, 'completed'))
+      tracker.onExperimentEnd()
+    }
+    const earlier = (await readdir(dir)).filter((name) => name.startsWith('earlier-'))
+    expect(earlier).toHaveLength(1)
+    expect((await readTable(join(dir, earlier[0] as string, 'results.csv')))[0]?.['config/x']).toBe('1')
+    expect((await readTable(join(dir, earlier[0] as string, 'trial_0000', 'progress.csv')))[0]?.loss).toBe('1')
+    expect((await readTable(join(dir, 'results.csv')))[0]?.['config/x']).toBe('2')
+  })
+
   it('rejects a bad dir or interval', () => {
     expect(() => new CsvTracker('')).toThrow(ConfigError)
     expect(() => new CsvTracker(dir, { resultsIntervalMs: -1 })).toThrow(/resultsIntervalMs/)

@@ -163,11 +163,13 @@ describe('TensorBoardTracker', () => {
     expect(events.map((e) => e.step)).toEqual([0, 1, 2])
   })
 
-  it('appends to an existing event file rather than destroy it', async () => {
-    const tracker = new TensorBoardTracker(dir, { now: () => NOW })
-    await play(tracker, SCRIPTS.slice(0, 1))
+  it('moves an earlier experiment’s runs aside, so TensorBoard shows the two apart', async () => {
     await play(new TensorBoardTracker(dir, { now: () => NOW }), SCRIPTS.slice(0, 1))
-    expect(readEvents(await eventFile('trial_0000'))).toHaveLength(6) // two headers, four reports
+    await play(new TensorBoardTracker(dir, { now: () => NOW }), SCRIPTS.slice(0, 1))
+    const earlier = (await readdir(dir)).filter((name) => name.startsWith('earlier-'))
+    expect(earlier).toHaveLength(1)
+    expect(readEvents(await eventFile(`${earlier[0]}/trial_0000`))).toHaveLength(3) // a header, two reports
+    expect(readEvents(await eventFile('trial_0000'))).toHaveLength(3)
   })
 
   it('closes files still open at the experiment end', async () => {
