@@ -12,7 +12,7 @@ import { makeDataset } from './lib/ridge.ts'
 import { sibling } from './lib/sibling.ts'
 
 const TRIALS = quick ? 500 : 20_000
-const REPEATS = quick ? 1 : 5
+const REPEATS = quick ? 1 : 9
 
 const space = {
   work: 'noop',

@@ -45,12 +45,15 @@ export class SearchFeed {
   }
 
   result(id: number, result: Result): void {
-    this.#pass(id, () => this.#searcher.onTrialResult(id, result))
+    // Told at once (no closure: this runs for every report of every trial), or held for its turn.
+    if (this.#tellsNow(id)) this.#searcher.onTrialResult(id, result)
+    else this.#hold(id, () => this.#searcher.onTrialResult(id, result))
   }
 
   /** Trial `id` ended for good (completed, stopped or errored). */
   complete(id: number, result: Result | undefined, state: TrialState): void {
-    this.#pass(id, () => this.#searcher.onTrialComplete(id, result, state))
+    if (this.#tellsNow(id)) this.#searcher.onTrialComplete(id, result, state)
+    else this.#hold(id, () => this.#searcher.onTrialComplete(id, result, state))
     if (this.#lag === undefined) return
     this.#ended.add(id)
     while (this.#ended.delete(this.#frontier)) this.#frontier++
@@ -74,11 +77,12 @@ export class SearchFeed {
     if (first) throw first.error
   }
 
-  #pass(id: number, event: () => void): void {
-    if (this.#lag === undefined || id < this.#told) {
-      event()
-      return
-    }
+  /** Whether trial `id`'s events go straight to the searcher: always without a lag, else once its turn has passed. */
+  #tellsNow(id: number): boolean {
+    return this.#lag === undefined || id < this.#told
+  }
+
+  #hold(id: number, event: () => void): void {
     const held = this.#held.get(id)
     if (held) held.push(event)
     else this.#held.set(id, [event])
