@@ -19,7 +19,10 @@ import type { JsonValue } from './json.ts'
 /** Fails fast, where the user wrote the bad domain, rather than when the first trial is sampled. */
 function checked<D extends Domain>(domain: D): D {
   const problem = domainProblem(domain)
-  if (problem !== undefined) throw new SpaceError(`${domain.$domain}(${DOMAIN_PARAMS[domain.$domain].join(', ')}): ${problem}`)
+  if (problem !== undefined) {
+    // Not yet in a space, the domain has no path: its factory names it.
+    throw new SpaceError(`${domain.$domain}(${DOMAIN_PARAMS[domain.$domain].join(', ')}): ${problem}`, { field: domain.$domain })
+  }
   return Object.freeze(domain)
 }
 

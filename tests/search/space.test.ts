@@ -112,6 +112,8 @@ describe('factories: validation errors name the function, the rule and the value
   it.each(cases)('%s', (_name, fn, message) => {
     const error = spaceError(fn)
     expect(error.message).toMatch(message)
+    // Outside a space a domain has no path yet: the field is its factory's name.
+    expect(error.message.startsWith(`${error.field}(`)).toBe(true)
   })
 
   it('accepts quantised bounds that are multiples of q despite float noise', () => {
