@@ -52,7 +52,8 @@ export function rungMilestones(grace: number, maxT: number, rf: number, s: numbe
  * it is not below the `(1 - 1/reductionFactor)` percentile (in score terms,
  * i.e. it is in the top `1/reductionFactor`); either way its value is
  * recorded. Trials are never paused, so no worker waits for stragglers.
- * A trial is stopped when `timeAttr` reaches `maxT`.
+ * A trial is stopped when `timeAttr` reaches `maxT`; having run its full
+ * budget, it is recorded `completed` (see `Scheduler.maxT`).
  *
  * Results without a numeric `timeAttr` or metric are ignored (`'continue'`).
  * With several brackets, a trial joins one at random, weighted by

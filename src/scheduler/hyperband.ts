@@ -78,7 +78,8 @@ export function bandPlan(maxT: number, eta: number): BracketPlan[] {
  * the bracket is full (or the searcher has run dry) and every trial still in
  * it has reached the milestone, the best `ceil(n / eta)` are promoted (they
  * resume up to the next milestone, `eta` times further) and the rest are
- * stopped. At the last milestone, `maxT`, a trial is stopped: it is done.
+ * stopped. At the last milestone, `maxT`, a trial is stopped: it is done,
+ * and recorded `completed` (see `Scheduler.maxT`).
  *
  * It needs pause and resume: implement checkpoints in the trainable, so a
  * resumed trial carries on from where it paused. `choose` resumes promoted

@@ -57,4 +57,11 @@ export interface Scheduler {
   choose?(candidates: RunCandidates): RunChoice
   /** A paused trial is about to resume; the answer may change its config and checkpoint. */
   beforeResume?(trial: TrialInfo): ResumePlan | undefined
+  /**
+   * A budget, for schedulers that have one (ASHA, HyperBand): a trial that
+   * ends once its `timeAttr` reached `maxT` ran its full budget, and the
+   * Tuner records it `completed` rather than `stopped`.
+   */
+  readonly maxT?: number
+  readonly timeAttr?: string
 }

@@ -266,11 +266,23 @@ export class ExperimentRun {
       trial.pause(performance.now())
       this.#paused.push(trial)
     } else {
-      trial.state = 'stopped'
+      trial.state = this.#ranFullBudget(trial) ? 'completed' : 'stopped'
     }
     if (trial.state === 'paused') this.#s.hub.emit('onTrialEnd', trial)
     else this.#complete(trial)
     this.#pump()
+  }
+
+  /** Whether a trial told to end had reached its budget: `stop.maxIterations`, or the scheduler's `maxT`. */
+  #ranFullBudget(trial: Trial): boolean {
+    const last = trial.lastResult
+    if (last === undefined) return false
+    const { maxIterations } = this.#s.stop
+    if (maxIterations !== undefined && last.training_iteration >= maxIterations) return true
+    const { maxT, timeAttr } = this.#s.scheduler
+    if (typeof maxT !== 'number' || typeof timeAttr !== 'string') return false
+    const reached = last[timeAttr]
+    return typeof reached === 'number' && reached >= maxT
   }
 
   /** A trial ended for good: tell the searcher, the scheduler and the trackers. */

@@ -58,6 +58,9 @@ describe('schedulers on the worker pool', () => {
     expect(early.length).toBeGreaterThan(0)
     // Rungs at 1, 4, 16: an early stop happens only at a rung.
     for (const trial of early) expect([1, 4]).toContain(trial.history.length)
+    // A trial that ran to maxT ran its full budget: completed, not stopped.
+    for (const trial of asha.trials) expect(trial.state).toBe(trial.history.length === 16 ? 'completed' : 'stopped')
+    expect(asha.trials.some((t) => t.state === 'completed')).toBe(true)
   })
 
   it('HyperBand pauses trials at milestones and resumes them from their checkpoints', async () => {
@@ -70,7 +73,7 @@ describe('schedulers on the worker pool', () => {
     const results = await t.fit()
     expect(results.errors).toEqual([])
     for (const trial of results.trials) {
-      expect(['completed', 'stopped']).toContain(trial.state)
+      expect(trial.state).toBe(trial.history.length === 9 ? 'completed' : 'stopped')
       const n = trial.history.length
       expect(n).toBeGreaterThan(0)
       // Contiguous across pauses: one report per epoch, the state carried on.

@@ -79,11 +79,11 @@ describe('Tuner on the worker pool', () => {
     }
   })
 
-  it('applies stop criteria: a maximum of iterations and a metric threshold', async () => {
+  it('applies stop criteria: a maximum of iterations (a full budget: completed) and a metric threshold (stopped)', async () => {
     const capped = await tuner({ space: { behaviour: 'curve', x: 0, epochs: 10 }, numSamples: 2, stop: { maxIterations: 3 } }).fit()
     expect(capped.trials.map((t) => [t.state, t.history.length])).toEqual([
-      ['stopped', 3],
-      ['stopped', 3],
+      ['completed', 3],
+      ['completed', 3],
     ])
     // loss = 1 / epoch reaches 0.25 at epoch 4
     const reached = await tuner({ space: { behaviour: 'curve', x: 0, epochs: 10 }, numSamples: 1, stop: { metricThreshold: 0.25 } }).fit()
