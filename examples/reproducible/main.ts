@@ -1,14 +1,16 @@
 /**
- * The same seed, the same trials, in parallel. TPE learns from results in
- * the order threads finish them, so two runs of one seed at concurrency 2
- * usually propose different trials. With `reproducible: true` trial k is
- * proposed once trials 0..k-2 have ended, and TPE has been told exactly
- * those: this runs the experiment twice each way and compares.
+ * The same seed, the same trials, in parallel. TPE and ASHA learn from
+ * results in the order threads deliver them, so two runs of one seed at
+ * concurrency 2 usually differ in their trials and in which ones ASHA stops.
+ * With `reproducible: true` trial k is proposed once trials 0..k-2 have
+ * ended, TPE has been told exactly those, and each report is judged once the
+ * trials before it have made theirs: this runs the experiment twice each way
+ * and compares.
  *
  *   npx tsx examples/reproducible/main.ts                      # 30 trials per run
  *   HYPERPOOL_SAMPLES=4 npx tsx examples/reproducible/main.ts  # a quick run
  */
-import { loguniform, qrandint, randint, TPESearch, Tuner } from '../../src/index.ts'
+import { ASHAScheduler, loguniform, qrandint, randint, TPESearch, Tuner } from '../../src/index.ts'
 
 const numSamples = Number(process.env.HYPERPOOL_SAMPLES ?? 30)
 
@@ -25,6 +27,7 @@ async function run(reproducible: boolean): Promise<string[]> {
     metric: 'loss',
     mode: 'min',
     search: new TPESearch({ nStartupTrials: 8 }),
+    scheduler: new ASHAScheduler({ maxT: 40, gracePeriod: 2, reductionFactor: 3 }),
     numSamples,
     concurrency: 2,
     reproducible,
@@ -35,7 +38,8 @@ async function run(reproducible: boolean): Promise<string[]> {
   }).fit()
   const best = results.best()
   console.log(`  reproducible ${reproducible}: best loss ${Number(best.lastResult?.loss).toPrecision(6)} (trial ${best.id})`)
-  return results.trials.map((t) => JSON.stringify(t.config))
+  // A trial's config, and how far ASHA let it go.
+  return results.trials.map((t) => `${JSON.stringify(t.config)} ${t.state} after ${t.history.length} epochs`)
 }
 
 for (const reproducible of [false, true]) {

@@ -1,8 +1,8 @@
 /**
- * Linear regression by mini-batch gradient descent on shared data. `epochs`
- * is a hyperparameter, so trials take different times and finish out of
- * order: what makes a parallel run's results arrive in a different order
- * each time.
+ * Linear regression by mini-batch gradient descent on shared data, reporting
+ * the validation loss after every epoch. `epochs` is a hyperparameter, so
+ * trials take different times and finish out of order: what makes a parallel
+ * run's results arrive in a different order each time.
  */
 import type { SharedMatrix, TrialContext } from '../../src/index.ts'
 
@@ -11,7 +11,7 @@ interface Data {
   y: Float64Array
 }
 
-export default function train(config: { lr: number; batch: number; epochs: number }, ctx: TrialContext<Data>): { loss: number } {
+export default async function train(config: { lr: number; batch: number; epochs: number }, ctx: TrialContext<Data>): Promise<void> {
   const { X, y } = ctx.data
   const [rows = 0, features = 0] = X.shape
   const split = Math.floor(rows * 0.8)
@@ -20,6 +20,12 @@ export default function train(config: { lr: number; batch: number; epochs: numbe
     let s = 0
     for (let f = 0; f < features; f++) s += (w[f] as number) * (X.data[i * features + f] as number)
     return s
+  }
+  const validationLoss = () => {
+    let loss = 0
+    for (let i = split; i < rows; i++) loss += (predict(i) - (y[i] as number)) ** 2
+    loss /= rows - split
+    return Number.isFinite(loss) ? loss : Number.MAX_VALUE
   }
   for (let epoch = 0; epoch < config.epochs; epoch++) {
     for (let start = 0; start < split; start += config.batch) {
@@ -31,9 +37,6 @@ export default function train(config: { lr: number; batch: number; epochs: numbe
       }
       for (let f = 0; f < features; f++) w[f] = (w[f] as number) - (config.lr * (grad[f] as number)) / (end - start)
     }
+    await ctx.report({ loss: validationLoss() }) // ASHA judges here; a stopped trial ends here
   }
-  let loss = 0
-  for (let i = split; i < rows; i++) loss += (predict(i) - (y[i] as number)) ** 2
-  loss /= rows - split
-  return { loss: Number.isFinite(loss) ? loss : Number.MAX_VALUE }
 }

@@ -10,6 +10,7 @@ import type { Executor, TrialHandle } from '../workers/executor.ts'
 import type { SerializedError, TrialOutcome } from '../workers/protocol.ts'
 import type { CheckpointStore } from './checkpoints.ts'
 import { TrialErrorLog } from './error-log.ts'
+import { SchedulerFeed } from './scheduler-feed.ts'
 import { SearchFeed } from './search-feed.ts'
 import { meetsStop, type StopCriteria } from './stop.ts'
 import { Trial } from './trial.ts'
@@ -46,6 +47,7 @@ export class ExperimentRun {
   readonly trials: Trial[] = []
   readonly #s: RunSettings
   readonly #feed: SearchFeed
+  readonly #judging: SchedulerFeed
   readonly #errors: TrialErrorLog
   readonly #running = new Map<number, { trial: Trial; handle: TrialHandle }>()
   readonly #retry: Trial[] = []
@@ -62,6 +64,8 @@ export class ExperimentRun {
   constructor(settings: RunSettings) {
     this.#s = settings
     this.#feed = new SearchFeed(settings.searcher, settings.searchLag)
+    // Reproducible runs (a search lag) also have the scheduler judge trials in an order that does not depend on timing.
+    this.#judging = new SchedulerFeed(settings.searchLag !== undefined)
     this.#errors = new TrialErrorLog(settings.logger)
   }
 
@@ -84,6 +88,7 @@ export class ExperimentRun {
     if (signal?.aborted) this.#interrupted = true
     this.#pump()
     await finished
+    this.#judging.cancel()
     this.#guard(() => this.#feed.flush())
     this.#errors.close()
     signal?.removeEventListener('abort', onAbort)
@@ -192,14 +197,17 @@ export class ExperimentRun {
     void handle.done.then((outcome) => this.#onEnd(trial, outcome))
   }
 
-  #onReport(trial: Trial, metrics: Metrics): Decision {
+  #onReport(trial: Trial, metrics: Metrics): Decision | Promise<Decision> {
     const result = trial.record(metrics, performance.now())
     this.#s.hub.emit('onTrialResult', trial, result)
     // A report already on its way when the trial was told to end is kept, and answered the same.
     if (trial.ending) return trial.ending
-    const decision = this.#decide(trial, result)
-    if (decision !== 'continue') this.#tellEnding(trial, decision)
-    return decision
+    return this.#judging.report(trial.id, result.training_iteration, () => {
+      if (trial.ending) return trial.ending // told to end while its report waited its turn
+      const decision = this.#decide(trial, result)
+      if (decision !== 'continue') this.#tellEnding(trial, decision)
+      return decision
+    })
   }
 
   #decide(trial: Trial, result: Result): Decision {
@@ -287,10 +295,9 @@ export class ExperimentRun {
 
   /** A trial ended for good: tell the searcher, the scheduler and the trackers. */
   #complete(trial: Trial): void {
-    this.#guard(() => {
-      this.#feed.complete(trial.id, trial.lastResult, trial.state)
-      this.#s.scheduler.onTrialComplete(trial, trial.lastResult)
-    })
+    this.#guard(() => this.#feed.complete(trial.id, trial.lastResult, trial.state))
+    const result = trial.lastResult
+    this.#judging.end(trial.id, result?.training_iteration ?? 0, () => this.#guard(() => this.#s.scheduler.onTrialComplete(trial, result)))
     this.#s.hub.emit('onTrialEnd', trial)
   }
 
@@ -298,6 +305,7 @@ export class ExperimentRun {
   #interrupt(why: string): void {
     if (this.#interrupted) return
     this.#interrupted = true
+    this.#judging.cancel()
     if (this.#running.size > 0) this.#s.logger.info(`${why}: stopping ${this.#running.size} running trials`)
     for (const { trial, handle } of this.#running.values()) {
       if (trial.ending === 'stop') continue

@@ -53,10 +53,11 @@ export interface TunerOptions<S extends Space = Space, D = unknown> {
    * The same seed and concurrency give the same trials whatever the timing, with any searcher (TPE
    * included): trial k is proposed once trials 0..k-concurrency have ended, and the searcher has been
    * told exactly those; the later ones count as running. Set `concurrency` too: it is part of what
-   * repeats, and its default is the machine's core count. A thread may wait while an earlier trial
-   * runs long. Needs the FIFOScheduler or a subclass (schedulers that stop or pause decide by the
-   * order results arrive); a time budget or an abort still ends the run when it happens. Default
-   * false: proposals use every result as soon as it arrives.
+   * repeats, and its default is the machine's core count. With ASHAScheduler or MedianStoppingRule
+   * (counting in `training_iteration`) a report is also judged only once the trials before it have
+   * made theirs, so early stops repeat too; HyperBand and PBT, which resume paused trials as workers
+   * free up, are refused. Threads may wait behind slower trials. A time budget or an abort still
+   * ends the run when it happens. Default false: every result is used as soon as it arrives.
    *
    * @example
    * ```ts

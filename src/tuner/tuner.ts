@@ -30,6 +30,7 @@ import {
   validateMode,
   validateName,
 } from './options.ts'
+import { checkReproducible } from './reproducible.ts'
 import { ResultGrid } from './results.ts'
 import { type StopCriteria, validateStop } from './stop.ts'
 
@@ -93,7 +94,7 @@ export class Tuner<S extends Space = Space, D = unknown> {
     this.#stopGraceMs = timerMs(options.stopGraceMs ?? 5000, 'stopGraceMs')
     if (options.maxHeapMb !== undefined) positiveInteger(options.maxHeapMb, 'maxHeapMb', 16)
     this.#stop = validateStop(options.stop)
-    this.#reproducible = validateReproducible(options.reproducible, options.scheduler)
+    this.#reproducible = checkReproducible(options.reproducible, options.scheduler)
     this.seed = options.seed === undefined ? randomInt(2 ** 32) : validateSeed(options.seed)
     this.name = options.name === undefined ? defaultName(new Date()) : validateName(options.name)
     checkPlugin(options.search, 'search', ['setup', 'suggest', 'onTrialResult', 'onTrialComplete'])
@@ -244,18 +245,6 @@ function flagOption(value: unknown, field: string): boolean {
   if (value === undefined) return false
   if (typeof value !== 'boolean') throw new ConfigError(`${field}: must be a boolean, got ${show(value)}`, { field })
   return value
-}
-
-function validateReproducible(value: unknown, scheduler: unknown): boolean {
-  const reproducible = flagOption(value, 'reproducible')
-  if (reproducible && scheduler !== undefined && !(scheduler instanceof FIFOScheduler)) {
-    const name = (scheduler as object | null)?.constructor?.name ?? show(scheduler)
-    throw new ConfigError(
-      `reproducible: needs the FIFOScheduler (the default): a scheduler that stops or pauses trials decides by the order results arrive, got ${name}`,
-      { field: 'reproducible' },
-    )
-  }
-  return reproducible
 }
 
 function validateTrackers(trackers: unknown): void {

@@ -12,8 +12,8 @@ export interface TrialRun {
 
 /** What the executor hands back while a trial runs. */
 export interface TrialListener {
-  /** A report; the answer goes back to the trial before its `report` resolves. */
-  report(metrics: Metrics): Decision
+  /** A report; the answer (possibly later: the trial waits for it) goes back before its `report` resolves. */
+  report(metrics: Metrics): Decision | Promise<Decision>
   /** A checkpoint the trial saved. */
   checkpoint(state: unknown): void
 }

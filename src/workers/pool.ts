@@ -64,15 +64,19 @@ export class LocalPool implements Executor {
     const abort = new AbortController()
     let stopping: Exclude<Decision, 'continue'> | undefined
     const send = (decision: Decision) => port1.postMessage({ type: 'decision', decision } satisfies DecisionMessage)
+    const reply = (decision: Decision) => {
+      if (decision !== 'continue') stopping ??= decision
+      send(stopping ?? decision)
+    }
     port1.on('message', (message: ReportMessage | CheckpointMessage) => {
       if (message.type === 'checkpoint') {
         listener.checkpoint(message.state)
         return
       }
       // Every report is recorded, even one that crossed a stop on its way; the answer is the stop.
-      const decision = listener.report(message.metrics)
-      if (decision !== 'continue') stopping ??= decision
-      send(stopping ?? decision)
+      const answer = listener.report(message.metrics)
+      if (answer instanceof Promise) void answer.then(reply)
+      else reply(answer)
     })
     const task = { trialId: run.trialId, config: run.config, seed: run.seed, restore: run.restore, port: port2 }
     const done = this.#piscina

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { Tuner, uniform } from '../../src/index.ts'
+import { ASHAScheduler } from '../../src/scheduler/asha.ts'
+import { MedianStoppingRule } from '../../src/scheduler/median.ts'
 import { TPESearch } from '../../src/search/tpe/tpe.ts'
 import { BEHAVIOURS, memoryLogger } from '../helpers.ts'
 
@@ -54,5 +56,34 @@ describe('TPESearch in the Tuner on the worker pool', () => {
     expect(new Set(runs[0]?.xs).size).toBe(16)
     // The threads did finish in different orders: the trials are the same in spite of it.
     expect(new Set(runs.map((r) => r.ends)).size).toBeGreaterThan(1)
+  })
+
+  it.each([
+    ['ASHA', () => new ASHAScheduler({ maxT: 8, gracePeriod: 1, reductionFactor: 2 })],
+    ['the median rule', () => new MedianStoppingRule({ gracePeriod: 2, minSamplesRequired: 2 })],
+  ])('with %s too: the same trials, stopped at the same points, in every reproducible run', async (_name, makeScheduler) => {
+    const run = async () => {
+      const tuner = new Tuner({
+        trainable: BEHAVIOURS,
+        space: { behaviour: 'jitter-curve', x: uniform(-4, 4), epochs: 8 },
+        metric: 'loss',
+        mode: 'min',
+        search: new TPESearch({ nStartupTrials: 4 }),
+        scheduler: makeScheduler(),
+        numSamples: 16,
+        concurrency: 3,
+        reproducible: true,
+        trackers: [],
+        logger: memoryLogger(),
+        seed: 5,
+      })
+      const results = await tuner.fit()
+      return results.trials.map((t) => `${t.config.x} ${t.state} after ${t.history.length}`)
+    }
+    const runs = [await run(), await run(), await run()]
+    expect(runs[1]).toEqual(runs[0])
+    expect(runs[2]).toEqual(runs[0])
+    const lengths = new Set(runs[0]?.map((line) => line.split(' after ')[1]))
+    expect(lengths.size).toBeGreaterThan(1) // the scheduler did stop some trials early
   })
 })

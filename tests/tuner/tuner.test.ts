@@ -5,6 +5,8 @@ import {
   choice,
   type Decision,
   FIFOScheduler,
+  HyperBandScheduler,
+  MedianStoppingRule,
   type Result,
   type Scheduler,
   type Searcher,
@@ -269,7 +271,18 @@ describe('Tuner option checks', () => {
     [{ numSample: 3 }, /^Tuner\(\{ numSample \}\): unknown option \(did you mean numSamples\?\), got 3; known: name, trainable, /],
     [{ Concurrency: 2 }, /^Tuner\(\{ Concurrency \}\): unknown option \(did you mean concurrency\?\), got 2; /],
     [{ workers: 2 }, /^Tuner\(\{ workers \}\): unknown option, got 2; /],
-    [{ reproducible: true, scheduler: new ASHAScheduler({ maxT: 10 }) }, /^reproducible: needs the FIFOScheduler .*, got ASHAScheduler$/],
+    [
+      { reproducible: true, scheduler: new HyperBandScheduler({ maxT: 10 }) },
+      /^reproducible: needs FIFOScheduler, ASHAScheduler or MedianStoppingRule: .*, got HyperBandScheduler$/,
+    ],
+    [
+      { reproducible: true, scheduler: new ASHAScheduler({ maxT: 10, timeAttr: 'epoch' }) },
+      /^reproducible: ASHAScheduler must count in timeAttr 'training_iteration' \(reports\), got "epoch"$/,
+    ],
+    [
+      { reproducible: true, scheduler: new MedianStoppingRule({ hardStop: false }) },
+      /^reproducible: MedianStoppingRule with hardStop: false pauses/,
+    ],
   ])('rejects %o', (bad, message) => {
     expect(() => tuner({ space, ...(bad as object) })).toThrow(ConfigError)
     expect(() => tuner({ space, ...(bad as object) })).toThrow(message)

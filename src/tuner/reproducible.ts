@@ -1,0 +1,41 @@
+import { ConfigError, show } from '../errors.ts'
+import { ASHAScheduler } from '../scheduler/asha.ts'
+import { FIFOScheduler } from '../scheduler/fifo.ts'
+import { MedianStoppingRule } from '../scheduler/median.ts'
+
+/**
+ * The Tuner's `reproducible` option, checked against the scheduler. With it,
+ * reports reach the scheduler in an order that does not depend on timing
+ * (scheduler-feed.ts): that is enough for schedulers whose decision at
+ * report i looks only at results up to report i of the trials before
+ * (FIFO, ASHA and the median rule, counting in `training_iteration`), not
+ * for those that pause trials and pick which resumes (HyperBand, PBT).
+ *
+ * @example
+ * ```ts
+ * checkReproducible(true, new HyperBandScheduler()) // ConfigError: reproducible: ... got HyperBandScheduler
+ * ```
+ */
+export function checkReproducible(value: unknown, scheduler: unknown): boolean {
+  if (value === undefined) return false
+  if (typeof value !== 'boolean') throw new ConfigError(`reproducible: must be a boolean, got ${show(value)}`, { field: 'reproducible' })
+  const problem = value ? orderProblem(scheduler) : undefined
+  if (problem !== undefined) throw new ConfigError(`reproducible: ${problem}`, { field: 'reproducible' })
+  return value
+}
+
+function orderProblem(scheduler: unknown): string | undefined {
+  if (scheduler === undefined || scheduler instanceof FIFOScheduler) return undefined
+  if (scheduler instanceof ASHAScheduler || scheduler instanceof MedianStoppingRule) {
+    const name = scheduler.constructor.name
+    if (scheduler.timeAttr !== 'training_iteration') {
+      return `${name} must count in timeAttr 'training_iteration' (reports), got ${show(scheduler.timeAttr)}`
+    }
+    if (scheduler instanceof MedianStoppingRule && !scheduler.hardStop) {
+      return 'MedianStoppingRule with hardStop: false pauses trials and resumes them as workers free up, got hardStop=false'
+    }
+    return undefined
+  }
+  const name = (scheduler as object | null)?.constructor?.name ?? show(scheduler)
+  return `needs FIFOScheduler, ASHAScheduler or MedianStoppingRule: a scheduler that pauses trials resumes them in the order workers free up, got ${name}`
+}
