@@ -189,6 +189,8 @@ export class Tuner<S extends Space = Space, D = unknown> {
       concurrency: this.#concurrency,
       data: this.#data,
       maxHeapMb: options.maxHeapMb,
+      onStrayError: (error) =>
+        this.#logger.warn(`a worker thread failed after its trial had ended (a timer or callback that outlived it?): ${error.message}`),
     })
     const run = new ExperimentRun({
       metric: this.#metric,

@@ -21,6 +21,11 @@ export interface PoolOptions {
   readonly data: unknown
   /** Heap cap per worker, in MB; a trial that exceeds it errors without taking the process down. */
   readonly maxHeapMb?: number | undefined
+  /**
+   * A worker failed outside any trial (a timer or callback that outlived its trial threw): the
+   * thread is replaced and this hears of it. Default: ignored.
+   */
+  readonly onStrayError?: (error: Error) => void
 }
 
 /**
@@ -57,6 +62,8 @@ export class LocalPool implements Executor {
       workerData: setup,
       ...(options.maxHeapMb === undefined ? {} : { resourceLimits: { maxOldGenerationSizeMb: options.maxHeapMb } }),
     })
+    // Without a listener, piscina's 'error' event (a worker failing with no task running) would end the process.
+    this.#piscina.on('error', (error: unknown) => options.onStrayError?.(error instanceof Error ? error : new Error(String(error))))
   }
 
   start(run: TrialRun, listener: TrialListener): TrialHandle {

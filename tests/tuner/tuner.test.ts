@@ -5,6 +5,8 @@ import {
   choice,
   type Decision,
   FIFOScheduler,
+  GridSearch,
+  grid,
   HyperBandScheduler,
   MedianStoppingRule,
   type Result,
@@ -137,6 +139,21 @@ describe('Tuner on the worker pool', () => {
     expect(results.errors).toHaveLength(1)
     expect(results.trials.map((t) => t.state).sort()).toEqual(['errored', 'stopped'])
     expect(logger.lines).toContainEqual(expect.stringMatching(/^info: failFast: trial \d errored: stopping 1 running trials$/))
+  })
+
+  it('survives a timer that throws after its trial ended: a warning, a new thread, the experiment goes on', async () => {
+    const logger = memoryLogger()
+    // Trial 0 leaves its thread with the timer set; trial 1 keeps the experiment going on the other thread past it.
+    const results = await tuner({
+      space: { behaviour: grid(['stray-throw', 'forever']) },
+      search: new GridSearch(),
+      stop: { maxIterations: 10 },
+      numSamples: 1,
+      concurrency: 2,
+      logger,
+    }).fit()
+    expect(results.trials.map((t) => t.state)).toEqual(['completed', 'completed'])
+    expect(logger.lines).toContainEqual(expect.stringMatching(/^warn: a worker thread failed after its trial had ended .*: stray timer$/))
   })
 
   it('survives a trainable that calls process.exit: the trial errors, the pool replaces the thread', async () => {
