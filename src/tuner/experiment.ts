@@ -25,6 +25,8 @@ export interface RunSettings {
   readonly searcher: Searcher
   /** Propose trial k only once trials 0..k-lag-1 have ended (see SearchFeed); undefined: as results come. */
   readonly searchLag: number | undefined
+  /** Judge reports in an order that does not depend on timing (see SchedulerFeed). */
+  readonly orderReports: boolean
   readonly scheduler: Scheduler
   readonly executor: Executor
   readonly checkpoints: CheckpointStore
@@ -64,8 +66,7 @@ export class ExperimentRun {
   constructor(settings: RunSettings) {
     this.#s = settings
     this.#feed = new SearchFeed(settings.searcher, settings.searchLag)
-    // Reproducible runs (a search lag) also have the scheduler judge trials in an order that does not depend on timing.
-    this.#judging = new SchedulerFeed(settings.searchLag !== undefined)
+    this.#judging = new SchedulerFeed(settings.orderReports)
     this.#errors = new TrialErrorLog(settings.logger)
   }
 
@@ -240,6 +241,8 @@ export class ExperimentRun {
 
   #onEnd(trial: Trial, outcome: TrialOutcome): void {
     this.#running.delete(trial.id)
+    // A report still waiting for its turn belongs to an attempt that is over.
+    this.#judging.dropWaiting(trial.id)
     clearTimeout(this.#graceTimers.get(trial.id))
     this.#graceTimers.delete(trial.id)
     // Once told to stop or pause, a thread that dies on the way out (or is ended after the grace period) does not make the trial errored.
@@ -254,6 +257,7 @@ export class ExperimentRun {
       trial.failures++
       if (trial.failures <= this.#s.maxFailures && !this.#interrupted) {
         this.#errors.retrying(trial.id, trial.failures, this.#s.maxFailures + 1, outcome.error)
+        this.#judging.restart(trial.id)
         trial.resetForRetry()
         this.#retry.push(trial)
         this.#pump()

@@ -69,6 +69,22 @@ export class SchedulerFeed {
     this.#drain()
   }
 
+  /** Trial `id`'s thread ended: a report of it still waiting (it died there) is answered 'stop', unjudged. */
+  dropWaiting(id: number): void {
+    if (!this.#ordered) return
+    for (let i = this.#waiting.length - 1; i >= 0; i--) {
+      const item = this.#waiting[i] as Waiting
+      if (item.id !== id || item.kind !== 'report') continue
+      this.#waiting.splice(i, 1)
+      item.answer('stop')
+    }
+  }
+
+  /** Trial `id` is retried from its first report: later trials wait for its reports anew. */
+  restart(id: number): void {
+    if (this.#ordered && id >= this.#frontier) this.#judged.set(id, 0)
+  }
+
   /** The experiment is ending: waiting reports are answered 'stop', waiting ends told, in trial order. */
   cancel(): void {
     this.#cancelled = true

@@ -199,6 +199,8 @@ export class Tuner<S extends Space = Space, D = unknown> {
       plannedTrials,
       searcher,
       searchLag: this.#reproducible ? this.#concurrency - 1 : undefined,
+      // FIFO decides from each trial's own results: only other schedulers need their reports in order.
+      orderReports: this.#reproducible && scheduler.constructor !== FIFOScheduler,
       scheduler,
       executor,
       checkpoints,

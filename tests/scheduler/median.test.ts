@@ -21,6 +21,15 @@ describe('MedianStoppingRule', () => {
     expect(series(c, [100, 100])).toEqual(['continue', 'stop'])
   })
 
+  it('forgets a retried trial’s failed attempt: its points start again from the first report', () => {
+    const { a, b, c, series } = setupRule()
+    series(a, [1, 1, 1])
+    series(b, [100, 100, 100]) // failed after three reports...
+    series(b, [0.1, 0.1]) // ...and retried: its running average at t=2 is now 0.1
+    // At t=2 the others' averages are 1 (a) and 0.1 (b): median 0.55, and c's best 0.6 is worse.
+    expect(series(c, [0.6, 0.6])).toEqual(['continue', 'stop'])
+  })
+
   it('judges nobody during the grace period', () => {
     const { a, b, c, series } = setupRule({ gracePeriod: 3 })
     series(a, [1, 1, 1])

@@ -83,6 +83,38 @@ describe('SchedulerFeed', () => {
     expect(seen.size).toBeGreaterThan(1)
   })
 
+  it('waits for a retried trial’s reports anew', async () => {
+    const feed = new SchedulerFeed(true)
+    const judged: string[] = []
+    const judge = (what: string) => () => {
+      judged.push(what)
+      return 'continue' as const
+    }
+    for (const i of [1, 2, 3]) await feed.report(0, i, judge(`0@${i}`))
+    judged.length = 0
+    feed.restart(0) // trial 0 failed after report 3 and is retried from report 1
+    const later = feed.report(1, 2, judge('1@2'))
+    await Promise.resolve()
+    expect(judged).toEqual([]) // trial 1's report 2 waits for the retry's report 2
+    await feed.report(0, 1, judge('0@1'))
+    await feed.report(0, 2, judge('0@2'))
+    await later
+    expect(judged).toEqual(['0@1', '0@2', '1@2'])
+  })
+
+  it('drops a waiting report of a thread that died, without judging it', async () => {
+    const feed = new SchedulerFeed(true)
+    void feed.report(0, 1, () => 'continue') // trial 0 judged at 1, then runs on
+    let judged = false
+    const waiting = feed.report(1, 2, () => {
+      judged = true
+      return 'continue'
+    })
+    feed.dropWaiting(1)
+    expect(await waiting).toBe('stop')
+    expect(judged).toBe(false)
+  })
+
   it('answers waiting reports with stop when cancelled, and tells waiting ends', async () => {
     const feed = new SchedulerFeed(true)
     const told: string[] = []
