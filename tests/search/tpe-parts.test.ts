@@ -17,13 +17,13 @@ import {
   uniform,
 } from '../../src/search/space.ts'
 import { categoricalKernels } from '../../src/search/tpe/categorical.ts'
+import { mixtureLogPdf } from '../../src/search/tpe/density.ts'
 import { decodeConfig, encodeConfig, encodeSpace } from '../../src/search/tpe/encode.ts'
 import { expNonPositive } from '../../src/search/tpe/fastexp.ts'
 import {
   buildParzen,
   type Kernels,
   magicClipDivisor,
-  mixtureLogPdf,
   type ParzenParameters,
   pickKernel,
   sampleKernel,

@@ -8,18 +8,10 @@ import { sampleConfig } from '../sample.ts'
 import type { Searcher, SearcherSetup } from '../searcher.ts'
 import { checkSetup, readySetup } from '../setup.ts'
 import type { Space } from '../space.ts'
+import { mixtureLogPdf, scratchSize } from './density.ts'
 import { type Dim, decodeConfig, type Encoding, encodeConfig, encodeSpace } from './encode.ts'
 import { goodCount, observationWeights, type ResolvedTPEOptions, resolveOptions, type TPEOptions } from './options.ts'
-import {
-  buildParzen,
-  mixtureLogPdf,
-  type ParzenEstimator,
-  type ParzenParameters,
-  pickKernel,
-  sampleKernel,
-  scratchSize,
-  usesScott,
-} from './parzen.ts'
+import { buildParzen, type ParzenEstimator, type ParzenParameters, pickKernel, sampleKernel, usesScott } from './parzen.ts'
 import { splitTrials, type TrialRecord } from './split.ts'
 
 /** A trial record with its place in the searcher's history. */
