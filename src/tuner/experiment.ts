@@ -203,12 +203,17 @@ export class ExperimentRun {
     this.#s.hub.emit('onTrialResult', trial, result)
     // A report already on its way when the trial was told to end is kept, and answered the same.
     if (trial.ending) return trial.ending
-    return this.#judging.report(trial.id, result.training_iteration, () => {
-      if (trial.ending) return trial.ending // told to end while its report waited its turn
-      const decision = this.#decide(trial, result)
-      if (decision !== 'continue') this.#tellEnding(trial, decision)
-      return decision
-    })
+    // Judged at once unless the run orders its reports (no closure then: this runs for every report).
+    if (!this.#s.orderReports) return this.#judge(trial, result)
+    return this.#judging.report(trial.id, result.training_iteration, () => this.#judge(trial, result))
+  }
+
+  /** A report's answer: a decision, or the ending the trial was told while its report waited its turn. */
+  #judge(trial: Trial, result: Result): Decision {
+    if (trial.ending) return trial.ending
+    const decision = this.#decide(trial, result)
+    if (decision !== 'continue') this.#tellEnding(trial, decision)
+    return decision
   }
 
   #decide(trial: Trial, result: Result): Decision {

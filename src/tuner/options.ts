@@ -113,6 +113,13 @@ export const TUNER_OPTIONS = Object.keys({
   stopGraceMs: true,
 } satisfies Record<keyof TunerOptions, true>)
 
+/** An optional flag: a boolean, false when absent. */
+export function booleanOption(value: unknown, field: string): boolean {
+  if (value === undefined) return false
+  if (typeof value !== 'boolean') throw new ConfigError(`${field}: must be a boolean, got ${show(value)}`, { field })
+  return value
+}
+
 export function positiveInteger(value: unknown, field: string, min = 1): number {
   if (typeof value !== 'number' || !Number.isInteger(value) || value < min) {
     throw new ConfigError(`${field}: must be an integer >= ${min}, got ${show(value)}`, { field })

@@ -2,6 +2,7 @@ import { ConfigError, show } from '../errors.ts'
 import { ASHAScheduler } from '../scheduler/asha.ts'
 import { FIFOScheduler } from '../scheduler/fifo.ts'
 import { MedianStoppingRule } from '../scheduler/median.ts'
+import { booleanOption } from './options.ts'
 
 /**
  * The Tuner's `reproducible` option, checked against the scheduler. With it,
@@ -17,11 +18,24 @@ import { MedianStoppingRule } from '../scheduler/median.ts'
  * ```
  */
 export function checkReproducible(value: unknown, scheduler: unknown): boolean {
-  if (value === undefined) return false
-  if (typeof value !== 'boolean') throw new ConfigError(`reproducible: must be a boolean, got ${show(value)}`, { field: 'reproducible' })
-  const problem = value ? orderProblem(scheduler) : undefined
+  const reproducible = booleanOption(value, 'reproducible')
+  const problem = reproducible ? orderProblem(scheduler) : undefined
   if (problem !== undefined) throw new ConfigError(`reproducible: ${problem}`, { field: 'reproducible' })
-  return value
+  return reproducible
+}
+
+/**
+ * Whether a reproducible run must hand `scheduler` its reports in order: every scheduler but the
+ * plain FIFOScheduler, which decides from each trial's own results (a subclass may not).
+ *
+ * @example
+ * ```ts
+ * ordersReports(new FIFOScheduler()) // false
+ * ordersReports(new ASHAScheduler()) // true
+ * ```
+ */
+export function ordersReports(scheduler: object): boolean {
+  return scheduler.constructor !== FIFOScheduler
 }
 
 function orderProblem(scheduler: unknown): string | undefined {

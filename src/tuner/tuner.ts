@@ -19,6 +19,7 @@ import { CheckpointStore } from './checkpoints.ts'
 import { EventFanout, type TunerEvent } from './events.ts'
 import { ExperimentRun } from './experiment.ts'
 import {
+  booleanOption,
   checkPlugin,
   defaultConcurrency,
   defaultName,
@@ -30,7 +31,7 @@ import {
   validateMode,
   validateName,
 } from './options.ts'
-import { checkReproducible } from './reproducible.ts'
+import { checkReproducible, ordersReports } from './reproducible.ts'
 import { ResultGrid } from './results.ts'
 import { type StopCriteria, validateStop } from './stop.ts'
 
@@ -90,7 +91,7 @@ export class Tuner<S extends Space = Space, D = unknown> {
     this.#numSamples = positiveInteger(options.numSamples ?? 10, 'numSamples')
     this.#concurrency = positiveInteger(options.concurrency ?? defaultConcurrency(), 'concurrency')
     this.#maxFailures = positiveInteger(options.maxFailures ?? 0, 'maxFailures', 0)
-    this.#failFast = flagOption(options.failFast, 'failFast')
+    this.#failFast = booleanOption(options.failFast, 'failFast')
     this.#stopGraceMs = timerMs(options.stopGraceMs ?? 5000, 'stopGraceMs')
     if (options.maxHeapMb !== undefined) positiveInteger(options.maxHeapMb, 'maxHeapMb', 16)
     this.#stop = validateStop(options.stop)
@@ -199,8 +200,7 @@ export class Tuner<S extends Space = Space, D = unknown> {
       plannedTrials,
       searcher,
       searchLag: this.#reproducible ? this.#concurrency - 1 : undefined,
-      // FIFO decides from each trial's own results: only other schedulers need their reports in order.
-      orderReports: this.#reproducible && scheduler.constructor !== FIFOScheduler,
+      orderReports: this.#reproducible && ordersReports(scheduler),
       scheduler,
       executor,
       checkpoints,
@@ -243,12 +243,6 @@ export class Tuner<S extends Space = Space, D = unknown> {
     if (this.#options.trackers !== undefined) return this.#options.trackers
     return [new ConsoleReporter(), new JsonlTracker(this.#storageDir)]
   }
-}
-
-function flagOption(value: unknown, field: string): boolean {
-  if (value === undefined) return false
-  if (typeof value !== 'boolean') throw new ConfigError(`${field}: must be a boolean, got ${show(value)}`, { field })
-  return value
 }
 
 function validateTrackers(trackers: unknown): void {
