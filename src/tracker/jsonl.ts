@@ -1,10 +1,11 @@
 import { once } from 'node:events'
-import { createWriteStream, existsSync, mkdirSync, renameSync, statSync, type WriteStream } from 'node:fs'
+import { createWriteStream, mkdirSync, renameSync, statSync, type WriteStream } from 'node:fs'
 import { join } from 'node:path'
 import { finished } from 'node:stream/promises'
 import { ConfigError, HyperpoolError, show } from '../errors.ts'
 import type { Result, TrialInfo } from '../types.ts'
 import { EXPERIMENT_FILE, encodeEvent, type JsonlEvent } from './jsonl-codec.ts'
+import { fileStamp, unusedPath } from './keep-earlier.ts'
 import type { ExperimentInfo, ExperimentSummary, Tracker } from './tracker.ts'
 
 export { type LoadedExperiment, loadExperiment } from './jsonl-load.ts'
@@ -103,13 +104,5 @@ export class JsonlTracker implements Tracker {
 function keepPrevious(path: string, dir: string): void {
   const stats = statSync(path, { throwIfNoEntry: false })
   if (stats === undefined) return
-  // ISO 8601 with `:` replaced, since Windows forbids it in file names; it still sorts by time.
-  const stamp = stats.mtime.toISOString().replaceAll(':', '-')
-  for (let n = 0; ; n++) {
-    const target = join(dir, `experiment.${stamp}${n === 0 ? '' : `-${n}`}.jsonl`)
-    if (!existsSync(target)) {
-      renameSync(path, target)
-      return
-    }
-  }
+  renameSync(path, unusedPath(dir, `experiment.${fileStamp(stats.mtime)}`, '.jsonl'))
 }
