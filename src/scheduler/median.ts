@@ -133,14 +133,13 @@ export class MedianStoppingRule implements Scheduler {
   #add(track: Track, point: Point): void {
     // A retried trial starts its clock again: the failed attempt's points from here on are dropped (as ResultGrid drops them),
     // which also keeps the points in time order for runningAverage's binary search.
-    if ((track.points.at(-1)?.time ?? Number.NEGATIVE_INFINITY) >= point.time) {
-      while ((track.points.at(-1)?.time ?? Number.NEGATIVE_INFINITY) >= point.time) {
-        track.points.pop()
-        track.sums.pop()
-        track.counts.pop()
-      }
-      track.best = track.points.reduce((best, p) => Math.max(best, p.score), Number.NEGATIVE_INFINITY)
+    const before = track.points.length
+    while ((track.points.at(-1)?.time ?? Number.NEGATIVE_INFINITY) >= point.time) {
+      track.points.pop()
+      track.sums.pop()
+      track.counts.pop()
     }
+    if (track.points.length < before) track.best = track.points.reduce((best, p) => Math.max(best, p.score), Number.NEGATIVE_INFINITY)
     const counted = point.time >= this.gracePeriod
     track.points.push(point)
     track.sums.push((track.sums.at(-1) ?? 0) + (counted ? point.score : 0))
