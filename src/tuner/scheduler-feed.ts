@@ -1,4 +1,5 @@
 import type { Decision } from '../types.ts'
+import { EndedTrials } from './ended-trials.ts'
 
 /** A report or an end waiting for its turn: trial `id` at report count `iteration`. */
 interface Waiting {
@@ -31,9 +32,7 @@ export class SchedulerFeed {
   readonly #waiting: Waiting[] = []
   /** Per trial, the report count it has been judged at (its reports are judged in order). */
   readonly #judged = new Map<number, number>()
-  readonly #ended = new Set<number>()
-  /** Every trial below this id has ended. */
-  #frontier = 0
+  readonly #ended = new EndedTrials()
   /** Once cancelled (the experiment is ending), nothing waits. */
   #cancelled = false
 
@@ -82,7 +81,7 @@ export class SchedulerFeed {
 
   /** Trial `id` is retried from its first report: later trials wait for its reports anew. */
   restart(id: number): void {
-    if (this.#ordered && id >= this.#frontier) this.#judged.set(id, 0)
+    if (this.#ordered && !this.#ended.has(id)) this.#judged.set(id, 0)
   }
 
   /** The experiment is ending: waiting reports are answered 'stop', waiting ends told, in trial order. */
@@ -102,14 +101,13 @@ export class SchedulerFeed {
 
   #close(id: number, iteration: number, run: () => Decision): void {
     this.#judged.set(id, iteration)
-    this.#ended.add(id)
-    while (this.#ended.delete(this.#frontier)) this.#judged.delete(this.#frontier++)
+    this.#ended.add(id, (passed) => this.#judged.delete(passed))
     run()
   }
 
   /** Whether every trial before `id` has ended or been judged at report `iteration`. */
   #turn(id: number, iteration: number): boolean {
-    for (let other = this.#frontier; other < id; other++) {
+    for (let other = this.#ended.frontier; other < id; other++) {
       if (!this.#ended.has(other) && (this.#judged.get(other) ?? 0) < iteration) return false
     }
     return true

@@ -1,5 +1,6 @@
 import type { Searcher } from '../search/searcher.ts'
 import type { Config, Result, TrialState } from '../types.ts'
+import { EndedTrials } from './ended-trials.ts'
 
 /**
  * What the searcher is told, and when. Without a lag, every result and end
@@ -22,9 +23,7 @@ export class SearchFeed {
   readonly #lag: number | undefined
   /** Per trial not yet told in full: its results and its end, in the order they happened. */
   readonly #held = new Map<number, Array<() => void>>()
-  readonly #ended = new Set<number>()
-  /** Every trial below this id has ended. */
-  #frontier = 0
+  readonly #ended = new EndedTrials()
   /** Every trial below this id has been told to the searcher in full. */
   #told = 0
 
@@ -35,7 +34,7 @@ export class SearchFeed {
 
   /** Whether trial `id` may be proposed now: always without a lag, else once trials 0..id-lag-1 have ended. */
   canPropose(id: number): boolean {
-    return this.#lag === undefined || this.#frontier >= id - this.#lag
+    return this.#lag === undefined || this.#ended.frontier >= id - this.#lag
   }
 
   /** Tells the searcher the trials before the window, then asks it for trial `id`. */
@@ -56,7 +55,6 @@ export class SearchFeed {
     else this.#hold(id, () => this.#searcher.onTrialComplete(id, result, state))
     if (this.#lag === undefined) return
     this.#ended.add(id)
-    while (this.#ended.delete(this.#frontier)) this.#frontier++
   }
 
   /**
