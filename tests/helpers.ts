@@ -1,7 +1,12 @@
-import type { Logger } from '../src/index.ts'
+import { type Logger, Tuner, type TunerOptions } from '../src/index.ts'
 
 /** The fixture trainable every pool and Tuner test runs. */
 export const BEHAVIOURS = new URL('./fixtures/behaviours.ts', import.meta.url)
+
+/** A Tuner of the fixture trainable minimising `loss`, quiet (no trackers, a memory logger) unless told otherwise. */
+export function fixtureTuner(options: Partial<TunerOptions> & { space: TunerOptions['space'] }): Tuner {
+  return new Tuner({ trainable: BEHAVIOURS, metric: 'loss', mode: 'min', trackers: [], logger: memoryLogger(), ...options })
+}
 
 /** A logger that keeps what it is told, for assertions. */
 export function memoryLogger(): Logger & { lines: string[] } {

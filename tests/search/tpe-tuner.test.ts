@@ -1,22 +1,17 @@
 import { describe, expect, it } from 'vitest'
-import { Tuner, uniform } from '../../src/index.ts'
+import { uniform } from '../../src/index.ts'
 import { ASHAScheduler } from '../../src/scheduler/asha.ts'
 import { MedianStoppingRule } from '../../src/scheduler/median.ts'
 import { TPESearch } from '../../src/search/tpe/tpe.ts'
-import { BEHAVIOURS, memoryLogger } from '../helpers.ts'
+import { fixtureTuner } from '../helpers.ts'
 
 describe('TPESearch in the Tuner on the worker pool', () => {
   it('runs every trial, proposes values in the domain and concentrates near the optimum', async () => {
-    const tuner = new Tuner({
-      trainable: BEHAVIOURS,
+    const tuner = fixtureTuner({
       space: { behaviour: 'final', x: uniform(-4, 4) },
-      metric: 'loss',
-      mode: 'min',
       search: new TPESearch({ nStartupTrials: 5 }),
       numSamples: 24,
       concurrency: 2,
-      trackers: [],
-      logger: memoryLogger(),
       seed: 3,
     })
     const results = await tuner.fit()
@@ -31,17 +26,12 @@ describe('TPESearch in the Tuner on the worker pool', () => {
 
   it('proposes the same trials in every run with `reproducible`, though threads finish in a random order', async () => {
     const run = async () => {
-      const tuner = new Tuner({
-        trainable: BEHAVIOURS,
+      const tuner = fixtureTuner({
         space: { behaviour: 'jitter', x: uniform(-4, 4) },
-        metric: 'loss',
-        mode: 'min',
         search: new TPESearch({ nStartupTrials: 3 }),
         numSamples: 16,
         concurrency: 3,
         reproducible: true,
-        trackers: [],
-        logger: memoryLogger(),
         seed: 11,
       })
       const done = tuner.fit()
@@ -63,18 +53,13 @@ describe('TPESearch in the Tuner on the worker pool', () => {
     ['the median rule', () => new MedianStoppingRule({ gracePeriod: 2, minSamplesRequired: 2 })],
   ])('with %s too: the same trials, stopped at the same points, in every reproducible run', async (_name, makeScheduler) => {
     const run = async () => {
-      const tuner = new Tuner({
-        trainable: BEHAVIOURS,
+      const tuner = fixtureTuner({
         space: { behaviour: 'jitter-curve', x: uniform(-4, 4), epochs: 8 },
-        metric: 'loss',
-        mode: 'min',
         search: new TPESearch({ nStartupTrials: 4 }),
         scheduler: makeScheduler(),
         numSamples: 16,
         concurrency: 3,
         reproducible: true,
-        trackers: [],
-        logger: memoryLogger(),
         seed: 5,
       })
       const results = await tuner.fit()

@@ -15,10 +15,10 @@ import {
   type TunerEvent,
   type TunerOptions,
 } from '../../src/index.ts'
-import { BEHAVIOURS, memoryLogger } from '../helpers.ts'
+import { BEHAVIOURS, fixtureTuner, memoryLogger } from '../helpers.ts'
 
 function tuner(options: Partial<TunerOptions> & { space: TunerOptions['space'] }) {
-  return new Tuner({ trainable: BEHAVIOURS, metric: 'loss', trackers: [], logger: memoryLogger(), seed: 5, ...options })
+  return fixtureTuner({ seed: 5, ...options })
 }
 
 class StopAt extends FIFOScheduler {

@@ -14,15 +14,14 @@ import {
   type Searcher,
   SpaceError,
   type TrialInfo,
-  Tuner,
   type TunerEvent,
   type TunerOptions,
   uniform,
 } from '../../src/index.ts'
-import { BEHAVIOURS, memoryLogger } from '../helpers.ts'
+import { fixtureTuner, memoryLogger } from '../helpers.ts'
 
 function tuner(options: Partial<TunerOptions> & { space: TunerOptions['space'] }) {
-  return new Tuner({ trainable: BEHAVIOURS, metric: 'loss', mode: 'min', trackers: [], logger: memoryLogger(), seed: 7, ...options })
+  return fixtureTuner({ seed: 7, ...options })
 }
 
 /** Stops every trial whose x is positive once it reaches `at` results. */
