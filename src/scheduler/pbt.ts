@@ -146,9 +146,12 @@ export class PopulationBasedTraining implements Scheduler {
     member.lastTrainTime = time
     member.lastPerturbationTime = time
     const { lower, upper } = this.#quantiles()
-    if (lower.includes(member)) {
+    // Only donors at least as far along: a clone that went back in time could be sent back again at every
+    // perturbation, and the last few live trials could take turns cloning each other for ever.
+    const donors = upper.filter((d) => d.lastTrainTime >= time)
+    if (lower.includes(member) && donors.length > 0) {
       const random = createRandom(deriveSeed(objective.seed, 'pbt', trial.id, member.exploits++))
-      const donor = upper[Math.floor(random() * upper.length)] as Member
+      const donor = donors[Math.floor(random() * donors.length)] as Member
       const settings = { resampleProbability: this.resampleProbability, perturbationFactors: this.perturbationFactors }
       member.plan = { config: explore(donor.trial.config, this.hyperparamMutations, settings, random), restoreFrom: donor.trial.id }
       // It now continues from the donor's checkpoint, so it takes on the donor's clock (as Ray Tune does).

@@ -149,6 +149,20 @@ describe('PopulationBasedTraining exploit', () => {
     expect(at(b, 7, 0.05)).toBe('pause')
   })
 
+  it('never clones a trial back in time: a donor behind it is passed over', () => {
+    const { pbt, trials, at } = population(2, { perturbationInterval: 10 })
+    const [a, b] = trials as [FakeTrial, FakeTrial]
+    expect(at(a, 10, 0.9)).toBe('continue') // a on top, at 10
+    // b reaches 20 first and is the worse: its only donor, a, was last seen at 10, behind it.
+    expect(at(b, 20, 0.1)).toBe('continue')
+    expect(pbt.beforeResume?.(b)).toBeUndefined()
+    // Once a is as far along, b (still the worse) clones it.
+    expect(at(a, 20, 0.9)).toBe('continue')
+    expect(at(a, 30, 0.9)).toBe('continue')
+    expect(at(b, 30, 0.1)).toBe('pause')
+    expect(pbt.beforeResume?.(b)?.restoreFrom).toBe(a.id)
+  })
+
   it('leaves out trials that ended, and never exploits with quantileFraction 0', () => {
     const { pbt, trials, at } = population(3)
     const [a, b, c] = trials as [FakeTrial, FakeTrial, FakeTrial]

@@ -146,7 +146,8 @@ describe('Tuner on the worker pool', () => {
     const results = await tuner({
       space: { behaviour: grid(['stray-throw', 'forever']) },
       search: new GridSearch(),
-      stop: { maxIterations: 10 },
+      // Long enough (60 reports, 5 ms apart) that the 10 ms timer fires first even on a loaded machine.
+      stop: { maxIterations: 60 },
       numSamples: 1,
       concurrency: 2,
       logger,
