@@ -40,3 +40,44 @@ export interface TrialInfo {
   /** 1 for a trial's first run; a retried trial starts over as attempt 2, 3, … (absent where unknown). */
   readonly attempt?: number
 }
+
+/** The experiment as trackers see it; JSON-safe, so it can be stored as is. */
+export interface ExperimentInfo {
+  readonly name: string
+  readonly metric: string
+  readonly mode: Mode
+  readonly seed: number
+  readonly numSamples: number
+  /** How many trials the searcher plans to run (for grid search, grid points × numSamples). */
+  readonly plannedTrials: number
+  readonly concurrency: number
+  /** The search space in its JSON form (see `spaceToJSON`). */
+  readonly space: unknown
+  /** The run's other settings, as given or defaulted: enough to run it again the same way. */
+  readonly options?: {
+    readonly stop: Readonly<Record<string, number>>
+    readonly maxFailures: number
+    /** Whether the run was to end at its first errored trial (see TunerOptions.failFast). */
+    readonly failFast?: boolean
+    readonly stopGraceMs: number
+    readonly maxHeapMb: number | null
+    /** Whether proposals waited for earlier trials, so the trials do not depend on timing (see TunerOptions.reproducible). */
+    readonly reproducible?: boolean
+    readonly trainable: string
+  }
+  /** Class names of the searcher and scheduler. */
+  readonly searcher: string
+  readonly scheduler: string
+  /** ISO 8601 time the experiment started. */
+  readonly startedAt: string
+}
+
+/** Counts at the end of an experiment. */
+export interface ExperimentSummary {
+  readonly trials: number
+  readonly states: Readonly<Record<TrialState, number>>
+  /** Seconds from start to end. */
+  readonly elapsedS: number
+  /** True when the experiment ended through its `signal` or time budget before all trials ran. */
+  readonly interrupted: boolean
+}

@@ -1,4 +1,4 @@
-import type { Logger } from './logger.ts'
+import type { Logger } from '../logger.ts'
 import type { Tracker } from './tracker.ts'
 
 type Hook = keyof Tracker

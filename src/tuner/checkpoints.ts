@@ -1,7 +1,7 @@
 import { mkdir, rename, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { serialize } from 'node:v8'
-import type { Logger } from '../tracker/logger.ts'
+import type { Logger } from '../logger.ts'
 
 /**
  * The latest checkpoint of every trial: in memory for resuming, and on disk

@@ -1,4 +1,4 @@
-import type { Logger } from '../tracker/logger.ts'
+import type { Logger } from '../logger.ts'
 import type { SerializedError } from '../workers/protocol.ts'
 
 /**

@@ -1,5 +1,5 @@
-import type { ExperimentInfo, ExperimentSummary, Tracker } from '../tracker/tracker.ts'
-import type { Result, TrialInfo } from '../types.ts'
+import type { Tracker } from '../tracker/tracker.ts'
+import type { ExperimentInfo, ExperimentSummary, Result, TrialInfo } from '../types.ts'
 
 /** One event of an experiment, as `tuner.events()` yields it. Trials are snapshots taken when the event happened. */
 export type TunerEvent =

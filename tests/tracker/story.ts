@@ -1,6 +1,6 @@
 /** A small scripted experiment that tracker tests replay: trials, reports, ends. */
-import type { ExperimentInfo, ExperimentSummary, Tracker } from '../../src/tracker/tracker.ts'
-import type { Config, Result, TrialInfo, TrialState } from '../../src/types.ts'
+import type { Tracker } from '../../src/tracker/tracker.ts'
+import type { Config, ExperimentInfo, ExperimentSummary, Result, TrialInfo, TrialState } from '../../src/types.ts'
 
 export const experiment = (name = 'exp'): ExperimentInfo => ({
   name,

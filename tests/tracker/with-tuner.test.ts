@@ -3,12 +3,12 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { type Tracker, Tuner, uniform } from '../../src/index.ts'
-import { CsvTracker } from '../../src/tracker/csv.ts'
-import { MLflowTracker } from '../../src/tracker/mlflow.ts'
-import { TensorBoardTracker } from '../../src/tracker/tensorboard.ts'
+import { CsvTracker } from '../../src/tracker/csv/csv.ts'
+import { MLflowTracker } from '../../src/tracker/mlflow/mlflow.ts'
+import { TensorBoardTracker } from '../../src/tracker/tensorboard/tensorboard.ts'
 import { BEHAVIOURS, memoryLogger } from '../helpers.ts'
-import { type FakeMlflow, startFakeMlflow } from './fake-mlflow.ts'
-import { readEvents } from './tfrecord-reader.ts'
+import { type FakeMlflow, startFakeMlflow } from './mlflow/fake-mlflow.ts'
+import { readEvents } from './tensorboard/tfrecord-reader.ts'
 
 let dir: string
 let server: FakeMlflow

@@ -1,13 +1,13 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import { ConfigError } from '../../src/errors.ts'
-import { MLflowTracker, type MLflowTrackerOptions } from '../../src/tracker/mlflow.ts'
-import { BATCH_LIMITS, mlflowKey, nextBatch, truncateUtf8, uniqueKey } from '../../src/tracker/mlflow-batch.ts'
-import { MlflowRequestError } from '../../src/tracker/mlflow-http.ts'
-import { Retrier } from '../../src/tracker/mlflow-retry.ts'
-import type { Result } from '../../src/types.ts'
-import { memoryLogger } from '../helpers.ts'
+import { ConfigError } from '../../../src/errors.ts'
+import { BATCH_LIMITS, mlflowKey, nextBatch, truncateUtf8, uniqueKey } from '../../../src/tracker/mlflow/batch.ts'
+import { MlflowRequestError } from '../../../src/tracker/mlflow/http.ts'
+import { MLflowTracker, type MLflowTrackerOptions } from '../../../src/tracker/mlflow/mlflow.ts'
+import { Retrier } from '../../../src/tracker/mlflow/retry.ts'
+import type { Result } from '../../../src/types.ts'
+import { memoryLogger } from '../../helpers.ts'
+import { experiment, play, result, SCRIPTS, summary, trialInfo } from '../story.ts'
 import { type FakeMlflow, startFakeMlflow } from './fake-mlflow.ts'
-import { experiment, play, result, SCRIPTS, summary, trialInfo } from './story.ts'
 
 let server: FakeMlflow
 let log: ReturnType<typeof memoryLogger>

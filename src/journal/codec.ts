@@ -16,8 +16,7 @@
  * back as the number. A tag rather than the bare string `"NaN"` keeps a
  * string metric or config value `"NaN"` a string on the way back.
  */
-import type { Config, Result, TrialState } from '../types.ts'
-import type { ExperimentInfo, ExperimentSummary } from './tracker.ts'
+import type { Config, ExperimentInfo, ExperimentSummary, Result, TrialState } from '../types.ts'
 
 /**
  * An error as stored in a `trial_end` line.

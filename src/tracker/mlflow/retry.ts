@@ -1,4 +1,4 @@
-import { MlflowRequestError } from './mlflow-http.ts'
+import { MlflowRequestError } from './http.ts'
 
 /** Settings of a {@link Retrier}. */
 export interface RetrierOptions {

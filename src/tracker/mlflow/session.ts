@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto'
-import type { Logger } from './logger.ts'
-import { type MlflowKeyValue, type MlflowMetric, nextBatch } from './mlflow-batch.ts'
-import { createRun } from './mlflow-create.ts'
-import { resolveExperiment } from './mlflow-experiment.ts'
-import { isRefusal, isRunGone, isSessionFatal, type MlflowHttp, MlflowRequestError } from './mlflow-http.ts'
-import { Retrier } from './mlflow-retry.ts'
-import { describeLost, hasItems, type Lost, newRun, noneLost, type RunState, type RunStatus } from './mlflow-run.ts'
+import type { Logger } from '../../logger.ts'
+import { type MlflowKeyValue, type MlflowMetric, nextBatch } from './batch.ts'
+import { createRun } from './create.ts'
+import { resolveExperiment } from './experiment.ts'
+import { isRefusal, isRunGone, isSessionFatal, type MlflowHttp, MlflowRequestError } from './http.ts'
+import { Retrier } from './retry.ts'
+import { describeLost, hasItems, type Lost, newRun, noneLost, type RunState, type RunStatus } from './run.ts'
 
 /** Settings of a {@link MlflowSession}. */
 export interface MlflowSessionOptions {
@@ -59,7 +59,7 @@ export class MlflowSession {
   #buffered = 0
   #loop: Promise<void> | undefined
   readonly #abort = new AbortController()
-  /** Prefix of every run key of this session (mlflow-create.ts). */
+  /** Prefix of every run key of this session (create.ts). */
   readonly #sessionKey = randomUUID()
   readonly #retrier: Retrier
   readonly #lost: Lost = noneLost()

@@ -1,12 +1,12 @@
 import { closeSync, mkdirSync, openSync, renameSync, writeFileSync, writeSync } from 'node:fs'
 import { join } from 'node:path'
-import { ConfigError, show } from '../errors.ts'
-import { flattenConfig } from '../search/flatten.ts'
-import type { Result, TrialInfo, TrialState } from '../types.ts'
-import { csvHeader, csvRecord } from './csv-format.ts'
-import { keepEarlier } from './keep-earlier.ts'
-import type { ExperimentInfo, Tracker } from './tracker.ts'
-import { TRIAL_FOLDER, trialName } from './trial-metrics.ts'
+import { ConfigError, show } from '../../errors.ts'
+import { flattenConfig } from '../../search/flatten.ts'
+import type { ExperimentInfo, Result, TrialInfo, TrialState } from '../../types.ts'
+import { keepEarlier } from '../keep-earlier.ts'
+import type { Tracker } from '../tracker.ts'
+import { TRIAL_FOLDER, trialName } from '../trial-metrics.ts'
+import { csvHeader, csvRecord } from './format.ts'
 
 /**
  * Options of {@link CsvTracker}.

@@ -1,9 +1,9 @@
 // Kept in the published .d.ts: its types use Node's, which newer TypeScript loads only when asked.
 /// <reference types="node" preserve="true" />
-import { ConfigError, show } from '../errors.ts'
-import type { Result, TrialInfo, TrialState } from '../types.ts'
-import { BestOfLast } from './best-of-last.ts'
-import type { ExperimentInfo, ExperimentSummary, Tracker } from './tracker.ts'
+import { ConfigError, show } from '../../errors.ts'
+import type { ExperimentInfo, ExperimentSummary, Result, TrialInfo, TrialState } from '../../types.ts'
+import { BestOfLast } from '../best-of-last.ts'
+import type { Tracker } from '../tracker.ts'
 
 /**
  * Options of {@link ConsoleReporter}.

@@ -1,13 +1,13 @@
 import { closeSync, mkdirSync, openSync, writeSync } from 'node:fs'
 import { hostname } from 'node:os'
 import { join } from 'node:path'
-import { ConfigError, show } from '../errors.ts'
-import type { Result, TrialInfo } from '../types.ts'
-import { keepEarlier } from './keep-earlier.ts'
-import { encodeEvent } from './tb-event.ts'
+import { ConfigError, show } from '../../errors.ts'
+import type { Result, TrialInfo } from '../../types.ts'
+import { keepEarlier } from '../keep-earlier.ts'
+import type { Tracker } from '../tracker.ts'
+import { scalarMetrics, TRIAL_FOLDER, trialName } from '../trial-metrics.ts'
+import { encodeEvent } from './event.ts'
 import { frameRecord } from './tfrecord.ts'
-import type { Tracker } from './tracker.ts'
-import { scalarMetrics, TRIAL_FOLDER, trialName } from './trial-metrics.ts'
 
 /**
  * Options of {@link TensorBoardTracker}.

@@ -5,8 +5,8 @@
  * therefore carries a key of hyperpool's own as a tag, and a retry first
  * searches the experiment for it.
  */
-import { isRefusal, type MlflowHttp, MlflowRequestError } from './mlflow-http.ts'
-import type { Retrier } from './mlflow-retry.ts'
+import { isRefusal, type MlflowHttp, MlflowRequestError } from './http.ts'
+import type { Retrier } from './retry.ts'
 
 /**
  * The tag holding a run's key: unique per tracker session and run.

@@ -1,7 +1,7 @@
-import { ConfigError, show } from '../errors.ts'
-import { isPlainObject } from '../search/json.ts'
-import type { Logger } from './logger.ts'
-import { DEFAULT_PARAM_VALUE_BYTES } from './mlflow-batch.ts'
+import { ConfigError, show } from '../../errors.ts'
+import type { Logger } from '../../logger.ts'
+import { isPlainObject } from '../../search/json.ts'
+import { DEFAULT_PARAM_VALUE_BYTES } from './batch.ts'
 
 /**
  * Options of {@link MLflowTracker}. Everything is optional when

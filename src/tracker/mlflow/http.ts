@@ -1,4 +1,4 @@
-import { HyperpoolError } from '../errors.ts'
+import { HyperpoolError } from '../../errors.ts'
 
 /**
  * A request to the MLflow REST API that did not succeed. `retryable` says

@@ -1,9 +1,8 @@
 import { Writable } from 'node:stream'
 import { describe, expect, it } from 'vitest'
-import { ConfigError } from '../../src/errors.ts'
-import { ConsoleReporter } from '../../src/tracker/console.ts'
-import type { ExperimentInfo, ExperimentSummary } from '../../src/tracker/tracker.ts'
-import type { Config, Result, TrialInfo, TrialState } from '../../src/types.ts'
+import { ConfigError } from '../../../src/errors.ts'
+import { ConsoleReporter } from '../../../src/tracker/console/console.ts'
+import type { Config, ExperimentInfo, ExperimentSummary, Result, TrialInfo, TrialState } from '../../../src/types.ts'
 
 /** A Writable that keeps what is written; `isTTY` set makes it look like a terminal. */
 function sink(isTTY = false): { stream: Writable & { isTTY?: boolean }; text: () => string } {

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest'
-import { ConfigError } from '../../src/errors.ts'
-import { createLogger, type LogLevel, resolveLogLevel } from '../../src/tracker/logger.ts'
+import { ConfigError } from '../src/errors.ts'
+import { createLogger, type LogLevel, resolveLogLevel } from '../src/logger.ts'
 
 function collect(level?: LogLevel) {
   const lines: string[] = []

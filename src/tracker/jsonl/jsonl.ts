@@ -2,18 +2,16 @@ import { once } from 'node:events'
 import { createWriteStream, mkdirSync, renameSync, statSync, type WriteStream } from 'node:fs'
 import { join } from 'node:path'
 import { finished } from 'node:stream/promises'
-import { ConfigError, HyperpoolError, show } from '../errors.ts'
-import type { Result, TrialInfo } from '../types.ts'
-import { EXPERIMENT_FILE, encodeEvent, type JsonlEvent } from './jsonl-codec.ts'
-import { fileStamp, unusedPath } from './keep-earlier.ts'
-import type { ExperimentInfo, ExperimentSummary, Tracker } from './tracker.ts'
-
-export { type LoadedExperiment, loadExperiment } from './jsonl-load.ts'
+import { ConfigError, HyperpoolError, show } from '../../errors.ts'
+import { EXPERIMENT_FILE, encodeEvent, type JsonlEvent } from '../../journal/codec.ts'
+import type { ExperimentInfo, ExperimentSummary, Result, TrialInfo } from '../../types.ts'
+import { fileStamp, unusedPath } from '../keep-earlier.ts'
+import type { Tracker } from '../tracker.ts'
 
 /**
  * The embedded default store: every event of an experiment as one JSON line
  * in `dir/experiment.jsonl`, written as it happens (format: see
- * `jsonl-codec.ts`). A previous `experiment.jsonl` in `dir` is renamed to
+ * `journal/codec.ts`). A previous `experiment.jsonl` in `dir` is renamed to
  * `experiment.<time it was last written>.jsonl`, never overwritten. Read it
  * back with {@link loadExperiment}.
  *

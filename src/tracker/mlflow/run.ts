@@ -1,5 +1,5 @@
 /** What the MLflow session keeps per run, and its account of what was not delivered. */
-import type { MlflowKeyValue, PendingItems } from './mlflow-batch.ts'
+import type { MlflowKeyValue, PendingItems } from './batch.ts'
 
 /** How an MLflow run ends. */
 export type RunStatus = 'FINISHED' | 'KILLED' | 'FAILED'
@@ -10,7 +10,7 @@ export interface RunState extends PendingItems {
   readonly name: string
   readonly isParent: boolean
   readonly startTime: number
-  /** hyperpool's own key for the run, tagged on it so a retried create finds it (see mlflow-create.ts). */
+  /** hyperpool's own key for the run, tagged on it so a retried create finds it (see create.ts). */
   readonly key: string
   /** Tags sent with `runs/create`. */
   readonly createTags: MlflowKeyValue[]

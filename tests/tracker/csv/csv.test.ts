@@ -2,11 +2,11 @@ import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { ConfigError } from '../../src/errors.ts'
-import { CsvTracker } from '../../src/tracker/csv.ts'
-import { csvField, csvRecord } from '../../src/tracker/csv-format.ts'
-import type { Result } from '../../src/types.ts'
-import { experiment, play, result, trialInfo } from './story.ts'
+import { ConfigError } from '../../../src/errors.ts'
+import { CsvTracker } from '../../../src/tracker/csv/csv.ts'
+import { csvField, csvRecord } from '../../../src/tracker/csv/format.ts'
+import type { Result } from '../../../src/types.ts'
+import { experiment, play, result, trialInfo } from '../story.ts'
 
 let dir: string
 beforeEach(async () => {

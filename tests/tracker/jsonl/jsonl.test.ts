@@ -2,11 +2,11 @@ import { appendFile, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/p
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { ConfigError, TrialError } from '../../src/errors.ts'
-import { JsonlTracker, loadExperiment } from '../../src/tracker/jsonl.ts'
-import type { ExperimentInfo } from '../../src/tracker/tracker.ts'
-import type { Config, Result, TrialInfo, TrialState } from '../../src/types.ts'
-import * as story from './story.ts'
+import { ConfigError, TrialError } from '../../../src/errors.ts'
+import { JsonlTracker } from '../../../src/tracker/jsonl/jsonl.ts'
+import { loadExperiment } from '../../../src/tuner/load.ts'
+import type { Config, ExperimentInfo, Result, TrialInfo, TrialState } from '../../../src/types.ts'
+import * as story from '../story.ts'
 
 const { experiment, result } = story
 
@@ -231,7 +231,7 @@ describe('JsonlTracker + loadExperiment', () => {
 
 describe('the JSONL codec', () => {
   it('reads back an object of the user that looks like a tagged number as the object it was', async () => {
-    const { decodeLine, encodeEvent } = await import('../../src/tracker/jsonl-codec.ts')
+    const { decodeLine, encodeEvent } = await import('../../../src/journal/codec.ts')
     const result = {
       loss: Number.NaN,
       note: { $num: 'NaN' },

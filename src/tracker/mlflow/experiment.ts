@@ -1,8 +1,8 @@
 /** Finding or creating the MLflow experiment a session logs to. */
 
-import type { MlflowHttp } from './mlflow-http.ts'
-import { MlflowRequestError } from './mlflow-http.ts'
-import type { Retrier } from './mlflow-retry.ts'
+import type { MlflowHttp } from './http.ts'
+import { MlflowRequestError } from './http.ts'
+import type { Retrier } from './retry.ts'
 
 /** Most rounds of "get-by-name: not found, create: already exists" before the session gives up. */
 export const MAX_EXPERIMENT_ROUNDS = 2

@@ -1,9 +1,10 @@
 import { userInfo } from 'node:os'
-import { ConfigError, show } from '../errors.ts'
-import { flattenConfig } from '../search/flatten.ts'
-import type { Result, TrialInfo } from '../types.ts'
-import { BestOfLast } from './best-of-last.ts'
-import { createLogger, type Logger } from './logger.ts'
+import { ConfigError, show } from '../../errors.ts'
+import { createLogger, type Logger } from '../../logger.ts'
+import { flattenConfig } from '../../search/flatten.ts'
+import type { ExperimentInfo, ExperimentSummary, Result, TrialInfo } from '../../types.ts'
+import { BestOfLast } from '../best-of-last.ts'
+import type { Tracker } from '../tracker.ts'
 import {
   MAX_TAG_VALUE_BYTES,
   type MlflowKeyValue,
@@ -13,16 +14,15 @@ import {
   paramValue,
   truncateUtf8,
   uniqueKey,
-} from './mlflow-batch.ts'
-import { MlflowHttp } from './mlflow-http.ts'
-import { type MLflowTrackerOptions, resolveOptions } from './mlflow-options.ts'
-import type { RunStatus } from './mlflow-run.ts'
-import { MlflowSession, type ParamItem } from './mlflow-session.ts'
-import type { ExperimentInfo, ExperimentSummary, Tracker } from './tracker.ts'
+} from './batch.ts'
+import { MlflowHttp } from './http.ts'
+import { type MLflowTrackerOptions, resolveOptions } from './options.ts'
+import type { RunStatus } from './run.ts'
+import { MlflowSession, type ParamItem } from './session.ts'
 
 export type { MLflowTrackerOptions }
 
-import { scalarMetrics, trialName } from './trial-metrics.ts'
+import { scalarMetrics, trialName } from '../trial-metrics.ts'
 
 /** What each trial state becomes as an MLflow run status. */
 const STATUS: Readonly<Record<string, RunStatus>> = { completed: 'FINISHED', stopped: 'KILLED', errored: 'FAILED' }

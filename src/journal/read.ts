@@ -1,23 +1,22 @@
 import { open } from 'node:fs/promises'
 import { join } from 'node:path'
 import { ConfigError, show, TrialError } from '../errors.ts'
-import { ResultGrid } from '../tuner/results.ts'
-import type { Config, Result, TrialInfo, TrialState } from '../types.ts'
-import { decodeLine, EXPERIMENT_FILE, type JsonlEvent, type StoredError } from './jsonl-codec.ts'
-import type { ExperimentInfo, ExperimentSummary } from './tracker.ts'
+import type { Config, ExperimentInfo, ExperimentSummary, Result, TrialInfo, TrialState } from '../types.ts'
+import { decodeLine, EXPERIMENT_FILE, type JsonlEvent, type StoredError } from './codec.ts'
 
 /**
- * An experiment read back from its `experiment.jsonl`.
+ * An experiment log read back as plain data: the settings, every trial as it
+ * last stood, and the end summary.
  *
  * @example
  * ```ts
- * const { experiment, results, summary }: LoadedExperiment = await loadExperiment('runs/exp1')
+ * const { experiment, trials, summary }: StoredExperiment = await readExperiment('runs/exp1')
  * ```
  */
-export interface LoadedExperiment {
+export interface StoredExperiment {
   readonly experiment: ExperimentInfo
-  /** Every trial, scored by the experiment's metric and mode. */
-  readonly results: ResultGrid
+  /** Every trial, in the order they first started. */
+  readonly trials: readonly TrialInfo[]
   /** Undefined when the experiment did not reach its end (the process died). */
   readonly summary: ExperimentSummary | undefined
 }
@@ -26,8 +25,8 @@ export interface LoadedExperiment {
 const UNFINISHED = 'experiment ended before the trial did'
 
 /**
- * Reads `dir/experiment.jsonl` (as written by `JsonlTracker`) back into a
- * {@link ResultGrid}. A trial that never ended (the process died) comes back
+ * Reads `dir/experiment.jsonl` (as written by `JsonlTracker`) back into plain
+ * trials. A trial that never ended (the process died) comes back
  * `'errored'` with a {@link TrialError} saying so. A final line cut short by
  * a crash is skipped; a bad line anywhere else, a missing file or a file
  * without `experiment_start` throws a {@link ConfigError} naming the path.
@@ -35,11 +34,11 @@ const UNFINISHED = 'experiment ended before the trial did'
  *
  * @example
  * ```ts
- * const { results } = await loadExperiment('runs/exp1')
- * console.log(results.best().config)
+ * const { trials } = await readExperiment('runs/exp1')
+ * console.log(trials.length)
  * ```
  */
-export async function loadExperiment(dir: string): Promise<LoadedExperiment> {
+export async function readExperiment(dir: string): Promise<StoredExperiment> {
   const path = join(dir, EXPERIMENT_FILE)
   const handle = await open(path).catch((error: unknown) => {
     const code = (error as { code?: unknown }).code
@@ -126,7 +125,7 @@ class Rebuild {
     }
   }
 
-  finish(): LoadedExperiment {
+  finish(): StoredExperiment {
     const experiment = this.experiment
     if (experiment === undefined)
       throw new ConfigError(`loadExperiment(dir): ${show(this.path)} has no "experiment_start" event`, { field: 'dir' })
@@ -135,8 +134,7 @@ class Rebuild {
       trial.state = 'errored'
       trial.error = new TrialError(trial.id, UNFINISHED)
     }
-    const results = new ResultGrid([...this.trials.values()], { metric: experiment.metric, mode: experiment.mode })
-    return { experiment, results, summary: this.summary }
+    return { experiment, trials: [...this.trials.values()], summary: this.summary }
   }
 
   private trial(id: number, lineNo: number): MutableTrial {

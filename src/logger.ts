@@ -1,5 +1,5 @@
 import { inspect } from 'node:util'
-import { ConfigError, show } from '../errors.ts'
+import { ConfigError, show } from './errors.ts'
 
 /**
  * How much a {@link Logger} prints: a level shows its own messages and every

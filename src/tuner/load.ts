@@ -1,0 +1,38 @@
+import { readExperiment } from '../journal/read.ts'
+import type { ExperimentInfo, ExperimentSummary } from '../types.ts'
+import { ResultGrid } from './results.ts'
+
+/**
+ * An experiment read back from its `experiment.jsonl`.
+ *
+ * @example
+ * ```ts
+ * const { experiment, results, summary }: LoadedExperiment = await loadExperiment('runs/exp1')
+ * ```
+ */
+export interface LoadedExperiment {
+  readonly experiment: ExperimentInfo
+  /** Every trial, scored by the experiment's metric and mode. */
+  readonly results: ResultGrid
+  /** Undefined when the experiment did not reach its end (the process died). */
+  readonly summary: ExperimentSummary | undefined
+}
+
+/**
+ * Reads `dir/experiment.jsonl` (as written by `JsonlTracker`) back into a
+ * {@link ResultGrid}. A trial that never ended (the process died) comes back
+ * `'errored'` with a `TrialError` saying so. A final line cut short by a crash
+ * is skipped; a bad line anywhere else, a missing file or a file without
+ * `experiment_start` throws a `ConfigError` naming the path. Events of unknown
+ * types are skipped, so newer logs stay readable.
+ *
+ * @example
+ * ```ts
+ * const { results } = await loadExperiment('runs/exp1')
+ * console.log(results.best().config)
+ * ```
+ */
+export async function loadExperiment(dir: string): Promise<LoadedExperiment> {
+  const { experiment, trials, summary } = await readExperiment(dir)
+  return { experiment, results: new ResultGrid(trials, { metric: experiment.metric, mode: experiment.mode }), summary }
+}
