@@ -1,13 +1,8 @@
 import { SpaceError } from '../errors.ts'
 import type { Domain } from './domain.ts'
 import { isDomain } from './domain.ts'
-import { isPlainObject } from './json.ts'
+import { isPlainObject, setOwn } from './json.ts'
 import type { Constant, Space } from './space.ts'
-
-/** Defines rather than assigns, so a key like `__proto__` in a config cannot reach the prototype. */
-function setOwn(target: Record<string, unknown>, key: string, value: unknown): void {
-  Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true })
-}
 
 /**
  * The leaves of a space (domains and constants) with their key paths, depth

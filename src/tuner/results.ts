@@ -1,5 +1,7 @@
 import { ConfigError, ResultError, show } from '../errors.ts'
-import { flattenConfig } from '../search/space.ts'
+import { setOwn } from '../search/json.ts'
+import { csvTable } from '../tracker/csv/format.ts'
+import { type RowSource, trialRow } from '../tracker/trial-row.ts'
 import type { Mode, Result, TrialInfo } from '../types.ts'
 
 /** How `best()` scores a trial: its last result, its best result, or the average over its results. */
@@ -71,7 +73,10 @@ export class ResultGrid<C = Record<string, unknown>> {
   }
 
   /**
-   * One flat row per trial, ready for `console.table` or a CSV writer.
+   * One flat row per trial, ready for `console.table`: `trial_id`, `state`,
+   * `error`, the config as `config/<path>`, then the last result's fields
+   * (nested ones as `val/acc`; a metric named `state` or `error` as
+   * `result/state`). The same rows as `CsvTracker`'s `results.csv`.
    *
    * @example
    * ```ts
@@ -80,20 +85,15 @@ export class ResultGrid<C = Record<string, unknown>> {
    */
   rows(): ResultRow[] {
     return this.trials.map((trial) => {
-      const row: ResultRow = { trial_id: trial.id, state: trial.state }
-      for (const [key, value] of Object.entries(flattenConfig(trial.config as Record<string, unknown>))) {
-        row[`config/${key}`] = cell(value)
-      }
-      for (const [key, value] of Object.entries(trial.lastResult ?? {})) {
-        if (key !== 'trial_id') row[key] = cell(value)
-      }
-      if (trial.error) row.error = trial.error.message
+      const row: ResultRow = {}
+      for (const [key, value] of Object.entries(trialRow(rowSource(trial)))) setOwn(row, key, cell(value))
       return row
     })
   }
 
   /**
-   * The rows as CSV text, with a header of every column any trial has.
+   * The rows as CSV text (RFC 4180, CRLF line ends), written exactly as
+   * `CsvTracker` writes `results.csv`.
    *
    * @example
    * ```ts
@@ -101,12 +101,12 @@ export class ResultGrid<C = Record<string, unknown>> {
    * ```
    */
   toCSV(): string {
-    const rows = this.rows()
-    const columns = [...new Set(rows.flatMap((row) => Object.keys(row)))]
-    const lines = [columns.map(csvField).join(',')]
-    for (const row of rows) lines.push(columns.map((c) => csvField(row[c] ?? '')).join(','))
-    return `${lines.join('\n')}\n`
+    return csvTable(this.trials.map((trial) => trialRow(rowSource(trial))))
   }
+}
+
+function rowSource(trial: TrialInfo): RowSource {
+  return { id: trial.id, state: trial.state, config: trial.config, lastResult: trial.lastResult, error: trial.error }
 }
 
 function scoreTrial(history: readonly Result[], metric: string, mode: Mode, scope: Scope): number {
@@ -127,12 +127,9 @@ function scoreTrial(history: readonly Result[], metric: string, mode: Mode, scop
   return best
 }
 
+/** A value as a table cell: scalars as they are, anything else as JSON. */
 function cell(value: unknown): string | number | boolean | null {
+  if (value === undefined) return null
   if (value === null || typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') return value
   return JSON.stringify(value) ?? null
-}
-
-function csvField(value: string | number | boolean | null): string {
-  const text = value === null ? '' : String(value)
-  return /[",\n\r]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text
 }

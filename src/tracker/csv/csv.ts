@@ -6,7 +6,8 @@ import type { ExperimentInfo, Result, TrialInfo, TrialState } from '../../types.
 import { keepEarlier } from '../keep-earlier.ts'
 import type { Tracker } from '../tracker.ts'
 import { TRIAL_FOLDER, trialName } from '../trial-metrics.ts'
-import { csvHeader, csvRecord } from './format.ts'
+import { trialRow } from '../trial-row.ts'
+import { csvHeader, csvRecord, csvTable } from './format.ts'
 
 /**
  * Options of {@link CsvTracker}.
@@ -30,7 +31,7 @@ interface TrialCsv {
   readonly id: number
   config: Record<string, unknown>
   state: TrialState
-  error: string
+  error: Error | undefined
   /** Columns of progress.csv in first-seen order. */
   readonly columns: string[]
   readonly known: Set<string>
@@ -41,9 +42,6 @@ interface TrialCsv {
   /** Rows were written before a column appeared: the file needs its header rewritten. */
   stale: boolean
 }
-
-/** Columns of results.csv that come before the config and metrics. */
-const LEAD_COLUMNS = ['trial_id', 'state', 'error'] as const
 
 /**
  * Writes CSV files that spreadsheets, pandas and Ray Tune users know:
@@ -112,7 +110,7 @@ export class CsvTracker implements Tracker {
         id: trial.id,
         config: {},
         state: 'running',
-        error: '',
+        error: undefined,
         columns: [],
         known: new Set(),
         rows: [],
@@ -124,7 +122,7 @@ export class CsvTracker implements Tracker {
     }
     entry.config = trial.config
     entry.state = trial.state
-    entry.error = ''
+    entry.error = undefined
     if (trial.history.length === 0) {
       // A new trial, or a failed attempt retried from scratch: its rows start over.
       entry.rows = []
@@ -167,7 +165,7 @@ export class CsvTracker implements Tracker {
     const entry = this.trials.get(trial.id)
     if (entry === undefined) return
     entry.state = trial.state
-    entry.error = trial.error === undefined ? '' : `${trial.error.name}: ${trial.error.message}`
+    entry.error = trial.error
     if (trial.state === 'paused') {
       this.closeFile(entry)
       return
@@ -215,37 +213,16 @@ export class CsvTracker implements Tracker {
 
   /** Rewrites results.csv: one row per trial, columns the union over all trials. */
   private writeResults(): void {
-    const configColumns = new Set<string>()
-    const metricColumns = new Set<string>()
-    const rows: Record<string, unknown>[] = []
-    for (const id of this.order) {
-      const entry = this.trials.get(id) as TrialCsv
-      const row: Record<string, unknown> = { trial_id: id, state: entry.state, error: entry.error }
-      for (const [key, value] of Object.entries(flattenConfig(entry.config))) {
-        configColumns.add(`config/${key}`)
-        setOwn(row, `config/${key}`, value)
-      }
-      for (const [key, value] of Object.entries(this.lastRows.get(id) ?? {})) {
-        if (key === 'trial_id') continue
-        // A metric called `state` or `error` must not hide the trial's own columns.
-        const column = (LEAD_COLUMNS as readonly string[]).includes(key) ? `result/${key}` : key
-        metricColumns.add(column)
-        setOwn(row, column, value)
-      }
-      rows.push(row)
-    }
-    const columns = [...LEAD_COLUMNS, ...configColumns, ...metricColumns]
+    const rows = this.order.map((id) => {
+      const { config, state, error } = this.trials.get(id) as TrialCsv
+      return trialRow({ id, state, config, lastResult: this.lastRows.get(id), error })
+    })
     const path = join(this.dir, 'results.csv')
     const temporary = `${path}.${process.pid}.tmp`
     mkdirSync(this.dir, { recursive: true })
-    writeFileSync(temporary, csvHeader(columns) + rows.map((row) => csvRecord(columns, row)).join(''))
+    writeFileSync(temporary, csvTable(rows))
     renameSync(temporary, path)
   }
-}
-
-/** Defines rather than assigns, so a key like `__proto__` stays a column. */
-function setOwn(target: Record<string, unknown>, key: string, value: unknown): void {
-  Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true })
 }
 
 function writeAll(fd: number, text: string): void {

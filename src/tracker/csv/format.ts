@@ -4,6 +4,8 @@
  * CR or an LF.
  */
 
+import { rowColumns } from '../trial-row.ts'
+
 /** Line end of every record (RFC 4180). */
 export const CRLF = '\r\n'
 
@@ -57,4 +59,17 @@ export function csvRecord(columns: readonly string[], row: Readonly<Record<strin
  */
 export function csvHeader(columns: readonly string[]): string {
   return `${columns.map(csvField).join(',')}${CRLF}`
+}
+
+/**
+ * A whole table of trial rows as CSV text: a header of {@link rowColumns}, then a record per row.
+ *
+ * @example
+ * ```ts
+ * csvTable([trialRow(trial)]) // 'trial_id,state,error,config/lr,loss\r\n0,completed,,0.1,0.25\r\n'
+ * ```
+ */
+export function csvTable(rows: readonly Record<string, unknown>[]): string {
+  const columns = rowColumns(rows)
+  return csvHeader(columns) + rows.map((row) => csvRecord(columns, row)).join('')
 }

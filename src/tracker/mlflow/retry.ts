@@ -8,8 +8,8 @@ export interface RetrierOptions {
   readonly random: () => number
   /** Aborting it ends a running wait and makes `call` give up. */
   readonly signal: AbortSignal
-  /** Told about every retryable failure; `first` is true for the first since the last success. */
-  readonly onFailure: (error: MlflowRequestError, first: boolean) => void
+  /** Told about every retryable failure. */
+  readonly onFailure: (error: MlflowRequestError) => void
   /** Told when a request succeeds after failures. */
   readonly onRecovery: () => void
 }
@@ -48,7 +48,7 @@ export class Retrier {
       } catch (error) {
         if (this.#o.signal.aborted || !(error instanceof MlflowRequestError) || !error.retryable) throw error
         this.#failures++
-        this.#o.onFailure(error, this.#failures === 1)
+        this.#o.onFailure(error)
         await this.#sleep(this.#delay(this.#failures))
         if (this.#o.signal.aborted) throw error
       }

@@ -107,10 +107,10 @@ class ProtoWriter {
  *
  * @example
  * ```ts
- * encodeEvent({ wallTime: 1.5, step: 3, scalars: [['loss', 0.25]] }).length // 26
+ * encodeTbEvent({ wallTime: 1.5, step: 3, scalars: [['loss', 0.25]] }).length // 26
  * ```
  */
-export function encodeEvent(event: TbEvent): Uint8Array {
+export function encodeTbEvent(event: TbEvent): Uint8Array {
   const out = new ProtoWriter()
   out.double(1, event.wallTime)
   if (event.step !== undefined && event.step !== 0) out.int64(2, event.step)

@@ -6,7 +6,7 @@ import type { Result, TrialInfo } from '../../types.ts'
 import { keepEarlier } from '../keep-earlier.ts'
 import type { Tracker } from '../tracker.ts'
 import { scalarMetrics, TRIAL_FOLDER, trialName } from '../trial-metrics.ts'
-import { encodeEvent } from './event.ts'
+import { encodeTbEvent } from './event.ts'
 import { frameRecord } from './tfrecord.ts'
 
 /**
@@ -86,7 +86,7 @@ export class TensorBoardTracker implements Tracker {
     const fd = openSync(path, 'a')
     this.files.set(trial.id, fd)
     this.paths.set(trial.id, path)
-    this.write(fd, encodeEvent({ wallTime: nowMs / 1000, fileVersion: FILE_VERSION }))
+    this.write(fd, encodeTbEvent({ wallTime: nowMs / 1000, fileVersion: FILE_VERSION }))
   }
 
   onTrialResult(trial: TrialInfo, result: Result): void {
@@ -94,7 +94,7 @@ export class TensorBoardTracker implements Tracker {
     if (scalars.length === 0) return
     if (!this.files.has(trial.id)) this.onTrialStart(trial)
     const fd = this.files.get(trial.id) as number
-    this.write(fd, encodeEvent({ wallTime: this.now() / 1000, step: result.training_iteration, scalars }))
+    this.write(fd, encodeTbEvent({ wallTime: this.now() / 1000, step: result.training_iteration, scalars }))
   }
 
   onTrialEnd(trial: TrialInfo): void {

@@ -56,7 +56,7 @@ export function maskedCrc32c(bytes: Uint8Array): number {
  *
  * @example
  * ```ts
- * const record = frameRecord(encodeEvent({ wallTime: 1.5, fileVersion: 'brain.Event:2' }))
+ * const record = frameRecord(encodeTbEvent({ wallTime: 1.5, fileVersion: 'brain.Event:2' }))
  * record.length // 16 + the event's length
  * ```
  */

@@ -3,7 +3,7 @@ import { hostname, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { ConfigError } from '../../../src/errors.ts'
-import { encodeEvent } from '../../../src/tracker/tensorboard/event.ts'
+import { encodeTbEvent } from '../../../src/tracker/tensorboard/event.ts'
 import { FILE_VERSION, TensorBoardTracker } from '../../../src/tracker/tensorboard/tensorboard.ts'
 import { crc32c, frameRecord, maskedCrc32c } from '../../../src/tracker/tensorboard/tfrecord.ts'
 import { play, result, SCRIPTS, trialInfo } from '../story.ts'
@@ -77,7 +77,7 @@ describe('CRC32C and TFRecord framing', () => {
       0x80,
       0x3e, // Value field 2, fixed32: 0.25 as a little-endian float
     ])
-    expect(Buffer.from(encodeEvent({ wallTime: 1.5, step: 3, scalars: [['loss', 0.25]] }))).toEqual(event)
+    expect(Buffer.from(encodeTbEvent({ wallTime: 1.5, step: 3, scalars: [['loss', 0.25]] }))).toEqual(event)
 
     const record = frameRecord(event)
     const length = Buffer.from([0x1a, 0, 0, 0, 0, 0, 0, 0]) // 26, uint64 little-endian
@@ -91,18 +91,18 @@ describe('CRC32C and TFRecord framing', () => {
   })
 
   it('writes the file header event without a step, as proto3 does for zero', () => {
-    const header = Buffer.from(encodeEvent({ wallTime: 2, fileVersion: 'brain.Event:2' }))
+    const header = Buffer.from(encodeTbEvent({ wallTime: 2, fileVersion: 'brain.Event:2' }))
     expect(header).toEqual(Buffer.concat([Buffer.from([0x09, 0, 0, 0, 0, 0, 0, 0, 0x40, 0x1a, 13]), Buffer.from('brain.Event:2')]))
   })
 
   it('encodes large and negative steps as protobuf varints', () => {
-    const fields = (step: number) => [...Buffer.from(encodeEvent({ wallTime: 0, step })).subarray(9)]
+    const fields = (step: number) => [...Buffer.from(encodeTbEvent({ wallTime: 0, step })).subarray(9)]
     expect(fields(300)).toEqual([0x10, 0xac, 0x02])
     expect(fields(-1)).toEqual([0x10, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x01])
   })
 
   it('makes the reader reject a corrupted record', () => {
-    const record = frameRecord(encodeEvent({ wallTime: 1, step: 1, scalars: [['a', 1]] }))
+    const record = frameRecord(encodeTbEvent({ wallTime: 1, step: 1, scalars: [['a', 1]] }))
     const bad = Buffer.from(record)
     bad[20] = (bad[20] as number) ^ 1
     expect(() => readRecords(bad)).toThrow(/bad data CRC/)

@@ -1,0 +1,62 @@
+import { mkdtemp, readFile, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { ResultError } from '../../src/errors.ts'
+import { CsvTracker } from '../../src/tracker/csv/csv.ts'
+import { ResultGrid } from '../../src/tuner/results.ts'
+import type { Result } from '../../src/types.ts'
+import { play, result, SCRIPTS, type Script, trialInfo } from '../tracker/story.ts'
+
+let dir: string
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'hyperpool-results-'))
+})
+afterEach(async () => {
+  await rm(dir, { recursive: true, force: true })
+})
+
+/** The ResultGrid the scripted story ends with. */
+function gridOf(scripts: readonly Script[]): ResultGrid {
+  const trials = scripts.map((s) => {
+    const history: Result[] = s.metrics.map((metrics, i) => result(s.id, i, metrics))
+    return trialInfo(s.id, s.config, s.state, history, s.error)
+  })
+  return new ResultGrid(trials, { metric: 'loss', mode: 'min' })
+}
+
+/** A story whose metrics are named like the row's own fields, or like a prototype. */
+const AWKWARD: readonly Script[] = [
+  { id: 0, config: { lr: 0.1 }, metrics: [{ loss: 1, state: 'mine', error: 'none', ['__proto__']: 5 }], state: 'completed' },
+  { id: 1, config: { lr: 0.2 }, metrics: [{ loss: 2, val: { acc: 0.5 } }], state: 'stopped' },
+]
+
+describe('ResultGrid rows and CSV', () => {
+  it('writes exactly the results.csv that CsvTracker writes, CRLF and all', async () => {
+    for (const scripts of [SCRIPTS, AWKWARD]) {
+      const out = join(dir, String(scripts.length))
+      await play(new CsvTracker(out), scripts)
+      expect(gridOf(scripts).toCSV()).toBe(await readFile(join(out, 'results.csv'), 'utf8'))
+    }
+    expect(gridOf(SCRIPTS).toCSV()).toContain('\r\n')
+    expect(gridOf(SCRIPTS).toCSV().replaceAll('\r\n', '')).not.toContain('\n')
+  })
+
+  it('never lets a metric overwrite the trial id, state or error', () => {
+    const [first, second] = gridOf(AWKWARD).rows()
+    expect(first).toMatchObject({ trial_id: 0, state: 'completed', error: null, 'result/state': 'mine', 'result/error': 'none' })
+    expect(Object.keys(first ?? {})).toContain('__proto__')
+    expect(Object.getPrototypeOf(first)).toBe(Object.prototype)
+    expect(second).toMatchObject({ trial_id: 1, state: 'stopped', 'config/lr': 0.2, 'val/acc': 0.5 })
+  })
+
+  it('shows an errored trial as name: message', () => {
+    const rows = gridOf(SCRIPTS).rows()
+    expect(rows[2]?.error).toBe('TrialError: trainable threw: out of patience')
+  })
+
+  it('best() refuses a metric no trial reported', () => {
+    expect(() => gridOf(SCRIPTS).best('accuracy')).toThrow(ResultError)
+    expect(gridOf(SCRIPTS).best().id).toBe(0)
+  })
+})
