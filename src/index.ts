@@ -12,7 +12,7 @@
  * ```
  */
 
-export { ConfigError, DataError, HyperpoolError, ResultError, SpaceError, TrialError } from './errors.ts'
+export { ConfigError, DataError, HyperpoolError, JournalError, ResultError, SpaceError, TrialError } from './errors.ts'
 export type { Logger, LogLevel } from './logger.ts'
 export { createLogger } from './logger.ts'
 export type { ASHAOptions } from './scheduler/asha.ts'
@@ -64,6 +64,7 @@ export type { TunerEvent } from './tuner/events.ts'
 export type { LoadedExperiment } from './tuner/load.ts'
 export { loadExperiment } from './tuner/load.ts'
 export type { TunerOptions } from './tuner/options.ts'
+export type { RestoreOptions } from './tuner/restore.ts'
 export type { ResultRow, Scope } from './tuner/results.ts'
 export { ResultGrid } from './tuner/results.ts'
 export type { StopCriteria } from './tuner/stop.ts'

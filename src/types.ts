@@ -70,6 +70,8 @@ export interface ExperimentInfo {
   readonly scheduler: string
   /** ISO 8601 time the experiment started. */
   readonly startedAt: string
+  /** 1 for an experiment's first run, 2 once `Tuner.restore` continues it, and so on (absent: 1). */
+  readonly session?: number
 }
 
 /** Counts at the end of an experiment. */

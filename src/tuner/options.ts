@@ -43,10 +43,14 @@ export interface TunerOptions<S extends Space = Space, D = unknown> {
   readonly concurrency?: number
   /** Typed arrays, number arrays and matrices, placed once in shared memory; trials read `ctx.data`. */
   readonly data?: D
-  /** Where results go. Default: a ConsoleReporter and a JsonlTracker in `<storageDir>/<name>`; `[]` for none. */
+  /** Where results go beside the experiment's journal. Default: a ConsoleReporter; `[]` for none. */
   readonly trackers?: readonly Tracker[]
-  /** Where experiments live: `<storageDir>/<name>` holds the default JsonlTracker's file and the checkpoints. Default `runs`. */
-  readonly storageDir?: string
+  /**
+   * Where experiments live: `<storageDir>/<name>` holds the experiment's journal (`experiment.jsonl`,
+   * every event, what `Tuner.restore` continues from) and its checkpoints. Default `runs`. `false` keeps
+   * nothing on disk: checkpoints stay in memory and the experiment cannot be restored.
+   */
+  readonly storageDir?: string | false
   /** The experiment seed: the same seed gives the same trials. Default: drawn at random and recorded. */
   readonly seed?: number
   /**
@@ -85,6 +89,12 @@ export interface TunerOptions<S extends Space = Space, D = unknown> {
   readonly logLevel?: LogLevel
   /** How long stopped trials get to reach their next report before their thread is ended, ms. Default 5000. */
   readonly stopGraceMs?: number
+  /**
+   * Whether `fit()` handles SIGINT and SIGTERM (Ctrl-C, `kill`): the first ends the experiment cleanly
+   * and says how to resume it, a second exits at once. Default true; `false` for a host program that
+   * handles its signals itself (it can end the experiment through `signal`).
+   */
+  readonly handleSignals?: boolean
 }
 
 /** Every option name a Tuner knows; `satisfies` keeps the list in step with {@link TunerOptions}. */
@@ -111,6 +121,7 @@ export const TUNER_OPTIONS = Object.keys({
   logger: true,
   logLevel: true,
   stopGraceMs: true,
+  handleSignals: true,
 } satisfies Record<keyof TunerOptions, true>)
 
 /** An optional flag: a boolean, false when absent. */

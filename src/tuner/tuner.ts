@@ -1,6 +1,9 @@
 import { randomInt } from 'node:crypto'
-import { join } from 'node:path'
+import { join, resolve } from 'node:path'
 import { ConfigError, show } from '../errors.ts'
+import { JOURNAL_VERSION, type JournalHeader } from '../journal/codec.ts'
+import { fingerprintData } from '../journal/fingerprint.ts'
+import type { JournalFile } from '../journal/read.ts'
 import { rejectUnknownKeys } from '../known-keys.ts'
 import { createLogger, type Logger, resolveLogLevel } from '../logger.ts'
 import { FIFOScheduler } from '../scheduler/fifo.ts'
@@ -13,11 +16,13 @@ import { TrackerHub } from '../tracker/dispatch.ts'
 import { JsonlTracker } from '../tracker/jsonl/jsonl.ts'
 import type { Tracker } from '../tracker/tracker.ts'
 import type { ExperimentInfo, ExperimentSummary, Mode, TrialInfo } from '../types.ts'
+import type { Executor } from '../workers/executor.ts'
 import { LocalPool } from '../workers/pool.ts'
 import { shareData, sharedBytes } from '../workers/shared-data.ts'
 import { CheckpointStore } from './checkpoints.ts'
 import { EventFanout, type TunerEvent } from './events.ts'
 import { ExperimentRun } from './experiment.ts'
+import { loadExperiment } from './load.ts'
 import {
   booleanOption,
   checkPlugin,
@@ -31,9 +36,14 @@ import {
   validateMode,
   validateName,
 } from './options.ts'
+import { describePlugin } from './plugins.ts'
+import { replayJournal } from './replay.ts'
 import { checkReproducible, ordersReports } from './reproducible.ts'
+import { checkSameData, type RestoreOptions, type RestorePlan, restorePlan } from './restore.ts'
 import { ResultGrid } from './results.ts'
+import { onStopSignals } from './signals.ts'
 import { type StopCriteria, validateStop } from './stop.ts'
+import { createStore, type ExperimentStore, reopenStore } from './storage.ts'
 
 const TRACKER_FLUSH_MS = 30_000
 
@@ -70,8 +80,11 @@ export class Tuner<S extends Space = Space, D = unknown> {
   readonly #stopGraceMs: number
   readonly #logger: Logger
   readonly #data: unknown
-  /** The experiment's folder: the default JSONL store and the checkpoints live here. */
-  readonly #storageDir: string
+  readonly #handleSignals: boolean
+  /** The experiment's folder (its journal and checkpoints); undefined with `storageDir: false`. */
+  #storageDir: string | undefined
+  /** Set by `Tuner.restore`: the experiment `fit()` continues. */
+  #restore: RestorePlan | undefined
   readonly #events = new EventFanout()
   #fitted = false
 
@@ -101,10 +114,12 @@ export class Tuner<S extends Space = Space, D = unknown> {
     checkPlugin(options.search, 'search', ['setup', 'suggest', 'onTrialResult', 'onTrialComplete'])
     checkPlugin(options.scheduler, 'scheduler', ['setup', 'onTrialAdd', 'onTrialResult', 'onTrialComplete'])
     validateTrackers(options.trackers)
-    if (options.storageDir !== undefined && (typeof options.storageDir !== 'string' || options.storageDir.length === 0)) {
-      throw new ConfigError(`storageDir: must be a non-empty path, got ${show(options.storageDir)}`, { field: 'storageDir' })
+    const storageDir: unknown = options.storageDir
+    if (storageDir !== undefined && storageDir !== false && (typeof storageDir !== 'string' || storageDir.length === 0)) {
+      throw new ConfigError(`storageDir: must be a non-empty path or false, got ${show(storageDir)}`, { field: 'storageDir' })
     }
-    this.#storageDir = join(options.storageDir ?? 'runs', this.name)
+    this.#storageDir = storageDir === false ? undefined : join((storageDir as string | undefined) ?? 'runs', this.name)
+    this.#handleSignals = options.handleSignals === undefined || booleanOption(options.handleSignals, 'handleSignals')
     if (options.signal !== undefined && !(options.signal instanceof AbortSignal)) {
       throw new ConfigError(`signal: must be an AbortSignal, got ${show(options.signal)}`, { field: 'signal' })
     }
@@ -116,6 +131,31 @@ export class Tuner<S extends Space = Space, D = unknown> {
       )
     }
     this.#data = options.data === undefined ? undefined : shareData(options.data)
+  }
+
+  /**
+   * A Tuner that continues the experiment in `dir` (`<storageDir>/<name>`)
+   * from its journal: `fit()` replays the journal through the same searcher
+   * and scheduler, so they end in the state they had, keeps every finished
+   * trial, restarts the trials that were running from their last checkpoint
+   * (or their start) and runs the rest. A seeded `reproducible` run resumed
+   * at the same concurrency ends as it would have without the interruption.
+   * The data is not stored: pass it again. Custom searchers and schedulers
+   * are passed again too. See docs/resume.md.
+   *
+   * @example
+   * ```ts
+   * const tuner = await Tuner.restore('runs/exp1', { data: { X, y } })
+   * const results = await tuner.fit()
+   * ```
+   */
+  static async restore<D = unknown>(dir: string, options?: RestoreOptions<D>): Promise<Tuner<Space, D>> {
+    const { options: tunerOptions, plan } = await restorePlan(dir, options)
+    const tuner = new Tuner<Space, D>(tunerOptions as TunerOptions<Space, D>)
+    checkSameData(plan.header.data, fingerprintData(tuner.#data))
+    tuner.#storageDir = dir
+    tuner.#restore = plan
+    return tuner
   }
 
   /**
@@ -153,14 +193,14 @@ export class Tuner<S extends Space = Space, D = unknown> {
 
   async #fit(): Promise<ResultGrid<ConfigOf<S>>> {
     const options = this.#options
+    const restore = this.#restore
     const searcher: Searcher = options.search ?? new RandomSearch()
     const scheduler = options.scheduler ?? new FIFOScheduler()
     searcher.setup({ space: options.space, metric: this.#metric, mode: this.#mode, seed: this.seed, numSamples: this.#numSamples })
     const plannedTrials = searcher.size ?? this.#numSamples
     scheduler.setup({ metric: this.#metric, mode: this.#mode, seed: this.seed, plannedTrials })
-
-    const hub = new TrackerHub([...this.#trackers(), this.#events], this.#logger)
-    const experiment: ExperimentInfo = {
+    const trackers = this.#trackers()
+    const experiment: ExperimentInfo = restore?.experiment ?? {
       name: this.name,
       metric: this.#metric,
       mode: this.#mode,
@@ -182,47 +222,151 @@ export class Tuner<S extends Space = Space, D = unknown> {
       scheduler: scheduler.constructor.name,
       startedAt: new Date().toISOString(),
     }
-    this.#logger.debug(`experiment ${this.name}: seed ${this.seed}, ${this.#concurrency} threads, ${sharedBytes(this.#data)} bytes shared`)
-    const checkpoints = new CheckpointStore(join(this.#storageDir, 'checkpoints'), this.#logger)
-    hub.emit('onExperimentStart', experiment)
-    const executor = new LocalPool({
-      trainable: this.#trainable,
-      concurrency: this.#concurrency,
-      data: this.#data,
-      maxHeapMb: options.maxHeapMb,
-      onStrayError: (error) =>
-        this.#logger.warn(`a worker thread failed after its trial had ended (a timer or callback that outlived it?): ${error.message}`),
-    })
-    const run = new ExperimentRun({
-      metric: this.#metric,
-      mode: this.#mode,
-      seed: this.seed,
-      plannedTrials,
-      searcher,
-      searchLag: this.#reproducible ? this.#concurrency - 1 : undefined,
-      orderReports: this.#reproducible && ordersReports(scheduler),
-      scheduler,
-      executor,
-      checkpoints,
-      hub,
-      logger: this.#logger,
-      stop: this.#stop,
-      maxFailures: this.#maxFailures,
-      failFast: this.#failFast,
-      stopGraceMs: this.#stopGraceMs,
-      signal: options.signal,
-    })
-    let summary: ExperimentSummary
-    try {
-      summary = await run.run()
-    } finally {
-      await executor.close()
+    // Everything that can refuse the folder does so here, before any thread starts.
+    const opened = await this.#openStore(experiment, searcher, scheduler)
+    if (opened.finished) {
+      opened.store?.close()
+      return (await loadExperiment(this.#storageDir as string)).results as ResultGrid<ConfigOf<S>>
     }
-    this.#checkMetricSeen(run.trials)
-    hub.emit('onExperimentEnd', experiment, summary)
-    await Promise.all([hub.flush(TRACKER_FLUSH_MS), checkpoints.flush()])
-    if (run.fatal !== undefined) throw run.fatal
-    return new ResultGrid<ConfigOf<S>>(run.trials, { metric: this.#metric, mode: this.#mode })
+    const { store, journal } = opened
+    try {
+      this.#logger.debug(
+        `experiment ${this.name}: seed ${this.seed}, ${this.#concurrency} threads, ${sharedBytes(this.#data)} bytes shared`,
+      )
+      const checkpoints = new CheckpointStore(store === undefined ? undefined : join(store.dir, 'checkpoints'), this.#logger)
+      const executor = new LocalPool({
+        trainable: this.#trainable,
+        concurrency: this.#concurrency,
+        data: this.#data,
+        maxHeapMb: options.maxHeapMb,
+        onStrayError: (error) =>
+          this.#logger.warn(`a worker thread failed after its trial had ended (a timer or callback that outlived it?): ${error.message}`),
+      })
+      const hub = new TrackerHub([...trackers, this.#events], this.#logger)
+      const run = new ExperimentRun({
+        metric: this.#metric,
+        mode: this.#mode,
+        seed: this.seed,
+        plannedTrials,
+        searcher,
+        searchLag: this.#reproducible ? experiment.concurrency - 1 : undefined,
+        orderReports: this.#reproducible && ordersReports(scheduler),
+        scheduler,
+        executor,
+        checkpoints,
+        hub,
+        logger: this.#logger,
+        stop: this.#stop,
+        maxFailures: this.#maxFailures,
+        failFast: this.#failFast,
+        stopGraceMs: this.#stopGraceMs,
+        signal: options.signal,
+        journal: store?.writer,
+        elapsedBeforeS: journal === undefined ? 0 : elapsedBefore(journal),
+        retryErrored: restore?.retryErrored ?? false,
+      })
+      const session = journal === undefined ? 1 : this.#replay(run, journal, experiment, store, executor)
+      hub.emit('onExperimentStart', session === 1 ? experiment : { ...experiment, session })
+      let summary: ExperimentSummary
+      const stopListening = this.#handleSignals ? onStopSignals((signal) => this.#onSignal(run, signal)) : () => {}
+      try {
+        summary = await run.run()
+      } finally {
+        stopListening()
+        await executor.close()
+      }
+      this.#checkMetricSeen(run.trials)
+      store?.writer.append({ event: 'experiment_end', summary })
+      store?.writer.flush()
+      hub.emit('onExperimentEnd', experiment, summary)
+      await Promise.all([hub.flush(TRACKER_FLUSH_MS), checkpoints.flush()])
+      this.#sayHowToResume(run, summary)
+      if (run.fatal !== undefined) throw run.fatal
+      if (store?.writer.failure) throw store.writer.failure
+      return new ResultGrid<ConfigOf<S>>(run.trials, { metric: this.#metric, mode: this.#mode })
+    } finally {
+      store?.close()
+    }
+  }
+
+  /**
+   * Opens the experiment's folder: a new journal, or (restoring) the
+   * existing one, read again under the lock. `finished` when a restored
+   * experiment has nothing left to do.
+   */
+  async #openStore(
+    experiment: ExperimentInfo,
+    searcher: Searcher,
+    scheduler: object,
+  ): Promise<{ store?: ExperimentStore; journal?: JournalFile; finished: boolean }> {
+    const dir = this.#storageDir
+    if (dir === undefined) return { finished: false }
+    const clash = this.#trackers().findIndex((t) => t instanceof JsonlTracker && resolve(t.dir) === resolve(dir))
+    if (clash !== -1) {
+      throw new ConfigError(
+        `trackers[${clash}]: a JsonlTracker in ${dir} would write over the experiment's own journal there, which records every event already; drop it or give it another folder`,
+        { field: `trackers[${clash}]` },
+      )
+    }
+    if (this.#restore === undefined) {
+      const header: JournalHeader = {
+        event: 'journal',
+        version: JOURNAL_VERSION,
+        search: describePlugin(searcher),
+        scheduler: describePlugin(scheduler),
+        data: fingerprintData(this.#data),
+      }
+      return { store: createStore(dir, [header, { event: 'experiment_start', experiment }], this.#logger), finished: false }
+    }
+    const { store, journal } = await reopenStore(dir, this.#logger)
+    const finished = isFinished(journal) && !(this.#restore.retryErrored && hasErrored(journal))
+    if (finished) this.#logger.info(`${dir}: the experiment has finished, nothing to resume; returning its results`)
+    return { store, journal, finished }
+  }
+
+  /** Replays the journal into `run`; returns the number of the session about to begin. */
+  #replay(
+    run: ExperimentRun,
+    journal: JournalFile,
+    experiment: ExperimentInfo,
+    store: ExperimentStore | undefined,
+    executor: Executor,
+  ): number {
+    try {
+      const { unwritten, sessions } = replayJournal(run, journal, experiment.concurrency)
+      for (const event of unwritten) store?.writer.append(event)
+      this.#logger.info(
+        `${this.#storageDir}: restored ${run.trials.length} trials from ${journal.events.length} journal events (session ${sessions + 1})`,
+      )
+      return sessions + 1
+    } catch (error) {
+      void executor.close()
+      throw error
+    }
+  }
+
+  #onSignal(run: ExperimentRun, signal: string): void {
+    this.#logger.warn(
+      `${signal}: ending the experiment: running trials stop at their next report (within ${this.#stopGraceMs} ms); ${signal === 'SIGINT' ? 'press Ctrl-C' : 'send it'} again to exit at once`,
+    )
+    run.interrupt('signal', signal)
+  }
+
+  /** After an interrupt, the one line that says what happened and what to run to continue. */
+  #sayHowToResume(run: ExperimentRun, summary: ExperimentSummary): void {
+    const interrupted = run.interrupted
+    if (interrupted === undefined || !interrupted.resumable || run.fatal !== undefined) return
+    const { completed, stopped, errored } = summary.states
+    const done = `${completed + stopped + errored} of ${run.trials.length} trials started have finished`
+    if (this.#storageDir === undefined) {
+      this.#logger.warn(
+        `the experiment ended early (${interrupted.why}); ${done}. It kept nothing on disk (storageDir: false), so it cannot be resumed`,
+      )
+      return
+    }
+    this.#logger.warn(
+      `the experiment ended early (${interrupted.why}); ${done}, the rest can be resumed. Continue it with: await Tuner.restore(${JSON.stringify(this.#storageDir)})`,
+    )
   }
 
   /** A metric no trial ever reported is almost always a typo: say which keys were reported instead. */
@@ -240,8 +384,7 @@ export class Tuner<S extends Space = Space, D = unknown> {
   }
 
   #trackers(): readonly Tracker[] {
-    if (this.#options.trackers !== undefined) return this.#options.trackers
-    return [new ConsoleReporter(), new JsonlTracker(this.#storageDir)]
+    return this.#options.trackers ?? [new ConsoleReporter()]
   }
 }
 
@@ -254,4 +397,30 @@ function validateTrackers(trackers: unknown): void {
       throw new ConfigError(`trackers[${i}]: must be an object with tracker hooks, got ${show(tracker)}`, { field: `trackers[${i}]` })
     }
   })
+}
+
+/** Whether the journal's last session ran to its end, or was ended for good (the time budget): nothing to resume. */
+function isFinished(journal: JournalFile): boolean {
+  let ended = false
+  let resumable = false
+  for (const { event } of journal.events) {
+    if (event.event === 'session') ended = resumable = false
+    else if (event.event === 'interrupt') resumable = event.resumable
+    else if (event.event === 'experiment_end') ended = true
+  }
+  return ended && !resumable
+}
+
+function hasErrored(journal: JournalFile): boolean {
+  return journal.events.some(({ event }) => event.event === 'trial_end' && event.trial.state === 'errored')
+}
+
+/** The experiment's time over its earlier sessions, from the times its events carry. */
+function elapsedBefore(journal: JournalFile): number {
+  let seconds = 0
+  for (const { event } of journal.events) {
+    const t = event.event === 'experiment_end' ? event.summary.elapsedS : 't' in event ? event.t : undefined
+    if (typeof t === 'number' && t > seconds) seconds = t
+  }
+  return seconds
 }

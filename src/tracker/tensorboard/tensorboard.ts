@@ -2,7 +2,7 @@ import { closeSync, mkdirSync, openSync, writeSync } from 'node:fs'
 import { hostname } from 'node:os'
 import { join } from 'node:path'
 import { ConfigError, show } from '../../errors.ts'
-import type { Result, TrialInfo } from '../../types.ts'
+import type { ExperimentInfo, Result, TrialInfo } from '../../types.ts'
 import { keepEarlier } from '../keep-earlier.ts'
 import type { Tracker } from '../tracker.ts'
 import { scalarMetrics, TRIAL_FOLDER, trialName } from '../trial-metrics.ts'
@@ -67,8 +67,9 @@ export class TensorBoardTracker implements Tracker {
     this.now = options.now ?? Date.now
   }
 
-  onExperimentStart(): void {
-    keepEarlier(this.dir, (name) => TRIAL_FOLDER.test(name))
+  onExperimentStart(experiment: ExperimentInfo): void {
+    // A restored experiment carries on in the same run folders (a new event file each).
+    if ((experiment.session ?? 1) === 1) keepEarlier(this.dir, (name) => TRIAL_FOLDER.test(name))
   }
 
   onTrialStart(trial: TrialInfo): void {

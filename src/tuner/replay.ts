@@ -1,0 +1,174 @@
+import { JournalError } from '../errors.ts'
+import { encodeEvent, type JsonlEvent } from '../journal/codec.ts'
+import type { JournalFile, JournalLine } from '../journal/read.ts'
+import type { ExperimentRun, ReplayCheck } from './experiment.ts'
+
+/**
+ * What a journal line is to the loop: something it was told (`input`),
+ * something it decided (`output`, checked), the start of a later session, or
+ * a line that changes nothing in the loop.
+ */
+function roleOf(event: JsonlEvent): 'input' | 'output' | 'session' | 'none' {
+  switch (event.event) {
+    case 'result':
+    case 'checkpoint':
+    case 'retry':
+      return 'input'
+    case 'trial_start':
+      return event.relaunch ? 'input' : 'output'
+    case 'decision':
+      return 'output'
+    case 'trial_end':
+      return event.outcome === undefined ? 'output' : 'input'
+    case 'interrupt':
+      return event.cause === 'failFast' ? 'output' : 'input'
+    case 'session':
+      return 'session'
+    default:
+      return 'none'
+  }
+}
+
+/**
+ * The journal's lines in the order the loop met them. After a resumable
+ * interrupt, a session only wrote its inputs down (reports and ends that
+ * arrived while trials stopped); the next session handed them on first,
+ * right after its `session` line and its retries. So they move there, and
+ * those of the last session are returned apart, for the session a restore
+ * is about to begin.
+ */
+function sequence(lines: readonly JournalLine[]): { stream: JournalLine[]; carried: JournalLine[] } {
+  const stream: JournalLine[] = []
+  let carried: JournalLine[] = []
+  let interrupted = false
+  let waiting: JournalLine[] = []
+  for (const item of lines) {
+    const role = roleOf(item.event)
+    if (waiting.length > 0 && item.event.event !== 'retry') {
+      stream.push(...waiting)
+      waiting = []
+    }
+    if (role === 'session') {
+      stream.push(item)
+      waiting = carried
+      carried = []
+      interrupted = false
+    } else if (interrupted) {
+      if (role === 'input') carried.push(item)
+    } else {
+      stream.push(item)
+      if (item.event.event === 'interrupt' && item.event.resumable) interrupted = true
+    }
+  }
+  stream.push(...waiting)
+  return { stream, carried }
+}
+
+/**
+ * Replays a journal through `run`, which must be fresh and built with the
+ * recorded settings: every input goes to the loop in the order it first
+ * came, and every decision the loop makes is checked against the line the
+ * journal has for it. Throws a {@link JournalError} naming the first line
+ * where they differ, or the error a searcher or scheduler threw again.
+ * Returns the decisions the loop made past the journal's end (its last turn
+ * was cut off before they were written: the restore appends them), the
+ * number of sessions so far and the inputs the new session hands on first.
+ *
+ * @example
+ * ```ts
+ * const { unwritten } = replayJournal(run, await readJournal('runs/exp1'), 2)
+ * ```
+ */
+export function replayJournal(
+  run: ExperimentRun,
+  journal: JournalFile,
+  concurrency: number,
+): { unwritten: JsonlEvent[]; sessions: number } {
+  const { stream, carried } = sequence(journal.events.slice(2))
+  const unwritten: JsonlEvent[] = []
+  let next = 0
+  let sessions = 1
+  const at = (item: JournalLine) => `${journal.path} line ${item.line}`
+  const check: ReplayCheck = {
+    output(event) {
+      const expected = stream[next]
+      if (expected === undefined) {
+        unwritten.push(event)
+        return event
+      }
+      if (roleOf(expected.event) !== 'output' || !sameDecision(expected.event, event)) {
+        throw new JournalError(
+          `${at(expected)}: the journal records ${brief(expected.event)} where the restored run makes ${brief(event)}; the searcher, the scheduler, their options or hyperpool changed since the run. Restore with the same ones, or start a new experiment (loadExperiment still reads this one)`,
+          { field: 'dir' },
+        )
+      }
+      next++
+      return expected.event
+    },
+  }
+  run.beginReplay(check, concurrency)
+  while (next < stream.length) {
+    const item = stream[next++] as JournalLine
+    const role = roleOf(item.event)
+    try {
+      if (role === 'input') run.apply(item.event)
+      else if (role === 'session') {
+        sessions++
+        run.replaySession((item.event as { concurrency: number }).concurrency)
+      } else if (role === 'output') {
+        throw new JournalError(
+          `the journal records ${brief(item.event)} which the restored run does not make; the searcher, the scheduler, their options or hyperpool changed since the run`,
+        )
+      }
+    } catch (error) {
+      if (!(error instanceof JournalError) || error.message.startsWith(journal.path)) throw error
+      throw new JournalError(`${at(item)}: ${error.message}`, { field: 'dir', cause: error })
+    }
+    if (run.fatal !== undefined) {
+      const message = (run.fatal as Error)?.message ?? String(run.fatal)
+      throw new JournalError(`${at(item)}: replaying the journal, the searcher or scheduler threw: ${message}; fix it and restore again`, {
+        field: 'dir',
+        cause: run.fatal,
+      })
+    }
+  }
+  run.endReplay(
+    sessions,
+    carried.map((item) => item.event),
+  )
+  return { unwritten, sessions }
+}
+
+/** Whether the loop's decision is the one the journal records; which checkpoint a launch used is the journal's to say. */
+function sameDecision(recorded: JsonlEvent, made: JsonlEvent): boolean {
+  if (recorded.event === 'trial_start' && made.event === 'trial_start') {
+    const { trial: a, donor: da } = recorded
+    const { trial: b, donor: db } = made
+    return (
+      a.id === b.id &&
+      (a.attempt ?? 1) === b.attempt &&
+      a.seed === b.seed &&
+      da === db &&
+      JSON.stringify(a.config) === JSON.stringify(b.config)
+    )
+  }
+  if (recorded.event === 'trial_end' && made.event === 'trial_end')
+    return recorded.trial.id === made.trial.id && recorded.trial.state === made.trial.state
+  return encodeEvent(recorded) === encodeEvent(made)
+}
+
+/** A short description of an event for an error message. */
+function brief(event: JsonlEvent): string {
+  switch (event.event) {
+    case 'trial_start':
+      return `trial ${event.trial.id} (attempt ${event.trial.attempt ?? 1}) starting with config ${JSON.stringify(event.trial.config)}${event.donor === undefined ? '' : ` from trial ${event.donor}'s checkpoint`}`
+    case 'decision':
+      return `a ${event.decision} of trial ${event.trial_id} at report ${event.iteration}`
+    case 'trial_end':
+      return `trial ${event.trial.id} ending ${event.trial.state}`
+    case 'interrupt':
+      return `an interrupt (${event.why})`
+    default:
+      return `a "${event.event}" line`
+  }
+}

@@ -1,0 +1,186 @@
+import { existsSync } from 'node:fs'
+import { fileURLToPath } from 'node:url'
+import { ConfigError, DataError, show } from '../errors.ts'
+import type { JournalHeader } from '../journal/codec.ts'
+import { fingerprintDifference } from '../journal/fingerprint.ts'
+import { checkUnlocked } from '../journal/lock.ts'
+import { type JournalLine, readJournal } from '../journal/read.ts'
+import { rejectUnknownKeys } from '../known-keys.ts'
+import type { Logger, LogLevel } from '../logger.ts'
+import type { Scheduler } from '../scheduler/scheduler.ts'
+import type { Searcher } from '../search/searcher.ts'
+import { spaceFromJSON } from '../search/space.ts'
+import type { Tracker } from '../tracker/tracker.ts'
+import type { ExperimentInfo } from '../types.ts'
+import type { TunerOptions } from './options.ts'
+import { rebuildPlugin } from './plugins.ts'
+
+/**
+ * What `Tuner.restore(dir, options)` may be given. Everything else comes
+ * from the journal: the space, the metric, the seed, the searcher and
+ * scheduler (rebuilt, unless custom), the stop criteria and the other settings.
+ *
+ * @example
+ * ```ts
+ * const tuner = await Tuner.restore('runs/exp1', { data: { X, y }, concurrency: 4 })
+ * const results = await tuner.fit()
+ * ```
+ */
+export interface RestoreOptions<D = unknown> {
+  /** The trainable module; default: the recorded one, if its file is still there. */
+  readonly trainable?: URL | string
+  /** The data the experiment ran with (it is not stored): required when it had data, and checked to be the same. */
+  readonly data?: D
+  /** Trackers for the rest of the run. Default: a ConsoleReporter. */
+  readonly trackers?: readonly Tracker[]
+  /** Trials at once from now on; default: the recorded concurrency. A reproducible run repeats only at the same one. */
+  readonly concurrency?: number
+  /** Aborting it ends the run cleanly, resumable again. */
+  readonly signal?: AbortSignal
+  /** Give trials that errored for good a new round of `maxFailures + 1` attempts. Default false. */
+  readonly retryErrored?: boolean
+  /** A custom searcher, constructed as for the first run; built-in ones are rebuilt from the journal. */
+  readonly search?: Searcher
+  /** A custom scheduler, constructed as for the first run; built-in ones are rebuilt from the journal. */
+  readonly scheduler?: Scheduler
+  readonly logger?: Logger
+  readonly logLevel?: LogLevel
+  /** Default: the recorded value. */
+  readonly stopGraceMs?: number
+  /** Default: the recorded value. */
+  readonly maxHeapMb?: number
+  /** As for the Tuner; default true. */
+  readonly handleSignals?: boolean
+}
+
+const RESTORE_OPTIONS = Object.keys({
+  trainable: true,
+  data: true,
+  trackers: true,
+  concurrency: true,
+  signal: true,
+  retryErrored: true,
+  search: true,
+  scheduler: true,
+  logger: true,
+  logLevel: true,
+  stopGraceMs: true,
+  maxHeapMb: true,
+  handleSignals: true,
+} satisfies Record<keyof RestoreOptions, true>)
+
+/**
+ * An experiment a restore continues: its journal header, its settings as
+ * recorded, and the restore's own choices the loop needs.
+ *
+ * @example
+ * ```ts
+ * const { header, experiment, retryErrored } = plan
+ * ```
+ */
+export interface RestorePlan {
+  readonly header: JournalHeader
+  readonly experiment: ExperimentInfo
+  readonly retryErrored: boolean
+}
+
+/**
+ * Reads `dir`'s journal and turns it and `options` into the options of the
+ * Tuner that continues it, with the searcher and scheduler rebuilt (or the
+ * given ones checked). Fails with a typed error naming the problem: no
+ * journal, a file written by a tracker, a live Tuner on it, a trainable that
+ * is gone, a searcher or scheduler that must be passed.
+ *
+ * @example
+ * ```ts
+ * const { options, plan } = await restorePlan('runs/exp1', { data })
+ * ```
+ */
+export async function restorePlan(dir: unknown, given: unknown): Promise<{ options: TunerOptions; plan: RestorePlan }> {
+  if (typeof dir !== 'string' || dir === '') {
+    throw new ConfigError(`Tuner.restore(dir): must be the path of an experiment's folder, got ${show(dir)}`, { field: 'dir' })
+  }
+  if (given !== undefined && (given === null || typeof given !== 'object')) {
+    throw new ConfigError(`Tuner.restore(dir, options): must be an object, got ${show(given)}`, { field: 'options' })
+  }
+  const options = (given ?? {}) as RestoreOptions
+  rejectUnknownKeys('Tuner.restore', options, RESTORE_OPTIONS)
+  const journal = await readJournal(dir)
+  const { header, experiment } = settingsOf(journal.path, journal.events)
+  checkUnlocked(dir)
+  const recorded = experiment.options
+  if (recorded === undefined)
+    throw new ConfigError(`Tuner.restore(dir): ${journal.path} does not record the experiment's options`, { field: 'dir' })
+  if (options.trainable === undefined && !existsSync(fileURLToPath(recorded.trainable))) {
+    throw new ConfigError(
+      `trainable: the experiment's trainable ${fileURLToPath(recorded.trainable)} is not there any more; pass it: Tuner.restore(dir, { trainable })`,
+      { field: 'trainable' },
+    )
+  }
+  const tunerOptions: TunerOptions = {
+    name: experiment.name,
+    trainable: options.trainable ?? recorded.trainable,
+    space: spaceFromJSON(experiment.space),
+    metric: experiment.metric,
+    mode: experiment.mode,
+    search: rebuildPlugin<Searcher>(header.search, 'search', options.search),
+    scheduler: rebuildPlugin<Scheduler>(header.scheduler, 'scheduler', options.scheduler),
+    numSamples: experiment.numSamples,
+    concurrency: options.concurrency ?? experiment.concurrency,
+    data: options.data,
+    seed: experiment.seed,
+    reproducible: recorded.reproducible ?? false,
+    stop: recorded.stop,
+    maxFailures: recorded.maxFailures,
+    failFast: recorded.failFast ?? false,
+    stopGraceMs: options.stopGraceMs ?? recorded.stopGraceMs,
+    ...pick({ maxHeapMb: options.maxHeapMb ?? recorded.maxHeapMb ?? undefined }, ['maxHeapMb']),
+    ...pick(options, ['trackers', 'signal', 'logger', 'logLevel', 'handleSignals']),
+  }
+  const retryErrored = options.retryErrored ?? false
+  if (typeof retryErrored !== 'boolean') {
+    throw new ConfigError(`Tuner.restore(options.retryErrored): must be a boolean, got ${show(retryErrored)}`, { field: 'retryErrored' })
+  }
+  return { options: tunerOptions, plan: { header, experiment, retryErrored } }
+}
+
+/**
+ * Throws a {@link DataError} when the data a restore was given is not the
+ * data the experiment ran with, naming the first difference.
+ *
+ * @example
+ * ```ts
+ * checkSameData(header.data, fingerprintData(shared))
+ * ```
+ */
+export function checkSameData(recorded: JournalHeader['data'], now: JournalHeader['data']): void {
+  const difference = fingerprintDifference(recorded, now)
+  if (difference === undefined) return
+  throw new DataError(
+    `${difference}; a restore needs the data the experiment ran with (it is not stored): pass it as Tuner.restore(dir, { data })`,
+    { field: difference.slice(0, difference.indexOf(':')) },
+  )
+}
+
+/** The header and the first session's settings, or an error saying why the file cannot be continued. */
+function settingsOf(path: string, events: readonly JournalLine[]): { header: JournalHeader; experiment: ExperimentInfo } {
+  const [first, second] = events
+  if (first?.event.event !== 'journal') {
+    throw new ConfigError(
+      `Tuner.restore(dir): ${path} is not an experiment's journal (it has no "journal" header: a JsonlTracker's file, or one from before hyperpool could resume); loadExperiment(dir) reads it`,
+      { field: 'dir' },
+    )
+  }
+  if (second?.event.event !== 'experiment_start') {
+    throw new ConfigError(`Tuner.restore(dir): ${path} line ${second?.line ?? 2}: expected "experiment_start" after the header`, {
+      field: 'dir',
+    })
+  }
+  return { header: first.event, experiment: second.event.experiment }
+}
+
+function pick<T extends object, K extends keyof T>(object: T, keys: readonly K[]): Partial<Pick<T, K>> {
+  const picked: Partial<Pick<T, K>> = {}
+  for (const key of keys) if (object[key] !== undefined) picked[key] = object[key]
+  return picked
+}
