@@ -188,6 +188,11 @@ export class ExperimentRun {
     this.#slots = concurrency
   }
 
+  /** Replaying: starts what the loop starts when a session begins, before any input (see `run`). */
+  fillSlots(): void {
+    this.#pump()
+  }
+
   /** The replay is over; `carried` are the inputs the last session got after its interrupt. */
   endReplay(session: number, carried: readonly JsonlEvent[]): void {
     this.#replay = undefined
@@ -600,7 +605,8 @@ export class ExperimentRun {
     }
     for (const event of this.#carried) this.#applyCarried(event)
     this.#carried = []
-    for (const { trial } of [...this.#running.values()].sort((a, b) => a.trial.id - b.trial.id)) {
+    const caught = [...this.#running.values()].filter(({ handle }) => handle === undefined).map(({ trial }) => trial)
+    for (const trial of caught.sort((a, b) => a.id - b.id)) {
       if (trial.ending) this.#onEnd(trial, { kind: trial.ending === 'pause' ? 'paused' : 'stopped' })
       else this.#launch(trial, true)
     }

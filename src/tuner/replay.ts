@@ -33,35 +33,32 @@ function roleOf(event: JsonlEvent): 'input' | 'output' | 'session' | 'none' {
  * The journal's lines in the order the loop met them. After a resumable
  * interrupt, a session only wrote its inputs down (reports and ends that
  * arrived while trials stopped); the next session handed them on first,
- * right after its `session` line and its retries. So they move there, and
- * those of the last session are returned apart, for the session a restore
- * is about to begin.
+ * right after its `session` line and its retries, and wrote what they led to.
+ * So they are taken out of the stream and handed on again at that session's
+ * start (`carried`, by the stream index of its `session` line); those of the
+ * last session are returned apart (`last`), for the session a restore is
+ * about to begin.
  */
-function sequence(lines: readonly JournalLine[]): { stream: JournalLine[]; carried: JournalLine[] } {
+function sequence(lines: readonly JournalLine[]): { stream: JournalLine[]; carried: Map<number, JournalLine[]>; last: JournalLine[] } {
   const stream: JournalLine[] = []
-  let carried: JournalLine[] = []
+  const carried = new Map<number, JournalLine[]>()
+  let kept: JournalLine[] = []
   let interrupted = false
-  let waiting: JournalLine[] = []
   for (const item of lines) {
     const role = roleOf(item.event)
-    if (waiting.length > 0 && item.event.event !== 'retry') {
-      stream.push(...waiting)
-      waiting = []
-    }
     if (role === 'session') {
+      carried.set(stream.length, kept)
       stream.push(item)
-      waiting = carried
-      carried = []
+      kept = []
       interrupted = false
     } else if (interrupted) {
-      if (role === 'input') carried.push(item)
+      if (role === 'input') kept.push(item)
     } else {
       stream.push(item)
       if (item.event.event === 'interrupt' && item.event.resumable) interrupted = true
     }
   }
-  stream.push(...waiting)
-  return { stream, carried }
+  return { stream, carried, last: kept }
 }
 
 /**
@@ -84,7 +81,7 @@ export function replayJournal(
   journal: JournalFile,
   concurrency: number,
 ): { unwritten: JsonlEvent[]; sessions: number } {
-  const { stream, carried } = sequence(journal.events.slice(2))
+  const { stream, carried, last } = sequence(journal.events.slice(2))
   const unwritten: JsonlEvent[] = []
   let next = 0
   let sessions = 1
@@ -106,35 +103,58 @@ export function replayJournal(
       return expected.event
     },
   }
+  /** Hands one input to the loop; what goes wrong is told with the input's line. */
+  const apply = (item: JournalLine) => {
+    try {
+      run.apply(item.event)
+    } catch (error) {
+      throw located(error, item)
+    }
+    failed(item)
+  }
+  const located = (error: unknown, item: JournalLine) =>
+    !(error instanceof JournalError) || error.message.startsWith(journal.path)
+      ? error
+      : new JournalError(`${at(item)}: ${error.message}`, { field: 'dir', cause: error })
+  /** A searcher or scheduler that throws again where the run ended: the restore stops, saying so. */
+  const failed = (item: JournalLine) => {
+    const fatal = run.fatal
+    if (fatal === undefined) return
+    if (fatal instanceof JournalError) throw located(fatal, item)
+    throw new JournalError(
+      `${at(item)}: replaying the journal, the searcher or scheduler threw: ${(fatal as Error)?.message ?? String(fatal)}; fix it and restore again`,
+      { field: 'dir', cause: fatal },
+    )
+  }
   run.beginReplay(check, concurrency)
   while (next < stream.length) {
-    const item = stream[next++] as JournalLine
+    const item = stream[next] as JournalLine
     const role = roleOf(item.event)
-    try {
-      if (role === 'input') run.apply(item.event)
-      else if (role === 'session') {
-        sessions++
-        run.replaySession((item.event as { concurrency: number }).concurrency)
-      } else if (role === 'output') {
+    if (role === 'output') {
+      // A decision no input led to: the launches that fill the slots when a session starts.
+      run.fillSlots()
+      failed(item)
+      if (stream[next] === item) {
         throw new JournalError(
-          `the journal records ${brief(item.event)} which the restored run does not make; the searcher, the scheduler, their options or hyperpool changed since the run`,
+          `${at(item)}: the journal records ${brief(item.event)} which the restored run does not make; the searcher, the scheduler, their options or hyperpool changed since the run`,
+          { field: 'dir' },
         )
       }
-    } catch (error) {
-      if (!(error instanceof JournalError) || error.message.startsWith(journal.path)) throw error
-      throw new JournalError(`${at(item)}: ${error.message}`, { field: 'dir', cause: error })
+      continue
     }
-    if (run.fatal !== undefined) {
-      const message = (run.fatal as Error)?.message ?? String(run.fatal)
-      throw new JournalError(`${at(item)}: replaying the journal, the searcher or scheduler threw: ${message}; fix it and restore again`, {
-        field: 'dir',
-        cause: run.fatal,
-      })
+    const index = next++
+    if (role === 'input') apply(item)
+    else if (role === 'session') {
+      sessions++
+      run.replaySession((item.event as { concurrency: number }).concurrency)
+      // As the session began: its retries, then what the session before kept after its interrupt.
+      while (stream[next]?.event.event === 'retry') apply(stream[next++] as JournalLine)
+      for (const kept of carried.get(index) ?? []) apply(kept)
     }
   }
   run.endReplay(
     sessions,
-    carried.map((item) => item.event),
+    last.map((item) => item.event),
   )
   return { unwritten, sessions }
 }
