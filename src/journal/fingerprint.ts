@@ -1,16 +1,20 @@
 import { createHash } from 'node:crypto'
 
-/** Bytes read from each end of an array, and the size and count of the strided samples between. */
-const EDGE_BYTES = 1024
-const STRIDE_SAMPLES = 64
-const STRIDE_BYTES = 16
+/** Arrays up to this size are hashed whole (16 MiB: tens of milliseconds); larger ones by a sample. */
+const WHOLE_BYTES = 16 * 2 ** 20
+/** The sample: bytes from each end, and the count and size of the strided pieces between. */
+const EDGE_BYTES = 2 ** 16
+const STRIDE_SAMPLES = 256
+const STRIDE_BYTES = 256
 
 /**
  * What the journal keeps of an experiment's data, which it does not store:
- * per path, the type, the length and a hash of a sample of the bytes (the
- * first and last KiB and 64 strided pieces between), or a primitive's value.
- * Cheap for any size, and a different dataset (other rows, another split, a
- * normalisation forgotten) almost always changes it. Null for no data.
+ * per path, the type, the length and a hash of the bytes, or a primitive's
+ * value. Arrays up to 16 MiB are hashed whole; a larger one by a sample (the
+ * first and last 64 KiB and 256 strided pieces of 256 bytes), so any size
+ * costs milliseconds: a different dataset (other rows, another split, a
+ * normalisation forgotten) changes it, one changed value deep inside a huge
+ * array may not. Null for no data.
  *
  * @example
  * ```ts
@@ -75,11 +79,11 @@ function walk(value: unknown, path: string, prints: Record<string, string>): voi
   }
 }
 
-/** The first 16 hex digits of a SHA-256 over the sampled bytes. */
+/** The first 16 hex digits of a SHA-256 over the bytes, or over a sample of them. */
 function sampleHash(view: ArrayBufferView): string {
   const bytes = new Uint8Array(view.buffer, view.byteOffset, view.byteLength)
   const hash = createHash('sha256')
-  if (bytes.length <= 2 * EDGE_BYTES + STRIDE_SAMPLES * STRIDE_BYTES) {
+  if (bytes.length <= WHOLE_BYTES) {
     hash.update(bytes)
   } else {
     hash.update(bytes.subarray(0, EDGE_BYTES))

@@ -29,7 +29,7 @@ const FILE = /^(\d{6,})\.ckpt$/
  * ```ts
  * const store = new CheckpointStore('runs/exp1/checkpoints', logger)
  * const ref = store.save(3, 1, 7, { epoch: 7, weights })
- * store.load(ref) // { state: { epoch: 7, weights } }
+ * store.load(ref) // { state: { epoch: 7, weights } }, or { problem: 'its file is missing' }
  * ```
  */
 export class CheckpointStore {
@@ -86,22 +86,31 @@ export class CheckpointStore {
   }
 
   /**
-   * A checkpoint's state, from memory or from its file; undefined, with a
-   * warning, when the file is missing, torn or damaged (the caller then
-   * tries an older one).
+   * A checkpoint's state, from memory or from its file; or why it cannot be
+   * had: its file is missing, torn or damaged (the caller then tries an
+   * older one), or there is no folder to read it from.
    */
-  load(ref: CheckpointRef): { readonly state: unknown } | undefined {
+  load(ref: CheckpointRef): { readonly state: unknown } | { readonly problem: string } {
     const held = this.#held.get(ref.trial)?.find((h) => h.seq === ref.seq)
     if (held !== undefined) return { state: held.state }
-    if (this.#dir === undefined) return undefined
-    const file = this.#file(ref)
+    if (this.#dir === undefined) return { problem: 'it was kept in memory only' }
     try {
-      return { state: readCheckpoint(readFileSync(file)) }
+      return { state: readCheckpoint(readFileSync(this.#file(ref))) }
     } catch (error) {
-      const why = (error as { code?: string }).code === 'ENOENT' ? 'its file is missing' : (error as Error).message
-      this.#logger.warn(`checkpoint ${file} of trial ${ref.trial} cannot be used (${why}): trying an earlier one`)
-      return undefined
+      return { problem: (error as { code?: string }).code === 'ENOENT' ? 'its file is missing' : (error as Error).message }
     }
+  }
+
+  /**
+   * Where a checkpoint's file is (or would be).
+   *
+   * @example
+   * ```ts
+   * store.file({ trial: 3, seq: 7 }) // 'runs/exp1/checkpoints/trial_0003/000007.ckpt'
+   * ```
+   */
+  file(ref: Pick<CheckpointRef, 'trial' | 'seq'>): string {
+    return this.#file(ref)
   }
 
   /** Resolves once every checkpoint is on disk. */

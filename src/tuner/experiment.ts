@@ -217,13 +217,9 @@ export class ExperimentRun {
         this.#runningTrial(event.trial_id)
         this.#s.checkpoints.note({ trial: event.trial_id, seq: event.seq, attempt: event.attempt, iteration: event.iteration })
         return
-      case 'trial_end': {
-        const trial = this.#runningTrial(event.trial.id)
-        this.#onEnd(trial, outcomeOf(event), event)
-        if (trial.state !== event.trial.state)
-          throw new JournalError(`trial ${trial.id} ends ${trial.state} now, the journal has ${event.trial.state}`)
+      case 'trial_end':
+        this.#onEnd(this.#runningTrial(event.trial.id), outcomeOf(event), event)
         return
-      }
       case 'trial_start':
         this.#launch(this.#runningTrial(event.trial.id), true, event)
         return
@@ -384,11 +380,22 @@ export class ExperimentRun {
     const { checkpoints } = this.#s
     const candidates = donor === undefined ? [] : checkpoints.usable(donor.id, donor.attempt, donor.reported)
     candidates.push(...checkpoints.usable(trial.id, trial.attempt, trial.reported))
+    let failed: { ref: CheckpointRef; problem: string } | undefined
+    let start: { ref: CheckpointRef; state: unknown } | undefined
     for (const ref of candidates) {
       const loaded = checkpoints.load(ref)
-      if (loaded !== undefined) return { ref, state: loaded.state }
+      if ('state' in loaded) {
+        start = { ref, state: loaded.state }
+        break
+      }
+      failed ??= { ref, problem: loaded.problem }
     }
-    return undefined
+    if (failed !== undefined) {
+      const instead =
+        start === undefined ? 'it starts over' : `it resumes from ${checkpoints.file(start.ref)} (report ${start.ref.iteration})`
+      this.#s.logger.warn(`trial ${trial.id}: checkpoint ${checkpoints.file(failed.ref)} cannot be used (${failed.problem}); ${instead}`)
+    }
+    return start
   }
 
   #onCheckpoint(trial: Trial, state: unknown): void {
@@ -481,6 +488,9 @@ export class ExperimentRun {
     // A report still waiting for its turn belongs to an attempt that is over.
     this.#judging.dropWaiting(trial.id)
     const { state, retry } = this.#endState(trial, outcome, this.#interrupted)
+    if (journaled !== undefined && journaled.trial.state !== state) {
+      throw new JournalError(`trial ${trial.id} ends ${state} now, the journal has ${journaled.trial.state}`)
+    }
     const final = this.#recordFinal(trial, outcome, journaled)
     if (outcome.kind === 'errored' && (state === 'errored' || retry)) trial.failures++
     if (state === 'errored' && 'error' in outcome) trial.error = toTrialError(trial.id, outcome.error)
