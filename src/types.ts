@@ -78,8 +78,8 @@ export interface ExperimentInfo {
 export interface ExperimentSummary {
   readonly trials: number
   readonly states: Readonly<Record<TrialState, number>>
-  /** Seconds from start to end. */
+  /** Seconds from start to end, over every session of a restored experiment. */
   readonly elapsedS: number
-  /** True when the experiment ended through its `signal` or time budget before all trials ran. */
+  /** True when the experiment ended early: a signal (Ctrl-C, `signal`), failFast, an error, or its time budget. */
   readonly interrupted: boolean
 }

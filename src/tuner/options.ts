@@ -79,7 +79,10 @@ export interface TunerOptions<S extends Space = Space, D = unknown> {
    * alike. Default false: errored trials are recorded and the experiment goes on.
    */
   readonly failFast?: boolean
-  /** Aborting it ends the experiment cleanly: running trials are stopped, finished results kept. */
+  /**
+   * Aborting it ends the experiment cleanly, as a first Ctrl-C does: no trial starts, running ones stop at
+   * their next report and end `paused`, finished results are kept, and `Tuner.restore` continues it.
+   */
   readonly signal?: AbortSignal
   /** Heap cap per worker thread in MB; a trial above it errors instead of taking the process down. */
   readonly maxHeapMb?: number

@@ -265,6 +265,14 @@ export class Tuner<S extends Space = Space, D = unknown> {
         elapsedBeforeS: journal === undefined ? 0 : elapsedBefore(journal),
         retryErrored: restore?.retryErrored ?? false,
       })
+      if (store !== undefined) {
+        store.writer.onFailure = (error) => {
+          this.#logger.error(
+            `${store.dir}: the journal could not be written (${error.message}): ending the experiment; Tuner.restore continues it from what was written`,
+          )
+          run.interrupt('journal', `the journal could not be written: ${error.message}`)
+        }
+      }
       const session = journal === undefined ? 1 : this.#replay(run, journal, experiment, store, executor)
       hub.emit('onExperimentStart', session === 1 ? experiment : { ...experiment, session })
       let summary: ExperimentSummary
