@@ -91,6 +91,32 @@ export async function reopenStore(dir: string, logger: Logger): Promise<{ store:
   }
 }
 
+/**
+ * A folder of its own under `root` for an experiment with a default name:
+ * `name` if that folder is free, else `name-1`, `name-2`... Creating the
+ * folder claims it, so two Tuners started in the same second (their default
+ * names equal) never share one. Returns the name used.
+ *
+ * @example
+ * ```ts
+ * claimFolder('runs', 'hyperpool_2026-11-27_14-03-09') // 'hyperpool_2026-11-27_14-03-09-1' if the first is taken
+ * ```
+ */
+export function claimFolder(root: string, name: string): string {
+  return writable(join(root, name), () => {
+    mkdirSync(root, { recursive: true })
+    for (let n = 0; ; n++) {
+      const candidate = n === 0 ? name : `${name}-${n}`
+      try {
+        mkdirSync(join(root, candidate))
+        return candidate
+      } catch (error) {
+        if ((error as { code?: string }).code !== 'EEXIST') throw error
+      }
+    }
+  })
+}
+
 function lock(dir: string, logger: Logger): () => void {
   return acquireLock(dir, (stale) => logger.info(`${dir}: took over the lock of process ${stale.pid}, which is gone`))
 }

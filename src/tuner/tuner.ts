@@ -43,7 +43,7 @@ import { checkSameData, type RestoreOptions, type RestorePlan, restorePlan } fro
 import { ResultGrid } from './results.ts'
 import { onStopSignals } from './signals.ts'
 import { type StopCriteria, validateStop } from './stop.ts'
-import { createStore, type ExperimentStore, reopenStore } from './storage.ts'
+import { claimFolder, createStore, type ExperimentStore, reopenStore } from './storage.ts'
 
 const TRACKER_FLUSH_MS = 30_000
 
@@ -65,8 +65,10 @@ const TRACKER_FLUSH_MS = 30_000
  * ```
  */
 export class Tuner<S extends Space = Space, D = unknown> {
-  readonly name: string
   readonly seed: number
+  #name: string
+  /** The name was defaulted: `fit()` may add `-1`, `-2`... so two experiments started in the same second get folders of their own. */
+  readonly #defaultName: boolean
   readonly #options: TunerOptions<S, D>
   readonly #trainable: string
   readonly #metric: string
@@ -81,7 +83,9 @@ export class Tuner<S extends Space = Space, D = unknown> {
   readonly #logger: Logger
   readonly #data: unknown
   readonly #handleSignals: boolean
-  /** The experiment's folder (its journal and checkpoints); undefined with `storageDir: false`. */
+  /** Where experiment folders go; undefined with `storageDir: false`. */
+  readonly #storageRoot: string | undefined
+  /** The experiment's folder (its journal and checkpoints), once `fit()` or `restore` knows it. */
   #storageDir: string | undefined
   /** Set by `Tuner.restore`: the experiment `fit()` continues. */
   #restore: RestorePlan | undefined
@@ -110,7 +114,8 @@ export class Tuner<S extends Space = Space, D = unknown> {
     this.#stop = validateStop(options.stop)
     this.#reproducible = checkReproducible(options.reproducible, options.scheduler)
     this.seed = options.seed === undefined ? randomInt(2 ** 32) : validateSeed(options.seed)
-    this.name = options.name === undefined ? defaultName(new Date()) : validateName(options.name)
+    this.#defaultName = options.name === undefined
+    this.#name = options.name === undefined ? defaultName(new Date()) : validateName(options.name)
     checkPlugin(options.search, 'search', ['setup', 'suggest', 'onTrialResult', 'onTrialComplete'])
     checkPlugin(options.scheduler, 'scheduler', ['setup', 'onTrialAdd', 'onTrialResult', 'onTrialComplete'])
     validateTrackers(options.trackers)
@@ -118,7 +123,7 @@ export class Tuner<S extends Space = Space, D = unknown> {
     if (storageDir !== undefined && storageDir !== false && (typeof storageDir !== 'string' || storageDir.length === 0)) {
       throw new ConfigError(`storageDir: must be a non-empty path or false, got ${show(storageDir)}`, { field: 'storageDir' })
     }
-    this.#storageDir = storageDir === false ? undefined : join((storageDir as string | undefined) ?? 'runs', this.name)
+    this.#storageRoot = storageDir === false ? undefined : ((storageDir as string | undefined) ?? 'runs')
     this.#handleSignals = options.handleSignals === undefined || booleanOption(options.handleSignals, 'handleSignals')
     if (options.signal !== undefined && !(options.signal instanceof AbortSignal)) {
       throw new ConfigError(`signal: must be an AbortSignal, got ${show(options.signal)}`, { field: 'signal' })
@@ -156,6 +161,21 @@ export class Tuner<S extends Space = Space, D = unknown> {
     tuner.#storageDir = dir
     tuner.#restore = plan
     return tuner
+  }
+
+  /**
+   * The experiment's name: its folder under `storageDir`. A default name
+   * (`hyperpool_<date>_<time>`) whose folder is taken gets `-1`, `-2`...
+   * when `fit()` starts.
+   *
+   * @example
+   * ```ts
+   * await tuner.fit()
+   * console.log(`resume with Tuner.restore('runs/${tuner.name}')`)
+   * ```
+   */
+  get name(): string {
+    return this.#name
   }
 
   /**
@@ -200,6 +220,10 @@ export class Tuner<S extends Space = Space, D = unknown> {
     const plannedTrials = searcher.size ?? this.#numSamples
     scheduler.setup({ metric: this.#metric, mode: this.#mode, seed: this.seed, plannedTrials })
     const trackers = this.#trackers()
+    if (restore === undefined && this.#storageRoot !== undefined) {
+      if (this.#defaultName) this.#name = claimFolder(this.#storageRoot, this.#name)
+      this.#storageDir = join(this.#storageRoot, this.#name)
+    }
     const experiment: ExperimentInfo = restore?.experiment ?? {
       name: this.name,
       metric: this.#metric,

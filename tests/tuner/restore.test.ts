@@ -385,6 +385,26 @@ describe("the experiment's folder", () => {
     )
   })
 
+  it('gives experiments with default names started in the same second folders of their own', async () => {
+    const storageDir = temporaryDir()
+    const make = () =>
+      new Tuner({
+        trainable: BEHAVIOURS,
+        space: { behaviour: 'final' },
+        metric: 'loss',
+        numSamples: 1,
+        storageDir,
+        trackers: [],
+        logger: memoryLogger(),
+      })
+    const tuners = [make(), make(), make()]
+    await Promise.all(tuners.map((t) => t.fit()))
+    const names = tuners.map((t) => t.name)
+    expect(new Set(names).size).toBe(3)
+    expect(readdirSync(storageDir).sort()).toEqual([...names].sort())
+    for (const name of names) expect((await loadExperiment(join(storageDir, name))).results.trials).toHaveLength(1)
+  })
+
   it('refuses a JsonlTracker that would write over the journal', async () => {
     const storageDir = temporaryDir()
     const tuner = new Tuner({
