@@ -44,6 +44,18 @@ export interface StoredError {
 }
 
 /**
+ * An error as a `trial_end` line stores it; null for none.
+ *
+ * @example
+ * ```ts
+ * storedError(trial.error) // { name: 'TrialError', message: 'trial 3: RangeError: boom', stack: '...' }
+ * ```
+ */
+export function storedError(error: Error | undefined): StoredError | null {
+  return error === undefined ? null : { name: error.name, message: error.message, stack: error.stack ?? null }
+}
+
+/**
  * One line of `experiment.jsonl`, decoded.
  *
  * @example

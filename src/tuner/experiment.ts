@@ -1,23 +1,24 @@
 import { hostname } from 'node:os'
 import { ConfigError, JournalError, show } from '../errors.ts'
-import type { CheckpointRef, InterruptCause, JsonlEvent, TrialEndEvent, TrialStartEvent } from '../journal/codec.ts'
+import type { InterruptCause, JsonlEvent, TrialEndEvent, TrialStartEvent } from '../journal/codec.ts'
 import type { JournalWriter } from '../journal/writer.ts'
 import type { Logger } from '../logger.ts'
 import type { RunChoice, Scheduler } from '../scheduler/scheduler.ts'
 import { deriveSeed } from '../search/rng.ts'
 import type { Searcher } from '../search/searcher.ts'
 import type { TrackerHub } from '../tracker/dispatch.ts'
-import type { Tracker } from '../tracker/tracker.ts'
 import type { Decision, ExperimentSummary, Metrics, Mode, Result, TrialInfo, TrialState } from '../types.ts'
 import type { Executor, TrialHandle } from '../workers/executor.ts'
 import type { TrialOutcome } from '../workers/protocol.ts'
 import type { CheckpointStore } from './checkpoints.ts'
 import { TrialErrorLog } from './error-log.ts'
+import { type ReplayCheck, RunRecord } from './run-record.ts'
 import { SchedulerFeed } from './scheduler-feed.ts'
 import { SearchFeed } from './search-feed.ts'
+import { type StartPoint, startPoint } from './start-point.ts'
 import { meetsStop, type StopCriteria } from './stop.ts'
 import { Trial } from './trial.ts'
-import { endState, outcomeOf, storedError, toTrialError } from './trial-end.ts'
+import { endEvent, endState, outcomeOf, toTrialError } from './trial-end.ts'
 
 /** What one run of the loop needs, already validated. */
 export interface RunSettings {
@@ -50,16 +51,6 @@ export interface RunSettings {
   readonly retryErrored?: boolean
 }
 
-/**
- * How a replay checks the loop's own events against the journal
- * (tuner/replay.ts): the loop hands each event it would write, and gets back
- * the journal's (whose inputs, such as which checkpoint a launch used, it
- * then follows), or an error naming the line where they differ.
- */
-export interface ReplayCheck {
-  output(event: JsonlEvent): JsonlEvent
-}
-
 /** A running trial's thread; none for a trial a replay knows was running, until the restore starts it again. */
 interface Running {
   readonly trial: Trial
@@ -89,7 +80,7 @@ export class ExperimentRun {
   readonly #timers: NodeJS.Timeout[] = []
   /** Per trial told to stop or pause: ends its thread if it has not ended within the grace period. */
   readonly #graceTimers = new Map<number, NodeJS.Timeout>()
-  readonly #started = performance.now()
+  readonly #record: RunRecord
   #slots: number
   #exhausted = false
   #interrupted = false
@@ -98,8 +89,6 @@ export class ExperimentRun {
   #why = ''
   #fatal: unknown
   #finish: (() => void) | undefined
-  /** Set while a restore replays the journal. */
-  #replay: ReplayCheck | undefined
   /** Replayed: `run()` begins a new session of the experiment. */
   #session = 0
   /** Inputs that arrived after the last session's interrupt: the new session hands them on first. */
@@ -107,6 +96,7 @@ export class ExperimentRun {
 
   constructor(settings: RunSettings) {
     this.#s = settings
+    this.#record = new RunRecord(settings.journal, settings.hub, settings.elapsedBeforeS ?? 0)
     this.#slots = settings.executor.slots
     this.#feed = new SearchFeed(settings.searcher, settings.searchLag)
     this.#judging = new SchedulerFeed(settings.orderReports)
@@ -158,13 +148,13 @@ export class ExperimentRun {
     this.#interrupted = true
     this.#resumable = cause !== 'budget'
     this.#why = why
-    const event: JsonlEvent = { event: 'interrupt', cause, why, resumable: this.#resumable, t: this.#elapsedS() }
+    const event: JsonlEvent = { event: 'interrupt', cause, why, resumable: this.#resumable, t: this.#record.elapsedS() }
     // failFast is the loop's own decision; every other cause comes from outside.
-    if (cause === 'failFast') this.#out(event)
-    else this.#in(event)
-    this.#s.journal?.flush()
+    if (cause === 'failFast') this.#record.output(event)
+    else this.#record.input(event)
+    this.#record.flush()
     if (!this.#resumable) this.#judging.cancel()
-    if (this.#replay) {
+    if (this.#record.replaying) {
       if (!this.#resumable) for (const { trial } of this.#running.values()) if (trial.ending !== 'stop') this.#tellEnding(trial, 'stop')
       return
     }
@@ -184,7 +174,7 @@ export class ExperimentRun {
 
   /** A restore begins: the loop replays the journal through `check` at the first session's concurrency. */
   beginReplay(check: ReplayCheck, concurrency: number): void {
-    this.#replay = check
+    this.#record.replayThrough(check)
     this.#slots = concurrency
   }
 
@@ -195,7 +185,7 @@ export class ExperimentRun {
 
   /** The replay is over; `carried` are the inputs the last session got after its interrupt. */
   endReplay(session: number, carried: readonly JsonlEvent[]): void {
-    this.#replay = undefined
+    this.#record.replayThrough(undefined)
     this.#session = session
     this.#carried = carried
     this.#slots = this.#s.executor.slots
@@ -291,10 +281,10 @@ export class ExperimentRun {
     const waiting = [...this.#retry.splice(0), ...this.#paused.splice(0)]
     this.#exhausted = true
     if (waiting.length === 0) return
-    if (!this.#replay) this.#s.logger.info(`${why} of the ${waiting.length} waiting trials: stopping them`)
+    if (!this.#record.replaying) this.#s.logger.info(`${why} of the ${waiting.length} waiting trials: stopping them`)
     for (const trial of waiting) {
       trial.state = 'stopped'
-      this.#out({ event: 'trial_end', trial: { id: trial.id, state: 'stopped', error: null } })
+      this.#record.output({ event: 'trial_end', trial: { id: trial.id, state: 'stopped', error: null } })
       this.#complete(trial)
     }
   }
@@ -331,23 +321,23 @@ export class ExperimentRun {
       ...(donor === undefined ? {} : { donor: donor.id }),
       ...(relaunch ? { relaunch: true as const } : {}),
     }
-    let start: { ref: CheckpointRef; state: unknown } | undefined
+    let start: StartPoint | undefined
     let event: TrialStartEvent
-    if (this.#replay) {
-      event = journaled ?? (this.#replay.output(planned) as TrialStartEvent)
+    if (this.#record.replaying) {
+      event = journaled ?? (this.#record.output(planned) as TrialStartEvent)
       const from = event.from
       if (from !== undefined)
         start = { ref: { trial: from.trial, seq: from.seq, attempt: 0, iteration: event.iteration ?? 0 }, state: undefined }
     } else {
-      start = resuming ? this.#startPoint(trial, donor) : undefined
+      start = resuming ? startPoint(this.#s.checkpoints, trial, donor, this.#s.logger) : undefined
       event =
         start === undefined ? planned : { ...planned, from: { trial: start.ref.trial, seq: start.ref.seq }, iteration: start.ref.iteration }
-      this.#in(event)
+      this.#record.input(event)
     }
     const { checkpoints } = this.#s
     if (start !== undefined && start.ref.trial !== trial.id) {
       // A clone carries on from its donor's checkpoint, count and clock, as in Ray Tune; the checkpoint becomes its own.
-      if (this.#replay) checkpoints.record(trial.id, trial.attempt, start.ref.iteration)
+      if (this.#record.replaying) checkpoints.record(trial.id, trial.attempt, start.ref.iteration)
       else checkpoints.adopt(trial.id, trial.attempt, start.ref, start.state)
       trial.elapsedMs = (donor?.lastResult?.time_total_s ?? 0) * 1000
       trial.rerunUntil = 0
@@ -358,8 +348,8 @@ export class ExperimentRun {
     }
     if (resuming) trial.iteration = start?.ref.iteration ?? 0
     trial.begin(performance.now())
-    this.#emit('onTrialStart', trial)
-    if (this.#replay) {
+    this.#record.emit('onTrialStart', trial)
+    if (this.#record.replaying) {
       this.#running.set(trial.id, { trial, handle: undefined })
       return
     }
@@ -371,37 +361,10 @@ export class ExperimentRun {
     void handle.done.then((outcome) => this.#onEnd(trial, outcome))
   }
 
-  /**
-   * Where a resumed run starts: the newest checkpoint of the donor (if the
-   * scheduler named one) or of the trial itself that stands for reports
-   * already recorded and can be read; undefined for the start.
-   */
-  #startPoint(trial: Trial, donor: Trial | undefined): { ref: CheckpointRef; state: unknown } | undefined {
-    const { checkpoints } = this.#s
-    const candidates = donor === undefined ? [] : checkpoints.usable(donor.id, donor.attempt, donor.reported)
-    candidates.push(...checkpoints.usable(trial.id, trial.attempt, trial.reported))
-    let failed: { ref: CheckpointRef; problem: string } | undefined
-    let start: { ref: CheckpointRef; state: unknown } | undefined
-    for (const ref of candidates) {
-      const loaded = checkpoints.load(ref)
-      if ('state' in loaded) {
-        start = { ref, state: loaded.state }
-        break
-      }
-      failed ??= { ref, problem: loaded.problem }
-    }
-    if (failed !== undefined) {
-      const instead =
-        start === undefined ? 'it starts over' : `it resumes from ${checkpoints.file(start.ref)} (report ${start.ref.iteration})`
-      this.#s.logger.warn(`trial ${trial.id}: checkpoint ${checkpoints.file(failed.ref)} cannot be used (${failed.problem}); ${instead}`)
-    }
-    return start
-  }
-
   #onCheckpoint(trial: Trial, state: unknown): void {
     // By the convention of ctx.checkpoint, a state comes before the report it goes with: it stands for the next one.
     const ref = this.#s.checkpoints.save(trial.id, trial.attempt, trial.iteration + 1, state)
-    this.#in({ event: 'checkpoint', trial_id: trial.id, seq: ref.seq, attempt: ref.attempt, iteration: ref.iteration })
+    this.#record.input({ event: 'checkpoint', trial_id: trial.id, seq: ref.seq, attempt: ref.attempt, iteration: ref.iteration })
   }
 
   #onReport(trial: Trial, metrics: Metrics, journaled?: Result): Decision | Promise<Decision> {
@@ -411,10 +374,10 @@ export class ExperimentRun {
       return trial.iteration < trial.rerunUntil ? 'continue' : (trial.lastAnswer ?? 'continue')
     }
     const result = journaled === undefined ? trial.record(metrics, performance.now()) : this.#adopt(trial, journaled)
-    if (journaled === undefined) this.#in({ event: 'result', trial_id: trial.id, result })
+    if (journaled === undefined) this.#record.input({ event: 'result', trial_id: trial.id, result })
     // After a resumable interrupt, a report is kept for the next session, which judges it.
     if (this.#carrying()) return trial.ending ?? 'stop'
-    this.#emit('onTrialResult', trial, result)
+    this.#record.emit('onTrialResult', trial, result)
     // A report already on its way when the trial was told to end is kept, and answered the same.
     // Judged at once unless the run orders its reports (no closure then: this runs for every report).
     trial.lastAnswer =
@@ -440,7 +403,7 @@ export class ExperimentRun {
     const decision = this.#decide(trial, result)
     if (decision !== 'continue') {
       // A stop the interrupt answers is no decision of the scheduler's: a restore judges that report afresh.
-      if (!this.#interrupted) this.#out({ event: 'decision', trial_id: trial.id, iteration: result.training_iteration, decision })
+      if (!this.#interrupted) this.#record.output({ event: 'decision', trial_id: trial.id, iteration: result.training_iteration, decision })
       this.#tellEnding(trial, decision)
     }
     return decision
@@ -496,7 +459,7 @@ export class ExperimentRun {
     if (state === 'errored' && 'error' in outcome) trial.error = toTrialError(trial.id, outcome.error)
     if (journaled === undefined) this.#recordEnd(trial, state, outcome, final)
     if (final !== undefined) {
-      this.#emit('onTrialResult', trial, final)
+      this.#record.emit('onTrialResult', trial, final)
       this.#guard(() => this.#feed.result(trial.id, final))
     }
     if (outcome.kind === 'unloadable') {
@@ -522,7 +485,7 @@ export class ExperimentRun {
     } else {
       trial.state = state
     }
-    if (trial.state === 'paused') this.#emit('onTrialEnd', trial)
+    if (trial.state === 'paused') this.#record.emit('onTrialEnd', trial)
     else this.#complete(trial)
     this.#pump()
   }
@@ -536,7 +499,7 @@ export class ExperimentRun {
   #endWhileInterrupted(trial: Trial, outcome: TrialOutcome): void {
     if ((trial.suspended && outcome.kind !== 'completed') || outcome.kind === 'unloadable') {
       trial.pause(performance.now())
-      this.#emit('onTrialEnd', trial)
+      this.#record.emit('onTrialEnd', trial)
     } else {
       const { state } = this.#endState(trial, outcome, false)
       const final = this.#recordFinal(trial, outcome)
@@ -560,17 +523,8 @@ export class ExperimentRun {
 
   /** Writes a trial's end, on disk before any tracker hears of it. */
   #recordEnd(trial: Trial, state: TrialState, outcome: TrialOutcome, final: Result | undefined): void {
-    const thrown =
-      'error' in outcome ? { name: outcome.error.name, message: outcome.error.message, stack: outcome.error.stack ?? null } : undefined
-    this.#in({
-      event: 'trial_end',
-      trial: { id: trial.id, state, error: state === 'errored' ? storedError(trial.error) : null },
-      outcome: outcome.kind,
-      ...(thrown ? { thrown } : {}),
-      ...(final === undefined ? {} : { final }),
-      t: this.#elapsedS(),
-    })
-    this.#s.journal?.flush()
+    this.#record.input(endEvent(trial, state, outcome, final, this.#record.elapsedS()))
+    this.#record.flush()
   }
 
   /** A trial ended for good: tell the searcher, the scheduler and the trackers. */
@@ -578,7 +532,7 @@ export class ExperimentRun {
     this.#guard(() => this.#feed.complete(trial.id, trial.lastResult, trial.state))
     const result = trial.lastResult
     this.#judging.end(trial.id, result?.training_iteration ?? 0, () => this.#guard(() => this.#s.scheduler.onTrialComplete(trial, result)))
-    this.#emit('onTrialEnd', trial)
+    this.#record.emit('onTrialEnd', trial)
   }
 
   /** A restore's `retryErrored`: a trial that errored for good goes back to the queue with a new round of attempts. */
@@ -596,24 +550,25 @@ export class ExperimentRun {
    * interrupt caught running ends as it was told, or starts again.
    */
   #beginSession(): void {
-    this.#in({
+    this.#record.input({
       event: 'session',
       session: this.#session + 1,
       pid: process.pid,
       host: hostname(),
       at: new Date().toISOString(),
       concurrency: this.#slots,
-      t: this.#elapsedS(),
+      t: this.#record.elapsedS(),
     })
     if (this.#resumable) this.#interrupted = false
     if (this.#s.retryErrored) {
       for (const trial of this.trials) {
         if (trial.state !== 'errored') continue
-        this.#in({ event: 'retry', trial_id: trial.id })
+        this.#record.input({ event: 'retry', trial_id: trial.id })
         this.#retryErrored(trial)
       }
     }
-    for (const event of this.#carried) this.#applyCarried(event)
+    // Handed on as a replay hands on inputs: they are in the journal already.
+    for (const event of this.#carried) this.apply(event)
     this.#carried = []
     const caught = [...this.#running.values()].filter(({ handle }) => handle === undefined).map(({ trial }) => trial)
     for (const trial of caught.sort((a, b) => a.id - b.id)) {
@@ -622,16 +577,9 @@ export class ExperimentRun {
     }
   }
 
-  /** An input the last session wrote after its interrupt, handed on now (it is in the journal already). */
-  #applyCarried(event: JsonlEvent): void {
-    if (event.event === 'result') this.#onReport(this.#runningTrial(event.trial_id), {}, event.result)
-    else if (event.event === 'trial_end') this.#onEnd(this.#runningTrial(event.trial.id), outcomeOf(event), event)
-    else if (event.event === 'checkpoint') this.apply(event)
-  }
-
   /** Live, after a resumable interrupt: inputs are written down for the next session rather than acted on. */
   #carrying(): boolean {
-    return this.#interrupted && this.#resumable && this.#replay === undefined
+    return this.#interrupted && this.#resumable && !this.#record.replaying
   }
 
   #trial(id: number): Trial {
@@ -646,27 +594,6 @@ export class ExperimentRun {
     return trial
   }
 
-  /** An input of the loop: written to the journal as it arrives (a replay has it already). */
-  #in(event: JsonlEvent): void {
-    if (!this.#replay) this.#s.journal?.append(event)
-  }
-
-  /** A decision of the loop: written to the journal, or, replaying, checked against it. */
-  #out(event: JsonlEvent): JsonlEvent {
-    if (this.#replay) return this.#replay.output(event)
-    this.#s.journal?.append(event)
-    return event
-  }
-
-  /** Trackers hear of what happens live; a replay has nothing new to tell them. */
-  #emit<H extends keyof Tracker>(hook: H, ...args: Parameters<NonNullable<Tracker[H]>>): void {
-    if (!this.#replay) this.#s.hub.emit(hook, ...args)
-  }
-
-  #elapsedS(): number {
-    return Math.round(((this.#s.elapsedBeforeS ?? 0) + (performance.now() - this.#started) / 1000) * 1000) / 1000
-  }
-
   #guard(callback: () => void): void {
     try {
       callback()
@@ -678,7 +605,7 @@ export class ExperimentRun {
   #fail(error: unknown): void {
     this.#fatal ??= error
     // Replaying, the restore stops at once and says what threw (tuner/replay.ts).
-    if (this.#replay) return
+    if (this.#record.replaying) return
     this.interrupt(
       'error',
       error instanceof ConfigError ? error.message : `a searcher or scheduler threw (${(error as Error)?.message ?? String(error)})`,
@@ -691,7 +618,7 @@ export class ExperimentRun {
     return {
       trials: this.trials.length,
       states,
-      elapsedS: this.#elapsedS(),
+      elapsedS: this.#record.elapsedS(),
       interrupted: this.#interrupted,
     }
   }

@@ -1,7 +1,8 @@
 import { JournalError } from '../errors.ts'
 import { encodeEvent, type JsonlEvent } from '../journal/codec.ts'
 import type { JournalFile, JournalLine } from '../journal/read.ts'
-import type { ExperimentRun, ReplayCheck } from './experiment.ts'
+import type { ExperimentRun } from './experiment.ts'
+import type { ReplayCheck } from './run-record.ts'
 
 /**
  * What a journal line is to the loop: something it was told (`input`),

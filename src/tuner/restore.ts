@@ -4,7 +4,7 @@ import { ConfigError, DataError, show } from '../errors.ts'
 import type { JournalHeader } from '../journal/codec.ts'
 import { fingerprintDifference } from '../journal/fingerprint.ts'
 import { checkUnlocked } from '../journal/lock.ts'
-import { type JournalLine, readJournal } from '../journal/read.ts'
+import { type JournalFile, type JournalLine, readJournal } from '../journal/read.ts'
 import { rejectUnknownKeys } from '../known-keys.ts'
 import type { Logger, LogLevel } from '../logger.ts'
 import type { Scheduler } from '../scheduler/scheduler.ts'
@@ -183,4 +183,43 @@ function pick<T extends object, K extends keyof T>(object: T, keys: readonly K[]
   const picked: Partial<Pick<T, K>> = {}
   for (const key of keys) if (object[key] !== undefined) picked[key] = object[key]
   return picked
+}
+
+/**
+ * Whether a restored experiment has nothing left to do: its last session ran
+ * to its end or was ended for good (the time budget), and `retryErrored`, if
+ * asked, finds no errored trial.
+ *
+ * @example
+ * ```ts
+ * if (isFinished(journal, plan.retryErrored)) return (await loadExperiment(dir)).results
+ * ```
+ */
+export function isFinished(journal: JournalFile, retryErrored: boolean): boolean {
+  let ended = false
+  let resumable = false
+  for (const { event } of journal.events) {
+    if (event.event === 'session') ended = resumable = false
+    else if (event.event === 'interrupt') resumable = event.resumable
+    else if (event.event === 'experiment_end') ended = true
+  }
+  const errored = journal.events.some(({ event }) => event.event === 'trial_end' && event.trial.state === 'errored')
+  return ended && !resumable && !(retryErrored && errored)
+}
+
+/**
+ * The experiment's time over its earlier sessions, in seconds, from the times its events carry.
+ *
+ * @example
+ * ```ts
+ * const before = elapsedBefore(journal) // the time budget of the restored run is what is left
+ * ```
+ */
+export function elapsedBefore(journal: JournalFile): number {
+  let seconds = 0
+  for (const { event } of journal.events) {
+    const t = event.event === 'experiment_end' ? event.summary.elapsedS : 't' in event ? event.t : undefined
+    if (typeof t === 'number' && t > seconds) seconds = t
+  }
+  return seconds
 }

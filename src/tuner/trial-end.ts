@@ -1,7 +1,7 @@
 import { TrialError } from '../errors.ts'
-import type { StoredError, TrialEndEvent } from '../journal/codec.ts'
+import { storedError, type TrialEndEvent } from '../journal/codec.ts'
 import type { Scheduler } from '../scheduler/scheduler.ts'
-import type { TrialState } from '../types.ts'
+import type { Result, TrialState } from '../types.ts'
 import type { SerializedError, TrialOutcome } from '../workers/protocol.ts'
 import type { StopCriteria } from './stop.ts'
 import type { Trial } from './trial.ts'
@@ -58,15 +58,25 @@ export function toTrialError(trialId: number, error: SerializedError): TrialErro
 }
 
 /**
- * A trial's error as the journal stores it.
+ * The journal's line for a trial's end: the state it became, the executor's
+ * outcome (and the error it failed with), the result it returned.
  *
  * @example
  * ```ts
- * storedError(trial.error) // { name: 'TrialError', message: 'trial 3: RangeError: boom', stack: '...' }
+ * endEvent(trial, 'completed', { kind: 'completed', final: undefined }, undefined, 12.5)
  * ```
  */
-export function storedError(error: Error | undefined): StoredError | null {
-  return error === undefined ? null : { name: error.name, message: error.message, stack: error.stack ?? null }
+export function endEvent(trial: Trial, state: TrialState, outcome: TrialOutcome, final: Result | undefined, t: number): TrialEndEvent {
+  const thrown =
+    'error' in outcome ? { name: outcome.error.name, message: outcome.error.message, stack: outcome.error.stack ?? null } : undefined
+  return {
+    event: 'trial_end',
+    trial: { id: trial.id, state, error: state === 'errored' ? storedError(trial.error) : null },
+    outcome: outcome.kind,
+    ...(thrown ? { thrown } : {}),
+    ...(final === undefined ? {} : { final }),
+    t,
+  }
 }
 
 /**

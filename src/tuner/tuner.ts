@@ -39,7 +39,7 @@ import {
 import { describePlugin } from './plugins.ts'
 import { replayJournal } from './replay.ts'
 import { checkReproducible, ordersReports } from './reproducible.ts'
-import { checkSameData, type RestoreOptions, type RestorePlan, restorePlan } from './restore.ts'
+import { checkSameData, elapsedBefore, isFinished, type RestoreOptions, type RestorePlan, restorePlan } from './restore.ts'
 import { ResultGrid } from './results.ts'
 import { onStopSignals } from './signals.ts'
 import { type StopCriteria, validateStop } from './stop.ts'
@@ -351,7 +351,7 @@ export class Tuner<S extends Space = Space, D = unknown> {
       return { store: createStore(dir, [header, { event: 'experiment_start', experiment }], this.#logger), finished: false }
     }
     const { store, journal } = await reopenStore(dir, this.#logger)
-    const finished = isFinished(journal) && !(this.#restore.retryErrored && hasErrored(journal))
+    const finished = isFinished(journal, this.#restore.retryErrored)
     if (finished) this.#logger.info(`${dir}: the experiment has finished, nothing to resume; returning its results`)
     return { store, journal, finished }
   }
@@ -429,30 +429,4 @@ function validateTrackers(trackers: unknown): void {
       throw new ConfigError(`trackers[${i}]: must be an object with tracker hooks, got ${show(tracker)}`, { field: `trackers[${i}]` })
     }
   })
-}
-
-/** Whether the journal's last session ran to its end, or was ended for good (the time budget): nothing to resume. */
-function isFinished(journal: JournalFile): boolean {
-  let ended = false
-  let resumable = false
-  for (const { event } of journal.events) {
-    if (event.event === 'session') ended = resumable = false
-    else if (event.event === 'interrupt') resumable = event.resumable
-    else if (event.event === 'experiment_end') ended = true
-  }
-  return ended && !resumable
-}
-
-function hasErrored(journal: JournalFile): boolean {
-  return journal.events.some(({ event }) => event.event === 'trial_end' && event.trial.state === 'errored')
-}
-
-/** The experiment's time over its earlier sessions, from the times its events carry. */
-function elapsedBefore(journal: JournalFile): number {
-  let seconds = 0
-  for (const { event } of journal.events) {
-    const t = event.event === 'experiment_end' ? event.summary.elapsedS : 't' in event ? event.t : undefined
-    if (typeof t === 'number' && t > seconds) seconds = t
-  }
-  return seconds
 }
