@@ -1,6 +1,6 @@
 import { randomInt } from 'node:crypto'
 import { join, resolve } from 'node:path'
-import { ConfigError, show } from '../errors.ts'
+import { ConfigError, JournalError, show } from '../errors.ts'
 import { JOURNAL_VERSION, type JournalHeader } from '../journal/codec.ts'
 import { fingerprintData } from '../journal/fingerprint.ts'
 import type { JournalFile } from '../journal/read.ts'
@@ -314,7 +314,16 @@ export class Tuner<S extends Space = Space, D = unknown> {
       await Promise.all([hub.flush(TRACKER_FLUSH_MS), checkpoints.flush()])
       this.#sayHowToResume(run, summary)
       if (run.fatal !== undefined) throw run.fatal
-      if (store?.writer.failure) throw store.writer.failure
+      if (store?.writer.failure) {
+        const { message } = store.writer.failure
+        throw new JournalError(
+          `${store.dir}: the journal could not be written (${message}); Tuner.restore continues the experiment from what was written`,
+          {
+            field: 'storageDir',
+            cause: store.writer.failure,
+          },
+        )
+      }
       return new ResultGrid<ConfigOf<S>>(run.trials, { metric: this.#metric, mode: this.#mode })
     } finally {
       store?.close()

@@ -276,10 +276,15 @@ describe('what a restore refuses, and what it says', () => {
     await expect(Tuner.restore(dir, { schedular: new Patient() } as never)).rejects.toThrow(/unknown option \(did you mean scheduler\?\)/)
   })
 
-  it('refuses to continue when the scheduler decides otherwise than the journal, naming the line', async () => {
+  it('refuses to continue when the searcher or the scheduler decides otherwise than the journal, naming the line', async () => {
     const storageDir = temporaryDir()
     await reproducible(storageDir).fit()
     const dir = crashedCopy(join(storageDir, NAME), 60)
+    // A searcher that models after 2 trials instead of 4 proposes another config for trial 2, where the journal has its own.
+    const eager = (await Tuner.restore(dir, { search: new TPESearch({ nStartupTrials: 2 }), logger: memoryLogger() })).fit()
+    await expect(eager).rejects.toThrow(
+      /experiment\.jsonl line \d+: the journal records trial \d+ \(attempt 1\) starting with config \{.*\} where the restored run makes trial \d+ \(attempt 1\) starting with config \{.*\}; the searcher/,
+    )
     const stricter = new ASHAScheduler({ maxT: 6, gracePeriod: 1, reductionFactor: 4 })
     const failure = (await Tuner.restore(dir, { scheduler: stricter, logger: memoryLogger() })).fit()
     await expect(failure).rejects.toThrow(JournalError)
