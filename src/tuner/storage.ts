@@ -1,5 +1,5 @@
-import { mkdirSync, openSync, truncateSync } from 'node:fs'
-import { join } from 'node:path'
+import { mkdirSync, openSync, statSync, truncateSync } from 'node:fs'
+import { dirname, join, resolve } from 'node:path'
 import { ConfigError, HyperpoolError } from '../errors.ts'
 import { EXPERIMENT_FILE, type JsonlEvent } from '../journal/codec.ts'
 import { acquireLock } from '../journal/lock.ts'
@@ -150,8 +150,22 @@ function writable<T>(dir: string, attempt: () => T): T {
 
 function unwritable(dir: string, error: unknown): ConfigError {
   const { code, message } = error as { code?: string; message?: string }
+  const file = fileInTheWay(dir)
+  const why = file === undefined ? `${code ?? 'error'}: ${message}` : `${file} is a file, not a folder`
   return new ConfigError(
-    `storageDir: cannot write the experiment's folder ${dir} (${code ?? 'error'}: ${message}); give a storageDir this process can write, or storageDir: false to keep nothing on disk`,
+    `storageDir: cannot write the experiment's folder ${dir} (${why}); give a storageDir this process can write, or storageDir: false to keep nothing on disk`,
     { field: 'storageDir', cause: error },
   )
+}
+
+/** The file, if any, that stands where `dir` or one of its parents should be a folder. */
+function fileInTheWay(dir: string): string | undefined {
+  for (let path = resolve(dir); ; path = dirname(path)) {
+    try {
+      return statSync(path).isDirectory() ? undefined : path
+    } catch {
+      // Missing, or under a file: look one level up.
+    }
+    if (dirname(path) === path) return undefined
+  }
 }
