@@ -44,14 +44,14 @@ export interface TrialOutputOptions {
   readonly flushMs?: number
 }
 
-/** Per trial: the header its next output starts with, per stream, and whether late output was marked. */
+/** Per trial: its attempt and runs so far, and which header lines the current run's files already have. */
 interface TrialLog {
   attempt: number
   runs: number
   /** Said before the first output of the current run on each stream; undefined on a first run. */
   header: string | undefined
-  readonly headed: Set<TrialOutput['stream']>
-  readonly lateHeaded: Set<TrialOutput['stream']>
+  /** `header:stdout`, `late:stderr`, …: made on the first output, as most trials print nothing. */
+  written: Set<string> | undefined
 }
 
 const UNATTRIBUTED = 'unattributed.log'
@@ -108,16 +108,17 @@ export class TrialOutputLog implements Tracker {
 
   /** Takes one piece of a trial's output (see `PoolOptions.onOutput`). */
   write(output: TrialOutput): void {
+    const first = this.#printed.size === 0
+    this.#printed.add(output.trialId)
     this.#mirror?.write(output)
     if (this.#files === undefined) return
-    if (this.#printed.size === 0 && this.#mirror === undefined) {
+    if (first && this.#mirror === undefined) {
       const who = output.trialId === undefined ? 'a worker' : `trial ${output.trialId}`
       this.#logger.info(
         `${who} printed to ${output.stream}: each trial's output goes to ${join(this.#dir, 'trial_<id>', 'stdout.log')} and stderr.log` +
           ` (trialOutput: 'both' shows it here too)`,
       )
     }
-    this.#printed.add(output.trialId)
     const path = this.#pathOf(output)
     const header = this.#headed(output)
     this.#files.append(path, (header !== '' && this.#openLines.has(path) ? `\n${header}` : header) + output.text)
@@ -133,7 +134,7 @@ export class TrialOutputLog implements Tracker {
     const attempt = trial.attempt ?? 1
     const log = this.#trials.get(trial.id)
     if (log === undefined) {
-      this.#trials.set(trial.id, { attempt, runs: 1, header: undefined, headed: new Set(), lateHeaded: new Set() })
+      this.#trials.set(trial.id, { attempt, runs: 1, header: undefined, written: undefined })
       return
     }
     log.runs++
@@ -142,11 +143,12 @@ export class TrialOutputLog implements Tracker {
         ? `--- trial ${trial.id} resumed (run ${log.runs}) ---\n`
         : `--- attempt ${attempt} of trial ${trial.id} (retried after an error) ---\n`
     log.attempt = attempt
-    log.headed.clear()
-    log.lateHeaded.clear()
+    log.written = undefined
   }
 
   onTrialEnd(trial: TrialInfo): void {
+    // Most trials print nothing: their end costs one lookup.
+    if (!this.#printed.has(trial.id)) return
     this.#mirror?.end(trial.id)
     for (const stream of ['stdout', 'stderr'] as const) this.#files?.flush(this.#pathOf({ trialId: trial.id, stream }))
   }
@@ -172,12 +174,13 @@ export class TrialOutputLog implements Tracker {
     const log = output.trialId === undefined ? undefined : this.#trials.get(output.trialId)
     if (log === undefined) return ''
     let header = ''
-    if (log.header !== undefined && !log.headed.has(output.stream)) {
-      log.headed.add(output.stream)
+    log.written ??= new Set()
+    if (log.header !== undefined && !log.written.has(`header:${output.stream}`)) {
+      log.written.add(`header:${output.stream}`)
       header += log.header
     }
-    if (output.late && !log.lateHeaded.has(output.stream)) {
-      log.lateHeaded.add(output.stream)
+    if (output.late && !log.written.has(`late:${output.stream}`)) {
+      log.written.add(`late:${output.stream}`)
       header += `--- written after trial ${output.trialId}'s run ended (a timer or callback outlived it) ---\n`
     }
     return header
