@@ -1,5 +1,6 @@
 import { inspect } from 'node:util'
 import { ConfigError, show } from './errors.ts'
+import { screen } from './terminal.ts'
 
 /**
  * How much a {@link Logger} prints: a level shows its own messages and every
@@ -53,7 +54,7 @@ export interface Logger {
 export interface LoggerOptions {
   /** Wins over `HYPERPOOL_LOG_LEVEL`; default: that variable, else `'info'`. */
   level?: LogLevel
-  /** Default: `[hyperpool] <level>: <message>` lines on `process.stderr`. */
+  /** Default: `[hyperpool] <level>: <message>` lines on `process.stderr`, above a live status line if one shows. */
   sink?: LogSink
 }
 
@@ -129,6 +130,7 @@ function formatDetail(detail: unknown): string {
   return typeof detail === 'string' ? detail : inspect(detail, { depth: 4, breakLength: Number.POSITIVE_INFINITY })
 }
 
+/** Through the shared screen, so a warning lands above a live status line instead of breaking it. */
 function writeToStderr(level: Exclude<LogLevel, 'silent'>, message: string): void {
-  process.stderr.write(`[hyperpool] ${level}: ${message}\n`)
+  screen.print(process.stderr, `[hyperpool] ${level}: ${message}\n`)
 }

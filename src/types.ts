@@ -81,3 +81,16 @@ export interface ExperimentSummary {
   /** True when the experiment ended through its `signal` or time budget before all trials ran. */
   readonly interrupted: boolean
 }
+
+/**
+ * Text a trial wrote to its stdout or stderr (`console.log`, `process.stdout.write`, …), as
+ * the driver receives it: whole writes in order per stream, not split into lines.
+ */
+export interface TrialOutput {
+  /** The trial that was running on the thread; undefined for output before any trial ran there. */
+  readonly trialId: number | undefined
+  readonly stream: 'stdout' | 'stderr'
+  readonly text: string
+  /** Written after the trial's run had ended (by a timer or callback that outlived it). */
+  readonly late: boolean
+}

@@ -8,6 +8,7 @@ import type { Scheduler } from '../scheduler/scheduler.ts'
 import type { Searcher } from '../search/searcher.ts'
 import type { Space } from '../search/space.ts'
 import type { Tracker } from '../tracker/tracker.ts'
+import { TRIAL_OUTPUT_MODES, type TrialOutputMode } from '../tracker/trial-output/trial-output.ts'
 import type { Mode } from '../types.ts'
 import type { StopCriteria } from './stop.ts'
 
@@ -45,7 +46,7 @@ export interface TunerOptions<S extends Space = Space, D = unknown> {
   readonly data?: D
   /** Where results go. Default: a ConsoleReporter and a JsonlTracker in `<storageDir>/<name>`; `[]` for none. */
   readonly trackers?: readonly Tracker[]
-  /** Where experiments live: `<storageDir>/<name>` holds the default JsonlTracker's file and the checkpoints. Default `runs`. */
+  /** Where experiments live: `<storageDir>/<name>` holds the default JsonlTracker's file, the checkpoints and the trial output. Default `runs`. */
   readonly storageDir?: string
   /** The experiment seed: the same seed gives the same trials. Default: drawn at random and recorded. */
   readonly seed?: number
@@ -85,6 +86,18 @@ export interface TunerOptions<S extends Space = Space, D = unknown> {
   readonly logLevel?: LogLevel
   /** How long stopped trials get to reach their next report before their thread is ended, ms. Default 5000. */
   readonly stopGraceMs?: number
+  /**
+   * Where what trials print (`console.log`, `process.stdout.write`, stderr) goes: `'file'` (default) to
+   * `<storageDir>/<name>/trial_0003/stdout.log` and `stderr.log`, told once on the log when the first
+   * trial prints; `'both'` also to the console, each line prefixed `(trial 3)` and printed above the
+   * status line; `'console'` only there; `'none'` nowhere.
+   *
+   * @example
+   * ```ts
+   * new Tuner({ ...options, trialOutput: 'both' }) // (trial 3) epoch 1: loss 0.41
+   * ```
+   */
+  readonly trialOutput?: TrialOutputMode
 }
 
 /** Every option name a Tuner knows; `satisfies` keeps the list in step with {@link TunerOptions}. */
@@ -111,6 +124,7 @@ export const TUNER_OPTIONS = Object.keys({
   logger: true,
   logLevel: true,
   stopGraceMs: true,
+  trialOutput: true,
 } satisfies Record<keyof TunerOptions, true>)
 
 /** An optional flag: a boolean, false when absent. */
@@ -140,6 +154,15 @@ export function timerMs(value: unknown, field: string): number {
 export function validateMode(mode: unknown): Mode {
   if (mode !== 'min' && mode !== 'max') throw new ConfigError(`mode: must be "min" or "max", got ${show(mode)}`, { field: 'mode' })
   return mode
+}
+
+export function validateTrialOutput(mode: unknown): TrialOutputMode {
+  if (!TRIAL_OUTPUT_MODES.includes(mode as TrialOutputMode)) {
+    throw new ConfigError(`trialOutput: must be one of ${TRIAL_OUTPUT_MODES.map((m) => `"${m}"`).join(', ')}, got ${show(mode)}`, {
+      field: 'trialOutput',
+    })
+  }
+  return mode as TrialOutputMode
 }
 
 export function defaultConcurrency(): number {

@@ -12,6 +12,7 @@ import { ConsoleReporter } from '../tracker/console/console.ts'
 import { TrackerHub } from '../tracker/dispatch.ts'
 import { JsonlTracker } from '../tracker/jsonl/jsonl.ts'
 import type { Tracker } from '../tracker/tracker.ts'
+import { TrialOutputLog, type TrialOutputMode } from '../tracker/trial-output/trial-output.ts'
 import type { ExperimentInfo, ExperimentSummary, Mode, TrialInfo } from '../types.ts'
 import { LocalPool } from '../workers/pool.ts'
 import { shareData, sharedBytes } from '../workers/shared-data.ts'
@@ -30,6 +31,7 @@ import {
   timerMs,
   validateMode,
   validateName,
+  validateTrialOutput,
 } from './options.ts'
 import { checkReproducible, ordersReports } from './reproducible.ts'
 import { ResultGrid } from './results.ts'
@@ -68,6 +70,7 @@ export class Tuner<S extends Space = Space, D = unknown> {
   readonly #maxFailures: number
   readonly #failFast: boolean
   readonly #stopGraceMs: number
+  readonly #trialOutput: TrialOutputMode
   readonly #logger: Logger
   readonly #data: unknown
   /** The experiment's folder: the default JSONL store and the checkpoints live here. */
@@ -93,6 +96,7 @@ export class Tuner<S extends Space = Space, D = unknown> {
     this.#maxFailures = positiveInteger(options.maxFailures ?? 0, 'maxFailures', 0)
     this.#failFast = booleanOption(options.failFast, 'failFast')
     this.#stopGraceMs = timerMs(options.stopGraceMs ?? 5000, 'stopGraceMs')
+    this.#trialOutput = validateTrialOutput(options.trialOutput ?? 'file')
     if (options.maxHeapMb !== undefined) positiveInteger(options.maxHeapMb, 'maxHeapMb', 16)
     this.#stop = validateStop(options.stop)
     this.#reproducible = checkReproducible(options.reproducible, options.scheduler)
@@ -159,7 +163,9 @@ export class Tuner<S extends Space = Space, D = unknown> {
     const plannedTrials = searcher.size ?? this.#numSamples
     scheduler.setup({ metric: this.#metric, mode: this.#mode, seed: this.seed, plannedTrials })
 
-    const hub = new TrackerHub([...this.#trackers(), this.#events], this.#logger)
+    // First in line, so its pointer to the trial logs comes before the reporter's closing summary.
+    const trialOutput = new TrialOutputLog({ dir: this.#storageDir, mode: this.#trialOutput, logger: this.#logger })
+    const hub = new TrackerHub([trialOutput, ...this.#trackers(), this.#events], this.#logger)
     const experiment: ExperimentInfo = {
       name: this.name,
       metric: this.#metric,
@@ -192,6 +198,7 @@ export class Tuner<S extends Space = Space, D = unknown> {
       maxHeapMb: options.maxHeapMb,
       onStrayError: (error) =>
         this.#logger.warn(`a worker thread failed after its trial had ended (a timer or callback that outlived it?): ${error.message}`),
+      onOutput: (output) => trialOutput.write(output),
     })
     const run = new ExperimentRun({
       metric: this.#metric,

@@ -1,13 +1,17 @@
 import { MessageChannel } from 'node:worker_threads'
 import { Piscina } from 'piscina'
-import type { Decision } from '../types.ts'
+import type { Decision, TrialOutput } from '../types.ts'
 import type { Executor, TrialHandle, TrialListener, TrialRun } from './executor.ts'
+import { OutputInbox } from './output-inbox.ts'
 import {
   type CheckpointMessage,
   type DecisionMessage,
+  isOutputMessage,
   type ReportMessage,
   serializeError,
+  type TaskResult,
   type TrialOutcome,
+  type TrialTask,
   type WorkerSetup,
 } from './protocol.ts'
 
@@ -26,6 +30,11 @@ export interface PoolOptions {
    * thread is replaced and this hears of it. Default: ignored.
    */
   readonly onStrayError?: (error: Error) => void
+  /**
+   * What the trials write to stdout and stderr, tagged by trial; a trial's output has all arrived
+   * before its `done` settles. Default: written to this process's stdout and stderr as is.
+   */
+  readonly onOutput?: (output: TrialOutput) => void
 }
 
 /**
@@ -43,6 +52,8 @@ export interface PoolOptions {
 export class LocalPool implements Executor {
   readonly slots: number
   readonly #piscina: Piscina
+  readonly #output: OutputInbox
+  #runs = 0
 
   constructor(options: PoolOptions) {
     this.slots = options.concurrency
@@ -64,6 +75,10 @@ export class LocalPool implements Executor {
     })
     // Without a listener, piscina's 'error' event (a worker failing with no task running) would end the process.
     this.#piscina.on('error', (error: unknown) => options.onStrayError?.(error instanceof Error ? error : new Error(String(error))))
+    this.#output = new OutputInbox(options.onOutput ?? ((output) => process[output.stream].write(output.text)))
+    this.#piscina.on('message', (message: unknown) => {
+      if (isOutputMessage(message)) this.#output.receive(message)
+    })
   }
 
   start(run: TrialRun, listener: TrialListener): TrialHandle {
@@ -85,12 +100,20 @@ export class LocalPool implements Executor {
       if (answer instanceof Promise) void answer.then(reply)
       else reply(answer)
     })
-    const task = { trialId: run.trialId, config: run.config, seed: run.seed, restore: run.restore, port: port2 }
+    const key = this.#runs++
+    const task: TrialTask = { trialId: run.trialId, config: run.config, seed: run.seed, restore: run.restore, port: port2, run: key }
+    this.#output.open(key)
     const done = this.#piscina
       .run(task, { transferList: [port2], signal: abort.signal })
       .then(
-        (outcome: TrialOutcome) => outcome,
-        (error: unknown): TrialOutcome => ({ kind: 'errored', error: serializeError(workerFailure(error)) }),
+        async (result: TaskResult): Promise<TrialOutcome> => {
+          await this.#output.settled(key, result.outputBatches)
+          return result.outcome
+        },
+        (error: unknown): TrialOutcome => {
+          this.#output.forget(key)
+          return { kind: 'errored', error: serializeError(workerFailure(error)) }
+        },
       )
       .finally(() => port1.close())
     return {

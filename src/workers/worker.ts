@@ -1,18 +1,25 @@
 /**
  * What a worker thread does with each trial: build its context, call the
- * trainable, and turn whatever happens into a {@link TrialOutcome}. Loaded by
+ * trainable, and turn whatever happens into a {@link TrialOutcome}, with the
+ * trial's output sent to the driver (see `capture.ts`). Loaded by
  * `bootstrap.js`, which hands over the trainable's loader.
  */
-import { workerData } from 'node:worker_threads'
+import { parentPort, workerData } from 'node:worker_threads'
 import type { Metrics } from '../types.ts'
+import { OutputCapture } from './capture.ts'
 import { createContext, type TrialContext, TrialStopSignal } from './context.ts'
-import { serializeError, type TrialOutcome, type TrialTask, type WorkerSetup } from './protocol.ts'
+import { serializeError, type TaskResult, type TrialOutcome, type TrialTask, type WorkerSetup } from './protocol.ts'
 
 type Trainable = (config: unknown, ctx: TrialContext) => unknown
 
-/** Returns the per-trial task function; the trainable module is imported once, on the first trial. */
-export function createTrialRunner(importTrainable: () => Promise<{ default?: unknown }>): (task: TrialTask) => Promise<TrialOutcome> {
+/**
+ * Returns the per-trial task function; the trainable module is imported once, on the first trial.
+ * From here on, what the thread writes to stdout and stderr goes to the driver, tagged by trial.
+ */
+export function createTrialRunner(importTrainable: () => Promise<{ default?: unknown }>): (task: TrialTask) => Promise<TaskResult> {
   const setup = workerData as WorkerSetup
+  const capture = new OutputCapture((message) => parentPort?.postMessage(message))
+  capture.install()
   let trainable: Promise<Trainable> | undefined
   const load = async (): Promise<Trainable> => {
     const module = await importTrainable()
@@ -24,7 +31,7 @@ export function createTrialRunner(importTrainable: () => Promise<{ default?: unk
     return module.default as Trainable
   }
 
-  return async function runTrial(task: TrialTask): Promise<TrialOutcome> {
+  const runTrial = async (task: TrialTask): Promise<TrialOutcome> => {
     const { ctx, ended } = createContext(task, setup.data)
     let train: Trainable
     try {
@@ -50,5 +57,11 @@ export function createTrialRunner(importTrainable: () => Promise<{ default?: unk
     } finally {
       task.port.close()
     }
+  }
+
+  return async (task: TrialTask): Promise<TaskResult> => {
+    capture.begin(task.run, task.trialId)
+    const outcome = await runTrial(task)
+    return { outcome, outputBatches: capture.end() }
   }
 }
