@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { ASHAScheduler, ConfigError, Study, TPESearch, uniform } from '../src/index.ts'
-import { didYouMean, unknownKey } from '../src/known-keys.ts'
+import { unknownKey } from '../src/known-keys.ts'
+import { didYouMean } from '../src/options/guess.ts'
 
 describe('misspelt option names', () => {
   it('finds the first unknown key and the closest known name', () => {

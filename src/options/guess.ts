@@ -1,0 +1,42 @@
+/**
+ * ` (did you mean x?)` for the known name closest to `key`, else '': a
+ * case-only difference, or edits (insertions, deletions, substitutions,
+ * swaps of neighbours) of at most one for a key of 4 to 7 letters and two
+ * from 8; shorter keys get no guess.
+ *
+ * @example
+ * ```ts
+ * didYouMean('concurency', ['concurrency', 'seed']) // ' (did you mean concurrency?)'
+ * ```
+ */
+export function didYouMean(key: string, known: readonly string[]): string {
+  let best: string | undefined
+  let bestDistance = Number.POSITIVE_INFINITY
+  for (const name of known) {
+    const distance = name.toLowerCase() === key.toLowerCase() ? 0 : editDistance(key, name)
+    if (distance < bestDistance) {
+      best = name
+      bestDistance = distance
+    }
+  }
+  const allowed = Math.min(2, Math.floor(key.length / 4))
+  return best !== undefined && bestDistance <= allowed ? ` (did you mean ${best}?)` : ''
+}
+
+/** Edit distance counting insertions, deletions, substitutions and swaps of neighbours (`mdoe` is one from `mode`). */
+function editDistance(a: string, b: string): number {
+  let before: number[] = []
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j)
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i]
+    for (let j = 1; j <= b.length; j++) {
+      const substitute = (previous[j - 1] as number) + (a[i - 1] === b[j - 1] ? 0 : 1)
+      let best = Math.min(substitute, (previous[j] as number) + 1, (current[j - 1] as number) + 1)
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) best = Math.min(best, (before[j - 2] as number) + 1)
+      current[j] = best
+    }
+    before = previous
+    previous = current
+  }
+  return previous[b.length] as number
+}
