@@ -22,7 +22,7 @@ export type Schema = { readonly [name: string]: AnyKind }
  * const schema = { maxT: number({ above: 0 }).withDefault(100) } satisfies SchemaOf<{ maxT?: number }>
  * ```
  */
-export type SchemaOf<O> = { readonly [K in keyof O]-?: Kind<NonNullable<O[K]>, boolean> }
+export type SchemaOf<O> = { readonly [K in keyof O]-?: Kind<Exclude<O[K], undefined>, boolean> }
 
 type ValueOf<K> = K extends Kind<infer T, boolean> ? T : never
 type Simplify<T> = { [K in keyof T]: T[K] } & {}
