@@ -1,4 +1,5 @@
-import { ConfigError, show } from '../errors.ts'
+import { ConfigError } from '../errors.ts'
+import { argumentAt, check, integer, METRIC, MODE, Place } from '../options/index.ts'
 import { validateSeed } from './rng.ts'
 import type { SearcherSetup } from './searcher.ts'
 import { validateSpace } from './space.ts'
@@ -14,10 +15,10 @@ import { validateSpace } from './space.ts'
  */
 export function checkSetup(options: SearcherSetup): SearcherSetup {
   validateSpace(options.space)
+  check(METRIC.required(), options.metric, new Place('', 'metric'))
+  check(MODE.required(), options.mode, new Place('', 'mode'))
   validateSeed(options.seed)
-  if (!Number.isSafeInteger(options.numSamples) || options.numSamples < 1) {
-    throw new ConfigError(`numSamples: must be an integer >= 1, got ${show(options.numSamples)}`, { field: 'numSamples' })
-  }
+  check(integer({ min: 1 }).required(), options.numSamples, new Place('', 'numSamples'))
   return options
 }
 
@@ -32,8 +33,6 @@ export function checkSetup(options: SearcherSetup): SearcherSetup {
  */
 export function readySetup<S>(setup: S | undefined, searcher: string, trialId: number): S {
   if (setup === undefined) throw new ConfigError(`${searcher}.suggest: call setup() first`, { field: 'search' })
-  if (!Number.isSafeInteger(trialId) || trialId < 0) {
-    throw new ConfigError(`${searcher}.suggest(trialId): must be an integer >= 0, got ${show(trialId)}`, { field: 'trialId' })
-  }
+  check(integer({ min: 0 }).required(), trialId, argumentAt(`${searcher}.suggest`, 'trialId'))
   return setup
 }

@@ -286,7 +286,10 @@ describe('Tuner option checks', () => {
     [{ stop: { timeBudgetS: 3e6 } }, /^Tuner\(\{ stop\.timeBudgetS \}\): .*about 24\.8 days\), got 3000000$/],
     [{ stop: [] }, /^Tuner\(\{ stop \}\): must be an object \{ maxIterations\?, metricThreshold\?, timeBudgetS\? \}, got \[\]$/],
     [{ trainable: '/no/such/trainable.ts' }, /^Tuner\(\{ trainable \}\): no such file \/no\/such\/trainable\.ts$/],
-    [{ trainable: new URL('https://example.com/t.js') }, /^Tuner\(\{ trainable \}\): must be a file: URL, got "https:\/\/example\.com\/t\.js"$/],
+    [
+      { trainable: new URL('https://example.com/t.js') },
+      /^Tuner\(\{ trainable \}\): must be a file: URL, got "https:\/\/example\.com\/t\.js"$/,
+    ],
     [{ name: '../escape' }, /^Tuner\(\{ name \}\): must be a name of letters, digits, '_', '-' or '\.', got "\.\.\/escape"$/],
     [
       { search: {} },
