@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { ConfigError, HyperpoolError } from '../../src/errors.ts'
+import { ASHAScheduler, Study, TPESearch, uniform } from '../../src/index.ts'
 import {
   argumentAt,
   arrayOf,
@@ -39,6 +40,25 @@ describe('didYouMean', () => {
     expect(didYouMean('lr', ['l2', 'seed'])).toBe('')
     expect(didYouMean('workers', ['concurrency', 'seed'])).toBe('')
     expect(didYouMean('mdoe', ['mode', 'metric'])).toBe(' (did you mean mode?)') // two letters swapped: one edit
+  })
+})
+
+describe('misspelt option names', () => {
+  it('are refused by the Study, the schedulers and TPESearch, with the guess', () => {
+    expect(() => new Study({ space: { x: uniform(0, 1) }, metric: 'loss', seeed: 1 } as never)).toThrow(
+      new ConfigError(
+        'Study({ seeed }): unknown option (did you mean seed?), got 1; known: space, metric, mode, search, seed, numSamples',
+        {
+          field: 'seeed',
+        },
+      ),
+    )
+    expect(() => new ASHAScheduler({ gracePeriods: 2 } as never)).toThrow(
+      /gracePeriods \}\): unknown option \(did you mean gracePeriod\?\)/,
+    )
+    expect(() => new TPESearch({ nStartupTrial: 5 } as never)).toThrow(
+      /^TPESearch\(\{ nStartupTrial \}\): unknown option \(did you mean nStartupTrials\?\), got 5; known: /,
+    )
   })
 })
 

@@ -504,7 +504,9 @@ describe('TPESearch', () => {
     expect(() => new TPESearch({ magicClipCount: 'all' as 'geometric' })).toThrow(
       /^TPESearch\(\{ magicClipCount \}\): must be "estimator" or "geometric", got "all"$/,
     )
-    expect(() => new TPESearch({ multivariate: 'yes' as unknown as boolean })).toThrow(/^TPESearch\(\{ multivariate \}\): must be a boolean, got "yes"$/)
+    expect(() => new TPESearch({ multivariate: 'yes' as unknown as boolean })).toThrow(
+      /^TPESearch\(\{ multivariate \}\): must be a boolean, got "yes"$/,
+    )
     expect(() => new TPESearch({ gamma: 3 as unknown as () => number })).toThrow(/^TPESearch\(\{ gamma \}\): must be a function, got 3$/)
     expect(() => new TPESearch({ nStartup: 3 } as unknown as object)).toThrow(/TPESearch\(\{ nStartup \}\): unknown option/)
     const search = new TPESearch({ nStartupTrials: 1, gamma: () => 0.5 })
