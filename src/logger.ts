@@ -90,7 +90,7 @@ export const LOG_LEVEL = oneOf(Object.keys(RANK) as LogLevel[])
 export const LOGGER = withMethods<Logger>('a Logger', ['debug', 'info', 'warn', 'error'])
 
 /** The options of {@link createLogger}, checked and defaulted. */
-const LOGGER_OPTIONS = defineOptions('createLogger', {
+export const LOGGER_OPTIONS = defineOptions('createLogger', {
   level: LOG_LEVEL.withDeferredDefault("`HYPERPOOL_LOG_LEVEL`, else `'info'`"),
   sink: func<LogSink>().withDefault(computed('`[hyperpool] <level>: <message>` lines on `process.stderr`', () => writeToStderr)),
 } satisfies SchemaOf<LoggerOptions>)

@@ -257,8 +257,10 @@ export function func<F>(): Kind<F> {
  * ```
  */
 export function withMethods<T>(what: string, methods: readonly string[]): Kind<T> {
-  const names = methods.length === 1 ? methods[0] : `${methods.slice(0, -1).join(', ')} and ${methods.at(-1)}`
-  const rule = `${what} with ${names} method${methods.length === 1 ? '' : 's'}`
+  const rule =
+    methods.length === 1
+      ? `${what} with a ${methods[0]} method`
+      : `${what} with ${methods.slice(0, -1).join(', ')} and ${methods.at(-1)} methods`
   return new Kind<T>(rule, (value, at) => {
     const holder = typeof value === 'object' || typeof value === 'function' ? (value as Record<string, unknown> | null) : null
     const missing = methods.filter((m) => typeof holder?.[m] !== 'function')

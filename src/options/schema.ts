@@ -55,6 +55,7 @@ export type Resolved<S extends Schema> = Simplify<
 export function check<T, A extends boolean>(kind: Kind<T, A>, value: unknown, at: Place): A extends true ? T : T | undefined
 export function check<T>(kind: Kind<T, boolean>, value: unknown, at: Place): T | undefined {
   if (value !== undefined) return kind.parse(value, at)
+  if (kind instanceof NestedKind) return kind.parse({}, at) as T
   if (kind.mandatory) throw invalid(at, kind.rule, value)
   const fallback = kind.fallback
   if (fallback === undefined || fallback instanceof Deferred) return undefined
@@ -127,7 +128,8 @@ export function defineOptions<const S extends Schema>(owner: string, schema: S):
 
 /**
  * An option that is itself an options object, read with its own schema; its
- * options are named `field.key` in errors.
+ * options are named `field.key` in errors. Absent, it reads as `{}`, so
+ * its options take their own defaults.
  *
  * @example
  * ```ts
@@ -135,11 +137,12 @@ export function defineOptions<const S extends Schema>(owner: string, schema: S):
  * // "Tuner({ stop.maxIterations }): must be an integer >= 1, got 0"
  * ```
  */
-export class NestedKind<S extends Schema> extends Kind<Resolved<S>> {
+export class NestedKind<S extends Schema> extends Kind<Resolved<S>, true> {
   constructor(readonly schema: S) {
-    const names = Object.entries(schema).map(([key, kind]) => (kind.mandatory ? key : `${key}?`))
-    const rule = `an object { ${names.join(', ')} }`
-    super(rule, (value, at) => readFields(schema, value, at, rule, (key) => at.child(key)) as Resolved<S>)
+    const names = Object.keys(schema)
+    const rule = `an object { ${names.map((key) => `${key}?`).join(', ')} }`
+    const parse = (value: unknown, at: Place) => readFields(schema, value, at, rule, (key) => at.child(key)) as Resolved<S>
+    super(rule, parse, undefined, false, true)
   }
 }
 

@@ -12,7 +12,7 @@ import type { Scheduler, SchedulerSetup } from './scheduler.ts'
  */
 export type FIFOOptions = Record<string, never>
 
-const FIFO_OPTIONS = defineOptions('FIFOScheduler', {} satisfies SchemaOf<FIFOOptions>)
+export const FIFO_OPTIONS = defineOptions('FIFOScheduler', {} satisfies SchemaOf<FIFOOptions>)
 
 /**
  * Runs every trial to its end, in the order they were created. The default.

@@ -19,7 +19,7 @@ import { type Constant, flattenSpace, unflatten } from './space.ts'
  */
 export type GridSearchOptions = Record<string, never>
 
-const GRID_OPTIONS = defineOptions('GridSearch', {} satisfies SchemaOf<GridSearchOptions>)
+export const GRID_OPTIONS = defineOptions('GridSearch', {} satisfies SchemaOf<GridSearchOptions>)
 
 interface GridState {
   readonly seed: number

@@ -16,7 +16,7 @@ import type { Space } from './space.ts'
  */
 export type RandomSearchOptions = Record<string, never>
 
-const RANDOM_OPTIONS = defineOptions('RandomSearch', {} satisfies SchemaOf<RandomSearchOptions>)
+export const RANDOM_OPTIONS = defineOptions('RandomSearch', {} satisfies SchemaOf<RandomSearchOptions>)
 
 /**
  * Draws every config independently from the space, `numSamples` in all.

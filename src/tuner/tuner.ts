@@ -79,7 +79,7 @@ export class Tuner<S extends Space = Space, D = unknown> {
     this.#stopGraceMs = o.stopGraceMs
     this.#maxHeapMb = o.maxHeapMb
     this.#signal = o.signal
-    this.#stop = o.stop ?? {}
+    this.#stop = o.stop
     this.#reproducible = checkReproducible(o.reproducible, o.scheduler)
     this.seed = o.seed
     this.name = o.name

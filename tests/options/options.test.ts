@@ -143,6 +143,7 @@ describe('kinds', () => {
     const retry = nested({ baseDelayMs: number({ min: 1 }).withDefault(500), maxDelayMs: number() })
     expect(retry.rule).toBe('an object { baseDelayMs?, maxDelayMs? }')
     expect(check(retry, {}, at)).toEqual({ baseDelayMs: 500 })
+    expect(check(retry, undefined, at)).toEqual({ baseDelayMs: 500 })
     expect(thrown(() => check(retry, { baseDelay: 1 }, at)).message).toBe(
       'O({ x.baseDelay }): unknown option (did you mean baseDelayMs?), got 1; known: baseDelayMs, maxDelayMs',
     )

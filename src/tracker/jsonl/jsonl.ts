@@ -2,8 +2,9 @@ import { once } from 'node:events'
 import { createWriteStream, mkdirSync, renameSync, statSync, type WriteStream } from 'node:fs'
 import { join } from 'node:path'
 import { finished } from 'node:stream/promises'
-import { ConfigError, HyperpoolError, show } from '../../errors.ts'
+import { HyperpoolError, show } from '../../errors.ts'
 import { EXPERIMENT_FILE, encodeEvent, type JsonlEvent } from '../../journal/codec.ts'
+import { argumentAt, check, PATH } from '../../options/index.ts'
 import type { ExperimentInfo, ExperimentSummary, Result, TrialInfo } from '../../types.ts'
 import { fileStamp, unusedPath } from '../keep-earlier.ts'
 import type { Tracker } from '../tracker.ts'
@@ -34,9 +35,7 @@ export class JsonlTracker implements Tracker {
   private failure: Error | undefined
 
   constructor(dir: string) {
-    if (typeof dir !== 'string' || dir === '')
-      throw new ConfigError(`JsonlTracker(dir): must be a non-empty path, got ${show(dir)}`, { field: 'dir' })
-    this.dir = dir
+    this.dir = check(PATH.required(), dir, argumentAt('JsonlTracker', 'dir'))
   }
 
   /**
