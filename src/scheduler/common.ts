@@ -1,5 +1,5 @@
 import { ConfigError } from '../errors.ts'
-import { check, METRIC, MODE, optionAt } from '../options/index.ts'
+import { argumentAt, check, invalid, METRIC, MODE, optionAt } from '../options/index.ts'
 import { validateSeed } from '../search/rng.ts'
 import type { Result } from '../types.ts'
 import type { SchedulerSetup } from './scheduler.ts'
@@ -29,6 +29,9 @@ export interface Objective extends SchedulerSetup {
  * ```
  */
 export function readSetup(owner: string, options: SchedulerSetup): Objective {
+  if (typeof options !== 'object' || options === null) {
+    throw invalid(argumentAt(`${owner}.setup`, 'options'), 'an object { metric, mode, seed, plannedTrials? }', options)
+  }
   const { seed } = options
   const metric = check(METRIC.required(), options.metric, optionAt(`${owner}.setup`, 'metric'))
   const mode = check(MODE.required(), options.mode, optionAt(`${owner}.setup`, 'mode'))

@@ -1,5 +1,5 @@
 import { ConfigError } from '../errors.ts'
-import { argumentAt, check, integer, METRIC, MODE, Place } from '../options/index.ts'
+import { argumentAt, check, integer, invalid, METRIC, MODE, Place } from '../options/index.ts'
 import { validateSeed } from './rng.ts'
 import type { SearcherSetup } from './searcher.ts'
 import { validateSpace } from './space.ts'
@@ -14,6 +14,9 @@ import { validateSpace } from './space.ts'
  * ```
  */
 export function checkSetup(options: SearcherSetup): SearcherSetup {
+  if (typeof options !== 'object' || options === null) {
+    throw invalid(argumentAt('setup', 'options'), 'an object { space, metric, mode, seed, numSamples }', options)
+  }
   validateSpace(options.space)
   check(METRIC.required(), options.metric, new Place('', 'metric'))
   check(MODE.required(), options.mode, new Place('', 'mode'))
