@@ -1,8 +1,8 @@
 import { open } from 'node:fs/promises'
 import { join } from 'node:path'
 import { ConfigError, HyperpoolError, show, TrialError } from '../errors.ts'
-import { argumentAt, check, PATH, type Place, problemAt } from '../options/index.ts'
-import type { Config, ExperimentInfo, ExperimentSummary, Result, TrialInfo, TrialState } from '../types.ts'
+import { argumentAt, check, isObject, PATH, type Place, problemAt } from '../options/index.ts'
+import type { ExperimentInfo, ExperimentSummary, Result, TrialInfo, TrialState } from '../types.ts'
 import { decodeLine, EXPERIMENT_FILE, type JsonlEvent, type StoredError } from './codec.ts'
 
 /**
@@ -171,7 +171,7 @@ function parseEvent(line: string): JsonlEvent | undefined | string {
   } catch (error) {
     return (error as Error).message
   }
-  if (!isRecord(value) || typeof value.event !== 'string') return 'no "event" field'
+  if (!isObject(value) || typeof value.event !== 'string') return 'no "event" field'
   const ok = EVENT_SHAPES[value.event]
   if (ok === undefined) return undefined
   if (!ok(value)) return `malformed "${value.event}" event`
@@ -179,11 +179,11 @@ function parseEvent(line: string): JsonlEvent | undefined | string {
 }
 
 const EVENT_SHAPES: Readonly<Record<string, (line: Record<string, unknown>) => boolean>> = {
-  experiment_start: ({ experiment: e }) => isRecord(e) && typeof e.metric === 'string' && (e.mode === 'min' || e.mode === 'max'),
-  trial_start: ({ trial: t }) => isRecord(t) && Number.isInteger(t.id) && isRecord(t.config) && typeof t.seed === 'number',
-  result: ({ trial_id, result }) => Number.isInteger(trial_id) && isRecord(result),
-  trial_end: ({ trial: t }) => isRecord(t) && Number.isInteger(t.id) && isState(t.state) && (t.error === null || isStoredError(t.error)),
-  experiment_end: ({ summary }) => isRecord(summary),
+  experiment_start: ({ experiment: e }) => isObject(e) && typeof e.metric === 'string' && (e.mode === 'min' || e.mode === 'max'),
+  trial_start: ({ trial: t }) => isObject(t) && Number.isInteger(t.id) && isObject(t.config) && typeof t.seed === 'number',
+  result: ({ trial_id, result }) => Number.isInteger(trial_id) && isObject(result),
+  trial_end: ({ trial: t }) => isObject(t) && Number.isInteger(t.id) && isState(t.state) && (t.error === null || isStoredError(t.error)),
+  experiment_end: ({ summary }) => isObject(summary),
 }
 
 const STATES: ReadonlySet<unknown> = new Set<TrialState>(['pending', 'running', 'paused', 'completed', 'stopped', 'errored'])
@@ -193,9 +193,5 @@ function isState(value: unknown): value is TrialState {
 }
 
 function isStoredError(value: unknown): value is StoredError {
-  return isRecord(value) && typeof value.name === 'string' && typeof value.message === 'string'
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> & Config {
-  return typeof value === 'object' && value !== null && !Array.isArray(value)
+  return isObject(value) && typeof value.name === 'string' && typeof value.message === 'string'
 }

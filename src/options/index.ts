@@ -26,6 +26,7 @@ export {
   Deferred,
   func,
   integer,
+  isObject,
   isPlainObject,
   Kind,
   number,

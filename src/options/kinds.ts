@@ -313,6 +313,20 @@ export function arrayOf<T>(item: Kind<T, boolean>, options: { readonly rule: str
 }
 
 /**
+ * True for an object that is not null and not an array: what an options
+ * object, a metrics object or a JSON record must be.
+ *
+ * @example
+ * ```ts
+ * isObject({ a: 1 }) // true
+ * isObject([1]) // false
+ * ```
+ */
+export function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+}
+
+/**
  * True for objects made by `{}` literals, `JSON.parse` or `Object.create(null)`;
  * false for arrays, class instances (Date, Map, typed arrays, ...) and functions.
  *

@@ -5,7 +5,7 @@
  */
 import { show } from '../errors.ts'
 import { didYouMean } from './guess.ts'
-import { type AnyKind, Computed, Deferred, Kind } from './kinds.ts'
+import { type AnyKind, Computed, Deferred, isObject, Kind } from './kinds.ts'
 import { argumentAt, invalid, optionAt, type Place, problemAt } from './place.ts'
 
 /** Option names to their kinds. */
@@ -64,9 +64,9 @@ export function check<T>(kind: Kind<T, boolean>, value: unknown, at: Place): T |
 
 /** Checks an options object against `schema`; `whole` names the object, `placeOf` each option. */
 function readFields(schema: Schema, value: unknown, whole: Place, rule: string, placeOf: (key: string) => Place): Record<string, unknown> {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw invalid(whole, rule, value)
+  if (!isObject(value)) throw invalid(whole, rule, value)
   const known = Object.keys(schema)
-  const given = value as Record<string, unknown>
+  const given = value
   for (const key of Object.keys(given)) {
     if (Object.hasOwn(schema, key)) continue
     const list = known.length > 0 ? known.join(', ') : 'none'

@@ -3,7 +3,19 @@
  * Optuna's `study.ask()` / `study.tell()`.
  */
 import { show, TrialError } from '../errors.ts'
-import { argumentAt, check, defineOptions, integer, invalid, METRIC, MODE, oneOf, problemAt, type SchemaOf } from '../options/index.ts'
+import {
+  argumentAt,
+  check,
+  defineOptions,
+  integer,
+  invalid,
+  isObject,
+  METRIC,
+  MODE,
+  oneOf,
+  problemAt,
+  type SchemaOf,
+} from '../options/index.ts'
 import { deriveSeed } from '../search/rng.ts'
 import type { Searcher } from '../search/searcher.ts'
 import type { ConfigOf, Space } from '../search/space.ts'
@@ -185,7 +197,7 @@ export class Study<S extends Space = Space> {
     // A completed trial without the metric is almost always a typo in the metric's name; the searcher could not rank it.
     const final: Record<string, unknown> | undefined =
       typeof metrics === 'number' ? { [this.metric]: metrics } : (metrics ?? trial.history.at(-1))
-    if (told === 'completed' && isMetrics(metrics) && typeof final?.[this.metric] !== 'number') {
+    if (told === 'completed' && isObject(metrics) && typeof final?.[this.metric] !== 'number') {
       throw problemAt(
         at,
         `trial ${trialId}: a completed trial needs a number for ${show(this.metric)}, got keys ${Object.keys(final ?? {}).join(', ') || 'none'}`,
@@ -243,7 +255,7 @@ export class Study<S extends Space = Space> {
   #record(trial: StudyTrial, metrics: number | Metrics, method: string): Result {
     let values: Metrics
     if (typeof metrics === 'number') values = { [this.metric]: metrics }
-    else if (isMetrics(metrics)) values = metrics
+    else if (isObject(metrics)) values = metrics
     else throw invalid(argumentAt(`Study.${method}`, 'metrics'), 'a number or an object of metrics', metrics)
     const result: Result = {
       ...values,
@@ -254,9 +266,4 @@ export class Study<S extends Space = Space> {
     trial.history.push(result)
     return result
   }
-}
-
-/** An object of metrics (not null, not an array). */
-function isMetrics(value: unknown): value is Metrics {
-  return value !== null && typeof value === 'object' && !Array.isArray(value)
 }

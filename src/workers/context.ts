@@ -2,7 +2,7 @@
 /// <reference types="node" preserve="true" />
 import type { MessagePort } from 'node:worker_threads'
 import { HyperpoolError, ReportError, show } from '../errors.ts'
-import { argumentAt, check, oneOf } from '../options/index.ts'
+import { argumentAt, check, isObject, oneOf } from '../options/index.ts'
 import { createRandom } from '../search/rng.ts'
 import type { Decision, Metrics } from '../types.ts'
 import type { CheckpointMessage, DecisionMessage, ReportMessage } from './protocol.ts'
@@ -99,7 +99,7 @@ export function createContext<D>(
     signal: controller.signal,
     async report(metrics: Metrics): Promise<void> {
       if (ending) throw new TrialStopSignal(ending)
-      if (metrics === null || typeof metrics !== 'object' || Array.isArray(metrics)) {
+      if (!isObject(metrics)) {
         throw new ReportError(`ctx.report(metrics): must be a plain object of name -> value, got ${show(metrics)}`, { field: 'metrics' })
       }
       if (waiting) {

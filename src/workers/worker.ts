@@ -5,6 +5,7 @@
  */
 import { workerData } from 'node:worker_threads'
 import { ConfigError, ReportError, show } from '../errors.ts'
+import { isObject } from '../options/index.ts'
 import type { Metrics } from '../types.ts'
 import { createContext, type TrialContext, TrialStopSignal } from './context.ts'
 import { serializeError, type TrialOutcome, type TrialTask, type WorkerSetup } from './protocol.ts'
@@ -40,7 +41,7 @@ export function createTrialRunner(importTrainable: () => Promise<{ default?: unk
       const returned = await train(task.config, ctx)
       const end = ended()
       if (end) return { kind: end === 'stop' ? 'stopped' : 'paused' }
-      if (returned !== undefined && (returned === null || typeof returned !== 'object' || Array.isArray(returned))) {
+      if (returned !== undefined && !isObject(returned)) {
         throw new ReportError(`trainable returned ${show(returned)}: return nothing or a plain object of metrics`, { field: 'metrics' })
       }
       return { kind: 'completed', final: returned as Metrics | undefined }

@@ -19,17 +19,7 @@ import {
   text,
   withMethods,
 } from '../../src/options/index.ts'
-
-/** The error `run` throws, for checks on its class, field and message. */
-function thrown(run: () => unknown): ConfigError {
-  try {
-    run()
-  } catch (error) {
-    expect(error).toBeInstanceOf(ConfigError)
-    return error as ConfigError
-  }
-  throw new Error('expected a throw')
-}
+import { thrown } from '../helpers.ts'
 
 describe('didYouMean', () => {
   it('guesses the closest known name, and only a close one', () => {
@@ -82,26 +72,28 @@ describe('an option set', () => {
 
   it('refuses a value that is not an options object, naming it', () => {
     for (const bad of [5, null, [1], 'x']) {
-      const error = thrown(() => SET.read(bad))
+      const error = thrown(() => SET.read(bad), ConfigError)
       expect(error.field).toBe('options')
       expect(error.message).toMatch(/^Owner\(options\): must be an object, got /)
     }
   })
 
   it('refuses an unknown key with a guess, the value and the known names', () => {
-    const error = thrown(() => SET.read({ metric: 'loss', numSample: 3 }))
+    const error = thrown(() => SET.read({ metric: 'loss', numSample: 3 }), ConfigError)
     expect(error.message).toBe(
       'Owner({ numSample }): unknown option (did you mean numSamples?), got 3; known: numSamples, seed, metric, made, later',
     )
     expect(error.field).toBe('numSample')
-    expect(thrown(() => defineOptions('Empty', {}).read({ seed: 1 })).message).toBe('Empty({ seed }): unknown option, got 1; known: none')
+    expect(thrown(() => defineOptions('Empty', {}).read({ seed: 1 }), ConfigError).message).toBe(
+      'Empty({ seed }): unknown option, got 1; known: none',
+    )
   })
 
   it('names the owner, the option, the rule and the value', () => {
-    const error = thrown(() => SET.read({ metric: 'loss', numSamples: 0 }))
+    const error = thrown(() => SET.read({ metric: 'loss', numSamples: 0 }), ConfigError)
     expect(error.message).toBe('Owner({ numSamples }): must be an integer >= 1, got 0')
     expect(error.field).toBe('numSamples')
-    expect(thrown(() => SET.read({})).message).toBe('Owner({ metric }): must be a non-empty string, got undefined')
+    expect(thrown(() => SET.read({}), ConfigError).message).toBe('Owner({ metric }): must be a non-empty string, got undefined')
   })
 })
 
@@ -135,19 +127,19 @@ describe('kinds', () => {
 
   it('name the item, key or nested option at fault', () => {
     const factors = arrayOf(number({ above: 0 }), { rule: 'a non-empty array of numbers > 0', nonEmpty: true })
-    expect(thrown(() => check(factors, [1, -1], at)).field).toBe('x[1]')
+    expect(thrown(() => check(factors, [1, -1], at), ConfigError).field).toBe('x[1]')
     expect(() => check(factors, [], at)).toThrow('O({ x }): must be a non-empty array of numbers > 0, got []')
     const tags = recordOf(text({ empty: true }), 'a plain object of string values')
-    expect(thrown(() => check(tags, { team: 3 }, at)).message).toBe('O({ x.team }): must be a string, got 3')
+    expect(thrown(() => check(tags, { team: 3 }, at), ConfigError).message).toBe('O({ x.team }): must be a string, got 3')
     expect(() => check(tags, new Map(), at)).toThrow('must be a plain object of string values, got a Map instance')
     const retry = nested({ baseDelayMs: number({ min: 1 }).withDefault(500), maxDelayMs: number() })
     expect(retry.rule).toBe('an object { baseDelayMs?, maxDelayMs? }')
     expect(check(retry, {}, at)).toEqual({ baseDelayMs: 500 })
     expect(check(retry, undefined, at)).toEqual({ baseDelayMs: 500 })
-    expect(thrown(() => check(retry, { baseDelay: 1 }, at)).message).toBe(
+    expect(thrown(() => check(retry, { baseDelay: 1 }, at), ConfigError).message).toBe(
       'O({ x.baseDelay }): unknown option (did you mean baseDelayMs?), got 1; known: baseDelayMs, maxDelayMs',
     )
-    expect(thrown(() => check(retry, { maxDelayMs: 'soon' }, at)).field).toBe('x.maxDelayMs')
+    expect(thrown(() => check(retry, { maxDelayMs: 'soon' }, at), ConfigError).field).toBe('x.maxDelayMs')
     expect(() => check(retry, 5, at)).toThrow('O({ x }): must be an object { baseDelayMs?, maxDelayMs? }, got 5')
   })
 
@@ -169,7 +161,7 @@ describe('kinds', () => {
   })
 
   it('name arguments as arguments, and every error is a HyperpoolError', () => {
-    const error = thrown(() => check(text().required(), '', argumentAt('CsvTracker', 'dir')))
+    const error = thrown(() => check(text().required(), '', argumentAt('CsvTracker', 'dir')), ConfigError)
     expect(error.message).toBe('CsvTracker(dir): must be a non-empty string, got ""')
     expect(error.field).toBe('dir')
     expect(error).toBeInstanceOf(HyperpoolError)
