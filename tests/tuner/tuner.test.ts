@@ -160,14 +160,14 @@ describe('Tuner on the worker pool', () => {
     const results = await tuner({ space: { behaviour: choice(['exit', 'final']), x: 1 }, numSamples: 8, concurrency: 2 }).fit()
     const exited = results.errors
     expect(exited.length).toBeGreaterThan(0)
-    for (const trial of exited) expect(trial.error?.message).toMatch(/worker exited/)
+    for (const trial of exited) expect(trial.error?.message).toMatch(/^trial \d+: WorkerError: the trial's worker exited/)
     expect(results.trials.filter((t) => t.state === 'completed').length).toBe(8 - exited.length)
   })
 
   it('ends a trial that runs out of its heap cap as errored', async () => {
     const results = await tuner({ space: { behaviour: 'oom' }, numSamples: 1, concurrency: 1, maxHeapMb: 32 }).fit()
     expect(results.trials[0]?.state).toBe('errored')
-    expect(results.trials[0]?.error?.message).toMatch(/out of memory/)
+    expect(results.trials[0]?.error?.message).toMatch(/^trial 0: WorkerError: the trial's worker ran out of memory/)
   })
 
   it('retries a failed trial up to maxFailures times', async () => {
