@@ -11,9 +11,13 @@ import { check, Place, SEED } from '../options/index.ts'
  * validateSeed(-1) // ConfigError: seed: must be an integer in [0, 2^32), got -1
  * ```
  */
-export function validateSeed(seed: unknown, at: Place | string = 'seed'): number {
-  return check(SEED.required(), seed, typeof at === 'string' ? new Place('', at) : at)
+export function validateSeed(seed: unknown, at: Place | string = SEED_FIELD): number {
+  return check(REQUIRED_SEED, seed, typeof at === 'string' ? new Place('', at) : at)
 }
+
+// Made once: deriveSeed checks its seed on every call.
+const SEED_FIELD = new Place('', 'seed')
+const REQUIRED_SEED = SEED.required()
 
 /**
  * A uint32 seed derived from `seed` and a label, so every stream (a trial's,

@@ -36,6 +36,9 @@ export function checkSetup(options: SearcherSetup): SearcherSetup {
  */
 export function readySetup<S>(setup: S | undefined, searcher: string, trialId: number): S {
   if (setup === undefined) throw new ConfigError(`${searcher}.suggest: call setup() first`, { field: 'search' })
-  check(integer({ min: 0 }).required(), trialId, argumentAt(`${searcher}.suggest`, 'trialId'))
+  check(TRIAL_ID, trialId, argumentAt(`${searcher}.suggest`, 'trialId'))
   return setup
 }
+
+/** A trial id: an integer >= 0. */
+const TRIAL_ID = integer({ min: 0 }).required()
