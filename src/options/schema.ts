@@ -66,15 +66,14 @@ export function check<T>(kind: Kind<T, boolean>, value: unknown, at: Place): T |
 function readFields(schema: Schema, value: unknown, whole: Place, rule: string, placeOf: (key: string) => Place): Record<string, unknown> {
   if (!isObject(value)) throw invalid(whole, rule, value)
   const known = Object.keys(schema)
-  const given = value
-  for (const key of Object.keys(given)) {
+  for (const key of Object.keys(value)) {
     if (Object.hasOwn(schema, key)) continue
     const list = known.length > 0 ? known.join(', ') : 'none'
-    throw problemAt(placeOf(key), `unknown option${didYouMean(key, known)}, got ${show(given[key])}; known: ${list}`)
+    throw problemAt(placeOf(key), `unknown option${didYouMean(key, known)}, got ${show(value[key])}; known: ${list}`)
   }
   const read: Record<string, unknown> = {}
   for (const key of known) {
-    const option = check(schema[key] as AnyKind, given[key], placeOf(key))
+    const option = check(schema[key] as AnyKind, value[key], placeOf(key))
     if (option !== undefined) read[key] = option
   }
   return read
