@@ -32,11 +32,13 @@ export class HyperpoolError extends Error {
 export class SpaceError extends HyperpoolError {}
 
 /**
- * An option given to a Tuner, searcher, scheduler or tracker is invalid.
+ * An option or argument given to hyperpool is invalid: a Tuner's, a
+ * searcher's, a scheduler's or a tracker's option, an argument of a method, a
+ * plugin that breaks its contract, a path with no experiment log.
  *
  * @example
  * ```ts
- * new Tuner({ ...opts, numSamples: 0 }) // ConfigError: numSamples: must be an integer >= 1, got 0
+ * new Tuner({ ...opts, numSamples: 0 }) // ConfigError: Tuner({ numSamples }): must be an integer >= 1, got 0
  * ```
  */
 export class ConfigError extends HyperpoolError {}
@@ -69,6 +71,45 @@ export class TrialError extends HyperpoolError {
     this.trialId = trialId
   }
 }
+
+/**
+ * A trainable used its context wrongly: `ctx.report` given something that is
+ * not a plain object of metrics, or that cannot be sent to the driver, or
+ * called again before the last report was awaited; or the trainable returned
+ * something other than nothing or metrics. Thrown inside the worker, so it
+ * reaches the driver as the cause of the trial's {@link TrialError} (unless
+ * the trainable catches it).
+ *
+ * @example
+ * ```ts
+ * await ctx.report([loss]) // ReportError: ctx.report(metrics): must be a plain object of name -> value, got [0.3]
+ * ```
+ */
+export class ReportError extends HyperpoolError {}
+
+/**
+ * A trial's worker thread failed under it: it ran out of memory (see the
+ * Tuner's `maxHeapMb`), exited, or was ended after the stop grace period.
+ * Found as the cause of the trial's {@link TrialError}.
+ *
+ * @example
+ * ```ts
+ * results.errors[0]?.error?.message // "trial 3: WorkerError: the trial's worker ran out of memory (...)"
+ * ```
+ */
+export class WorkerError extends HyperpoolError {}
+
+/**
+ * A tracker could not record: its file or server failed, or a hook came
+ * before `onExperimentStart`. The Tuner logs these and goes on; they reach
+ * you when you drive a tracker yourself.
+ *
+ * @example
+ * ```ts
+ * new JsonlTracker('runs/x').onTrialStart(trial) // TrackerError: JsonlTracker("runs/x"): no experiment is open; ...
+ * ```
+ */
+export class TrackerError extends HyperpoolError {}
 
 /**
  * A query on results could not be answered, e.g. `best()` when no trial reported the metric.

@@ -12,12 +12,23 @@
  * ```
  */
 
-export { ConfigError, DataError, HyperpoolError, ResultError, SpaceError, TrialError } from './errors.ts'
+export {
+  ConfigError,
+  DataError,
+  HyperpoolError,
+  ReportError,
+  ResultError,
+  SpaceError,
+  TrackerError,
+  TrialError,
+  WorkerError,
+} from './errors.ts'
 export type { Logger, LogLevel } from './logger.ts'
 export { createLogger } from './logger.ts'
 export type { ASHAOptions } from './scheduler/asha.ts'
 export { ASHAScheduler } from './scheduler/asha.ts'
 export type { Mutations } from './scheduler/explore.ts'
+export type { FIFOOptions } from './scheduler/fifo.ts'
 export { FIFOScheduler } from './scheduler/fifo.ts'
 export type { HyperBandOptions } from './scheduler/hyperband.ts'
 export { HyperBandScheduler } from './scheduler/hyperband.ts'
@@ -26,7 +37,9 @@ export { MedianStoppingRule } from './scheduler/median.ts'
 export type { PBTOptions } from './scheduler/pbt.ts'
 export { PopulationBasedTraining } from './scheduler/pbt.ts'
 export type { ResumePlan, RunCandidates, RunChoice, Scheduler, SchedulerSetup } from './scheduler/scheduler.ts'
+export type { GridSearchOptions } from './search/grid.ts'
 export { GridSearch } from './search/grid.ts'
+export type { RandomSearchOptions } from './search/random.ts'
 export { RandomSearch } from './search/random.ts'
 export type { Searcher, SearcherSetup } from './search/searcher.ts'
 export type { ConfigOf, Domain, Space } from './search/space.ts'
@@ -65,7 +78,7 @@ export type { TunerEvent } from './tuner/events.ts'
 export type { LoadedExperiment } from './tuner/load.ts'
 export { loadExperiment } from './tuner/load.ts'
 export type { TunerOptions } from './tuner/options.ts'
-export type { ResultRow, Scope } from './tuner/results.ts'
+export type { ResultGridOptions, ResultRow, Scope } from './tuner/results.ts'
 export { ResultGrid } from './tuner/results.ts'
 export type { StopCriteria } from './tuner/stop.ts'
 export { Tuner } from './tuner/tuner.ts'

@@ -70,7 +70,9 @@ describe('createLogger', () => {
   })
 
   it('rejects a bad explicit level', () => {
-    expect(() => resolveLogLevel('chatty' as LogLevel)).toThrow(/level: must be one of debug, info, warn, error, silent, got "chatty"/)
+    expect(() => resolveLogLevel('chatty' as LogLevel)).toThrow(
+      /^level: must be one of "debug", "info", "warn", "error", "silent", got "chatty"$/,
+    )
   })
 
   it('formats details into the message passed to the sink', () => {

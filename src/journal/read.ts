@@ -1,7 +1,8 @@
 import { open } from 'node:fs/promises'
 import { join } from 'node:path'
-import { ConfigError, show, TrialError } from '../errors.ts'
-import type { Config, ExperimentInfo, ExperimentSummary, Result, TrialInfo, TrialState } from '../types.ts'
+import { ConfigError, HyperpoolError, show, TrialError } from '../errors.ts'
+import { argumentAt, check, isObject, PATH, type Place, problemAt } from '../options/index.ts'
+import type { ExperimentInfo, ExperimentSummary, Result, TrialInfo, TrialState } from '../types.ts'
 import { decodeLine, EXPERIMENT_FILE, type JsonlEvent, type StoredError } from './codec.ts'
 
 /**
@@ -39,13 +40,12 @@ const UNFINISHED = 'experiment ended before the trial did'
  * ```
  */
 export async function readExperiment(dir: string): Promise<StoredExperiment> {
-  const path = join(dir, EXPERIMENT_FILE)
+  const at = argumentAt('loadExperiment', 'dir')
+  const path = join(check(PATH.required(), dir, at), EXPERIMENT_FILE)
   const handle = await open(path).catch((error: unknown) => {
     const code = (error as { code?: unknown }).code
-    if (code === 'ENOENT' || code === 'ENOTDIR') {
-      throw new ConfigError(`loadExperiment(dir): no experiment log at ${show(path)}`, { field: 'dir', cause: error })
-    }
-    throw error
+    if (code === 'ENOENT' || code === 'ENOTDIR') throw problemAt(at, `no experiment log at ${show(path)}`, error)
+    throw unreadable(at, path, error)
   })
   const rebuild = new Rebuild(path)
   try {
@@ -57,22 +57,24 @@ export async function readExperiment(dir: string): Promise<StoredExperiment> {
       lineNo++
       if (line.trim() === '') continue
       if (badLine) throw badLine
-      let event: JsonlEvent | undefined
-      try {
-        event = toEvent(decodeLine(line))
-      } catch (error) {
-        badLine = new ConfigError(`${show(path)} line ${lineNo}: not a valid event (${(error as Error).message})`, {
-          field: 'dir',
-          cause: error,
-        })
+      const event = parseEvent(line)
+      if (typeof event === 'string') {
+        badLine = new ConfigError(`${show(path)} line ${lineNo}: not a valid event (${event})`, { field: 'dir' })
         continue
       }
       if (event) rebuild.apply(event, lineNo)
     }
+  } catch (error) {
+    throw error instanceof HyperpoolError ? error : unreadable(at, path, error)
   } finally {
     await handle.close()
   }
   return rebuild.finish()
+}
+
+/** A read that failed for a reason other than a missing file (a folder in its place, no permission). */
+function unreadable(at: Place, path: string, error: unknown): ConfigError {
+  return problemAt(at, `cannot read ${show(path)}: ${(error as Error)?.message ?? String(error)}`, error)
 }
 
 /** A trial under reconstruction: TrialInfo with writable fields. */
@@ -115,7 +117,7 @@ class Rebuild {
       case 'trial_end': {
         const trial = this.trial(event.trial.id, lineNo)
         trial.state = event.trial.state
-        trial.error = event.trial.error === null ? undefined : restoreError(event.trial.error)
+        trial.error = event.trial.error === null ? undefined : restoreError(trial.id, event.trial.error)
         this.ended.add(trial.id)
         return
       }
@@ -127,8 +129,7 @@ class Rebuild {
 
   finish(): StoredExperiment {
     const experiment = this.experiment
-    if (experiment === undefined)
-      throw new ConfigError(`loadExperiment(dir): ${show(this.path)} has no "experiment_start" event`, { field: 'dir' })
+    if (experiment === undefined) throw problemAt(argumentAt('loadExperiment', 'dir'), `${show(this.path)} has no "experiment_start" event`)
     for (const trial of this.trials.values()) {
       if (this.ended.has(trial.id)) continue
       trial.state = 'errored'
@@ -148,32 +149,41 @@ class Rebuild {
   }
 }
 
-/** An Error with the stored name, message and stack (or none, rather than the loader's). */
-function restoreError(stored: StoredError): Error {
-  const error = new Error(stored.message)
+/**
+ * The trial's error as the Tuner had it: a {@link TrialError} (what the Tuner
+ * records) with the stored name, message and stack (or none, rather than the loader's).
+ */
+function restoreError(trialId: number, stored: StoredError): TrialError {
+  const error = new TrialError(trialId, stored.message)
   error.name = stored.name
   error.stack = stored.stack ?? `${stored.name}: ${stored.message}`
   return error
 }
 
 /**
- * Checks the shape of a parsed line: the event, or undefined for an event type
- * this version does not know. Throws for a known event with a wrong shape.
+ * Parses a line and checks its shape: the event, undefined for an event type
+ * this version does not know, or what is wrong with it.
  */
-function toEvent(value: unknown): JsonlEvent | undefined {
-  if (!isRecord(value) || typeof value.event !== 'string') throw new TypeError('no "event" field')
+function parseEvent(line: string): JsonlEvent | undefined | string {
+  let value: unknown
+  try {
+    value = decodeLine(line)
+  } catch (error) {
+    return (error as Error).message
+  }
+  if (!isObject(value) || typeof value.event !== 'string') return 'no "event" field'
   const ok = EVENT_SHAPES[value.event]
   if (ok === undefined) return undefined
-  if (!ok(value)) throw new TypeError(`malformed "${value.event}" event`)
+  if (!ok(value)) return `malformed "${value.event}" event`
   return value as JsonlEvent
 }
 
 const EVENT_SHAPES: Readonly<Record<string, (line: Record<string, unknown>) => boolean>> = {
-  experiment_start: ({ experiment: e }) => isRecord(e) && typeof e.metric === 'string' && (e.mode === 'min' || e.mode === 'max'),
-  trial_start: ({ trial: t }) => isRecord(t) && Number.isInteger(t.id) && isRecord(t.config) && typeof t.seed === 'number',
-  result: ({ trial_id, result }) => Number.isInteger(trial_id) && isRecord(result),
-  trial_end: ({ trial: t }) => isRecord(t) && Number.isInteger(t.id) && isState(t.state) && (t.error === null || isStoredError(t.error)),
-  experiment_end: ({ summary }) => isRecord(summary),
+  experiment_start: ({ experiment: e }) => isObject(e) && typeof e.metric === 'string' && (e.mode === 'min' || e.mode === 'max'),
+  trial_start: ({ trial: t }) => isObject(t) && Number.isInteger(t.id) && isObject(t.config) && typeof t.seed === 'number',
+  result: ({ trial_id, result }) => Number.isInteger(trial_id) && isObject(result),
+  trial_end: ({ trial: t }) => isObject(t) && Number.isInteger(t.id) && isState(t.state) && (t.error === null || isStoredError(t.error)),
+  experiment_end: ({ summary }) => isObject(summary),
 }
 
 const STATES: ReadonlySet<unknown> = new Set<TrialState>(['pending', 'running', 'paused', 'completed', 'stopped', 'errored'])
@@ -183,9 +193,5 @@ function isState(value: unknown): value is TrialState {
 }
 
 function isStoredError(value: unknown): value is StoredError {
-  return isRecord(value) && typeof value.name === 'string' && typeof value.message === 'string'
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> & Config {
-  return typeof value === 'object' && value !== null && !Array.isArray(value)
+  return isObject(value) && typeof value.name === 'string' && typeof value.message === 'string'
 }

@@ -1,5 +1,18 @@
+import { defineOptions, type SchemaOf } from '../options/index.ts'
 import type { Decision, Result, TrialInfo } from '../types.ts'
 import type { Scheduler, SchedulerSetup } from './scheduler.ts'
+
+/**
+ * Options of {@link FIFOScheduler}: none, so any key is refused rather than ignored.
+ *
+ * @example
+ * ```ts
+ * const options: FIFOOptions = {}
+ * ```
+ */
+export type FIFOOptions = Record<string, never>
+
+export const FIFO_OPTIONS = defineOptions('FIFOScheduler', {} satisfies SchemaOf<FIFOOptions>)
 
 /**
  * Runs every trial to its end, in the order they were created. The default.
@@ -10,6 +23,10 @@ import type { Scheduler, SchedulerSetup } from './scheduler.ts'
  * ```
  */
 export class FIFOScheduler implements Scheduler {
+  constructor(options?: FIFOOptions) {
+    FIFO_OPTIONS.read(options)
+  }
+
   setup(_options: SchedulerSetup): void {}
   onTrialAdd(_trial: TrialInfo): void {}
   onTrialResult(_trial: TrialInfo, _result: Result): Decision {

@@ -1,4 +1,5 @@
 import { show } from '../errors.ts'
+import { isPlainObject } from '../options/index.ts'
 
 /**
  * A value JSON carries without loss: finite numbers, strings, booleans, null,
@@ -11,21 +12,8 @@ import { show } from '../errors.ts'
  */
 export type JsonValue = number | string | boolean | null | readonly JsonValue[] | { readonly [key: string]: JsonValue }
 
-/**
- * True for objects made by `{}` literals, `JSON.parse` or `Object.create(null)`;
- * false for arrays, class instances (Date, Map, typed arrays, ...) and functions.
- *
- * @example
- * ```ts
- * isPlainObject({ a: 1 }) // true
- * isPlainObject(new Date()) // false
- * ```
- */
-export function isPlainObject(value: unknown): value is Record<string, unknown> {
-  if (typeof value !== 'object' || value === null) return false
-  const proto: unknown = Object.getPrototypeOf(value)
-  return proto === Object.prototype || proto === null
-}
+// One rule for "plain object", shared with the option checks.
+export { isPlainObject }
 
 /**
  * Where the first value that JSON cannot carry faithfully sits inside `value`

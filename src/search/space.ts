@@ -149,7 +149,11 @@ export function spaceFromJSON(json: unknown): Space {
     try {
       parsed = JSON.parse(json)
     } catch (cause) {
-      throw new SpaceError(`spaceFromJSON(json): needs valid JSON text, got ${(cause as Error).message}`, { field: 'space', cause })
+      const text = json.length > 60 ? `${json.slice(0, 60)}...` : json
+      throw new SpaceError(`spaceFromJSON(json): needs valid JSON text, got ${show(text)} (${(cause as Error).message})`, {
+        field: 'space',
+        cause,
+      })
     }
   }
   validateSpace(parsed)

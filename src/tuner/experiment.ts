@@ -1,5 +1,6 @@
 import { ConfigError, show, TrialError } from '../errors.ts'
 import type { Logger } from '../logger.ts'
+import { optionAt, problemAt } from '../options/index.ts'
 import type { RunChoice, Scheduler } from '../scheduler/scheduler.ts'
 import { deriveSeed } from '../search/rng.ts'
 import type { Searcher } from '../search/searcher.ts'
@@ -137,8 +138,14 @@ export class ExperimentRun {
         continue // the searcher just ran out: ask again, now with canCreate false
       }
       if (choice === undefined) return undefined
-      const trial = take(this.#retry, choice) ?? take(this.#paused, choice)
-      if (!trial) throw new Error(`scheduler.choose returned trial ${choice.id}, which is neither pending nor paused`)
+      const isTrial = typeof choice === 'object' && choice !== null
+      const trial = isTrial ? (take(this.#retry, choice) ?? take(this.#paused, choice)) : undefined
+      if (!trial) {
+        const got = isTrial ? `trial ${show(choice.id)}, which is neither pending nor paused` : show(choice)
+        throw new ConfigError(`scheduler.choose: must return a pending or paused trial, "new" or undefined, got ${got}`, {
+          field: 'scheduler',
+        })
+      }
       return trial
     }
   }
@@ -256,7 +263,7 @@ export class ExperimentRun {
       trial.state = 'errored'
       trial.error = toTrialError(trial.id, outcome.error)
       const { name, message } = outcome.error
-      this.#fail(new ConfigError(`trainable: could not be loaded: ${name}: ${message}`, { field: 'trainable', cause: trial.error }))
+      this.#fail(problemAt(optionAt('Tuner', 'trainable'), `could not be loaded: ${name}: ${message}`, trial.error))
     } else if (kind === 'errored' && outcome.kind === 'errored') {
       trial.failures++
       if (trial.failures <= this.#s.maxFailures && !this.#interrupted) {

@@ -1,4 +1,5 @@
-import { ConfigError, ResultError, show } from '../errors.ts'
+import { ResultError, show } from '../errors.ts'
+import { argumentAt, arrayOf, check, defineOptions, METRIC, MODE, oneOf, type SchemaOf, satisfying } from '../options/index.ts'
 import { setOwn } from '../search/json.ts'
 import { csvTable } from '../tracker/csv/format.ts'
 import { type RowSource, trialRow } from '../tracker/trial-row.ts'
@@ -10,7 +11,34 @@ export type Scope = 'last' | 'all' | 'avg'
 /** One row per trial, flat: `trial_id`, `state`, `config/<path>` and the last result's fields. */
 export type ResultRow = Record<string, string | number | boolean | null>
 
-const SCOPES: readonly Scope[] = ['last', 'all', 'avg']
+const SCOPE = oneOf<Scope>(['last', 'all', 'avg']).required()
+
+/**
+ * How a {@link ResultGrid} ranks its trials by default.
+ *
+ * @example
+ * ```ts
+ * new ResultGrid(trials, { metric: 'loss', mode: 'min' } satisfies ResultGridOptions)
+ * ```
+ */
+export interface ResultGridOptions {
+  /** The metric `best()` ranks by when given none. */
+  readonly metric: string
+  /** Whether lower (`'min'`) or higher (`'max'`) `metric` is better. */
+  readonly mode: Mode
+}
+
+/** The options of a {@link ResultGrid}: both required. */
+export const RESULT_GRID_OPTIONS = defineOptions('ResultGrid', {
+  metric: METRIC.required(),
+  mode: MODE.required(),
+} satisfies SchemaOf<ResultGridOptions>)
+
+/** The trials a ResultGrid holds: objects with an integer `id`, as TrialInfo has. */
+const TRIALS = arrayOf(
+  satisfying<TrialInfo>('a trial', (value) => typeof value === 'object' && value !== null && Number.isInteger((value as TrialInfo).id)),
+  { rule: 'an array of trials' },
+).required()
 
 /**
  * The outcome of an experiment: every trial with its config, state, results
@@ -30,10 +58,11 @@ export class ResultGrid<C = Record<string, unknown>> {
   readonly metric: string
   readonly mode: Mode
 
-  constructor(trials: readonly TrialInfo[], options: { metric: string; mode: Mode }) {
-    this.trials = [...trials].sort((a, b) => a.id - b.id) as (TrialInfo & { config: C })[]
-    this.metric = options.metric
-    this.mode = options.mode
+  constructor(trials: readonly TrialInfo[], options: ResultGridOptions) {
+    const { metric, mode } = RESULT_GRID_OPTIONS.read(options)
+    this.trials = check(TRIALS, trials, argumentAt('ResultGrid', 'trials')).sort((a, b) => a.id - b.id) as (TrialInfo & { config: C })[]
+    this.metric = metric
+    this.mode = mode
   }
 
   /** Trials that ended in error, with `error` set. */
@@ -52,8 +81,9 @@ export class ResultGrid<C = Record<string, unknown>> {
    * ```
    */
   best(metric: string = this.metric, mode: Mode = this.mode, scope: Scope = 'last'): TrialInfo & { readonly config: C } {
-    if (mode !== 'min' && mode !== 'max') throw new ConfigError(`best(mode): must be "min" or "max", got ${show(mode)}`, { field: 'mode' })
-    if (!SCOPES.includes(scope)) throw new ConfigError(`best(scope): must be one of last, all, avg, got ${show(scope)}`, { field: 'scope' })
+    check(METRIC.required(), metric, argumentAt('ResultGrid.best', 'metric'))
+    check(MODE.required(), mode, argumentAt('ResultGrid.best', 'mode'))
+    check(SCOPE, scope, argumentAt('ResultGrid.best', 'scope'))
     let bestTrial: (TrialInfo & { config: C }) | undefined
     let bestScore = Number.NaN
     for (const trial of this.trials) {

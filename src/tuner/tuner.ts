@@ -1,13 +1,10 @@
-import { randomInt } from 'node:crypto'
 import { join } from 'node:path'
 import { ConfigError, show } from '../errors.ts'
-import { rejectUnknownKeys } from '../known-keys.ts'
-import { createLogger, type Logger, resolveLogLevel } from '../logger.ts'
-import { FIFOScheduler } from '../scheduler/fifo.ts'
-import { RandomSearch } from '../search/random.ts'
-import { validateSeed } from '../search/rng.ts'
+import { createLogger, type Logger } from '../logger.ts'
+import { TRACKER_WAIT_MS } from '../options/index.ts'
+import type { Scheduler } from '../scheduler/scheduler.ts'
 import type { Searcher } from '../search/searcher.ts'
-import { type ConfigOf, type Space, spaceToJSON, validateSpace } from '../search/space.ts'
+import { type ConfigOf, type Space, spaceToJSON } from '../search/space.ts'
 import { ConsoleReporter } from '../tracker/console/console.ts'
 import { TrackerHub } from '../tracker/dispatch.ts'
 import { JsonlTracker } from '../tracker/jsonl/jsonl.ts'
@@ -19,25 +16,10 @@ import { shareData, sharedBytes } from '../workers/shared-data.ts'
 import { CheckpointStore } from './checkpoints.ts'
 import { EventFanout, type TunerEvent } from './events.ts'
 import { ExperimentRun } from './experiment.ts'
-import {
-  booleanOption,
-  checkPlugin,
-  defaultConcurrency,
-  defaultName,
-  positiveInteger,
-  resolveTrainable,
-  TUNER_OPTIONS,
-  type TunerOptions,
-  timerMs,
-  validateMode,
-  validateName,
-  validateTrialOutput,
-} from './options.ts'
+import { TUNER_OPTIONS, type TunerOptions } from './options.ts'
 import { checkReproducible, ordersReports } from './reproducible.ts'
 import { ResultGrid } from './results.ts'
-import { type StopCriteria, validateStop } from './stop.ts'
-
-const TRACKER_FLUSH_MS = 30_000
+import type { StopCriteria } from './stop.ts'
 
 /**
  * Runs an experiment: proposes configs, trains them on a pool of worker
@@ -59,7 +41,12 @@ const TRACKER_FLUSH_MS = 30_000
 export class Tuner<S extends Space = Space, D = unknown> {
   readonly name: string
   readonly seed: number
-  readonly #options: TunerOptions<S, D>
+  readonly #space: S
+  readonly #search: Searcher
+  readonly #scheduler: Scheduler
+  readonly #trackers: readonly Tracker[] | undefined
+  readonly #signal: AbortSignal | undefined
+  readonly #maxHeapMb: number | undefined
   readonly #trainable: string
   readonly #metric: string
   readonly #mode: Mode
@@ -79,47 +66,34 @@ export class Tuner<S extends Space = Space, D = unknown> {
   #fitted = false
 
   constructor(options: TunerOptions<S, D>) {
-    if (options === null || typeof options !== 'object') {
-      throw new ConfigError(`Tuner(options): must be an object, got ${show(options)}`, { field: 'options' })
-    }
-    rejectUnknownKeys('Tuner', options, TUNER_OPTIONS)
-    this.#options = options
-    this.#trainable = resolveTrainable(options.trainable)
-    validateSpace(options.space)
-    if (typeof options.metric !== 'string' || options.metric.length === 0) {
-      throw new ConfigError(`metric: must be a non-empty string, got ${show(options.metric)}`, { field: 'metric' })
-    }
-    this.#metric = options.metric
-    this.#mode = validateMode(options.mode ?? 'min')
-    this.#numSamples = positiveInteger(options.numSamples ?? 10, 'numSamples')
-    this.#concurrency = positiveInteger(options.concurrency ?? defaultConcurrency(), 'concurrency')
-    this.#maxFailures = positiveInteger(options.maxFailures ?? 0, 'maxFailures', 0)
-    this.#failFast = booleanOption(options.failFast, 'failFast')
-    this.#stopGraceMs = timerMs(options.stopGraceMs ?? 5000, 'stopGraceMs')
-    this.#trialOutput = validateTrialOutput(options.trialOutput ?? 'file')
-    if (options.maxHeapMb !== undefined) positiveInteger(options.maxHeapMb, 'maxHeapMb', 16)
-    this.#stop = validateStop(options.stop)
-    this.#reproducible = checkReproducible(options.reproducible, options.scheduler)
-    this.seed = options.seed === undefined ? randomInt(2 ** 32) : validateSeed(options.seed)
-    this.name = options.name === undefined ? defaultName(new Date()) : validateName(options.name)
-    checkPlugin(options.search, 'search', ['setup', 'suggest', 'onTrialResult', 'onTrialComplete'])
-    checkPlugin(options.scheduler, 'scheduler', ['setup', 'onTrialAdd', 'onTrialResult', 'onTrialComplete'])
-    validateTrackers(options.trackers)
-    if (options.storageDir !== undefined && (typeof options.storageDir !== 'string' || options.storageDir.length === 0)) {
-      throw new ConfigError(`storageDir: must be a non-empty path, got ${show(options.storageDir)}`, { field: 'storageDir' })
-    }
-    this.#storageDir = join(options.storageDir ?? 'runs', this.name)
-    if (options.signal !== undefined && !(options.signal instanceof AbortSignal)) {
-      throw new ConfigError(`signal: must be an AbortSignal, got ${show(options.signal)}`, { field: 'signal' })
-    }
-    const level = options.logLevel === undefined ? undefined : resolveLogLevel(options.logLevel, 'logLevel')
-    this.#logger = options.logger ?? createLogger(level === undefined ? {} : { level })
+    const o = TUNER_OPTIONS.read(options)
+    this.#space = o.space as S
+    this.#trainable = o.trainable
+    this.#metric = o.metric
+    this.#mode = o.mode
+    this.#search = o.search
+    this.#scheduler = o.scheduler
+    this.#numSamples = o.numSamples
+    this.#concurrency = o.concurrency
+    this.#trackers = o.trackers
+    this.#maxFailures = o.maxFailures
+    this.#failFast = o.failFast
+    this.#stopGraceMs = o.stopGraceMs
+    this.#trialOutput = o.trialOutput
+    this.#maxHeapMb = o.maxHeapMb
+    this.#signal = o.signal
+    this.#stop = o.stop
+    this.#reproducible = checkReproducible(o.reproducible, o.scheduler)
+    this.seed = o.seed
+    this.name = o.name
+    this.#storageDir = join(o.storageDir, this.name)
+    this.#logger = o.logger ?? createLogger({ level: o.logLevel })
     if (this.#reproducible && options.concurrency === undefined) {
       this.#logger.warn(
         `reproducible: concurrency is not set, so it is this machine's ${this.#concurrency} cores; a run repeats only at the same concurrency`,
       )
     }
-    this.#data = options.data === undefined ? undefined : shareData(options.data)
+    this.#data = o.data === undefined ? undefined : shareData(o.data)
   }
 
   /**
@@ -156,16 +130,15 @@ export class Tuner<S extends Space = Space, D = unknown> {
   }
 
   async #fit(): Promise<ResultGrid<ConfigOf<S>>> {
-    const options = this.#options
-    const searcher: Searcher = options.search ?? new RandomSearch()
-    const scheduler = options.scheduler ?? new FIFOScheduler()
-    searcher.setup({ space: options.space, metric: this.#metric, mode: this.#mode, seed: this.seed, numSamples: this.#numSamples })
+    const searcher = this.#search
+    const scheduler = this.#scheduler
+    searcher.setup({ space: this.#space, metric: this.#metric, mode: this.#mode, seed: this.seed, numSamples: this.#numSamples })
     const plannedTrials = searcher.size ?? this.#numSamples
     scheduler.setup({ metric: this.#metric, mode: this.#mode, seed: this.seed, plannedTrials })
 
     // First in line, so its pointer to the trial logs comes before the reporter's closing summary.
     const trialOutput = new TrialOutputLog({ dir: this.#storageDir, mode: this.#trialOutput, logger: this.#logger })
-    const hub = new TrackerHub([trialOutput, ...this.#trackers(), this.#events], this.#logger)
+    const hub = new TrackerHub([trialOutput, ...this.#defaultTrackers(), this.#events], this.#logger)
     const experiment: ExperimentInfo = {
       name: this.name,
       metric: this.#metric,
@@ -174,13 +147,13 @@ export class Tuner<S extends Space = Space, D = unknown> {
       numSamples: this.#numSamples,
       plannedTrials,
       concurrency: this.#concurrency,
-      space: spaceToJSON(options.space),
+      space: spaceToJSON(this.#space),
       options: {
         stop: { ...this.#stop },
         maxFailures: this.#maxFailures,
         failFast: this.#failFast,
         stopGraceMs: this.#stopGraceMs,
-        maxHeapMb: options.maxHeapMb ?? null,
+        maxHeapMb: this.#maxHeapMb ?? null,
         reproducible: this.#reproducible,
         trainable: this.#trainable,
       },
@@ -195,7 +168,7 @@ export class Tuner<S extends Space = Space, D = unknown> {
       trainable: this.#trainable,
       concurrency: this.#concurrency,
       data: this.#data,
-      maxHeapMb: options.maxHeapMb,
+      maxHeapMb: this.#maxHeapMb,
       onStrayError: (error) =>
         this.#logger.warn(`a worker thread failed after its trial had ended (a timer or callback that outlived it?): ${error.message}`),
       onOutput: (output) => trialOutput.write(output),
@@ -217,7 +190,7 @@ export class Tuner<S extends Space = Space, D = unknown> {
       maxFailures: this.#maxFailures,
       failFast: this.#failFast,
       stopGraceMs: this.#stopGraceMs,
-      signal: options.signal,
+      signal: this.#signal,
     })
     let summary: ExperimentSummary
     try {
@@ -227,7 +200,7 @@ export class Tuner<S extends Space = Space, D = unknown> {
     }
     this.#checkMetricSeen(run.trials)
     hub.emit('onExperimentEnd', experiment, summary)
-    await Promise.all([hub.flush(TRACKER_FLUSH_MS), checkpoints.flush()])
+    await Promise.all([hub.flush(TRACKER_WAIT_MS), checkpoints.flush()])
     if (run.fatal !== undefined) throw run.fatal
     return new ResultGrid<ConfigOf<S>>(run.trials, { metric: this.#metric, mode: this.#mode })
   }
@@ -246,19 +219,8 @@ export class Tuner<S extends Space = Space, D = unknown> {
     this.#logger.warn(`metric: no trial reported a number for ${show(this.#metric)}; reported keys: ${[...keys].join(', ') || 'none'}`)
   }
 
-  #trackers(): readonly Tracker[] {
-    if (this.#options.trackers !== undefined) return this.#options.trackers
-    return [new ConsoleReporter(), new JsonlTracker(this.#storageDir)]
+  /** The trackers given, or the default ones. */
+  #defaultTrackers(): readonly Tracker[] {
+    return this.#trackers ?? [new ConsoleReporter(), new JsonlTracker(this.#storageDir)]
   }
-}
-
-function validateTrackers(trackers: unknown): void {
-  if (trackers === undefined) return
-  if (!Array.isArray(trackers))
-    throw new ConfigError(`trackers: must be an array of trackers, got ${show(trackers)}`, { field: 'trackers' })
-  trackers.forEach((tracker: unknown, i) => {
-    if (tracker === null || typeof tracker !== 'object') {
-      throw new ConfigError(`trackers[${i}]: must be an object with tracker hooks, got ${show(tracker)}`, { field: `trackers[${i}]` })
-    }
-  })
 }

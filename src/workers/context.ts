@@ -1,6 +1,8 @@
 // Kept in the published .d.ts: its types use Node's, which newer TypeScript loads only when asked.
 /// <reference types="node" preserve="true" />
 import type { MessagePort } from 'node:worker_threads'
+import { HyperpoolError, ReportError, show } from '../errors.ts'
+import { argumentAt, check, isObject, oneOf } from '../options/index.ts'
 import { createRandom } from '../search/rng.ts'
 import type { Decision, Metrics } from '../types.ts'
 import type { CheckpointMessage, DecisionMessage, ReportMessage } from './protocol.ts'
@@ -45,22 +47,29 @@ export interface TrialContext<D = unknown> {
   restore<T = unknown>(): T | undefined
 }
 
+/** What a TrialStopSignal carries: how the driver ended the trial. */
+const ENDING = oneOf<Exclude<Decision, 'continue'>>(['stop', 'pause']).required()
+
 /**
  * Thrown out of `ctx.report` when the scheduler or a stop criterion ends the
  * trial. Let it propagate; the trial is then recorded as stopped, not errored.
+ * A control-flow signal rather than a fault, it is still a
+ * {@link HyperpoolError}, so "everything hyperpool throws" stays one family:
+ * a trainable that catches `HyperpoolError` to rethrow hyperpool's own
+ * errors passes the stop on too.
  *
  * @example
  * ```ts
  * try { await ctx.report({ loss }) } finally { await releaseResources() }
  * ```
  */
-export class TrialStopSignal extends Error {
+export class TrialStopSignal extends HyperpoolError {
   readonly decision: Exclude<Decision, 'continue'>
 
   constructor(decision: Exclude<Decision, 'continue'>) {
-    super(`trial ${decision === 'stop' ? 'stopped' : 'paused'} by the driver`)
-    this.name = 'TrialStopSignal'
-    this.decision = decision
+    const ending = check(ENDING, decision, argumentAt('TrialStopSignal', 'decision'))
+    super(`trial ${ending === 'stop' ? 'stopped' : 'paused'} by the driver`)
+    this.decision = ending
   }
 }
 
@@ -90,15 +99,23 @@ export function createContext<D>(
     signal: controller.signal,
     async report(metrics: Metrics): Promise<void> {
       if (ending) throw new TrialStopSignal(ending)
-      if (metrics === null || typeof metrics !== 'object' || Array.isArray(metrics)) {
-        throw new TypeError(`ctx.report(metrics): metrics must be a plain object of name -> value, got ${String(metrics)}`)
+      if (!isObject(metrics)) {
+        throw new ReportError(`ctx.report(metrics): must be a plain object of name -> value, got ${show(metrics)}`, { field: 'metrics' })
       }
-      if (waiting) throw new Error('ctx.report(metrics): called again before the previous report was awaited')
+      if (waiting) {
+        throw new ReportError('ctx.report(metrics): called again before the previous report was awaited; await each report', {
+          field: 'metrics',
+        })
+      }
       const message: ReportMessage = { type: 'report', metrics }
       try {
         task.port.postMessage(message)
       } catch (error) {
-        throw new TypeError(`ctx.report(metrics): ${unsendable(metrics)} cannot be sent to the driver (${(error as Error).message})`)
+        const bad = unsendable(metrics)
+        throw new ReportError(`ctx.report(metrics): ${bad.what} cannot be sent to the driver (${(error as Error).message})`, {
+          field: bad.field,
+          cause: error,
+        })
       }
       const decision = await new Promise<Decision>((resolve) => {
         waiting = resolve
@@ -116,7 +133,7 @@ export function createContext<D>(
 }
 
 /** Names the metrics that cannot be structured-cloned (functions, symbols, class instances with such fields). */
-function unsendable(metrics: Metrics): string {
+function unsendable(metrics: Metrics): { what: string; field: string } {
   const bad = Object.entries(metrics)
     .filter(([, value]) => {
       try {
@@ -127,5 +144,6 @@ function unsendable(metrics: Metrics): string {
       }
     })
     .map(([key]) => key)
-  return bad.length > 0 ? `metric ${bad.join(', ')}` : 'a metric'
+  if (bad.length === 0) return { what: 'a metric', field: 'metrics' }
+  return { what: `metric ${bad.join(', ')}`, field: `metrics.${bad[0]}` }
 }

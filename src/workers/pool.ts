@@ -1,5 +1,6 @@
 import { MessageChannel } from 'node:worker_threads'
 import { Piscina } from 'piscina'
+import { WorkerError } from '../errors.ts'
 import type { Decision, TrialOutput } from '../types.ts'
 import type { Executor, TrialHandle, TrialListener, TrialRun } from './executor.ts'
 import { OutputInbox } from './output-inbox.ts'
@@ -74,7 +75,7 @@ export class LocalPool implements Executor {
       ...(options.maxHeapMb === undefined ? {} : { resourceLimits: { maxOldGenerationSizeMb: options.maxHeapMb } }),
     })
     // Without a listener, piscina's 'error' event (a worker failing with no task running) would end the process.
-    this.#piscina.on('error', (error: unknown) => options.onStrayError?.(error instanceof Error ? error : new Error(String(error))))
+    this.#piscina.on('error', (error: unknown) => options.onStrayError?.(error instanceof Error ? error : new WorkerError(String(error))))
     this.#output = new OutputInbox(options.onOutput ?? ((output) => process[output.stream].write(output.text)))
     this.#piscina.on('message', (message: unknown) => {
       if (isOutputMessage(message)) this.#output.receive(message)
@@ -135,13 +136,15 @@ export class LocalPool implements Executor {
 }
 
 /** Rewords piscina's and Node's worker failures so the trial's error says what happened. */
-function workerFailure(error: unknown): Error {
-  if (!(error instanceof Error)) return new Error(String(error))
+function workerFailure(error: unknown): WorkerError {
+  if (!(error instanceof Error)) return new WorkerError(`the trial's worker failed: ${String(error)}`)
   const code = (error as { code?: string }).code
-  if (code === 'ERR_WORKER_OUT_OF_MEMORY') return new Error(`the trial's worker ran out of memory (${error.message})`, { cause: error })
-  if (/worker exited with code/.test(error.message)) return new Error(`the trial's worker exited: ${error.message}`, { cause: error })
-  if (error.name === 'AbortError') return new Error('the trial was killed', { cause: error })
-  return error
+  if (code === 'ERR_WORKER_OUT_OF_MEMORY') {
+    return new WorkerError(`the trial's worker ran out of memory (${error.message})`, { field: 'maxHeapMb', cause: error })
+  }
+  if (/worker exited with code/.test(error.message)) return new WorkerError(`the trial's worker exited: ${error.message}`, { cause: error })
+  if (error.name === 'AbortError') return new WorkerError('the trial was killed', { cause: error })
+  return new WorkerError(`the trial's worker failed: ${error.name}: ${error.message}`, { cause: error })
 }
 
 /** tsx's registration API, when tsx is installed, so workers can load TypeScript (see bootstrap.js). */

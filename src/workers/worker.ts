@@ -5,6 +5,8 @@
  * `bootstrap.js`, which hands over the trainable's loader.
  */
 import { parentPort, workerData } from 'node:worker_threads'
+import { ConfigError, ReportError, show } from '../errors.ts'
+import { isObject } from '../options/index.ts'
 import type { Metrics } from '../types.ts'
 import { OutputCapture } from './capture.ts'
 import { createContext, type TrialContext, TrialStopSignal } from './context.ts'
@@ -24,8 +26,9 @@ export function createTrialRunner(importTrainable: () => Promise<{ default?: unk
   const load = async (): Promise<Trainable> => {
     const module = await importTrainable()
     if (typeof module.default !== 'function') {
-      throw new TypeError(
-        `trainable ${setup.trainable}: the module must default-export a function (config, ctx) => Promise<void | metrics>, got ${typeof module.default}`,
+      throw new ConfigError(
+        `trainable ${setup.trainable}: the module must default-export a function (config, ctx) => Promise<void | metrics>, got ${show(module.default)}`,
+        { field: 'trainable' },
       )
     }
     return module.default as Trainable
@@ -45,8 +48,8 @@ export function createTrialRunner(importTrainable: () => Promise<{ default?: unk
       const returned = await train(task.config, ctx)
       const end = ended()
       if (end) return { kind: end === 'stop' ? 'stopped' : 'paused' }
-      if (returned !== undefined && (returned === null || typeof returned !== 'object' || Array.isArray(returned))) {
-        throw new TypeError(`trainable returned ${typeof returned}: return nothing or a plain object of metrics`)
+      if (returned !== undefined && !isObject(returned)) {
+        throw new ReportError(`trainable returned ${show(returned)}: return nothing or a plain object of metrics`, { field: 'metrics' })
       }
       return { kind: 'completed', final: returned as Metrics | undefined }
     } catch (error) {

@@ -127,7 +127,9 @@ describe('ASHAScheduler rungs and cut-offs', () => {
   })
 
   it('rejects bad options with the field, the rule and the value', () => {
-    expect(() => new ASHAScheduler({ reductionFactor: 1 })).toThrow('ASHAScheduler({ reductionFactor }): must be a number > 1, got 1')
+    expect(() => new ASHAScheduler({ reductionFactor: 1 })).toThrow(
+      'ASHAScheduler({ reductionFactor }): must be a finite number > 1, got 1',
+    )
     expect(() => new ASHAScheduler({ maxT: 0 })).toThrow(ConfigError)
     expect(() => new ASHAScheduler({ maxT: 10, gracePeriod: 20 })).toThrow(
       'ASHAScheduler({ gracePeriod }): must be a number in (0, maxT=10], got 20',

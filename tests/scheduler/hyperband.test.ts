@@ -172,8 +172,8 @@ describe('HyperBandScheduler brackets', () => {
 
   it('rejects bad options', () => {
     expect(() => new HyperBandScheduler({ reductionFactor: 1 })).toThrow(
-      'HyperBandScheduler({ reductionFactor }): must be a number > 1, got 1',
+      'HyperBandScheduler({ reductionFactor }): must be a finite number > 1, got 1',
     )
-    expect(() => new HyperBandScheduler({ maxT: 0.5 })).toThrow('HyperBandScheduler({ maxT }): must be a number >= 1, got 0.5')
+    expect(() => new HyperBandScheduler({ maxT: 0.5 })).toThrow('HyperBandScheduler({ maxT }): must be a finite number >= 1, got 0.5')
   })
 })

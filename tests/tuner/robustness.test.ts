@@ -158,11 +158,14 @@ describe('the Tuner under stress', () => {
 
 describe('more option checks', () => {
   it.each([
-    [{ storageDir: 42 }, /^storageDir: must be a non-empty path, got 42$/],
-    [{ trackers: [null] }, /^trackers\[0\]: must be an object with tracker hooks, got null$/],
-    [{ stopGraceMs: 2 ** 31 }, /^stopGraceMs: must be at most 2147483647 ms/],
-    [{ stop: { timeBudgetS: 3e6 } }, /^stop\.timeBudgetS: must be at most 2147483\.647 s/],
-    [{ logLevel: 'verbose' }, /^logLevel: must be one of debug, info, warn, error, silent, got "verbose"$/],
+    [{ storageDir: 42 }, /^Tuner\(\{ storageDir \}\): must be a non-empty path, got 42$/],
+    [{ trackers: [null] }, /^Tuner\(\{ trackers\[0\] \}\): must be an object with tracker hooks, got null$/],
+    [
+      { stopGraceMs: 2 ** 31 },
+      /^Tuner\(\{ stopGraceMs \}\): must be an integer from 0 to 2147483647 ms \(about 24\.8 days\), got 2147483648$/,
+    ],
+    [{ stop: { timeBudgetS: 3e6 } }, /^Tuner\(\{ stop\.timeBudgetS \}\): must be a number of seconds in \(0, 2147483\.647\]/],
+    [{ logLevel: 'verbose' }, /^Tuner\(\{ logLevel \}\): must be one of "debug", "info", "warn", "error", "silent", got "verbose"$/],
   ])('rejects %o', (bad, message) => {
     expect(() => tuner({ space: { behaviour: 'final' }, ...(bad as object) })).toThrow(ConfigError)
     expect(() => tuner({ space: { behaviour: 'final' }, ...(bad as object) })).toThrow(message)

@@ -65,6 +65,6 @@ describe('trial output in an experiment', () => {
   it('checks the option', () => {
     const bad = () => printingTuner({ space: { mode: 'quiet' }, trialOutput: 'files' as 'file' })
     expect(bad).toThrow(ConfigError)
-    expect(bad).toThrow('trialOutput: must be one of "file", "console", "both", "none", got "files"')
+    expect(bad).toThrow('Tuner({ trialOutput }): must be one of "file", "console", "both", "none", got "files"')
   })
 })

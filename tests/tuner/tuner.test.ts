@@ -160,14 +160,14 @@ describe('Tuner on the worker pool', () => {
     const results = await tuner({ space: { behaviour: choice(['exit', 'final']), x: 1 }, numSamples: 8, concurrency: 2 }).fit()
     const exited = results.errors
     expect(exited.length).toBeGreaterThan(0)
-    for (const trial of exited) expect(trial.error?.message).toMatch(/worker exited/)
+    for (const trial of exited) expect(trial.error?.message).toMatch(/^trial \d+: WorkerError: the trial's worker exited/)
     expect(results.trials.filter((t) => t.state === 'completed').length).toBe(8 - exited.length)
   })
 
   it('ends a trial that runs out of its heap cap as errored', async () => {
     const results = await tuner({ space: { behaviour: 'oom' }, numSamples: 1, concurrency: 1, maxHeapMb: 32 }).fit()
     expect(results.trials[0]?.state).toBe('errored')
-    expect(results.trials[0]?.error?.message).toMatch(/out of memory/)
+    expect(results.trials[0]?.error?.message).toMatch(/^trial 0: WorkerError: the trial's worker ran out of memory/)
   })
 
   it('retries a failed trial up to maxFailures times', async () => {
@@ -251,7 +251,7 @@ describe('Tuner on the worker pool', () => {
   it('ends the experiment with a ConfigError when the trainable module cannot be loaded', async () => {
     const t = tuner({ trainable: new URL('../fixtures/no-default.ts', import.meta.url), space: { behaviour: 'final' }, numSamples: 20 })
     await expect(t.fit()).rejects.toThrow(
-      /^trainable: could not be loaded: TypeError: trainable .*no-default\.ts: the module must default-export a function/,
+      /^Tuner\(\{ trainable \}\): could not be loaded: ConfigError: trainable .*no-default\.ts: the module must default-export a function \(config, ctx\) => Promise<void \| metrics>, got undefined$/,
     )
   })
 
@@ -271,34 +271,47 @@ describe('Tuner on the worker pool', () => {
 describe('Tuner option checks', () => {
   const space = { behaviour: 'final' }
   it.each([
-    [{ numSamples: 0 }, /^numSamples: must be an integer >= 1, got 0$/],
-    [{ concurrency: 1.5 }, /^concurrency: must be an integer >= 1, got 1\.5$/],
-    [{ metric: '' }, /^metric: must be a non-empty string/],
-    [{ mode: 'up' }, /^mode: must be "min" or "max", got "up"$/],
-    [{ seed: -1 }, /seed/],
-    [{ maxFailures: -1 }, /^maxFailures: must be an integer >= 0, got -1$/],
-    [{ stop: { maxIterations: 0 } }, /^stop\.maxIterations: must be an integer >= 1, got 0$/],
-    [{ stop: { epochs: 3 } }, /^stop\.epochs: unknown criterion/],
-    [{ stop: { timeBudgetS: Number.NaN } }, /^stop\.timeBudgetS: must be a finite number > 0, got NaN$/],
-    [{ trainable: '/no/such/trainable.ts' }, /^trainable: no such file \/no\/such\/trainable\.ts$/],
-    [{ name: '../escape' }, /^name: must be letters/],
-    [{ search: {} }, /^search: must implement setup, suggest/],
-    [{ reproducible: 'yes' }, /^reproducible: must be a boolean, got "yes"$/],
-    [{ failFast: 1 }, /^failFast: must be a boolean, got 1$/],
+    [{ numSamples: 0 }, /^Tuner\(\{ numSamples \}\): must be an integer >= 1, got 0$/],
+    [{ concurrency: 1.5 }, /^Tuner\(\{ concurrency \}\): must be an integer >= 1, got 1\.5$/],
+    [{ metric: '' }, /^Tuner\(\{ metric \}\): must be a non-empty string, got ""$/],
+    [{ mode: 'up' }, /^Tuner\(\{ mode \}\): must be "min" or "max", got "up"$/],
+    [{ seed: -1 }, /^Tuner\(\{ seed \}\): must be an integer in \[0, 2\^32\), got -1$/],
+    [{ maxFailures: -1 }, /^Tuner\(\{ maxFailures \}\): must be an integer >= 0, got -1$/],
+    [{ stop: { maxIterations: 0 } }, /^Tuner\(\{ stop\.maxIterations \}\): must be an integer >= 1, got 0$/],
+    [{ stop: { epochs: 3 } }, /^Tuner\(\{ stop\.epochs \}\): unknown option, got 3; known: maxIterations, metricThreshold, timeBudgetS$/],
+    [
+      { stop: { timeBudgetS: Number.NaN } },
+      /^Tuner\(\{ stop\.timeBudgetS \}\): must be a number of seconds in \(0, 2147483\.647\] .*, got NaN$/,
+    ],
+    [{ stop: [] }, /^Tuner\(\{ stop \}\): must be an object \{ maxIterations\?, metricThreshold\?, timeBudgetS\? \}, got \[\]$/],
+    [{ trainable: '/no/such/trainable.ts' }, /^Tuner\(\{ trainable \}\): no such file \/no\/such\/trainable\.ts$/],
+    [
+      { trainable: new URL('https://example.com/t.js') },
+      /^Tuner\(\{ trainable \}\): must be a file: URL, got "https:\/\/example\.com\/t\.js"$/,
+    ],
+    [{ name: '../escape' }, /^Tuner\(\{ name \}\): must be a name of letters, digits, '_', '-' or '\.', got "\.\.\/escape"$/],
+    [
+      { search: {} },
+      /^Tuner\(\{ search \}\): must be a Searcher with setup, suggest, onTrialResult and onTrialComplete methods, got \{\} \(missing setup, suggest, onTrialResult, onTrialComplete\)$/,
+    ],
+    [{ logger: { warn() {} } }, /^Tuner\(\{ logger \}\): must be a Logger with .*\(missing debug, info, error\)$/],
+    [{ trackers: [null] }, /^Tuner\(\{ trackers\[0\] \}\): must be an object with tracker hooks, got null$/],
+    [{ reproducible: 'yes' }, /^Tuner\(\{ reproducible \}\): must be a boolean, got "yes"$/],
+    [{ failFast: 1 }, /^Tuner\(\{ failFast \}\): must be a boolean, got 1$/],
     [{ numSample: 3 }, /^Tuner\(\{ numSample \}\): unknown option \(did you mean numSamples\?\), got 3; known: name, trainable, /],
     [{ Concurrency: 2 }, /^Tuner\(\{ Concurrency \}\): unknown option \(did you mean concurrency\?\), got 2; /],
     [{ workers: 2 }, /^Tuner\(\{ workers \}\): unknown option, got 2; /],
     [
       { reproducible: true, scheduler: new HyperBandScheduler({ maxT: 10 }) },
-      /^reproducible: needs FIFOScheduler, ASHAScheduler or MedianStoppingRule: .*, got HyperBandScheduler$/,
+      /^Tuner\(\{ reproducible \}\): needs FIFOScheduler, ASHAScheduler or MedianStoppingRule: .*, got HyperBandScheduler$/,
     ],
     [
       { reproducible: true, scheduler: new ASHAScheduler({ maxT: 10, timeAttr: 'epoch' }) },
-      /^reproducible: ASHAScheduler must count in timeAttr 'training_iteration' \(reports\), got "epoch"$/,
+      /^Tuner\(\{ reproducible \}\): ASHAScheduler must count in timeAttr 'training_iteration' \(reports\), got "epoch"$/,
     ],
     [
       { reproducible: true, scheduler: new MedianStoppingRule({ hardStop: false }) },
-      /^reproducible: MedianStoppingRule with hardStop: false pauses/,
+      /^Tuner\(\{ reproducible \}\): MedianStoppingRule with hardStop: false pauses/,
     ],
   ])('rejects %o', (bad, message) => {
     expect(() => tuner({ space, ...(bad as object) })).toThrow(ConfigError)

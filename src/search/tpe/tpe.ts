@@ -10,7 +10,7 @@ import { checkSetup, readySetup } from '../setup.ts'
 import type { Space } from '../space.ts'
 import { mixtureLogPdf, scratchSize } from './density.ts'
 import { type Dim, decodeConfig, type Encoding, encodeConfig, encodeSpace } from './encode.ts'
-import { goodCount, observationWeights, type ResolvedTPEOptions, resolveOptions, type TPEOptions } from './options.ts'
+import { goodCount, observationWeights, type ResolvedTPEOptions, TPE_OPTIONS, type TPEOptions } from './options.ts'
 import { buildParzen, type ParzenEstimator, type ParzenParameters, pickKernel, sampleKernel, usesScott } from './parzen.ts'
 import { splitTrials, type TrialRecord } from './split.ts'
 
@@ -64,7 +64,7 @@ export class TPESearch implements Searcher {
   #state: TPEState | undefined
 
   constructor(options?: TPEOptions) {
-    this.options = resolveOptions(options)
+    this.options = TPE_OPTIONS.read(options)
   }
 
   setup(options: SearcherSetup): void {

@@ -1,6 +1,7 @@
 // Kept in the published .d.ts: its types use Node's, which newer TypeScript loads only when asked.
 /// <reference types="node" preserve="true" />
-import { ConfigError, show } from '../../errors.ts'
+import { show } from '../../errors.ts'
+import { computed, defineOptions, func, number, type SchemaOf, withMethods } from '../../options/index.ts'
 import { canRedraw, columnsOf, screen, type TextStream } from '../../terminal.ts'
 import type { ExperimentInfo, ExperimentSummary, Result, TrialInfo, TrialState } from '../../types.ts'
 import { BestOfLast } from '../best-of-last.ts'
@@ -16,16 +17,31 @@ import { formatDuration, formatNumber, type Progress, statusLine } from './statu
  * ```
  */
 export interface ConsoleReporterOptions {
-  /** Where progress goes. Default: `process.stdout`. */
+  /**
+   * Where progress goes.
+   * @default `process.stdout`
+   */
   stream?: NodeJS.WritableStream
   /**
-   * Least time between two progress updates. Default: 1000 ms, or 100 ms on a
-   * TTY; a TTY is never updated faster than every 100 ms.
+   * Least time between two progress updates, ms; a TTY is never updated faster than every 100 ms.
+   * @default 1000, or 100 on a TTY
    */
   intervalMs?: number
-  /** The clock the interval and the elapsed time are read from, in ms. Default: `Date.now`. For tests. */
+  /**
+   * The clock the interval and the elapsed time are read from, in ms. For tests.
+   * @default `Date.now`
+   */
   clock?: () => number
 }
+
+/** Every option of {@link ConsoleReporter}: kinds, ranges and defaults. */
+export const CONSOLE_OPTIONS = defineOptions('ConsoleReporter', {
+  stream: withMethods<NodeJS.WritableStream>('a writable stream', ['write']).withDefault(
+    computed('`process.stdout`', () => process.stdout),
+  ),
+  intervalMs: number({ min: 0 }).withDeferredDefault('1000, or 100 on a TTY'),
+  clock: func<() => number>().withDefault(computed('`Date.now`', () => Date.now)),
+} satisfies SchemaOf<ConsoleReporterOptions>)
 
 /** A live TTY line is redrawn at most this often (10 times a second). */
 const TTY_MIN_INTERVAL_MS = 100
@@ -63,19 +79,8 @@ export class ConsoleReporter implements Tracker {
   private done = 0
   private errored = 0
 
-  constructor(options: ConsoleReporterOptions = {}) {
-    const { stream = process.stdout, intervalMs, clock = Date.now } = options
-    if (typeof stream?.write !== 'function') {
-      throw new ConfigError(`ConsoleReporter(options.stream): must be a writable stream, got ${show(stream)}`, { field: 'stream' })
-    }
-    if (intervalMs !== undefined && (typeof intervalMs !== 'number' || !Number.isFinite(intervalMs) || intervalMs < 0)) {
-      throw new ConfigError(`ConsoleReporter(options.intervalMs): must be a finite number >= 0, got ${show(intervalMs)}`, {
-        field: 'intervalMs',
-      })
-    }
-    if (typeof clock !== 'function') {
-      throw new ConfigError(`ConsoleReporter(options.clock): must be a function returning ms, got ${show(clock)}`, { field: 'clock' })
-    }
+  constructor(options?: ConsoleReporterOptions) {
+    const { stream, intervalMs, clock } = CONSOLE_OPTIONS.read(options)
     this.stream = stream as NodeJS.WritableStream & TextStream
     this.live = canRedraw(this.stream)
     this.intervalMs = this.live ? Math.max(intervalMs ?? TTY_MIN_INTERVAL_MS, TTY_MIN_INTERVAL_MS) : (intervalMs ?? DEFAULT_INTERVAL_MS)

@@ -1,7 +1,7 @@
 import { closeSync, mkdirSync, openSync, writeSync } from 'node:fs'
 import { hostname } from 'node:os'
 import { join } from 'node:path'
-import { ConfigError, show } from '../../errors.ts'
+import { argumentAt, check, computed, defineOptions, func, PATH, type SchemaOf } from '../../options/index.ts'
 import type { Result, TrialInfo } from '../../types.ts'
 import { keepEarlier } from '../keep-earlier.ts'
 import type { Tracker } from '../tracker.ts'
@@ -18,9 +18,17 @@ import { frameRecord } from './tfrecord.ts'
  * ```
  */
 export interface TensorBoardTrackerOptions {
-  /** The clock for wall times and file names, ms since the epoch. Default `Date.now`. */
+  /**
+   * The clock for wall times and file names, ms since the epoch.
+   * @default `Date.now`
+   */
   now?: () => number
 }
+
+/** Every option of {@link TensorBoardTracker}: kinds and defaults. */
+export const TENSORBOARD_OPTIONS = defineOptions('TensorBoardTracker', {
+  now: func<() => number>().withDefault(computed('`Date.now`', () => Date.now)),
+} satisfies SchemaOf<TensorBoardTrackerOptions>)
 
 /** What the first record of every event file says about the format. */
 export const FILE_VERSION = 'brain.Event:2'
@@ -56,15 +64,9 @@ export class TensorBoardTracker implements Tracker {
   /** Every trial's event file, so a paused trial's can be closed and reopened. */
   private readonly paths = new Map<number, string>()
 
-  constructor(dir: string, options: TensorBoardTrackerOptions = {}) {
-    if (options === null || typeof options !== 'object')
-      throw new ConfigError(`TensorBoardTracker(options): must be an object, got ${show(options)}`, { field: 'options' })
-    if (typeof dir !== 'string' || dir === '')
-      throw new ConfigError(`TensorBoardTracker(dir): must be a non-empty path, got ${show(dir)}`, { field: 'dir' })
-    if (options.now !== undefined && typeof options.now !== 'function')
-      throw new ConfigError(`TensorBoardTracker(options.now): must be a function, got ${show(options.now)}`, { field: 'now' })
-    this.dir = dir
-    this.now = options.now ?? Date.now
+  constructor(dir: string, options?: TensorBoardTrackerOptions) {
+    this.dir = check(PATH.required(), dir, argumentAt('TensorBoardTracker', 'dir'))
+    this.now = TENSORBOARD_OPTIONS.read(options).now
   }
 
   onExperimentStart(): void {

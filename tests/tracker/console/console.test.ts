@@ -202,12 +202,10 @@ describe('ConsoleReporter', () => {
     for (const intervalMs of [-1, Number.NaN, Number.POSITIVE_INFINITY, '5' as unknown as number]) {
       expect(() => new ConsoleReporter({ intervalMs })).toThrow(ConfigError)
     }
-    expect(() => new ConsoleReporter({ intervalMs: -1 })).toThrow(
-      'ConsoleReporter(options.intervalMs): must be a finite number >= 0, got -1',
-    )
+    expect(() => new ConsoleReporter({ intervalMs: -1 })).toThrow('ConsoleReporter({ intervalMs }): must be a finite number >= 0, got -1')
     expect(() => new ConsoleReporter({ stream: {} as NodeJS.WritableStream })).toThrow(ConfigError)
     expect(() => new ConsoleReporter({ clock: 5 as unknown as () => number })).toThrow(
-      'ConsoleReporter(options.clock): must be a function returning ms, got 5',
+      'ConsoleReporter({ clock }): must be a function, got 5',
     )
   })
 })
