@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { ConfigError } from '../../src/errors.ts'
 import { ASHAScheduler, rungMilestones } from '../../src/scheduler/asha.ts'
 import { nanPercentile } from '../../src/scheduler/common.ts'
-import { addTrials, type FakeTrial, ready, report } from './fakes.ts'
+import { addTrials, type FakeTrial, ready, report } from './trials.ts'
 
 /** Every expected cut-off below was computed with numpy.nanpercentile(values, (1 - 1/rf) * 100), as Ray Tune does. */
 describe('ASHAScheduler rungs and cut-offs', () => {
