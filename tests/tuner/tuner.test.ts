@@ -193,18 +193,6 @@ describe('Tuner on the worker pool', () => {
     expect(grid.trials.reduce((n, trial) => n + trial.history.length, 0)).toBeGreaterThanOrEqual(3)
   })
 
-  it('ends a trial that ignores its stop after the grace period, within the time budget', async () => {
-    const results = await tuner({
-      space: { behaviour: 'busy' },
-      numSamples: 3,
-      concurrency: 1,
-      stop: { timeBudgetS: 0.2 },
-      stopGraceMs: 50,
-    }).fit()
-    expect(results.trials).toHaveLength(1)
-    expect(results.trials[0]?.state).toBe('stopped')
-  })
-
   it('streams events in order, one experiment_start and one experiment_end', async () => {
     const t = tuner({ space: { behaviour: 'curve', x: 1, epochs: 2 }, numSamples: 2, concurrency: 1 })
     const events: TunerEvent[] = []
