@@ -134,11 +134,8 @@ describe('ASHAScheduler rungs and cut-offs', () => {
     )
     expect(() => new ASHAScheduler({ brackets: 1.5 })).toThrow('ASHAScheduler({ brackets }): must be an integer >= 1, got 1.5')
     expect(() => new ASHAScheduler({ timeAttr: '' })).toThrow(ConfigError)
-    try {
-      new ASHAScheduler({ reductionFactor: Number.NaN })
-    } catch (error) {
-      expect(error).toBeInstanceOf(ConfigError)
-      expect((error as ConfigError).field).toBe('reductionFactor')
-    }
+    const notANumber = () => new ASHAScheduler({ reductionFactor: Number.NaN })
+    expect(notANumber).toThrow(ConfigError)
+    expect(notANumber).toThrow(expect.objectContaining({ field: 'reductionFactor' }))
   })
 })
