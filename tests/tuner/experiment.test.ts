@@ -86,6 +86,13 @@ describe('the experiment loop on a virtual clock', () => {
     expect(run.logs).toContain('info: the time budget of 5 s ran out: stopping 2 running trials')
   })
 
+  it('keeps a report that was on its way when the budget ran out, answering it with the stop', async () => {
+    // Reports are sent at steps 1 and 3 and arrive a step later; the budget runs out at step 4, as the second arrives.
+    const run = await runLoop({ trainable: epochs(10), numSamples: 2, slots: 1, stop: { timeBudgetS: 4 }, transitSteps: 1, onAdvance })
+    expect(run.trials.map((t) => [t.state, t.history.map((r) => r.epoch)])).toEqual([['stopped', [1, 2]]])
+    expect(run.tape).toEqual(['add 0', '0@1 continue', 'complete 0 stopped'])
+  })
+
   it('ends a trial that ignores its stop once the grace period is over, as stopped, and goes on', async () => {
     const stubborn = async (_config: unknown, ctx: ScriptedContext) => {
       try {
