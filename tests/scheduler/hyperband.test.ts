@@ -168,10 +168,11 @@ describe('HyperBandScheduler brackets', () => {
     }
   })
 
-  it('never deadlocks when the searcher runs dry mid-bracket', async () => {
+  it('never deadlocks when the searcher runs dry mid-bracket: every bracket halves down to maxT', async () => {
+    const plans = bandPlan(9, 3)
     for (const numSamples of [1, 4, 6, 10, 20]) {
       for (const slots of [1, 2, 5]) {
-        // Runs that stall or livelock reject (see runLoop): the loop must end them on its own.
+        // A run that stalls or livelocks rejects (see runLoop).
         const run = await runLoop({
           trainable: resumable(100, (epoch, id) => ((id * 5) % 7) + 1 / epoch),
           scheduler: new HyperBandScheduler({ maxT: 9, reductionFactor: 3 }),
@@ -180,10 +181,15 @@ describe('HyperBandScheduler brackets', () => {
         })
         expect(run.fatal).toBeUndefined()
         expect(run.trials).toHaveLength(numSamples)
-        // Every trial was given at least its bracket's first budget, and ended.
-        for (const t of run.trials) {
-          expect(t.history.length).toBeGreaterThanOrEqual(1)
-          expect(['completed', 'stopped']).toContain(t.state)
+        // Brackets fill in turn (3, 5, then 9 trials). However few trials a bracket got, it halved them all the
+        // way: each trial stopped at one of its milestones, and its best went on to maxT. The losers left paused
+        // are the ones the loop stops at the end.
+        for (let first = 0, b = 0; first < numSamples; b++) {
+          const plan = plans[b % plans.length] as (typeof plans)[number]
+          const members = run.trials.slice(first, first + plan.size)
+          for (const t of members) expect(plan.milestones).toContain(t.history.length)
+          expect(Math.max(...members.map((t) => t.history.length))).toBe(9)
+          first += plan.size
         }
       }
     }
