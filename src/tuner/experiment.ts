@@ -29,7 +29,8 @@ export interface RunSettings {
   readonly orderReports: boolean
   readonly scheduler: Scheduler
   readonly executor: Executor
-  readonly checkpoints: CheckpointStore
+  /** Where checkpoints go: the loop only saves and reads the latest (the Tuner's store also writes them to disk). */
+  readonly checkpoints: Pick<CheckpointStore, 'save' | 'latest'>
   readonly hub: TrackerHub
   readonly logger: Logger
   readonly stop: StopCriteria

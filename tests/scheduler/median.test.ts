@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { ConfigError } from '../../src/errors.ts'
 import { type MedianStoppingOptions, MedianStoppingRule } from '../../src/scheduler/median.ts'
 import type { Mode } from '../../src/types.ts'
-import { addTrials, type FakeTrial, ready, report } from './fakes.ts'
+import { addTrials, type FakeTrial, ready, report } from './trials.ts'
 
 /** A rule with trials a, b, c, d added; `series` reports a trial's losses at times 1, 2, ... */
 function setupRule(options: MedianStoppingOptions = {}, mode: Mode = 'min') {

@@ -45,11 +45,6 @@ class PauseAll extends StopAt {
 }
 
 describe('the Tuner under stress', () => {
-  it('ends a trial that ignores a scheduler stop after the grace period, as stopped', async () => {
-    const results = await tuner({ space: { behaviour: 'swallow' }, numSamples: 1, scheduler: new StopAt(1), stopGraceMs: 50 }).fit()
-    expect(results.trials[0]?.state).toBe('stopped')
-  })
-
   it('does not retry a trial whose thread dies after the scheduler stopped it', async () => {
     const scheduler = new StopAt(2)
     const results = await tuner({ space: { behaviour: 'exit-on-stop', epochs: 5 }, numSamples: 1, scheduler, maxFailures: 2 }).fit()
@@ -133,26 +128,6 @@ describe('the Tuner under stress', () => {
     const late: TunerEvent[] = []
     for await (const event of t.events()) late.push(event)
     expect(late).toEqual([])
-  })
-
-  it('carries time_total_s on across a pause', async () => {
-    class PauseOnce extends StopAt {
-      paused = false
-      override onTrialResult(_trial: TrialInfo, result: Result): Decision {
-        if (result.training_iteration !== 2 || this.paused) return 'continue'
-        this.paused = true
-        return 'pause'
-      }
-    }
-    const results = await tuner({
-      space: { behaviour: 'checkpointed', epochs: 4 },
-      numSamples: 1,
-      scheduler: new PauseOnce(0),
-      storageDir: mkdtempSync(join(tmpdir(), 'hyperpool-time-')),
-    }).fit()
-    const times = results.trials[0]?.history.map((r) => r.time_total_s) ?? []
-    expect(times).toHaveLength(4)
-    for (let i = 1; i < times.length; i++) expect(times[i]).toBeGreaterThanOrEqual(times[i - 1] as number)
   })
 })
 
