@@ -96,3 +96,16 @@ export function show(value: unknown): string {
     return String(value)
   }
 }
+
+/**
+ * A report holds something the experiment cannot record: a value the log
+ * cannot store (a BigInt, a function, a symbol, a class instance), a
+ * circular or too deeply nested object, or a `ctx.report` made before the
+ * previous one was awaited. `field` names the offending metric, e.g. `metrics.loss`.
+ *
+ * @example
+ * ```ts
+ * await ctx.report({ loss: 1n }) // ReportError: ctx.report(metrics): metrics.loss: must be ..., got 1n (a BigInt)
+ * ```
+ */
+export class ReportError extends HyperpoolError {}

@@ -78,17 +78,4 @@ export function copyJson<T>(value: T): T {
   return typeof value === 'object' && value !== null ? structuredClone(value) : value
 }
 
-/**
- * Sets `key` on `target` by defining it rather than assigning it, so a key
- * like `__proto__` from a config or a report stays a plain field and never
- * reaches the prototype.
- *
- * @example
- * ```ts
- * const row: Record<string, unknown> = {}
- * setOwn(row, '__proto__', 1) // Object.keys(row) -> ['__proto__']
- * ```
- */
-export function setOwn(target: Record<string, unknown>, key: string, value: unknown): void {
-  Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true })
-}
+export { setOwn } from '../storable.ts'

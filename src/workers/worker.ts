@@ -4,8 +4,7 @@
  * `bootstrap.js`, which hands over the trainable's loader.
  */
 import { workerData } from 'node:worker_threads'
-import type { Metrics } from '../types.ts'
-import { createContext, type TrialContext, TrialStopSignal } from './context.ts'
+import { checkMetrics, createContext, type TrialContext, TrialStopSignal } from './context.ts'
 import { serializeError, type TrialOutcome, type TrialTask, type WorkerSetup } from './protocol.ts'
 
 type Trainable = (config: unknown, ctx: TrialContext) => unknown
@@ -25,7 +24,7 @@ export function createTrialRunner(importTrainable: () => Promise<{ default?: unk
   }
 
   return async function runTrial(task: TrialTask): Promise<TrialOutcome> {
-    const { ctx, ended } = createContext(task, setup.data)
+    const { ctx, ended, misuse, answered } = createContext(task, setup.data)
     let train: Trainable
     try {
       trainable ??= load()
@@ -36,17 +35,21 @@ export function createTrialRunner(importTrainable: () => Promise<{ default?: unk
     }
     try {
       const returned = await train(task.config, ctx)
+      // A last report the trainable did not await would race the trial's end to the driver: let it arrive first.
+      await answered()
       const end = ended()
       if (end) return { kind: end === 'stop' ? 'stopped' : 'paused' }
-      if (returned !== undefined && (returned === null || typeof returned !== 'object' || Array.isArray(returned))) {
-        throw new TypeError(`trainable returned ${typeof returned}: return nothing or a plain object of metrics`)
-      }
-      return { kind: 'completed', final: returned as Metrics | undefined }
+      // A report dropped for a missing await fails this trial, whatever the trainable did with the error.
+      const dropped = misuse()
+      if (dropped) return { kind: 'errored', error: serializeError(dropped) }
+      if (returned === undefined) return { kind: 'completed', final: undefined }
+      checkMetrics(returned, "the trainable's return value (nothing, or its final metrics)")
+      return { kind: 'completed', final: returned }
     } catch (error) {
       // Once the driver ended the trial, whatever the trainable throws on its way out is the stop itself.
       const end = ended() ?? (error instanceof TrialStopSignal ? error.decision : undefined)
       if (end) return { kind: end === 'pause' ? 'paused' : 'stopped' }
-      return { kind: 'errored', error: serializeError(error) }
+      return { kind: 'errored', error: serializeError(misuse() ?? error) }
     } finally {
       task.port.close()
     }
