@@ -1,5 +1,16 @@
 import type { Decision, Result, TrialInfo } from '../types.ts'
-import { booleanOption, median, numberIn, numberOption, type Objective, readOptions, readSetup, ready, stringOption } from './common.ts'
+import {
+  booleanOption,
+  median,
+  numberIn,
+  numberOption,
+  type Objective,
+  readOptions,
+  readSetup,
+  ready,
+  scoreIn,
+  stringOption,
+} from './common.ts'
 import type { Scheduler, SchedulerSetup } from './scheduler.ts'
 
 /**
@@ -52,7 +63,9 @@ interface Track {
  * median. The trial is stopped if its best result so far is strictly worse
  * than that median.
  *
- * Results without a numeric `timeAttr` or metric (or a NaN metric) are ignored.
+ * Results without a numeric `timeAttr` or metric are ignored; a NaN metric
+ * scores below every number (see `scoreIn`), so a diverged trial pulls the
+ * median down rather than vanishing from it.
  *
  * @example
  * ```ts
@@ -125,9 +138,9 @@ export class MedianStoppingRule implements Scheduler {
   #read(result: Result | undefined): Point | undefined {
     const objective = this.#objective
     const time = numberIn(result, this.timeAttr)
-    const metric = objective && numberIn(result, objective.metric)
-    if (objective === undefined || time === undefined || metric === undefined || Number.isNaN(metric)) return undefined
-    return { time, score: objective.sign * metric }
+    const score = objective && scoreIn(result, objective.metric, objective.sign)
+    if (time === undefined || score === undefined) return undefined
+    return { time, score }
   }
 
   #add(track: Track, point: Point): void {

@@ -1,8 +1,10 @@
 import { ConfigError, ResultError, show } from '../errors.ts'
+import { rejectUnknownKeys } from '../known-keys.ts'
 import { setOwn } from '../search/json.ts'
 import { csvTable } from '../tracker/csv/format.ts'
 import { type RowSource, trialRow } from '../tracker/trial-row.ts'
 import type { Mode, Result, TrialInfo } from '../types.ts'
+import { booleanOption } from './options.ts'
 
 /** How `best()` scores a trial: its last result, its best result, or the average over its results. */
 export type Scope = 'last' | 'all' | 'avg'
@@ -11,6 +13,24 @@ export type Scope = 'last' | 'all' | 'avg'
 export type ResultRow = Record<string, string | number | boolean | null>
 
 const SCOPES: readonly Scope[] = ['last', 'all', 'avg']
+
+/**
+ * Options of {@link ResultGrid.best}.
+ *
+ * @example
+ * ```ts
+ * results.best('loss', 'min', 'last', { allowInfinite: true })
+ * ```
+ */
+export interface BestOptions {
+  /**
+   * Rank infinite scores as numbers. By default a trial whose score is infinite is skipped: a loss of
+   * -Infinity (a log of 0, an overflow) is nearly always a numeric failure, not the best trial.
+   *
+   * @default false
+   */
+  readonly allowInfinite?: boolean
+}
 
 /**
  * The outcome of an experiment: every trial with its config, state, results
@@ -44,20 +64,28 @@ export class ResultGrid<C = Record<string, unknown>> {
   /**
    * The best trial by `metric` and `mode` (default: the experiment's), scoring
    * each trial by its last result, its best result (`'all'`) or its mean (`'avg'`).
-   * Throws a {@link ResultError} when no trial reported the metric.
+   * Only finite values count (NaN never does; infinities with `allowInfinite`):
+   * with scope `'last'` a trial whose last value is not finite is skipped.
+   * Throws a {@link ResultError} when no trial has a score.
    *
    * @example
    * ```ts
    * results.best('accuracy', 'max', 'all').config
    * ```
    */
-  best(metric: string = this.metric, mode: Mode = this.mode, scope: Scope = 'last'): TrialInfo & { readonly config: C } {
+  best(
+    metric: string = this.metric,
+    mode: Mode = this.mode,
+    scope: Scope = 'last',
+    options: BestOptions = {},
+  ): TrialInfo & { readonly config: C } {
     if (mode !== 'min' && mode !== 'max') throw new ConfigError(`best(mode): must be "min" or "max", got ${show(mode)}`, { field: 'mode' })
     if (!SCOPES.includes(scope)) throw new ConfigError(`best(scope): must be one of last, all, avg, got ${show(scope)}`, { field: 'scope' })
+    const allowInfinite = readBestOptions(options)
     let bestTrial: (TrialInfo & { config: C }) | undefined
     let bestScore = Number.NaN
     for (const trial of this.trials) {
-      const score = scoreTrial(trial.history, metric, mode, scope)
+      const score = scoreTrial(trial.history, metric, mode, scope, allowInfinite)
       if (Number.isNaN(score)) continue
       if (bestTrial === undefined || (mode === 'min' ? score < bestScore : score > bestScore)) {
         bestTrial = trial
@@ -65,9 +93,15 @@ export class ResultGrid<C = Record<string, unknown>> {
       }
     }
     if (bestTrial === undefined) {
-      throw new ResultError(`best(${show(metric)}): no trial reported a numeric ${show(metric)} (of ${this.trials.length} trials)`, {
-        field: 'metric',
-      })
+      const infinite = allowInfinite ? 0 : this.trials.filter((t) => !Number.isNaN(scoreTrial(t.history, metric, mode, scope, true))).length
+      const skipped =
+        infinite === 0 ? '' : `; ${infinite} only infinite, which count with best(metric, mode, scope, { allowInfinite: true })`
+      throw new ResultError(
+        `best(${show(metric)}): no trial reported a numeric ${show(metric)} (of ${this.trials.length} trials${skipped})`,
+        {
+          field: 'metric',
+        },
+      )
     }
     return bestTrial
   }
@@ -109,17 +143,28 @@ function rowSource(trial: TrialInfo): RowSource {
   return { id: trial.id, state: trial.state, config: trial.config, lastResult: trial.lastResult, error: trial.error }
 }
 
-function scoreTrial(history: readonly Result[], metric: string, mode: Mode, scope: Scope): number {
+function readBestOptions(options: unknown): boolean {
+  if (options === null || typeof options !== 'object' || Array.isArray(options)) {
+    throw new ConfigError(`best(options): must be an object { allowInfinite? }, got ${show(options)}`, { field: 'options' })
+  }
+  rejectUnknownKeys('best', options, ['allowInfinite'])
+  return booleanOption((options as BestOptions).allowInfinite, 'allowInfinite')
+}
+
+/** A trial's score from the values that count (finite ones, or every number but NaN with `allowInfinite`); NaN when none does. */
+function scoreTrial(history: readonly Result[], metric: string, mode: Mode, scope: Scope, allowInfinite: boolean): number {
+  const counts = (value: unknown): value is number =>
+    typeof value === 'number' && (allowInfinite ? !Number.isNaN(value) : Number.isFinite(value))
+  if (scope === 'last') {
+    const last = history.at(-1)?.[metric]
+    return counts(last) ? last : Number.NaN
+  }
   const values: number[] = []
   for (const result of history) {
     const value = result[metric]
-    if (typeof value === 'number' && !Number.isNaN(value)) values.push(value)
+    if (counts(value)) values.push(value)
   }
   if (values.length === 0) return Number.NaN
-  if (scope === 'last') {
-    const last = history.at(-1)?.[metric]
-    return typeof last === 'number' ? last : Number.NaN
-  }
   if (scope === 'avg') return values.reduce((a, b) => a + b, 0) / values.length
   // A loop, not Math.min(...values): a long history would overflow the argument stack.
   let best = values[0] as number
