@@ -77,7 +77,12 @@ export interface TunerOptions<S extends Space = Space, D = unknown> {
   readonly failFast?: boolean
   /** Aborting it ends the experiment cleanly: running trials are stopped, finished results kept. */
   readonly signal?: AbortSignal
-  /** Heap cap per worker thread in MB; a trial above it errors instead of taking the process down. */
+  /**
+   * Heap cap per worker thread in MB; a trial above it errors ("ran out of its N MB heap") instead of
+   * taking the process down. Off-heap memory (typed arrays' buffers) is not counted.
+   *
+   * @default half the machine's memory (or the container's cgroup limit, if lower) divided by `concurrency`, between 256 and 2048 MB (see `defaultHeapMb`)
+   */
   readonly maxHeapMb?: number
   /** Where hyperpool logs; default: stderr at `logLevel`. */
   readonly logger?: Logger

@@ -2,6 +2,7 @@ import { MessageChannel } from 'node:worker_threads'
 import { Piscina } from 'piscina'
 import type { Decision } from '../types.ts'
 import type { Executor, TrialHandle, TrialListener, TrialRun } from './executor.ts'
+import { defaultHeapMb, machineMemory } from './heap.ts'
 import {
   type CheckpointMessage,
   type DecisionMessage,
@@ -19,7 +20,7 @@ export interface PoolOptions {
   readonly concurrency: number
   /** The experiment data, already in shared memory (see `shareData`). */
   readonly data: unknown
-  /** Heap cap per worker, in MB; a trial that exceeds it errors without taking the process down. */
+  /** Heap cap per worker, in MB; a trial that exceeds it errors without taking the process down. Default: {@link defaultHeapMb}. */
   readonly maxHeapMb?: number | undefined
   /**
    * A worker failed outside any trial (a timer or callback that outlived its trial threw): the
@@ -42,10 +43,18 @@ export interface PoolOptions {
  */
 export class LocalPool implements Executor {
   readonly slots: number
+  /** The heap cap of each worker thread, MB: the given `maxHeapMb` or the default for this machine. */
+  readonly heapMb: number
+  readonly #heapNote: string
   readonly #piscina: Piscina
 
   constructor(options: PoolOptions) {
     this.slots = options.concurrency
+    this.heapMb = options.maxHeapMb ?? defaultHeapMb(options.concurrency)
+    this.#heapNote =
+      options.maxHeapMb === undefined
+        ? `the default for ${options.concurrency} threads on ${(machineMemory() / 2 ** 30).toFixed(1)} GiB; set maxHeapMb to change it`
+        : 'maxHeapMb'
     const setup: WorkerSetup = {
       entry: new URL(`./worker${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url).href,
       trainable: options.trainable,
@@ -60,7 +69,7 @@ export class LocalPool implements Executor {
       concurrentTasksPerWorker: 1,
       atomics: 'disabled',
       workerData: setup,
-      ...(options.maxHeapMb === undefined ? {} : { resourceLimits: { maxOldGenerationSizeMb: options.maxHeapMb } }),
+      resourceLimits: { maxOldGenerationSizeMb: this.heapMb },
     })
     // Without a listener, piscina's 'error' event (a worker failing with no task running) would end the process.
     this.#piscina.on('error', (error: unknown) => options.onStrayError?.(error instanceof Error ? error : new Error(String(error))))
@@ -90,7 +99,7 @@ export class LocalPool implements Executor {
       .run(task, { transferList: [port2], signal: abort.signal })
       .then(
         (outcome: TrialOutcome) => outcome,
-        (error: unknown): TrialOutcome => ({ kind: 'errored', error: serializeError(workerFailure(error)) }),
+        (error: unknown): TrialOutcome => ({ kind: 'errored', error: serializeError(this.#workerFailure(error)) }),
       )
       .finally(() => port1.close())
     return {
@@ -109,16 +118,18 @@ export class LocalPool implements Executor {
   async close(): Promise<void> {
     await this.#piscina.destroy()
   }
-}
 
-/** Rewords piscina's and Node's worker failures so the trial's error says what happened. */
-function workerFailure(error: unknown): Error {
-  if (!(error instanceof Error)) return new Error(String(error))
-  const code = (error as { code?: string }).code
-  if (code === 'ERR_WORKER_OUT_OF_MEMORY') return new Error(`the trial's worker ran out of memory (${error.message})`, { cause: error })
-  if (/worker exited with code/.test(error.message)) return new Error(`the trial's worker exited: ${error.message}`, { cause: error })
-  if (error.name === 'AbortError') return new Error('the trial was killed', { cause: error })
-  return error
+  /** Rewords piscina's and Node's worker failures so the trial's error says what happened. */
+  #workerFailure(error: unknown): Error {
+    if (!(error instanceof Error)) return new Error(String(error))
+    const code = (error as { code?: string }).code
+    if (code === 'ERR_WORKER_OUT_OF_MEMORY') {
+      return new Error(`the trial's worker ran out of its ${this.heapMb} MB heap (${this.#heapNote}): ${error.message}`, { cause: error })
+    }
+    if (/worker exited with code/.test(error.message)) return new Error(`the trial's worker exited: ${error.message}`, { cause: error })
+    if (error.name === 'AbortError') return new Error('the trial was killed', { cause: error })
+    return error
+  }
 }
 
 /** tsx's registration API, when tsx is installed, so workers can load TypeScript (see bootstrap.js). */
