@@ -61,6 +61,8 @@ export interface ExperimentInfo {
     readonly failFast?: boolean
     readonly stopGraceMs: number
     readonly maxHeapMb: number | null
+    /** The per-run time limit of a trial, s (see TunerOptions.trialTimeoutS); null for none. */
+    readonly trialTimeoutS?: number | null
     /** Whether proposals waited for earlier trials, so the trials do not depend on timing (see TunerOptions.reproducible). */
     readonly reproducible?: boolean
     readonly trainable: string

@@ -13,6 +13,7 @@ import { SchedulerFeed } from './scheduler-feed.ts'
 import { SearchFeed } from './search-feed.ts'
 import { meetsStop, type StopCriteria } from './stop.ts'
 import { Trial } from './trial.ts'
+import { TrialTimeouts } from './trial-timeouts.ts'
 
 /** What one run of the loop needs, already validated. */
 export interface RunSettings {
@@ -37,6 +38,8 @@ export interface RunSettings {
   readonly failFast: boolean
   readonly stopGraceMs: number
   readonly signal: AbortSignal | undefined
+  /** Wall-clock limit of one run of a trial, s; undefined: none. */
+  readonly trialTimeoutS: number | undefined
 }
 
 /**
@@ -50,6 +53,7 @@ export class ExperimentRun {
   readonly #feed: SearchFeed
   readonly #judging: SchedulerFeed
   readonly #errors: TrialErrorLog
+  readonly #timeouts: TrialTimeouts
   readonly #running = new Map<number, { trial: Trial; handle: TrialHandle }>()
   readonly #retry: Trial[] = []
   readonly #paused: Trial[] = []
@@ -67,6 +71,7 @@ export class ExperimentRun {
     this.#feed = new SearchFeed(settings.searcher, settings.searchLag)
     this.#judging = new SchedulerFeed(settings.orderReports)
     this.#errors = new TrialErrorLog(settings.logger)
+    this.#timeouts = new TrialTimeouts(settings.trialTimeoutS)
   }
 
   /** What a searcher or scheduler threw, if one did; the run then stopped every trial and ended. */
@@ -91,6 +96,7 @@ export class ExperimentRun {
     this.#judging.cancel()
     this.#guard(() => this.#feed.flush())
     this.#errors.close()
+    this.#timeouts.close()
     signal?.removeEventListener('abort', onAbort)
     for (const timer of [...this.#timers, ...this.#graceTimers.values()]) clearTimeout(timer)
     return this.#summary()
@@ -191,9 +197,14 @@ export class ExperimentRun {
     this.#s.hub.emit('onTrialStart', trial)
     const handle = this.#s.executor.start(
       { trialId: trial.id, config: trial.config, seed: trial.seed, restore },
-      { report: (metrics) => this.#onReport(trial, metrics), checkpoint: (state) => checkpoints.save(trial.id, state) },
+      {
+        report: (metrics) => this.#onReport(trial, metrics),
+        checkpoint: (state) => checkpoints.save(trial.id, state),
+        started: () => this.#timeouts.started(trial.id),
+      },
     )
     this.#running.set(trial.id, { trial, handle })
+    this.#timeouts.start(trial.id, () => handle.kill())
     void handle.done.then((outcome) => this.#onEnd(trial, outcome))
   }
 
@@ -204,7 +215,9 @@ export class ExperimentRun {
     if (trial.ending) return trial.ending
     // Judged at once unless the run orders its reports (no closure then: this runs for every report).
     if (!this.#s.orderReports) return this.#judge(trial, result)
-    return this.#judging.report(trial.id, result.training_iteration, () => this.#judge(trial, result))
+    const answer = this.#judging.report(trial.id, result.training_iteration, () => this.#judge(trial, result))
+    if (answer instanceof Promise) this.#timeouts.hold(trial.id, answer)
+    return answer
   }
 
   /** A report's answer: a decision, or the ending the trial was told while its report waited its turn. */
@@ -243,7 +256,9 @@ export class ExperimentRun {
     )
   }
 
-  #onEnd(trial: Trial, outcome: TrialOutcome): void {
+  #onEnd(trial: Trial, ended: TrialOutcome): void {
+    const timedOut = this.#timeouts.end(trial.id)
+    const outcome: TrialOutcome = timedOut && ended.kind === 'errored' ? { kind: 'errored', error: timedOut } : ended
     this.#running.delete(trial.id)
     // A report still waiting for its turn belongs to an attempt that is over.
     this.#judging.dropWaiting(trial.id)
@@ -251,6 +266,11 @@ export class ExperimentRun {
     this.#graceTimers.delete(trial.id)
     // Once told to stop or pause, a thread that dies on the way out (or is ended after the grace period) does not make the trial errored.
     const kind = outcome.kind === 'errored' && trial.ending ? (trial.ending === 'pause' ? 'paused' : 'stopped') : outcome.kind
+    if (outcome.kind === 'completed' && outcome.final !== undefined) {
+      const result = trial.record(outcome.final, performance.now())
+      this.#s.hub.emit('onTrialResult', trial, result)
+      this.#guard(() => this.#feed.result(trial.id, result))
+    }
     if (outcome.kind === 'unloadable') {
       // No trial can run without the module: end the experiment instead of failing every trial the same way.
       trial.state = 'errored'
@@ -271,12 +291,7 @@ export class ExperimentRun {
       trial.error = toTrialError(trial.id, outcome.error)
       this.#errors.errored(trial.id, outcome.error)
       if (this.#s.failFast) this.#interrupt(`failFast: trial ${trial.id} errored`)
-    } else if (kind === 'completed' && outcome.kind === 'completed') {
-      if (outcome.final !== undefined) {
-        const result = trial.record(outcome.final, performance.now())
-        this.#s.hub.emit('onTrialResult', trial, result)
-        this.#guard(() => this.#feed.result(trial.id, result))
-      }
+    } else if (kind === 'completed') {
       trial.state = 'completed'
     } else if (kind === 'paused' && !this.#interrupted) {
       trial.pause(performance.now())

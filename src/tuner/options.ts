@@ -84,6 +84,21 @@ export interface TunerOptions<S extends Space = Space, D = unknown> {
    * @default half the machine's memory (or the container's cgroup limit, if lower) divided by `concurrency`, between 256 and 2048 MB (see `defaultHeapMb`)
    */
   readonly maxHeapMb?: number
+  /**
+   * Wall-clock limit of one run of a trial, in seconds: a trial still running after it (a busy loop, a
+   * promise that never settles) has its thread ended and replaced, and errors with "exceeded N s"; it is
+   * retried under `maxFailures`. Counted per run, from when the trainable starts: a paused trial's
+   * clock starts again when it resumes, and a retry gets the full limit. Not counted: a fresh thread's
+   * start and the module's import (bounded apart, by the limit or 60 s, whichever is longer), and the
+   * time a report waits for its turn under `reproducible`.
+   *
+   * @default undefined (no limit)
+   * @example
+   * ```ts
+   * new Tuner({ ...options, trialTimeoutS: 600, maxFailures: 1 })
+   * ```
+   */
+  readonly trialTimeoutS?: number
   /** Where hyperpool logs; default: stderr at `logLevel`. */
   readonly logger?: Logger
   /** Log level of the default logger; default from `HYPERPOOL_LOG_LEVEL`, else `info`. */
@@ -113,6 +128,7 @@ export const TUNER_OPTIONS = Object.keys({
   failFast: true,
   signal: true,
   maxHeapMb: true,
+  trialTimeoutS: true,
   logger: true,
   logLevel: true,
   stopGraceMs: true,
@@ -134,6 +150,17 @@ export function positiveInteger(value: unknown, field: string, min = 1): number 
 
 /** The longest delay setTimeout honours (about 24.8 days); a longer one fires at once. */
 export const MAX_TIMER_MS = 2 ** 31 - 1
+
+/** A duration in seconds that a timer can wait: a finite number > 0, at most {@link MAX_TIMER_MS} / 1000. */
+export function timerSeconds(value: unknown, field: string): number {
+  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
+    throw new ConfigError(`${field}: must be a finite number > 0, got ${show(value)}`, { field })
+  }
+  if (value * 1000 > MAX_TIMER_MS) {
+    throw new ConfigError(`${field}: must be at most ${MAX_TIMER_MS / 1000} s (about 24.8 days), got ${value}`, { field })
+  }
+  return value
+}
 
 /** A delay in ms: an integer from 0 to {@link MAX_TIMER_MS}. */
 export function timerMs(value: unknown, field: string): number {

@@ -1,6 +1,6 @@
 import { ConfigError, show } from '../errors.ts'
 import type { Mode, Result } from '../types.ts'
-import { MAX_TIMER_MS } from './options.ts'
+import { timerSeconds } from './options.ts'
 
 /**
  * When to stop trials, or the whole experiment, whatever the scheduler says.
@@ -39,14 +39,7 @@ export function validateStop(stop: unknown): StopCriteria {
   if (metricThreshold !== undefined && !Number.isFinite(metricThreshold)) {
     throw new ConfigError(`stop.metricThreshold: must be a finite number, got ${show(metricThreshold)}`, { field: 'stop.metricThreshold' })
   }
-  if (timeBudgetS !== undefined && !(typeof timeBudgetS === 'number' && timeBudgetS > 0 && Number.isFinite(timeBudgetS))) {
-    throw new ConfigError(`stop.timeBudgetS: must be a finite number > 0, got ${show(timeBudgetS)}`, { field: 'stop.timeBudgetS' })
-  }
-  if (typeof timeBudgetS === 'number' && timeBudgetS * 1000 > MAX_TIMER_MS) {
-    throw new ConfigError(`stop.timeBudgetS: must be at most ${MAX_TIMER_MS / 1000} s (about 24.8 days), got ${timeBudgetS}`, {
-      field: 'stop.timeBudgetS',
-    })
-  }
+  if (timeBudgetS !== undefined) timerSeconds(timeBudgetS, 'stop.timeBudgetS')
   return stop as StopCriteria
 }
 

@@ -28,6 +28,7 @@ import {
   TUNER_OPTIONS,
   type TunerOptions,
   timerMs,
+  timerSeconds,
   validateMode,
   validateName,
 } from './options.ts'
@@ -68,6 +69,7 @@ export class Tuner<S extends Space = Space, D = unknown> {
   readonly #maxFailures: number
   readonly #failFast: boolean
   readonly #stopGraceMs: number
+  readonly #trialTimeoutS: number | undefined
   readonly #logger: Logger
   readonly #data: unknown
   /** The experiment's folder: the default JSONL store and the checkpoints live here. */
@@ -94,6 +96,7 @@ export class Tuner<S extends Space = Space, D = unknown> {
     this.#failFast = booleanOption(options.failFast, 'failFast')
     this.#stopGraceMs = timerMs(options.stopGraceMs ?? 5000, 'stopGraceMs')
     if (options.maxHeapMb !== undefined) positiveInteger(options.maxHeapMb, 'maxHeapMb', 16)
+    this.#trialTimeoutS = options.trialTimeoutS === undefined ? undefined : timerSeconds(options.trialTimeoutS, 'trialTimeoutS')
     this.#stop = validateStop(options.stop)
     this.#reproducible = checkReproducible(options.reproducible, options.scheduler)
     this.seed = options.seed === undefined ? randomInt(2 ** 32) : validateSeed(options.seed)
@@ -175,6 +178,7 @@ export class Tuner<S extends Space = Space, D = unknown> {
         failFast: this.#failFast,
         stopGraceMs: this.#stopGraceMs,
         maxHeapMb: options.maxHeapMb ?? null,
+        trialTimeoutS: this.#trialTimeoutS ?? null,
         reproducible: this.#reproducible,
         trainable: this.#trainable,
       },
@@ -211,6 +215,7 @@ export class Tuner<S extends Space = Space, D = unknown> {
       failFast: this.#failFast,
       stopGraceMs: this.#stopGraceMs,
       signal: options.signal,
+      trialTimeoutS: this.#trialTimeoutS,
     })
     let summary: ExperimentSummary
     try {

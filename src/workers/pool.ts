@@ -7,6 +7,7 @@ import {
   type CheckpointMessage,
   type DecisionMessage,
   type ReportMessage,
+  type StartedMessage,
   serializeError,
   type TrialOutcome,
   type WorkerSetup,
@@ -84,9 +85,13 @@ export class LocalPool implements Executor {
       if (decision !== 'continue') stopping ??= decision
       send(stopping ?? decision)
     }
-    port1.on('message', (message: ReportMessage | CheckpointMessage) => {
+    port1.on('message', (message: ReportMessage | CheckpointMessage | StartedMessage) => {
       if (message.type === 'checkpoint') {
         listener.checkpoint(message.state)
+        return
+      }
+      if (message.type === 'started') {
+        listener.started?.()
         return
       }
       // Every report is recorded, even one that crossed a stop on its way; the answer is the stop.

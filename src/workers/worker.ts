@@ -5,7 +5,7 @@
  */
 import { workerData } from 'node:worker_threads'
 import { checkMetrics, createContext, type TrialContext, TrialStopSignal } from './context.ts'
-import { serializeError, type TrialOutcome, type TrialTask, type WorkerSetup } from './protocol.ts'
+import { type StartedMessage, serializeError, type TrialOutcome, type TrialTask, type WorkerSetup } from './protocol.ts'
 
 type Trainable = (config: unknown, ctx: TrialContext) => unknown
 
@@ -33,6 +33,7 @@ export function createTrialRunner(importTrainable: () => Promise<{ default?: unk
       task.port.close()
       return { kind: 'unloadable', error: serializeError(error) }
     }
+    task.port.postMessage({ type: 'started' } satisfies StartedMessage)
     try {
       const returned = await train(task.config, ctx)
       // A last report the trainable did not await would race the trial's end to the driver: let it arrive first.
