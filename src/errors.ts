@@ -109,3 +109,26 @@ export function show(value: unknown): string {
  * ```
  */
 export class ReportError extends HyperpoolError {}
+
+/**
+ * A trial's metric became NaN: the trial ended as errored with this error,
+ * and is not retried (a seeded rerun would diverge the same way). Searchers
+ * and schedulers rank it below every trial with a number.
+ *
+ * @example
+ * ```ts
+ * const diverged = results.errors.filter((t) => t.error instanceof DivergedError)
+ * ```
+ */
+export class DivergedError extends TrialError {
+  /** The metric that became NaN. */
+  readonly metric: string
+  /** The `training_iteration` of the result where it did. */
+  readonly iteration: number
+
+  constructor(trialId: number, metric: string, iteration: number) {
+    super(trialId, `trial ${trialId}: diverged: ${metric} is NaN at iteration ${iteration}`)
+    this.metric = metric
+    this.iteration = iteration
+  }
+}

@@ -12,7 +12,7 @@
  * ```
  */
 
-export { ConfigError, DataError, HyperpoolError, ReportError, ResultError, SpaceError, TrialError } from './errors.ts'
+export { ConfigError, DataError, DivergedError, HyperpoolError, ReportError, ResultError, SpaceError, TrialError } from './errors.ts'
 export type { Logger, LogLevel } from './logger.ts'
 export { createLogger } from './logger.ts'
 export type { ASHAOptions } from './scheduler/asha.ts'

@@ -9,6 +9,8 @@ import type { Executor, TrialHandle } from '../workers/executor.ts'
 import type { SerializedError, TrialOutcome } from '../workers/protocol.ts'
 import type { CheckpointStore } from './checkpoints.ts'
 import { TrialErrorLog } from './error-log.ts'
+import { MetricChecks } from './metric-checks.ts'
+import type { MetricCheck } from './options.ts'
 import { SchedulerFeed } from './scheduler-feed.ts'
 import { SearchFeed } from './search-feed.ts'
 import { meetsStop, type StopCriteria } from './stop.ts'
@@ -40,6 +42,7 @@ export interface RunSettings {
   readonly signal: AbortSignal | undefined
   /** Wall-clock limit of one run of a trial, s; undefined: none. */
   readonly trialTimeoutS: number | undefined
+  readonly metricCheck: MetricCheck
 }
 
 /**
@@ -54,6 +57,7 @@ export class ExperimentRun {
   readonly #judging: SchedulerFeed
   readonly #errors: TrialErrorLog
   readonly #timeouts: TrialTimeouts
+  readonly #checks: MetricChecks
   readonly #running = new Map<number, { trial: Trial; handle: TrialHandle }>()
   readonly #retry: Trial[] = []
   readonly #paused: Trial[] = []
@@ -72,6 +76,7 @@ export class ExperimentRun {
     this.#judging = new SchedulerFeed(settings.orderReports)
     this.#errors = new TrialErrorLog(settings.logger)
     this.#timeouts = new TrialTimeouts(settings.trialTimeoutS)
+    this.#checks = new MetricChecks(settings.metric, settings.metricCheck, settings.logger)
   }
 
   /** What a searcher or scheduler threw, if one did; the run then stopped every trial and ended. */
@@ -213,6 +218,11 @@ export class ExperimentRun {
     this.#s.hub.emit('onTrialResult', trial, result)
     // A report already on its way when the trial was told to end is kept, and answered the same.
     if (trial.ending) return trial.ending
+    if (this.#checks.result(trial, result)) {
+      // Diverged: it ends here, unjudged; #onEnd records it as errored.
+      this.#tellEnding(trial, 'stop')
+      return 'stop'
+    }
     // Judged at once unless the run orders its reports (no closure then: this runs for every report).
     if (!this.#s.orderReports) return this.#judge(trial, result)
     const answer = this.#judging.report(trial.id, result.training_iteration, () => this.#judge(trial, result))
@@ -270,13 +280,21 @@ export class ExperimentRun {
       const result = trial.record(outcome.final, performance.now())
       this.#s.hub.emit('onTrialResult', trial, result)
       this.#guard(() => this.#feed.result(trial.id, result))
+      this.#checks.result(trial, result)
     }
+    const diverged = this.#checks.takeDivergence(trial.id)
     if (outcome.kind === 'unloadable') {
       // No trial can run without the module: end the experiment instead of failing every trial the same way.
       trial.state = 'errored'
       trial.error = toTrialError(trial.id, outcome.error)
       const { name, message } = outcome.error
       this.#fail(new ConfigError(`trainable: could not be loaded: ${name}: ${message}`, { field: 'trainable', cause: trial.error }))
+    } else if (diverged) {
+      // Not retried: a seeded rerun of the same config would diverge the same way.
+      trial.state = 'errored'
+      trial.error = diverged
+      this.#errors.errored(trial.id, { name: diverged.name, message: `diverged: ${diverged.metric} is NaN (not retried)` })
+      if (this.#s.failFast) this.#interrupt(`failFast: trial ${trial.id} diverged`)
     } else if (kind === 'errored' && outcome.kind === 'errored') {
       trial.failures++
       if (trial.failures <= this.#s.maxFailures && !this.#interrupted) {
@@ -301,6 +319,8 @@ export class ExperimentRun {
     }
     if (trial.state === 'paused') this.#s.hub.emit('onTrialEnd', trial)
     else this.#complete(trial)
+    const missing = trial.state === 'completed' ? this.#checks.completed(trial) : undefined
+    if (missing) this.#fail(missing)
     this.#pump()
   }
 

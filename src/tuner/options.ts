@@ -99,6 +99,16 @@ export interface TunerOptions<S extends Space = Space, D = unknown> {
    * ```
    */
   readonly trialTimeoutS?: number
+  /**
+   * What happens when a trial completes without ever reporting a number for `metric` (nearly always a
+   * misspelt name, e.g. `loss` for `val_loss`): `'error'` ends the experiment at once with a ConfigError
+   * naming the keys that were reported; `'warn'` only warns, once the experiment is over. Checked at a
+   * trial's end, not at each report, so a trainable that reports the metric only every few reports
+   * (validation every 5 epochs) is fine.
+   *
+   * @default 'error'
+   */
+  readonly metricCheck?: MetricCheck
   /** Where hyperpool logs; default: stderr at `logLevel`. */
   readonly logger?: Logger
   /** Log level of the default logger; default from `HYPERPOOL_LOG_LEVEL`, else `info`. */
@@ -129,6 +139,7 @@ export const TUNER_OPTIONS = Object.keys({
   signal: true,
   maxHeapMb: true,
   trialTimeoutS: true,
+  metricCheck: true,
   logger: true,
   logLevel: true,
   stopGraceMs: true,
@@ -158,6 +169,16 @@ export function timerSeconds(value: unknown, field: string): number {
   }
   if (value * 1000 > MAX_TIMER_MS) {
     throw new ConfigError(`${field}: must be at most ${MAX_TIMER_MS / 1000} s (about 24.8 days), got ${value}`, { field })
+  }
+  return value
+}
+
+/** What a trial that completes without its metric does to the experiment (see `TunerOptions.metricCheck`). */
+export type MetricCheck = 'error' | 'warn'
+
+export function validateMetricCheck(value: unknown): MetricCheck {
+  if (value !== 'error' && value !== 'warn') {
+    throw new ConfigError(`metricCheck: must be "error" or "warn", got ${show(value)}`, { field: 'metricCheck' })
   }
   return value
 }

@@ -23,12 +23,14 @@ import {
   checkPlugin,
   defaultConcurrency,
   defaultName,
+  type MetricCheck,
   positiveInteger,
   resolveTrainable,
   TUNER_OPTIONS,
   type TunerOptions,
   timerMs,
   timerSeconds,
+  validateMetricCheck,
   validateMode,
   validateName,
 } from './options.ts'
@@ -70,6 +72,7 @@ export class Tuner<S extends Space = Space, D = unknown> {
   readonly #failFast: boolean
   readonly #stopGraceMs: number
   readonly #trialTimeoutS: number | undefined
+  readonly #metricCheck: MetricCheck
   readonly #logger: Logger
   readonly #data: unknown
   /** The experiment's folder: the default JSONL store and the checkpoints live here. */
@@ -97,6 +100,7 @@ export class Tuner<S extends Space = Space, D = unknown> {
     this.#stopGraceMs = timerMs(options.stopGraceMs ?? 5000, 'stopGraceMs')
     if (options.maxHeapMb !== undefined) positiveInteger(options.maxHeapMb, 'maxHeapMb', 16)
     this.#trialTimeoutS = options.trialTimeoutS === undefined ? undefined : timerSeconds(options.trialTimeoutS, 'trialTimeoutS')
+    this.#metricCheck = validateMetricCheck(options.metricCheck ?? 'error')
     this.#stop = validateStop(options.stop)
     this.#reproducible = checkReproducible(options.reproducible, options.scheduler)
     this.seed = options.seed === undefined ? randomInt(2 ** 32) : validateSeed(options.seed)
@@ -179,6 +183,7 @@ export class Tuner<S extends Space = Space, D = unknown> {
         stopGraceMs: this.#stopGraceMs,
         maxHeapMb: options.maxHeapMb ?? null,
         trialTimeoutS: this.#trialTimeoutS ?? null,
+        metricCheck: this.#metricCheck,
         reproducible: this.#reproducible,
         trainable: this.#trainable,
       },
@@ -216,6 +221,7 @@ export class Tuner<S extends Space = Space, D = unknown> {
       stopGraceMs: this.#stopGraceMs,
       signal: options.signal,
       trialTimeoutS: this.#trialTimeoutS,
+      metricCheck: this.#metricCheck,
     })
     let summary: ExperimentSummary
     try {
@@ -223,7 +229,8 @@ export class Tuner<S extends Space = Space, D = unknown> {
     } finally {
       await executor.close()
     }
-    this.#checkMetricSeen(run.trials)
+    // A run that failed (metricCheck 'error' included) says why when fit() rejects.
+    if (run.fatal === undefined) this.#checkMetricSeen(run.trials)
     hub.emit('onExperimentEnd', experiment, summary)
     await Promise.all([hub.flush(TRACKER_FLUSH_MS), checkpoints.flush()])
     if (run.fatal !== undefined) throw run.fatal

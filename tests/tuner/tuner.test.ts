@@ -255,9 +255,9 @@ describe('Tuner on the worker pool', () => {
     )
   })
 
-  it('warns when no trial reports the metric, naming the keys that were reported', async () => {
+  it("with metricCheck: 'warn', warns when no trial reports the metric, naming the keys that were reported", async () => {
     const logger = memoryLogger()
-    await tuner({ space: { behaviour: 'curve', x: 1, epochs: 1 }, metric: 'accuracy', numSamples: 1, logger }).fit()
+    await tuner({ space: { behaviour: 'curve', x: 1, epochs: 1 }, metric: 'accuracy', numSamples: 1, metricCheck: 'warn', logger }).fit()
     expect(logger.lines).toContain('warn: metric: no trial reported a number for "accuracy"; reported keys: loss, draw')
   })
 
