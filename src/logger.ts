@@ -132,3 +132,26 @@ function formatDetail(detail: unknown): string {
 function writeToStderr(level: Exclude<LogLevel, 'silent'>, message: string): void {
   process.stderr.write(`[hyperpool] ${level}: ${message}\n`)
 }
+
+const LOGGER_METHODS = ['debug', 'info', 'warn', 'error'] as const
+
+/**
+ * Throws a {@link ConfigError} naming `field` unless `value` is a Logger: an
+ * object with debug, info, warn and error functions. `label` starts the message.
+ *
+ * @example
+ * ```ts
+ * checkLogger(options.logger, 'logger') // ConfigError: logger: must be a Logger with ..., got 5 (missing debug, info, warn, error)
+ * ```
+ */
+export function checkLogger(value: unknown, field: string, label = field): asserts value is Logger {
+  const methods = value as Record<string, unknown> | null
+  const missing =
+    methods === null || typeof methods !== 'object' ? LOGGER_METHODS : LOGGER_METHODS.filter((m) => typeof methods[m] !== 'function')
+  if (missing.length > 0) {
+    throw new ConfigError(
+      `${label}: must be a Logger with debug, info, warn and error functions, got ${show(value)} (missing ${missing.join(', ')})`,
+      { field },
+    )
+  }
+}

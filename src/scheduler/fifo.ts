@@ -1,4 +1,5 @@
 import type { Decision, Result, TrialInfo } from '../types.ts'
+import { readSetup } from './common.ts'
 import type { Scheduler, SchedulerSetup } from './scheduler.ts'
 
 /**
@@ -10,7 +11,10 @@ import type { Scheduler, SchedulerSetup } from './scheduler.ts'
  * ```
  */
 export class FIFOScheduler implements Scheduler {
-  setup(_options: SchedulerSetup): void {}
+  setup(options: SchedulerSetup): void {
+    // It decides nothing from the setup, but a scheduler driven by hand still gets its typos named.
+    readSetup('FIFOScheduler', options)
+  }
   onTrialAdd(_trial: TrialInfo): void {}
   onTrialResult(_trial: TrialInfo, _result: Result): Decision {
     return 'continue'

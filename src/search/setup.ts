@@ -13,6 +13,11 @@ import { validateSpace } from './space.ts'
  * ```
  */
 export function checkSetup(options: SearcherSetup): SearcherSetup {
+  if (options === null || typeof options !== 'object') {
+    throw new ConfigError(`setup(options): must be an object { space, metric, mode, seed, numSamples }, got ${show(options)}`, {
+      field: 'setup',
+    })
+  }
   validateSpace(options.space)
   validateSeed(options.seed)
   if (!Number.isSafeInteger(options.numSamples) || options.numSamples < 1) {

@@ -10,6 +10,7 @@ import { deriveSeed, validateSeed } from '../search/rng.ts'
 import type { Searcher } from '../search/searcher.ts'
 import { type ConfigOf, type Space, validateSpace } from '../search/space.ts'
 import type { Metrics, Mode, Result, TrialInfo, TrialState } from '../types.ts'
+import { checkMetrics } from '../workers/context.ts'
 import { checkPlugin, positiveInteger, validateMode } from './options.ts'
 import { ResultGrid } from './results.ts'
 
@@ -251,6 +252,8 @@ export class Study<S extends Space = Space> {
     if (typeof metrics === 'number') values = { [this.metric]: metrics }
     else if (metrics !== null && typeof metrics === 'object' && !Array.isArray(metrics)) values = metrics
     else throw new ConfigError(`${method}(metrics): must be a number or an object of metrics, got ${show(metrics)}`, { field: 'metrics' })
+    // The same values a trainable may report: what a log stores as it is.
+    checkMetrics(values, `${method}(metrics)`)
     const result: Result = {
       ...values,
       training_iteration: trial.history.length + 1,

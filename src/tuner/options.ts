@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs'
+import { existsSync, statSync } from 'node:fs'
 import { availableParallelism } from 'node:os'
 import { isAbsolute, resolve } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
@@ -210,7 +210,10 @@ export function resolveTrainable(trainable: unknown): string {
     throw new ConfigError(`trainable: must be a file URL or a path to a module, got ${show(trainable)}`, { field: 'trainable' })
   }
   if (url.protocol !== 'file:') throw new ConfigError(`trainable: must be a file: URL, got ${url.href}`, { field: 'trainable' })
-  if (!existsSync(fileURLToPath(url))) throw new ConfigError(`trainable: no such file ${fileURLToPath(url)}`, { field: 'trainable' })
+  const path = fileURLToPath(url)
+  if (!existsSync(path)) throw new ConfigError(`trainable: no such file ${path}`, { field: 'trainable' })
+  if (!statSync(path).isFile())
+    throw new ConfigError(`trainable: must be a module file, got ${path}, which is not a file`, { field: 'trainable' })
   return url.href
 }
 

@@ -2,7 +2,7 @@ import { randomInt } from 'node:crypto'
 import { join } from 'node:path'
 import { ConfigError, show } from '../errors.ts'
 import { rejectUnknownKeys } from '../known-keys.ts'
-import { createLogger, type Logger, resolveLogLevel } from '../logger.ts'
+import { checkLogger, createLogger, type Logger, resolveLogLevel } from '../logger.ts'
 import { FIFOScheduler } from '../scheduler/fifo.ts'
 import { RandomSearch } from '../search/random.ts'
 import { validateSeed } from '../search/rng.ts'
@@ -81,7 +81,7 @@ export class Tuner<S extends Space = Space, D = unknown> {
   #fitted = false
 
   constructor(options: TunerOptions<S, D>) {
-    if (options === null || typeof options !== 'object') {
+    if (options === null || typeof options !== 'object' || Array.isArray(options)) {
       throw new ConfigError(`Tuner(options): must be an object, got ${show(options)}`, { field: 'options' })
     }
     rejectUnknownKeys('Tuner', options, TUNER_OPTIONS)
@@ -116,6 +116,7 @@ export class Tuner<S extends Space = Space, D = unknown> {
       throw new ConfigError(`signal: must be an AbortSignal, got ${show(options.signal)}`, { field: 'signal' })
     }
     const level = options.logLevel === undefined ? undefined : resolveLogLevel(options.logLevel, 'logLevel')
+    if (options.logger !== undefined) checkLogger(options.logger, 'logger')
     this.#logger = options.logger ?? createLogger(level === undefined ? {} : { level })
     if (this.#reproducible && options.concurrency === undefined) {
       this.#logger.warn(

@@ -1,6 +1,7 @@
 // Kept in the published .d.ts: its types use Node's, which newer TypeScript loads only when asked.
 /// <reference types="node" preserve="true" />
 import { ConfigError, show } from '../../errors.ts'
+import { rejectUnknownKeys } from '../../known-keys.ts'
 import type { ExperimentInfo, ExperimentSummary, Result, TrialInfo, TrialState } from '../../types.ts'
 import { BestOfLast } from '../best-of-last.ts'
 import type { Tracker } from '../tracker.ts'
@@ -57,6 +58,10 @@ export class ConsoleReporter implements Tracker {
   private errored = 0
 
   constructor(options: ConsoleReporterOptions = {}) {
+    if (options === null || typeof options !== 'object' || Array.isArray(options)) {
+      throw new ConfigError(`ConsoleReporter(options): must be an object, got ${show(options)}`, { field: 'options' })
+    }
+    rejectUnknownKeys('ConsoleReporter', options, ['stream', 'intervalMs'])
     const { stream = process.stdout, intervalMs } = options
     if (typeof stream?.write !== 'function') {
       throw new ConfigError(`ConsoleReporter(options.stream): must be a writable stream, got ${show(stream)}`, { field: 'stream' })

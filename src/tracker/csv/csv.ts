@@ -1,6 +1,7 @@
 import { closeSync, mkdirSync, openSync, renameSync, writeFileSync, writeSync } from 'node:fs'
 import { join } from 'node:path'
 import { ConfigError, show } from '../../errors.ts'
+import { rejectUnknownKeys } from '../../known-keys.ts'
 import { flattenConfig } from '../../search/flatten.ts'
 import type { ExperimentInfo, Result, TrialInfo, TrialState } from '../../types.ts'
 import { keepEarlier } from '../keep-earlier.ts'
@@ -79,8 +80,9 @@ export class CsvTracker implements Tracker {
   private readonly lastRows = new Map<number, Record<string, unknown>>()
 
   constructor(dir: string, options: CsvTrackerOptions = {}) {
-    if (options === null || typeof options !== 'object')
+    if (options === null || typeof options !== 'object' || Array.isArray(options))
       throw new ConfigError(`CsvTracker(options): must be an object, got ${show(options)}`, { field: 'options' })
+    rejectUnknownKeys('CsvTracker', options, ['resultsIntervalMs'])
     if (typeof dir !== 'string' || dir === '')
       throw new ConfigError(`CsvTracker(dir): must be a non-empty path, got ${show(dir)}`, { field: 'dir' })
     const { resultsIntervalMs = 5000 } = options

@@ -1,5 +1,6 @@
 import { ConfigError, show } from '../../errors.ts'
-import type { Logger } from '../../logger.ts'
+import { rejectUnknownKeys } from '../../known-keys.ts'
+import { checkLogger, type Logger } from '../../logger.ts'
 import { isPlainObject } from '../../search/json.ts'
 import { DEFAULT_PARAM_VALUE_BYTES } from './batch.ts'
 
@@ -50,6 +51,23 @@ export interface MLflowTrackerOptions {
   fetch?: typeof fetch
 }
 
+/** Every option name; `satisfies` keeps the list in step with {@link MLflowTrackerOptions}. */
+const OPTIONS = Object.keys({
+  trackingUri: true,
+  token: true,
+  experimentName: true,
+  tags: true,
+  maxBufferedItems: true,
+  flushTimeoutMs: true,
+  requestTimeoutMs: true,
+  retry: true,
+  maxParamValueLength: true,
+  skipNonFinite: true,
+  logger: true,
+  random: true,
+  fetch: true,
+} satisfies Record<keyof MLflowTrackerOptions, true>)
+
 /** How long the Tuner waits for all trackers at the experiment's end (`flushTimeoutMs` must stay below it). */
 const TUNER_TRACKER_WAIT_MS = 30_000
 
@@ -66,6 +84,7 @@ export interface ResolvedMLflowOptions {
 
 /** Checks every option (a ConfigError names the option, the rule and the value) and fills in the defaults. */
 export function resolveOptions(options: MLflowTrackerOptions): ResolvedMLflowOptions {
+  rejectUnknownKeys('MLflowTracker', options, OPTIONS)
   const uri = trackingUri(options.trackingUri)
   const maxBufferedItems = count(options.maxBufferedItems ?? 100_000, 'maxBufferedItems', 1)
   const flushTimeoutMs = options.flushTimeoutMs ?? 20_000
@@ -122,17 +141,7 @@ export function resolveOptions(options: MLflowTrackerOptions): ResolvedMLflowOpt
       field: 'skipNonFinite',
     })
   }
-  if (logger !== undefined) {
-    const methods = logger as unknown as Record<string, unknown> | null
-    const missing =
-      methods === null || typeof methods !== 'object' ? LOGGER_METHODS : LOGGER_METHODS.filter((m) => typeof methods[m] !== 'function')
-    if (missing.length > 0) {
-      throw new ConfigError(
-        `MLflowTracker(options.logger): must be a Logger with debug, info, warn and error functions, got ${show(logger)} (missing ${missing.join(', ')})`,
-        { field: 'logger' },
-      )
-    }
-  }
+  if (logger !== undefined) checkLogger(logger, 'logger', 'MLflowTracker(options.logger)')
   for (const field of ['random', 'fetch'] as const) {
     if (options[field] !== undefined && typeof options[field] !== 'function') {
       throw new ConfigError(`MLflowTracker(options.${field}): must be a function, got ${show(options[field])}`, { field })
@@ -140,8 +149,6 @@ export function resolveOptions(options: MLflowTrackerOptions): ResolvedMLflowOpt
   }
   return { trackingUri: uri, maxBufferedItems, flushTimeoutMs, requestTimeoutMs, baseDelayMs, maxDelayMs, maxParamBytes }
 }
-
-const LOGGER_METHODS = ['debug', 'info', 'warn', 'error'] as const
 
 /** The tracking server's root from the option or `MLFLOW_TRACKING_URI`: an http(s) URL without query or fragment, trailing slashes cut. */
 function trackingUri(option: unknown): string {

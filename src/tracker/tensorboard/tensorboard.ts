@@ -2,6 +2,7 @@ import { closeSync, mkdirSync, openSync, writeSync } from 'node:fs'
 import { hostname } from 'node:os'
 import { join } from 'node:path'
 import { ConfigError, show } from '../../errors.ts'
+import { rejectUnknownKeys } from '../../known-keys.ts'
 import type { Result, TrialInfo } from '../../types.ts'
 import { keepEarlier } from '../keep-earlier.ts'
 import type { Tracker } from '../tracker.ts'
@@ -57,8 +58,9 @@ export class TensorBoardTracker implements Tracker {
   private readonly paths = new Map<number, string>()
 
   constructor(dir: string, options: TensorBoardTrackerOptions = {}) {
-    if (options === null || typeof options !== 'object')
+    if (options === null || typeof options !== 'object' || Array.isArray(options))
       throw new ConfigError(`TensorBoardTracker(options): must be an object, got ${show(options)}`, { field: 'options' })
+    rejectUnknownKeys('TensorBoardTracker', options, ['now'])
     if (typeof dir !== 'string' || dir === '')
       throw new ConfigError(`TensorBoardTracker(dir): must be a non-empty path, got ${show(dir)}`, { field: 'dir' })
     if (options.now !== undefined && typeof options.now !== 'function')
