@@ -54,7 +54,7 @@ export class LocalPool implements Executor {
     this.heapMb = options.maxHeapMb ?? defaultHeapMb(options.concurrency)
     this.#heapNote =
       options.maxHeapMb === undefined
-        ? `the default for ${options.concurrency} threads on ${(machineMemory() / 2 ** 30).toFixed(1)} GiB; set maxHeapMb to change it`
+        ? `the default for ${options.concurrency} thread${options.concurrency === 1 ? '' : 's'} on ${(machineMemory() / 2 ** 30).toFixed(1)} GiB; set maxHeapMb to change it`
         : 'maxHeapMb'
     const setup: WorkerSetup = {
       entry: new URL(`./worker${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url).href,

@@ -106,6 +106,17 @@ describe('a report made before the previous one was awaited', () => {
     }
     for (const id of [1, 3]) expect(results.trials[id]?.history).toHaveLength(3)
   })
+
+  it('leaves the thread alive: the rejection nobody awaited is not an unhandled one', async () => {
+    const results = await fixtureTuner({
+      space: { behaviour: grid(['thread', 'no-await']) },
+      search: new GridSearch(),
+      numSamples: 2,
+      concurrency: 1,
+    }).fit()
+    expect(results.trials.map((t) => t.state)).toEqual(['completed', 'errored', 'completed', 'errored'])
+    expect(results.trials[2]?.lastResult?.thread).toBe(results.trials[0]?.lastResult?.thread)
+  })
 })
 
 describe('a report of a BigInt, end to end', () => {
