@@ -173,9 +173,17 @@ export function timerSeconds(value: unknown, field: string): number {
   return value
 }
 
-/** What a trial that completes without its metric does to the experiment (see `TunerOptions.metricCheck`). */
+/**
+ * What a trial that completes without its metric does to the experiment (see `TunerOptions.metricCheck`).
+ *
+ * @example
+ * ```ts
+ * const check: MetricCheck = 'warn' // every trial runs; one warning at the end
+ * ```
+ */
 export type MetricCheck = 'error' | 'warn'
 
+/** The `metricCheck` option, checked. */
 export function validateMetricCheck(value: unknown): MetricCheck {
   if (value !== 'error' && value !== 'warn') {
     throw new ConfigError(`metricCheck: must be "error" or "warn", got ${show(value)}`, { field: 'metricCheck' })
