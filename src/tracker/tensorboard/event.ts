@@ -72,9 +72,10 @@ export interface TbEvent {
 const DT_FLOAT = 1
 
 /**
- * The empty float tensor (shape `[0]`) a plugin summary holds as its value:
- * TensorBoard indexes a tag's metadata only when the tag has a tensor, and
- * its own HParams summaries carry this one.
+ * The empty float tensor (shape `[0]`) a plugin summary holds as its value,
+ * as TensorBoard's own HParams writer does: its Python loader adds this one
+ * to an HParams summary that lacks it, but a summary value is expected to
+ * hold one.
  */
 function emptyTensor(): ProtoWriter {
   const dim = new ProtoWriter() // size 0: proto3 writes nothing
