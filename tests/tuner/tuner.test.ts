@@ -143,7 +143,7 @@ describe('Tuner on the worker pool', () => {
   it('survives a timer that throws after its trial ended: a warning, a new thread, the experiment goes on', async () => {
     const logger = memoryLogger()
     // Trial 1 holds the other thread until the warning about trial 0's timer is out, whenever that comes.
-    const flag = new Int32Array(new SharedArrayBuffer(8))
+    const flag = new Int32Array(new SharedArrayBuffer(12))
     const warn = logger.warn
     logger.warn = (message: string) => {
       warn(message)
