@@ -5,5 +5,15 @@ export default defineConfig({
     include: ['tests/**/*.test.ts'],
     testTimeout: 30_000,
     hookTimeout: 30_000,
+    coverage: {
+      provider: 'v8',
+      include: ['src/**'],
+      reporter: ['text-summary'],
+      // The level measured after the merge of branch robust (statements 94.54, branches 89.57, functions 96.72,
+      // lines 96.35; 93.06, 88.15, 95.47 and 94.86 when coverage came to CI), rounded down: raise these as coverage
+      // grows, never lower them. Code that runs only inside worker threads
+      // (workers/worker.ts, context.ts, bootstrap.js) counts as uncovered: v8 coverage sees the test process alone.
+      thresholds: { statements: 94, branches: 89, functions: 96, lines: 96 },
+    },
   },
 })

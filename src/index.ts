@@ -12,12 +12,25 @@
  * ```
  */
 
-export { ConfigError, DataError, HyperpoolError, JournalError, ResultError, SpaceError, TrialError } from './errors.ts'
+export {
+  ConfigError,
+  DataError,
+  DivergedError,
+  HyperpoolError,
+  JournalError,
+  ReportError,
+  ResultError,
+  SpaceError,
+  TrackerError,
+  TrialError,
+  WorkerError,
+} from './errors.ts'
 export type { Logger, LogLevel } from './logger.ts'
 export { createLogger } from './logger.ts'
 export type { ASHAOptions } from './scheduler/asha.ts'
 export { ASHAScheduler } from './scheduler/asha.ts'
 export type { Mutations } from './scheduler/explore.ts'
+export type { FIFOOptions } from './scheduler/fifo.ts'
 export { FIFOScheduler } from './scheduler/fifo.ts'
 export type { HyperBandOptions } from './scheduler/hyperband.ts'
 export { HyperBandScheduler } from './scheduler/hyperband.ts'
@@ -26,7 +39,9 @@ export { MedianStoppingRule } from './scheduler/median.ts'
 export type { PBTOptions } from './scheduler/pbt.ts'
 export { PopulationBasedTraining } from './scheduler/pbt.ts'
 export type { ResumePlan, RunCandidates, RunChoice, Scheduler, SchedulerSetup } from './scheduler/scheduler.ts'
+export type { GridSearchOptions } from './search/grid.ts'
 export { GridSearch } from './search/grid.ts'
+export type { RandomSearchOptions } from './search/random.ts'
 export { RandomSearch } from './search/random.ts'
 export type { Searcher, SearcherSetup } from './search/searcher.ts'
 export type { ConfigOf, Domain, Space } from './search/space.ts'
@@ -58,14 +73,15 @@ export { MLflowTracker } from './tracker/mlflow/mlflow.ts'
 export type { TensorBoardTrackerOptions } from './tracker/tensorboard/tensorboard.ts'
 export { TensorBoardTracker } from './tracker/tensorboard/tensorboard.ts'
 export type { Tracker } from './tracker/tracker.ts'
+export type { TrialOutputMode } from './tracker/trial-output/trial-output.ts'
 export type { AskedTrial, StudyOptions, ToldState } from './tuner/ask-tell.ts'
 export { Study } from './tuner/ask-tell.ts'
 export type { TunerEvent } from './tuner/events.ts'
 export type { LoadedExperiment } from './tuner/load.ts'
 export { loadExperiment } from './tuner/load.ts'
-export type { TunerOptions } from './tuner/options.ts'
+export type { MetricCheck, TunerOptions } from './tuner/options.ts'
 export type { RestoreOptions } from './tuner/restore.ts'
-export type { ResultRow, Scope } from './tuner/results.ts'
+export type { BestOptions, ResultGridOptions, ResultRow, Scope } from './tuner/results.ts'
 export { ResultGrid } from './tuner/results.ts'
 export type { StopCriteria } from './tuner/stop.ts'
 export { Tuner } from './tuner/tuner.ts'

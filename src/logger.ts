@@ -1,5 +1,6 @@
 import { inspect } from 'node:util'
-import { ConfigError, show } from './errors.ts'
+import { check, computed, defineOptions, func, oneOf, Place, type SchemaOf, withMethods } from './options/index.ts'
+import { screen } from './terminal.ts'
 
 /**
  * How much a {@link Logger} prints: a level shows its own messages and every
@@ -51,9 +52,15 @@ export interface Logger {
  * ```
  */
 export interface LoggerOptions {
-  /** Wins over `HYPERPOOL_LOG_LEVEL`; default: that variable, else `'info'`. */
+  /**
+   * What passes: this level and more severe ones. Wins over `HYPERPOOL_LOG_LEVEL`.
+   * @default `HYPERPOOL_LOG_LEVEL`, else `'info'`
+   */
   level?: LogLevel
-  /** Default: `[hyperpool] <level>: <message>` lines on `process.stderr`. */
+  /**
+   * Where messages go, e.g. above a live status line if one shows.
+   * @default `[hyperpool] <level>: <message>` lines on `process.stderr`
+   */
   sink?: LogSink
 }
 
@@ -63,9 +70,31 @@ const ENV_VAR = 'HYPERPOOL_LOG_LEVEL'
 /** Severity order; a message prints when its rank is at least the logger's. */
 const RANK: Readonly<Record<LogLevel, number>> = { debug: 0, info: 1, warn: 2, error: 3, silent: 4 }
 
-function isLogLevel(value: unknown): value is LogLevel {
-  return typeof value === 'string' && Object.hasOwn(RANK, value)
-}
+/**
+ * A log level option.
+ *
+ * @example
+ * ```ts
+ * logLevel: LOG_LEVEL.withDeferredDefault('`HYPERPOOL_LOG_LEVEL`, else `info`')
+ * ```
+ */
+export const LOG_LEVEL = oneOf(Object.keys(RANK) as LogLevel[])
+
+/**
+ * A logger option: anything with the four methods of a {@link Logger}.
+ *
+ * @example
+ * ```ts
+ * logger: LOGGER.withDeferredDefault('a logger at `HYPERPOOL_LOG_LEVEL`')
+ * ```
+ */
+export const LOGGER = withMethods<Logger>('a Logger', ['debug', 'info', 'warn', 'error'])
+
+/** The options of {@link createLogger}, checked and defaulted. */
+export const LOGGER_OPTIONS = defineOptions('createLogger', {
+  level: LOG_LEVEL.withDeferredDefault("`HYPERPOOL_LOG_LEVEL`, else `'info'`"),
+  sink: func<LogSink>().withDefault(computed('`[hyperpool] <level>: <message>` lines on `process.stderr`', () => writeToStderr)),
+} satisfies SchemaOf<LoggerOptions>)
 
 /**
  * The level a logger should use: `option` when given, else the
@@ -76,20 +105,14 @@ function isLogLevel(value: unknown): value is LogLevel {
  * ```ts
  * resolveLogLevel()        // 'info', or whatever HYPERPOOL_LOG_LEVEL says
  * resolveLogLevel('debug') // 'debug', whatever the environment says
- * resolveLogLevel(options.logLevel, 'logLevel') // errors name the caller's option
  * ```
  */
-export function resolveLogLevel(option?: LogLevel, field = 'level'): LogLevel {
-  const allowed = Object.keys(RANK).join(', ')
-  if (option !== undefined) {
-    if (!isLogLevel(option)) throw new ConfigError(`${field}: must be one of ${allowed}, got ${show(option)}`, { field })
-    return option
-  }
+export function resolveLogLevel(option?: LogLevel): LogLevel {
+  if (option !== undefined) return check(LOG_LEVEL.required(), option, new Place('', 'level'))
   const env = process.env[ENV_VAR]
   // An empty value counts as unset, so `HYPERPOOL_LOG_LEVEL= node app.js` means "default".
   if (env === undefined || env === '') return 'info'
-  if (!isLogLevel(env)) throw new ConfigError(`${ENV_VAR}: must be one of ${allowed}, got ${show(env)}`, { field: ENV_VAR })
-  return env
+  return check(LOG_LEVEL.required(), env, new Place('', ENV_VAR))
 }
 
 /**
@@ -104,13 +127,8 @@ export function resolveLogLevel(option?: LogLevel, field = 'level'): LogLevel {
  * ```
  */
 export function createLogger(options: LoggerOptions = {}): Logger {
-  const level = resolveLogLevel(options.level)
-  if (options.sink !== undefined && typeof options.sink !== 'function') {
-    throw new ConfigError(`createLogger(options.sink): must be a function (level, message) => void, got ${show(options.sink)}`, {
-      field: 'sink',
-    })
-  }
-  const sink = options.sink ?? writeToStderr
+  const { level: option, sink } = LOGGER_OPTIONS.read(options)
+  const level = resolveLogLevel(option)
   const threshold = RANK[level]
   const emit = (messageLevel: Exclude<LogLevel, 'silent'>, msg: string, details: unknown[]): void => {
     if (RANK[messageLevel] < threshold) return
@@ -129,6 +147,7 @@ function formatDetail(detail: unknown): string {
   return typeof detail === 'string' ? detail : inspect(detail, { depth: 4, breakLength: Number.POSITIVE_INFINITY })
 }
 
+/** Through the shared screen, so a warning lands above a live status line instead of breaking it. */
 function writeToStderr(level: Exclude<LogLevel, 'silent'>, message: string): void {
-  process.stderr.write(`[hyperpool] ${level}: ${message}\n`)
+  screen.print(process.stderr, `[hyperpool] ${level}: ${message}\n`)
 }

@@ -61,6 +61,10 @@ export interface ExperimentInfo {
     readonly failFast?: boolean
     readonly stopGraceMs: number
     readonly maxHeapMb: number | null
+    /** The per-run time limit of a trial, s (see TunerOptions.trialTimeoutS); null for none. */
+    readonly trialTimeoutS?: number | null
+    /** What a trial that completed without the metric did (see TunerOptions.metricCheck). */
+    readonly metricCheck?: 'error' | 'warn'
     /** Whether proposals waited for earlier trials, so the trials do not depend on timing (see TunerOptions.reproducible). */
     readonly reproducible?: boolean
     readonly trainable: string
@@ -82,4 +86,17 @@ export interface ExperimentSummary {
   readonly elapsedS: number
   /** True when the experiment ended early: a signal (Ctrl-C, `signal`), failFast, an error, or its time budget. */
   readonly interrupted: boolean
+}
+
+/**
+ * Text a trial wrote to its stdout or stderr (`console.log`, `process.stdout.write`, …), as
+ * the driver receives it: whole writes in order per stream, not split into lines.
+ */
+export interface TrialOutput {
+  /** The trial that was running on the thread; undefined for output before any trial ran there. */
+  readonly trialId: number | undefined
+  readonly stream: 'stdout' | 'stderr'
+  readonly text: string
+  /** Written after the trial's run had ended (by a timer or callback that outlived it). */
+  readonly late: boolean
 }

@@ -1,6 +1,7 @@
 import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { expect } from 'vitest'
 import { type Logger, Tuner, type TunerOptions } from '../src/index.ts'
 
 /** The fixture trainable every pool and Tuner test runs. */
@@ -31,4 +32,18 @@ export function memoryLogger(): Logger & { lines: string[] } {
     lines.push(`${level}: ${message}`)
   }
   return { level: 'debug', lines, debug: keep('debug'), info: keep('info'), warn: keep('warn'), error: keep('error') }
+}
+
+/**
+ * Runs `fn`, expects it to throw an instance of `type`, and returns the error for
+ * assertions on its message and field.
+ */
+export function thrown<E extends Error>(fn: () => unknown, type: abstract new (...args: never[]) => E): E {
+  try {
+    fn()
+  } catch (error) {
+    expect(error).toBeInstanceOf(type)
+    return error as E
+  }
+  throw new Error(`expected a ${type.name}`)
 }

@@ -62,15 +62,13 @@ describe('createLogger', () => {
     vi.stubEnv('HYPERPOOL_LOG_LEVEL', 'loud')
     expect(() => createLogger()).toThrow(ConfigError)
     expect(() => resolveLogLevel()).toThrow(/HYPERPOOL_LOG_LEVEL.*"loud"/)
-    try {
-      resolveLogLevel()
-    } catch (error) {
-      expect((error as ConfigError).field).toBe('HYPERPOOL_LOG_LEVEL')
-    }
+    expect(() => resolveLogLevel()).toThrow(expect.objectContaining({ field: 'HYPERPOOL_LOG_LEVEL' }))
   })
 
   it('rejects a bad explicit level', () => {
-    expect(() => resolveLogLevel('chatty' as LogLevel)).toThrow(/level: must be one of debug, info, warn, error, silent, got "chatty"/)
+    expect(() => resolveLogLevel('chatty' as LogLevel)).toThrow(
+      /^level: must be one of "debug", "info", "warn", "error", "silent", got "chatty"$/,
+    )
   })
 
   it('formats details into the message passed to the sink', () => {

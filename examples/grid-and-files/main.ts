@@ -2,11 +2,13 @@
  * Grid search, and every file tracker at once: the whole grid of learning
  * rates × batch sizes, logged as JSON lines (read back at the end with
  * loadExperiment), as CSV (results.csv + a progress.csv per trial), and as
- * TensorBoard event files.
+ * TensorBoard event files. What each trial prints lands in its own
+ * runs/grid-and-files/trial_<id>/stdout.log.
  *
  *   npx tsx examples/grid-and-files/main.ts
  *   tensorboard --logdir runs/grid-and-files/tensorboard      # if you have TensorBoard
  */
+import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { ConsoleReporter, CsvTracker, GridSearch, grid, JsonlTracker, loadExperiment, TensorBoardTracker, Tuner } from '../../src/index.ts'
 
@@ -25,6 +27,7 @@ const tuner = new Tuner({
   metric: 'mse',
   mode: 'min',
   numSamples: 1, // each grid point once
+  name: 'grid-and-files', // the experiment folder: runs/grid-and-files, where trial logs go too
   data: { x, y },
   trackers: [
     new ConsoleReporter(),
@@ -43,3 +46,5 @@ console.log(
   `read back from ${join(dir, 'jsonl')}: ${stored.results.trials.length} trials, best ${JSON.stringify(stored.results.best().config)}`,
 )
 console.log(`CSV: ${join(dir, 'csv', 'results.csv')}; TensorBoard: ${join(dir, 'tensorboard')}`)
+const log = join(dir, 'trial_0000', 'stdout.log')
+console.log(`what trial 0 printed (${log}):\n${readFileSync(log, 'utf8').trimEnd()}`)

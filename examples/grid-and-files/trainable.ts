@@ -1,6 +1,8 @@
 /**
  * One trial: fits y = a·x + b to noisy points by gradient descent and
- * reports the mean squared error each epoch.
+ * reports the mean squared error each epoch. What it prints goes to its own
+ * log file, runs/grid-and-files/trial_0003/stdout.log (the Tuner option
+ * `trialOutput: 'both'` would show it on the console too).
  */
 import type { TrialContext } from '../../src/index.ts'
 
@@ -29,6 +31,11 @@ export default async function train(config: LineConfig, ctx: TrialContext<{ x: F
     }
     let mse = 0
     for (let i = 0; i < x.length; i++) mse += (a * (x[i] as number) + b - (y[i] as number)) ** 2
+    if (epoch === 1 || epoch === config.epochs) {
+      console.log(
+        `epoch ${epoch}: y = ${a.toFixed(3)}·x ${b < 0 ? '-' : '+'} ${Math.abs(b).toFixed(3)}, mse ${(mse / x.length).toFixed(5)}`,
+      )
+    }
     await ctx.report({ mse: mse / x.length, a, b })
   }
 }

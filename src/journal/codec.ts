@@ -27,6 +27,7 @@
  * back as the number. A tag rather than the bare string `"NaN"` keeps a
  * string metric or config value `"NaN"` a string on the way back.
  */
+import { isObject } from '../options/index.ts'
 import type { Config, ExperimentInfo, ExperimentSummary, Result, TrialState } from '../types.ts'
 
 /**
@@ -308,7 +309,7 @@ function untagNonFinite(_key: string, value: unknown): unknown {
 
 /** A plain object whose keys are exactly `keys`. */
 function isOnly(value: unknown, keys: readonly string[]): boolean {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false
+  if (!isObject(value)) return false
   const own = Object.keys(value)
   return own.length === keys.length && keys.every((key) => own.includes(key))
 }

@@ -2,7 +2,8 @@ import { randomBytes } from 'node:crypto'
 import { linkSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs'
 import { hostname } from 'node:os'
 import { join } from 'node:path'
-import { ConfigError } from '../errors.ts'
+import type { ConfigError } from '../errors.ts'
+import { optionAt, problemAt } from '../options/index.ts'
 
 /** The lock file's name inside an experiment's folder. */
 export const LOCK_FILE = '.lock'
@@ -127,17 +128,19 @@ function isAlive(holder: LockHolder): boolean {
 function inUse(dir: string, holder: LockHolder | undefined, cause?: unknown): ConfigError {
   const lock = join(dir, LOCK_FILE)
   if (holder === undefined) {
-    return new ConfigError(
-      `storageDir: ${dir} is locked by another Tuner (${lock} exists but cannot be read); if no Tuner runs this experiment, delete ${lock}`,
-      { field: 'storageDir', cause },
+    return problemAt(
+      optionAt('Tuner', 'storageDir'),
+      `${dir} is locked by another Tuner (${lock} exists but cannot be read); if no Tuner runs this experiment, delete ${lock}`,
+      cause,
     )
   }
   const who =
     holder.pid === process.pid && holder.host === hostname()
       ? `another Tuner of this process (pid ${holder.pid})`
       : `process ${holder.pid} on host ${holder.host}`
-  return new ConfigError(
-    `storageDir: ${dir} is in use by ${who} since ${holder.since}; wait for it to end, or give this Tuner another name. If that process is gone (another host's cannot be checked from here), delete ${lock}`,
-    { field: 'storageDir', cause },
+  return problemAt(
+    optionAt('Tuner', 'storageDir'),
+    `${dir} is in use by ${who} since ${holder.since}; wait for it to end, or give this Tuner another name. If that process is gone (another host's cannot be checked from here), delete ${lock}`,
+    cause,
   )
 }

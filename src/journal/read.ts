@@ -1,7 +1,8 @@
 import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { ConfigError, show } from '../errors.ts'
-import type { Config, ExperimentInfo, ExperimentSummary, Result, TrialInfo, TrialState } from '../types.ts'
+import { ConfigError, show, TrialError } from '../errors.ts'
+import { argumentAt, check, isObject, PATH, type Place, problemAt } from '../options/index.ts'
+import type { ExperimentInfo, ExperimentSummary, Result, TrialInfo, TrialState } from '../types.ts'
 import { decodeLine, EXPERIMENT_FILE, JOURNAL_VERSION, type JsonlEvent, type StoredError } from './codec.ts'
 
 /**
@@ -68,13 +69,12 @@ export interface JournalLine {
  * ```
  */
 export async function readJournal(dir: string): Promise<JournalFile> {
-  const path = join(dir, EXPERIMENT_FILE)
+  const at = argumentAt('loadExperiment', 'dir')
+  const path = join(check(PATH.required(), dir, at), EXPERIMENT_FILE)
   const bytes = await readFile(path).catch((error: unknown) => {
     const code = (error as { code?: unknown }).code
-    if (code === 'ENOENT' || code === 'ENOTDIR') {
-      throw new ConfigError(`loadExperiment(dir): no experiment log at ${show(path)}`, { field: 'dir', cause: error })
-    }
-    throw error
+    if (code === 'ENOENT' || code === 'ENOTDIR') throw problemAt(at, `no experiment log at ${show(path)}`, error)
+    throw unreadable(at, path, error)
   })
   const events: JournalLine[] = []
   let badLine: { error: ConfigError; line: number; start: number } | undefined
@@ -99,6 +99,11 @@ export async function readJournal(dir: string): Promise<JournalFile> {
     start = end
   }
   return { path, events, validBytes: badLine?.start ?? start, torn: badLine?.line }
+}
+
+/** A read that failed for a reason other than a missing file (a folder in its place, no permission). */
+function unreadable(at: Place, path: string, error: unknown): ConfigError {
+  return problemAt(at, `cannot read ${show(path)}: ${(error as Error)?.message ?? String(error)}`, error)
 }
 
 /** A journal header of a newer format than this hyperpool knows is refused: it could hold events that matter. */
@@ -171,7 +176,7 @@ class Rebuild {
         // A journal keeps a returned result in the end itself; a tracker's file has it as a result line before.
         if (event.final !== undefined) this.record(trial, event.final)
         trial.state = event.trial.state
-        trial.error = event.trial.error === null ? undefined : restoreError(event.trial.error)
+        trial.error = event.trial.error === null ? undefined : restoreError(trial.id, event.trial.error)
         this.ended.add(trial.id)
         return
       }
@@ -186,8 +191,7 @@ class Rebuild {
 
   finish(): StoredExperiment {
     const experiment = this.experiment
-    if (experiment === undefined)
-      throw new ConfigError(`loadExperiment(dir): ${show(this.path)} has no "experiment_start" event`, { field: 'dir' })
+    if (experiment === undefined) throw problemAt(argumentAt('loadExperiment', 'dir'), `${show(this.path)} has no "experiment_start" event`)
     // A trial whose run the crash or the interrupt caught is not over: a restore resumes it.
     for (const trial of this.trials.values()) if (!this.ended.has(trial.id)) trial.state = 'paused'
     return { experiment, trials: [...this.trials.values()], summary: this.summary }
@@ -209,9 +213,12 @@ class Rebuild {
   }
 }
 
-/** An Error with the stored name, message and stack (or none, rather than the loader's). */
-function restoreError(stored: StoredError): Error {
-  const error = new Error(stored.message)
+/**
+ * The trial's error as the Tuner had it: a {@link TrialError} (what the Tuner
+ * records) with the stored name, message and stack (or none, rather than the loader's).
+ */
+function restoreError(trialId: number, stored: StoredError): TrialError {
+  const error = new TrialError(trialId, stored.message)
   error.name = stored.name
   error.stack = stored.stack ?? `${stored.name}: ${stored.message}`
   return error
@@ -222,7 +229,7 @@ function restoreError(stored: StoredError): Error {
  * this version does not know. Throws for a known event with a wrong shape.
  */
 function toEvent(value: unknown): JsonlEvent | undefined {
-  if (!isRecord(value) || typeof value.event !== 'string') throw new TypeError('no "event" field')
+  if (!isObject(value) || typeof value.event !== 'string') throw new TypeError('no "event" field')
   const ok = EVENT_SHAPES[value.event]
   if (ok === undefined) return undefined
   if (!ok(value)) throw new TypeError(`malformed "${value.event}" event`)
@@ -230,23 +237,23 @@ function toEvent(value: unknown): JsonlEvent | undefined {
 }
 
 const EVENT_SHAPES: Readonly<Record<string, (line: Record<string, unknown>) => boolean>> = {
-  journal: ({ version, search, scheduler }) => Number.isInteger(version) && isRecord(search) && isRecord(scheduler),
-  experiment_start: ({ experiment: e }) => isRecord(e) && typeof e.metric === 'string' && (e.mode === 'min' || e.mode === 'max'),
+  journal: ({ version, search, scheduler }) => Number.isInteger(version) && isObject(search) && isObject(scheduler),
+  experiment_start: ({ experiment: e }) => isObject(e) && typeof e.metric === 'string' && (e.mode === 'min' || e.mode === 'max'),
   session: ({ session, concurrency }) => Number.isInteger(session) && Number.isInteger(concurrency),
-  trial_start: ({ trial: t }) => isRecord(t) && Number.isInteger(t.id) && isRecord(t.config) && typeof t.seed === 'number',
-  result: ({ trial_id, result }) => Number.isInteger(trial_id) && isRecord(result),
+  trial_start: ({ trial: t }) => isObject(t) && Number.isInteger(t.id) && isObject(t.config) && typeof t.seed === 'number',
+  result: ({ trial_id, result }) => Number.isInteger(trial_id) && isObject(result),
   decision: ({ trial_id, iteration, decision }) =>
     Number.isInteger(trial_id) && Number.isInteger(iteration) && (decision === 'stop' || decision === 'pause'),
   checkpoint: ({ trial_id, seq, attempt, iteration }) => [trial_id, seq, attempt, iteration].every(Number.isInteger),
   trial_end: ({ trial: t, final }) =>
-    isRecord(t) &&
+    isObject(t) &&
     Number.isInteger(t.id) &&
     isState(t.state) &&
     (t.error === null || isStoredError(t.error)) &&
-    (final === undefined || isRecord(final)),
+    (final === undefined || isObject(final)),
   retry: ({ trial_id }) => Number.isInteger(trial_id),
   interrupt: ({ cause, resumable }) => typeof cause === 'string' && typeof resumable === 'boolean',
-  experiment_end: ({ summary }) => isRecord(summary),
+  experiment_end: ({ summary }) => isObject(summary),
 }
 
 const STATES: ReadonlySet<unknown> = new Set<TrialState>(['pending', 'running', 'paused', 'completed', 'stopped', 'errored'])
@@ -256,9 +263,5 @@ function isState(value: unknown): value is TrialState {
 }
 
 function isStoredError(value: unknown): value is StoredError {
-  return isRecord(value) && typeof value.name === 'string' && typeof value.message === 'string'
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> & Config {
-  return typeof value === 'object' && value !== null && !Array.isArray(value)
+  return isObject(value) && typeof value.name === 'string' && typeof value.message === 'string'
 }

@@ -1,6 +1,7 @@
+import { defineOptions, integer, invalid, number, optionAt, type SchemaOf } from '../options/index.ts'
 import { createRandom, deriveSeed } from '../search/rng.ts'
 import type { Decision, Result, TrialInfo } from '../types.ts'
-import { nanPercentile, numberIn, numberOption, type Objective, readOptions, readSetup, ready, stringOption } from './common.ts'
+import { nanPercentile, numberIn, type Objective, readSetup, ready, scoreIn, TIME_ATTR } from './common.ts'
 import type { Scheduler, SchedulerSetup } from './scheduler.ts'
 
 /**
@@ -12,19 +13,41 @@ import type { Scheduler, SchedulerSetup } from './scheduler.ts'
  * ```
  */
 export interface ASHAOptions {
-  /** The result field that measures progress; must grow with every report. Default `'training_iteration'`. */
+  /**
+   * The result field that measures progress; must grow with every report.
+   * @default 'training_iteration'
+   */
   timeAttr?: string
-  /** A trial is stopped once `timeAttr` reaches this. Default 100. */
+  /**
+   * A trial is stopped once `timeAttr` reaches this.
+   * @default 100
+   */
   maxT?: number
-  /** The first rung: no trial is stopped before `timeAttr` reaches it. Default 1. */
+  /**
+   * The first rung: no trial is stopped before `timeAttr` reaches it; at most `maxT`.
+   * @default 1
+   */
   gracePeriod?: number
-  /** Keep the top `1 / reductionFactor` at each rung; rungs are `gracePeriod * reductionFactor^k`. Default 4. */
+  /**
+   * Keep the top `1 / reductionFactor` at each rung; rungs are `gracePeriod * reductionFactor^k`.
+   * @default 4
+   */
   reductionFactor?: number
-  /** How many brackets (bracket `s` starts at `gracePeriod * reductionFactor^s`). Default 1. */
+  /**
+   * How many brackets (bracket `s` starts at `gracePeriod * reductionFactor^s`).
+   * @default 1
+   */
   brackets?: number
 }
 
-const OPTIONS = ['timeAttr', 'maxT', 'gracePeriod', 'reductionFactor', 'brackets'] as const
+/** Every option of {@link ASHAScheduler}: kinds, ranges and defaults (Ray Tune's). */
+export const ASHA_OPTIONS = defineOptions('ASHAScheduler', {
+  timeAttr: TIME_ATTR,
+  maxT: number({ above: 0 }).withDefault(100),
+  gracePeriod: number({ above: 0 }).withDefault(1),
+  reductionFactor: number({ above: 1 }).withDefault(4),
+  brackets: integer({ min: 1 }).withDefault(1),
+} satisfies SchemaOf<ASHAOptions>)
 
 /** One rung: its milestone and the score (higher is better) each trial had on reaching it. */
 interface Rung {
@@ -55,7 +78,8 @@ export function rungMilestones(grace: number, maxT: number, rf: number, s: numbe
  * A trial is stopped when `timeAttr` reaches `maxT`; having run its full
  * budget, it is recorded `completed` (see `Scheduler.maxT`).
  *
- * Results without a numeric `timeAttr` or metric are ignored (`'continue'`).
+ * Results without a numeric `timeAttr` or metric are ignored (`'continue'`); a NaN
+ * metric ranks below every number (see `scoreIn`).
  * With several brackets, a trial joins one at random, weighted by
  * `e^(rungs in bracket)` as in Ray Tune, drawn from the experiment seed.
  *
@@ -77,13 +101,13 @@ export class ASHAScheduler implements Scheduler {
   readonly #bracketOf = new Map<number, Rung[]>()
 
   constructor(options?: ASHAOptions) {
-    const owner = 'ASHAScheduler'
-    const o = readOptions(owner, options, OPTIONS)
-    this.timeAttr = stringOption(owner, o, 'timeAttr', 'training_iteration')
-    this.maxT = numberOption(owner, o, 'maxT', 100, 'a number > 0', (v) => v > 0)
-    this.gracePeriod = numberOption(owner, o, 'gracePeriod', 1, `a number in (0, maxT=${this.maxT}]`, (v) => v > 0 && v <= this.maxT)
-    this.reductionFactor = numberOption(owner, o, 'reductionFactor', 4, 'a number > 1', (v) => v > 1)
-    this.brackets = numberOption(owner, o, 'brackets', 1, 'an integer >= 1', (v) => Number.isSafeInteger(v) && v >= 1)
+    const o = ASHA_OPTIONS.read(options)
+    if (o.gracePeriod > o.maxT) throw invalid(optionAt('ASHAScheduler', 'gracePeriod'), `a number in (0, maxT=${o.maxT}]`, o.gracePeriod)
+    this.timeAttr = o.timeAttr
+    this.maxT = o.maxT
+    this.gracePeriod = o.gracePeriod
+    this.reductionFactor = o.reductionFactor
+    this.brackets = o.brackets
   }
 
   setup(options: SchedulerSetup): void {
@@ -133,9 +157,9 @@ export class ASHAScheduler implements Scheduler {
   #read(result: Result | undefined): { time: number; score: number } | undefined {
     const objective = this.#objective
     const time = numberIn(result, this.timeAttr)
-    const metric = objective && numberIn(result, objective.metric)
-    if (objective === undefined || time === undefined || metric === undefined) return undefined
-    return { time, score: objective.sign * metric }
+    const score = objective && scoreIn(result, objective.metric, objective.sign)
+    if (time === undefined || score === undefined) return undefined
+    return { time, score }
   }
 
   /** Judges the trial at the highest rung it has reached but not yet been recorded at (Ray's `_Bracket.on_result`). */

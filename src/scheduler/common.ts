@@ -1,69 +1,18 @@
-import { ConfigError, show } from '../errors.ts'
-import { rejectUnknownKeys } from '../known-keys.ts'
+import { ConfigError } from '../errors.ts'
+import { argumentAt, check, invalid, METRIC, MODE, optionAt } from '../options/index.ts'
 import { validateSeed } from '../search/rng.ts'
-import type { Mode, Result } from '../types.ts'
+import type { Result } from '../types.ts'
 import type { SchedulerSetup } from './scheduler.ts'
 
 /**
- * Checks a scheduler's options object: a plain object (or undefined) whose
- * keys are all known. A misspelt option (`maxt`) would otherwise be ignored silently.
+ * The `timeAttr` option every scheduler has: the result field that measures progress.
  *
  * @example
  * ```ts
- * const o = readOptions('ASHAScheduler', options, ['maxT', 'gracePeriod'])
+ * timeAttr: TIME_ATTR
  * ```
  */
-export function readOptions(owner: string, options: unknown, known: readonly string[]): Record<string, unknown> {
-  if (options === undefined) return {}
-  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
-    throw new ConfigError(`${owner}(options): must be an object, got ${show(options)}`, { field: 'options' })
-  }
-  rejectUnknownKeys(owner, options, known)
-  return options as Record<string, unknown>
-}
-
-/** A {@link ConfigError} in the house style: `Owner({ field }): must be <rule>, got <value>`. */
-export function optionError(owner: string, field: string, rule: string, value: unknown): ConfigError {
-  return new ConfigError(`${owner}({ ${field} }): must be ${rule}, got ${show(value)}`, { field })
-}
-
-/**
- * The option `field` as a finite number meeting `holds`, or `fallback` when absent.
- *
- * @example
- * ```ts
- * const rf = numberOption('ASHAScheduler', o, 'reductionFactor', 4, 'a number > 1', (v) => v > 1)
- * ```
- */
-export function numberOption(
-  owner: string,
-  options: Record<string, unknown>,
-  field: string,
-  fallback: number,
-  rule: string,
-  holds: (value: number) => boolean,
-): number {
-  const value = options[field]
-  if (value === undefined) return fallback
-  if (typeof value !== 'number' || !Number.isFinite(value) || !holds(value)) throw optionError(owner, field, rule, value)
-  return value
-}
-
-/** The option `field` as a non-empty string, or `fallback` when absent. */
-export function stringOption(owner: string, options: Record<string, unknown>, field: string, fallback: string): string {
-  const value = options[field]
-  if (value === undefined) return fallback
-  if (typeof value !== 'string' || value === '') throw optionError(owner, field, 'a non-empty string', value)
-  return value
-}
-
-/** The option `field` as a boolean, or `fallback` when absent. */
-export function booleanOption(owner: string, options: Record<string, unknown>, field: string, fallback: boolean): boolean {
-  const value = options[field]
-  if (value === undefined) return fallback
-  if (typeof value !== 'boolean') throw optionError(owner, field, 'a boolean', value)
-  return value
-}
+export const TIME_ATTR = METRIC.withDefault('training_iteration')
 
 /** The checked setup plus `sign`: +1 in max mode, -1 in min mode, so every scheduler ranks "higher is better". */
 export interface Objective extends SchedulerSetup {
@@ -80,15 +29,14 @@ export interface Objective extends SchedulerSetup {
  * ```
  */
 export function readSetup(owner: string, options: SchedulerSetup): Objective {
-  const { metric, mode, seed } = options
-  if (typeof metric !== 'string' || metric === '') {
-    throw new ConfigError(`${owner}.setup({ metric }): must be a non-empty string, got ${show(metric)}`, { field: 'metric' })
+  if (typeof options !== 'object' || options === null) {
+    throw invalid(argumentAt(`${owner}.setup`, 'options'), 'an object { metric, mode, seed, plannedTrials? }', options)
   }
-  if (mode !== 'min' && mode !== 'max') {
-    throw new ConfigError(`${owner}.setup({ mode }): must be "min" or "max", got ${show(mode)}`, { field: 'mode' })
-  }
-  validateSeed(seed, `${owner}.setup({ seed })`)
-  return { metric, mode: mode as Mode, seed, sign: mode === 'max' ? 1 : -1 }
+  const { seed } = options
+  const metric = check(METRIC.required(), options.metric, optionAt(`${owner}.setup`, 'metric'))
+  const mode = check(MODE.required(), options.mode, optionAt(`${owner}.setup`, 'mode'))
+  validateSeed(seed, optionAt(`${owner}.setup`, 'seed'))
+  return { metric, mode, seed, sign: mode === 'max' ? 1 : -1 }
 }
 
 /** The setup, or a {@link ConfigError} when a trial arrives before `setup()`. */
@@ -104,6 +52,23 @@ export function ready<T>(value: T | undefined, owner: string): T {
 export function numberIn(result: Result | undefined, key: string): number | undefined {
   const value = result?.[key]
   return typeof value === 'number' ? value : undefined
+}
+
+/**
+ * The score of `result` for a scheduler: `sign * result[metric]`, higher is
+ * better; undefined when the metric is missing or not a number (the result
+ * is ignored). A NaN metric (a diverged trial) scores -Infinity, below every
+ * number, so it ranks worst wherever trials are compared.
+ *
+ * @example
+ * ```ts
+ * scoreIn({ loss: Number.NaN, training_iteration: 3, trial_id: 0, time_total_s: 1 }, 'loss', -1) // -Infinity
+ * ```
+ */
+export function scoreIn(result: Result | undefined, metric: string, sign: 1 | -1): number | undefined {
+  const value = numberIn(result, metric)
+  if (value === undefined) return undefined
+  return Number.isNaN(value) ? Number.NEGATIVE_INFINITY : sign * value
 }
 
 /**

@@ -1,4 +1,4 @@
-import { ConfigError, show } from '../errors.ts'
+import { invalid, type Place, problemAt } from '../options/index.ts'
 import { type Domain, domainProblem, isDomain } from '../search/domain.ts'
 import { copyJson, isPlainObject, type JsonValue } from '../search/json.ts'
 import { onGrid, qRange } from '../search/quantize.ts'
@@ -25,30 +25,32 @@ export interface ExploreSettings {
   readonly perturbationFactors: readonly number[]
 }
 
+/** What {@link Mutations} must be, as errors say it. */
+export const MUTATIONS_RULE = 'a non-empty object of config keys to domains, arrays of values or nested objects'
+
 /**
  * Checks `hyperparamMutations` deeply and throws a {@link ConfigError} naming
- * the dotted path of the first bad entry.
+ * the dotted path of the first bad entry, below `at`.
+ *
+ * @example
+ * ```ts
+ * checkMutations({ lr: 3 }, optionAt('PopulationBasedTraining', 'hyperparamMutations'))
+ * // ConfigError: PopulationBasedTraining({ hyperparamMutations.lr }): must be a domain, an array of values or a nested object, got 3
+ * ```
  */
-export function checkMutations(owner: string, value: unknown, path = 'hyperparamMutations'): asserts value is Mutations {
-  const fail = (rule: string, got: unknown): never => {
-    throw new ConfigError(`${owner}({ ${path} }): must be ${rule}, got ${show(got)}`, { field: path })
-  }
-  if (!isPlainObject(value) || isDomain(value) || Object.keys(value).length === 0) {
-    fail('a non-empty object of config keys to domains, arrays of values or nested objects', value)
-  }
-  for (const [key, entry] of Object.entries(value as Record<string, unknown>)) {
-    const field = `${path}.${key}`
+export function checkMutations(value: unknown, at: Place): asserts value is Mutations {
+  if (!isPlainObject(value) || isDomain(value) || Object.keys(value).length === 0) throw invalid(at, MUTATIONS_RULE, value)
+  for (const [key, entry] of Object.entries(value)) {
+    const place = at.child(key)
     if (Array.isArray(entry)) {
-      if (entry.length === 0) throw new ConfigError(`${owner}({ ${field} }): must be a non-empty array, got []`, { field })
+      if (entry.length === 0) throw invalid(place, 'a non-empty array', entry)
     } else if (isDomain(entry)) {
       const problem = domainProblem(entry)
-      if (problem !== undefined) throw new ConfigError(`${owner}({ ${field} }): ${entry.$domain} ${problem}`, { field })
+      if (problem !== undefined) throw problemAt(place, `${entry.$domain} ${problem}`)
     } else if (isPlainObject(entry)) {
-      checkMutations(owner, entry, field)
+      checkMutations(entry, place)
     } else {
-      throw new ConfigError(`${owner}({ ${field} }): must be a domain, an array of values or a nested object, got ${show(entry)}`, {
-        field,
-      })
+      throw invalid(place, 'a domain, an array of values or a nested object', entry)
     }
   }
 }

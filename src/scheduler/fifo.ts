@@ -1,5 +1,19 @@
+import { defineOptions, type SchemaOf } from '../options/index.ts'
 import type { Decision, Result, TrialInfo } from '../types.ts'
+import { readSetup } from './common.ts'
 import type { Scheduler, SchedulerSetup } from './scheduler.ts'
+
+/**
+ * Options of {@link FIFOScheduler}: none, so any key is refused rather than ignored.
+ *
+ * @example
+ * ```ts
+ * const options: FIFOOptions = {}
+ * ```
+ */
+export type FIFOOptions = Record<string, never>
+
+export const FIFO_OPTIONS = defineOptions('FIFOScheduler', {} satisfies SchemaOf<FIFOOptions>)
 
 /**
  * Runs every trial to its end, in the order they were created. The default.
@@ -10,7 +24,14 @@ import type { Scheduler, SchedulerSetup } from './scheduler.ts'
  * ```
  */
 export class FIFOScheduler implements Scheduler {
-  setup(_options: SchedulerSetup): void {}
+  constructor(options?: FIFOOptions) {
+    FIFO_OPTIONS.read(options)
+  }
+
+  setup(options: SchedulerSetup): void {
+    // It decides nothing from the setup, but a scheduler driven by hand still gets its typos named.
+    readSetup('FIFOScheduler', options)
+  }
   onTrialAdd(_trial: TrialInfo): void {}
   onTrialResult(_trial: TrialInfo, _result: Result): Decision {
     return 'continue'

@@ -1,5 +1,6 @@
+import { defineOptions, number, type SchemaOf } from '../options/index.ts'
 import type { Decision, Result, TrialInfo } from '../types.ts'
-import { numberIn, numberOption, type Objective, readOptions, readSetup, ready, stringOption } from './common.ts'
+import { numberIn, type Objective, readSetup, ready, scoreIn, TIME_ATTR } from './common.ts'
 import type { RunCandidates, RunChoice, Scheduler, SchedulerSetup } from './scheduler.ts'
 
 /**
@@ -11,15 +12,29 @@ import type { RunCandidates, RunChoice, Scheduler, SchedulerSetup } from './sche
  * ```
  */
 export interface HyperBandOptions {
-  /** The result field that measures progress; must grow with every report and carry on across a pause. Default `'training_iteration'`. */
+  /**
+   * The result field that measures progress; must grow with every report and carry on across a pause.
+   * @default 'training_iteration'
+   */
   timeAttr?: string
-  /** The most `timeAttr` any trial gets (the paper's R). Default 81. */
+  /**
+   * The most `timeAttr` any trial gets (the paper's R).
+   * @default 81
+   */
   maxT?: number
-  /** The paper's eta: each halving keeps `1/eta` of a bracket and gives it `eta` times the budget. Default 3. */
+  /**
+   * The paper's eta: each halving keeps `1/eta` of a bracket and gives it `eta` times the budget.
+   * @default 3
+   */
   reductionFactor?: number
 }
 
-const OPTIONS = ['timeAttr', 'maxT', 'reductionFactor'] as const
+/** Every option of {@link HyperBandScheduler}: kinds, ranges and defaults (Ray Tune's). */
+export const HYPERBAND_OPTIONS = defineOptions('HyperBandScheduler', {
+  timeAttr: TIME_ATTR,
+  maxT: number({ min: 1 }).withDefault(81),
+  reductionFactor: number({ above: 1 }).withDefault(3),
+} satisfies SchemaOf<HyperBandOptions>)
 /** Absorbs float noise in `maxT / eta^k` (81 / 3^4 must be 1, not 0.9999999999999999). */
 const EPSILON = 1e-9
 
@@ -109,11 +124,10 @@ export class HyperBandScheduler implements Scheduler {
   readonly #bracketOf = new Map<number, Bracket>()
 
   constructor(options?: HyperBandOptions) {
-    const owner = 'HyperBandScheduler'
-    const o = readOptions(owner, options, OPTIONS)
-    this.timeAttr = stringOption(owner, o, 'timeAttr', 'training_iteration')
-    this.maxT = numberOption(owner, o, 'maxT', 81, 'a number >= 1', (v) => v >= 1)
-    this.reductionFactor = numberOption(owner, o, 'reductionFactor', 3, 'a number > 1', (v) => v > 1)
+    const o = HYPERBAND_OPTIONS.read(options)
+    this.timeAttr = o.timeAttr
+    this.maxT = o.maxT
+    this.reductionFactor = o.reductionFactor
     this.plan = bandPlan(this.maxT, this.reductionFactor)
   }
 
@@ -148,10 +162,10 @@ export class HyperBandScheduler implements Scheduler {
     // Halved out earlier (it should not be running): say so again.
     if (member === undefined) return 'stop'
     const time = numberIn(result, this.timeAttr)
-    const metric = numberIn(result, objective.metric)
-    if (time === undefined || metric === undefined) return 'continue'
+    const score = scoreIn(result, objective.metric, objective.sign)
+    if (time === undefined || score === undefined) return 'continue'
     member.time = time
-    member.score = objective.sign * metric
+    member.score = score
     if (time < milestoneOf(bracket)) return 'continue'
     if (time >= this.maxT || bracket.stage === bracket.milestones.length - 1) {
       // Its full budget is spent; nothing is left to decide about it.
@@ -212,10 +226,10 @@ export class HyperBandScheduler implements Scheduler {
   }
 }
 
-/** Sort order, best first; no score (or NaN) ranks below every number, and ties keep their order. */
+/** Sort order, best first; no score ranks below every number (a NaN metric's -Infinity included), and ties keep their order. */
 function better(a: Member, b: Member): number {
-  const x = a.score === undefined || Number.isNaN(a.score) ? undefined : a.score
-  const y = b.score === undefined || Number.isNaN(b.score) ? undefined : b.score
+  const x = a.score
+  const y = b.score
   if (x === y) return 0
   if (x === undefined) return 1
   if (y === undefined) return -1

@@ -1,5 +1,6 @@
+import { boolean, defineOptions, integer, number, type SchemaOf } from '../options/index.ts'
 import type { Decision, Result, TrialInfo } from '../types.ts'
-import { booleanOption, median, numberIn, numberOption, type Objective, readOptions, readSetup, ready, stringOption } from './common.ts'
+import { median, numberIn, type Objective, readSetup, ready, scoreIn, TIME_ATTR } from './common.ts'
 import type { Scheduler, SchedulerSetup } from './scheduler.ts'
 
 /**
@@ -11,17 +12,35 @@ import type { Scheduler, SchedulerSetup } from './scheduler.ts'
  * ```
  */
 export interface MedianStoppingOptions {
-  /** The result field that measures progress; must grow with every report. Default `'training_iteration'`. */
+  /**
+   * The result field that measures progress; must grow with every report.
+   * @default 'training_iteration'
+   */
   timeAttr?: string
-  /** No trial is stopped before `timeAttr` reaches this, and running averages start here. Default 1. */
+  /**
+   * No trial is stopped before `timeAttr` reaches this, and running averages start here.
+   * @default 1
+   */
   gracePeriod?: number
-  /** How many other trials must have reached the same point before one is judged. Default 3. */
+  /**
+   * How many other trials must have reached the same point before one is judged.
+   * @default 3
+   */
   minSamplesRequired?: number
-  /** `false` pauses a losing trial instead of stopping it; it resumes later and runs to its end. Default true. */
+  /**
+   * `false` pauses a losing trial instead of stopping it; it resumes later and runs to its end.
+   * @default true
+   */
   hardStop?: boolean
 }
 
-const OPTIONS = ['timeAttr', 'gracePeriod', 'minSamplesRequired', 'hardStop'] as const
+/** Every option of {@link MedianStoppingRule}: kinds, ranges and defaults (Ray Tune's). */
+export const MEDIAN_OPTIONS = defineOptions('MedianStoppingRule', {
+  timeAttr: TIME_ATTR,
+  gracePeriod: number({ min: 0 }).withDefault(1),
+  minSamplesRequired: integer({ min: 1 }).withDefault(3),
+  hardStop: boolean().withDefault(true),
+} satisfies SchemaOf<MedianStoppingOptions>)
 
 interface Point {
   readonly time: number
@@ -52,7 +71,9 @@ interface Track {
  * median. The trial is stopped if its best result so far is strictly worse
  * than that median.
  *
- * Results without a numeric `timeAttr` or metric (or a NaN metric) are ignored.
+ * Results without a numeric `timeAttr` or metric are ignored; a NaN metric
+ * scores below every number (see `scoreIn`), so a diverged trial pulls the
+ * median down rather than vanishing from it.
  *
  * @example
  * ```ts
@@ -72,12 +93,11 @@ export class MedianStoppingRule implements Scheduler {
   readonly #judged = new Set<number>()
 
   constructor(options?: MedianStoppingOptions) {
-    const owner = 'MedianStoppingRule'
-    const o = readOptions(owner, options, OPTIONS)
-    this.timeAttr = stringOption(owner, o, 'timeAttr', 'training_iteration')
-    this.gracePeriod = numberOption(owner, o, 'gracePeriod', 1, 'a number >= 0', (v) => v >= 0)
-    this.minSamplesRequired = numberOption(owner, o, 'minSamplesRequired', 3, 'an integer >= 1', (v) => Number.isSafeInteger(v) && v >= 1)
-    this.hardStop = booleanOption(owner, o, 'hardStop', true)
+    const o = MEDIAN_OPTIONS.read(options)
+    this.timeAttr = o.timeAttr
+    this.gracePeriod = o.gracePeriod
+    this.minSamplesRequired = o.minSamplesRequired
+    this.hardStop = o.hardStop
   }
 
   setup(options: SchedulerSetup): void {
@@ -125,9 +145,9 @@ export class MedianStoppingRule implements Scheduler {
   #read(result: Result | undefined): Point | undefined {
     const objective = this.#objective
     const time = numberIn(result, this.timeAttr)
-    const metric = objective && numberIn(result, objective.metric)
-    if (objective === undefined || time === undefined || metric === undefined || Number.isNaN(metric)) return undefined
-    return { time, score: objective.sign * metric }
+    const score = objective && scoreIn(result, objective.metric, objective.sign)
+    if (time === undefined || score === undefined) return undefined
+    return { time, score }
   }
 
   #add(track: Track, point: Point): void {

@@ -1,8 +1,9 @@
+import { arrayOf, custom, defineOptions, number, type SchemaOf } from '../options/index.ts'
 import { copyJson } from '../search/json.ts'
 import { createRandom, deriveSeed } from '../search/rng.ts'
 import type { Config, Decision, Result, TrialInfo } from '../types.ts'
-import { numberIn, numberOption, type Objective, optionError, readOptions, readSetup, ready, stringOption } from './common.ts'
-import { checkMutations, explore, type Mutations } from './explore.ts'
+import { numberIn, type Objective, readSetup, ready, scoreIn, TIME_ATTR } from './common.ts'
+import { checkMutations, explore, MUTATIONS_RULE, type Mutations } from './explore.ts'
 import type { ResumePlan, RunCandidates, RunChoice, Scheduler, SchedulerSetup } from './scheduler.ts'
 
 /**
@@ -16,29 +17,51 @@ import type { ResumePlan, RunCandidates, RunChoice, Scheduler, SchedulerSetup } 
 export interface PBTOptions {
   /** Which config keys to mutate and how (see {@link Mutations}). Required. */
   hyperparamMutations: Mutations
-  /** The result field that measures progress; must grow with every report and carry on across a pause. Default `'training_iteration'`. */
+  /**
+   * The result field that measures progress; must grow with every report and carry on across a pause.
+   * @default 'training_iteration'
+   */
   timeAttr?: string
-  /** A trial is considered for exploit and explore every this many `timeAttr` units. Default 10. */
+  /**
+   * A trial is considered for exploit and explore every this many `timeAttr` units.
+   * @default 10
+   */
   perturbationInterval?: number
-  /** No trial is perturbed before `timeAttr` reaches this. Default 0. */
+  /**
+   * No trial is perturbed before `timeAttr` reaches this.
+   * @default 0
+   */
   burnInPeriod?: number
-  /** The bottom fraction copies from the top fraction; in [0, 0.5]. Default 0.25. */
+  /**
+   * The bottom fraction copies from the top fraction; in [0, 0.5].
+   * @default 0.25
+   */
   quantileFraction?: number
-  /** The chance that a mutated key is drawn afresh rather than moved. Default 0.25. */
+  /**
+   * The chance that a mutated key is drawn afresh rather than moved.
+   * @default 0.25
+   */
   resampleProbability?: number
-  /** What numeric values are multiplied by when moved, one picked at random. Default [1.2, 0.8]. */
+  /**
+   * What numeric values are multiplied by when moved, one picked at random.
+   * @default [1.2, 0.8]
+   */
   perturbationFactors?: readonly number[]
 }
 
-const OPTIONS = [
-  'hyperparamMutations',
-  'timeAttr',
-  'perturbationInterval',
-  'burnInPeriod',
-  'quantileFraction',
-  'resampleProbability',
-  'perturbationFactors',
-] as const
+/** Every option of {@link PopulationBasedTraining}: kinds, ranges and defaults (Ray Tune's). */
+export const PBT_OPTIONS = defineOptions('PopulationBasedTraining', {
+  hyperparamMutations: custom<Mutations>(MUTATIONS_RULE, (value, at) => {
+    checkMutations(value, at)
+    return copyJson(value)
+  }).required(),
+  timeAttr: TIME_ATTR,
+  perturbationInterval: number({ above: 0 }).withDefault(10),
+  burnInPeriod: number({ min: 0 }).withDefault(0),
+  quantileFraction: number({ min: 0, max: 0.5 }).withDefault(0.25),
+  resampleProbability: number({ min: 0, max: 1 }).withDefault(0.25),
+  perturbationFactors: arrayOf(number({ above: 0 }), { rule: 'a non-empty array of numbers > 0', nonEmpty: true }).withDefault([1.2, 0.8]),
+} satisfies SchemaOf<PBTOptions>)
 
 interface Member {
   readonly trial: TrialInfo
@@ -95,21 +118,14 @@ export class PopulationBasedTraining implements Scheduler {
   #planned: number | undefined
 
   constructor(options: PBTOptions) {
-    const owner = 'PopulationBasedTraining'
-    const o = readOptions(owner, options, OPTIONS)
-    const mutations = o.hyperparamMutations
-    checkMutations(owner, mutations)
-    this.hyperparamMutations = copyJson(mutations)
-    this.timeAttr = stringOption(owner, o, 'timeAttr', 'training_iteration')
-    this.perturbationInterval = numberOption(owner, o, 'perturbationInterval', 10, 'a number > 0', (v) => v > 0)
-    this.burnInPeriod = numberOption(owner, o, 'burnInPeriod', 0, 'a number >= 0', (v) => v >= 0)
-    this.quantileFraction = numberOption(owner, o, 'quantileFraction', 0.25, 'a number in [0, 0.5]', (v) => v >= 0 && v <= 0.5)
-    this.resampleProbability = numberOption(owner, o, 'resampleProbability', 0.25, 'a number in [0, 1]', (v) => v >= 0 && v <= 1)
-    const factors = o.perturbationFactors ?? [1.2, 0.8]
-    if (!Array.isArray(factors) || factors.length === 0 || !factors.every((f) => typeof f === 'number' && Number.isFinite(f) && f > 0)) {
-      throw optionError(owner, 'perturbationFactors', 'a non-empty array of numbers > 0', factors)
-    }
-    this.perturbationFactors = [...factors]
+    const o = PBT_OPTIONS.read(options)
+    this.hyperparamMutations = o.hyperparamMutations
+    this.timeAttr = o.timeAttr
+    this.perturbationInterval = o.perturbationInterval
+    this.burnInPeriod = o.burnInPeriod
+    this.quantileFraction = o.quantileFraction
+    this.resampleProbability = o.resampleProbability
+    this.perturbationFactors = [...o.perturbationFactors]
   }
 
   setup(options: SchedulerSetup): void {
@@ -138,11 +154,11 @@ export class PopulationBasedTraining implements Scheduler {
     const objective = this.#objective
     if (member === undefined || objective === undefined || member.finished) return 'continue'
     const time = numberIn(result, this.timeAttr)
-    const metric = numberIn(result, objective.metric)
-    if (time === undefined || metric === undefined || Number.isNaN(metric)) return 'continue'
+    const score = scoreIn(result, objective.metric, objective.sign)
+    if (time === undefined || score === undefined) return 'continue'
     if (time < this.burnInPeriod || time - member.lastPerturbationTime < this.perturbationInterval) return 'continue'
 
-    member.lastScore = objective.sign * metric
+    member.lastScore = score
     member.lastTrainTime = time
     member.lastPerturbationTime = time
     const { lower, upper } = this.#quantiles()

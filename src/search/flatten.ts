@@ -1,7 +1,9 @@
 import { SpaceError } from '../errors.ts'
+import { argumentAt, invalid } from '../options/index.ts'
+import { setOwn } from '../storable.ts'
 import type { Domain } from './domain.ts'
 import { isDomain } from './domain.ts'
-import { isPlainObject, setOwn } from './json.ts'
+import { isPlainObject } from './json.ts'
 import type { Constant, Space } from './space.ts'
 
 /**
@@ -69,6 +71,7 @@ export function unflatten(entries: ReadonlyArray<{ readonly path: readonly strin
  * ```
  */
 export function flattenConfig(config: Record<string, unknown>): Record<string, unknown> {
+  if (!isPlainObject(config)) throw invalid(argumentAt('flattenConfig', 'config'), 'a plain object (a config or a result)', config)
   const flat: Record<string, unknown> = {}
   const walk = (node: Record<string, unknown>, prefix: string): void => {
     for (const [key, value] of Object.entries(node)) {

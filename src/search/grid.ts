@@ -1,4 +1,5 @@
 import { ConfigError } from '../errors.ts'
+import { defineOptions, type SchemaOf } from '../options/index.ts'
 import type { Config } from '../types.ts'
 import { type Domain, isDomain } from './domain.ts'
 import { copyJson, type JsonValue } from './json.ts'
@@ -7,6 +8,18 @@ import { sampleDomain } from './sample.ts'
 import type { Searcher, SearcherSetup } from './searcher.ts'
 import { checkSetup, readySetup } from './setup.ts'
 import { type Constant, flattenSpace, unflatten } from './space.ts'
+
+/**
+ * Options of {@link GridSearch}: none yet, so any key is refused rather than ignored.
+ *
+ * @example
+ * ```ts
+ * const options: GridSearchOptions = {}
+ * ```
+ */
+export type GridSearchOptions = Record<string, never>
+
+export const GRID_OPTIONS = defineOptions('GridSearch', {} satisfies SchemaOf<GridSearchOptions>)
 
 interface GridState {
   readonly seed: number
@@ -35,6 +48,10 @@ interface GridState {
  */
 export class GridSearch implements Searcher {
   #state: GridState | undefined
+
+  constructor(options?: GridSearchOptions) {
+    GRID_OPTIONS.read(options)
+  }
 
   /**
    * How many trials this search proposes: grid points times `numSamples`.

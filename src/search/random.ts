@@ -1,9 +1,22 @@
+import { defineOptions, type SchemaOf } from '../options/index.ts'
 import type { Config } from '../types.ts'
 import { createRandom, deriveSeed } from './rng.ts'
 import { sampleConfig } from './sample.ts'
 import type { Searcher, SearcherSetup } from './searcher.ts'
 import { checkSetup, readySetup } from './setup.ts'
 import type { Space } from './space.ts'
+
+/**
+ * Options of {@link RandomSearch}: none yet, so any key is refused rather than ignored.
+ *
+ * @example
+ * ```ts
+ * const options: RandomSearchOptions = {}
+ * ```
+ */
+export type RandomSearchOptions = Record<string, never>
+
+export const RANDOM_OPTIONS = defineOptions('RandomSearch', {} satisfies SchemaOf<RandomSearchOptions>)
 
 /**
  * Draws every config independently from the space, `numSamples` in all.
@@ -18,6 +31,10 @@ import type { Space } from './space.ts'
  */
 export class RandomSearch implements Searcher {
   #setup: { space: Space; seed: number; numSamples: number; suggested: number } | undefined
+
+  constructor(options?: RandomSearchOptions) {
+    RANDOM_OPTIONS.read(options)
+  }
 
   setup(options: SearcherSetup): void {
     const { space, seed, numSamples } = checkSetup(options)

@@ -1,9 +1,9 @@
 import seedrandom from 'seedrandom'
-import { ConfigError, show } from '../errors.ts'
+import { check, Place, SEED } from '../options/index.ts'
 
 /**
  * The seed itself when it is an integer in `[0, 2^32)`; otherwise a
- * {@link ConfigError} naming `field` and the value.
+ * {@link ConfigError} naming the place (a bare field name, or a {@link Place}).
  *
  * @example
  * ```ts
@@ -11,12 +11,13 @@ import { ConfigError, show } from '../errors.ts'
  * validateSeed(-1) // ConfigError: seed: must be an integer in [0, 2^32), got -1
  * ```
  */
-export function validateSeed(seed: unknown, field = 'seed'): number {
-  if (typeof seed !== 'number' || !Number.isInteger(seed) || seed < 0 || seed >= 2 ** 32) {
-    throw new ConfigError(`${field}: must be an integer in [0, 2^32), got ${show(seed)}`, { field })
-  }
-  return seed
+export function validateSeed(seed: unknown, at: Place | string = SEED_FIELD): number {
+  return check(REQUIRED_SEED, seed, typeof at === 'string' ? new Place('', at) : at)
 }
+
+// Made once: deriveSeed checks its seed on every call.
+const SEED_FIELD = new Place('', 'seed')
+const REQUIRED_SEED = SEED.required()
 
 /**
  * A uint32 seed derived from `seed` and a label, so every stream (a trial's,

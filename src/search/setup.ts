@@ -1,4 +1,5 @@
-import { ConfigError, show } from '../errors.ts'
+import { ConfigError } from '../errors.ts'
+import { argumentAt, check, integer, invalid, METRIC, MODE, Place } from '../options/index.ts'
 import { validateSeed } from './rng.ts'
 import type { SearcherSetup } from './searcher.ts'
 import { validateSpace } from './space.ts'
@@ -13,11 +14,14 @@ import { validateSpace } from './space.ts'
  * ```
  */
 export function checkSetup(options: SearcherSetup): SearcherSetup {
-  validateSpace(options.space)
-  validateSeed(options.seed)
-  if (!Number.isSafeInteger(options.numSamples) || options.numSamples < 1) {
-    throw new ConfigError(`numSamples: must be an integer >= 1, got ${show(options.numSamples)}`, { field: 'numSamples' })
+  if (typeof options !== 'object' || options === null) {
+    throw invalid(argumentAt('setup', 'options'), 'an object { space, metric, mode, seed, numSamples }', options)
   }
+  validateSpace(options.space)
+  check(METRIC.required(), options.metric, new Place('', 'metric'))
+  check(MODE.required(), options.mode, new Place('', 'mode'))
+  validateSeed(options.seed)
+  check(integer({ min: 1 }).required(), options.numSamples, new Place('', 'numSamples'))
   return options
 }
 
@@ -32,8 +36,9 @@ export function checkSetup(options: SearcherSetup): SearcherSetup {
  */
 export function readySetup<S>(setup: S | undefined, searcher: string, trialId: number): S {
   if (setup === undefined) throw new ConfigError(`${searcher}.suggest: call setup() first`, { field: 'search' })
-  if (!Number.isSafeInteger(trialId) || trialId < 0) {
-    throw new ConfigError(`${searcher}.suggest(trialId): must be an integer >= 0, got ${show(trialId)}`, { field: 'trialId' })
-  }
+  check(TRIAL_ID, trialId, argumentAt(`${searcher}.suggest`, 'trialId'))
   return setup
 }
+
+/** A trial id: an integer >= 0. */
+const TRIAL_ID = integer({ min: 0 }).required()

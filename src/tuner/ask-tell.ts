@@ -2,19 +2,27 @@
  * Ask/tell: run your own loop, with any searcher, and no pool. Like
  * Optuna's `study.ask()` / `study.tell()`.
  */
-import { randomInt } from 'node:crypto'
-import { ConfigError, show, TrialError } from '../errors.ts'
-import { rejectUnknownKeys } from '../known-keys.ts'
-import { RandomSearch } from '../search/random.ts'
-import { deriveSeed, validateSeed } from '../search/rng.ts'
+import { show, TrialError } from '../errors.ts'
+import {
+  argumentAt,
+  check,
+  defineOptions,
+  integer,
+  invalid,
+  isObject,
+  METRIC,
+  MODE,
+  oneOf,
+  problemAt,
+  type SchemaOf,
+} from '../options/index.ts'
+import { deriveSeed } from '../search/rng.ts'
 import type { Searcher } from '../search/searcher.ts'
-import { type ConfigOf, type Space, validateSpace } from '../search/space.ts'
+import type { ConfigOf, Space } from '../search/space.ts'
 import type { Metrics, Mode, Result, TrialInfo, TrialState } from '../types.ts'
-import { checkPlugin, positiveInteger, validateMode } from './options.ts'
+import { checkMetrics } from '../workers/context.ts'
+import { RANDOM_SEED, SEARCHER, SPACE } from './options.ts'
 import { ResultGrid } from './results.ts'
-
-/** The default of `numSamples`: in effect unlimited, yet small enough for GridSearch to multiply. */
-const MANY = 2 ** 31 - 1
 
 /**
  * Options of a {@link Study}. Only `space` and `metric` are required.
@@ -28,24 +36,37 @@ export interface StudyOptions<S extends Space = Space> {
   readonly space: S
   /** The metric told results carry; searchers optimise it. */
   readonly metric: string
-  /** `'min'` (default) or `'max'`. */
+  /**
+   * Whether lower (`'min'`) or higher (`'max'`) is better.
+   * @default 'min'
+   */
   readonly mode?: Mode
-  /** Proposes configs. Default: `new RandomSearch()`. */
+  /**
+   * Proposes configs.
+   * @default `new RandomSearch()`
+   */
   readonly search?: Searcher
-  /** The seed every suggestion derives from. Default: drawn at random (see `study.seed`). */
+  /**
+   * The seed every suggestion derives from.
+   * @default drawn at random; read it back from `.seed`
+   */
   readonly seed?: number
-  /** How many trials `ask` hands out before returning null (for GridSearch: repeats of the grid). Default: unlimited (2^31 - 1). */
+  /**
+   * How many trials `ask` hands out before returning null (for GridSearch: repeats of the grid).
+   * @default 2147483647 (2^31 - 1: in effect unlimited, yet small enough for GridSearch to multiply)
+   */
   readonly numSamples?: number
 }
 
-const STUDY_OPTIONS = Object.keys({
-  space: true,
-  metric: true,
-  mode: true,
-  search: true,
-  seed: true,
-  numSamples: true,
-} satisfies Record<keyof StudyOptions, true>)
+/** Every option of a {@link Study}: kinds, ranges and defaults. */
+export const STUDY_OPTIONS = defineOptions('Study', {
+  space: SPACE.required(),
+  metric: METRIC.required(),
+  mode: MODE.withDefault('min'),
+  search: SEARCHER,
+  seed: RANDOM_SEED,
+  numSamples: integer({ min: 1 }).withDefault(2 ** 31 - 1),
+} satisfies SchemaOf<StudyOptions>)
 
 /** A trial handed out by {@link Study.ask}. */
 export interface AskedTrial<C> {
@@ -58,7 +79,7 @@ export interface AskedTrial<C> {
 /** How a told trial ended. */
 export type ToldState = 'completed' | 'stopped' | 'errored'
 
-const TOLD_STATES: readonly ToldState[] = ['completed', 'stopped', 'errored']
+const TOLD_STATE = oneOf<ToldState>(['completed', 'stopped', 'errored']).withDefault('completed')
 
 interface StudyTrial {
   readonly id: number
@@ -98,21 +119,13 @@ export class Study<S extends Space = Space> {
   #exhausted = false
 
   constructor(options: StudyOptions<S>) {
-    if (options === null || typeof options !== 'object') {
-      throw new ConfigError(`Study(options): must be an object, got ${show(options)}`, { field: 'options' })
-    }
-    rejectUnknownKeys('Study', options, STUDY_OPTIONS)
-    validateSpace(options.space)
-    if (typeof options.metric !== 'string' || options.metric.length === 0) {
-      throw new ConfigError(`metric: must be a non-empty string, got ${show(options.metric)}`, { field: 'metric' })
-    }
-    this.metric = options.metric
-    this.mode = validateMode(options.mode ?? 'min')
-    this.seed = validateSeed(options.seed ?? randomInt(2 ** 32))
-    this.numSamples = positiveInteger(options.numSamples ?? MANY, 'numSamples')
-    checkPlugin(options.search, 'search', ['setup', 'suggest', 'onTrialResult', 'onTrialComplete'])
-    this.search = options.search ?? new RandomSearch()
-    this.search.setup({ space: options.space, metric: this.metric, mode: this.mode, seed: this.seed, numSamples: this.numSamples })
+    const o = STUDY_OPTIONS.read(options)
+    this.metric = o.metric
+    this.mode = o.mode
+    this.seed = o.seed
+    this.numSamples = o.numSamples
+    this.search = o.search
+    this.search.setup({ space: o.space, metric: this.metric, mode: this.mode, seed: this.seed, numSamples: this.numSamples })
   }
 
   /**
@@ -175,32 +188,29 @@ export class Study<S extends Space = Space> {
    * study.tell(other.trialId, undefined, 'errored')
    * ```
    */
-  tell(trialId: number, metrics?: number | Metrics, state: ToldState = 'completed'): void {
+  tell(trialId: number, metrics?: number | Metrics, state?: ToldState): void {
     const trial = this.#running(trialId, 'tell')
-    if (!TOLD_STATES.includes(state)) {
-      throw new ConfigError(`tell(state): must be one of ${TOLD_STATES.join(', ')}, got ${show(state)}`, { field: 'state' })
-    }
-    if (metrics === undefined && state === 'completed' && trial.history.length === 0) {
-      throw new ConfigError(`tell(trialId=${trialId}): a completed trial needs a result (a number or metrics), got none`, {
-        field: 'metrics',
-      })
+    const told = check(TOLD_STATE, state, argumentAt('Study.tell', 'state'))
+    const at = argumentAt('Study.tell', 'metrics')
+    if (metrics === undefined && told === 'completed' && trial.history.length === 0) {
+      throw problemAt(at, `trial ${trialId}: a completed trial needs a result (a number or metrics), got undefined`)
     }
     // A completed trial without the metric is almost always a typo in the metric's name; the searcher could not rank it.
     const final: Record<string, unknown> | undefined =
       typeof metrics === 'number' ? { [this.metric]: metrics } : (metrics ?? trial.history.at(-1))
-    if (state === 'completed' && metrics !== undefined && typeof final?.[this.metric] !== 'number') {
-      throw new ConfigError(
-        `tell(trialId=${trialId}): a completed trial needs a number for ${show(this.metric)}, got keys ${Object.keys(final ?? {}).join(', ') || 'none'}`,
-        { field: 'metrics' },
+    if (told === 'completed' && isObject(metrics) && typeof final?.[this.metric] !== 'number') {
+      throw problemAt(
+        at,
+        `trial ${trialId}: a completed trial needs a number for ${show(this.metric)}, got keys ${Object.keys(final ?? {}).join(', ') || 'none'}`,
       )
     }
     if (metrics !== undefined) {
       const result = this.#record(trial, metrics, 'tell')
       this.search.onTrialResult(trialId, result)
     }
-    trial.state = state
-    if (state === 'errored') trial.error = new TrialError(trialId, `trial ${trialId}: told errored`)
-    this.search.onTrialComplete(trialId, trial.history.at(-1), state)
+    trial.state = told
+    if (told === 'errored') trial.error = new TrialError(trialId, `trial ${trialId}: told errored`)
+    this.search.onTrialComplete(trialId, trial.history.at(-1), told)
   }
 
   /**
@@ -236,21 +246,21 @@ export class Study<S extends Space = Space> {
   }
 
   #running(trialId: number, method: string): StudyTrial {
+    const at = argumentAt(`Study.${method}`, 'trialId')
     const trial = this.#trials.get(trialId)
-    if (trial === undefined) {
-      throw new ConfigError(`${method}(trialId): no trial ${show(trialId)} was asked for`, { field: 'trialId' })
-    }
-    if (trial.state !== 'running') {
-      throw new ConfigError(`${method}(trialId): trial ${trialId} was already told (${trial.state})`, { field: 'trialId' })
-    }
+    if (trial === undefined) throw invalid(at, 'the id of a trial that was asked for', trialId)
+    if (trial.state !== 'running') throw problemAt(at, `trial ${trialId} was already told (${trial.state})`)
     return trial
   }
 
   #record(trial: StudyTrial, metrics: number | Metrics, method: string): Result {
+    const at = argumentAt(`Study.${method}`, 'metrics')
     let values: Metrics
     if (typeof metrics === 'number') values = { [this.metric]: metrics }
-    else if (metrics !== null && typeof metrics === 'object' && !Array.isArray(metrics)) values = metrics
-    else throw new ConfigError(`${method}(metrics): must be a number or an object of metrics, got ${show(metrics)}`, { field: 'metrics' })
+    else if (isObject(metrics)) values = metrics
+    else throw invalid(at, 'a number or an object of metrics', metrics)
+    // The same values a trainable may report: what a log stores as it is.
+    checkMetrics(values, at.label)
     const result: Result = {
       ...values,
       training_iteration: trial.history.length + 1,

@@ -3,6 +3,7 @@ import { ConfigError, JournalError, show } from '../errors.ts'
 import type { InterruptCause, JsonlEvent, TrialEndEvent, TrialStartEvent } from '../journal/codec.ts'
 import type { JournalWriter } from '../journal/writer.ts'
 import type { Logger } from '../logger.ts'
+import { optionAt, problemAt } from '../options/index.ts'
 import type { RunChoice, Scheduler } from '../scheduler/scheduler.ts'
 import { deriveSeed } from '../search/rng.ts'
 import type { Searcher } from '../search/searcher.ts'
@@ -12,6 +13,8 @@ import type { Executor, TrialHandle } from '../workers/executor.ts'
 import type { TrialOutcome } from '../workers/protocol.ts'
 import type { CheckpointStore } from './checkpoints.ts'
 import { TrialErrorLog } from './error-log.ts'
+import { MetricChecks } from './metric-checks.ts'
+import type { MetricCheck } from './options.ts'
 import { type ReplayCheck, RunRecord } from './run-record.ts'
 import { SchedulerFeed } from './scheduler-feed.ts'
 import { SearchFeed } from './search-feed.ts'
@@ -19,6 +22,7 @@ import { type StartPoint, startPoint } from './start-point.ts'
 import { meetsStop, type StopCriteria } from './stop.ts'
 import { Trial } from './trial.ts'
 import { endEvent, endState, outcomeOf, toTrialError } from './trial-end.ts'
+import { TrialTimeouts } from './trial-timeouts.ts'
 
 /** What one run of the loop needs, already validated. */
 export interface RunSettings {
@@ -43,6 +47,9 @@ export interface RunSettings {
   readonly failFast: boolean
   readonly stopGraceMs: number
   readonly signal: AbortSignal | undefined
+  /** Wall-clock limit of one run of a trial, s; undefined: none. */
+  readonly trialTimeoutS: number | undefined
+  readonly metricCheck: MetricCheck
   /** Where the loop records its inputs and decisions (the experiment's journal); none: an experiment without storage. */
   readonly journal?: JournalWriter | undefined
   /** Seconds the experiment ran in earlier sessions (a restore): the time budget counts them. */
@@ -74,6 +81,8 @@ export class ExperimentRun {
   readonly #feed: SearchFeed
   readonly #judging: SchedulerFeed
   readonly #errors: TrialErrorLog
+  readonly #timeouts: TrialTimeouts
+  readonly #checks: MetricChecks
   readonly #running = new Map<number, Running>()
   readonly #retry: Trial[] = []
   readonly #paused: Trial[] = []
@@ -101,6 +110,8 @@ export class ExperimentRun {
     this.#feed = new SearchFeed(settings.searcher, settings.searchLag)
     this.#judging = new SchedulerFeed(settings.orderReports)
     this.#errors = new TrialErrorLog(settings.logger)
+    this.#timeouts = new TrialTimeouts(settings.trialTimeoutS)
+    this.#checks = new MetricChecks(settings.metric, settings.metricCheck, settings.logger)
   }
 
   /** What a searcher or scheduler threw, if one did; the run then stopped every trial and ended. */
@@ -132,6 +143,7 @@ export class ExperimentRun {
     if (!this.#resumable) this.#judging.cancel()
     this.#guard(() => this.#feed.flush())
     this.#errors.close()
+    this.#timeouts.close()
     signal?.removeEventListener('abort', onAbort)
     for (const timer of [...this.#timers, ...this.#graceTimers.values()]) clearTimeout(timer)
     return this.#summary()
@@ -266,8 +278,14 @@ export class ExperimentRun {
         continue // the searcher just ran out: ask again, now with canCreate false
       }
       if (choice === undefined) return undefined
-      const trial = take(this.#retry, choice) ?? take(this.#paused, choice)
-      if (!trial) throw new Error(`scheduler.choose returned trial ${choice.id}, which is neither pending nor paused`)
+      const isTrial = typeof choice === 'object' && choice !== null
+      const trial = isTrial ? (take(this.#retry, choice) ?? take(this.#paused, choice)) : undefined
+      if (!trial) {
+        const got = isTrial ? `trial ${show(choice.id)}, which is neither pending nor paused` : show(choice)
+        throw new ConfigError(`scheduler.choose: must return a pending or paused trial, "new" or undefined, got ${got}`, {
+          field: 'scheduler',
+        })
+      }
       return trial
     }
   }
@@ -355,9 +373,14 @@ export class ExperimentRun {
     }
     const handle = this.#s.executor.start(
       { trialId: trial.id, config: trial.config, seed: trial.seed, restore: start?.state },
-      { report: (metrics) => this.#onReport(trial, metrics), checkpoint: (state) => this.#onCheckpoint(trial, state) },
+      {
+        report: (metrics) => this.#onReport(trial, metrics),
+        checkpoint: (state) => this.#onCheckpoint(trial, state),
+        started: () => this.#timeouts.started(trial.id),
+      },
     )
     this.#running.set(trial.id, { trial, handle })
+    this.#timeouts.start(trial.id, () => handle.kill())
     void handle.done.then((outcome) => this.#onEnd(trial, outcome))
   }
 
@@ -375,17 +398,28 @@ export class ExperimentRun {
     }
     const result = journaled === undefined ? trial.record(metrics, performance.now()) : this.#adopt(trial, journaled)
     if (journaled === undefined) this.#record.input({ event: 'result', trial_id: trial.id, result })
+    // Checked even while carrying: a divergence decides how the trial's end is recorded (#endWhileInterrupted).
+    const diverged = trial.ending === undefined && this.#checks.result(trial, result) !== undefined
     // After a resumable interrupt, a report is kept for the next session, which judges it.
     if (this.#carrying()) return trial.ending ?? 'stop'
     this.#record.emit('onTrialResult', trial, result)
-    // A report already on its way when the trial was told to end is kept, and answered the same.
-    // Judged at once unless the run orders its reports (no closure then: this runs for every report).
-    trial.lastAnswer =
-      trial.ending ??
-      (this.#s.orderReports
-        ? this.#judging.report(trial.id, result.training_iteration, () => this.#judge(trial, result))
-        : this.#judge(trial, result))
+    trial.lastAnswer = this.#answer(trial, result, diverged)
     return trial.lastAnswer
+  }
+
+  #answer(trial: Trial, result: Result, diverged: boolean): Decision | Promise<Decision> {
+    // A report already on its way when the trial was told to end is kept, and answered the same.
+    if (trial.ending) return trial.ending
+    if (diverged) {
+      // Diverged: it ends here, unjudged; #onEnd records it as errored.
+      this.#tellEnding(trial, 'stop')
+      return 'stop'
+    }
+    // Judged at once unless the run orders its reports (no closure then: this runs for every report).
+    if (!this.#s.orderReports) return this.#judge(trial, result)
+    const answer = this.#judging.report(trial.id, result.training_iteration, () => this.#judge(trial, result))
+    if (answer instanceof Promise) this.#timeouts.hold(trial.id, answer)
+    return answer
   }
 
   /** A result the journal has: it must be the next report of the trial, as replays of the same code give. */
@@ -440,7 +474,10 @@ export class ExperimentRun {
     )
   }
 
-  #onEnd(trial: Trial, outcome: TrialOutcome, journaled?: TrialEndEvent): void {
+  #onEnd(trial: Trial, ended: TrialOutcome, journaled?: TrialEndEvent): void {
+    // Replayed, the journaled outcome already names the timeout.
+    const timedOut = this.#timeouts.end(trial.id)
+    const outcome: TrialOutcome = timedOut && ended.kind === 'errored' ? { kind: 'errored', error: timedOut } : ended
     this.#running.delete(trial.id)
     clearTimeout(this.#graceTimers.get(trial.id))
     this.#graceTimers.delete(trial.id)
@@ -450,13 +487,15 @@ export class ExperimentRun {
     }
     // A report still waiting for its turn belongs to an attempt that is over.
     this.#judging.dropWaiting(trial.id)
-    const { state, retry } = this.#endState(trial, outcome, this.#interrupted)
+    const final = this.#recordFinal(trial, outcome, journaled)
+    const diverged = this.#divergence(trial, final)
+    const { state, retry } = diverged ? { state: 'errored' as const, retry: false } : this.#endState(trial, outcome, this.#interrupted)
     if (journaled !== undefined && journaled.trial.state !== state) {
       throw new JournalError(`trial ${trial.id} ends ${state} now, the journal has ${journaled.trial.state}`)
     }
-    const final = this.#recordFinal(trial, outcome, journaled)
-    if (outcome.kind === 'errored' && (state === 'errored' || retry)) trial.failures++
-    if (state === 'errored' && 'error' in outcome) trial.error = toTrialError(trial.id, outcome.error)
+    if (!diverged && outcome.kind === 'errored' && (state === 'errored' || retry)) trial.failures++
+    if (diverged) trial.error = diverged
+    else if (state === 'errored' && 'error' in outcome) trial.error = toTrialError(trial.id, outcome.error)
     if (journaled === undefined) this.#recordEnd(trial, state, outcome, final)
     if (final !== undefined) {
       this.#record.emit('onTrialResult', trial, final)
@@ -466,7 +505,12 @@ export class ExperimentRun {
       // No trial can run without the module: end the experiment instead of failing every trial the same way.
       trial.state = 'errored'
       const { name, message } = outcome.error
-      this.#fail(new ConfigError(`trainable: could not be loaded: ${name}: ${message}`, { field: 'trainable', cause: trial.error }))
+      this.#fail(problemAt(optionAt('Tuner', 'trainable'), `could not be loaded: ${name}: ${message}`, trial.error))
+    } else if (diverged) {
+      // Not retried: a seeded rerun of the same config would diverge the same way.
+      trial.state = 'errored'
+      this.#errors.errored(trial.id, { name: diverged.name, message: `diverged: ${diverged.metric} is NaN (not retried)` })
+      if (this.#s.failFast) this.interrupt('failFast', `failFast: trial ${trial.id} diverged`)
     } else if (outcome.kind === 'errored' && (state === 'errored' || retry)) {
       if (retry) {
         this.#errors.retrying(trial.id, trial.failures - trial.forgivenFailures, this.#s.maxFailures + 1, outcome.error)
@@ -487,7 +531,15 @@ export class ExperimentRun {
     }
     if (trial.state === 'paused') this.#record.emit('onTrialEnd', trial)
     else this.#complete(trial)
+    const missing = trial.state === 'completed' ? this.#checks.completed(trial) : undefined
+    if (missing) this.#fail(missing)
     this.#pump()
+  }
+
+  /** The divergence that ends this run of the trial: a NaN metric in a report, or in the result it returned. */
+  #divergence(trial: Trial, final: Result | undefined) {
+    if (final !== undefined) this.#checks.result(trial, final)
+    return this.#checks.takeDivergence(trial.id)
   }
 
   /**
@@ -501,9 +553,11 @@ export class ExperimentRun {
       trial.pause(performance.now())
       this.#record.emit('onTrialEnd', trial)
     } else {
-      const { state } = this.#endState(trial, outcome, false)
       const final = this.#recordFinal(trial, outcome)
-      if (state === 'errored' && outcome.kind === 'errored') trial.error = toTrialError(trial.id, outcome.error)
+      const diverged = this.#divergence(trial, final)
+      const { state } = diverged ? { state: 'errored' as const } : this.#endState(trial, outcome, false)
+      if (diverged) trial.error = diverged
+      else if (state === 'errored' && outcome.kind === 'errored') trial.error = toTrialError(trial.id, outcome.error)
       if (state === 'paused') trial.pause(performance.now())
       else trial.state = state
       this.#recordEnd(trial, state, outcome, final)

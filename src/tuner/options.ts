@@ -1,15 +1,39 @@
-import { existsSync } from 'node:fs'
+import { randomInt } from 'node:crypto'
+import { existsSync, statSync } from 'node:fs'
 import { availableParallelism } from 'node:os'
 import { isAbsolute, resolve } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
-import { ConfigError, show } from '../errors.ts'
-import type { Logger, LogLevel } from '../logger.ts'
+import { LOG_LEVEL, LOGGER, type Logger, type LogLevel } from '../logger.ts'
+import {
+  arrayOf,
+  boolean,
+  computed,
+  custom,
+  defineOptions,
+  integer,
+  invalid,
+  METRIC,
+  MODE,
+  oneOf,
+  type Place,
+  problemAt,
+  type SchemaOf,
+  SEED,
+  satisfying,
+  TIMER_MS,
+  TIMER_S,
+  text,
+  withMethods,
+} from '../options/index.ts'
+import { FIFOScheduler } from '../scheduler/fifo.ts'
 import type { Scheduler } from '../scheduler/scheduler.ts'
+import { RandomSearch } from '../search/random.ts'
 import type { Searcher } from '../search/searcher.ts'
-import type { Space } from '../search/space.ts'
+import { type Space, validateSpace } from '../search/space.ts'
 import type { Tracker } from '../tracker/tracker.ts'
+import { TRIAL_OUTPUT_MODES, type TrialOutputMode } from '../tracker/trial-output/trial-output.ts'
 import type { Mode } from '../types.ts'
-import type { StopCriteria } from './stop.ts'
+import { STOP_CRITERIA, type StopCriteria } from './stop.ts'
 
 /**
  * Everything a {@link Tuner} needs. Only `trainable`, `space` and `metric` are required.
@@ -21,9 +45,11 @@ import type { StopCriteria } from './stop.ts'
  *   space, metric: 'loss', mode: 'min', numSamples: 32, seed: 7,
  * }
  * ```
- */
-export interface TunerOptions<S extends Space = Space, D = unknown> {
-  /** The experiment's name: its folder under `storageDir`. Default: `hyperpool_<date>_<time>`. */
+ */ export interface TunerOptions<S extends Space = Space, D = unknown> {
+  /**
+   * The experiment's name: its folder under `storageDir`; letters, digits, `_`, `-` and `.`.
+   * @default `hyperpool_<date>_<time>`
+   */
   readonly name?: string
   /** The module whose default export trains one config: a file URL, or a path (relative to the working directory). */
   readonly trainable: URL | string
@@ -31,27 +57,49 @@ export interface TunerOptions<S extends Space = Space, D = unknown> {
   readonly space: S
   /** The metric the trainable reports and `best()`, searchers and schedulers optimise. */
   readonly metric: string
-  /** Whether lower (`'min'`, default) or higher (`'max'`) `metric` is better. */
+  /**
+   * Whether lower (`'min'`) or higher (`'max'`) `metric` is better.
+   * @default 'min'
+   */
   readonly mode?: Mode
-  /** Proposes configs. Default: `new RandomSearch()`. */
+  /**
+   * Proposes configs.
+   * @default `new RandomSearch()`
+   */
   readonly search?: Searcher
-  /** Stops bad trials early. Default: `new FIFOScheduler()`. */
+  /**
+   * Stops bad trials early.
+   * @default `new FIFOScheduler()`
+   */
   readonly scheduler?: Scheduler
-  /** Trials to run (for grid search: repeats of the whole grid). Default 10. */
+  /**
+   * Trials to run (for grid search: repeats of the whole grid).
+   * @default 10
+   */
   readonly numSamples?: number
-  /** Trials at once, one worker thread each. Default: the machine's available cores. */
+  /**
+   * Trials at once, one worker thread each.
+   * @default the machine's available cores
+   */
   readonly concurrency?: number
   /** Typed arrays, number arrays and matrices, placed once in shared memory; trials read `ctx.data`. */
   readonly data?: D
-  /** Where results go beside the experiment's journal. Default: a ConsoleReporter; `[]` for none. */
+  /**
+   * Where results go beside the experiment's journal; `[]` for none.
+   * @default a ConsoleReporter
+   */
   readonly trackers?: readonly Tracker[]
   /**
    * Where experiments live: `<storageDir>/<name>` holds the experiment's journal (`experiment.jsonl`,
-   * every event, what `Tuner.restore` continues from) and its checkpoints. Default `runs`. `false` keeps
-   * nothing on disk: checkpoints stay in memory and the experiment cannot be restored.
+   * every event, what `Tuner.restore` continues from), its checkpoints and the trial output. `false`
+   * keeps nothing on disk: checkpoints stay in memory and the experiment cannot be restored.
+   * @default 'runs'
    */
   readonly storageDir?: string | false
-  /** The experiment seed: the same seed gives the same trials. Default: drawn at random and recorded. */
+  /**
+   * The experiment seed: the same seed gives the same trials.
+   * @default drawn at random; read it back from `.seed`
+   */
   readonly seed?: number
   /**
    * The same seed and concurrency give the same trials whatever the timing, with any searcher (TPE
@@ -61,7 +109,8 @@ export interface TunerOptions<S extends Space = Space, D = unknown> {
    * (counting in `training_iteration`) a report is also judged only once the trials before it have
    * made theirs, so early stops repeat too; HyperBand and PBT, which resume paused trials as workers
    * free up, are refused. Threads may wait behind slower trials. A time budget or an abort still
-   * ends the run when it happens. Default false: every result is used as soon as it arrives.
+   * ends the run when it happens. When false, every result is used as soon as it arrives.
+   * @default false
    *
    * @example
    * ```ts
@@ -71,12 +120,16 @@ export interface TunerOptions<S extends Space = Space, D = unknown> {
   readonly reproducible?: boolean
   /** Per-trial and experiment stop criteria. */
   readonly stop?: StopCriteria
-  /** How many times a failed trial is retried from scratch before it counts as errored. Default 0. */
+  /**
+   * How many times a failed trial is retried from scratch before it counts as errored.
+   * @default 0
+   */
   readonly maxFailures?: number
   /**
    * End the experiment as soon as a trial errors for good (after its retries): running trials are
    * stopped, every result kept. For a first run of new training code, where a bug fails every trial
-   * alike. Default false: errored trials are recorded and the experiment goes on.
+   * alike. When false, errored trials are recorded and the experiment goes on.
+   * @default false
    */
   readonly failFast?: boolean
   /**
@@ -84,116 +137,197 @@ export interface TunerOptions<S extends Space = Space, D = unknown> {
    * their next report and end `paused`, finished results are kept, and `Tuner.restore` continues it.
    */
   readonly signal?: AbortSignal
-  /** Heap cap per worker thread in MB; a trial above it errors instead of taking the process down. */
+  /**
+   * Heap cap per worker thread in MB (at least 16); a trial above it errors ("ran out of its N MB heap")
+   * instead of taking the process down. Off-heap memory (typed arrays' buffers) is not counted.
+   * @default half the machine's memory (or the container's cgroup limit, if lower) divided by `concurrency`, between 256 and 2048 MB
+   */
   readonly maxHeapMb?: number
-  /** Where hyperpool logs; default: stderr at `logLevel`. */
+  /**
+   * Wall-clock limit of one run of a trial, in seconds; no limit when absent. A trial still running
+   * after it (a busy loop, a promise that never settles) has its thread ended and replaced, and errors
+   * with "exceeded N s"; it is retried under `maxFailures`. Counted per run, from when the trainable
+   * starts: a paused trial's clock starts again when it resumes, and a retry gets the full limit. Not
+   * counted: a fresh thread's start and the module's import (bounded apart, by the limit or 60 s,
+   * whichever is longer), and the time a report waits for its turn under `reproducible`.
+   *
+   * @example
+   * ```ts
+   * new Tuner({ ...options, trialTimeoutS: 600, maxFailures: 1 })
+   * ```
+   */
+  readonly trialTimeoutS?: number
+  /**
+   * What happens when a trial completes without ever reporting a number for `metric` (nearly always a
+   * misspelt name, e.g. `loss` for `val_loss`): `'error'` ends the experiment at once with a ConfigError
+   * naming the keys that were reported; `'warn'` only warns, once the experiment is over. Checked at a
+   * trial's end, not at each report, so a trainable that reports the metric only every few reports
+   * (validation every 5 epochs) is fine.
+   * @default 'error'
+   */
+  readonly metricCheck?: MetricCheck
+  /**
+   * Where hyperpool logs.
+   * @default a logger to stderr at `logLevel`
+   */
   readonly logger?: Logger
-  /** Log level of the default logger; default from `HYPERPOOL_LOG_LEVEL`, else `info`. */
+  /**
+   * Log level of the default logger.
+   * @default `HYPERPOOL_LOG_LEVEL`, else `'info'`
+   */
   readonly logLevel?: LogLevel
-  /** How long stopped trials get to reach their next report before their thread is ended, ms. Default 5000. */
+  /**
+   * How long stopped trials get to reach their next report before their thread is ended, ms.
+   * @default 5000
+   */
   readonly stopGraceMs?: number
   /**
    * Whether `fit()` handles SIGINT and SIGTERM (Ctrl-C, `kill`): the first ends the experiment cleanly
-   * and says how to resume it, a second exits at once. Default true; `false` for a host program that
+   * and prints the code that resumes it, a second exits at once. `false` for a host program that
    * handles its signals itself (it can end the experiment through `signal`).
+   * @default true
    */
   readonly handleSignals?: boolean
+  /**
+   * Where what trials print (`console.log`, `process.stdout.write`, stderr) goes: `'file'` (default) to
+   * `<storageDir>/<name>/trial_0003/stdout.log` and `stderr.log`, told once on the log when the first
+   * trial prints; `'both'` also to the console, each line prefixed `(trial 3)` and printed above the
+   * status line; `'console'` only there; `'none'` nowhere.
+   *
+   * @example
+   * ```ts
+   * new Tuner({ ...options, trialOutput: 'both' }) // (trial 3) epoch 1: loss 0.41
+   * ```
+   * @default 'file'
+   */
+  readonly trialOutput?: TrialOutputMode
 }
 
-/** Every option name a Tuner knows; `satisfies` keeps the list in step with {@link TunerOptions}. */
-export const TUNER_OPTIONS = Object.keys({
-  name: true,
-  trainable: true,
-  space: true,
-  metric: true,
-  mode: true,
-  search: true,
-  scheduler: true,
-  numSamples: true,
-  concurrency: true,
-  data: true,
-  trackers: true,
-  storageDir: true,
-  seed: true,
-  reproducible: true,
-  stop: true,
-  maxFailures: true,
-  failFast: true,
-  signal: true,
-  maxHeapMb: true,
-  logger: true,
-  logLevel: true,
-  stopGraceMs: true,
-  handleSignals: true,
-} satisfies Record<keyof TunerOptions, true>)
+/**
+ * What a trial that completes without its metric does to the experiment (see `TunerOptions.metricCheck`).
+ *
+ * @example
+ * ```ts
+ * const check: MetricCheck = 'warn' // every trial runs; one warning at the end
+ * ```
+ */
+export type MetricCheck = 'error' | 'warn'
 
-/** An optional flag: a boolean, false when absent. */
-export function booleanOption(value: unknown, field: string): boolean {
-  if (value === undefined) return false
-  if (typeof value !== 'boolean') throw new ConfigError(`${field}: must be a boolean, got ${show(value)}`, { field })
+/**
+ * A search space option, checked as {@link validateSpace} does (a SpaceError names the path).
+ *
+ * @example
+ * ```ts
+ * space: SPACE.required()
+ * ```
+ */
+export const SPACE = custom<Space>('a search space', (value) => {
+  validateSpace(value)
   return value
-}
+})
 
-export function positiveInteger(value: unknown, field: string, min = 1): number {
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < min) {
-    throw new ConfigError(`${field}: must be an integer >= ${min}, got ${show(value)}`, { field })
-  }
-  return value
-}
+/**
+ * A searcher option: anything with the Searcher's methods; `new RandomSearch()` when absent.
+ *
+ * @example
+ * ```ts
+ * search: SEARCHER
+ * ```
+ */
+export const SEARCHER = withMethods<Searcher>('a Searcher', ['setup', 'suggest', 'onTrialResult', 'onTrialComplete']).withDefault(
+  computed('`new RandomSearch()`', () => new RandomSearch()),
+)
 
-/** The longest delay setTimeout honours (about 24.8 days); a longer one fires at once. */
-export const MAX_TIMER_MS = 2 ** 31 - 1
+/**
+ * An experiment seed option, drawn at random when absent.
+ *
+ * @example
+ * ```ts
+ * seed: RANDOM_SEED
+ * ```
+ */
+export const RANDOM_SEED = SEED.withDefault(computed('drawn at random; read it back from `.seed`', () => randomInt(2 ** 32)))
 
-/** A delay in ms: an integer from 0 to {@link MAX_TIMER_MS}. */
-export function timerMs(value: unknown, field: string): number {
-  const ms = positiveInteger(value, field, 0)
-  if (ms > MAX_TIMER_MS) throw new ConfigError(`${field}: must be at most ${MAX_TIMER_MS} ms (about 24.8 days), got ${ms}`, { field })
-  return ms
-}
+/** Where experiments live: a path, or `false` for nowhere. */
+const STORAGE_DIR = custom<string | false>('a non-empty path or false', (value, at) => {
+  if (value === false || (typeof value === 'string' && value !== '')) return value
+  throw invalid(at, 'a non-empty path or false', value)
+})
 
-export function validateMode(mode: unknown): Mode {
-  if (mode !== 'min' && mode !== 'max') throw new ConfigError(`mode: must be "min" or "max", got ${show(mode)}`, { field: 'mode' })
-  return mode
-}
+/**
+ * A trainable option: a file URL or a path to a module, read as a file URL string (checking that the file exists).
+ *
+ * @example
+ * ```ts
+ * trainable: TRAINABLE.required()
+ * ```
+ */
+export const TRAINABLE = custom<string>('a file URL or a path to a module', resolveTrainable)
 
-export function defaultConcurrency(): number {
-  return availableParallelism()
-}
+/** Every option of a {@link Tuner}: kinds, ranges and defaults; `satisfies` keeps it in step with {@link TunerOptions}. */
+export const TUNER_OPTIONS = defineOptions('Tuner', {
+  name: text({ test: isName, rule: "a name of letters, digits, '_', '-' or '.'" }).withDefault(
+    computed('`hyperpool_<date>_<time>`', () => defaultName(new Date())),
+  ),
+  trainable: TRAINABLE.required(),
+  space: SPACE.required(),
+  metric: METRIC.required(),
+  mode: MODE.withDefault('min'),
+  search: SEARCHER,
+  scheduler: withMethods<Scheduler>('a Scheduler', ['setup', 'onTrialAdd', 'onTrialResult', 'onTrialComplete']).withDefault(
+    computed('`new FIFOScheduler()`', () => new FIFOScheduler()),
+  ),
+  numSamples: integer({ min: 1 }).withDefault(10),
+  concurrency: integer({ min: 1 }).withDefault(computed("the machine's available cores", availableParallelism)),
+  data: satisfying<unknown>('typed arrays, number arrays, matrices and plain objects of them', () => true),
+  trackers: arrayOf(
+    satisfying<Tracker>('an object with tracker hooks', (value) => typeof value === 'object' && value !== null),
+    { rule: 'an array of trackers' },
+  ).withDeferredDefault('a ConsoleReporter'),
+  storageDir: STORAGE_DIR.withDefault('runs'),
+  seed: RANDOM_SEED,
+  reproducible: boolean().withDefault(false),
+  stop: STOP_CRITERIA,
+  maxFailures: integer({ min: 0 }).withDefault(0),
+  failFast: boolean().withDefault(false),
+  signal: satisfying<AbortSignal>('an AbortSignal', (value) => value instanceof AbortSignal),
+  maxHeapMb: integer({ min: 16 }).withDeferredDefault(
+    "half the machine's memory (or the container's cgroup limit, if lower) divided by `concurrency`, between 256 and 2048 MB",
+  ),
+  trialTimeoutS: TIMER_S,
+  metricCheck: oneOf<MetricCheck>(['error', 'warn']).withDefault('error'),
+  logger: LOGGER.withDeferredDefault('a logger to stderr at `logLevel`'),
+  logLevel: LOG_LEVEL.withDeferredDefault("`HYPERPOOL_LOG_LEVEL`, else `'info'`"),
+  stopGraceMs: TIMER_MS.withDefault(5000),
+  handleSignals: boolean().withDefault(true),
+  trialOutput: oneOf(TRIAL_OUTPUT_MODES).withDefault('file'),
+} satisfies SchemaOf<TunerOptions>)
 
-/** Resolves the trainable to a file URL string, checking that the file exists. */
-export function resolveTrainable(trainable: unknown): string {
+/** The trainable as a file URL string, checking that the file exists. */
+function resolveTrainable(trainable: unknown, at: Place): string {
   let url: URL
   if (trainable instanceof URL) url = trainable
   else if (typeof trainable === 'string' && trainable.startsWith('file:')) url = new URL(trainable)
   else if (typeof trainable === 'string' && trainable.length > 0) {
     url = pathToFileURL(isAbsolute(trainable) ? trainable : resolve(trainable))
   } else {
-    throw new ConfigError(`trainable: must be a file URL or a path to a module, got ${show(trainable)}`, { field: 'trainable' })
+    throw invalid(at, 'a file URL or a path to a module', trainable)
   }
-  if (url.protocol !== 'file:') throw new ConfigError(`trainable: must be a file: URL, got ${url.href}`, { field: 'trainable' })
-  if (!existsSync(fileURLToPath(url))) throw new ConfigError(`trainable: no such file ${fileURLToPath(url)}`, { field: 'trainable' })
+  if (url.protocol !== 'file:') throw invalid(at, 'a file: URL', url.href)
+  const path = fileURLToPath(url)
+  if (!existsSync(path)) throw problemAt(at, `no such file ${path}`)
+  if (!statSync(path).isFile()) throw problemAt(at, `must be a module file, got ${path}, which is not a file`)
   return url.href
 }
 
 /** The default experiment name, from the start time: `hyperpool_2026-11-27_14-03-09`. */
-export function defaultName(now: Date): string {
+function defaultName(now: Date): string {
   const pad = (n: number) => String(n).padStart(2, '0')
   const date = `${now.getFullYear()}-${pad(now.getMonth() + 1)}-${pad(now.getDate())}`
   return `hyperpool_${date}_${pad(now.getHours())}-${pad(now.getMinutes())}-${pad(now.getSeconds())}`
 }
 
-export function validateName(name: unknown): string {
-  if (typeof name !== 'string' || !/^[\w.-]+$/.test(name) || name === '.' || name === '..') {
-    throw new ConfigError(`name: must be letters, digits, '_', '-' or '.', got ${show(name)}`, { field: 'name' })
-  }
-  return name
-}
-
-/** Checks that a plugin (searcher, scheduler) has every method the Tuner calls, naming the missing ones. */
-export function checkPlugin(plugin: unknown, field: string, methods: readonly string[]): void {
-  if (plugin === undefined) return
-  const missing = methods.filter((m) => typeof (plugin as Record<string, unknown> | null)?.[m] !== 'function')
-  if (missing.length > 0) {
-    throw new ConfigError(`${field}: must implement ${methods.join(', ')}; missing ${missing.join(', ')} on ${show(plugin)}`, { field })
-  }
+/** A folder name that stays inside `storageDir`. */
+function isName(name: string): boolean {
+  return /^[\w.-]+$/.test(name) && name !== '.' && name !== '..'
 }

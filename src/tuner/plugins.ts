@@ -1,5 +1,6 @@
-import { ConfigError, show } from '../errors.ts'
+import { show } from '../errors.ts'
 import type { PluginSpec } from '../journal/codec.ts'
+import { optionAt, problemAt } from '../options/index.ts'
 import { ASHAScheduler } from '../scheduler/asha.ts'
 import { FIFOScheduler } from '../scheduler/fifo.ts'
 import { HyperBandScheduler } from '../scheduler/hyperband.ts'
@@ -116,20 +117,18 @@ export function rebuildPlugin<T extends Searcher | Scheduler>(spec: PluginSpec, 
   if (given !== undefined) {
     const type = (given as object).constructor?.name
     if (type !== spec.type) {
-      throw new ConfigError(
-        `${field}: the experiment ran with a ${spec.type}, got ${show(given)}; pass the same class, with the same options`,
-        {
-          field,
-        },
+      throw problemAt(
+        optionAt('Tuner.restore', field),
+        `the experiment ran with a ${spec.type}, got ${show(given)}; pass the same class, with the same options`,
       )
     }
     return given
   }
   const known = Object.hasOwn(BUILT_INS, spec.type) ? BUILT_INS[spec.type] : undefined
   if (known === undefined || spec.options === null) {
-    throw new ConfigError(
-      `${field}: the experiment ran with a ${spec.type} that cannot be rebuilt from the journal (a custom class, or options that are functions); pass it again: Tuner.restore(dir, { ${field}: new ${spec.type}(...) }) with the same options`,
-      { field },
+    throw problemAt(
+      optionAt('Tuner.restore', field),
+      `the experiment ran with a ${spec.type} that cannot be rebuilt from the journal (a custom class, or options that are functions); pass it again: Tuner.restore(dir, { ${field}: new ${spec.type}(...) }) with the same options`,
     )
   }
   return known.create(spec.options) as T

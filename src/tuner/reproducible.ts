@@ -1,11 +1,11 @@
-import { ConfigError, show } from '../errors.ts'
+import { show } from '../errors.ts'
+import { optionAt, problemAt } from '../options/index.ts'
 import { ASHAScheduler } from '../scheduler/asha.ts'
 import { FIFOScheduler } from '../scheduler/fifo.ts'
 import { MedianStoppingRule } from '../scheduler/median.ts'
-import { booleanOption } from './options.ts'
 
 /**
- * The Tuner's `reproducible` option, checked against the scheduler. With it,
+ * The Tuner's `reproducible` option (a boolean, already read), checked against the scheduler. With it,
  * reports reach the scheduler in an order that does not depend on timing
  * (scheduler-feed.ts): that is enough for schedulers whose decision at
  * report i looks only at results up to report i of the trials before
@@ -14,13 +14,12 @@ import { booleanOption } from './options.ts'
  *
  * @example
  * ```ts
- * checkReproducible(true, new HyperBandScheduler()) // ConfigError: reproducible: ... got HyperBandScheduler
+ * checkReproducible(true, new HyperBandScheduler()) // ConfigError: Tuner({ reproducible }): ... got HyperBandScheduler
  * ```
  */
-export function checkReproducible(value: unknown, scheduler: unknown): boolean {
-  const reproducible = booleanOption(value, 'reproducible')
+export function checkReproducible(reproducible: boolean, scheduler: unknown): boolean {
   const problem = reproducible ? orderProblem(scheduler) : undefined
-  if (problem !== undefined) throw new ConfigError(`reproducible: ${problem}`, { field: 'reproducible' })
+  if (problem !== undefined) throw problemAt(optionAt('Tuner', 'reproducible'), problem)
   return reproducible
 }
 

@@ -1,18 +1,19 @@
 import { existsSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
-import { ConfigError, DataError, show } from '../errors.ts'
+import { DataError } from '../errors.ts'
 import type { JournalHeader } from '../journal/codec.ts'
 import { fingerprintDifference } from '../journal/fingerprint.ts'
 import { checkUnlocked } from '../journal/lock.ts'
 import { type JournalFile, type JournalLine, readJournal } from '../journal/read.ts'
-import { rejectUnknownKeys } from '../known-keys.ts'
 import type { Logger, LogLevel } from '../logger.ts'
+import { argumentAt, boolean, check, defineOptions, integer, PATH, problemAt, type SchemaOf, TIMER_MS, TIMER_S } from '../options/index.ts'
 import type { Scheduler } from '../scheduler/scheduler.ts'
 import type { Searcher } from '../search/searcher.ts'
 import { spaceFromJSON } from '../search/space.ts'
 import type { Tracker } from '../tracker/tracker.ts'
+import type { TrialOutputMode } from '../tracker/trial-output/trial-output.ts'
 import type { ExperimentInfo } from '../types.ts'
-import type { TunerOptions } from './options.ts'
+import { TRAINABLE, TUNER_OPTIONS, type TunerOptions } from './options.ts'
 import { rebuildPlugin } from './plugins.ts'
 
 /**
@@ -27,47 +28,100 @@ import { rebuildPlugin } from './plugins.ts'
  * ```
  */
 export interface RestoreOptions<D = unknown> {
-  /** The trainable module; default: the recorded one, if its file is still there. */
+  /**
+   * The trainable module: a file URL, or a path.
+   * @default the recorded one, if its file is still there
+   */
   readonly trainable?: URL | string
   /** The data the experiment ran with (it is not stored): required when it had data, and checked to be the same. */
   readonly data?: D
-  /** Trackers for the rest of the run. Default: a ConsoleReporter. */
+  /**
+   * Trackers for the rest of the run; `[]` for none.
+   * @default a ConsoleReporter
+   */
   readonly trackers?: readonly Tracker[]
-  /** Trials at once from now on; default: the recorded concurrency. A reproducible run repeats only at the same one. */
+  /**
+   * Trials at once from now on. A reproducible run repeats only at the same one.
+   * @default the recorded concurrency
+   */
   readonly concurrency?: number
   /** Aborting it ends the run cleanly, resumable again. */
   readonly signal?: AbortSignal
-  /** Give trials that errored for good a new round of `maxFailures + 1` attempts. Default false. */
+  /**
+   * Give trials that errored for good a new round of `maxFailures + 1` attempts.
+   * @default false
+   */
   readonly retryErrored?: boolean
-  /** A custom searcher, constructed as for the first run; built-in ones are rebuilt from the journal. */
+  /**
+   * A custom searcher, constructed as for the first run (same class, same options).
+   * @default the recorded built-in searcher, rebuilt from the journal
+   */
   readonly search?: Searcher
-  /** A custom scheduler, constructed as for the first run; built-in ones are rebuilt from the journal. */
+  /**
+   * A custom scheduler, constructed as for the first run (same class, same options).
+   * @default the recorded built-in scheduler, rebuilt from the journal
+   */
   readonly scheduler?: Scheduler
+  /**
+   * Where hyperpool logs.
+   * @default a logger to stderr at `logLevel`
+   */
   readonly logger?: Logger
+  /**
+   * Log level of the default logger.
+   * @default `HYPERPOOL_LOG_LEVEL`, else `'info'`
+   */
   readonly logLevel?: LogLevel
-  /** Default: the recorded value. */
+  /**
+   * How long stopped trials get to reach their next report before their thread is ended, ms.
+   * @default the recorded value
+   */
   readonly stopGraceMs?: number
-  /** Default: the recorded value. */
+  /**
+   * Heap cap per worker thread in MB (at least 16).
+   * @default the recorded value
+   */
   readonly maxHeapMb?: number
-  /** As for the Tuner; default true. */
+  /**
+   * Wall-clock limit of one run of a trial, s.
+   * @default the recorded value
+   */
+  readonly trialTimeoutS?: number
+  /**
+   * Whether `fit()` handles SIGINT and SIGTERM, as the Tuner option.
+   * @default true
+   */
   readonly handleSignals?: boolean
+  /**
+   * Where what trials print goes, as the Tuner option.
+   * @default 'file'
+   */
+  readonly trialOutput?: TrialOutputMode
 }
 
-const RESTORE_OPTIONS = Object.keys({
-  trainable: true,
-  data: true,
-  trackers: true,
-  concurrency: true,
-  signal: true,
-  retryErrored: true,
-  search: true,
-  scheduler: true,
-  logger: true,
-  logLevel: true,
-  stopGraceMs: true,
-  maxHeapMb: true,
-  handleSignals: true,
-} satisfies Record<keyof RestoreOptions, true>)
+const TUNER = TUNER_OPTIONS.schema
+const RECORDED = 'the recorded value'
+
+/** Every option of `Tuner.restore`: the Tuner's kinds, with the defaults a restore takes from the journal. */
+export const RESTORE_OPTIONS = defineOptions('Tuner.restore', {
+  trainable: TRAINABLE.withDeferredDefault('the recorded one, if its file is still there'),
+  data: TUNER.data,
+  trackers: TUNER.trackers,
+  concurrency: integer({ min: 1 }).withDeferredDefault('the recorded concurrency'),
+  signal: TUNER.signal,
+  retryErrored: boolean().withDefault(false),
+  search: TUNER.search.withDeferredDefault('the recorded built-in searcher, rebuilt from the journal'),
+  scheduler: TUNER.scheduler.withDeferredDefault('the recorded built-in scheduler, rebuilt from the journal'),
+  logger: TUNER.logger,
+  logLevel: TUNER.logLevel,
+  stopGraceMs: TIMER_MS.withDeferredDefault(RECORDED),
+  maxHeapMb: integer({ min: 16 }).withDeferredDefault(RECORDED),
+  trialTimeoutS: TIMER_S.withDeferredDefault(RECORDED),
+  handleSignals: TUNER.handleSignals,
+  trialOutput: TUNER.trialOutput,
+} satisfies SchemaOf<RestoreOptions>)
+
+const DIR = argumentAt('Tuner.restore', 'dir')
 
 /**
  * An experiment a restore continues: its journal header, its settings as
@@ -96,25 +150,18 @@ export interface RestorePlan {
  * const { options, plan } = await restorePlan('runs/exp1', { data })
  * ```
  */
-export async function restorePlan(dir: unknown, given: unknown): Promise<{ options: TunerOptions; plan: RestorePlan }> {
-  if (typeof dir !== 'string' || dir === '') {
-    throw new ConfigError(`Tuner.restore(dir): must be the path of an experiment's folder, got ${show(dir)}`, { field: 'dir' })
-  }
-  if (given !== undefined && (given === null || typeof given !== 'object')) {
-    throw new ConfigError(`Tuner.restore(dir, options): must be an object, got ${show(given)}`, { field: 'options' })
-  }
-  const options = (given ?? {}) as RestoreOptions
-  rejectUnknownKeys('Tuner.restore', options, RESTORE_OPTIONS)
+export async function restorePlan(dir: string, given: unknown): Promise<{ options: TunerOptions; plan: RestorePlan }> {
+  check(PATH.required(), dir, DIR)
+  const options = RESTORE_OPTIONS.read(given)
   const journal = await readJournal(dir)
   const { header, experiment } = settingsOf(journal.path, journal.events)
   checkUnlocked(dir)
   const recorded = experiment.options
-  if (recorded === undefined)
-    throw new ConfigError(`Tuner.restore(dir): ${journal.path} does not record the experiment's options`, { field: 'dir' })
+  if (recorded === undefined) throw problemAt(DIR, `${journal.path} does not record the experiment's options`)
   if (options.trainable === undefined && !existsSync(fileURLToPath(recorded.trainable))) {
-    throw new ConfigError(
-      `trainable: the experiment's trainable ${fileURLToPath(recorded.trainable)} is not there any more; pass it: Tuner.restore(dir, { trainable })`,
-      { field: 'trainable' },
+    throw problemAt(
+      argumentAt('Tuner.restore', 'options.trainable'),
+      `the experiment's trainable ${fileURLToPath(recorded.trainable)} is not there any more; pass it: Tuner.restore(dir, { trainable })`,
     )
   }
   const tunerOptions: TunerOptions = {
@@ -134,14 +181,19 @@ export async function restorePlan(dir: unknown, given: unknown): Promise<{ optio
     maxFailures: recorded.maxFailures,
     failFast: recorded.failFast ?? false,
     stopGraceMs: options.stopGraceMs ?? recorded.stopGraceMs,
-    ...pick({ maxHeapMb: options.maxHeapMb ?? recorded.maxHeapMb ?? undefined }, ['maxHeapMb']),
-    ...pick(options, ['trackers', 'signal', 'logger', 'logLevel', 'handleSignals']),
+    handleSignals: options.handleSignals,
+    trialOutput: options.trialOutput,
+    ...(recorded.metricCheck === undefined ? {} : { metricCheck: recorded.metricCheck }),
+    ...pick(
+      {
+        maxHeapMb: options.maxHeapMb ?? recorded.maxHeapMb ?? undefined,
+        trialTimeoutS: options.trialTimeoutS ?? recorded.trialTimeoutS ?? undefined,
+      },
+      ['maxHeapMb', 'trialTimeoutS'],
+    ),
+    ...pick(options, ['trackers', 'signal', 'logger', 'logLevel']),
   }
-  const retryErrored = options.retryErrored ?? false
-  if (typeof retryErrored !== 'boolean') {
-    throw new ConfigError(`Tuner.restore(options.retryErrored): must be a boolean, got ${show(retryErrored)}`, { field: 'retryErrored' })
-  }
-  return { options: tunerOptions, plan: { header, experiment, retryErrored } }
+  return { options: tunerOptions, plan: { header, experiment, retryErrored: options.retryErrored } }
 }
 
 /**
@@ -166,15 +218,13 @@ export function checkSameData(recorded: JournalHeader['data'], now: JournalHeade
 function settingsOf(path: string, events: readonly JournalLine[]): { header: JournalHeader; experiment: ExperimentInfo } {
   const [first, second] = events
   if (first?.event.event !== 'journal') {
-    throw new ConfigError(
-      `Tuner.restore(dir): ${path} is not an experiment's journal (it has no "journal" header: a JsonlTracker's file, or one from before hyperpool could resume); loadExperiment(dir) reads it`,
-      { field: 'dir' },
+    throw problemAt(
+      DIR,
+      `${path} is not an experiment's journal (it has no "journal" header: a JsonlTracker's file, or one from before hyperpool could resume); loadExperiment(dir) reads it`,
     )
   }
   if (second?.event.event !== 'experiment_start') {
-    throw new ConfigError(`Tuner.restore(dir): ${path} line ${second?.line ?? 2}: expected "experiment_start" after the header`, {
-      field: 'dir',
-    })
+    throw problemAt(DIR, `${path} line ${second?.line ?? 2}: expected "experiment_start" after the header`)
   }
   return { header: first.event, experiment: second.event.experiment }
 }

@@ -1,5 +1,6 @@
-import { ConfigError, ResultError, show } from '../errors.ts'
-import { setOwn } from '../search/json.ts'
+import { ResultError, show } from '../errors.ts'
+import { argumentAt, arrayOf, boolean, check, defineOptions, METRIC, MODE, oneOf, type SchemaOf, satisfying } from '../options/index.ts'
+import { setOwn } from '../storable.ts'
 import { csvTable } from '../tracker/csv/format.ts'
 import { type RowSource, trialRow } from '../tracker/trial-row.ts'
 import type { Mode, Result, TrialInfo } from '../types.ts'
@@ -10,7 +11,57 @@ export type Scope = 'last' | 'all' | 'avg'
 /** One row per trial, flat: `trial_id`, `state`, `config/<path>` and the last result's fields. */
 export type ResultRow = Record<string, string | number | boolean | null>
 
-const SCOPES: readonly Scope[] = ['last', 'all', 'avg']
+const SCOPE = oneOf<Scope>(['last', 'all', 'avg']).required()
+
+/**
+ * How a {@link ResultGrid} ranks its trials by default.
+ *
+ * @example
+ * ```ts
+ * new ResultGrid(trials, { metric: 'loss', mode: 'min' } satisfies ResultGridOptions)
+ * ```
+ */
+export interface ResultGridOptions {
+  /** The metric `best()` ranks by when given none. */
+  readonly metric: string
+  /** Whether lower (`'min'`) or higher (`'max'`) `metric` is better. */
+  readonly mode: Mode
+}
+
+/** The options of a {@link ResultGrid}: both required. */
+export const RESULT_GRID_OPTIONS = defineOptions('ResultGrid', {
+  metric: METRIC.required(),
+  mode: MODE.required(),
+} satisfies SchemaOf<ResultGridOptions>)
+
+/** The trials a ResultGrid holds: objects with an integer `id`, as TrialInfo has. */
+const TRIALS = arrayOf(
+  satisfying<TrialInfo>('a trial', (value) => typeof value === 'object' && value !== null && Number.isInteger((value as TrialInfo).id)),
+  { rule: 'an array of trials' },
+).required()
+
+/**
+ * Options of {@link ResultGrid.best}.
+ *
+ * @example
+ * ```ts
+ * results.best('loss', 'min', 'last', { allowInfinite: true })
+ * ```
+ */
+export interface BestOptions {
+  /**
+   * Rank infinite scores as numbers. By default a trial whose score is infinite is skipped: a loss of
+   * -Infinity (a log of 0, an overflow) is nearly always a numeric failure, not the best trial.
+   *
+   * @default false
+   */
+  readonly allowInfinite?: boolean
+}
+
+/** The options of {@link ResultGrid.best}. */
+export const BEST_OPTIONS = defineOptions('ResultGrid.best', {
+  allowInfinite: boolean().withDefault(false),
+} satisfies SchemaOf<BestOptions>)
 
 /**
  * The outcome of an experiment: every trial with its config, state, results
@@ -30,10 +81,11 @@ export class ResultGrid<C = Record<string, unknown>> {
   readonly metric: string
   readonly mode: Mode
 
-  constructor(trials: readonly TrialInfo[], options: { metric: string; mode: Mode }) {
-    this.trials = [...trials].sort((a, b) => a.id - b.id) as (TrialInfo & { config: C })[]
-    this.metric = options.metric
-    this.mode = options.mode
+  constructor(trials: readonly TrialInfo[], options: ResultGridOptions) {
+    const { metric, mode } = RESULT_GRID_OPTIONS.read(options)
+    this.trials = check(TRIALS, trials, argumentAt('ResultGrid', 'trials')).sort((a, b) => a.id - b.id) as (TrialInfo & { config: C })[]
+    this.metric = metric
+    this.mode = mode
   }
 
   /** Trials that ended in error, with `error` set. */
@@ -44,20 +96,29 @@ export class ResultGrid<C = Record<string, unknown>> {
   /**
    * The best trial by `metric` and `mode` (default: the experiment's), scoring
    * each trial by its last result, its best result (`'all'`) or its mean (`'avg'`).
-   * Throws a {@link ResultError} when no trial reported the metric.
+   * Only finite values count (NaN never does; infinities with `allowInfinite`):
+   * with scope `'last'` a trial whose last value is not finite is skipped.
+   * Throws a {@link ResultError} when no trial has a score.
    *
    * @example
    * ```ts
    * results.best('accuracy', 'max', 'all').config
    * ```
    */
-  best(metric: string = this.metric, mode: Mode = this.mode, scope: Scope = 'last'): TrialInfo & { readonly config: C } {
-    if (mode !== 'min' && mode !== 'max') throw new ConfigError(`best(mode): must be "min" or "max", got ${show(mode)}`, { field: 'mode' })
-    if (!SCOPES.includes(scope)) throw new ConfigError(`best(scope): must be one of last, all, avg, got ${show(scope)}`, { field: 'scope' })
+  best(
+    metric: string = this.metric,
+    mode: Mode = this.mode,
+    scope: Scope = 'last',
+    options?: BestOptions,
+  ): TrialInfo & { readonly config: C } {
+    check(METRIC.required(), metric, argumentAt('ResultGrid.best', 'metric'))
+    check(MODE.required(), mode, argumentAt('ResultGrid.best', 'mode'))
+    check(SCOPE, scope, argumentAt('ResultGrid.best', 'scope'))
+    const { allowInfinite } = BEST_OPTIONS.read(options)
     let bestTrial: (TrialInfo & { config: C }) | undefined
     let bestScore = Number.NaN
     for (const trial of this.trials) {
-      const score = scoreTrial(trial.history, metric, mode, scope)
+      const score = scoreTrial(trial.history, metric, mode, scope, allowInfinite)
       if (Number.isNaN(score)) continue
       if (bestTrial === undefined || (mode === 'min' ? score < bestScore : score > bestScore)) {
         bestTrial = trial
@@ -65,9 +126,15 @@ export class ResultGrid<C = Record<string, unknown>> {
       }
     }
     if (bestTrial === undefined) {
-      throw new ResultError(`best(${show(metric)}): no trial reported a numeric ${show(metric)} (of ${this.trials.length} trials)`, {
-        field: 'metric',
-      })
+      const infinite = allowInfinite ? 0 : this.trials.filter((t) => !Number.isNaN(scoreTrial(t.history, metric, mode, scope, true))).length
+      const skipped =
+        infinite === 0 ? '' : `; ${infinite} only infinite, which count with best(metric, mode, scope, { allowInfinite: true })`
+      throw new ResultError(
+        `best(${show(metric)}): no trial reported a numeric ${show(metric)} (of ${this.trials.length} trials${skipped})`,
+        {
+          field: 'metric',
+        },
+      )
     }
     return bestTrial
   }
@@ -109,17 +176,20 @@ function rowSource(trial: TrialInfo): RowSource {
   return { id: trial.id, state: trial.state, config: trial.config, lastResult: trial.lastResult, error: trial.error }
 }
 
-function scoreTrial(history: readonly Result[], metric: string, mode: Mode, scope: Scope): number {
+/** A trial's score from the values that count (finite ones, or every number but NaN with `allowInfinite`); NaN when none does. */
+function scoreTrial(history: readonly Result[], metric: string, mode: Mode, scope: Scope, allowInfinite: boolean): number {
+  const counts = (value: unknown): value is number =>
+    typeof value === 'number' && (allowInfinite ? !Number.isNaN(value) : Number.isFinite(value))
+  if (scope === 'last') {
+    const last = history.at(-1)?.[metric]
+    return counts(last) ? last : Number.NaN
+  }
   const values: number[] = []
   for (const result of history) {
     const value = result[metric]
-    if (typeof value === 'number' && !Number.isNaN(value)) values.push(value)
+    if (counts(value)) values.push(value)
   }
   if (values.length === 0) return Number.NaN
-  if (scope === 'last') {
-    const last = history.at(-1)?.[metric]
-    return typeof last === 'number' ? last : Number.NaN
-  }
   if (scope === 'avg') return values.reduce((a, b) => a + b, 0) / values.length
   // A loop, not Math.min(...values): a long history would overflow the argument stack.
   let best = values[0] as number

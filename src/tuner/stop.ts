@@ -1,6 +1,5 @@
-import { ConfigError, show } from '../errors.ts'
+import { integer, nested, number, type SchemaOf, TIMER_S } from '../options/index.ts'
 import type { Mode, Result } from '../types.ts'
-import { MAX_TIMER_MS } from './options.ts'
 
 /**
  * When to stop trials, or the whole experiment, whatever the scheduler says.
@@ -19,36 +18,12 @@ export interface StopCriteria {
   readonly timeBudgetS?: number
 }
 
-/** Checks the criteria's fields, naming the bad one. */
-export function validateStop(stop: unknown): StopCriteria {
-  if (stop === undefined) return {}
-  if (stop === null || typeof stop !== 'object' || Array.isArray(stop)) {
-    throw new ConfigError(`stop: must be an object { maxIterations?, metricThreshold?, timeBudgetS? }, got ${show(stop)}`, {
-      field: 'stop',
-    })
-  }
-  const known = new Set(['maxIterations', 'metricThreshold', 'timeBudgetS'])
-  for (const key of Object.keys(stop)) {
-    if (!known.has(key))
-      throw new ConfigError(`stop.${key}: unknown criterion; known are ${[...known].join(', ')}`, { field: `stop.${key}` })
-  }
-  const { maxIterations, metricThreshold, timeBudgetS } = stop as Record<string, unknown>
-  if (maxIterations !== undefined && !(Number.isInteger(maxIterations) && (maxIterations as number) >= 1)) {
-    throw new ConfigError(`stop.maxIterations: must be an integer >= 1, got ${show(maxIterations)}`, { field: 'stop.maxIterations' })
-  }
-  if (metricThreshold !== undefined && !Number.isFinite(metricThreshold)) {
-    throw new ConfigError(`stop.metricThreshold: must be a finite number, got ${show(metricThreshold)}`, { field: 'stop.metricThreshold' })
-  }
-  if (timeBudgetS !== undefined && !(typeof timeBudgetS === 'number' && timeBudgetS > 0 && Number.isFinite(timeBudgetS))) {
-    throw new ConfigError(`stop.timeBudgetS: must be a finite number > 0, got ${show(timeBudgetS)}`, { field: 'stop.timeBudgetS' })
-  }
-  if (typeof timeBudgetS === 'number' && timeBudgetS * 1000 > MAX_TIMER_MS) {
-    throw new ConfigError(`stop.timeBudgetS: must be at most ${MAX_TIMER_MS / 1000} s (about 24.8 days), got ${timeBudgetS}`, {
-      field: 'stop.timeBudgetS',
-    })
-  }
-  return stop as StopCriteria
-}
+/** The Tuner's `stop` option: its criteria's kinds and ranges. */
+export const STOP_CRITERIA = nested({
+  maxIterations: integer({ min: 1 }),
+  metricThreshold: number(),
+  timeBudgetS: TIMER_S,
+} satisfies SchemaOf<StopCriteria>)
 
 /** True when `result` meets a per-trial criterion. */
 export function meetsStop(stop: StopCriteria, result: Result, metric: string, mode: Mode): boolean {

@@ -1,11 +1,12 @@
 import { mkdirSync, openSync, statSync, truncateSync } from 'node:fs'
 import { dirname, join, resolve } from 'node:path'
-import { ConfigError, HyperpoolError } from '../errors.ts'
+import { type ConfigError, HyperpoolError } from '../errors.ts'
 import { EXPERIMENT_FILE, type JsonlEvent } from '../journal/codec.ts'
 import { acquireLock } from '../journal/lock.ts'
 import { type JournalFile, readJournal } from '../journal/read.ts'
 import { JournalWriter } from '../journal/writer.ts'
 import type { Logger } from '../logger.ts'
+import { optionAt, problemAt } from '../options/index.ts'
 
 /**
  * An experiment's folder, open for this process: the journal's writer, and
@@ -50,9 +51,10 @@ export function createStore(dir: string, first: readonly JsonlEvent[], logger: L
   } catch (error) {
     release()
     if ((error as { code?: string }).code === 'EEXIST') {
-      throw new ConfigError(
-        `storageDir: ${dir} already holds an experiment (${EXPERIMENT_FILE}); continue it with await Tuner.restore(${JSON.stringify(dir)}), or give this Tuner another name`,
-        { field: 'storageDir', cause: error },
+      throw problemAt(
+        optionAt('Tuner', 'storageDir'),
+        `${dir} already holds an experiment (${EXPERIMENT_FILE}); continue it with await Tuner.restore(${JSON.stringify(dir)}), or give this Tuner another name`,
+        error,
       )
     }
     throw unwritable(dir, error)
@@ -152,9 +154,10 @@ function unwritable(dir: string, error: unknown): ConfigError {
   const { code, message } = error as { code?: string; message?: string }
   const file = fileInTheWay(dir)
   const why = file === undefined ? `${code ?? 'error'}: ${message}` : `${file} is a file, not a folder`
-  return new ConfigError(
-    `storageDir: cannot write the experiment's folder ${dir} (${why}); give a storageDir this process can write, or storageDir: false to keep nothing on disk`,
-    { field: 'storageDir', cause: error },
+  return problemAt(
+    optionAt('Tuner', 'storageDir'),
+    `cannot write the experiment's folder ${dir} (${why}); give a storageDir this process can write, or storageDir: false to keep nothing on disk`,
+    error,
   )
 }
 

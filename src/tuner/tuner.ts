@@ -1,20 +1,18 @@
-import { randomInt } from 'node:crypto'
 import { join, resolve } from 'node:path'
 import { ConfigError, JournalError, show } from '../errors.ts'
 import { JOURNAL_VERSION, type JournalHeader } from '../journal/codec.ts'
 import { fingerprintData } from '../journal/fingerprint.ts'
 import type { JournalFile } from '../journal/read.ts'
-import { rejectUnknownKeys } from '../known-keys.ts'
-import { createLogger, type Logger, resolveLogLevel } from '../logger.ts'
-import { FIFOScheduler } from '../scheduler/fifo.ts'
-import { RandomSearch } from '../search/random.ts'
-import { validateSeed } from '../search/rng.ts'
+import { createLogger, type Logger } from '../logger.ts'
+import { optionAt, problemAt, TRACKER_WAIT_MS } from '../options/index.ts'
+import type { Scheduler } from '../scheduler/scheduler.ts'
 import type { Searcher } from '../search/searcher.ts'
-import { type ConfigOf, type Space, spaceToJSON, validateSpace } from '../search/space.ts'
+import { type ConfigOf, type Space, spaceToJSON } from '../search/space.ts'
 import { ConsoleReporter } from '../tracker/console/console.ts'
 import { TrackerHub } from '../tracker/dispatch.ts'
 import { JsonlTracker } from '../tracker/jsonl/jsonl.ts'
 import type { Tracker } from '../tracker/tracker.ts'
+import { TrialOutputLog, type TrialOutputMode } from '../tracker/trial-output/trial-output.ts'
 import type { ExperimentInfo, ExperimentSummary, Mode, TrialInfo } from '../types.ts'
 import type { Executor } from '../workers/executor.ts'
 import { LocalPool } from '../workers/pool.ts'
@@ -23,29 +21,16 @@ import { CheckpointStore } from './checkpoints.ts'
 import { EventFanout, type TunerEvent } from './events.ts'
 import { ExperimentRun } from './experiment.ts'
 import { loadExperiment } from './load.ts'
-import {
-  booleanOption,
-  checkPlugin,
-  defaultConcurrency,
-  defaultName,
-  positiveInteger,
-  resolveTrainable,
-  TUNER_OPTIONS,
-  type TunerOptions,
-  timerMs,
-  validateMode,
-  validateName,
-} from './options.ts'
+import { AUTOMATIC } from './metric-checks.ts'
+import { type MetricCheck, TUNER_OPTIONS, type TunerOptions } from './options.ts'
 import { describePlugin } from './plugins.ts'
 import { replayJournal } from './replay.ts'
 import { checkReproducible, ordersReports } from './reproducible.ts'
 import { checkSameData, elapsedBefore, isFinished, type RestoreOptions, type RestorePlan, restorePlan } from './restore.ts'
 import { ResultGrid } from './results.ts'
 import { onStopSignals } from './signals.ts'
-import { type StopCriteria, validateStop } from './stop.ts'
+import type { StopCriteria } from './stop.ts'
 import { claimFolder, createStore, type ExperimentStore, reopenStore } from './storage.ts'
-
-const TRACKER_FLUSH_MS = 30_000
 
 /**
  * Runs an experiment: proposes configs, trains them on a pool of worker
@@ -69,7 +54,15 @@ export class Tuner<S extends Space = Space, D = unknown> {
   #name: string
   /** The name was defaulted: `fit()` may add `-1`, `-2`... so two experiments started in the same second get folders of their own. */
   readonly #defaultName: boolean
-  readonly #options: TunerOptions<S, D>
+  readonly #space: S
+  readonly #search: Searcher
+  readonly #scheduler: Scheduler
+  readonly #trackers: readonly Tracker[] | undefined
+  readonly #signal: AbortSignal | undefined
+  readonly #maxHeapMb: number | undefined
+  readonly #trialOutput: TrialOutputMode
+  readonly #trialTimeoutS: number | undefined
+  readonly #metricCheck: MetricCheck
   readonly #trainable: string
   readonly #metric: string
   readonly #mode: Mode
@@ -93,49 +86,38 @@ export class Tuner<S extends Space = Space, D = unknown> {
   #fitted = false
 
   constructor(options: TunerOptions<S, D>) {
-    if (options === null || typeof options !== 'object') {
-      throw new ConfigError(`Tuner(options): must be an object, got ${show(options)}`, { field: 'options' })
-    }
-    rejectUnknownKeys('Tuner', options, TUNER_OPTIONS)
-    this.#options = options
-    this.#trainable = resolveTrainable(options.trainable)
-    validateSpace(options.space)
-    if (typeof options.metric !== 'string' || options.metric.length === 0) {
-      throw new ConfigError(`metric: must be a non-empty string, got ${show(options.metric)}`, { field: 'metric' })
-    }
-    this.#metric = options.metric
-    this.#mode = validateMode(options.mode ?? 'min')
-    this.#numSamples = positiveInteger(options.numSamples ?? 10, 'numSamples')
-    this.#concurrency = positiveInteger(options.concurrency ?? defaultConcurrency(), 'concurrency')
-    this.#maxFailures = positiveInteger(options.maxFailures ?? 0, 'maxFailures', 0)
-    this.#failFast = booleanOption(options.failFast, 'failFast')
-    this.#stopGraceMs = timerMs(options.stopGraceMs ?? 5000, 'stopGraceMs')
-    if (options.maxHeapMb !== undefined) positiveInteger(options.maxHeapMb, 'maxHeapMb', 16)
-    this.#stop = validateStop(options.stop)
-    this.#reproducible = checkReproducible(options.reproducible, options.scheduler)
-    this.seed = options.seed === undefined ? randomInt(2 ** 32) : validateSeed(options.seed)
+    const o = TUNER_OPTIONS.read(options)
+    this.#space = o.space as S
+    this.#trainable = o.trainable
+    this.#metric = o.metric
+    this.#mode = o.mode
+    this.#search = o.search
+    this.#scheduler = o.scheduler
+    this.#numSamples = o.numSamples
+    this.#concurrency = o.concurrency
+    this.#trackers = o.trackers
+    this.#maxFailures = o.maxFailures
+    this.#failFast = o.failFast
+    this.#stopGraceMs = o.stopGraceMs
+    this.#trialOutput = o.trialOutput
+    this.#maxHeapMb = o.maxHeapMb
+    this.#trialTimeoutS = o.trialTimeoutS
+    this.#metricCheck = o.metricCheck
+    this.#signal = o.signal
+    this.#stop = o.stop
+    this.#reproducible = checkReproducible(o.reproducible, o.scheduler)
+    this.seed = o.seed
     this.#defaultName = options.name === undefined
-    this.#name = options.name === undefined ? defaultName(new Date()) : validateName(options.name)
-    checkPlugin(options.search, 'search', ['setup', 'suggest', 'onTrialResult', 'onTrialComplete'])
-    checkPlugin(options.scheduler, 'scheduler', ['setup', 'onTrialAdd', 'onTrialResult', 'onTrialComplete'])
-    validateTrackers(options.trackers)
-    const storageDir: unknown = options.storageDir
-    if (storageDir !== undefined && storageDir !== false && (typeof storageDir !== 'string' || storageDir.length === 0)) {
-      throw new ConfigError(`storageDir: must be a non-empty path or false, got ${show(storageDir)}`, { field: 'storageDir' })
-    }
-    this.#storageRoot = storageDir === false ? undefined : ((storageDir as string | undefined) ?? 'runs')
-    this.#handleSignals = options.handleSignals === undefined || booleanOption(options.handleSignals, 'handleSignals')
-    if (options.signal !== undefined && !(options.signal instanceof AbortSignal)) {
-      throw new ConfigError(`signal: must be an AbortSignal, got ${show(options.signal)}`, { field: 'signal' })
-    }
-    const level = options.logLevel === undefined ? undefined : resolveLogLevel(options.logLevel, 'logLevel')
-    this.#logger = options.logger ?? createLogger(level === undefined ? {} : { level })
+    this.#name = o.name
+    this.#storageRoot = o.storageDir === false ? undefined : o.storageDir
+    this.#handleSignals = o.handleSignals
+    this.#logger = o.logger ?? createLogger({ level: o.logLevel })
     if (this.#reproducible && options.concurrency === undefined) {
       this.#logger.warn(
         `reproducible: concurrency is not set, so it is this machine's ${this.#concurrency} cores; a run repeats only at the same concurrency`,
       )
     }
-    this.#data = options.data === undefined ? undefined : shareData(options.data)
+    this.#data = o.data === undefined ? undefined : shareData(o.data)
   }
 
   /**
@@ -212,14 +194,13 @@ export class Tuner<S extends Space = Space, D = unknown> {
   }
 
   async #fit(): Promise<ResultGrid<ConfigOf<S>>> {
-    const options = this.#options
     const restore = this.#restore
-    const searcher: Searcher = options.search ?? new RandomSearch()
-    const scheduler = options.scheduler ?? new FIFOScheduler()
-    searcher.setup({ space: options.space, metric: this.#metric, mode: this.#mode, seed: this.seed, numSamples: this.#numSamples })
+    const searcher = this.#search
+    const scheduler = this.#scheduler
+    searcher.setup({ space: this.#space, metric: this.#metric, mode: this.#mode, seed: this.seed, numSamples: this.#numSamples })
     const plannedTrials = searcher.size ?? this.#numSamples
     scheduler.setup({ metric: this.#metric, mode: this.#mode, seed: this.seed, plannedTrials })
-    const trackers = this.#trackers()
+    const trackers = this.#trackersOrDefault()
     if (restore === undefined && this.#storageRoot !== undefined) {
       if (this.#defaultName) this.#name = claimFolder(this.#storageRoot, this.#name)
       this.#storageDir = join(this.#storageRoot, this.#name)
@@ -232,13 +213,15 @@ export class Tuner<S extends Space = Space, D = unknown> {
       numSamples: this.#numSamples,
       plannedTrials,
       concurrency: this.#concurrency,
-      space: spaceToJSON(options.space),
+      space: spaceToJSON(this.#space),
       options: {
         stop: { ...this.#stop },
         maxFailures: this.#maxFailures,
         failFast: this.#failFast,
         stopGraceMs: this.#stopGraceMs,
-        maxHeapMb: options.maxHeapMb ?? null,
+        maxHeapMb: this.#maxHeapMb ?? null,
+        trialTimeoutS: this.#trialTimeoutS ?? null,
+        metricCheck: this.#metricCheck,
         reproducible: this.#reproducible,
         trainable: this.#trainable,
       },
@@ -258,15 +241,23 @@ export class Tuner<S extends Space = Space, D = unknown> {
         `experiment ${this.name}: seed ${this.seed}, ${this.#concurrency} threads, ${sharedBytes(this.#data)} bytes shared`,
       )
       const checkpoints = new CheckpointStore(store === undefined ? undefined : join(store.dir, 'checkpoints'), this.#logger)
+      // First in line, so its pointer to the trial logs comes before the reporter's closing summary.
+      const trialOutput = new TrialOutputLog({
+        dir: store?.dir ?? '',
+        // Without a folder (storageDir: false), trial output has only the console to go to.
+        mode: store === undefined ? consoleOnly(this.#trialOutput) : this.#trialOutput,
+        logger: this.#logger,
+      })
       const executor = new LocalPool({
         trainable: this.#trainable,
         concurrency: this.#concurrency,
         data: this.#data,
-        maxHeapMb: options.maxHeapMb,
+        maxHeapMb: this.#maxHeapMb,
         onStrayError: (error) =>
           this.#logger.warn(`a worker thread failed after its trial had ended (a timer or callback that outlived it?): ${error.message}`),
+        onOutput: (output) => trialOutput.write(output),
       })
-      const hub = new TrackerHub([...trackers, this.#events], this.#logger)
+      const hub = new TrackerHub([trialOutput, ...trackers, this.#events], this.#logger)
       const run = new ExperimentRun({
         metric: this.#metric,
         mode: this.#mode,
@@ -284,7 +275,9 @@ export class Tuner<S extends Space = Space, D = unknown> {
         maxFailures: this.#maxFailures,
         failFast: this.#failFast,
         stopGraceMs: this.#stopGraceMs,
-        signal: options.signal,
+        signal: this.#signal,
+        trialTimeoutS: this.#trialTimeoutS,
+        metricCheck: this.#metricCheck,
         journal: store?.writer,
         elapsedBeforeS: journal === undefined ? 0 : elapsedBefore(journal),
         retryErrored: restore?.retryErrored ?? false,
@@ -307,21 +300,19 @@ export class Tuner<S extends Space = Space, D = unknown> {
         stopListening()
         await executor.close()
       }
-      this.#checkMetricSeen(run.trials)
+      // A run that failed (metricCheck 'error' included) says why when fit() rejects.
+      if (run.fatal === undefined) this.#checkMetricSeen(run.trials)
       store?.writer.append({ event: 'experiment_end', summary })
       store?.writer.flush()
       hub.emit('onExperimentEnd', experiment, summary)
-      await Promise.all([hub.flush(TRACKER_FLUSH_MS), checkpoints.flush()])
+      await Promise.all([hub.flush(TRACKER_WAIT_MS), checkpoints.flush()])
       this.#sayHowToResume(run, summary)
       if (run.fatal !== undefined) throw run.fatal
       if (store?.writer.failure) {
         const { message } = store.writer.failure
         throw new JournalError(
           `${store.dir}: the journal could not be written (${message}); Tuner.restore continues the experiment from what was written`,
-          {
-            field: 'storageDir',
-            cause: store.writer.failure,
-          },
+          { field: 'storageDir', cause: store.writer.failure },
         )
       }
       return new ResultGrid<ConfigOf<S>>(run.trials, { metric: this.#metric, mode: this.#mode })
@@ -342,11 +333,11 @@ export class Tuner<S extends Space = Space, D = unknown> {
   ): Promise<{ store?: ExperimentStore; journal?: JournalFile; finished: boolean }> {
     const dir = this.#storageDir
     if (dir === undefined) return { finished: false }
-    const clash = this.#trackers().findIndex((t) => t instanceof JsonlTracker && resolve(t.dir) === resolve(dir))
+    const clash = this.#trackersOrDefault().findIndex((t) => t instanceof JsonlTracker && resolve(t.dir) === resolve(dir))
     if (clash !== -1) {
-      throw new ConfigError(
-        `trackers[${clash}]: a JsonlTracker in ${dir} would write over the experiment's own journal there, which records every event already; drop it or give it another folder`,
-        { field: `trackers[${clash}]` },
+      throw problemAt(
+        optionAt('Tuner', `trackers[${clash}]`),
+        `a JsonlTracker in ${dir} would write over the experiment's own journal there, which records every event already; drop it or give it another folder`,
       )
     }
     if (this.#restore === undefined) {
@@ -420,22 +411,17 @@ export class Tuner<S extends Space = Space, D = unknown> {
       }
     }
     if (keys.size === 0) return
-    for (const auto of ['training_iteration', 'trial_id', 'time_total_s']) keys.delete(auto)
+    for (const auto of AUTOMATIC) keys.delete(auto)
     this.#logger.warn(`metric: no trial reported a number for ${show(this.#metric)}; reported keys: ${[...keys].join(', ') || 'none'}`)
   }
 
-  #trackers(): readonly Tracker[] {
-    return this.#options.trackers ?? [new ConsoleReporter()]
+  /** The trackers given, or the default one. */
+  #trackersOrDefault(): readonly Tracker[] {
+    return this.#trackers ?? [new ConsoleReporter()]
   }
 }
 
-function validateTrackers(trackers: unknown): void {
-  if (trackers === undefined) return
-  if (!Array.isArray(trackers))
-    throw new ConfigError(`trackers: must be an array of trackers, got ${show(trackers)}`, { field: 'trackers' })
-  trackers.forEach((tracker: unknown, i) => {
-    if (tracker === null || typeof tracker !== 'object') {
-      throw new ConfigError(`trackers[${i}]: must be an object with tracker hooks, got ${show(tracker)}`, { field: `trackers[${i}]` })
-    }
-  })
+/** A trial output mode without its files. */
+function consoleOnly(mode: TrialOutputMode): TrialOutputMode {
+  return mode === 'both' || mode === 'console' ? 'console' : 'none'
 }

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { ConfigError } from '../../src/errors.ts'
 import { ASHAScheduler, rungMilestones } from '../../src/scheduler/asha.ts'
 import { nanPercentile } from '../../src/scheduler/common.ts'
-import { addTrials, type FakeTrial, ready, report } from './fakes.ts'
+import { addTrials, type FakeTrial, ready, report } from './trials.ts'
 
 /** Every expected cut-off below was computed with numpy.nanpercentile(values, (1 - 1/rf) * 100), as Ray Tune does. */
 describe('ASHAScheduler rungs and cut-offs', () => {
@@ -127,18 +127,17 @@ describe('ASHAScheduler rungs and cut-offs', () => {
   })
 
   it('rejects bad options with the field, the rule and the value', () => {
-    expect(() => new ASHAScheduler({ reductionFactor: 1 })).toThrow('ASHAScheduler({ reductionFactor }): must be a number > 1, got 1')
+    expect(() => new ASHAScheduler({ reductionFactor: 1 })).toThrow(
+      'ASHAScheduler({ reductionFactor }): must be a finite number > 1, got 1',
+    )
     expect(() => new ASHAScheduler({ maxT: 0 })).toThrow(ConfigError)
     expect(() => new ASHAScheduler({ maxT: 10, gracePeriod: 20 })).toThrow(
       'ASHAScheduler({ gracePeriod }): must be a number in (0, maxT=10], got 20',
     )
     expect(() => new ASHAScheduler({ brackets: 1.5 })).toThrow('ASHAScheduler({ brackets }): must be an integer >= 1, got 1.5')
     expect(() => new ASHAScheduler({ timeAttr: '' })).toThrow(ConfigError)
-    try {
-      new ASHAScheduler({ reductionFactor: Number.NaN })
-    } catch (error) {
-      expect(error).toBeInstanceOf(ConfigError)
-      expect((error as ConfigError).field).toBe('reductionFactor')
-    }
+    const notANumber = () => new ASHAScheduler({ reductionFactor: Number.NaN })
+    expect(notANumber).toThrow(ConfigError)
+    expect(notANumber).toThrow(expect.objectContaining({ field: 'reductionFactor' }))
   })
 })

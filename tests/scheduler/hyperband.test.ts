@@ -2,7 +2,19 @@ import { describe, expect, it } from 'vitest'
 import { bandPlan, HyperBandScheduler } from '../../src/scheduler/hyperband.ts'
 import type { Scheduler } from '../../src/scheduler/scheduler.ts'
 import type { TrialInfo } from '../../src/types.ts'
-import { type FakeTrial, fakeTrial, ready, report, simulate } from './fakes.ts'
+import type { ScriptedContext } from '../fixtures/fake-executor.ts'
+import { runLoop } from '../fixtures/loop.ts'
+import { type FakeTrial, fakeTrial, ready, report } from './trials.ts'
+
+/** Runs to `epochs`, from the epoch its checkpoint holds, reporting `loss(epoch, trial)`. */
+function resumable(epochs: number, loss: (epoch: number, id: number) => number) {
+  return async (_config: unknown, ctx: ScriptedContext) => {
+    for (let epoch = (ctx.restore<number>() ?? 0) + 1; epoch <= epochs; epoch++) {
+      ctx.checkpoint(epoch)
+      await ctx.report({ loss: loss(epoch, ctx.trialId), epoch })
+    }
+  }
+}
 
 const plan = (maxT: number, eta: number) => bandPlan(maxT, eta).map((b) => [b.size, b.milestones])
 
@@ -129,15 +141,14 @@ describe('HyperBandScheduler brackets', () => {
     expect(hb.choose?.({ pending: [stranger], paused: [], canCreate: false })).toBe(stranger)
   })
 
-  it('spends the budget HyperBand prescribes (maxT 9, eta 3, 17 trials, 2 workers)', () => {
+  it('spends the budget HyperBand prescribes (maxT 9, eta 3, 17 trials, 2 workers)', async () => {
     // Each trial's loss is fixed, so the ranking is known in advance.
     const loss = (id: number) => ((id * 7) % 17) / 17
-    const run = simulate(new HyperBandScheduler({ maxT: 9, reductionFactor: 3 }), {
+    const run = await runLoop({
+      trainable: resumable(100, (_epoch, id) => loss(id)),
+      scheduler: new HyperBandScheduler({ maxT: 9, reductionFactor: 3 }),
       numSamples: 17,
-      concurrency: 2,
-      maxIter: 100,
-      config: (id) => ({ id }),
-      loss: (_config, _iteration, id) => loss(id),
+      slots: 2,
     })
     const reached = run.trials.map((t) => t.history.length)
     // Bracket 0 (trials 0-2): all to 9.
@@ -151,29 +162,43 @@ describe('HyperBandScheduler brackets', () => {
     for (const [rank, id] of b2.entries()) expect(reached[id]).toBe(rank < 1 ? 9 : rank < 3 ? 3 : 1)
     // 3*9 + (5*3 + 2*6) + (9*1 + 3*2 + 1*6): resumed trials carry on from their checkpoint.
     expect(reached.reduce((a, b) => a + b, 0)).toBe(27 + 27 + 21)
+    for (const trial of run.trials) {
+      expect(trial.history.map((r) => r.epoch)).toEqual(trial.history.map((r) => r.training_iteration))
+      expect(trial.state).toBe(trial.history.length === 9 ? 'completed' : 'stopped')
+    }
   })
 
-  it('never deadlocks when the searcher runs dry mid-bracket', () => {
+  it('never deadlocks when the searcher runs dry mid-bracket: every bracket halves down to maxT', async () => {
+    const plans = bandPlan(9, 3)
     for (const numSamples of [1, 4, 6, 10, 20]) {
-      for (const concurrency of [1, 2, 5]) {
-        const run = simulate(new HyperBandScheduler({ maxT: 9, reductionFactor: 3 }), {
+      for (const slots of [1, 2, 5]) {
+        // A run that stalls or livelocks rejects (see runLoop).
+        const run = await runLoop({
+          trainable: resumable(100, (epoch, id) => ((id * 5) % 7) + 1 / epoch),
+          scheduler: new HyperBandScheduler({ maxT: 9, reductionFactor: 3 }),
           numSamples,
-          concurrency,
-          maxIter: 100,
-          config: (id) => ({ id }),
-          loss: (_c, iteration, id) => ((id * 5) % 7) + 1 / iteration,
+          slots,
         })
-        expect(run.steps).toBeLessThan(200)
-        // Every trial was given at least its bracket's first budget.
-        for (const t of run.trials) expect(t.history.length).toBeGreaterThanOrEqual(1)
+        expect(run.fatal).toBeUndefined()
+        expect(run.trials).toHaveLength(numSamples)
+        // Brackets fill in turn (3, 5, then 9 trials). However few trials a bracket got, it halved them all the
+        // way: each trial stopped at one of its milestones, and its best went on to maxT. The losers left paused
+        // are the ones the loop stops at the end.
+        for (let first = 0, b = 0; first < numSamples; b++) {
+          const plan = plans[b % plans.length] as (typeof plans)[number]
+          const members = run.trials.slice(first, first + plan.size)
+          for (const t of members) expect(plan.milestones).toContain(t.history.length)
+          expect(Math.max(...members.map((t) => t.history.length))).toBe(9)
+          first += plan.size
+        }
       }
     }
   })
 
   it('rejects bad options', () => {
     expect(() => new HyperBandScheduler({ reductionFactor: 1 })).toThrow(
-      'HyperBandScheduler({ reductionFactor }): must be a number > 1, got 1',
+      'HyperBandScheduler({ reductionFactor }): must be a finite number > 1, got 1',
     )
-    expect(() => new HyperBandScheduler({ maxT: 0.5 })).toThrow('HyperBandScheduler({ maxT }): must be a number >= 1, got 0.5')
+    expect(() => new HyperBandScheduler({ maxT: 0.5 })).toThrow('HyperBandScheduler({ maxT }): must be a finite number >= 1, got 0.5')
   })
 })

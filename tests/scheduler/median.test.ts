@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { ConfigError } from '../../src/errors.ts'
 import { type MedianStoppingOptions, MedianStoppingRule } from '../../src/scheduler/median.ts'
 import type { Mode } from '../../src/types.ts'
-import { addTrials, type FakeTrial, ready, report } from './fakes.ts'
+import { addTrials, type FakeTrial, ready, report } from './trials.ts'
 
 /** A rule with trials a, b, c, d added; `series` reports a trial's losses at times 1, 2, ... */
 function setupRule(options: MedianStoppingOptions = {}, mode: Mode = 'min') {
@@ -94,11 +94,11 @@ describe('MedianStoppingRule', () => {
     expect(series(c, [9, 9, 9])).toEqual(['continue', 'pause', 'continue'])
   })
 
-  it('ignores NaN and missing metrics', () => {
+  it('ignores missing metrics, and stops a NaN metric (a diverged trial ranks worst) once past the grace period', () => {
     const { rule, a, b, c, series } = setupRule()
     series(a, [1, 1])
     series(b, [1, 1])
-    expect(series(c, [Number.NaN, Number.NaN])).toEqual(['continue', 'continue'])
+    expect(series(c, [Number.NaN, Number.NaN])).toEqual(['continue', 'stop'])
     expect(rule.onTrialResult(c, report(c, 3, { accuracy: 0 }))).toBe('continue')
   })
 

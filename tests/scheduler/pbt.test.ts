@@ -5,7 +5,7 @@ import { type PBTOptions, PopulationBasedTraining } from '../../src/scheduler/pb
 import { createRandom } from '../../src/search/rng.ts'
 import { choice, loguniform, qrandint, quniform, randint, randn, uniform } from '../../src/search/space.ts'
 import type { Config } from '../../src/types.ts'
-import { addTrials, type FakeTrial, fakeTrial, ready, report } from './fakes.ts'
+import { addTrials, type FakeTrial, fakeTrial, ready, report } from './trials.ts'
 
 const move = { resampleProbability: 0, perturbationFactors: [1.2, 0.8] }
 

@@ -128,12 +128,16 @@ describe.each([
     expect(() => ready(make, { space: { a: { $domain: 'uniform', low: 1, high: 0 } } as unknown as Space })).toThrow(SpaceError)
   })
 
-  it('ignores results', () => {
-    const searcher = ready(make)
-    const before = searcher.suggest(0)
-    searcher.onTrialResult(0, { loss: 1, training_iteration: 1, trial_id: 0, time_total_s: 0 })
-    searcher.onTrialComplete(0, undefined, 'completed')
-    expect(ready(make).suggest(0)).toEqual(before)
+  it('proposes the same first configs whatever results it is told (Grid and Random: every config)', () => {
+    const told = ready(make)
+    const untold = drain(ready(make))
+    for (const [id, config] of untold.entries()) {
+      expect(told.suggest(id)).toEqual(config)
+      const result = { loss: id % 2 === 0 ? 1e9 : -1e9, training_iteration: 1, trial_id: id, time_total_s: 0 }
+      told.onTrialResult(id, result)
+      told.onTrialComplete(id, result, 'completed')
+    }
+    expect(untold.length).toBeGreaterThanOrEqual(3)
   })
 })
 

@@ -18,17 +18,8 @@ import {
   uniform,
   validateSpace,
 } from '../../src/search/space.ts'
-
-/** Runs `fn`, expects a SpaceError, and returns it for assertions on message and field. */
-function spaceError(fn: () => unknown): SpaceError {
-  try {
-    fn()
-  } catch (error) {
-    expect(error).toBeInstanceOf(SpaceError)
-    return error as SpaceError
-  }
-  throw new Error('expected a SpaceError')
-}
+import { MAX_DEPTH } from '../../src/storable.ts'
+import { thrown } from '../helpers.ts'
 
 describe('factories: happy paths', () => {
   it('build plain $domain objects', () => {
@@ -110,7 +101,7 @@ describe('factories: validation errors name the function, the rule and the value
     ['randn mean NaN', () => randn(Number.NaN, 1), /needs finite numbers, got mean=NaN, sd=1/],
   ]
   it.each(cases)('%s', (_name, fn, message) => {
-    const error = spaceError(fn)
+    const error = thrown(fn, SpaceError)
     expect(error.message).toMatch(message)
     // Outside a space a domain has no path yet: the field is its factory's name.
     expect(error.message.startsWith(`${error.field}(`)).toBe(true)
@@ -131,13 +122,13 @@ describe('validateSpace', () => {
   })
 
   it('prefixes the dotted path and sets field', () => {
-    const error = spaceError(() => validateSpace({ optimizer: { lr: { $domain: 'loguniform', low: 0, high: 1 } } }))
+    const error = thrown(() => validateSpace({ optimizer: { lr: { $domain: 'loguniform', low: 0, high: 1 } } }), SpaceError)
     expect(error.message).toBe('space.optimizer.lr: loguniform needs 0 < low < high, got low=0, high=1')
     expect(error.field).toBe('space.optimizer.lr')
   })
 
   it('uses the given root', () => {
-    expect(spaceError(() => validateSpace({ a: { $domain: 'randn', mean: 0, sd: 0 } }, 'config.space')).message).toMatch(
+    expect(thrown(() => validateSpace({ a: { $domain: 'randn', mean: 0, sd: 0 } }, 'config.space'), SpaceError).message).toMatch(
       /^config\.space\.a: randn needs sd > 0, got mean=0, sd=0$/,
     )
   })
@@ -183,16 +174,16 @@ describe('validateSpace', () => {
     ],
   ]
   it.each(rejects)('rejects %s', (_name, space, message) => {
-    expect(spaceError(() => validateSpace(space)).message).toMatch(message)
+    expect(thrown(() => validateSpace(space), SpaceError).message).toMatch(message)
   })
 
   it('rejects cycles instead of recursing forever', () => {
     const space: Record<string, unknown> = { a: 1 }
     space.self = space
-    expect(spaceError(() => validateSpace(space)).message).toMatch(/^space\.self: needs an acyclic space/)
+    expect(thrown(() => validateSpace(space), SpaceError).message).toMatch(/^space\.self: needs an acyclic space/)
     const list: unknown[] = [1]
     list.push(list)
-    expect(spaceError(() => validateSpace({ list })).message).toMatch(/^space\.list\[1\]: .*got a circular reference$/)
+    expect(thrown(() => validateSpace({ list }), SpaceError).message).toMatch(/^space\.list\[1\]: .*got a circular reference$/)
   })
 
   it('accepts shared (acyclic) references', () => {
@@ -235,8 +226,8 @@ describe('JSON round trip', () => {
   it('spaceFromJSON takes the parsed value or the text', () => {
     expect(spaceFromJSON(JSON.parse(JSON.stringify(space)))).toEqual(space)
     expect(spaceFromJSON(JSON.stringify(space))).toEqual(space)
-    expect(spaceError(() => spaceFromJSON('{"a":')).message).toMatch(/^spaceFromJSON\(json\): needs valid JSON text, got /)
-    expect(spaceError(() => spaceFromJSON({ a: { $domain: 'uniform', low: 1, high: 0 } })).message).toMatch(
+    expect(thrown(() => spaceFromJSON('{"a":'), SpaceError).message).toMatch(/^spaceFromJSON\(json\): needs valid JSON text, got /)
+    expect(thrown(() => spaceFromJSON({ a: { $domain: 'uniform', low: 1, high: 0 } }), SpaceError).message).toMatch(
       /^space\.a: uniform needs low < high/,
     )
   })
@@ -291,5 +282,46 @@ describe('values a space must not hide', () => {
 
   it('rejects a uniform range too wide to sample', () => {
     expect(() => uniform(-Number.MAX_VALUE, Number.MAX_VALUE)).toThrow(/uniform\(low, high\): needs a finite high - low/)
+  })
+})
+
+describe('circular and deep spaces', () => {
+  const nestedSpace = (depth: number): Record<string, unknown> => {
+    let value: Record<string, unknown> = { lr: uniform(0, 1) }
+    for (let i = 0; i < depth; i++) value = { d: value }
+    return value
+  }
+  const fieldOf = (run: () => unknown): string => {
+    try {
+      run()
+    } catch (error) {
+      expect(error).toBeInstanceOf(SpaceError)
+      return (error as SpaceError).field
+    }
+    throw new Error('no SpaceError')
+  }
+
+  it(`takes a space nested ${MAX_DEPTH} levels, and refuses one level more naming the path`, () => {
+    expect(() => validateSpace(nestedSpace(MAX_DEPTH - 1))).not.toThrow()
+    expect(fieldOf(() => validateSpace(nestedSpace(MAX_DEPTH)))).toBe(`space${'.d'.repeat(MAX_DEPTH)}`)
+    expect(() => validateSpace(nestedSpace(MAX_DEPTH))).toThrow(/needs a space nested at most 100 levels deep, got a deeper one$/)
+  })
+
+  it('refuses absurdly deep constants and JSON text with a SpaceError, not a stack overflow', () => {
+    let deep: unknown = 1
+    for (let i = 0; i < 100_000; i++) deep = [deep]
+    expect(fieldOf(() => validateSpace({ sizes: deep }))).toBe(`space.sizes${'[0]'.repeat(MAX_DEPTH - 1)}`)
+    const text = `{"a":${'{"b":'.repeat(50_000)}1${'}'.repeat(50_001)}`
+    expect(fieldOf(() => spaceFromJSON(text))).toMatch(/^space\.a(\.b)+$/)
+    expect(() => validateSpace(nestedSpace(100_000))).toThrow(SpaceError)
+  })
+
+  it('names the path of a cycle', () => {
+    const space: Record<string, unknown> = { a: { lr: uniform(0, 1) } }
+    ;(space.a as Record<string, unknown>).back = space
+    expect(fieldOf(() => validateSpace(space))).toBe('space.a.back')
+    const sizes: unknown[] = [1]
+    sizes.push(sizes)
+    expect(fieldOf(() => validateSpace({ sizes }))).toBe('space.sizes[1]')
   })
 })

@@ -495,23 +495,25 @@ describe('TPESearch', () => {
   })
 
   it('rejects bad options with ConfigError naming the field, rule and value', () => {
-    expect(() => new TPESearch({ nStartupTrials: -1 })).toThrow(/TPESearch\(options\)\.nStartupTrials: must be an integer >= 0, got -1/)
+    expect(() => new TPESearch({ nStartupTrials: -1 })).toThrow(/^TPESearch\(\{ nStartupTrials \}\): must be an integer >= 0, got -1$/)
     expect(() => new TPESearch({ nEiCandidates: 0 })).toThrow(ConfigError)
-    expect(() => new TPESearch({ priorWeight: 0 })).toThrow(/priorWeight: must be a finite number > 0, got 0/)
+    expect(() => new TPESearch({ priorWeight: 0 })).toThrow(/^TPESearch\(\{ priorWeight \}\): must be a finite number > 0, got 0$/)
     expect(() => new TPESearch({ multivariateBandwidth: 'silverman' as 'scott' })).toThrow(
-      /multivariateBandwidth: must be 'neighbours' or 'scott'/,
+      /^TPESearch\(\{ multivariateBandwidth \}\): must be "neighbours" or "scott", got "silverman"$/,
     )
     expect(() => new TPESearch({ magicClipCount: 'all' as 'geometric' })).toThrow(
-      /TPESearch\(options\)\.magicClipCount: must be 'estimator' or 'geometric', got "all"/,
+      /^TPESearch\(\{ magicClipCount \}\): must be "estimator" or "geometric", got "all"$/,
     )
-    expect(() => new TPESearch({ multivariate: 'yes' as unknown as boolean })).toThrow(/multivariate: must be a boolean/)
-    expect(() => new TPESearch({ gamma: 3 as unknown as () => number })).toThrow(/gamma: must be a function/)
+    expect(() => new TPESearch({ multivariate: 'yes' as unknown as boolean })).toThrow(
+      /^TPESearch\(\{ multivariate \}\): must be a boolean, got "yes"$/,
+    )
+    expect(() => new TPESearch({ gamma: 3 as unknown as () => number })).toThrow(/^TPESearch\(\{ gamma \}\): must be a function, got 3$/)
     expect(() => new TPESearch({ nStartup: 3 } as unknown as object)).toThrow(/TPESearch\(\{ nStartup \}\): unknown option/)
     const search = new TPESearch({ nStartupTrials: 1, gamma: () => 0.5 })
     search.setup({ space: { x: uniform(0, 1) }, metric: 'loss', mode: 'min', seed: 1, numSamples: 5 })
     search.suggest(0)
     search.onTrialComplete(0, result(0, 1), 'completed')
-    expect(() => search.suggest(1)).toThrow(/gamma: must return an integer >= 0, got 0.5 for n=1/)
+    expect(() => search.suggest(1)).toThrow(/^TPESearch\(\{ gamma \}\): must return an integer >= 0, got 0\.5 for n=1$/)
   })
 
   it('copes with a space of constants only', () => {

@@ -2,7 +2,11 @@ import { describe, expect, it } from 'vitest'
 import { uniform } from '../../src/index.ts'
 import { ASHAScheduler } from '../../src/scheduler/asha.ts'
 import { MedianStoppingRule } from '../../src/scheduler/median.ts'
+import type { Scheduler } from '../../src/scheduler/scheduler.ts'
+import { createRandom, deriveSeed } from '../../src/search/rng.ts'
 import { TPESearch } from '../../src/search/tpe/tpe.ts'
+import type { ScriptedContext } from '../fixtures/fake-executor.ts'
+import { runLoop } from '../fixtures/loop.ts'
 import { fixtureTuner } from '../helpers.ts'
 
 describe('TPESearch in the Tuner on the worker pool', () => {
@@ -12,6 +16,8 @@ describe('TPESearch in the Tuner on the worker pool', () => {
       search: new TPESearch({ nStartupTrials: 5 }),
       numSamples: 24,
       concurrency: 2,
+      // What TPE has seen when it proposes then does not hang on which thread finished first.
+      reproducible: true,
       seed: 3,
     })
     const results = await tuner.fit()
@@ -24,40 +30,14 @@ describe('TPESearch in the Tuner on the worker pool', () => {
     expect(results.best().lastResult?.loss).toBe((results.best().config.x as number) ** 2)
   })
 
-  it('proposes the same trials in every run with `reproducible`, though threads finish in a random order', async () => {
+  it('with `reproducible`, proposes the same trials and stops them at the same points in two runs', async () => {
     const run = async () => {
       const tuner = fixtureTuner({
-        space: { behaviour: 'jitter', x: uniform(-4, 4) },
-        search: new TPESearch({ nStartupTrials: 3 }),
-        numSamples: 16,
-        concurrency: 3,
-        reproducible: true,
-        seed: 11,
-      })
-      const done = tuner.fit()
-      const ends: number[] = []
-      for await (const event of tuner.events()) if (event.type === 'trial_end') ends.push(event.trial.id)
-      const results = await done
-      return { xs: results.trials.map((t) => t.config.x), ends: ends.join(',') }
-    }
-    const runs = [await run(), await run(), await run()]
-    expect(runs[1]?.xs).toEqual(runs[0]?.xs)
-    expect(runs[2]?.xs).toEqual(runs[0]?.xs)
-    expect(new Set(runs[0]?.xs).size).toBe(16)
-    // The threads did finish in different orders: the trials are the same in spite of it.
-    expect(new Set(runs.map((r) => r.ends)).size).toBeGreaterThan(1)
-  })
-
-  it.each([
-    ['ASHA', () => new ASHAScheduler({ maxT: 8, gracePeriod: 1, reductionFactor: 2 })],
-    ['the median rule', () => new MedianStoppingRule({ gracePeriod: 2, minSamplesRequired: 2 })],
-  ])('with %s too: the same trials, stopped at the same points, in every reproducible run', async (_name, makeScheduler) => {
-    const run = async () => {
-      const tuner = fixtureTuner({
-        space: { behaviour: 'jitter-curve', x: uniform(-4, 4), epochs: 8 },
+        // Each report after an unseeded pause: threads finish in an order of their own in each run.
+        space: { behaviour: 'jitter-curve', x: uniform(-4, 4), epochs: 4 },
         search: new TPESearch({ nStartupTrials: 4 }),
-        scheduler: makeScheduler(),
-        numSamples: 16,
+        scheduler: new ASHAScheduler({ maxT: 4, gracePeriod: 1, reductionFactor: 2 }),
+        numSamples: 9,
         concurrency: 3,
         reproducible: true,
         seed: 5,
@@ -65,10 +45,68 @@ describe('TPESearch in the Tuner on the worker pool', () => {
       const results = await tuner.fit()
       return results.trials.map((t) => `${t.config.x} ${t.state} after ${t.history.length}`)
     }
-    const runs = [await run(), await run(), await run()]
-    expect(runs[1]).toEqual(runs[0])
-    expect(runs[2]).toEqual(runs[0])
-    const lengths = new Set(runs[0]?.map((line) => line.split(' after ')[1]))
+    expect(await run()).toEqual(await run())
+  })
+})
+
+/** How long trial `id` takes per report in the run numbered `order`: a different finishing order in every run. */
+const stepsOf = (order: number, id: number) => 1 + Math.floor(createRandom(deriveSeed(order, 'jitter', id))() * 20)
+
+/** `reports` reports of `loss: x² + 1/epoch`, each after the trial's own number of steps. */
+function jitter(order: number, reports: number) {
+  return async (config: { x: number }, ctx: ScriptedContext) => {
+    for (let epoch = 1; epoch <= reports; epoch++) {
+      await ctx.sleep(stepsOf(order, ctx.trialId))
+      await ctx.report({ loss: config.x ** 2 + 1 / epoch })
+    }
+  }
+}
+
+describe('TPESearch through the experiment loop, trials ending in scripted orders', () => {
+  const space = { x: uniform(-4, 4) }
+
+  /** Three runs, each with its own finishing order: what TPE proposed, and in which order trials ended. */
+  async function runs(reproducible: boolean, reports: number, scheduler?: () => Scheduler) {
+    const outcomes: Array<{ trials: string[]; ends: string }> = []
+    for (const order of [0, 1, 2]) {
+      const run = await runLoop({
+        trainable: jitter(order, reports),
+        search: new TPESearch({ nStartupTrials: 3 }),
+        space,
+        scheduler: scheduler?.(),
+        numSamples: 16,
+        slots: 3,
+        reproducible,
+        seed: 11,
+      })
+      const ends = run.executor.events.filter((e) => / end /.test(e)).map((e) => e.split(' ')[2])
+      outcomes.push({ trials: run.trials.map((t) => `${t.config.x} ${t.state} after ${t.history.length}`), ends: ends.join(',') })
+    }
+    return outcomes
+  }
+
+  it('proposes the same trials in every run with `reproducible`, though trials end in another order each time', async () => {
+    const [a, b, c] = await runs(true, 1)
+    expect(new Set([a?.ends, b?.ends, c?.ends]).size).toBe(3)
+    expect(b?.trials).toEqual(a?.trials)
+    expect(c?.trials).toEqual(a?.trials)
+    expect(new Set(a?.trials).size).toBe(16)
+    // Without it, the same orders give other proposals: the orders are what `reproducible` takes out.
+    const [d, e, f] = await runs(false, 1)
+    expect(new Set([d?.trials.join(), e?.trials.join(), f?.trials.join()]).size).toBeGreaterThan(1)
+  })
+
+  it.each([
+    ['ASHA', () => new ASHAScheduler({ maxT: 8, gracePeriod: 1, reductionFactor: 2 })],
+    ['the median rule', () => new MedianStoppingRule({ gracePeriod: 2, minSamplesRequired: 2 })],
+  ])('with %s too: the same trials, stopped at the same points, in every reproducible run', async (_name, scheduler) => {
+    const [a, b, c] = await runs(true, 8, scheduler)
+    expect(new Set([a?.ends, b?.ends, c?.ends]).size).toBe(3)
+    expect(b?.trials).toEqual(a?.trials)
+    expect(c?.trials).toEqual(a?.trials)
+    const lengths = new Set(a?.trials.map((line) => line.split(' after ')[1]))
     expect(lengths.size).toBeGreaterThan(1) // the scheduler did stop some trials early
+    const [d, e, f] = await runs(false, 8, scheduler)
+    expect(new Set([d?.trials.join(), e?.trials.join(), f?.trials.join()]).size).toBeGreaterThan(1)
   })
 })

@@ -90,12 +90,14 @@ describe('Study (ask/tell)', () => {
     const study = new Study({ space, metric: 'loss', seed: 1 })
     const trial = study.ask()
     if (trial === null) throw new Error('expected a trial')
-    expect(() => study.tell(7, 1)).toThrow(/tell\(trialId\): no trial 7 was asked for/)
+    expect(() => study.tell(7, 1)).toThrow(/^Study\.tell\(trialId\): must be the id of a trial that was asked for, got 7$/)
     expect(() => study.tell(trial.trialId, 1, 'paused' as 'completed')).toThrow(
-      /tell\(state\): must be one of completed, stopped, errored, got "paused"/,
+      /^Study\.tell\(state\): must be one of "completed", "stopped", "errored", got "paused"$/,
     )
     expect(() => study.tell(trial.trialId)).toThrow(/a completed trial needs a result/)
-    expect(() => study.tell(trial.trialId, 'x' as unknown as number)).toThrow(ConfigError)
+    expect(() => study.tell(trial.trialId, 'x' as unknown as number)).toThrow(
+      /^Study\.tell\(metrics\): must be a number or an object of metrics, got "x"$/,
+    )
     study.tell(trial.trialId, 1)
     expect(() => study.tell(trial.trialId, 1)).toThrow(/trial 0 was already told \(completed\)/)
     expect(() => study.report(trial.trialId, 1)).toThrow(ConfigError)
@@ -111,10 +113,14 @@ describe('Study (ask/tell)', () => {
   })
 
   it('validates its options', () => {
-    expect(() => new Study({ space, metric: '' })).toThrow(/metric: must be a non-empty string/)
-    expect(() => new Study({ space, metric: 'loss', mode: 'up' as 'min' })).toThrow(/mode: must be "min" or "max"/)
-    expect(() => new Study({ space, metric: 'loss', numSamples: 0 })).toThrow(/numSamples: must be an integer >= 1, got 0/)
-    expect(() => new Study({ space, metric: 'loss', seed: -1 })).toThrow(/seed: must be an integer/)
+    expect(() => new Study({ space, metric: '' })).toThrow(/^Study\(\{ metric \}\): must be a non-empty string, got ""$/)
+    expect(() => new Study({ space, metric: 'loss', mode: 'up' as 'min' })).toThrow(
+      /^Study\(\{ mode \}\): must be "min" or "max", got "up"$/,
+    )
+    expect(() => new Study({ space, metric: 'loss', numSamples: 0 })).toThrow(/^Study\(\{ numSamples \}\): must be an integer >= 1, got 0$/)
+    expect(() => new Study({ space, metric: 'loss', seed: -1 })).toThrow(
+      /^Study\(\{ seed \}\): must be an integer in \[0, 2\^32\), got -1$/,
+    )
   })
 
   it('drives TPE to the optimum, reproducibly', () => {
@@ -133,7 +139,7 @@ describe('Study (ask/tell)', () => {
 describe('Study input checks', () => {
   it('rejects a search without the Searcher methods, and a completed trial told without the metric', () => {
     expect(() => new Study({ space: { x: uniform(0, 1) }, metric: 'loss', search: {} as never })).toThrow(
-      /^search: must implement setup, suggest, onTrialResult, onTrialComplete; missing setup, suggest, onTrialResult, onTrialComplete on \{\}$/,
+      /^Study\(\{ search \}\): must be a Searcher with setup, suggest, onTrialResult and onTrialComplete methods, got \{\} \(missing setup, suggest, onTrialResult, onTrialComplete\)$/,
     )
     const study = new Study({ space: { x: uniform(0, 1) }, metric: 'loss', seed: 1 })
     const trial = study.ask()

@@ -267,10 +267,10 @@ describe('what a restore refuses, and what it says', () => {
     }).fit()
     const dir = join(storageDir, NAME)
     await expect(Tuner.restore(dir)).rejects.toThrow(
-      /^scheduler: the experiment ran with a Patient that cannot be rebuilt from the journal \(a custom class, or options that are functions\); pass it again: Tuner\.restore\(dir, \{ scheduler: new Patient\(\.\.\.\) \}\)/,
+      /^Tuner\.restore\(\{ scheduler \}\): the experiment ran with a Patient that cannot be rebuilt from the journal \(a custom class, or options that are functions\); pass it again: Tuner\.restore\(dir, \{ scheduler: new Patient\(\.\.\.\) \}\)/,
     )
     await expect(Tuner.restore(dir, { scheduler: new FIFOScheduler() })).rejects.toThrow(
-      /^scheduler: the experiment ran with a Patient, got a FIFOScheduler instance; pass the same class/,
+      /^Tuner\.restore\(\{ scheduler \}\): the experiment ran with a Patient, got a FIFOScheduler instance; pass the same class/,
     )
     await expect(Tuner.restore(dir, { scheduler: new Patient(), search: new RandomSearch() })).resolves.toBeInstanceOf(Tuner)
     await expect(Tuner.restore(dir, { schedular: new Patient() } as never)).rejects.toThrow(/unknown option \(did you mean scheduler\?\)/)
@@ -354,7 +354,7 @@ describe("the experiment's folder", () => {
     await expect(refused).rejects.toThrow(ConfigError)
     await expect(refused).rejects.toThrow(
       new RegExp(
-        `^storageDir: ${join(storageDir, NAME)} is in use by another Tuner of this process \\(pid ${process.pid}\\) since .*; wait for it to end`,
+        `^Tuner\\(\\{ storageDir \\}\\): ${join(storageDir, NAME)} is in use by another Tuner of this process \\(pid ${process.pid}\\) since .*; wait for it to end`,
       ),
     )
     await expect(Tuner.restore(join(storageDir, NAME))).rejects.toThrow(/is in use by another Tuner of this process/)
@@ -386,7 +386,7 @@ describe("the experiment's folder", () => {
     }
     await new Tuner(options).fit()
     await expect(new Tuner(options).fit()).rejects.toThrow(
-      `storageDir: ${join(storageDir, NAME)} already holds an experiment (experiment.jsonl); continue it with await Tuner.restore(${JSON.stringify(join(storageDir, NAME))}), or give this Tuner another name`,
+      `Tuner({ storageDir }): ${join(storageDir, NAME)} already holds an experiment (experiment.jsonl); continue it with await Tuner.restore(${JSON.stringify(join(storageDir, NAME))}), or give this Tuner another name`,
     )
   })
 
@@ -421,7 +421,9 @@ describe("the experiment's folder", () => {
       trackers: [new JsonlTracker(join(storageDir, NAME))],
       logger: memoryLogger(),
     })
-    await expect(tuner.fit()).rejects.toThrow(/^trackers\[0\]: a JsonlTracker in .* would write over the experiment's own journal there/)
+    await expect(tuner.fit()).rejects.toThrow(
+      /^Tuner\(\{ trackers\[0\] \}\): a JsonlTracker in .* would write over the experiment's own journal there/,
+    )
   })
 
   it('keeps nothing on disk with storageDir: false', async () => {
@@ -463,6 +465,8 @@ describe('signals', () => {
     await new Tuner({ ...base, trackers: [probe], handleSignals: false }).fit()
     expect(seen).toEqual([before.map((n) => n + 1), before])
     expect(counts()).toEqual(before)
-    expect(() => new Tuner({ ...base, handleSignals: 'yes' as never })).toThrow(/^handleSignals: must be a boolean, got "yes"$/)
+    expect(() => new Tuner({ ...base, handleSignals: 'yes' as never })).toThrow(
+      /^Tuner\(\{ handleSignals \}\): must be a boolean, got "yes"$/,
+    )
   })
 })

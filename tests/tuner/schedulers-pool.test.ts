@@ -20,7 +20,7 @@ import { memoryLogger } from '../helpers.ts'
 const FIXTURE = new URL('../fixtures/schedulers.ts', import.meta.url)
 const LR = uniform(0.02, 0.3)
 
-function tuner(scheduler: Scheduler, options: { numSamples: number; epochs: number; space?: Space; name: string }) {
+function tuner(scheduler: Scheduler, options: { numSamples: number; epochs: number; space?: Space; name: string; reproducible?: boolean }) {
   const storageDir = mkdtempSync(join(tmpdir(), `hyperpool-${options.name}-`))
   const t = new Tuner({
     trainable: FIXTURE,
@@ -34,6 +34,7 @@ function tuner(scheduler: Scheduler, options: { numSamples: number; epochs: numb
     logger: memoryLogger(),
     storageDir,
     name: options.name,
+    reproducible: options.reproducible ?? false,
     seed: 11,
   })
   return { tuner: t, checkpoints: join(storageDir, options.name, 'checkpoints') }
@@ -48,7 +49,8 @@ const spent = (trials: readonly TrialInfo[]) => trials.reduce((sum, t) => sum + 
 
 describe('schedulers on the worker pool', () => {
   it('ASHA stops trials early: fewer iterations than FIFO on the same seed, and the same trials', async () => {
-    const options = { numSamples: 16, epochs: 16 }
+    // Reproducible, so which trials ASHA stops does not hang on which thread reached a rung first.
+    const options = { numSamples: 16, epochs: 16, reproducible: true }
     const fifo = await tuner(new FIFOScheduler(), { ...options, name: 'fifo' }).tuner.fit()
     const asha = await tuner(new ASHAScheduler({ maxT: 16 }), { ...options, name: 'asha' }).tuner.fit()
     expect(asha.trials.map((t) => t.config)).toEqual(fifo.trials.map((t) => t.config))

@@ -1,9 +1,12 @@
 // Kept in the published .d.ts: its types use Node's, which newer TypeScript loads only when asked.
 /// <reference types="node" preserve="true" />
-import { ConfigError, show } from '../../errors.ts'
+import { show } from '../../errors.ts'
+import { computed, defineOptions, func, number, type SchemaOf, withMethods } from '../../options/index.ts'
+import { canRedraw, columnsOf, screen, type TextStream } from '../../terminal.ts'
 import type { ExperimentInfo, ExperimentSummary, Result, TrialInfo, TrialState } from '../../types.ts'
 import { BestOfLast } from '../best-of-last.ts'
 import type { Tracker } from '../tracker.ts'
+import { formatDuration, formatNumber, type Progress, statusLine } from './status-line.ts'
 
 /**
  * Options of {@link ConsoleReporter}.
@@ -14,29 +17,48 @@ import type { Tracker } from '../tracker.ts'
  * ```
  */
 export interface ConsoleReporterOptions {
-  /** Where progress goes. Default: `process.stdout`. */
+  /**
+   * Where progress goes.
+   * @default `process.stdout`
+   */
   stream?: NodeJS.WritableStream
   /**
-   * Least time between two progress updates. Default: 1000 ms, or 100 ms on a
-   * TTY; a TTY is never updated faster than every 100 ms.
+   * Least time between two progress updates, ms; a TTY is never updated faster than every 100 ms.
+   * @default 1000, or 100 on a TTY
    */
   intervalMs?: number
+  /**
+   * The clock the interval and the elapsed time are read from, in ms. For tests.
+   * @default `Date.now`
+   */
+  clock?: () => number
 }
+
+/** Every option of {@link ConsoleReporter}: kinds, ranges and defaults. */
+export const CONSOLE_OPTIONS = defineOptions('ConsoleReporter', {
+  stream: withMethods<NodeJS.WritableStream>('a writable stream', ['write']).withDefault(
+    computed('`process.stdout`', () => process.stdout),
+  ),
+  intervalMs: number({ min: 0 }).withDeferredDefault('1000, or 100 on a TTY'),
+  clock: func<() => number>().withDefault(computed('`Date.now`', () => Date.now)),
+} satisfies SchemaOf<ConsoleReporterOptions>)
 
 /** A live TTY line is redrawn at most this often (10 times a second). */
 const TTY_MIN_INTERVAL_MS = 100
 const DEFAULT_INTERVAL_MS = 1000
-/** Back to the line start, then erase the line: the live line is redrawn in place. */
-const REDRAW = '\r\x1b[2K'
 
 /**
  * Shows progress while tuning: trials done (completed + stopped) of the
  * target, running, errored, the best metric so far (over each trial's last
  * result) and the elapsed time; at the end, the totals and the best trial.
- * On a TTY it is one live line rewritten in place; elsewhere (logs, CI) a
- * plain line at most every `intervalMs`. Updates happen only when an event
- * arrives: no timer keeps the process alive, and an event costs a few
- * counter updates unless a line is due.
+ *
+ * On a terminal it is one live line, redrawn in place and cut to the
+ * terminal's width (less telling parts go first, see `statusLine`), so it
+ * never wraps; warnings and trial output shown on the console are printed
+ * above it (see `screen`). Elsewhere (a file, a pipe, CI, `TERM=dumb`) it is
+ * one plain line at most every `intervalMs`, with no escape codes. Updates
+ * happen only when an event arrives: no timer keeps the process alive, and an
+ * event costs a few counter updates unless a line is due.
  *
  * @example
  * ```ts
@@ -45,9 +67,10 @@ const REDRAW = '\r\x1b[2K'
  * ```
  */
 export class ConsoleReporter implements Tracker {
-  private readonly stream: NodeJS.WritableStream
-  private readonly tty: boolean
+  private readonly stream: NodeJS.WritableStream & TextStream
+  private readonly live: boolean
   private readonly intervalMs: number
+  private readonly clock: () => number
   private best = new BestOfLast('', 'min')
   private target = 0
   private startMs = 0
@@ -56,31 +79,25 @@ export class ConsoleReporter implements Tracker {
   private done = 0
   private errored = 0
 
-  constructor(options: ConsoleReporterOptions = {}) {
-    const { stream = process.stdout, intervalMs } = options
-    if (typeof stream?.write !== 'function') {
-      throw new ConfigError(`ConsoleReporter(options.stream): must be a writable stream, got ${show(stream)}`, { field: 'stream' })
-    }
-    if (intervalMs !== undefined && (typeof intervalMs !== 'number' || !Number.isFinite(intervalMs) || intervalMs < 0)) {
-      throw new ConfigError(`ConsoleReporter(options.intervalMs): must be a finite number >= 0, got ${show(intervalMs)}`, {
-        field: 'intervalMs',
-      })
-    }
-    this.stream = stream
-    this.tty = (stream as { isTTY?: unknown }).isTTY === true
-    this.intervalMs = this.tty ? Math.max(intervalMs ?? TTY_MIN_INTERVAL_MS, TTY_MIN_INTERVAL_MS) : (intervalMs ?? DEFAULT_INTERVAL_MS)
+  constructor(options?: ConsoleReporterOptions) {
+    const { stream, intervalMs, clock } = CONSOLE_OPTIONS.read(options)
+    this.stream = stream as NodeJS.WritableStream & TextStream
+    this.live = canRedraw(this.stream)
+    this.intervalMs = this.live ? Math.max(intervalMs ?? TTY_MIN_INTERVAL_MS, TTY_MIN_INTERVAL_MS) : (intervalMs ?? DEFAULT_INTERVAL_MS)
+    this.clock = clock
   }
 
   onExperimentStart(experiment: ExperimentInfo): void {
     // State is reset here, not in the constructor, so one reporter can serve several experiments.
     this.best = new BestOfLast(experiment.metric, experiment.mode)
     this.target = experiment.plannedTrials
-    this.startMs = Date.now()
+    this.startMs = this.clock()
     this.lastDrawMs = Number.NEGATIVE_INFINITY
     this.running.clear()
     this.done = 0
     this.errored = 0
-    this.stream.write(
+    screen.print(
+      this.stream,
       `[hyperpool] experiment ${show(experiment.name)}: ${experiment.metric} (${experiment.mode}), ${experiment.plannedTrials} trials, ` +
         `concurrency ${experiment.concurrency}, ${experiment.searcher} + ${experiment.scheduler}\n`,
     )
@@ -117,44 +134,28 @@ export class ConsoleReporter implements Tracker {
     const line =
       `[hyperpool] ${summary.interrupted ? 'interrupted' : 'finished'}: ${summary.trials} trials` +
       `${states.length > 0 ? ` (${states.join(', ')})` : ''} in ${formatDuration(summary.elapsedS * 1000)}; ${best}`
-    this.stream.write(`${this.tty ? REDRAW : ''}${line}\n`)
+    // The summary takes the live line's row and stays: it is the last thing the run prints.
+    screen.endLive(this.stream)
+    screen.print(this.stream, `${line}\n`)
   }
 
   /** Draws a progress line if one is due; called on every event, so it is cheap when none is. */
   private tick(): void {
-    const now = Date.now()
+    const now = this.clock()
     if (now - this.lastDrawMs < this.intervalMs) return
     this.lastDrawMs = now
-    const line = this.progressLine(now)
-    this.stream.write(this.tty ? `${REDRAW}${line}` : `${line}\n`)
-  }
-
-  private progressLine(now: number): string {
-    const target = Number.isFinite(this.target) ? String(this.target) : '?'
     const leader = this.best.get()
-    const best =
-      leader === undefined
-        ? `no ${this.best.metric} yet`
-        : `best ${this.best.metric}=${formatNumber(leader.value)} (trial ${leader.trial.id})`
-    return (
-      `[hyperpool] trials ${this.done}/${target} done, ${this.running.size} running, ${this.errored} errored` +
-      ` | ${best} | ${formatDuration(now - this.startMs)}`
-    )
+    const progress: Progress = {
+      done: this.done,
+      target: this.target,
+      running: this.running.size,
+      errored: this.errored,
+      metric: this.best.metric,
+      best: leader === undefined ? undefined : { value: leader.value, trialId: leader.trial.id },
+      elapsedMs: now - this.startMs,
+    }
+    // One column is left free: a line that fills the last column makes some terminals wrap at the next write.
+    if (this.live) screen.showLive(this.stream, statusLine(progress, columnsOf(this.stream) - 1))
+    else screen.print(this.stream, `${statusLine(progress)}\n`)
   }
-}
-
-/** Six significant digits: enough to compare trials, short enough for one line. */
-function formatNumber(value: number): string {
-  return Number.isInteger(value) || !Number.isFinite(value) ? String(value) : String(Number(value.toPrecision(6)))
-}
-
-/** `41.2s`, `3m05s` or `1h02m09s`. */
-function formatDuration(ms: number): string {
-  const seconds = Math.max(0, ms) / 1000
-  if (seconds < 60) return `${seconds.toFixed(1)}s`
-  const whole = Math.floor(seconds)
-  const s = String(whole % 60).padStart(2, '0')
-  const m = Math.floor(whole / 60) % 60
-  const h = Math.floor(whole / 3600)
-  return h > 0 ? `${h}h${String(m).padStart(2, '0')}m${s}s` : `${m}m${s}s`
 }

@@ -1,6 +1,6 @@
 import { closeSync, mkdirSync, openSync, renameSync, writeFileSync, writeSync } from 'node:fs'
 import { join } from 'node:path'
-import { ConfigError, show } from '../../errors.ts'
+import { argumentAt, check, defineOptions, number, PATH, type SchemaOf } from '../../options/index.ts'
 import { flattenConfig } from '../../search/flatten.ts'
 import type { ExperimentInfo, Result, TrialInfo, TrialState } from '../../types.ts'
 import { keepEarlier } from '../keep-earlier.ts'
@@ -19,12 +19,18 @@ import { csvHeader, csvRecord, csvTable } from './format.ts'
  */
 export interface CsvTrackerOptions {
   /**
-   * Least time between two rewrites of `results.csv` at trial ends, ms; it is
-   * always written at the experiment's end. Default 5000, so a crash leaves a
-   * recent summary without rewriting the file for every one of many short trials.
+   * Least time between two rewrites of `results.csv` at trial ends, ms (`Infinity`: none); it is
+   * always written at the experiment's end. 5 s means a crash leaves a recent summary without
+   * rewriting the file for every one of many short trials.
+   * @default 5000
    */
   resultsIntervalMs?: number
 }
+
+/** Every option of {@link CsvTracker}: kinds, ranges and defaults. */
+export const CSV_OPTIONS = defineOptions('CsvTracker', {
+  resultsIntervalMs: number({ min: 0, infinite: true }).withDefault(5000),
+} satisfies SchemaOf<CsvTrackerOptions>)
 
 /** Per-trial state: the rows of `progress.csv` and what `results.csv` needs. */
 interface TrialCsv {
@@ -78,19 +84,9 @@ export class CsvTracker implements Tracker {
   private readonly order: number[] = []
   private readonly lastRows = new Map<number, Record<string, unknown>>()
 
-  constructor(dir: string, options: CsvTrackerOptions = {}) {
-    if (options === null || typeof options !== 'object')
-      throw new ConfigError(`CsvTracker(options): must be an object, got ${show(options)}`, { field: 'options' })
-    if (typeof dir !== 'string' || dir === '')
-      throw new ConfigError(`CsvTracker(dir): must be a non-empty path, got ${show(dir)}`, { field: 'dir' })
-    const { resultsIntervalMs = 5000 } = options
-    if (typeof resultsIntervalMs !== 'number' || !(resultsIntervalMs >= 0)) {
-      throw new ConfigError(`CsvTracker(options.resultsIntervalMs): must be a number >= 0, got ${show(resultsIntervalMs)}`, {
-        field: 'resultsIntervalMs',
-      })
-    }
-    this.dir = dir
-    this.resultsIntervalMs = resultsIntervalMs
+  constructor(dir: string, options?: CsvTrackerOptions) {
+    this.dir = check(PATH.required(), dir, argumentAt('CsvTracker', 'dir'))
+    this.resultsIntervalMs = CSV_OPTIONS.read(options).resultsIntervalMs
   }
 
   onExperimentStart(experiment: ExperimentInfo): void {

@@ -2,8 +2,9 @@ import { once } from 'node:events'
 import { createWriteStream, mkdirSync, renameSync, statSync, type WriteStream } from 'node:fs'
 import { join } from 'node:path'
 import { finished } from 'node:stream/promises'
-import { ConfigError, HyperpoolError, show } from '../../errors.ts'
+import { show, TrackerError } from '../../errors.ts'
 import { EXPERIMENT_FILE, encodeEvent, type JsonlEvent, storedError } from '../../journal/codec.ts'
+import { argumentAt, check, PATH } from '../../options/index.ts'
 import type { ExperimentInfo, ExperimentSummary, Result, TrialInfo } from '../../types.ts'
 import { fileStamp, unusedPath } from '../keep-earlier.ts'
 import type { Tracker } from '../tracker.ts'
@@ -34,9 +35,7 @@ export class JsonlTracker implements Tracker {
   private failure: Error | undefined
 
   constructor(dir: string) {
-    if (typeof dir !== 'string' || dir === '')
-      throw new ConfigError(`JsonlTracker(dir): must be a non-empty path, got ${show(dir)}`, { field: 'dir' })
-    this.dir = dir
+    this.dir = check(PATH.required(), dir, argumentAt('JsonlTracker', 'dir'))
   }
 
   /**
@@ -46,9 +45,13 @@ export class JsonlTracker implements Tracker {
    * The promise settles when the file is open, rejecting if it cannot be.
    */
   onExperimentStart(experiment: ExperimentInfo): Promise<void> {
-    mkdirSync(this.dir, { recursive: true })
     const path = join(this.dir, EXPERIMENT_FILE)
-    keepPrevious(path, this.dir)
+    try {
+      mkdirSync(this.dir, { recursive: true })
+      keepPrevious(path, this.dir)
+    } catch (error) {
+      throw this.failed(error)
+    }
     const stream = createWriteStream(path, { flags: 'a' })
     this.failure = undefined
     // Without a listener a write error would crash the process; keep it for the next hook instead.
@@ -57,7 +60,12 @@ export class JsonlTracker implements Tracker {
     })
     this.stream = stream
     this.write({ event: 'experiment_start', experiment })
-    return once(stream, 'open').then(() => undefined)
+    return once(stream, 'open').then(
+      () => undefined,
+      (error: unknown) => {
+        throw this.failed(error)
+      },
+    )
   }
 
   onTrialStart(trial: TrialInfo): void {
@@ -76,7 +84,9 @@ export class JsonlTracker implements Tracker {
     const stream = this.open()
     this.stream = undefined
     stream.end(`${encodeEvent({ event: 'experiment_end', summary })}\n`)
-    await finished(stream)
+    await finished(stream).catch((error: unknown) => {
+      throw this.failed(error)
+    })
   }
 
   /**
@@ -88,11 +98,17 @@ export class JsonlTracker implements Tracker {
   }
 
   private open(): WriteStream {
-    if (this.failure) throw this.failure
+    if (this.failure) throw this.failed(this.failure)
     if (this.stream === undefined) {
-      throw new HyperpoolError(`JsonlTracker(${show(this.dir)}): no experiment is open; call onExperimentStart first`, { field: 'dir' })
+      throw new TrackerError(`JsonlTracker(${show(this.dir)}): no experiment is open; call onExperimentStart first`, { field: 'dir' })
     }
     return this.stream
+  }
+
+  /** A file system error (no space, no permission, a file where the folder goes) as this tracker's error. */
+  private failed(error: unknown): TrackerError {
+    const message = error instanceof Error ? error.message : String(error)
+    return new TrackerError(`JsonlTracker(${show(this.dir)}): writing the log failed: ${message}`, { field: 'dir', cause: error })
   }
 }
 

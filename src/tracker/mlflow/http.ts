@@ -1,4 +1,4 @@
-import { HyperpoolError } from '../../errors.ts'
+import { TrackerError } from '../../errors.ts'
 
 /**
  * A request to the MLflow REST API that did not succeed. `retryable` says
@@ -10,7 +10,7 @@ import { HyperpoolError } from '../../errors.ts'
  * if (error instanceof MlflowRequestError && error.errorCode === 'RESOURCE_DOES_NOT_EXIST') create()
  * ```
  */
-export class MlflowRequestError extends HyperpoolError {
+export class MlflowRequestError extends TrackerError {
   /** HTTP status, or undefined when no answer came (network error, timeout). */
   readonly status: number | undefined
   /** MLflow's `error_code`, e.g. `INVALID_PARAMETER_VALUE`, when the answer had one. */

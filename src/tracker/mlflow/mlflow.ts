@@ -1,6 +1,5 @@
 import { userInfo } from 'node:os'
-import { ConfigError, show } from '../../errors.ts'
-import { createLogger, type Logger } from '../../logger.ts'
+import type { Logger } from '../../logger.ts'
 import { flattenConfig } from '../../search/flatten.ts'
 import type { ExperimentInfo, ExperimentSummary, Result, TrialInfo } from '../../types.ts'
 import { BestOfLast } from '../best-of-last.ts'
@@ -16,7 +15,7 @@ import {
   uniqueKey,
 } from './batch.ts'
 import { MlflowHttp } from './http.ts'
-import { type MLflowTrackerOptions, resolveOptions } from './options.ts'
+import { type MLflowTrackerOptions, type ResolvedMLflowOptions, resolveOptions } from './options.ts'
 import type { RunStatus } from './run.ts'
 import { MlflowSession, type ParamItem } from './session.ts'
 
@@ -56,14 +55,9 @@ const STATUS: Readonly<Record<string, RunStatus>> = { completed: 'FINISHED', sto
 export class MLflowTracker implements Tracker {
   /** The server the tracker sends to. */
   readonly trackingUri: string
-  readonly #options: MLflowTrackerOptions
+  readonly #options: ResolvedMLflowOptions
   readonly #http: MlflowHttp
   readonly #logger: Logger
-  readonly #maxBufferedItems: number
-  readonly #flushTimeoutMs: number
-  readonly #baseDelayMs: number
-  readonly #maxDelayMs: number
-  readonly #maxParamBytes: number
   #session: MlflowSession | undefined
   #best = new BestOfLast('', 'min')
   /** The config last logged per trial, to tag a trial whose config changed when it resumed. */
@@ -74,26 +68,18 @@ export class MLflowTracker implements Tracker {
   readonly #metricNames = new Map<string, string>()
   readonly #metricOwners = new Map<string, string>()
 
-  constructor(options: MLflowTrackerOptions = {}) {
-    if (options === null || typeof options !== 'object' || Array.isArray(options)) {
-      throw new ConfigError(`MLflowTracker(options): must be an object, got ${show(options)}`, { field: 'options' })
-    }
+  constructor(options?: MLflowTrackerOptions) {
     const o = resolveOptions(options)
     this.trackingUri = o.trackingUri
-    this.#maxBufferedItems = o.maxBufferedItems
-    this.#flushTimeoutMs = o.flushTimeoutMs
-    this.#baseDelayMs = o.baseDelayMs
-    this.#maxDelayMs = o.maxDelayMs
-    this.#maxParamBytes = o.maxParamBytes
-    this.#options = options
-    this.#logger = options.logger ?? createLogger()
+    this.#options = o
+    this.#logger = o.logger
     this.#http = new MlflowHttp({
       uri: this.trackingUri,
-      token: options.token ?? process.env.MLFLOW_TRACKING_TOKEN,
+      token: o.token,
       username: process.env.MLFLOW_TRACKING_USERNAME,
       password: process.env.MLFLOW_TRACKING_PASSWORD,
       requestTimeoutMs: o.requestTimeoutMs,
-      fetch: options.fetch ?? fetch,
+      fetch: o.fetch,
     })
   }
 
@@ -113,7 +99,7 @@ export class MLflowTracker implements Tracker {
     ]
     // Your tags replace built-in ones of the same key; of two of yours that clean to one key, the first is kept.
     const yours = new Map<string, string>()
-    for (const [key, value] of Object.entries(this.#options.tags ?? {})) {
+    for (const [key, value] of Object.entries(this.#options.tags)) {
       const clean = mlflowKey(key)
       const first = yours.get(clean)
       if (first !== undefined) {
@@ -132,10 +118,10 @@ export class MLflowTracker implements Tracker {
         http: this.#http,
         uri: this.trackingUri,
         experimentName,
-        maxBufferedItems: this.#maxBufferedItems,
-        baseDelayMs: this.#baseDelayMs,
-        maxDelayMs: this.#maxDelayMs,
-        random: this.#options.random ?? Math.random,
+        maxBufferedItems: this.#options.maxBufferedItems,
+        baseDelayMs: this.#options.baseDelayMs,
+        maxDelayMs: this.#options.maxDelayMs,
+        random: this.#options.random,
         logger: this.#logger,
       },
       experiment.name,
@@ -197,7 +183,7 @@ export class MLflowTracker implements Tracker {
     const step = result.training_iteration
     const metrics: MlflowMetric[] = []
     for (const [key, value] of scalarMetrics(result)) {
-      if (this.#options.skipNonFinite === true && !Number.isFinite(value)) continue
+      if (this.#options.skipNonFinite && !Number.isFinite(value)) continue
       metrics.push({ key: this.#metricKey(key), value: metricValue(value), timestamp, step })
     }
     session.addMetrics(run, metrics)
@@ -240,7 +226,7 @@ export class MLflowTracker implements Tracker {
       if (run !== undefined) session.end(run, 'KILLED', now)
     }
     session.end(session.parent, summary.interrupted ? 'KILLED' : 'FINISHED', now)
-    await session.flush(this.#flushTimeoutMs)
+    await session.flush(this.#options.flushTimeoutMs)
     const warning = session.report()
     if (warning !== undefined) this.#logger.warn(warning)
   }
@@ -248,7 +234,7 @@ export class MLflowTracker implements Tracker {
   #params(values: Record<string, unknown>): ParamItem[] {
     return Object.entries(values).map(([key, value]) => ({
       key: mlflowKey(key),
-      value: truncateUtf8(paramValue(value), this.#maxParamBytes),
+      value: truncateUtf8(paramValue(value), this.#options.maxParamBytes),
       original: key,
     }))
   }

@@ -1,7 +1,46 @@
-import { ConfigError, show } from '../../errors.ts'
 import type { Logger } from '../../logger.ts'
-import { isPlainObject } from '../../search/json.ts'
+import { createLogger, LOGGER } from '../../logger.ts'
+import {
+  boolean,
+  check,
+  computed,
+  custom,
+  defineOptions,
+  func,
+  invalid,
+  nested,
+  number,
+  optionAt,
+  Place,
+  problemAt,
+  recordOf,
+  type SchemaOf,
+  TRACKER_WAIT_MS,
+  text,
+} from '../../options/index.ts'
 import { DEFAULT_PARAM_VALUE_BYTES } from './batch.ts'
+
+/**
+ * Backoff between retries: `baseDelayMs * 2^(n-1)`, at most `maxDelayMs`,
+ * times a jitter in [0.5, 1); at most 1 s while flushing.
+ *
+ * @example
+ * ```ts
+ * const retry: MLflowRetryOptions = { baseDelayMs: 200, maxDelayMs: 5000 }
+ * ```
+ */
+export interface MLflowRetryOptions {
+  /**
+   * The first wait, ms, at least 1.
+   * @default 500
+   */
+  baseDelayMs?: number
+  /**
+   * The longest wait, ms, at least `baseDelayMs`.
+   * @default 30000, or `baseDelayMs` when larger
+   */
+  maxDelayMs?: number
+}
 
 /**
  * Options of {@link MLflowTracker}. Everything is optional when
@@ -13,172 +52,169 @@ import { DEFAULT_PARAM_VALUE_BYTES } from './batch.ts'
  * ```
  */
 export interface MLflowTrackerOptions {
-  /** The tracking server, `http(s)://host:port` (a path prefix is kept; no query or fragment). Default: `MLFLOW_TRACKING_URI`. */
+  /**
+   * The tracking server, `http(s)://host:port` (a path prefix is kept; no query or fragment).
+   * @default `MLFLOW_TRACKING_URI`
+   */
   trackingUri?: string
   /**
-   * Bearer token. Default: `MLFLOW_TRACKING_TOKEN`; without one,
-   * `MLFLOW_TRACKING_USERNAME` and `MLFLOW_TRACKING_PASSWORD` give basic auth.
+   * Bearer token; without one, `MLFLOW_TRACKING_USERNAME` and `MLFLOW_TRACKING_PASSWORD` give basic auth.
+   * @default `MLFLOW_TRACKING_TOKEN`
    */
   token?: string
-  /** The MLflow experiment, found or created by name. Default: `MLFLOW_EXPERIMENT_NAME`, else the hyperpool experiment's name. */
+  /**
+   * The MLflow experiment, found or created by name.
+   * @default `MLFLOW_EXPERIMENT_NAME`, else the hyperpool experiment's name
+   */
   experimentName?: string
   /** Extra tags on the parent run. */
   tags?: Readonly<Record<string, string>>
-  /** Most metrics, params and tags waiting to be sent; beyond it new ones are dropped and counted. Default 100,000. */
-  maxBufferedItems?: number
-  /** Longest wait at the experiment's end for what is left to send, ms, in [0, 30,000). Default 20,000 (the Tuner waits 30 s for all trackers). */
-  flushTimeoutMs?: number
-  /** Time limit of one request, ms. Default 10,000. */
-  requestTimeoutMs?: number
   /**
-   * Backoff between retries: `baseDelayMs * 2^(n-1)`, at most `maxDelayMs`, times a jitter in [0.5, 1);
-   * at most 1 s while flushing. Defaults 500 and 30,000 ms (`baseDelayMs` >= 1, `maxDelayMs` >= `baseDelayMs`).
+   * Most metrics, params and tags waiting to be sent; beyond it new ones are dropped and counted.
+   * @default 100000
    */
-  retry?: { baseDelayMs?: number; maxDelayMs?: number }
+  maxBufferedItems?: number
   /**
-   * Longest param value, UTF-8 bytes; longer values are cut and end in `...`.
-   * Default 500, which every MLflow server takes; servers since 2.x take 6000.
+   * Longest wait at the experiment's end for what is left to send, ms, in [0, 30,000): the Tuner waits 30 s for all trackers.
+   * @default 20000
+   */
+  flushTimeoutMs?: number
+  /**
+   * Time limit of one request, ms.
+   * @default 10000
+   */
+  requestTimeoutMs?: number
+  /** Backoff between retries (see {@link MLflowRetryOptions}). */
+  retry?: MLflowRetryOptions
+  /**
+   * Longest param value, UTF-8 bytes; longer values are cut and end in `...`. 500 is what every
+   * MLflow server takes; servers since 2.x take 6000.
+   * @default 500
    */
   maxParamValueLength?: number
-  /** Leave NaN and ±Infinity metric values out instead of sending them as `"NaN"`/`"Infinity"`. Default false. */
+  /**
+   * Leave NaN and ±Infinity metric values out instead of sending them as `"NaN"`/`"Infinity"`.
+   * @default false
+   */
   skipNonFinite?: boolean
-  /** Where the warning about undelivered data goes. Default: a logger at `HYPERPOOL_LOG_LEVEL`. */
+  /**
+   * Where the warning about undelivered data goes.
+   * @default a logger at `HYPERPOOL_LOG_LEVEL`
+   */
   logger?: Logger
-  /** Random numbers in [0, 1) for the backoff jitter. Default `Math.random`. */
+  /**
+   * Random numbers in [0, 1) for the backoff jitter.
+   * @default `Math.random`
+   */
   random?: () => number
-  /** The fetch to use. Default: Node's global `fetch`. */
+  /**
+   * The fetch to use.
+   * @default Node's global `fetch`
+   */
   fetch?: typeof fetch
 }
 
-/** How long the Tuner waits for all trackers at the experiment's end (`flushTimeoutMs` must stay below it). */
-const TUNER_TRACKER_WAIT_MS = 30_000
+/** An http(s) URL a REST path can be appended to. */
+const TRACKING_URI = custom<string>('an http(s) URL without query or fragment (the API path is appended to it)', (value, at) => {
+  let parsed: URL | undefined
+  try {
+    parsed = typeof value === 'string' ? new URL(value) : undefined
+  } catch {
+    parsed = undefined
+  }
+  const http = parsed !== undefined && (parsed.protocol === 'http:' || parsed.protocol === 'https:')
+  if (typeof value !== 'string' || !http || value.includes('?') || value.includes('#')) {
+    throw invalid(at, 'an http(s) URL without query or fragment (the API path is appended to it)', value)
+  }
+  return value.replace(/\/+$/, '')
+})
 
-/** The options that shape the tracker's behaviour, checked and defaulted. */
+/** Every option of {@link MLflowTracker}: kinds, ranges and defaults. */
+export const MLFLOW_OPTIONS = defineOptions('MLflowTracker', {
+  trackingUri: TRACKING_URI.withDeferredDefault('`MLFLOW_TRACKING_URI`'),
+  token: text({ empty: true }).withDeferredDefault('`MLFLOW_TRACKING_TOKEN`'),
+  experimentName: text({ test: (name) => name.trim() !== '' }).withDeferredDefault(
+    "`MLFLOW_EXPERIMENT_NAME`, else the hyperpool experiment's name",
+  ),
+  tags: recordOf(text({ empty: true }), 'a plain object of string values'),
+  maxBufferedItems: number({ min: 1 }).withDefault(100_000),
+  flushTimeoutMs: number({
+    min: 0,
+    below: TRACKER_WAIT_MS,
+    rule: `a number in [0, ${TRACKER_WAIT_MS}) (the Tuner waits ${TRACKER_WAIT_MS / 1000} s for all trackers at the experiment's end; the tracker must finish and warn before that)`,
+  }).withDefault(20_000),
+  requestTimeoutMs: number({ min: 1 }).withDefault(10_000),
+  retry: nested({
+    baseDelayMs: number({ min: 1 }).withDefault(500),
+    maxDelayMs: number({ min: 1 }).withDeferredDefault('30000, or `baseDelayMs` when larger'),
+  } satisfies SchemaOf<MLflowRetryOptions>),
+  maxParamValueLength: number({ min: 16 }).withDefault(DEFAULT_PARAM_VALUE_BYTES),
+  skipNonFinite: boolean().withDefault(false),
+  logger: LOGGER.withDefault(computed('a logger at `HYPERPOOL_LOG_LEVEL`', () => createLogger())),
+  random: func<() => number>().withDefault(computed('`Math.random`', () => Math.random)),
+  fetch: func<typeof fetch>().withDefault(computed("Node's global `fetch`", () => fetch)),
+} satisfies SchemaOf<MLflowTrackerOptions>)
+
+/** The options in force: every one checked, the environment and the defaults filled in. */
 export interface ResolvedMLflowOptions {
   readonly trackingUri: string
+  readonly token: string | undefined
+  readonly experimentName: string | undefined
+  readonly tags: Readonly<Record<string, string>>
   readonly maxBufferedItems: number
   readonly flushTimeoutMs: number
   readonly requestTimeoutMs: number
   readonly baseDelayMs: number
   readonly maxDelayMs: number
   readonly maxParamBytes: number
+  readonly skipNonFinite: boolean
+  readonly logger: Logger
+  readonly random: () => number
+  readonly fetch: typeof fetch
 }
 
-/** Checks every option (a ConfigError names the option, the rule and the value) and fills in the defaults. */
-export function resolveOptions(options: MLflowTrackerOptions): ResolvedMLflowOptions {
-  const uri = trackingUri(options.trackingUri)
-  const maxBufferedItems = count(options.maxBufferedItems ?? 100_000, 'maxBufferedItems', 1)
-  const flushTimeoutMs = options.flushTimeoutMs ?? 20_000
-  if (
-    typeof flushTimeoutMs !== 'number' ||
-    !Number.isFinite(flushTimeoutMs) ||
-    flushTimeoutMs < 0 ||
-    flushTimeoutMs >= TUNER_TRACKER_WAIT_MS
-  ) {
-    throw new ConfigError(
-      `MLflowTracker(options.flushTimeoutMs): must be a finite number >= 0 and < ${TUNER_TRACKER_WAIT_MS} (the Tuner waits ${TUNER_TRACKER_WAIT_MS / 1000} s for all trackers at the experiment's end; the tracker must finish and warn before that), got ${show(flushTimeoutMs)}`,
-      { field: 'flushTimeoutMs' },
-    )
+/**
+ * Checks every option (a ConfigError names the option, the rule and the value) and fills in the
+ * defaults, the tracking server and the token from the environment when not given.
+ *
+ * @example
+ * ```ts
+ * resolveOptions({ trackingUri: 'http://127.0.0.1:5000/' }).trackingUri // 'http://127.0.0.1:5000'
+ * ```
+ */
+export function resolveOptions(options: unknown): ResolvedMLflowOptions {
+  const o = MLFLOW_OPTIONS.read(options)
+  const { baseDelayMs } = o.retry
+  const maxDelayMs = o.retry.maxDelayMs ?? Math.max(30_000, baseDelayMs)
+  if (maxDelayMs < baseDelayMs) {
+    throw invalid(optionAt('MLflowTracker', 'retry.maxDelayMs'), `a finite number >= retry.baseDelayMs (${baseDelayMs})`, maxDelayMs)
   }
-  const requestTimeoutMs = count(options.requestTimeoutMs ?? 10_000, 'requestTimeoutMs', 1)
-  const retry = options.retry
-  if (retry !== undefined && !isPlainObject(retry)) {
-    throw new ConfigError(`MLflowTracker(options.retry): must be an object { baseDelayMs?, maxDelayMs? }, got ${show(retry)}`, {
-      field: 'retry',
-    })
+  return {
+    trackingUri: o.trackingUri ?? trackingUriFromEnvironment(),
+    token: o.token ?? process.env.MLFLOW_TRACKING_TOKEN,
+    experimentName: o.experimentName,
+    tags: o.tags ?? {},
+    maxBufferedItems: o.maxBufferedItems,
+    flushTimeoutMs: o.flushTimeoutMs,
+    requestTimeoutMs: o.requestTimeoutMs,
+    baseDelayMs,
+    maxDelayMs,
+    maxParamBytes: o.maxParamValueLength,
+    skipNonFinite: o.skipNonFinite,
+    logger: o.logger,
+    random: o.random,
+    fetch: o.fetch,
   }
-  const baseDelayMs = count(retry?.baseDelayMs ?? 500, 'retry.baseDelayMs', 1)
-  const maxDelayMs = retry?.maxDelayMs ?? Math.max(30_000, baseDelayMs)
-  if (typeof maxDelayMs !== 'number' || !Number.isFinite(maxDelayMs) || maxDelayMs < baseDelayMs) {
-    throw new ConfigError(
-      `MLflowTracker(options.retry.maxDelayMs): must be a finite number >= retry.baseDelayMs (${baseDelayMs}), got ${show(maxDelayMs)}`,
-      { field: 'retry.maxDelayMs' },
-    )
-  }
-  const maxParamBytes = count(options.maxParamValueLength ?? DEFAULT_PARAM_VALUE_BYTES, 'maxParamValueLength', 16)
-  const { experimentName, tags, token, skipNonFinite, logger } = options
-  if (experimentName !== undefined && (typeof experimentName !== 'string' || experimentName.trim() === '')) {
-    throw new ConfigError(`MLflowTracker(options.experimentName): must be a non-empty string, got ${show(experimentName)}`, {
-      field: 'experimentName',
-    })
-  }
-  if (tags !== undefined) {
-    if (!isPlainObject(tags)) {
-      throw new ConfigError(`MLflowTracker(options.tags): must be a plain object of string values, got ${show(tags)}`, { field: 'tags' })
-    }
-    for (const [key, value] of Object.entries(tags)) {
-      if (typeof value !== 'string') {
-        throw new ConfigError(`MLflowTracker(options.tags[${JSON.stringify(key)}]): must be a string, got ${show(value)}`, {
-          field: `tags.${key}`,
-        })
-      }
-    }
-  }
-  if (token !== undefined && typeof token !== 'string') {
-    throw new ConfigError(`MLflowTracker(options.token): must be a string, got ${show(token)}`, { field: 'token' })
-  }
-  if (skipNonFinite !== undefined && typeof skipNonFinite !== 'boolean') {
-    throw new ConfigError(`MLflowTracker(options.skipNonFinite): must be a boolean, got ${show(skipNonFinite)}`, {
-      field: 'skipNonFinite',
-    })
-  }
-  if (logger !== undefined) {
-    const methods = logger as unknown as Record<string, unknown> | null
-    const missing =
-      methods === null || typeof methods !== 'object' ? LOGGER_METHODS : LOGGER_METHODS.filter((m) => typeof methods[m] !== 'function')
-    if (missing.length > 0) {
-      throw new ConfigError(
-        `MLflowTracker(options.logger): must be a Logger with debug, info, warn and error functions, got ${show(logger)} (missing ${missing.join(', ')})`,
-        { field: 'logger' },
-      )
-    }
-  }
-  for (const field of ['random', 'fetch'] as const) {
-    if (options[field] !== undefined && typeof options[field] !== 'function') {
-      throw new ConfigError(`MLflowTracker(options.${field}): must be a function, got ${show(options[field])}`, { field })
-    }
-  }
-  return { trackingUri: uri, maxBufferedItems, flushTimeoutMs, requestTimeoutMs, baseDelayMs, maxDelayMs, maxParamBytes }
 }
 
-const LOGGER_METHODS = ['debug', 'info', 'warn', 'error'] as const
-
-/** The tracking server's root from the option or `MLFLOW_TRACKING_URI`: an http(s) URL without query or fragment, trailing slashes cut. */
-function trackingUri(option: unknown): string {
-  const source = option !== undefined ? 'options.trackingUri' : 'MLFLOW_TRACKING_URI'
-  const uri = option ?? process.env.MLFLOW_TRACKING_URI
+/** The tracking server from `MLFLOW_TRACKING_URI`, checked like the option; an error says how to give one. */
+function trackingUriFromEnvironment(): string {
+  const uri = process.env.MLFLOW_TRACKING_URI
   if (uri === undefined || uri === '') {
-    throw new ConfigError(
-      'MLflowTracker(options.trackingUri): no tracking server given; pass trackingUri or set MLFLOW_TRACKING_URI, e.g. http://127.0.0.1:5000',
-      { field: 'trackingUri' },
+    throw problemAt(
+      optionAt('MLflowTracker', 'trackingUri'),
+      'no tracking server given; pass trackingUri or set MLFLOW_TRACKING_URI, e.g. http://127.0.0.1:5000',
     )
   }
-  let parsed: URL | undefined
-  try {
-    parsed = typeof uri === 'string' ? new URL(uri) : undefined
-  } catch {
-    parsed = undefined
-  }
-  if (typeof uri !== 'string' || parsed === undefined || (parsed.protocol !== 'http:' && parsed.protocol !== 'https:')) {
-    throw new ConfigError(
-      `MLflowTracker(options.trackingUri): must be an http(s) URL of a tracking server, got ${show(uri)} (from ${source})`,
-      {
-        field: 'trackingUri',
-      },
-    )
-  }
-  if (uri.includes('?') || uri.includes('#')) {
-    throw new ConfigError(
-      `MLflowTracker(options.trackingUri): must be an http(s) URL without query or fragment (the API path is appended to it), got ${show(uri)} (from ${source})`,
-      { field: 'trackingUri' },
-    )
-  }
-  return uri.replace(/\/+$/, '')
-}
-
-function count(value: unknown, field: string, min: number): number {
-  if (typeof value !== 'number' || !Number.isFinite(value) || value < min) {
-    throw new ConfigError(`MLflowTracker(options.${field}): must be a finite number >= ${min}, got ${show(value)}`, { field })
-  }
-  return value
+  return check(TRACKING_URI.required(), uri, new Place('', 'MLFLOW_TRACKING_URI'))
 }

@@ -1,8 +1,10 @@
 import { Writable } from 'node:stream'
-import { describe, expect, it } from 'vitest'
+import { afterEach, describe, expect, it, vi } from 'vitest'
 import { ConfigError } from '../../../src/errors.ts'
+import { screen } from '../../../src/terminal.ts'
 import { ConsoleReporter } from '../../../src/tracker/console/console.ts'
 import type { Config, ExperimentInfo, ExperimentSummary, Result, TrialInfo, TrialState } from '../../../src/types.ts'
+import { VirtualTerminal } from '../../virtual-terminal.ts'
 
 /** A Writable that keeps what is written; `isTTY` set makes it look like a terminal. */
 function sink(isTTY = false): { stream: Writable & { isTTY?: boolean }; text: () => string } {
@@ -49,63 +51,135 @@ const summary: ExperimentSummary = {
   interrupted: false,
 }
 
-/** Four trials: 0 completes at 0.4, 1 leads at 0.1 then ends worse at 0.5, 2 is stopped at 0.2, 3 errors. */
-function play(reporter: ConsoleReporter): void {
-  reporter.onExperimentStart(experiment)
-  reporter.onTrialStart(trial(0, 'running'))
-  reporter.onTrialStart(trial(1, 'running', { lr: 0.1, opt: { name: 'adam' } }))
-  reporter.onTrialResult(trial(0, 'running'), result(0, 0.4))
-  reporter.onTrialResult(trial(1, 'running'), result(1, 0.1))
-  reporter.onTrialEnd(trial(0, 'completed'))
-  reporter.onTrialStart(trial(2, 'running', { lr: 0.2, opt: { name: 'sgd' } }))
-  reporter.onTrialResult(trial(2, 'running', { lr: 0.2, opt: { name: 'sgd' } }), result(2, 0.2))
-  reporter.onTrialResult(trial(1, 'running'), result(1, 0.5, 2))
-  reporter.onTrialEnd(trial(1, 'completed'))
-  reporter.onTrialEnd(trial(2, 'stopped', { lr: 0.2, opt: { name: 'sgd' } }))
-  reporter.onTrialStart(trial(3, 'running'))
-  reporter.onTrialEnd(trial(3, 'errored'))
-  reporter.onExperimentEnd(experiment, summary)
+/** A clock the test moves: every event of `play` happens 500 ms after the one before. */
+function stepClock(stepMs = 500): { read: () => number; step: () => void } {
+  let now = 1_000_000
+  return {
+    read: () => now,
+    step: () => {
+      now += stepMs
+    },
+  }
 }
 
+/**
+ * Four trials: 0 completes at 0.4, 1 leads at 0.1 then ends worse at 0.5, 2 is stopped at 0.2, 3 errors.
+ * `step` runs before each event after the start (it moves the clock).
+ */
+function play(reporter: ConsoleReporter, step: () => void = () => {}, end = true): void {
+  const events: Array<() => void> = [
+    () => reporter.onTrialStart(trial(0, 'running')),
+    () => reporter.onTrialStart(trial(1, 'running', { lr: 0.1, opt: { name: 'adam' } })),
+    () => reporter.onTrialResult(trial(0, 'running'), result(0, 0.4)),
+    () => reporter.onTrialResult(trial(1, 'running'), result(1, 0.1)),
+    () => reporter.onTrialEnd(trial(0, 'completed')),
+    () => reporter.onTrialStart(trial(2, 'running', { lr: 0.2, opt: { name: 'sgd' } })),
+    () => reporter.onTrialResult(trial(2, 'running', { lr: 0.2, opt: { name: 'sgd' } }), result(2, 0.2)),
+    () => reporter.onTrialResult(trial(1, 'running'), result(1, 0.5, 2)),
+    () => reporter.onTrialEnd(trial(1, 'completed')),
+    () => reporter.onTrialEnd(trial(2, 'stopped', { lr: 0.2, opt: { name: 'sgd' } })),
+    () => reporter.onTrialStart(trial(3, 'running')),
+    () => reporter.onTrialEnd(trial(3, 'errored')),
+  ]
+  reporter.onExperimentStart(experiment)
+  for (const event of events) {
+    step()
+    event()
+  }
+  if (end) reporter.onExperimentEnd(experiment, summary)
+}
+
+const HEADER = '[hyperpool] experiment "demo": loss (min), 4 trials, concurrency 2, RandomSearch + ASHAScheduler'
+const SUMMARY =
+  '[hyperpool] finished: 4 trials (2 completed, 1 stopped, 1 errored) in 1m15s; best trial 2: loss=0.2 config={"lr":0.2,"opt":{"name":"sgd"}}'
+
+afterEach(() => {
+  vi.unstubAllEnvs()
+})
+
 describe('ConsoleReporter', () => {
-  it('prints plain progress lines with counts and the best so far when not on a TTY', () => {
+  it('prints plain progress lines with counts, the best so far and the time when not on a TTY', () => {
     const out = sink()
-    play(new ConsoleReporter({ stream: out.stream, intervalMs: 0 }))
+    const clock = stepClock()
+    play(new ConsoleReporter({ stream: out.stream, intervalMs: 0, clock: clock.read }), clock.step)
     const lines = out.text().trimEnd().split('\n')
     expect(out.text()).not.toContain('\r')
-    expect(lines[0]).toBe('[hyperpool] experiment "demo": loss (min), 4 trials, concurrency 2, RandomSearch + ASHAScheduler')
-    expect(lines[1]).toMatch(/^\[hyperpool\] trials 0\/4 done, 1 running, 0 errored \| no loss yet \| \d+\.\ds$/)
-    expect(lines[4]).toMatch(/trials 0\/4 done, 2 running, 0 errored \| best loss=0\.1 \(trial 1\)/)
+    expect(out.text()).not.toContain('\x1b')
+    expect(lines[0]).toBe(HEADER)
+    expect(lines[1]).toBe('[hyperpool] trials 0/4 done, 1 running, 0 errored | no loss yet | 0.5s')
+    expect(lines[4]).toBe('[hyperpool] trials 0/4 done, 2 running, 0 errored | best loss=0.1 (trial 1) | 2.0s')
     // Trial 1 fell back to 0.5 on its last result, so trial 2 (0.2) leads.
-    expect(lines[8]).toMatch(/trials 1\/4 done, 2 running, 0 errored \| best loss=0\.2 \(trial 2\)/)
-    expect(lines[12]).toMatch(/trials 3\/4 done, 0 running, 1 errored \| best loss=0\.2 \(trial 2\)/)
+    expect(lines[8]).toBe('[hyperpool] trials 1/4 done, 2 running, 0 errored | best loss=0.2 (trial 2) | 4.0s')
+    expect(lines[12]).toBe('[hyperpool] trials 3/4 done, 0 running, 1 errored | best loss=0.2 (trial 2) | 6.0s')
     expect(lines).toHaveLength(14)
   })
 
   it('ends with the totals and the best trial, its value and its config', () => {
     const out = sink()
     play(new ConsoleReporter({ stream: out.stream, intervalMs: 0 }))
-    expect(out.text().trimEnd().split('\n').at(-1)).toBe(
-      '[hyperpool] finished: 4 trials (2 completed, 1 stopped, 1 errored) in 1m15s; best trial 2: loss=0.2 config={"lr":0.2,"opt":{"name":"sgd"}}',
-    )
+    expect(out.text().trimEnd().split('\n').at(-1)).toBe(SUMMARY)
   })
 
-  it('rewrites one live line with \\r on a TTY, then ends it with the summary', () => {
-    const out = sink(true)
-    play(new ConsoleReporter({ stream: out.stream }))
-    const text = out.text()
-    expect(text).toContain('\r\x1b[2K[hyperpool] trials 0/4 done, 1 running')
-    expect(text.split('\n')).toHaveLength(3) // header, live line + summary, trailing ''
-    const summaryLine =
-      '[hyperpool] finished: 4 trials (2 completed, 1 stopped, 1 errored) in 1m15s; best trial 2: loss=0.2 config={"lr":0.2,"opt":{"name":"sgd"}}'
-    expect(text.endsWith(`\r\x1b[2K${summaryLine}\n`)).toBe(true)
+  it('keeps one live line on a TTY, cut to the width so it never wraps, then leaves the summary', () => {
+    const tty = new VirtualTerminal(60)
+    const clock = stepClock()
+    const reporter = new ConsoleReporter({ stream: tty as unknown as NodeJS.WritableStream, clock: clock.read })
+    play(reporter, clock.step, false)
+    const headerRows = Math.ceil(HEADER.length / 60)
+    // The header wrapped (it is printed once and stays); the live line never did.
+    expect(tty.wraps).toBe(headerRows - 1)
+    // 59 columns (one is left free): the prefix, the best trial's id and the time had to go.
+    expect(tty.screen()).toEqual([HEADER.slice(0, 60), HEADER.slice(60), 'trials 3/4 done, 0 running, 1 errored | best loss=0.2'])
+    reporter.onExperimentEnd(experiment, summary)
+    expect(tty.screen().slice(headerRows)).toEqual([SUMMARY.slice(0, 60), SUMMARY.slice(60, 120), SUMMARY.slice(120), ''])
   })
 
-  it('throttles updates to the interval', () => {
+  it('prints warnings and trial output above the live line, which stays whole', () => {
+    const tty = new VirtualTerminal(80)
+    const clock = stepClock()
+    const reporter = new ConsoleReporter({ stream: tty as unknown as NodeJS.WritableStream, clock: clock.read })
+    reporter.onExperimentStart(experiment)
+    reporter.onTrialStart(trial(0, 'running'))
+    screen.print(tty, '(trial 0) epoch 1\n')
+    clock.step()
+    reporter.onTrialStart(trial(1, 'running'))
+    screen.print(tty, '[hyperpool] warn: tracker X.onTrialResult failed\n')
+    expect(tty.screen().slice(-3)).toEqual([
+      '(trial 0) epoch 1',
+      '[hyperpool] warn: tracker X.onTrialResult failed',
+      '[hyperpool] trials 0/4 done, 2 running, 0 errored | no loss yet | 0.5s',
+    ])
+    reporter.onExperimentEnd(experiment, summary)
+  })
+
+  it('throttles plain lines to the interval, by the clock it is given', () => {
     const out = sink()
-    play(new ConsoleReporter({ stream: out.stream, intervalMs: 60_000 }))
-    // Header, the first progress line (nothing drawn before it), the summary.
-    expect(out.text().trimEnd().split('\n')).toHaveLength(3)
+    const clock = stepClock(500)
+    play(new ConsoleReporter({ stream: out.stream, intervalMs: 1000, clock: clock.read }), clock.step)
+    // Twelve events 500 ms apart from 0.5 s: a line at 0.5 s, 1.5 s, … 5.5 s; with the header and the summary.
+    const lines = out.text().trimEnd().split('\n')
+    expect(lines.slice(1, -1).map((line) => line.split(' | ').at(-1))).toEqual(['0.5s', '1.5s', '2.5s', '3.5s', '4.5s', '5.5s'])
+    expect(lines).toHaveLength(8)
+  })
+
+  it('redraws a TTY at most every 100 ms, whatever intervalMs says', () => {
+    const tty = new VirtualTerminal(200)
+    const clock = stepClock(40)
+    const reporter = new ConsoleReporter({ stream: tty as unknown as NodeJS.WritableStream, intervalMs: 0, clock: clock.read })
+    play(reporter, clock.step, false)
+    // Events 40 ms apart from 40 ms: drawn at 40, 160, 280 and 400 ms, each after the first erasing the one before.
+    expect(tty.raw.split('[hyperpool] trials')).toHaveLength(5)
+    expect(tty.raw.split('\r\x1b[2K[hyperpool] trials')).toHaveLength(4)
+    expect(tty.screen().at(-1)).toBe('[hyperpool] trials 3/4 done, 0 running, 0 errored | best loss=0.2 (trial 2) | 0.4s')
+    reporter.onExperimentEnd(experiment, summary)
+  })
+
+  it('writes plain lines to a TTY that says TERM=dumb', () => {
+    vi.stubEnv('TERM', 'dumb')
+    const tty = new VirtualTerminal(60)
+    play(new ConsoleReporter({ stream: tty as unknown as NodeJS.WritableStream, intervalMs: 0 }))
+    expect(tty.raw).not.toContain('\x1b')
+    expect(tty.raw).not.toContain('\r')
   })
 
   it('says so when the experiment was interrupted and no trial reported the metric', () => {
@@ -128,9 +202,10 @@ describe('ConsoleReporter', () => {
     for (const intervalMs of [-1, Number.NaN, Number.POSITIVE_INFINITY, '5' as unknown as number]) {
       expect(() => new ConsoleReporter({ intervalMs })).toThrow(ConfigError)
     }
-    expect(() => new ConsoleReporter({ intervalMs: -1 })).toThrow(
-      'ConsoleReporter(options.intervalMs): must be a finite number >= 0, got -1',
-    )
+    expect(() => new ConsoleReporter({ intervalMs: -1 })).toThrow('ConsoleReporter({ intervalMs }): must be a finite number >= 0, got -1')
     expect(() => new ConsoleReporter({ stream: {} as NodeJS.WritableStream })).toThrow(ConfigError)
+    expect(() => new ConsoleReporter({ clock: 5 as unknown as () => number })).toThrow(
+      'ConsoleReporter({ clock }): must be a function, got 5',
+    )
   })
 })

@@ -76,6 +76,7 @@ export class FakeMlflow {
   refuseMetric: ((metric: FakeMetric) => boolean) | undefined
   private failures: Array<{ status: number; endpoint?: string }> = []
   private slow: number[] = []
+  private hanging = 0
   private lostAnswers: string[] = []
   private server: Server | undefined
   private port = 0
@@ -113,6 +114,11 @@ export class FakeMlflow {
   /** The next requests wait these many ms each before they are handled. */
   slowNext(...delaysMs: number[]): void {
     this.slow.push(...delaysMs)
+  }
+
+  /** The next `n` requests are never answered: each hangs until the client gives up on it. */
+  hangNext(n: number): void {
+    this.hanging += n
   }
 
   /** The next request to `endpoint` is carried out, but its connection is cut before the answer: the client cannot know it landed. */
@@ -153,6 +159,10 @@ export class FakeMlflow {
       status: 0,
     }
     this.requests.push(record)
+    if (this.hanging > 0) {
+      this.hanging--
+      return
+    }
     const delay = this.slow.shift()
     if (delay !== undefined) await new Promise((resolve) => setTimeout(resolve, delay))
     if (res.destroyed) return

@@ -330,7 +330,7 @@ describe('MLflowTracker: a server that fails', () => {
   })
 
   it('retries a request that times out on a slow server', async () => {
-    server.slowNext(600, 600) // the experiment lookup, twice
+    server.hangNext(2) // the experiment lookup, twice: each answered only by the client's timeout
     await play(tracker({ requestTimeoutMs: 150 }))
     expect(warnings()).toEqual([])
     expect(server.requests.slice(0, 3).map((r) => r.endpoint)).toEqual(Array(3).fill('experiments/get-by-name'))
@@ -602,29 +602,37 @@ describe('MLflowTracker: review fixes', () => {
 
   it('rejects bad options with a ConfigError naming the option, the rule and the value', () => {
     const bad: Array<[MLflowTrackerOptions, RegExp]> = [
-      [{ flushTimeoutMs: 30_000 }, /options\.flushTimeoutMs\): must be a finite number >= 0 and < 30000 \(the Tuner waits 30 s.*got 30000/],
+      [
+        { flushTimeoutMs: 30_000 },
+        /^MLflowTracker\(\{ flushTimeoutMs \}\): must be a number in \[0, 30000\) \(the Tuner waits 30 s.*got 30000$/,
+      ],
       [{ flushTimeoutMs: Number.NaN }, /flushTimeoutMs.*got NaN/],
-      [{ flushTimeoutMs: -1 }, /flushTimeoutMs.*>= 0.*got -1/],
-      [{ retry: { baseDelayMs: 0 } }, /options\.retry\.baseDelayMs\): must be a finite number >= 1, got 0/],
+      [{ flushTimeoutMs: -1 }, /flushTimeoutMs.*\[0, 30000\).*got -1/],
+      [{ retry: { baseDelayMs: 0 } }, /^MLflowTracker\(\{ retry\.baseDelayMs \}\): must be a finite number >= 1, got 0$/],
       [
         { retry: { baseDelayMs: 100, maxDelayMs: 50 } },
-        /options\.retry\.maxDelayMs\): must be a finite number >= retry\.baseDelayMs \(100\), got 50/,
+        /^MLflowTracker\(\{ retry\.maxDelayMs \}\): must be a finite number >= retry\.baseDelayMs \(100\), got 50$/,
       ],
       [{ retry: { maxDelayMs: Number.POSITIVE_INFINITY } }, /retry\.maxDelayMs.*got Infinity/],
-      [{ retry: 5 as unknown as MLflowTrackerOptions['retry'] }, /options\.retry\): must be an object.*got 5/],
-      [{ retry: null as unknown as MLflowTrackerOptions['retry'] }, /options\.retry\): must be an object.*got null/],
-      [{ tags: { team: 3 } as unknown as Record<string, string> }, /options\.tags\["team"\]\): must be a string, got 3/],
-      [{ tags: ['x'] as unknown as Record<string, string> }, /options\.tags\): must be a plain object of string values, got \["x"\]/],
-      [{ tags: new Map() as unknown as Record<string, string> }, /options\.tags\): must be a plain object.*a Map instance/],
-      [{ experimentName: '' }, /options\.experimentName\): must be a non-empty string, got ""/],
+      [
+        { retry: { maxDelay: 5 } as MLflowTrackerOptions['retry'] },
+        /\{ retry\.maxDelay \}\): unknown option \(did you mean maxDelayMs\?\), got 5/,
+      ],
+      [{ retry: 5 as unknown as MLflowTrackerOptions['retry'] }, /\{ retry \}\): must be an object.*got 5$/],
+      [{ retry: null as unknown as MLflowTrackerOptions['retry'] }, /\{ retry \}\): must be an object.*got null$/],
+      [{ tags: { team: 3 } as unknown as Record<string, string> }, /^MLflowTracker\(\{ tags\.team \}\): must be a string, got 3$/],
+      [{ tags: ['x'] as unknown as Record<string, string> }, /\{ tags \}\): must be a plain object of string values, got \["x"\]$/],
+      [{ tags: new Map() as unknown as Record<string, string> }, /\{ tags \}\): must be a plain object.*a Map instance$/],
+      [{ experimentName: '' }, /\{ experimentName \}\): must be a non-empty string, got ""$/],
       [{ experimentName: 7 as unknown as string }, /experimentName.*got 7/],
-      [{ token: 42 as unknown as string }, /options\.token\): must be a string, got 42/],
-      [{ skipNonFinite: 'yes' as unknown as boolean }, /options\.skipNonFinite\): must be a boolean, got "yes"/],
-      [{ logger: { warn: () => {} } as unknown as MLflowTrackerOptions['logger'] }, /options\.logger\).*missing debug, info, error/],
-      [{ logger: console.log as unknown as MLflowTrackerOptions['logger'] }, /options\.logger\): must be a Logger/],
-      [{ trackingUri: `${server.url}/?token=x` }, /options\.trackingUri\): must be an http\(s\) URL without query or fragment/],
+      [{ token: 42 as unknown as string }, /\{ token \}\): must be a string, got 42$/],
+      [{ skipNonFinite: 'yes' as unknown as boolean }, /\{ skipNonFinite \}\): must be a boolean, got "yes"$/],
+      [{ logger: { warn: () => {} } as unknown as MLflowTrackerOptions['logger'] }, /\{ logger \}\).*missing debug, info, error\)$/],
+      [{ logger: console.log as unknown as MLflowTrackerOptions['logger'] }, /\{ logger \}\): must be a Logger/],
+      [{ trackingUri: `${server.url}/?token=x` }, /\{ trackingUri \}\): must be an http\(s\) URL without query or fragment/],
       [{ trackingUri: `${server.url}#frag` }, /without query or fragment/],
-      [{ trackingUri: 5 as unknown as string }, /options\.trackingUri\): must be an http\(s\) URL.*got 5/],
+      [{ trackingUri: 5 as unknown as string }, /\{ trackingUri \}\): must be an http\(s\) URL.*got 5$/],
+      [{ trackinUri: server.url } as MLflowTrackerOptions, /\{ trackinUri \}\): unknown option \(did you mean trackingUri\?\)/],
     ]
     for (const [options, message] of bad) {
       const build = () => new MLflowTracker({ trackingUri: server.url, logger: log, ...options })

@@ -1,0 +1,76 @@
+import { describe, expect, it } from 'vitest'
+import { widthOf } from '../../../src/terminal.ts'
+import { formatDuration, formatNumber, type Progress, statusLine } from '../../../src/tracker/console/status-line.ts'
+
+const progress: Progress = {
+  done: 12,
+  target: 64,
+  running: 2,
+  errored: 1,
+  metric: 'loss',
+  best: { value: 0.0312, trialId: 7 },
+  elapsedMs: 41_200,
+}
+const wide: Progress = {
+  done: 1234,
+  target: 10_000,
+  running: 16,
+  errored: 0,
+  metric: 'validation_accuracy',
+  best: { value: 0.987654321, trialId: 4321 },
+  elapsedMs: 3_725_000,
+}
+
+describe('statusLine', () => {
+  it('shows everything when there is room', () => {
+    expect(statusLine(progress)).toBe('[hyperpool] trials 12/64 done, 2 running, 1 errored | best loss=0.0312 (trial 7) | 41.2s')
+    expect(statusLine({ ...progress, best: undefined, target: Number.POSITIVE_INFINITY })).toBe(
+      '[hyperpool] trials 12/? done, 2 running, 1 errored | no loss yet | 41.2s',
+    )
+  })
+
+  it('leaves out the less telling parts first as the width shrinks', () => {
+    expect([79, 70, 60, 50, 40, 30].map((width) => statusLine(progress, width))).toEqual([
+      'trials 12/64 done, 2 running, 1 errored | best loss=0.0312 (trial 7) | 41.2s',
+      'trials 12/64 done, 2 running, 1 errored | best loss=0.0312 | 41.2s',
+      'trials 12/64 done, 2 running, 1 errored | best loss=0.0312',
+      'trials 12/64 done, 1 errored | best loss=0.0312',
+      '12/64, 1 errored | best loss=0.0312',
+      '12/64 | best loss=0.0312',
+    ])
+    // A zero error count is the first to go.
+    expect(statusLine(wide, 79)).toBe('trials 1234/10000 done, 16 running | best validation_accuracy=0.987654')
+  })
+
+  it('cuts what still does not fit, ending in an ellipsis', () => {
+    expect(statusLine(progress, 20)).toBe('12/64 | best loss=0…')
+    expect(statusLine(progress, 1)).toBe('…')
+    expect(statusLine(progress, 0)).toBe('')
+  })
+
+  it('never exceeds the width it is given, at any width', () => {
+    for (const p of [progress, wide, { ...wide, best: undefined }]) {
+      for (let width = 0; width <= 130; width++) {
+        const line = statusLine(p, width)
+        expect(widthOf(line), `width ${width}: ${line}`).toBeLessThanOrEqual(width)
+        // The count is the last thing to give way.
+        if (width >= 30) expect(line).toContain(`${p.done}/${p.target}`)
+      }
+    }
+  })
+})
+
+describe('number and time formats', () => {
+  it('keeps six significant digits', () => {
+    expect(formatNumber(0.031234567)).toBe('0.0312346')
+    expect(formatNumber(42)).toBe('42')
+    expect(formatNumber(Number.NaN)).toBe('NaN')
+  })
+
+  it('writes seconds, minutes or hours', () => {
+    expect(formatDuration(41_234)).toBe('41.2s')
+    expect(formatDuration(185_000)).toBe('3m05s')
+    expect(formatDuration(3_729_000)).toBe('1h02m09s')
+    expect(formatDuration(-5)).toBe('0.0s')
+  })
+})
