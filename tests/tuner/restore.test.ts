@@ -9,6 +9,7 @@ import { describe, expect, it } from 'vitest'
 import {
   ASHAScheduler,
   ConfigError,
+  choice,
   DataError,
   FIFOScheduler,
   HyperBandScheduler,
@@ -18,11 +19,13 @@ import {
   PopulationBasedTraining,
   RandomSearch,
   ResultGrid,
+  randint,
   TPESearch,
   Tuner,
   type TunerOptions,
   uniform,
 } from '../../src/index.ts'
+import type { ExperimentInfo } from '../../src/types.ts'
 import { BEHAVIOURS, memoryLogger, temporaryDir } from '../helpers.ts'
 
 const RESUMABLE = new URL('../fixtures/resumable.ts', import.meta.url)
@@ -216,6 +219,71 @@ describe('Tuner.restore after an interrupt', () => {
     ])
     expect((await loadExperiment(dir)).results.trials.map((t) => t.state)).toEqual(['completed', 'completed', 'completed'])
   }, 120_000)
+})
+
+describe('Tuner.restore and the checks that end trials', () => {
+  it('ends diverged trials (NaN) the same way from every cut: errored, a DivergedError, not retried', async () => {
+    const storageDir = temporaryDir()
+    const options: TunerOptions = {
+      trainable: BEHAVIOURS,
+      space: { behaviour: choice(['nan-at', 'curve', 'nan-final']), x: randint(2, 5), epochs: 4 },
+      metric: 'loss',
+      numSamples: 10,
+      concurrency: 2,
+      reproducible: true,
+      maxFailures: 1,
+      seed: 5,
+      storageDir,
+      name: NAME,
+      trackers: [],
+      logger: memoryLogger(),
+    }
+    const withErrors = (results: ResultGrid) =>
+      results.trials.map((t) => [t.id, t.state, t.attempt ?? 1, t.history.length, t.error?.constructor.name ?? null])
+    const reference = withErrors(await new Tuner(options).fit())
+    // A run worth restoring: some trials diverged in a report, some in their returned result, some completed.
+    expect(new Set(reference.map((row) => `${row[1]} ${row[4]}`))).toEqual(new Set(['errored DivergedError', 'completed null']))
+    const finished = join(storageDir, NAME)
+    const total = journalLines(finished).length
+    for (const at of [3, 8, 14, 21, 29, 37].filter((n) => n < total - 1)) {
+      const dir = crashedCopy(finished, at)
+      const restored = await (await Tuner.restore(dir, { logger: memoryLogger() })).fit()
+      expect(withErrors(restored), `cut at line ${at}`).toEqual(reference)
+    }
+  }, 120_000)
+
+  it('records trialTimeoutS and metricCheck, and a restore keeps them', async () => {
+    const storageDir = temporaryDir()
+    const aborted = new AbortController()
+    aborted.abort()
+    const tuner = new Tuner({
+      trainable: BEHAVIOURS,
+      space: { behaviour: 'final' },
+      metric: 'loss',
+      numSamples: 2,
+      concurrency: 1,
+      trialTimeoutS: 30,
+      metricCheck: 'warn',
+      seed: 1,
+      storageDir,
+      name: NAME,
+      trackers: [],
+      logger: memoryLogger(),
+      signal: aborted.signal,
+    })
+    await tuner.fit()
+    const dir = join(storageDir, NAME)
+    const { experiment } = await loadExperiment(dir)
+    expect([experiment.options?.trialTimeoutS, experiment.options?.metricCheck]).toEqual([30, 'warn'])
+    const kept: ExperimentInfo[] = []
+    const spy = (into: ExperimentInfo[]) => [{ onExperimentStart: (info: ExperimentInfo) => void into.push(info) }]
+    await (await Tuner.restore(dir, { trackers: spy(kept), logger: memoryLogger() })).fit()
+    expect([kept[0]?.options?.trialTimeoutS, kept[0]?.options?.metricCheck, kept[0]?.session]).toEqual([30, 'warn', 2])
+    // A restore's own time limit is checked as the Tuner's.
+    await expect(Tuner.restore(dir, { trialTimeoutS: 0 })).rejects.toThrow(
+      /^Tuner\.restore\(\{ trialTimeoutS \}\): must be a number of seconds/,
+    )
+  }, 60_000)
 })
 
 describe('what a restore refuses, and what it says', () => {

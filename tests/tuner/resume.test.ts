@@ -221,20 +221,22 @@ describe('kill and resume, in real processes', () => {
     await checkJournal(storageDir, reference)
   }, 900_000)
 
-  it('stopped by SIGINT at 6 points, each a clean end that says how to resume, then resumed: the same table', async () => {
+  it('stopped by SIGINT and SIGTERM at 6 points, each a clean end that says how to resume, then resumed: the same table', async () => {
     const storageDir = temporaryDir('hyperpool-resume-int-')
     const points = Array.from({ length: 6 }, (_, i) => Math.round((referenceLines * (i + 1)) / 7))
-    let exit = await runChild(storageDir, 'start', { lines: points[0] as number, signal: 'SIGINT' })
+    // Ctrl-C and a process manager's SIGTERM, taking turns.
+    const signalAt = (i: number): NodeJS.Signals => (i % 2 === 0 ? 'SIGINT' : 'SIGTERM')
+    let exit = await runChild(storageDir, 'start', { lines: points[0] as number, signal: signalAt(0) })
     let interrupts = 0
     for (let i = 1; exit.stderr.includes('ended early'); i++) {
       interrupts++
       // A clean end: fit() resolved (its table printed), the journal closed, and the way to go on said.
       expect(exit.code, exit.stderr).toBe(0)
       tableOf(exit)
-      expect(exit.stderr).toMatch(/warn: SIGINT: ending the experiment: running trials stop at their next report/)
+      expect(exit.stderr).toContain(`warn: ${signalAt(i - 1)}: ending the experiment: running trials stop at their next report`)
       expect(exit.stderr).toContain(`Continue it with: await Tuner.restore(${JSON.stringify(join(storageDir, NAME))})`)
       const next = points[i]
-      exit = await runChild(storageDir, 'restore', next === undefined ? undefined : { lines: next, signal: 'SIGINT' })
+      exit = await runChild(storageDir, 'restore', next === undefined ? undefined : { lines: next, signal: signalAt(i) })
     }
     expect(exit.code, exit.stderr).toBe(0)
     expect(interrupts).toBeGreaterThanOrEqual(5)
