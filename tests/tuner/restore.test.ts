@@ -252,6 +252,28 @@ describe('Tuner.restore and the checks that end trials', () => {
     }
   }, 120_000)
 
+  it('says that a run its metric check ended cannot be continued, and what to do instead', async () => {
+    const storageDir = temporaryDir()
+    const tuner = new Tuner({
+      trainable: BEHAVIOURS,
+      space: { behaviour: 'val-loss' },
+      metric: 'loss',
+      numSamples: 3,
+      concurrency: 1,
+      seed: 1,
+      storageDir,
+      name: NAME,
+      trackers: [],
+      logger: memoryLogger(),
+    })
+    await expect(tuner.fit()).rejects.toThrow(/^Tuner\(\{ metric \}\): trial 0 completed without reporting a number for "loss"/)
+    const restore = (await Tuner.restore(join(storageDir, NAME), { logger: memoryLogger() })).fit()
+    await expect(restore).rejects.toThrow(JournalError)
+    await expect(restore).rejects.toThrow(
+      /experiment\.jsonl line \d+: the experiment ended here \(Tuner\(\{ metric \}\): .*\), and a restore replays that end; start a new experiment with the fix/,
+    )
+  }, 60_000)
+
   it('records trialTimeoutS and metricCheck, and a restore keeps them', async () => {
     const storageDir = temporaryDir()
     const aborted = new AbortController()
