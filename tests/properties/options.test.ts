@@ -101,7 +101,13 @@ const TUNER_BAD: readonly Bad[] = [
       junk.filter((v) => v === null || typeof v !== 'object').map((v) => [v]),
     ),
   },
-  { key: 'storageDir', values: fc.oneof(notString.filter((value) => value !== false), fc.constant('')) },
+  {
+    key: 'storageDir',
+    values: fc.oneof(
+      notString.filter((value) => value !== false),
+      fc.constant(''),
+    ),
+  },
   { key: 'seed', values: fc.oneof(notIntegerFrom(0), fc.constantFrom(2 ** 32, 2 ** 40)) },
   { key: 'reproducible', values: notBoolean },
   {
