@@ -534,6 +534,48 @@ describe("the experiment's folder", () => {
 })
 
 describe('signals', () => {
+  it('ends the run cleanly on a first SIGTERM: the warning, paused trials, the exact code that resumes, and the resume', async () => {
+    const storageDir = temporaryDir()
+    const logger = memoryLogger()
+    const tuner = new Tuner({
+      trainable: BEHAVIOURS,
+      space: { behaviour: 'forever', x: uniform(0, 1) },
+      metric: 'loss',
+      numSamples: 3,
+      concurrency: 2,
+      seed: 3,
+      storageDir,
+      name: NAME,
+      trackers: [],
+      logger,
+    })
+    const done = tuner.fit()
+    let results = 0
+    // Sent to this process while fit() listens: its handler ends the run (the test process itself is not ended).
+    for await (const event of tuner.events()) if (event.type === 'result' && ++results === 5) process.emit('SIGTERM', 'SIGTERM')
+    const interrupted = await done
+    expect(interrupted.trials.map((t) => t.state)).toEqual(['paused', 'paused'])
+    expect(logger.lines).toContainEqual(
+      'warn: SIGTERM: ending the experiment: running trials stop at their next report (within 5000 ms); send it again to exit at once',
+    )
+    const dir = join(storageDir, NAME)
+    expect(logger.lines).toContainEqual(
+      `warn: the experiment ended early (SIGTERM); 0 of 2 trials started have finished, the rest can be resumed. Continue it with: await Tuner.restore(${JSON.stringify(dir)})`,
+    )
+    const interrupt = journalLines(dir)
+      .map((line) => JSON.parse(line) as { event: string; cause?: string; resumable?: boolean })
+      .find((e) => e.event === 'interrupt')
+    expect([interrupt?.cause, interrupt?.resumable]).toEqual(['signal', true])
+    // The restore starts the paused trials again (ended here by an abort: 'forever' never ends alone).
+    const again = await (await Tuner.restore(dir, { logger: memoryLogger(), signal: AbortSignal.timeout(300) })).fit()
+    expect(again.trials.map((t) => t.state)).toEqual(['paused', 'paused'])
+    const relaunched = journalLines(dir)
+      .map((line) => JSON.parse(line) as { event: string; relaunch?: boolean; trial?: { id: number } })
+      .filter((e) => e.event === 'trial_start' && e.relaunch)
+      .map((e) => e.trial?.id)
+    expect(relaunched).toEqual([0, 1])
+  }, 60_000)
+
   it('listens for SIGINT and SIGTERM only while fit() runs, and not at all with handleSignals: false', async () => {
     const counts = () => [process.listenerCount('SIGINT'), process.listenerCount('SIGTERM')]
     const before = counts()
