@@ -192,7 +192,8 @@ import { STOP_CRITERIA, type StopCriteria } from './stop.ts'
    * Where what trials print (`console.log`, `process.stdout.write`, stderr) goes: `'file'` (default) to
    * `<storageDir>/<name>/trial_0003/stdout.log` and `stderr.log`, told once on the log when the first
    * trial prints; `'both'` also to the console, each line prefixed `(trial 3)` and printed above the
-   * status line; `'console'` only there; `'none'` nowhere.
+   * status line; `'console'` only there; `'none'` nowhere. With `storageDir: false` there is no folder:
+   * `'file'` and `'both'` print to the console.
    *
    * @example
    * ```ts

@@ -421,7 +421,7 @@ export class Tuner<S extends Space = Space, D = unknown> {
   }
 }
 
-/** A trial output mode without its files. */
+/** A trial output mode without its files: what would have gone to a file goes to the console instead. */
 function consoleOnly(mode: TrialOutputMode): TrialOutputMode {
-  return mode === 'both' || mode === 'console' ? 'console' : 'none'
+  return mode === 'none' ? 'none' : 'console'
 }
