@@ -8,10 +8,11 @@ Two modes, both printing JSON on stdout:
     # seconds per GPSampler suggestion after n random trials of a 10-parameter function
     python3 bench/optuna/gp_reference.py timing --trials 100 --params 10 --asks 5
 
-quality prints {"version", "curves": {"<function>|<sampler>": [[best after trial 1, ...] per seed]},
-"seconds_per_suggestion": {"<function>|<sampler>": mean}}; timing prints {"version", "trials",
-"params", "seconds": [one per ask], "greenlet": bool}. Optuna's batched L-BFGS-B needs the optional
-`greenlet` package; without it Optuna warns and optimises the acquisition sequentially (slower).
+quality prints one JSON line per run: {"version", "greenlet", "function", "sampler", "seed", "curve": [best
+after trial 1, ...], "seconds_per_suggestion"}; timing prints {"version", "trials",
+"params", "seconds": [wall-clock, one per ask], "cpu_seconds": [process CPU time, one per ask],
+"greenlet": bool}. Optuna's batched L-BFGS-B needs the optional `greenlet` package; without it Optuna
+optimises the acquisition sequentially (slower). torch runs on one thread (OMP_NUM_THREADS=1).
 
 The functions mirror bench/optuna/functions.ts and bench/lib/gp-functions.ts: keep them in step.
 """
@@ -19,9 +20,14 @@ The functions mirror bench/optuna/functions.ts and bench/lib/gp-functions.ts: ke
 import argparse
 import json
 import math
+import os
 import sys
 import time
 import warnings
+
+# One thread for torch: hyperpool's searchers are single-threaded, and the machine is shared.
+os.environ.setdefault("OMP_NUM_THREADS", "1")
+os.environ.setdefault("MKL_NUM_THREADS", "1")
 
 try:
     import optuna
@@ -171,31 +177,25 @@ def make_sampler(name, seed):
 
 
 def quality(args):
+    """One JSON line per run, printed as soon as the run ends, so an interrupted batch keeps its runs."""
     first, last = (int(s) for s in args.seeds.split(":"))
-    curves = {}
-    timing = {}
     for fname in args.functions.split(","):
         f, dists = FUNCTIONS[fname]
         for sname in args.samplers.split(","):
-            spent, count = 0.0, 0
-            key = f"{fname}|{sname}"
             for seed in range(first, last):
                 study = optuna.create_study(sampler=make_sampler(sname, seed), direction="minimize")
-                curve, current = [], math.inf
+                curve, current, spent = [], math.inf, 0.0
                 for _ in range(args.budget):
                     started = time.perf_counter()
                     trial = study.ask(dists)
                     spent += time.perf_counter() - started
-                    count += 1
                     value = f(trial.params)
                     study.tell(trial, value)
                     current = min(current, value)
                     curve.append(current)
-                curves.setdefault(key, []).append(curve)
-                print(f"{key} seed {seed}: {current:.6g}", file=sys.stderr, flush=True)
-            timing[key] = spent / count
-    return {"version": optuna.__version__, "greenlet": HAS_GREENLET, "seeds": [first, last], "curves": curves,
-            "seconds_per_suggestion": timing}
+                run = {"version": optuna.__version__, "greenlet": HAS_GREENLET, "function": fname, "sampler": sname,
+                       "seed": seed, "curve": curve, "seconds_per_suggestion": spent / args.budget}
+                print(json.dumps(run), flush=True)
 
 
 def timing(args):
@@ -212,14 +212,15 @@ def timing(args):
     for _ in range(args.trials):
         params = {k: float(rng.uniform(-5.0, 10.0)) for k in dists}
         study.add_trial(optuna.trial.create_trial(params=params, distributions=dists, value=objective(params)))
-    seconds = []
+    seconds, cpu_seconds = [], []
     for _ in range(args.asks):
-        started = time.perf_counter()
+        started, cpu_started = time.perf_counter(), time.process_time()
         trial = study.ask(dists)
         seconds.append(time.perf_counter() - started)
+        cpu_seconds.append(time.process_time() - cpu_started)
         study.tell(trial, objective(trial.params))
     return {"version": optuna.__version__, "greenlet": HAS_GREENLET, "trials": args.trials, "params": args.params,
-            "seconds": seconds}
+            "seconds": seconds, "cpu_seconds": cpu_seconds}
 
 
 def main():
@@ -238,7 +239,10 @@ def main():
     args = parser.parse_args()
     optuna.logging.set_verbosity(optuna.logging.ERROR)
     warnings.filterwarnings("ignore")
-    json.dump(quality(args) if args.mode == "quality" else timing(args), sys.stdout)
+    if args.mode == "quality":
+        quality(args)
+    else:
+        json.dump(timing(args), sys.stdout)
 
 
 if __name__ == "__main__":

@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest'
 import { LogEI } from '../../src/search/gp/acquisition.ts'
 import { kernelMatrix, type Points, pairDeltas } from '../../src/search/gp/kernel.ts'
 import { minimize } from '../../src/search/gp/lbfgs.ts'
-import { logMarginalLikelihood, logPrior, paramsFromRaw } from '../../src/search/gp/likelihood.ts'
+import { logMarginalLikelihood, logPrior, MIN_NOISE, paramsFromRaw } from '../../src/search/gp/likelihood.ts'
 import { cholesky, extendCholesky, inverseFromCholesky, logDeterminant, solveCholesky } from '../../src/search/gp/linalg.ts'
 import { normalCdf, normalQuantile, standardLogEI } from '../../src/search/gp/normal.ts'
 import { Posterior } from '../../src/search/gp/posterior.ts'
@@ -143,7 +143,24 @@ describe('GP posterior and log EI against torch autograd', () => {
     expectClose(gradient, p.logEIGradient, 1e-7)
   })
 
-  it('adds a Kriging-believer fantasy observed at the mean: same mean there, the variance of one more observation', () => {
+  it('predicts blocks of points exactly as point by point', () => {
+    const count = 70 // more than one block
+    const xs = new Float64Array(count * D)
+    for (let c = 0; c < count; c++) {
+      xs.set(fixture.X[c % n] as number[], c * D)
+      xs[c * D] = (c * 0.37) % 1
+      xs[c * D + 2] = c % 3
+    }
+    const means = new Float64Array(count)
+    const variances = new Float64Array(count)
+    posterior.predictMany(xs, count, means, variances)
+    for (let c = 0; c < count; c++) {
+      const one = posterior.predict(xs, c * D)
+      expectClose([means[c] as number, variances[c] as number], [one.mean, one.variance], 1e-12)
+    }
+  })
+
+  it('adds a Kriging-believer fantasy observed at the mean without noise: same mean there, next to no variance', () => {
     const spare = Posterior.create(points, y, params, 1)
     const x = Float64Array.from(fixture.posterior[0]?.x ?? [])
     const before = spare?.predict(x)
@@ -151,9 +168,9 @@ describe('GP posterior and log EI against torch autograd', () => {
     const after = spare?.predict(x)
     expect(fantasy).toBeCloseTo(before?.mean ?? Number.NaN, 12)
     expect(after?.mean).toBeCloseTo(before?.mean ?? Number.NaN, 4)
-    // One more noisy observation at x: the variance falls to v noise / (v + noise).
+    // One more observation at x, with the smallest noise: the variance falls to v m / (v + m).
     const v = before?.variance ?? Number.NaN
-    expect(after?.variance).toBeCloseTo((v * params.noise) / (v + params.noise), 12)
+    expect(after?.variance).toBeCloseTo((v * MIN_NOISE) / (v + MIN_NOISE), 12)
     expect(spare?.addFantasy(x)).toBeUndefined() // no spare row left
   })
 })

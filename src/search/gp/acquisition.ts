@@ -46,6 +46,23 @@ export class LogEI {
   }
 
   /**
+   * log EI at `count` points (rows of D in `xs`), into `out`.
+   *
+   * @example
+   * ```ts
+   * acquisition.values(candidates, count, scores)
+   * ```
+   */
+  values(xs: Float64Array, count: number, out: Float64Array): void {
+    const variances = new Float64Array(count)
+    this.posterior.predictMany(xs, count, out, variances)
+    for (let c = 0; c < count; c++) {
+      const sd = Math.sqrt((variances[c] as number) + STABILISING_VARIANCE)
+      out[c] = standardLogEI(((out[c] as number) - this.best) / sd).value + Math.log(sd)
+    }
+  }
+
+  /**
    * log EI at `x` and its gradient (written to `gradient`; zero in categorical dimensions).
    *
    * @example

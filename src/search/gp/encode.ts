@@ -43,6 +43,11 @@ export function unitSpace(space: Space): UnitSpace {
   return { encoding, D: encoding.dims.length, categorical }
 }
 
+/** True for `randn` dimensions: TPE encodes them as continuous with infinite bounds. */
+function isNormal(dim: Dim): boolean {
+  return dim.kind === 'continuous' && !Number.isFinite(dim.low)
+}
+
 /** How many values a dimension takes: categories, grid steps, or Infinity for continuous ones. */
 export function valueCount(dim: Dim): number {
   if (dim.kind === 'categorical') return dim.values.length
@@ -63,7 +68,7 @@ function toUnit(dim: Dim, value: number): number {
     case 'discrete':
       return discreteUnit(dim, value)
     case 'continuous':
-      if (!Number.isFinite(dim.span)) return normalCdf((value - dim.priorMu) / dim.priorSigma)
+      if (isNormal(dim)) return normalCdf((value - dim.priorMu) / dim.priorSigma)
       return (value - dim.low) / dim.span
   }
 }
@@ -79,7 +84,7 @@ function fromUnit(dim: Dim, u: number): number {
       return Math.min(dim.last, Math.max(dim.first, k))
     }
     case 'continuous':
-      if (!Number.isFinite(dim.span)) {
+      if (isNormal(dim)) {
         const clamped = Math.min(1 - NORMAL_MARGIN, Math.max(NORMAL_MARGIN, u))
         return dim.priorMu + dim.priorSigma * normalQuantile(clamped)
       }
@@ -99,7 +104,7 @@ function fromUnit(dim: Dim, u: number): number {
  */
 export function snap(unit: UnitSpace, d: number, u: number): number {
   const dim = unit.encoding.dims[d] as Dim
-  if (dim.kind === 'continuous' && Number.isFinite(dim.span)) return Math.min(1, Math.max(0, u))
+  if (dim.kind === 'continuous' && !isNormal(dim)) return Math.min(1, Math.max(0, u))
   return toUnit(dim, fromUnit(dim, u))
 }
 

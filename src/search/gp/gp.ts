@@ -133,10 +133,11 @@ export class GPSearch implements Searcher {
     const { D, categorical } = s.unit
     const training = trainingData(observations, D, categorical)
     const o = this.options
-    const subset = selectRows(training, fitSubset(training.y, o.maxFitTrials))
-    s.fitted = fitKernel(subset.points, subset.y, s.fitted, FIT)
+    const fitRows = selectRows(training, fitSubset(training.y, o.maxFitTrials))
+    s.fitted = fitKernel(fitRows.points, fitRows.y, s.fitted, FIT)
     const running = [...s.records.values()].filter((r) => r.status === 'running').sort((a, b) => a.id - b.id)
-    const posterior = Posterior.create(training.points, training.y, s.fitted, running.length)
+    const modelRows = selectRows(training, fitSubset(training.y, o.maxModelTrials))
+    const posterior = Posterior.create(modelRows.points, modelRows.y, s.fitted, running.length)
     if (posterior === undefined) return undefined
     let best = training.y[training.best] as number
     for (const record of running) {

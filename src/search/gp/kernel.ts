@@ -10,6 +10,11 @@
  * values and 1 for different ones (a Hamming distance).
  */
 
+import { expNonPositive as importedExp } from '../tpe/fastexp.ts'
+
+/** Bound locally: CommonJS transpilations (tsx, vitest) read every use of an import through a getter. */
+const expNonPositive = importedExp
+
 /** Kernel parameters: inverse squared lengthscales per dimension, the signal variance and the noise variance. */
 export interface KernelParams {
   readonly theta: Float64Array
@@ -35,7 +40,7 @@ export interface Points {
  */
 export function matern52(r2: number): number {
   const s = Math.sqrt(5 * r2)
-  return (1 + s + (5 / 3) * r2) * Math.exp(-s)
+  return (1 + s + (5 / 3) * r2) * expNonPositive(-s)
 }
 
 /**
@@ -48,7 +53,7 @@ export function matern52(r2: number): number {
  */
 export function matern52Slope(r2: number): number {
   const s = Math.sqrt(5 * r2)
-  return (-5 / 6) * (1 + s) * Math.exp(-s)
+  return (-5 / 6) * (1 + s) * expNonPositive(-s)
 }
 
 /** The squared difference of dimension d between a and b (Hamming for categorical dimensions). */

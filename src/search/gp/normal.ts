@@ -63,8 +63,23 @@ export function normalCdf(z: number): number {
 }
 
 /**
+ * log Phi(z) and the hazard phi(z) / Phi(z), finite for every z (the lower
+ * tail through Mills' ratio, so nothing underflows).
+ */
+function logCdfAndHazard(z: number): { logCdf: number; hazard: number } {
+  if (z < -SERIES_LIMIT) {
+    const { mills } = millsAndTail(-z)
+    return { logCdf: -0.5 * z * z - LOG_SQRT_2PI + Math.log(mills), hazard: 1 / mills }
+  }
+  const cdf = normalCdf(z)
+  return { logCdf: Math.log(cdf), hazard: normalPdf(z) / cdf }
+}
+
+/**
  * The standard normal quantile: the z with Phi(z) = p, for p in (0, 1)
- * (Newton steps on {@link normalCdf} from a logistic start; +-Infinity at 0 and 1).
+ * (+-Infinity at 0 and 1). Newton's method on log Phi(z) = log p in the
+ * smaller tail: log Phi is concave, so from z = 0 the iterates approach the
+ * root monotonically from below, whatever p.
  *
  * @example
  * ```ts
@@ -74,15 +89,13 @@ export function normalCdf(z: number): number {
 export function normalQuantile(p: number): number {
   if (!(p > 0)) return p === 0 ? Number.NEGATIVE_INFINITY : Number.NaN
   if (!(p < 1)) return p === 1 ? Number.POSITIVE_INFINITY : Number.NaN
-  // Solve in the smaller tail, where Phi keeps its relative precision.
   const lower = p <= 0.5
-  const q = lower ? p : 1 - p
-  // A start within a few percent: the logistic approximation refined by the tail's log behaviour.
-  let z = q > 1e-3 ? -Math.log(1 / q - 1) / 1.702 : -Math.sqrt(-2 * Math.log(q) - Math.log(-2 * Math.log(q) * 2 * Math.PI))
-  for (let i = 0; i < 50; i++) {
-    const step = (normalCdf(z) - q) / normalPdf(z)
-    // In the far tail a relative (log-space) step converges where the plain one overshoots.
-    z -= z < -5 ? Math.log(normalCdf(z) / q) / (normalPdf(z) / normalCdf(z)) : step
+  const target = Math.log(lower ? p : 1 - p)
+  let z = 0
+  for (let i = 0; i < 100; i++) {
+    const { logCdf, hazard } = logCdfAndHazard(z)
+    const step = (logCdf - target) / hazard
+    z -= step
     if (Math.abs(step) <= 1e-15 * Math.max(1, Math.abs(z))) break
   }
   return lower ? z : -z

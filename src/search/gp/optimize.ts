@@ -56,7 +56,7 @@ export function maximizeAcquisition(
     for (let d = 0; d < D; d++) candidates[c * D + d] = drawnCoordinate(unit, d, candidates[c * D + d] as number)
   }
   const values = new Float64Array(count)
-  for (let c = 0; c < count; c++) values[c] = acquisition.value(candidates, c * D)
+  acquisition.values(candidates, count, values)
 
   const starts = pickStarts(values, Math.max(1, search.localSearches - incumbents.length), random).map((c) =>
     candidates.slice(c * D, c * D + D),
@@ -200,21 +200,25 @@ function exhaustivePass(
   d: number,
 ): { x: Float64Array; value: number } {
   const dim = unit.encoding.dims[d] as Dim
-  const trial = x.slice()
-  let best = x
-  let bestValue = value
+  const D = unit.D
   const count = valueCount(dim)
+  const trials = new Float64Array(count * D)
   for (let i = 0; i < count; i++) {
-    const u = dim.kind === 'categorical' ? i : discreteUnit(dim as Dim & { kind: 'discrete' }, (dim as { first: number }).first + i)
-    if (u === x[d]) continue
-    trial[d] = u
-    const v = acquisition.value(trial)
-    if (v > bestValue) {
-      best = trial.slice()
-      bestValue = v
+    trials.set(x, i * D)
+    trials[i * D + d] =
+      dim.kind === 'categorical' ? i : discreteUnit(dim as Dim & { kind: 'discrete' }, (dim as { first: number }).first + i)
+  }
+  const values = new Float64Array(count)
+  acquisition.values(trials, count, values)
+  let best = -1
+  let bestValue = value
+  for (let i = 0; i < count; i++) {
+    if (trials[i * D + d] !== x[d] && (values[i] as number) > bestValue) {
+      best = i
+      bestValue = values[i] as number
     }
   }
-  return { x: best, value: bestValue }
+  return best < 0 ? { x, value } : { x: trials.slice(best * D, best * D + D), value: bestValue }
 }
 
 /**

@@ -19,16 +19,17 @@ export interface GPOptions {
   /** Local searches of the acquisition per suggestion. Default 10, as Optuna. */
   readonly nLocalSearch?: number
   /**
-   * The kernel parameters are fitted on at most this many trials (the best
-   * half of them and an even spread of the rest); the posterior always
-   * uses every trial. Default 200.
+   * The kernel parameters are fitted on at most this many trials: the best
+   * half of them and an even spread over the rest in trial order. Default 200.
    */
   readonly maxFitTrials?: number
+  /** The posterior is conditioned on at most this many trials, chosen the same way. Default 500. */
+  readonly maxModelTrials?: number
 }
 
 export type ResolvedGPOptions = { readonly [K in keyof GPOptions]-?: NonNullable<GPOptions[K]> }
 
-const KEYS = ['nStartupTrials', 'nCandidates', 'nLocalSearch', 'maxFitTrials'] as const
+const KEYS = ['nStartupTrials', 'nCandidates', 'nLocalSearch', 'maxFitTrials', 'maxModelTrials'] as const
 
 function integer(options: GPOptions, field: (typeof KEYS)[number], fallback: number, min: number): number {
   const value: unknown = options[field] ?? fallback
@@ -57,5 +58,6 @@ export function resolveGPOptions(options: GPOptions | undefined): ResolvedGPOpti
     nCandidates: integer(options, 'nCandidates', 512, 1),
     nLocalSearch: integer(options, 'nLocalSearch', 10, 1),
     maxFitTrials: integer(options, 'maxFitTrials', 200, 2),
+    maxModelTrials: integer(options, 'maxModelTrials', 500, 2),
   }
 }

@@ -3,11 +3,16 @@
  * fitted kernel parameters: mean k^T K^-1 y and variance
  * scale - k^T K^-1 k at any point, with their gradients in the numeric
  * coordinates. Pending points join as "Kriging believer" fantasies: each is
- * observed at the posterior mean, which shrinks the variance around it
- * without moving the mean, so the next suggestion looks elsewhere.
+ * observed, without noise, at the posterior mean, which removes the
+ * variance around it without moving the mean, so the next suggestion looks
+ * elsewhere.
  */
-import { crossKernel, type KernelParams, matern52Slope, type Points, pointsKernelMatrix } from './kernel.ts'
+import { crossKernel, type KernelParams, matern52, matern52Slope, type Points, pointsKernelMatrix } from './kernel.ts'
+import { MIN_NOISE } from './likelihood.ts'
 import { type Cholesky, cholesky, extendCholesky, solveCholesky, solveLower, solveUpper } from './linalg.ts'
+
+/** Points per block of {@link Posterior.predictMany}: enough for independent work in the inner loops, few enough to stay in cache. */
+const BLOCK = 32
 
 /** The posterior mean and variance at a point. */
 export interface Prediction {
@@ -100,6 +105,79 @@ export class Posterior {
   }
 
   /**
+   * Means and variances at `count` points (rows of D in `xs`), into `means`
+   * and `variances`. Works on blocks of points at once: the triangular solve
+   * then runs along each block (independent updates) rather than along a
+   * dot product, several times faster than {@link predict} point by point.
+   *
+   * @example
+   * ```ts
+   * posterior.predictMany(candidates, count, means, variances)
+   * ```
+   */
+  predictMany(xs: Float64Array, count: number, means: Float64Array, variances: Float64Array): void {
+    const n = this.#chol.n
+    const D = this.#D
+    const { L, stride } = this.#chol
+    const { theta, scale } = this.params
+    const X = this.#X
+    const alpha = this.#alpha
+    const categorical = this.#categorical
+    const B = Math.min(BLOCK, count)
+    // V[i * B + c]: the kernel of point i and candidate c, then (L^-1 k_c)_i.
+    const V = new Float64Array(n * B)
+    const xT = new Float64Array(D * B)
+    const r2 = new Float64Array(B)
+    for (let start = 0; start < count; start += B) {
+      const m = Math.min(B, count - start)
+      for (let c = 0; c < m; c++) for (let d = 0; d < D; d++) xT[d * B + c] = xs[(start + c) * D + d] as number
+      for (let i = 0; i < n; i++) {
+        r2.fill(0)
+        for (let d = 0; d < D; d++) {
+          const t = theta[d] as number
+          const xi = X[i * D + d] as number
+          const col = d * B
+          if (categorical[d] === 1) {
+            for (let c = 0; c < m; c++) if (xT[col + c] !== xi) r2[c] = (r2[c] as number) + t
+          } else {
+            for (let c = 0; c < m; c++) {
+              const diff = (xT[col + c] as number) - xi
+              r2[c] = (r2[c] as number) + t * diff * diff
+            }
+          }
+        }
+        const row = i * B
+        for (let c = 0; c < m; c++) V[row + c] = scale * matern52(r2[c] as number)
+      }
+      for (let c = 0; c < m; c++) means[start + c] = 0
+      for (let i = 0; i < n; i++) {
+        const a = alpha[i] as number
+        const row = i * B
+        for (let c = 0; c < m; c++) means[start + c] = (means[start + c] as number) + a * (V[row + c] as number)
+      }
+      // Forward substitution for all m right-hand sides at once.
+      for (let i = 0; i < n; i++) {
+        const row = i * B
+        const lRow = i * stride
+        for (let j = 0; j < i; j++) {
+          const l = L[lRow + j] as number
+          if (l === 0) continue
+          const other = j * B
+          for (let c = 0; c < m; c++) V[row + c] = (V[row + c] as number) - l * (V[other + c] as number)
+        }
+        const inv = 1 / (L[lRow + i] as number)
+        for (let c = 0; c < m; c++) V[row + c] = (V[row + c] as number) * inv
+      }
+      for (let c = 0; c < m; c++) variances[start + c] = scale
+      for (let i = 0; i < n; i++) {
+        const row = i * B
+        for (let c = 0; c < m; c++) variances[start + c] = (variances[start + c] as number) - (V[row + c] as number) ** 2
+      }
+      for (let c = 0; c < m; c++) variances[start + c] = Math.max(0, variances[start + c] as number)
+    }
+  }
+
+  /**
    * Mean and variance at `x` (length D), their gradients written to
    * `meanGradient` and `varianceGradient` (zero in categorical dimensions).
    *
@@ -156,7 +234,9 @@ export class Posterior {
     if (n >= this.#chol.stride) return undefined
     // predict leaves k(x, points) in #k.
     const { mean } = this.predict(x, 0)
-    if (!extendCholesky(this.#chol, this.#k, this.params.scale + this.params.noise)) return undefined
+    // Believed exactly (the smallest noise), not with the fitted noise: where the posterior is already
+    // surer than that noise, a noisy fantasy would barely lower the variance, and the next suggestion would land on top.
+    if (!extendCholesky(this.#chol, this.#k, this.params.scale + MIN_NOISE)) return undefined
     this.#X.set(x, n * this.#D)
     this.#y[n] = mean
     this.#alpha = this.#solve()
