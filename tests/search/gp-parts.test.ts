@@ -6,12 +6,14 @@
 import { readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
 import { LogEI } from '../../src/search/gp/acquisition.ts'
+import { latinHypercube } from '../../src/search/gp/design.ts'
 import { kernelMatrix, type Points, pairDeltas } from '../../src/search/gp/kernel.ts'
 import { minimize } from '../../src/search/gp/lbfgs.ts'
 import { logMarginalLikelihood, logPrior, MIN_NOISE, paramsFromRaw } from '../../src/search/gp/likelihood.ts'
 import { cholesky, extendCholesky, inverseFromCholesky, logDeterminant, solveCholesky } from '../../src/search/gp/linalg.ts'
 import { normalCdf, normalQuantile, standardLogEI } from '../../src/search/gp/normal.ts'
 import { Posterior } from '../../src/search/gp/posterior.ts'
+import { createRandom } from '../../src/search/rng.ts'
 
 interface Fixture {
   X: number[][]
@@ -187,6 +189,20 @@ describe('normal distribution and log EI against mpmath and scipy', () => {
     for (const { p, value } of fixture.normal.quantile) expectClose([normalQuantile(p)], [value], 1e-10)
     expect(normalQuantile(0)).toBe(Number.NEGATIVE_INFINITY)
     expect(normalQuantile(1)).toBe(Number.POSITIVE_INFINITY)
+  })
+})
+
+describe('the first trials: a Latin hypercube', () => {
+  it('puts exactly one point in each of n equal slices of every dimension, the same for the same stream', () => {
+    const D = 5
+    const count = 9
+    const design = latinHypercube(D, count, createRandom(4))
+    for (let d = 0; d < D; d++) {
+      const slices = Array.from({ length: count }, (_, i) => Math.floor((design[i * D + d] as number) * count)).sort((a, b) => a - b)
+      expect(slices).toEqual(Array.from({ length: count }, (_, i) => i))
+    }
+    expect(latinHypercube(D, count, createRandom(4))).toEqual(design)
+    expect(latinHypercube(D, count, createRandom(5))).not.toEqual(design)
   })
 })
 

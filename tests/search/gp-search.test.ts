@@ -57,6 +57,16 @@ describe('GPSearch', () => {
     expect(Math.min(...losses)).toBeLessThan(1e-3)
   })
 
+  it('starts with a Latin hypercube: the first trials cut each range into equal slices, one trial in each', () => {
+    const search = new GPSearch({ nStartupTrials: 8 })
+    search.setup({ space: bowl, metric: 'loss', mode: 'min', seed: 6, numSamples: 20 })
+    const configs = Array.from({ length: 8 }, (_, id) => search.suggest(id) as Config)
+    for (const key of ['x', 'y']) {
+      const slices = configs.map((c) => Math.floor((((c[key] as number) + 4) / 8) * 8)).sort((a, b) => a - b)
+      expect(slices).toEqual([0, 1, 2, 3, 4, 5, 6, 7])
+    }
+  })
+
   it('maximises in mode max', () => {
     const study = new Study({
       space: bowl,

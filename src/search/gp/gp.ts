@@ -4,17 +4,19 @@
  */
 import type { Config, Mode, Result, TrialState } from '../../types.ts'
 import { createRandom, deriveSeed } from '../rng.ts'
+import { sampleConfig } from '../sample.ts'
 import type { Searcher, SearcherSetup } from '../searcher.ts'
 import { checkSetup, readySetup } from '../setup.ts'
+import type { Space } from '../space.ts'
 import { LogEI } from './acquisition.ts'
-import { decodeUnit, drawnCoordinate, type UnitSpace, unitSpace } from './encode.ts'
+import { latinHypercube } from './design.ts'
+import { decodeUnit, drawnCoordinate, encodeUnit, type UnitSpace, unitSpace } from './encode.ts'
 import { fitKernel } from './fit.ts'
 import type { KernelParams } from './kernel.ts'
 import { fitSubset, type Observation, selectRows, trainingData } from './observations.ts'
 import { maximizeAcquisition } from './optimize.ts'
 import { type GPOptions, type ResolvedGPOptions, resolveGPOptions } from './options.ts'
 import { Posterior } from './posterior.ts'
-import { goldenSteps, quasiRandomPoint } from './qmc.ts'
 
 /** What the searcher knows about one trial it suggested. */
 interface GPRecord {
@@ -27,6 +29,7 @@ interface GPRecord {
 }
 
 interface GPState {
+  readonly space: Space
   readonly unit: UnitSpace
   readonly metric: string
   /** +1 for 'min', -1 for 'max'. */
@@ -37,6 +40,8 @@ interface GPState {
   readonly records: Map<number, GPRecord>
   /** The previous fit, the next fit's starting point. */
   fitted: KernelParams | undefined
+  /** The first trials' Latin hypercube, made at the first suggestion. */
+  design: Float64Array | undefined
 }
 
 /** L-BFGS budget of the kernel fit (Optuna: scipy's default 15000 iterations, gradient tolerance 1e-2). */
@@ -46,8 +51,8 @@ const LOCAL_ITERATIONS = 200
 
 /**
  * Gaussian-process Bayesian optimisation. The first `nStartupTrials`
- * configs are quasi-random (a shifted golden-ratio sequence, so they spread
- * out better than independent draws); then each suggestion
+ * configs (trial ids 0 to nStartupTrials - 1) form a Latin hypercube, which
+ * covers the space more evenly than independent draws; then each suggestion
  *
  * 1. maps every finished trial into [0, 1]^d (log domains in log space,
  *    integer and quantised domains by their steps, `randn` through its CDF,
@@ -82,6 +87,7 @@ export class GPSearch implements Searcher {
   setup(options: SearcherSetup): void {
     const { space, metric, mode, seed, numSamples } = checkSetup(options)
     this.#state = {
+      space,
       unit: unitSpace(space),
       metric,
       sign: signOf(mode),
@@ -90,6 +96,7 @@ export class GPSearch implements Searcher {
       suggested: 0,
       records: new Map(),
       fitted: undefined,
+      design: undefined,
     }
   }
 
@@ -102,11 +109,12 @@ export class GPSearch implements Searcher {
       if (record.status === 'finished' && !Number.isNaN(record.value))
         observations.push({ id: record.id, x: record.x, value: record.value })
     }
-    let x: Float64Array | undefined
-    if (observations.length >= this.options.nStartupTrials && s.unit.D > 0) x = this.#model(s, trialId, observations)
-    x ??= startupPoint(s, trialId)
-    s.records.set(trialId, { id: trialId, x, status: 'running', value: Number.NaN })
-    return decodeUnit(s.unit, x)
+    const x =
+      observations.length >= this.options.nStartupTrials && s.unit.D > 0 ? this.#model(s, trialId, observations) : this.#start(s, trialId)
+    // Past the design, and should the kernel matrix not factor: RandomSearch's config for this trial.
+    const config = x === undefined ? sampleConfig(s.space, createRandom(deriveSeed(s.seed, 'sample', trialId))) : decodeUnit(s.unit, x)
+    s.records.set(trialId, { id: trialId, x: x ?? encodeUnit(s.unit, config), status: 'running', value: Number.NaN })
+    return config
   }
 
   onTrialResult(trialId: number, result: Result): void {
@@ -125,6 +133,15 @@ export class GPSearch implements Searcher {
     const s = this.#state as GPState
     const value = result[s.metric]
     if (typeof value === 'number' && !Number.isNaN(value)) record.value = s.sign * value
+  }
+
+  /** Row `trialId` of the seed's Latin hypercube of `nStartupTrials` points, if there is one. */
+  #start(s: GPState, trialId: number): Float64Array | undefined {
+    const { D } = s.unit
+    const count = this.options.nStartupTrials
+    if (trialId >= count || D === 0) return undefined
+    s.design ??= latinHypercube(D, count, createRandom(deriveSeed(s.seed, 'gp-design')))
+    return Float64Array.from({ length: D }, (_, d) => drawnCoordinate(s.unit, d, s.design?.[trialId * D + d] as number))
   }
 
   /** The model's suggestion in unit coordinates, or undefined if the kernel matrix cannot be factored. */
@@ -158,15 +175,4 @@ export class GPSearch implements Searcher {
 
 function signOf(mode: Mode): number {
   return mode === 'max' ? -1 : 1
-}
-
-/** Point `trialId` of the seed's quasi-random sequence, snapped onto values the space holds. */
-function startupPoint(s: GPState, trialId: number): Float64Array {
-  const { D } = s.unit
-  const random = createRandom(deriveSeed(s.seed, 'gp-startup'))
-  const shift = Float64Array.from({ length: D }, () => random())
-  const x = new Float64Array(D)
-  quasiRandomPoint(goldenSteps(D), shift, trialId, x, 0)
-  for (let d = 0; d < D; d++) x[d] = drawnCoordinate(s.unit, d, x[d] as number)
-  return x
 }
