@@ -1,0 +1,219 @@
+"""Optuna's samplers on the functions of bench/optuna/functions.py, cached for the side-by-side table.
+
+Run by bench/optuna/side-by-side.ts, or alone from the repository root:
+
+    python bench/optuna/optuna_runs.py --cache bench/results/optuna-runs.json \\
+        --functions branin,hartmann6 --samplers tpe,gp --seeds 0-19 --trials 200 --checkpoints 100,200
+    python bench/optuna/optuna_runs.py --info            # versions and machine, as JSON
+    python bench/optuna/optuna_runs.py --check-prefix --functions branin --samplers tpe,gp --seeds 0 \\
+        --trials 200 --checkpoints 100
+
+One run is one seed of one sampler on one function for `--trials` trials, asked and told one at a
+time. Its entry, keyed "<optuna version>|<function>|<sampler>|<seed>|<trials>", holds the best value
+after each checkpoint and the mean seconds per `study.ask` (the sampler's whole work for a trial:
+every parameter is sampled there, from fixed distributions) over windows of trials. The cache is
+rewritten after every run, so an interrupted run loses one run at most; runs already cached are
+skipped unless `--refresh`. Progress goes to stderr.
+
+`--check-prefix` checks that a sampler does not depend on the budget: a study of the first checkpoint's
+length must propose exactly the first trials of a `--trials` study. When it holds, the best after 100
+trials of a 200-trial run is the best of a 100-trial run.
+
+Exit status 3 with a message when Optuna is missing.
+"""
+
+import argparse
+import datetime
+import json
+import math
+import os
+import platform
+import sys
+import time
+import warnings
+
+# One thread for torch (GPSampler): the comparison is with single-threaded samplers, and the
+# benchmark machine is shared.
+os.environ.setdefault("OMP_NUM_THREADS", "1")
+os.environ.setdefault("MKL_NUM_THREADS", "1")
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from functions import FUNCTIONS  # noqa: E402
+
+try:
+    import optuna
+except ImportError:
+    print("optuna is not installed (pip install optuna, or apt-get install python3-optuna)", file=sys.stderr)
+    sys.exit(3)
+
+SAMPLER_SETTINGS = {
+    "tpe": "TPESampler(seed=seed, multivariate=True); every other setting Optuna's default",
+    "gp": "GPSampler(seed=seed); every other setting Optuna's default",
+}
+
+
+def make_sampler(name, seed):
+    if name == "tpe":
+        return optuna.samplers.TPESampler(seed=seed, multivariate=True)
+    if name == "gp":
+        return optuna.samplers.GPSampler(seed=seed)
+    raise SystemExit(f"--samplers: unknown sampler {name!r}; known: {', '.join(SAMPLER_SETTINGS)}")
+
+
+def distributions(space):
+    out = {}
+    for name, spec in space.items():
+        if spec["type"] == "float":
+            out[name] = optuna.distributions.FloatDistribution(spec["low"], spec["high"], log=spec["log"])
+        elif spec["type"] == "int":
+            out[name] = optuna.distributions.IntDistribution(spec["low"], spec["high"], log=spec["log"])
+        else:
+            out[name] = optuna.distributions.CategoricalDistribution(spec["choices"])
+    return out
+
+
+def run_study(function, sampler, seed, trials):
+    """Returns the params of every trial, the running best and the seconds each ask took."""
+    f, space = FUNCTIONS[function]
+    fixed = distributions(space)
+    study = optuna.create_study(sampler=make_sampler(sampler, seed), direction="minimize")
+    params, curve, seconds = [], [], []
+    best = math.inf
+    for _ in range(trials):
+        started = time.perf_counter()
+        trial = study.ask(fixed)
+        seconds.append(time.perf_counter() - started)
+        value = f(trial.params)
+        study.tell(trial, value)
+        best = min(best, value)
+        params.append(trial.params)
+        curve.append(best)
+    return params, curve, seconds
+
+
+def windows(trials, checkpoints):
+    """The trial windows timed: all trials, and the last ten trials before each checkpoint."""
+    out = [(1, trials)]
+    for c in checkpoints:
+        out.append((max(1, c - 9), c))
+    return out
+
+
+def environment():
+    info = {
+        "python": platform.python_version(),
+        "optuna": optuna.__version__,
+        "cpu": "unknown",
+        "cores": os.cpu_count(),
+        "platform": f"{platform.system()}/{platform.machine()}",
+        "omp_num_threads": os.environ.get("OMP_NUM_THREADS"),
+    }
+    try:
+        with open("/proc/cpuinfo") as cpuinfo:
+            models = [line.split(":", 1)[1].strip() for line in cpuinfo if line.startswith("model name")]
+        info["cpu"] = models[0] if models else "unknown"
+    except OSError:
+        pass
+    for module in ("numpy", "scipy", "torch", "greenlet"):
+        try:
+            info[module] = __import__(module).__version__
+        except ImportError:
+            info[module] = None
+    return info
+
+
+def parse_seeds(text):
+    seeds = []
+    for part in text.split(","):
+        if "-" in part:
+            lo, hi = part.split("-")
+            seeds.extend(range(int(lo), int(hi) + 1))
+        else:
+            seeds.append(int(part))
+    return seeds
+
+
+def load(path):
+    if os.path.exists(path):
+        with open(path) as f:
+            return json.load(f)
+    return {"runs": {}}
+
+
+def save(path, cache):
+    tmp = f"{path}.tmp"
+    with open(tmp, "w") as f:
+        json.dump(cache, f, indent=1, sort_keys=True)
+        f.write("\n")
+    os.replace(tmp, path)
+
+
+def check_prefix(args, checkpoints):
+    ok = True
+    for function in args.functions.split(","):
+        for sampler in args.samplers.split(","):
+            for seed in parse_seeds(args.seeds):
+                short, _, _ = run_study(function, sampler, seed, checkpoints[0])
+                long, _, _ = run_study(function, sampler, seed, args.trials)
+                same = short == long[: checkpoints[0]]
+                ok = ok and same
+                print(
+                    json.dumps({"function": function, "sampler": sampler, "seed": seed, "short": checkpoints[0],
+                                "long": args.trials, "same_prefix": same}),
+                    flush=True,
+                )
+    sys.exit(0 if ok else 1)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--cache", default="bench/results/optuna-runs.json")
+    parser.add_argument("--functions", default=",".join(FUNCTIONS))
+    parser.add_argument("--samplers", default=",".join(SAMPLER_SETTINGS))
+    parser.add_argument("--seeds", default="0-19")
+    parser.add_argument("--trials", type=int, default=200)
+    parser.add_argument("--checkpoints", default="100,200")
+    parser.add_argument("--refresh", action="store_true", help="rerun runs that are already cached")
+    parser.add_argument("--info", action="store_true", help="print versions and machine as JSON, run nothing")
+    parser.add_argument("--check-prefix", action="store_true")
+    args = parser.parse_args()
+    optuna.logging.set_verbosity(optuna.logging.WARNING)
+    warnings.filterwarnings("ignore")
+    if args.info:
+        json.dump({**environment(), "samplers": SAMPLER_SETTINGS}, sys.stdout)
+        return
+    checkpoints = [int(c) for c in args.checkpoints.split(",")]
+    if any(c < 1 or c > args.trials for c in checkpoints):
+        raise SystemExit(f"--checkpoints: each must lie in [1, --trials={args.trials}], got {args.checkpoints}")
+    if args.check_prefix:
+        check_prefix(args, checkpoints)
+
+    cache = load(args.cache)
+    todo = [
+        (function, sampler, seed)
+        for sampler in args.samplers.split(",")
+        for function in args.functions.split(",")
+        for seed in parse_seeds(args.seeds)
+    ]
+    for function, sampler, seed in todo:
+        if function not in FUNCTIONS:
+            raise SystemExit(f"--functions: unknown function {function!r}; known: {', '.join(FUNCTIONS)}")
+        key = f"{optuna.__version__}|{function}|{sampler}|{seed}|{args.trials}"
+        entry = cache["runs"].get(key)
+        if entry is not None and not args.refresh and all(str(c) in entry["best"] for c in checkpoints):
+            continue
+        started = time.perf_counter()
+        _, curve, seconds = run_study(function, sampler, seed, args.trials)
+        cache["runs"][key] = {
+            "best": {str(c): curve[c - 1] for c in checkpoints},
+            "seconds_per_ask": {f"{lo}-{hi}": sum(seconds[lo - 1 : hi]) / (hi - lo + 1) for lo, hi in windows(args.trials, checkpoints)},
+            "settings": SAMPLER_SETTINGS[sampler],
+            "when": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
+        }
+        cache["environment"] = environment()
+        save(args.cache, cache)
+        print(f"{key}: best {curve[-1]:.6g}, {time.perf_counter() - started:.1f} s", file=sys.stderr, flush=True)
+
+
+if __name__ == "__main__":
+    main()
