@@ -29,6 +29,8 @@ export interface OptunaCache {
   /** The machine and versions of the latest runs written. */
   readonly environment?: Readonly<Record<string, unknown>>
   readonly runs: Readonly<Record<string, OptunaRun>>
+  /** `optuna_runs.py --check-prefix` answers: "<version>|<function>|<sampler>|<seed>|<short> of <long>" -> same first trials. */
+  readonly prefix_checks?: Readonly<Record<string, boolean>>
 }
 
 /** What to run and read: the same grid for every sampler. */

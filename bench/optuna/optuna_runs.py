@@ -17,7 +17,7 @@ skipped unless `--refresh`. Progress goes to stderr.
 
 `--check-prefix` checks that a sampler does not depend on the budget: a study of the first checkpoint's
 length must propose exactly the first trials of a `--trials` study. When it holds, the best after 100
-trials of a 200-trial run is the best of a 100-trial run.
+trials of a 200-trial run is the best of a 100-trial run. The answers go to the cache's "prefix_checks".
 
 Exit status 3 with a message when Optuna is missing.
 """
@@ -55,9 +55,7 @@ SAMPLER_SETTINGS = {
 def make_sampler(name, seed):
     if name == "tpe":
         return optuna.samplers.TPESampler(seed=seed, multivariate=True)
-    if name == "gp":
-        return optuna.samplers.GPSampler(seed=seed)
-    raise SystemExit(f"--samplers: unknown sampler {name!r}; known: {', '.join(SAMPLER_SETTINGS)}")
+    return optuna.samplers.GPSampler(seed=seed)
 
 
 def distributions(space):
@@ -141,27 +139,34 @@ def load(path):
 
 
 def save(path, cache):
+    """Writes the cache merged into what is on disk now, so runs another process wrote are kept."""
+    merged = load(path)
+    merged["runs"].update(cache["runs"])
+    merged["prefix_checks"] = {**merged.get("prefix_checks", {}), **cache.get("prefix_checks", {})}
+    if "environment" in cache:
+        merged["environment"] = cache["environment"]
     tmp = f"{path}.tmp"
     with open(tmp, "w") as f:
-        json.dump(cache, f, indent=1, sort_keys=True)
+        json.dump(merged, f, indent=1, sort_keys=True)
         f.write("\n")
     os.replace(tmp, path)
 
 
-def check_prefix(args, checkpoints):
+def check_prefix(args, samplers, checkpoints):
+    """Records in the cache, per sampler, function and seed, whether a short study is the long one's prefix."""
     ok = True
+    checks = {}
     for function in args.functions.split(","):
-        for sampler in args.samplers.split(","):
+        for sampler in samplers:
             for seed in parse_seeds(args.seeds):
                 short, _, _ = run_study(function, sampler, seed, checkpoints[0])
                 long, _, _ = run_study(function, sampler, seed, args.trials)
                 same = short == long[: checkpoints[0]]
                 ok = ok and same
-                print(
-                    json.dumps({"function": function, "sampler": sampler, "seed": seed, "short": checkpoints[0],
-                                "long": args.trials, "same_prefix": same}),
-                    flush=True,
-                )
+                key = f"{optuna.__version__}|{function}|{sampler}|{seed}|{checkpoints[0]} of {args.trials}"
+                checks[key] = same
+                print(f"{key}: {'same first trials' if same else 'DIFFERENT first trials'}", file=sys.stderr, flush=True)
+    save(args.cache, {"runs": {}, "prefix_checks": checks})
     sys.exit(0 if ok else 1)
 
 
@@ -179,19 +184,26 @@ def main():
     args = parser.parse_args()
     optuna.logging.set_verbosity(optuna.logging.WARNING)
     warnings.filterwarnings("ignore")
+    samplers = args.samplers.split(",")
+    for sampler in samplers:
+        if sampler not in SAMPLER_SETTINGS:
+            raise SystemExit(f"--samplers: unknown sampler {sampler!r}; known: {', '.join(SAMPLER_SETTINGS)}")
+    if "gp" in samplers and not hasattr(optuna.samplers, "GPSampler"):
+        print(f"Optuna {optuna.__version__} has no GPSampler (it came in 3.6): gp skipped", file=sys.stderr)
+        samplers.remove("gp")
     if args.info:
-        json.dump({**environment(), "samplers": SAMPLER_SETTINGS}, sys.stdout)
+        json.dump({**environment(), "samplers": {name: SAMPLER_SETTINGS[name] for name in samplers}}, sys.stdout)
         return
     checkpoints = [int(c) for c in args.checkpoints.split(",")]
     if any(c < 1 or c > args.trials for c in checkpoints):
         raise SystemExit(f"--checkpoints: each must lie in [1, --trials={args.trials}], got {args.checkpoints}")
     if args.check_prefix:
-        check_prefix(args, checkpoints)
+        check_prefix(args, samplers, checkpoints)
 
     cache = load(args.cache)
     todo = [
         (function, sampler, seed)
-        for sampler in args.samplers.split(",")
+        for sampler in samplers
         for function in args.functions.split(",")
         for seed in parse_seeds(args.seeds)
     ]

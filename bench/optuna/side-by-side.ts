@@ -169,6 +169,11 @@ const tally = (a: string, b: string) => {
   return `${a} matches or beats ${b} in ${wins} of ${cells} cells`
 }
 
+const prefixChecks = Object.entries(cache.prefix_checks ?? {}).filter(([key]) => key.startsWith(`${version}|`))
+const optunaPrefix =
+  prefixChecks.length === 0
+    ? 'Optuna: not checked yet (run optuna_runs.py --check-prefix)'
+    : `Optuna: ${prefixChecks.filter(([, same]) => same).length} of ${prefixChecks.length} checks the same (${prefixChecks.map(([key]) => key.split('|').slice(1).join(' ')).join('; ')})`
 const env = environment ?? {}
 const versions = `Optuna ${version} on Python ${env.python ?? '?'} (numpy ${env.numpy ?? '?'}, scipy ${env.scipy ?? '?'}, torch ${env.torch ?? '?'}, greenlet ${env.greenlet ?? 'absent'}, OMP_NUM_THREADS=${env.omp_num_threads ?? 'unset'}); CPU ${env.cpu ?? '?'}, ${env.cores ?? '?'} cores`
 const seedRange = `seeds ${seedsText}`
@@ -179,7 +184,7 @@ const tables: Table[] = [
     rows: quality,
     note: [
       `Minima: ${FUNCTIONS.map((fn) => `${fn.name} ${fn.minimum}`).join(', ')}. Bold: the best median of the row.`,
-      `Optuna: ${versions}. Samplers: TPESampler(seed, multivariate=True), every other setting Optuna's default (n_startup_trials 10, n_ei_candidates 24, gamma min(ceil(0.1 n), 25), prior_weight 1, magic clip, no endpoints, constant_liar); GPSampler(seed), defaults. One study per seed, trials asked and told one at a time; the best after ${grid.checkpoints.join(' and ')} trials come from the same ${grid.trials}-trial run (both sides are sequential: optuna_runs.py --check-prefix and the check below confirm a shorter run proposes the same first trials).`,
+      `Optuna: ${versions}. Samplers: TPESampler(seed, multivariate=True), every other setting Optuna's default (n_startup_trials 10, n_ei_candidates 24, gamma min(ceil(0.1 n), 25), prior_weight 1, magic clip, no endpoints, constant_liar); GPSampler(seed), defaults. One study per seed, trials asked and told one at a time; the best after ${grid.checkpoints.join(' and ')} trials come from the same ${grid.trials}-trial run (both sides are sequential; checked that a shorter run proposes the same first trials: ${optunaPrefix}; hyperpool: seed ${seeds[0]} of every function and contender).`,
       `hyperpool: defaults unless the name says otherwise; the same seed numbers (the generators differ). ${tally('hyperpool TPE', 'Optuna TPE')}; ${tally('hyperpool TPE', 'Optuna GP')}.`,
       budgetAware.length > 0 ? `Run once per budget (their first trials change with numSamples): ${budgetAware.join(', ')}.` : '',
       missing.length > 0 ? `Not in the cache for every seed (shown as –): ${missing.join(', ')}.` : '',
