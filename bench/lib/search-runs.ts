@@ -7,11 +7,13 @@ import type { Searcher } from '../../src/search/searcher.ts'
 import { Study } from '../../src/tuner/ask-tell.ts'
 import type { TestFunction } from '../optuna/functions.ts'
 
-/** A study's trace: the running best after each trial, each config, and the ms each `ask` took. */
+/** A study's trace: the running best after each trial, each config, and the wall and CPU ms each `ask` took. */
 export interface StudyTrace {
   readonly curve: number[]
   readonly configs: unknown[]
   readonly askMs: number[]
+  /** CPU time (user + system) of each ask: unlike wall time, not inflated by other processes on a shared machine. */
+  readonly askCpuMs: number[]
 }
 
 /**
@@ -29,11 +31,15 @@ export function runStudy(fn: TestFunction, make: () => Searcher, seed: number, t
   const curve: number[] = []
   const configs: unknown[] = []
   const askMs: number[] = []
+  const askCpuMs: number[] = []
   let best = Number.POSITIVE_INFINITY
   for (let i = 0; i < trials; i++) {
     const started = performance.now()
+    const startedCpu = process.cpuUsage()
     const trial = study.ask()
+    const cpu = process.cpuUsage(startedCpu)
     askMs.push(performance.now() - started)
+    askCpuMs.push((cpu.user + cpu.system) / 1000)
     if (trial === null) throw new Error(`${fn.name}: the searcher ran out after ${i} of ${trials} trials`)
     const value = fn.f(trial.config)
     study.tell(trial.trialId, value)
@@ -41,7 +47,7 @@ export function runStudy(fn: TestFunction, make: () => Searcher, seed: number, t
     curve.push(best)
     configs.push(trial.config)
   }
-  return { curve, configs, askMs }
+  return { curve, configs, askMs, askCpuMs }
 }
 
 /**

@@ -19,8 +19,10 @@ export const OPTUNA_CACHE = join('bench', 'results', 'optuna-runs.json')
 export interface OptunaRun {
   /** Best value after each checkpoint ("100", "200"). */
   readonly best: Readonly<Record<string, number>>
-  /** Mean seconds per `study.ask` over windows of trials ("1-200", "91-100", ...). */
+  /** Mean wall seconds per `study.ask` over windows of trials ("1-200", "91-100", ...). */
   readonly seconds_per_ask: Readonly<Record<string, number>>
+  /** The same in CPU seconds (absent from runs cached before it was recorded). */
+  readonly cpu_seconds_per_ask?: Readonly<Record<string, number>>
   readonly settings: string
   readonly when: string
 }

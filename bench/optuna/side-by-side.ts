@@ -75,9 +75,12 @@ if (version === undefined) {
 }
 
 const started = performance.now()
-/** By "<column>|<function>": the best per seed at each checkpoint, and the mean ms per suggestion over each window of trials. */
+/**
+ * By "<column>|<function>": the best per seed at each checkpoint, and the mean ms per suggestion over each
+ * window of trials (median over seeds), in CPU time where every run has it, else wall time (`wall: true`).
+ */
 const values = new Map<string, Record<number, number[]>>()
-const askMs = new Map<string, Record<string, number>>()
+const askMs = new Map<string, { readonly ms: Record<string, number>; readonly wall: boolean }>()
 const cell = (column: string, fn: string) => `${column}|${fn}`
 const missing: string[] = []
 const budgetAware: string[] = []
@@ -99,15 +102,11 @@ for (const fn of FUNCTIONS) {
       )
     }
     values.set(cell(contender.name, fn.name), byCheckpoint)
-    askMs.set(
-      cell(contender.name, fn.name),
-      Object.fromEntries(
-        timingWindows.map((w) => {
-          const [lo, hi] = w.split('-').map(Number) as [number, number]
-          return [w, median(traces.map((t) => t.askMs.slice(lo - 1, hi).reduce((a, b) => a + b, 0) / (hi - lo + 1)))]
-        }),
-      ),
-    )
+    const ms = timingWindows.map((w) => {
+      const [lo, hi] = w.split('-').map(Number) as [number, number]
+      return [w, median(traces.map((t) => t.askCpuMs.slice(lo - 1, hi).reduce((a, b) => a + b, 0) / (hi - lo + 1)))]
+    })
+    askMs.set(cell(contender.name, fn.name), { ms: Object.fromEntries(ms), wall: false })
   }
   for (const [sampler, column] of SAMPLERS) {
     const runs = cachedRuns(cache, version, fn.name, sampler, seeds, grid.trials)
@@ -119,10 +118,12 @@ for (const fn of FUNCTIONS) {
       cell(column, fn.name),
       Object.fromEntries(grid.checkpoints.map((c) => [c, runs.map((run: OptunaRun) => run.best[String(c)] as number)])),
     )
-    askMs.set(
-      cell(column, fn.name),
-      Object.fromEntries(timingWindows.map((w) => [w, 1000 * median(runs.map((run) => run.seconds_per_ask[w] as number))])),
-    )
+    const wall = runs.some((run) => run.cpu_seconds_per_ask === undefined)
+    const seconds = (run: OptunaRun, w: string) => ((wall ? run.seconds_per_ask : run.cpu_seconds_per_ask)?.[w] as number) * 1000
+    askMs.set(cell(column, fn.name), {
+      ms: Object.fromEntries(timingWindows.map((w) => [w, median(runs.map((run) => seconds(run, w)))])),
+      wall,
+    })
   }
 }
 
@@ -147,11 +148,16 @@ for (const fn of FUNCTIONS) {
 
 const speed: Array<Array<string | number>> = []
 for (const fn of FUNCTIONS) {
-  for (const w of timingWindows) speed.push([fn.name, w, ...columns.map((column) => fmtMs(askMs.get(cell(column, fn.name))?.[w]))])
-}
-
-function fmtMs(ms: number | undefined): string {
-  return ms === undefined ? '–' : fmt(ms, 3)
+  for (const w of timingWindows) {
+    speed.push([
+      fn.name,
+      w,
+      ...columns.map((column) => {
+        const timing = askMs.get(cell(column, fn.name))
+        return timing === undefined ? '–' : `${fmt(timing.ms[w] as number, 3)}${timing.wall ? ' †' : ''}`
+      }),
+    ])
+  }
 }
 
 const tally = (a: string, b: string) => {
@@ -193,10 +199,10 @@ const tables: Table[] = [
       .join(' '),
   },
   {
-    title: `Time per suggestion, ms: median over ${seedRange} of each run's mean over the trials given`,
+    title: `Time per suggestion, CPU ms: median over ${seedRange} of each run's mean over the trials given`,
     columns: ['function', 'trials', ...columns],
     rows: speed,
-    note: `hyperpool: one Study.ask in this process (Node, one thread). Optuna: one study.ask (the sampler samples every parameter there) in its own run, read from the cache (so not the same run; the cache notes when each run was made), torch on one thread. Trials 1-10 are random for every sampler (n_startup_trials 10). The machine is shared: compare orders of magnitude, not digits. The hyperpool side ran in ${fmt((performance.now() - started) / 1000)} s.`,
+    note: `CPU time (user + system) rather than wall time: the machine is shared, and CPU time leaves out the time other processes hold the cores (it still moves with cache and memory contention: compare orders of magnitude, not digits). hyperpool: one Study.ask in this process (Node, one thread). Optuna: one study.ask (the sampler samples every parameter there) in its own process, read from the cache, so not the same run (the cache notes when each run was made); torch on one thread. † wall time: runs cached before CPU time was recorded. Trials 1-10 are random for every sampler (n_startup_trials 10). The hyperpool side ran in ${fmt((performance.now() - started) / 1000)} s.`,
   },
 ]
 const name = seedsText === '0-19' || quick ? 'optuna-side-by-side' : `optuna-side-by-side.seeds-${seedsText.replaceAll(',', '_')}`
