@@ -142,13 +142,14 @@ def load(path):
     return {"runs": {}}
 
 
-def save(path, cache):
-    """Writes the cache merged into what is on disk now, so runs another process wrote are kept."""
+def save(path, made):
+    """Merges what this process made (runs, prefix checks, its environment) into the cache on disk,
+    so runs another process wrote meanwhile are kept and never overwritten by stale copies."""
     merged = load(path)
-    merged["runs"].update(cache["runs"])
-    merged["prefix_checks"] = {**merged.get("prefix_checks", {}), **cache.get("prefix_checks", {})}
-    if "environment" in cache:
-        merged["environment"] = cache["environment"]
+    merged["runs"].update(made.get("runs", {}))
+    merged["prefix_checks"] = {**merged.get("prefix_checks", {}), **made.get("prefix_checks", {})}
+    if "environment" in made:
+        merged["environment"] = made["environment"]
     tmp = f"{path}.tmp"
     with open(tmp, "w") as f:
         json.dump(merged, f, indent=1, sort_keys=True)
@@ -170,7 +171,7 @@ def check_prefix(args, samplers, checkpoints):
                 key = f"{optuna.__version__}|{function}|{sampler}|{seed}|{checkpoints[0]} of {args.trials}"
                 checks[key] = same
                 print(f"{key}: {'same first trials' if same else 'DIFFERENT first trials'}", file=sys.stderr, flush=True)
-    save(args.cache, {"runs": {}, "prefix_checks": checks})
+    save(args.cache, {"prefix_checks": checks})
     sys.exit(0 if ok else 1)
 
 
@@ -204,7 +205,7 @@ def main():
     if args.check_prefix:
         check_prefix(args, samplers, checkpoints)
 
-    cache = load(args.cache)
+    cached = load(args.cache)["runs"]
     todo = [
         (function, sampler, seed)
         for sampler in samplers
@@ -215,21 +216,20 @@ def main():
         if function not in FUNCTIONS:
             raise SystemExit(f"--functions: unknown function {function!r}; known: {', '.join(FUNCTIONS)}")
         key = f"{optuna.__version__}|{function}|{sampler}|{seed}|{args.trials}"
-        entry = cache["runs"].get(key)
-        if entry is not None and not args.refresh and all(str(c) in entry["best"] for c in checkpoints):
+        old = cached.get(key)
+        if old is not None and not args.refresh and all(str(c) in old["best"] for c in checkpoints):
             continue
         started = time.perf_counter()
         _, curve, seconds, cpu = run_study(function, sampler, seed, args.trials)
         timed = windows(args.trials, checkpoints)
-        cache["runs"][key] = {
+        entry = {
             "best": {str(c): curve[c - 1] for c in checkpoints},
             "seconds_per_ask": {f"{lo}-{hi}": sum(seconds[lo - 1 : hi]) / (hi - lo + 1) for lo, hi in timed},
             "cpu_seconds_per_ask": {f"{lo}-{hi}": sum(cpu[lo - 1 : hi]) / (hi - lo + 1) for lo, hi in timed},
             "settings": SAMPLER_SETTINGS[sampler],
             "when": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
         }
-        cache["environment"] = environment()
-        save(args.cache, cache)
+        save(args.cache, {"runs": {key: entry}, "environment": environment()})
         print(f"{key}: best {curve[-1]:.6g}, {time.perf_counter() - started:.1f} s", file=sys.stderr, flush=True)
 
 
