@@ -57,16 +57,13 @@ const grid: OptunaGrid = {
 }
 
 const probe = probeOptuna()
-let version: string | undefined
-let environment: Readonly<Record<string, unknown>> | undefined
 if ('info' in probe) {
-  version = probe.info.optuna
-  environment = probe.info
   if (!process.argv.includes('--cached-optuna')) runMissing(probe.python, grid, process.argv.includes('--refresh-optuna'))
 } else console.log(`Optuna cannot run here (${probe.problems.join('; ')}): using the cached runs only.`)
 const cache = readCache()
-version ??= newestCachedVersion(cache, grid.trials)
-environment ??= cache.environment
+const version = 'info' in probe ? probe.info.optuna : newestCachedVersion(cache, grid.trials)
+// The machine and versions the cached runs were made with, when they are of this Optuna version.
+const environment = cache.environment?.optuna === version ? cache.environment : 'info' in probe ? probe.info : undefined
 if (version === undefined) {
   console.log(
     `skipped: no Python with Optuna (${'problems' in probe ? probe.problems.join('; ') : ''}) and no cached runs in bench/results/optuna-runs.json. Set HYPERPOOL_PYTHON to a Python with optuna (and torch, scipy for GPSampler).`,
