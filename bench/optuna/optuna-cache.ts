@@ -23,7 +23,6 @@ export interface OptunaRun {
   readonly seconds_per_ask: Readonly<Record<string, number>>
   /** The same in CPU seconds (absent from runs cached before it was recorded). */
   readonly cpu_seconds_per_ask?: Readonly<Record<string, number>>
-  readonly settings: string
   readonly when: string
 }
 
@@ -31,6 +30,8 @@ export interface OptunaCache {
   /** The machine and versions of the latest runs written. */
   readonly environment?: Readonly<Record<string, unknown>>
   readonly runs: Readonly<Record<string, OptunaRun>>
+  /** How each sampler was built, by name ("tpe", "gp"). */
+  readonly samplers?: Readonly<Record<string, string>>
   /** `optuna_runs.py --check-prefix` answers: "<version>|<function>|<sampler>|<seed>|<short> of <long>" -> same first trials. */
   readonly prefix_checks?: Readonly<Record<string, boolean>>
 }

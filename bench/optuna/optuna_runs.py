@@ -143,17 +143,20 @@ def load(path):
 
 
 def save(path, made):
-    """Merges what this process made (runs, prefix checks, its environment) into the cache on disk,
-    so runs another process wrote meanwhile are kept and never overwritten by stale copies."""
+    """Merges what this process made (runs, prefix checks, its environment and sampler settings) into
+    the cache on disk, so runs another process wrote meanwhile are kept, never overwritten by stale copies."""
     merged = load(path)
     merged["runs"].update(made.get("runs", {}))
-    merged["prefix_checks"] = {**merged.get("prefix_checks", {}), **made.get("prefix_checks", {})}
+    for key in ("prefix_checks", "samplers"):
+        merged[key] = {**merged.get(key, {}), **made.get(key, {})}
     if "environment" in made:
         merged["environment"] = made["environment"]
+    # One line per run, sorted: small, and a rerun shows in a diff as the lines it changed.
+    head = "".join(f" {json.dumps(k)}: {json.dumps(v, sort_keys=True)},\n" for k, v in sorted(merged.items()) if k != "runs")
+    runs = ",\n".join(f"  {json.dumps(k)}: {json.dumps(v, sort_keys=True)}" for k, v in sorted(merged["runs"].items()))
     tmp = f"{path}.tmp"
     with open(tmp, "w") as f:
-        json.dump(merged, f, indent=1, sort_keys=True)
-        f.write("\n")
+        f.write(f'{{\n{head} "runs": {{\n{runs}\n }}\n}}\n')
     os.replace(tmp, path)
 
 
@@ -224,12 +227,11 @@ def main():
         timed = windows(args.trials, checkpoints)
         entry = {
             "best": {str(c): curve[c - 1] for c in checkpoints},
-            "seconds_per_ask": {f"{lo}-{hi}": sum(seconds[lo - 1 : hi]) / (hi - lo + 1) for lo, hi in timed},
-            "cpu_seconds_per_ask": {f"{lo}-{hi}": sum(cpu[lo - 1 : hi]) / (hi - lo + 1) for lo, hi in timed},
-            "settings": SAMPLER_SETTINGS[sampler],
+            "seconds_per_ask": {f"{lo}-{hi}": float(f"{sum(seconds[lo - 1 : hi]) / (hi - lo + 1):.4g}") for lo, hi in timed},
+            "cpu_seconds_per_ask": {f"{lo}-{hi}": float(f"{sum(cpu[lo - 1 : hi]) / (hi - lo + 1):.4g}") for lo, hi in timed},
             "when": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
         }
-        save(args.cache, {"runs": {key: entry}, "environment": environment()})
+        save(args.cache, {"runs": {key: entry}, "environment": environment(), "samplers": SAMPLER_SETTINGS})
         print(f"{key}: best {curve[-1]:.6g}, {time.perf_counter() - started:.1f} s", file=sys.stderr, flush=True)
 
 
