@@ -2,17 +2,17 @@
  * AutoSearch: GP where it is known to win, TPE elsewhere, decided once at
  * setup from the budget and the shape of the space.
  */
-import { ConfigError, show } from '../errors.ts'
-import { rejectUnknownKeys } from '../known-keys.ts'
+import { ConfigError } from '../errors.ts'
+import { defineOptions, integer, nested, number, type Resolved, type SchemaOf } from '../options/index.ts'
 import type { Config, Result, TrialState } from '../types.ts'
 import { isDomain } from './domain.ts'
 import { flattenSpace } from './flatten.ts'
 import { GPSearch } from './gp/gp.ts'
-import { type GPOptions, resolveGPOptions } from './gp/options.ts'
+import { GP_OPTIONS, type GPOptions } from './gp/options.ts'
 import type { Searcher, SearcherSetup } from './searcher.ts'
 import { checkSetup } from './setup.ts'
 import type { Space } from './space.ts'
-import { resolveOptions, type TPEOptions } from './tpe/options.ts'
+import { TPE_OPTIONS, type TPEOptions } from './tpe/options.ts'
 import { TPESearch } from './tpe/tpe.ts'
 
 /**
@@ -25,9 +25,15 @@ import { TPESearch } from './tpe/tpe.ts'
  * ```
  */
 export interface AutoOptions {
-  /** GP is used only when the experiment asks for at most this many trials (`numSamples`). Default 500. */
+  /**
+   * GP is used only when the experiment asks for at most this many trials (`numSamples`).
+   * @default 500
+   */
   readonly maxGPTrials?: number
-  /** GP is used only when at most this share of the searched parameters are `choice` or `grid`. Default 0.5. */
+  /**
+   * GP is used only when at most this share of the searched parameters are `choice` or `grid`.
+   * @default 0.5
+   */
   readonly maxCategoricalShare?: number
   /** Options for the GP searcher, when chosen. */
   readonly gp?: GPOptions
@@ -35,11 +41,13 @@ export interface AutoOptions {
   readonly tpe?: TPEOptions
 }
 
-const KEYS = ['maxGPTrials', 'maxCategoricalShare', 'gp', 'tpe'] as const
-
-function fail(field: string, rule: string, value: unknown): never {
-  throw new ConfigError(`AutoSearch(options).${field}: ${rule}, got ${show(value)}`, { field: `search.${field}` })
-}
+/** Every option of {@link AutoSearch}: kinds, ranges and defaults; `gp` and `tpe` are read with their searchers' schemas. */
+export const AUTO_OPTIONS = defineOptions('AutoSearch', {
+  maxGPTrials: integer({ min: 0 }).withDefault(500),
+  maxCategoricalShare: number({ min: 0, max: 1 }).withDefault(0.5),
+  gp: nested(GP_OPTIONS.schema),
+  tpe: nested(TPE_OPTIONS.schema),
+} satisfies SchemaOf<AutoOptions>)
 
 /** The share of a space's searched parameters that are categorical (`choice` or `grid`); 0 for a space of constants. */
 function categoricalShare(space: Space): number {
@@ -67,28 +75,13 @@ function categoricalShare(space: Space): number {
  * ```
  */
 export class AutoSearch implements Searcher {
-  /** The options in force, defaults filled in (`gp` and `tpe` as given). */
-  readonly options: Required<Pick<AutoOptions, 'maxGPTrials' | 'maxCategoricalShare'>> & Pick<AutoOptions, 'gp' | 'tpe'>
+  /** The options in force, defaults filled in (those of `gp` and `tpe` too). */
+  readonly options: Resolved<typeof AUTO_OPTIONS.schema>
   #inner: Searcher | undefined
   #choice: 'gp' | 'tpe' | undefined
 
-  constructor(options: AutoOptions = {}) {
-    if (options === null || typeof options !== 'object') {
-      throw new ConfigError(`AutoSearch(options): must be an object, got ${show(options)}`, { field: 'search' })
-    }
-    rejectUnknownKeys('AutoSearch', options, KEYS, 'search.')
-    const maxGPTrials = options.maxGPTrials ?? 500
-    if (typeof maxGPTrials !== 'number' || !Number.isSafeInteger(maxGPTrials) || maxGPTrials < 0) {
-      fail('maxGPTrials', 'must be an integer >= 0', maxGPTrials)
-    }
-    const maxCategoricalShare = options.maxCategoricalShare ?? 0.5
-    if (typeof maxCategoricalShare !== 'number' || !(maxCategoricalShare >= 0 && maxCategoricalShare <= 1)) {
-      fail('maxCategoricalShare', 'must be a number in [0, 1]', maxCategoricalShare)
-    }
-    this.options = { maxGPTrials, maxCategoricalShare, gp: options.gp, tpe: options.tpe }
-    // Checked now, so bad inner options fail at construction like every other option.
-    resolveGPOptions(options.gp)
-    resolveOptions(options.tpe)
+  constructor(options?: AutoOptions) {
+    this.options = AUTO_OPTIONS.read(options)
   }
 
   /** Which searcher the last setup chose: 'gp', 'tpe', or undefined before setup. */

@@ -15,7 +15,7 @@ import { fitKernel } from './fit.ts'
 import type { KernelParams } from './kernel.ts'
 import { fitSubset, type Observation, selectRows, trainingData } from './observations.ts'
 import { maximizeAcquisition } from './optimize.ts'
-import { type GPOptions, type ResolvedGPOptions, resolveGPOptions } from './options.ts'
+import { GP_OPTIONS, type GPOptions, type ResolvedGPOptions } from './options.ts'
 import { Posterior } from './posterior.ts'
 
 /** What the searcher knows about one trial it suggested. */
@@ -81,7 +81,7 @@ export class GPSearch implements Searcher {
   #state: GPState | undefined
 
   constructor(options?: GPOptions) {
-    this.options = resolveGPOptions(options)
+    this.options = GP_OPTIONS.read(options)
   }
 
   setup(options: SearcherSetup): void {
