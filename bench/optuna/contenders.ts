@@ -9,6 +9,7 @@
  * trials change with its budget (numSamples) is detected and run once per
  * budget (see bench/lib/search-runs.ts).
  */
+import { GPSearch } from '../../src/search/gp/gp.ts'
 import { RandomSearch } from '../../src/search/random.ts'
 import type { Searcher } from '../../src/search/searcher.ts'
 import { TPESearch } from '../../src/search/tpe/tpe.ts'
@@ -21,6 +22,7 @@ export interface SearchContender {
 }
 
 export const CONTENDERS: readonly SearchContender[] = [
+  { name: 'hyperpool GP', make: () => new GPSearch() },
   { name: 'hyperpool TPE', make: () => new TPESearch() },
   { name: 'hyperpool random', make: () => new RandomSearch() },
 ]
