@@ -8,18 +8,17 @@
  *
  *   npm run bench -- gp-speed                 # n = 100 and 1,000
  *   npm run bench -- gp-speed --quick         # n = 30 (CI)
- *   HYPERPOOL_PYTHON=/opt/hpvenv/bin/python npm run bench -- gp-speed
+ *   HYPERPOOL_PYTHON=/usr/bin/python3 npm run bench -- gp-speed   # another Python (default: bench/optuna/python.ts)
  */
-import { spawnSync } from 'node:child_process'
 import { join } from 'node:path'
 import { GPSearch } from '../src/search/gp/gp.ts'
 import { Study } from '../src/tuner/ask-tell.ts'
 import { rosenbrock10 } from './lib/gp-functions.ts'
 import { fmt, median, quick, writeResults } from './lib/report.ts'
+import { findPython } from './optuna/python.ts'
 
 // From the repository root, as every benchmark runs (`npm run bench` runs compiled copies elsewhere).
 const script = join(process.cwd(), 'bench', 'optuna', 'gp_reference.py')
-const pythons = [process.env.HYPERPOOL_PYTHON, 'python3'].filter((p): p is string => Boolean(p))
 const SIZES: ReadonlyArray<{ n: number; asks: number; repeats: number }> = quick
   ? [{ n: 30, asks: 3, repeats: 1 }]
   : [
@@ -57,19 +56,13 @@ function ours(n: number, asks: number): Timing {
 
 /** Optuna's GPSampler in a child process, or undefined (with the reason printed) when it cannot run. */
 function theirs(n: number, asks: number): (Timing & { version: string; greenlet: boolean }) | undefined {
-  for (const python of pythons) {
-    const child = spawnSync(python, [script, 'timing', '--trials', String(n), '--params', '10', '--asks', String(asks)], {
-      encoding: 'utf8',
-      maxBuffer: 1 << 24,
-    })
-    if (child.status !== 0) {
-      console.log(`${python}: ${child.error?.message ?? child.stderr.trim().split('\n').at(-1) ?? `exit ${child.status}`}`)
-      continue
-    }
-    const out = JSON.parse(child.stdout) as { version: string; greenlet: boolean; seconds: number[]; cpu_seconds: number[] }
-    return { version: out.version, greenlet: out.greenlet, wall: out.seconds.slice(1), cpu: out.cpu_seconds.slice(1) }
+  const probe = findPython([script, 'timing', '--trials', String(n), '--params', '10', '--asks', String(asks)])
+  if ('problems' in probe) {
+    console.log(probe.problems.join('; '))
+    return undefined
   }
-  return undefined
+  const out = JSON.parse(probe.stdout) as { version: string; greenlet: boolean; seconds: number[]; cpu_seconds: number[] }
+  return { version: out.version, greenlet: out.greenlet, wall: out.seconds.slice(1), cpu: out.cpu_seconds.slice(1) }
 }
 
 const rows: Array<Array<string | number>> = []
