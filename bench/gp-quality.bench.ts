@@ -12,10 +12,8 @@
  *   npx tsx bench/gp-quality.bench.ts --held-out   # seeds 20-39, and three functions no choice was made on
  *   npx tsx bench/gp-quality.bench.ts --quick      # 2 seeds, 30 trials (CI)
  *
- * Lines with `best` instead of `curve` were imported from bench/results/optuna-runs.json (the
- * Optuna side-by-side benchmark's cache: the same GPSampler runs, checked identical on Branin
- * seeds 0-9). Refill the cache (from the repository root), for example:
- *   python bench/optuna/gp_reference.py quality --functions branin --samplers gp,tpe --seeds 0:40 \
+ * Refill the cache (from the repository root), for example:
+ *   python bench/optuna/gp_reference.py quality --functions mixed6 --samplers gp,tpe --seeds 0:40 \
  *     >> bench/results/gp-optuna-reference.jsonl
  */
 import { existsSync, readFileSync } from 'node:fs'
@@ -58,14 +56,13 @@ function run(fn: TestFunction, make: (budget: number) => Searcher, seed: number)
   return { curve, msPerAsk: spent / BUDGET }
 }
 
-/** One cached run: the best after each trial (`curve`), or only at some budgets (`best`, runs imported from another cache). */
+/** One cached run: the best after each trial. */
 interface OptunaRun {
   version: string
   function: string
   sampler: string
   seed: number
-  curve?: number[]
-  best?: Record<string, number>
+  curve: number[]
   seconds_per_suggestion: number
 }
 
@@ -81,7 +78,7 @@ function optunaRuns(): { version: string; best: Map<string, Map<number, number>>
     const r = JSON.parse(line) as OptunaRun
     version = r.version
     const key = `${r.function}|${r.sampler}`
-    const value = r.curve?.[BUDGET - 1] ?? r.best?.[String(BUDGET)]
+    const value = r.curve[BUDGET - 1]
     if (value === undefined) continue
     if (!best.has(key)) best.set(key, new Map())
     best.get(key)?.set(r.seed, value)

@@ -3,7 +3,7 @@
 Two modes, both printing JSON on stdout:
 
     # best-so-far curves, one per seed, for each function and sampler
-    python3 bench/optuna/gp_reference.py quality --functions branin,mixed6 --seeds 0:20 --budget 100
+    python3 bench/optuna/gp_reference.py quality --functions mixed6 --seeds 0:20 --budget 100
 
     # seconds per GPSampler suggestion after n random trials of a 10-parameter function
     python3 bench/optuna/gp_reference.py timing --trials 100 --params 10 --asks 5
@@ -41,45 +41,6 @@ try:
     HAS_GREENLET = True
 except ImportError:
     HAS_GREENLET = False
-
-
-def branin(p):
-    x1, x2 = p["x1"], p["x2"]
-    a = x2 - 5.1 / (4 * math.pi**2) * x1**2 + 5 / math.pi * x1 - 6
-    return a * a + 10 * (1 - 1 / (8 * math.pi)) * math.cos(x1) + 10
-
-
-H_ALPHA = [1.0, 1.2, 3.0, 3.2]
-H_A = [
-    [10, 3, 17, 3.5, 1.7, 8],
-    [0.05, 10, 17, 0.1, 8, 14],
-    [3, 3.5, 1.7, 10, 17, 8],
-    [17, 8, 0.05, 10, 0.1, 14],
-]
-H_P = [
-    [v * 1e-4 for v in row]
-    for row in [
-        [1312, 1696, 5569, 124, 8283, 5886],
-        [2329, 4135, 8307, 3736, 1004, 9991],
-        [2348, 1451, 3522, 2883, 3047, 6650],
-        [4047, 8828, 8732, 5743, 1091, 381],
-    ]
-]
-
-
-def hartmann6(p):
-    total = 0.0
-    for i in range(4):
-        inner = sum(H_A[i][j] * (p[f"x{j}"] - H_P[i][j]) ** 2 for j in range(6))
-        total += H_ALPHA[i] * math.exp(-inner)
-    return -total
-
-
-def ackley5(p):
-    xs = [p[f"x{i}"] for i in range(5)]
-    squares = sum(x * x for x in xs) / 5
-    cosines = sum(math.cos(2 * math.pi * x) for x in xs) / 5
-    return -20 * math.exp(-0.2 * math.sqrt(squares)) - math.exp(cosines) + 20 + math.e
 
 
 ACTIVATION_COST = {"gelu": 0.0, "relu": 0.2, "tanh": 0.5, "sigmoid": 1.2}
@@ -138,9 +99,6 @@ def floats(names, low, high):
 
 
 FUNCTIONS = {
-    "branin": (branin, {"x1": F(-5.0, 10.0), "x2": F(0.0, 15.0)}),
-    "hartmann6": (hartmann6, floats([f"x{i}" for i in range(6)], 0.0, 1.0)),
-    "ackley5": (ackley5, floats([f"x{i}" for i in range(5)], -32.768, 32.768)),
     "mixed6": (
         mixed6,
         {
@@ -227,7 +185,7 @@ def main():
     parser = argparse.ArgumentParser()
     sub = parser.add_subparsers(dest="mode", required=True)
     q = sub.add_parser("quality")
-    q.add_argument("--functions", default="branin,hartmann6,ackley5,mixed6,rosenbrock10")
+    q.add_argument("--functions", default="mixed6,rosenbrock10")
     q.add_argument("--samplers", default="gp")
     q.add_argument("--seeds", default="0:20")
     q.add_argument("--budget", type=int, default=100)
