@@ -5,12 +5,14 @@ import { describe, expect, it } from 'vitest'
 import * as api from '../src/index.ts'
 import {
   ASHAScheduler,
+  AutoSearch,
   ConsoleReporter,
   CsvTracker,
   choice,
   createLogger,
   FIFOScheduler,
   flattenConfig,
+  GPSearch,
   GridSearch,
   grid,
   HyperBandScheduler,
@@ -212,6 +214,26 @@ const ROWS: Record<string, readonly Row[]> = {
     'TPESearch',
     searcherRows(() => new TPESearch()),
   ),
+  GPSearch: [
+    ...optionsObject('GPSearch', (o) => new GPSearch(bad(o)), { nStartup: 3 }),
+    ['nCandidates: 0', () => new GPSearch({ nCandidates: 0 }), 'nCandidates', '0'],
+    ['maxFitTrials: 1.5', () => new GPSearch({ maxFitTrials: 1.5 }), 'maxFitTrials', '1.5'],
+  ],
+  ...prefixed(
+    'GPSearch',
+    searcherRows(() => new GPSearch()),
+  ),
+  AutoSearch: [
+    ...optionsObject('AutoSearch', (o) => new AutoSearch(bad(o)), { maxGPTrial: 3 }),
+    ['maxGPTrials: -1', () => new AutoSearch({ maxGPTrials: -1 }), 'maxGPTrials', '-1'],
+    ['maxCategoricalShare: 2', () => new AutoSearch({ maxCategoricalShare: 2 }), 'maxCategoricalShare', '2'],
+    ['gp: { nCandidates: 0 }', () => new AutoSearch({ gp: { nCandidates: 0 } }), 'gp.nCandidates', '0'],
+    ['tpe: { nStartup: 3 }', () => new AutoSearch({ tpe: bad({ nStartup: 3 }) }), 'tpe.nStartup', '3'],
+  ],
+  ...prefixed(
+    'AutoSearch',
+    searcherRows(() => new AutoSearch()),
+  ),
   FIFOScheduler: optionsObject('FIFOScheduler', (o) => new FIFOScheduler(bad(o)), { maxT: 5 }),
   'FIFOScheduler.setup': setupRows(() => new FIFOScheduler()),
   ASHAScheduler: [
@@ -353,6 +375,8 @@ const EXEMPT: Record<string, string> = {
   'GridSearch.*': HOOKS,
   'RandomSearch.*': HOOKS,
   'TPESearch.*': HOOKS,
+  'GPSearch.*': HOOKS,
+  'AutoSearch.*': `${HOOKS}; choice is a getter`,
   'FIFOScheduler.*': 'its hooks but setup do nothing with their arguments',
   'ASHAScheduler.*': `${HOOKS}; cutoff() takes the scores the scheduler recorded`,
   'HyperBandScheduler.*': `${HOOKS}; choose() is given the Tuner's own queues`,
