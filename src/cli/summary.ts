@@ -32,7 +32,9 @@ export async function summary(command: string, argv: readonly string[], io: CliI
     )
   }
   if (!existsSync(join(dir, 'experiment.jsonl'))) {
-    const inside = readdirSync(dir).filter((name) => existsSync(join(dir, name, 'experiment.jsonl')))
+    const inside = readdirSync(dir)
+      .filter((name) => existsSync(join(dir, name, 'experiment.jsonl')))
+      .sort()
     const hint =
       inside.length > 0
         ? `it holds the experiments ${inside.join(', ')}: hyperpool ${command} ${join(dir, inside[0] as string)}`

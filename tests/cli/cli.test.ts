@@ -17,6 +17,7 @@ const ROOT = resolve(import.meta.dirname, '../..')
 const BIN = join(ROOT, 'dist/cli/bin.js')
 const EXPERIMENT = join(ROOT, 'tests/fixtures/cli-experiment.ts')
 const NOT_OPTIONS = join(ROOT, 'tests/fixtures/cli-not-options.js')
+const JS_EXPERIMENT = join(ROOT, 'tests/fixtures/cli-experiment.js')
 const storage = mkdtempSync(join(tmpdir(), 'hyperpool-cli-'))
 const exec = promisify(execFile)
 
@@ -35,7 +36,14 @@ async function hyperpool(...args: string[]): Promise<{ code: number; stdout: str
 async function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   let stdout = ''
   let stderr = ''
-  const code = await runCli(args, { stdout: (text) => void (stdout += text), stderr: (text) => void (stderr += text) })
+  const code = await runCli(args, {
+    stdout: (text) => {
+      stdout += text
+    },
+    stderr: (text) => {
+      stderr += text
+    },
+  })
   return { code, stdout, stderr }
 }
 
@@ -97,6 +105,23 @@ describe('the hyperpool binary', () => {
   })
 })
 
+describe('hyperpool run', () => {
+  it('takes the options from a function, possibly async, and prints the best trial and where it is stored', async () => {
+    const { code, stdout } = await cli('run', JS_EXPERIMENT, '--samples', '2', '--concurrency', '1', '--name', 'js', '--storage', storage)
+    expect(code).toBe(0)
+    expect(stdout).toMatch(/^best trial \d: loss=[\d.]+ config=\{"behaviour":"curve","x":-?[\d.]+,"epochs":2\}\n/)
+    expect(stdout).toContain(`hyperpool summary ${storage}/js`)
+    const summary = JSON.parse((await cli('summary', join(storage, 'js'), '--json')).stdout) as { trials: unknown[] }
+    expect(summary.trials).toHaveLength(2)
+  })
+
+  it('lets an error of the module itself through, with its stack, rather than dressing it as a usage error', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'hyperpool-cli-throws-'))
+    writeFileSync(join(dir, 'experiment.mjs'), "throw new Error('the module failed to load')\n")
+    await expect(cli('run', join(dir, 'experiment.mjs'))).rejects.toThrow('the module failed to load')
+  })
+})
+
 describe('hyperpool summary', () => {
   it('prints a table of the best trials, best first, the config in columns', async () => {
     const { code, stdout } = await cli('summary', join(storage, 'cli'))
@@ -123,7 +148,13 @@ describe('hyperpool summary', () => {
   it('points from a folder of experiments to one of them', async () => {
     const { code, stderr } = await cli('summary', storage)
     expect(code).toBe(2)
-    expect(stderr).toContain(`it holds the experiments cli: hyperpool summary ${join(storage, 'cli')}`)
+    expect(stderr).toContain(`it holds the experiments cli, js: hyperpool summary ${join(storage, 'cli')}`)
+  })
+
+  it('names a folder that does not exist', async () => {
+    const { code, stderr } = await cli('summary', join(storage, 'missing'))
+    expect(code).toBe(2)
+    expect(stderr).toContain(`no folder ${JSON.stringify(join(storage, 'missing'))}: give an experiment's folder`)
   })
 
   it('refuses two formats at once', async () => {
@@ -152,6 +183,11 @@ describe('command-line mistakes: exit code 2, what was wrong and what to type', 
     expect(stdout).toBe('')
     expect(stderr).toContain(message)
     expect(stderr).toMatch(/\(hyperpool( \w+)? --help for usage\)\n$/)
+  })
+
+  it('prints the version', async () => {
+    const { version } = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string }
+    expect(await cli('--version')).toEqual({ code: 0, stdout: `${version}\n`, stderr: '' })
   })
 
   it("prints each command's help with --help, and help <command> as well", async () => {
