@@ -17,6 +17,11 @@ const COMMANDS: Readonly<Record<string, (command: string, argv: readonly string[
  * The `hyperpool` command: runs `argv` (the arguments after the program name)
  * and resolves to the exit code: 0 done, 1 failed, 2 a command line that
  * cannot be acted on (said why, and where the help is).
+ *
+ * @example
+ * ```ts
+ * process.exitCode = await runCli(['summary', 'runs/exp1', '--top', '5'])
+ * ```
  */
 export async function runCli(argv: readonly string[], io: CliIO = PROCESS_IO): Promise<number> {
   const [command = '', ...rest] = argv
