@@ -1,7 +1,6 @@
-import { existsSync, readdirSync, statSync } from 'node:fs'
-import { join } from 'node:path'
 import { flattenConfig, loadExperiment, type Mode, type TrialInfo } from '../index.ts'
 import { integerFlag, readArgs, UsageError } from './args.ts'
+import { experimentDir } from './experiment-dir.ts'
 import type { CliIO } from './io.ts'
 
 /** One trial as `summary` ranks it. */
@@ -21,27 +20,9 @@ export async function summary(command: string, argv: readonly string[], io: CliI
   const { positionals, flags } = readArgs(command, argv, { json: { type: 'boolean' }, csv: { type: 'boolean' }, top: { type: 'string' } }, [
     'dir',
   ])
-  const dir = positionals[0] as string
   if (flags.json && flags.csv) throw new UsageError(`${command}: --json and --csv are two formats: give one`, command, '--csv')
   const top = integerFlag(command, 'top', flags.top, 1)
-  if (!existsSync(dir) || !statSync(dir).isDirectory()) {
-    throw new UsageError(
-      `${command}: no folder ${JSON.stringify(dir)}: give an experiment's folder, such as runs/<name> (see ls runs)`,
-      command,
-      'dir',
-    )
-  }
-  if (!existsSync(join(dir, 'experiment.jsonl'))) {
-    const inside = readdirSync(dir)
-      .filter((name) => existsSync(join(dir, name, 'experiment.jsonl')))
-      .sort()
-    const hint =
-      inside.length > 0
-        ? `it holds the experiments ${inside.join(', ')}: hyperpool ${command} ${join(dir, inside[0] as string)}`
-        : 'give the folder of one experiment, such as runs/<name>'
-    throw new UsageError(`${command}: ${JSON.stringify(dir)} holds no experiment.jsonl; ${hint}`, command, 'dir')
-  }
-  const { experiment, results, summary: ending } = await loadExperiment(dir)
+  const { experiment, results, summary: ending } = await loadExperiment(experimentDir(command, positionals[0] as string))
   if (flags.csv) {
     io.stdout(results.toCSV())
     return
