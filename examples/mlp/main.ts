@@ -12,6 +12,12 @@
  *
  * Each experiment is stored in runs/mlp-<data set>/ (the journal the default
  * JsonlTracker writes, per-trial logs) with results.csv, a row per trial.
+ *
+ * One full run on a 2-core machine shared with other jobs (34 s in all):
+ * iris, best validation loss 0.025, test accuracy 0.967, ASHA trained 529 of
+ * the 2,400 epochs; penguins, 0.032 and 0.986, 405 of 2,400. TPE in parallel
+ * learns from results in the order trials finish, so another run can pick
+ * another trial; `reproducible: true` with a fixed `concurrency` repeats one.
  */
 import { writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
