@@ -20,6 +20,7 @@ Usage: hyperpool <command> [flags]
 
 Commands:
   run <module>        run the experiment a module describes (its default export: the Tuner's options)
+  resume <dir>        go on with a stored experiment that was interrupted (Tuner.restore)
   summary <dir>       the best trials of a stored experiment, as a table, JSON or CSV
   status <dir>        the same as summary
 
@@ -54,6 +55,20 @@ Flags (each overrides the module's option):
   --seed <n>          seed: the same seed gives the same trials
   --name <name>       name: the experiment's folder under the storage folder
   --storage <dir>     storageDir: where experiments are stored (default: runs)
+  --help              this help
+`,
+  resume: `Usage: hyperpool resume <dir> [flags]
+
+Restores the experiment stored in <dir> (e.g. runs/my-experiment) with
+Tuner.restore and runs it to its end: trials that were running go on from
+their checkpoints, and the searcher and scheduler continue as they were.
+The data is not stored with the experiment: give the module the run started
+from with --module, and its data (and trainable) are used.
+
+Flags:
+  --module <file>     the experiment module (as for hyperpool run) whose data and trainable to use
+  --concurrency <n>   trials at once from now on (default: as recorded)
+  --retry-errored     give trials that errored for good a new round of attempts
   --help              this help
 `,
   summary: SUMMARY,

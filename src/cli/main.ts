@@ -4,11 +4,13 @@ import { didYouMean } from '../options/index.ts'
 import { HelpRequest, UsageError } from './args.ts'
 import { HELP } from './help.ts'
 import { type CliIO, PROCESS_IO } from './io.ts'
+import { resume } from './resume.ts'
 import { run } from './run.ts'
 import { summary } from './summary.ts'
 
 const COMMANDS: Readonly<Record<string, (command: string, argv: readonly string[], io: CliIO) => Promise<void>>> = {
   run: (_, argv, io) => run(argv, io),
+  resume: (_, argv, io) => resume(argv, io),
   summary,
   status: summary,
 }

@@ -36,7 +36,7 @@ export async function run(argv: readonly string[], io: CliIO): Promise<void> {
 }
 
 /** The Tuner options a module's default export gives: an object, or a function (maybe async) returning one. */
-async function experimentOptions(path: string): Promise<Record<string, unknown>> {
+export async function experimentOptions(path: string): Promise<Record<string, unknown>> {
   const file = resolve(path)
   if (!existsSync(file) || !statSync(file).isFile()) {
     throw new UsageError(

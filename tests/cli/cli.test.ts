@@ -5,6 +5,7 @@ import { join, resolve } from 'node:path'
 import { promisify } from 'node:util'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { runCli } from '../../src/cli/main.ts'
+import { loadExperiment } from '../../src/index.ts'
 
 /**
  * The `hyperpool` command. The real binary (built from this source into
@@ -69,10 +70,8 @@ beforeAll(async () => {
 }, 120_000)
 
 describe('the hyperpool binary', () => {
-  it('runs an experiment module with the flags on top of its options, and stores it where --storage and --name say', () => {
-    const { experiment } = JSON.parse(readFileSync(join(storage, 'cli/experiment.jsonl'), 'utf8').split('\n')[0] as string) as {
-      experiment: { numSamples: number; concurrency: number; seed: number; name: string }
-    }
+  it('runs an experiment module with the flags on top of its options, and stores it where --storage and --name say', async () => {
+    const { experiment } = await loadExperiment(join(storage, 'cli'))
     expect(experiment).toMatchObject({ numSamples: 4, concurrency: 2, seed: 7, name: 'cli' })
   })
 
@@ -122,6 +121,23 @@ describe('hyperpool run', () => {
   })
 })
 
+describe('hyperpool resume', () => {
+  it('restores a stored experiment with the data and trainable of --module, and runs it to its end', async () => {
+    const { code, stdout } = await cli('resume', join(storage, 'js'), '--module', JS_EXPERIMENT, '--concurrency', '1')
+    expect(code).toBe(0)
+    expect(stdout).toMatch(/^best trial \d: loss=[\d.]+ config=\{"behaviour":"curve"/)
+    const summary = JSON.parse((await cli('summary', join(storage, 'js'), '--json')).stdout) as { trials: unknown[]; ended: boolean }
+    expect(summary).toMatchObject({ ended: true })
+    expect(summary.trials).toHaveLength(2)
+  })
+
+  it('says what to give for a folder that is not an experiment', async () => {
+    const { code, stderr } = await cli('resume', join(storage, 'missing'))
+    expect(code).toBe(2)
+    expect(stderr).toContain('resume: no folder')
+  })
+})
+
 describe('hyperpool summary', () => {
   it('prints a table of the best trials, best first, the config in columns', async () => {
     const { code, stdout } = await cli('summary', join(storage, 'cli'))
@@ -168,6 +184,7 @@ describe('command-line mistakes: exit code 2, what was wrong and what to type', 
   it.each([
     [[], 'hyperpool: a command is needed'],
     [['summry', 'runs/x'], 'unknown command "summry" (did you mean summary?)'],
+    [['resume', 'runs/x', '--concurrency', 'two'], '--concurrency needs a whole number >= 1, got "two"'],
     [['run', EXPERIMENT, '--smaples', '3'], 'unknown flag --smaples (did you mean --samples?)'],
     [['run', EXPERIMENT, '--samples', 'many'], '--samples needs a whole number >= 1, got "many"'],
     [['run', EXPERIMENT, '--concurrency', '0'], '--concurrency needs a whole number >= 1, got "0"'],
@@ -191,7 +208,7 @@ describe('command-line mistakes: exit code 2, what was wrong and what to type', 
   })
 
   it("prints each command's help with --help, and help <command> as well", async () => {
-    for (const command of ['run', 'summary', 'status']) {
+    for (const command of ['run', 'resume', 'summary', 'status']) {
       const { code, stdout } = await cli(command, '--help')
       expect(code).toBe(0)
       expect(stdout).toContain(`Usage: hyperpool ${command === 'status' ? 'summary' : command} <`)
