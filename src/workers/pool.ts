@@ -165,8 +165,8 @@ export class LocalPool implements Executor {
   }
 }
 
-/** tsx's registration API, when tsx is installed, so workers can load TypeScript (see bootstrap.js). */
-function resolveTsLoader(): string | undefined {
+/** tsx's registration API, when tsx is installed, so workers (see bootstrap.js) and the CLI can load TypeScript. */
+export function resolveTsLoader(): string | undefined {
   try {
     return import.meta.resolve('tsx/esm/api')
   } catch {
