@@ -8,7 +8,7 @@
  *   npx tsx examples/gp/main.ts                      # 30 trials per searcher
  *   HYPERPOOL_SAMPLES=4 npx tsx examples/gp/main.ts  # a quick run
  */
-import { GPSearch, loguniform, qrandint, RandomSearch, type Searcher, Tuner } from '../../src/index.ts'
+import { GPSearch, loguniform, qrandint, RandomSearch, type Searcher, Tuner } from 'hyperpool'
 
 const numSamples = Number(process.env.HYPERPOOL_SAMPLES ?? 30)
 

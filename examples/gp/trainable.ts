@@ -5,7 +5,7 @@
  * as a returned result: a trial is one fit, which is what GP search suits
  * (few, costly trials over continuous and integer parameters).
  */
-import type { SharedMatrix, TrialContext } from '../../src/index.ts'
+import type { SharedMatrix, TrialContext } from 'hyperpool'
 
 interface Data {
   X: SharedMatrix
