@@ -151,7 +151,7 @@ function header(model: ReportModel, options: PageOptions): string {
   const list = facts.map(([term, text]) => element('dt', {}, term) + element('dd', {}, escapeHtml(text))).join('')
   return element(
     'header',
-    { 'data-trials': trials.length, 'data-ended': summary !== undefined },
+    { 'data-trials': trials.length, 'data-ended': String(summary !== undefined) },
     element('h1', {}, escapeHtml(options.title)) + element('dl', {}, list),
   )
 }
