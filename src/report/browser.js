@@ -1,9 +1,11 @@
 /*
  * The report page's script, inlined into every report as is: the charts are
  * already drawn (static SVG), so this only brings the controls to life (the
- * trial table's sorting and filtering, the contour's pair selector), keeps
- * their state across the reloads of a watched report, and publishes what the
- * page drew as `window.__hyperpoolReport`, counted from the DOM.
+ * trial table's sorting and filtering, the contour's pair selector, a
+ * tooltip that names the trial under the pointer and lights it up in every
+ * chart and the table), keeps their state across the reloads of a watched
+ * report, and publishes what the page drew as `window.__hyperpoolReport`,
+ * counted from the DOM.
  * Plain browser JavaScript: no imports, no network, nothing global but that summary.
  */
 ;(() => {
@@ -87,6 +89,8 @@
         descending: sort.descending,
       },
       pair: pairSelect?.value,
+      tip: tip.hidden ? undefined : tip.textContent,
+      highlighted: lit.length,
     }
   }
 
@@ -120,6 +124,46 @@
     if (state.column >= 0) sortBy(state.column, state.descending)
     if (typeof state.y === 'number') scrollTo(0, state.y)
   }
+
+  // One tooltip for every mark: the trial's row of the table, said in words.
+  const tip = document.createElement('div')
+  tip.id = 'tip'
+  tip.hidden = true
+  document.body.append(tip)
+  const headings = table ? [...table.tHead.rows[0].cells].map((th) => th.textContent) : []
+  const rowOf = new Map(tbody ? [...tbody.rows].map((row) => [row.dataset.trial, row]) : [])
+  let lit = []
+
+  function describe(id) {
+    const row = rowOf.get(id)
+    if (!row) return `trial ${id}`
+    return [...row.cells]
+      .map((cell, i) => (cell.textContent === '' ? '' : `${headings[i]}: ${cell.textContent}`))
+      .filter((line) => line !== '')
+      .join('\n')
+  }
+
+  document.addEventListener('mouseover', (event) => {
+    const mark = event.target.closest?.('svg [data-trial]')
+    for (const el of lit) el.classList.remove('hl')
+    lit = []
+    if (!mark) {
+      tip.hidden = true
+      summarize()
+      return
+    }
+    const id = mark.dataset.trial
+    lit = [...document.querySelectorAll(`[data-trial="${id}"]`)]
+    for (const el of lit) el.classList.add('hl')
+    tip.textContent = (mark.dataset.note ? `${mark.dataset.note}\n` : '') + describe(id)
+    tip.hidden = false
+    summarize()
+  })
+  document.addEventListener('mousemove', (event) => {
+    if (tip.hidden) return
+    tip.style.left = `${event.pageX + 14}px`
+    tip.style.top = `${event.pageY + 14}px`
+  })
 
   table?.tHead.addEventListener('click', (event) => {
     const th = event.target.closest('th')

@@ -21,7 +21,7 @@ section { background: #fff; border: 1px solid #e3e3e3; border-radius: 6px; paddi
 #parallel, #slice, #table { grid-column: 1 / -1; }
 .stack { display: grid; gap: 16px; align-content: start; min-width: 0; }
 .caption { color: var(--muted); margin: 0 0 8px; font-size: 13px; }
-.grid { display: grid; grid-template-columns: repeat(auto-fill, minmax(300px, 1fr)); gap: 8px; }
+.grid { display: grid; grid-template-columns: repeat(auto-fill, minmax(270px, 1fr)); gap: 8px; }
 svg.chart { width: 100%; height: auto; display: block; font-size: 11px; }
 svg.defs { position: absolute; }
 .axis line { stroke: #444; }
@@ -66,5 +66,8 @@ td { padding: 3px 8px; border-top: 1px solid #eee; max-width: 360px; overflow: h
 tr[data-state="stopped"] td { color: var(--muted); }
 tr[data-state="errored"] td:nth-child(2) { color: var(--errored); }
 tr.best td { background: #fff4e5; font-weight: 600; }
+#tip { position: absolute; pointer-events: none; background: rgba(25, 25, 25, 0.92); color: #fff; padding: 6px 9px; border-radius: 4px; font-size: 12px; white-space: pre; z-index: 10; }
+svg .hl { stroke: #000 !important; stroke-width: 2.5px !important; opacity: 1 !important; }
+tr.hl td { background: #fff1b8; }
 footer { color: var(--muted); font-size: 12px; padding: 16px 20px 24px; }
 `

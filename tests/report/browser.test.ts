@@ -47,6 +47,8 @@ interface Summary {
   charts: Drawn[]
   table: { rows: number; visible: number; order: number[]; sortColumn: number; descending: boolean }
   pair: string
+  tip: string | undefined
+  highlighted: number
 }
 
 describe.skipIf(!existsSync(CHROMIUM))('the report in chromium', () => {
@@ -184,6 +186,19 @@ describe.skipIf(!existsSync(CHROMIUM))('the report in chromium', () => {
   it('draws the empirical distribution: a step line and a point per value', async () => {
     const [edf] = await charts('edf')
     expect(edf).toMatchObject({ points: trials.filter((t) => value(t) !== undefined).length, lines: 1, axes: 2 })
+  })
+
+  it('names the trial under the pointer and lights it up in every chart and the table', async () => {
+    const trial = trials.find((t) => value(t) !== undefined && t.state === 'stopped') as TrialInfo
+    await page.hover(`[data-chart="history"] circle.pt[data-trial="${trial.id}"]`)
+    const { tip, highlighted } = await summary()
+    expect(tip).toContain(`trial: ${trial.id}\nstate: stopped\n`)
+    expect(tip).toContain(`act: ${trial.config.act}`)
+    // history, curve and its cross, parallel, 4 slices, 6 contour pairs, the distribution, the table row
+    expect(highlighted).toBe(16)
+    expect(await page.$$eval('.hl', (marks) => marks.length)).toBe(16)
+    await page.hover('h1')
+    expect(await summary()).toMatchObject({ tip: undefined, highlighted: 0 })
   })
 
   it('sorts the trial table by a clicked column, both ways', async () => {

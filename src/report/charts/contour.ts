@@ -1,9 +1,8 @@
-import type { ParamInfo, ReportModel, TrialView } from '../model.ts'
+import type { ParamInfo, ReportModel } from '../model.ts'
 import { isBetter, paramScale } from '../model.ts'
 import type { Scale } from '../scale.ts'
 import { coordinate, element, escapeHtml, formatValue } from '../svg.ts'
 import { axes, chartSvg, colorLegend, goodnessOf, plotBox, viridis } from './frame.ts'
-import { describe } from './history.ts'
 
 const WIDTH = 560
 const HEIGHT = 420
@@ -51,7 +50,7 @@ export function contourChart(model: ReportModel, a: ParamInfo, b: ParamInfo): st
       cell.trials++
       if (isBetter(value, cell.best, mode)) cell.best = value
     }
-    points += element('circle', { class: `pt ${trial.state}`, cx: coordinate(px), cy: coordinate(py), r: 3 }, tip(trial, a, b, metric))
+    points += element('circle', { class: `pt ${trial.state}`, cx: coordinate(px), cy: coordinate(py), r: 3, 'data-trial': trial.id })
   }
   let heat = ''
   for (const cell of cells.values()) {
@@ -77,11 +76,6 @@ export function contourChart(model: ReportModel, a: ParamInfo, b: ParamInfo): st
 
 function axisTitle(param: ParamInfo): string {
   return `${param.name}${param.kind === 'log' ? ' (log)' : ''}`
-}
-
-function tip(trial: TrialView, a: ParamInfo, b: ParamInfo, metric: string): string {
-  const where = `${a.name}=${formatValue(trial.params[a.name])}, ${b.name}=${formatValue(trial.params[b.name])}`
-  return element('title', {}, escapeHtml(`${where}; ${describe(trial, metric)}`))
 }
 
 /** Cells along one axis, in px: one per category slot, or BINS even steps of the (linear or log) pixel range. */

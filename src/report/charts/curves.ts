@@ -1,8 +1,7 @@
 import type { ReportModel } from '../model.ts'
 import { extent, linearScale } from '../scale.ts'
-import { coordinate, element, escapeHtml } from '../svg.ts'
+import { coordinate, element } from '../svg.ts'
 import { axes, chartSvg, emptyChart, plotBox } from './frame.ts'
-import { describe } from './history.ts'
 
 const WIDTH = 640
 const HEIGHT = 320
@@ -31,12 +30,11 @@ export function curvesChart(model: ReportModel): string {
   for (const trial of ordered) {
     const points = trial.curve.map(([i, v]) => `${coordinate(x.place(i) as number)},${coordinate(y.place(v) as number)}`)
     const kind = `${trial.state}${trial === model.best ? ' best' : ''}`
-    const tip = element('title', {}, escapeHtml(describe(trial, metric)))
-    lines += element('polyline', { class: `ln ${kind}`, points: points.join(' '), 'data-trial': trial.id }, tip)
+    lines += element('polyline', { class: `ln ${kind}`, points: points.join(' '), 'data-trial': trial.id })
     if (trial.state === 'stopped' || trial.state === 'errored') {
       const [sx, sy] = (points.at(-1) as string).split(',').map(Number) as [number, number]
       const d = `M${sx - 4},${sy - 4}L${sx + 4},${sy + 4}M${sx - 4},${sy + 4}L${sx + 4},${sy - 4}`
-      marks += element('path', { class: `pt stop ${trial.state}`, d, 'data-trial': trial.id }, tip)
+      marks += element('path', { class: `pt stop ${trial.state}`, d, 'data-trial': trial.id })
     }
   }
   const title = `Intermediate values: ${metric} by iteration, one line per trial`

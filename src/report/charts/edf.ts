@@ -18,23 +18,28 @@ const HEIGHT = 320
  */
 export function edfChart(model: ReportModel): string {
   const { metric } = model.experiment
-  const values = model.trials.flatMap((t) => (t.value === undefined ? [] : [t.value])).sort((a, b) => a - b)
+  const values = model.trials
+    .flatMap((t) => (t.value === undefined ? [] : [{ value: t.value, id: t.id }]))
+    .sort((a, b) => a.value - b.value || a.id - b.id)
   if (values.length === 0) return emptyChart('edf', `No trial has reported ${metric} yet.`)
   const box = plotBox(WIDTH, HEIGHT)
-  const x = linearScale(extent(values) ?? [0, 1], [box.left + 6, box.right - 6])
+  const x = linearScale(extent(values.map((v) => v.value)) ?? [0, 1], [box.left + 6, box.right - 6])
   const y = linearScale([0, 1], [box.bottom, box.top])
   const n = values.length
   let d = `M${coordinate(box.left)},${coordinate(box.bottom)}`
   let points = ''
-  values.forEach((value, i) => {
+  values.forEach(({ value, id }, i) => {
     const px = coordinate(x.place(value) as number)
     const py = coordinate(y.place((i + 1) / n) as number)
     d += `H${px}V${py}`
-    points += element(
-      'circle',
-      { class: 'pt', cx: px, cy: py, r: 2.5 },
-      element('title', {}, `${formatValue(value)}: ${i + 1} of ${n} trials at or below`),
-    )
+    points += element('circle', {
+      class: 'pt',
+      cx: px,
+      cy: py,
+      r: 2.5,
+      'data-trial': id,
+      'data-note': `${i + 1} of ${n} trials at or below ${formatValue(value)}`,
+    })
   })
   d += `H${coordinate(box.right)}`
   const label = `Empirical distribution of ${metric} over ${n} trials`

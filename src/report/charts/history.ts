@@ -1,7 +1,7 @@
-import type { ReportModel, TrialView } from '../model.ts'
+import type { ReportModel } from '../model.ts'
 import { isBetter } from '../model.ts'
 import { extent, linearScale } from '../scale.ts'
-import { coordinate, element, escapeHtml, formatValue } from '../svg.ts'
+import { coordinate, element, escapeHtml } from '../svg.ts'
 import { axes, chartSvg, emptyChart, plotBox } from './frame.ts'
 
 const WIDTH = 640
@@ -30,11 +30,7 @@ export function historyChart(model: ReportModel): string {
     const value = trial.value as number
     const px = coordinate(x.place(trial.id) as number)
     const py = coordinate(y.place(value) as number)
-    points += element(
-      'circle',
-      { class: `pt ${trial.state}`, cx: px, cy: py, r: 3.5 },
-      element('title', {}, escapeHtml(describe(trial, metric))),
-    )
+    points += element('circle', { class: `pt ${trial.state}`, cx: px, cy: py, r: 3.5, 'data-trial': trial.id })
     if (best === undefined) steps = `M${px},${py}`
     else steps += `H${px}${isBetter(value, best, mode) ? `V${py}` : ''}`
     if (best === undefined || isBetter(value, best, mode)) best = value
@@ -42,10 +38,4 @@ export function historyChart(model: ReportModel): string {
   const line = element('path', { class: 'ln best-line', d: steps }, element('title', {}, `best ${escapeHtml(metric)} so far`))
   const title = `Optimization history: ${metric} by trial, best so far as a line`
   return chartSvg('history', WIDTH, HEIGHT, title, axes(x, y, box, 'trial', metric) + line + points)
-}
-
-/** A trial's tooltip: id, value, state, iterations. */
-export function describe(trial: TrialView, metric: string): string {
-  const value = trial.value === undefined ? 'no value' : `${metric}=${formatValue(trial.value)}`
-  return `trial ${trial.id}: ${value}, ${trial.state} after ${trial.iterations} iteration${trial.iterations === 1 ? '' : 's'}`
 }

@@ -3,9 +3,8 @@ import { paramScale } from '../model.ts'
 import { extent, linearScale, type Scale } from '../scale.ts'
 import { coordinate, element, escapeHtml } from '../svg.ts'
 import { chartSvg, clip, colorLegend, emptyChart, goodnessOf, viridis } from './frame.ts'
-import { describe } from './history.ts'
 
-const WIDTH = 900
+const WIDTH = 1200
 const HEIGHT = 360
 const TOP = 40
 const BOTTOM = HEIGHT - 28
@@ -48,11 +47,12 @@ export function parallelChart(model: ReportModel): string {
       const py = column.scale.place(column.value(trial))
       if (py !== undefined) points.push(`${coordinate(left + gap * i)},${coordinate(py)}`)
     })
-    lines += element(
-      'polyline',
-      { class: `ln ${trial.state}`, points: points.join(' '), stroke: viridis(good(trial.value as number)), 'data-trial': trial.id },
-      element('title', {}, escapeHtml(describe(trial, metric))),
-    )
+    lines += element('polyline', {
+      class: `ln ${trial.state}`,
+      points: points.join(' '),
+      stroke: viridis(good(trial.value as number)),
+      'data-trial': trial.id,
+    })
   }
   const axesMarkup = columns.map((column, i) => axis(column.name, column.scale, left + gap * i, i === count - 1)).join('')
   const title = `Parallel coordinates: ${model.params.length} parameters and ${metric}, one line per trial`

@@ -1,9 +1,8 @@
 import type { ParamInfo, ReportModel } from '../model.ts'
 import { paramScale } from '../model.ts'
 import { extent, linearScale } from '../scale.ts'
-import { coordinate, element, escapeHtml } from '../svg.ts'
+import { coordinate, element } from '../svg.ts'
 import { axes, chartSvg, emptyChart, plotBox } from './frame.ts'
-import { describe } from './history.ts'
 
 const WIDTH = 320
 const HEIGHT = 240
@@ -35,17 +34,15 @@ export function sliceCharts(model: ReportModel): string {
         const px = x.place(trial.params[param.name])
         if (px === undefined) continue
         const spread = slot === 0 ? 0 : (jitter(trial.id) - 0.5) * slot * 0.5
-        points += element(
-          'circle',
-          {
-            class: `pt ${trial.state}`,
-            cx: coordinate(px + spread),
-            cy: y.place(trial.value) as number,
-            r: 3,
-            fill: blue(trial.id / lastId),
-          },
-          element('title', {}, escapeHtml(`${param.name}=${String(trial.params[param.name])}; ${describe(trial, metric)}`)),
-        )
+        const cy = y.place(trial.value) as number
+        points += element('circle', {
+          class: `pt ${trial.state}`,
+          cx: coordinate(px + spread),
+          cy,
+          r: 3,
+          fill: blue(trial.id / lastId),
+          'data-trial': trial.id,
+        })
       }
       const label = `Slice: ${metric} against ${param.name} (${axisWords(param)})`
       const xTitle = `${param.name}${param.kind === 'log' ? ' (log)' : ''}`
