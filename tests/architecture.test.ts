@@ -22,6 +22,8 @@ const ALLOWED: Record<string, readonly string[]> = {
   journal: [],
   tracker: ['search', 'journal'],
   tuner: ['search', 'scheduler', 'workers', 'tracker', 'journal'],
+  // The report reads the journal (the one source of truth) and draws parameters by their domains.
+  report: ['journal', 'search'],
 }
 
 /** Root files that every folder may use: plain types, errors, logging. */

@@ -3,8 +3,8 @@
  * the axis each one wants) and one plain view per trial. Everything the
  * charts and the table draw comes from here.
  */
+import type { StoredExperiment } from '../journal/read.ts'
 import { flattenConfig, flattenSpace, isDomain, spaceFromJSON } from '../search/space.ts'
-import type { LoadedExperiment } from '../tuner/load.ts'
 import type { ExperimentInfo, ExperimentSummary, TrialState } from '../types.ts'
 import { type AxisKind, categoryLabel, categoryScale, extent, linearScale, logScale, type Scale } from './scale.ts'
 
@@ -51,20 +51,21 @@ const CATEGORY_DOMAINS: ReadonlySet<string> = new Set(['choice', 'grid'])
 const INTEGER_DOMAINS: ReadonlySet<string> = new Set(['randint', 'qrandint', 'lograndint'])
 
 /**
- * The report's view of an experiment.
+ * The report's view of an experiment, as the journal reader gives it.
  *
  * @example
  * ```ts
- * const model = reportModel(await loadExperiment('runs/exp1'))
+ * const model = reportModel(await readExperiment('runs/exp1'))
  * model.params.map((p) => `${p.name}: ${p.kind}`) // ['lr: log', 'layers: linear', 'act: category']
  * ```
  */
-export function reportModel(loaded: LoadedExperiment): ReportModel {
-  const { experiment, results, summary } = loaded
-  const flat = results.trials.map((trial) => flattenConfig(trial.config))
+export function reportModel(stored: StoredExperiment): ReportModel {
+  const { experiment, summary } = stored
+  const sorted = [...stored.trials].sort((a, b) => a.id - b.id)
+  const flat = sorted.map((trial) => flattenConfig(trial.config))
   const params = paramsOf(experiment.space, flat)
   const metric = experiment.metric
-  const trials = results.trials.map((trial, i): TrialView => {
+  const trials = sorted.map((trial, i): TrialView => {
     const config = flat[i] as Record<string, unknown>
     const curve: [number, number][] = []
     trial.history.forEach((result, step) => {

@@ -1,7 +1,7 @@
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises'
 import { dirname, join } from 'node:path'
+import { readExperiment } from '../journal/read.ts'
 import { argumentAt, check, PATH } from '../options/index.ts'
-import { loadExperiment } from '../tuner/load.ts'
 import { reportModel } from './model.ts'
 import { REPORT_OPTIONS, type ReportOptions, type ReportWritten } from './options.ts'
 import { renderPage } from './page.ts'
@@ -10,8 +10,8 @@ import { renderPage } from './page.ts'
 export const REPORT_FILE = 'report.html'
 
 /**
- * Reads the experiment in `dir` (through `loadExperiment`, so any log it
- * reads will do) and writes its report: one self-contained HTML file with
+ * Reads the experiment in `dir` (with the journal's reader, as
+ * `loadExperiment` does, so any log it reads will do) and writes its report: one self-contained HTML file with
  * the optimization history, intermediate values, parallel coordinates, a
  * slice per parameter, a contour for a chosen pair, parameter importance,
  * the distribution of results and a sortable, filterable trial table. It
@@ -48,7 +48,7 @@ export async function renderReport(
 ): Promise<ReportWritten> {
   const { out, signal } = options
   signal?.throwIfAborted()
-  const model = reportModel(await loadExperiment(dir))
+  const model = reportModel(await readExperiment(dir))
   signal?.throwIfAborted()
   const ended = model.summary !== undefined
   const html = renderPage(model, {

@@ -2,17 +2,7 @@ import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import {
-  choice,
-  type ExperimentInfo,
-  lograndint,
-  loguniform,
-  ResultGrid,
-  randint,
-  type TrialInfo,
-  uniform,
-  writeReport,
-} from '../../src/index.ts'
+import { choice, type ExperimentInfo, lograndint, loguniform, randint, type TrialInfo, uniform, writeReport } from '../../src/index.ts'
 import { reportModel } from '../../src/report/model.ts'
 import { renderPage } from '../../src/report/page.ts'
 import { categoryScale, linearScale, logScale } from '../../src/report/scale.ts'
@@ -56,11 +46,7 @@ const trials = [
   trial(1, { opt: { lr: 0.001, kind: '<b>adam</b>' }, width: 16, depth: 3, drop: 0.5, epochs: 5 }, [4], 'stopped'),
   trial(2, { opt: { lr: 0.05, kind: 'sgd' }, width: 256, depth: 1, drop: 0.9, epochs: 5 }, [5, Number.NaN], 'errored'),
 ]
-const loaded = (ts: readonly TrialInfo[], info: ExperimentInfo = experiment) => ({
-  experiment: info,
-  results: new ResultGrid(ts, { metric: info.metric, mode: info.mode }),
-  summary: undefined,
-})
+const loaded = (ts: readonly TrialInfo[], info: ExperimentInfo = experiment) => ({ experiment: info, trials: ts, summary: undefined })
 
 describe('the report model', () => {
   it("gives each parameter the space's axis: log, integer, categorical; constants are not parameters", () => {

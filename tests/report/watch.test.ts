@@ -50,7 +50,7 @@ describe('watchReport', () => {
     await runExperiment(root, {
       numSamples: 8,
       concurrency: 1,
-      space: { ...SPACE, epochs: 3, pauseMs: 15 },
+      space: { ...SPACE, epochs: 3, pauseMs: 40 },
       search: new RandomSearch(),
       scheduler: new FIFOScheduler(),
     })
@@ -68,7 +68,8 @@ describe('watchReport', () => {
     expect(new Set(counts).size).toBeGreaterThanOrEqual(2) // rewritten as trials were added
     expect(counts).toEqual([...counts].sort((a, b) => a - b))
     expect(counts.at(-1)).toBe(8)
-    expect(errors.every((e) => /no experiment log/.test(e.message))).toBe(true)
+    // Before the log has its first line, a read finds no log, or an empty one: the watch says so and goes on.
+    for (const error of errors) expect(error.message).toMatch(/no experiment log|has no "experiment_start" event/)
     expect((await readdir(dir)).filter((name) => name.endsWith('.tmp'))).toEqual([])
     // A page of the running experiment reloaded itself; the ended one does not.
     expect(reloadedWhileRunning).toBe(true)
