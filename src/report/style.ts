@@ -52,6 +52,8 @@ path.edf { fill: none; stroke: var(--completed); stroke-width: 1.6; }
 .bar { fill: var(--completed); }
 .cell { stroke: #fff; stroke-width: 0.5; }
 [data-chart="parallel"] .axis .tick { font-size: 10px; }
+/* A white halo keeps axis labels readable where lines cross them. */
+[data-chart="parallel"] .axis text { paint-order: stroke; stroke: #fff; stroke-width: 3px; stroke-linejoin: round; }
 .empty { color: var(--muted); font-style: italic; }
 .controls { display: flex; gap: 10px; align-items: center; margin-bottom: 8px; }
 .controls input { width: 260px; padding: 4px 6px; }
