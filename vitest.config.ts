@@ -9,10 +9,11 @@ export default defineConfig({
       provider: 'v8',
       include: ['src/**'],
       reporter: ['text-summary'],
-      // The level measured when coverage came to CI (statements 93.06, branches 88.15, functions 95.47, lines 94.86),
-      // rounded down: raise these as coverage grows, never lower them. Code that runs only inside worker threads
+      // The level measured after the merge of branch robust (statements 94.54, branches 89.57, functions 96.72,
+      // lines 96.35; 93.06, 88.15, 95.47 and 94.86 when coverage came to CI), rounded down: raise these as coverage
+      // grows, never lower them. Code that runs only inside worker threads
       // (workers/worker.ts, context.ts, bootstrap.js) counts as uncovered: v8 coverage sees the test process alone.
-      thresholds: { statements: 93, branches: 88, functions: 95, lines: 94 },
+      thresholds: { statements: 94, branches: 89, functions: 96, lines: 96 },
     },
   },
 })

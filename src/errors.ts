@@ -74,22 +74,27 @@ export class TrialError extends HyperpoolError {
 
 /**
  * A trainable used its context wrongly: `ctx.report` given something that is
- * not a plain object of metrics, or that cannot be sent to the driver, or
- * called again before the last report was awaited; or the trainable returned
- * something other than nothing or metrics. Thrown inside the worker, so it
- * reaches the driver as the cause of the trial's {@link TrialError} (unless
- * the trainable catches it).
+ * not a plain object of metrics, or a value the log cannot store (a BigInt, a
+ * function, a symbol, a class instance such as a Date or a Map, a circular or
+ * too deeply nested object), or called again before the last report was
+ * awaited; or the trainable returned something other than nothing or metrics.
+ * `field` names the offending metric, e.g. `metrics.loss`. Thrown inside the
+ * worker, so it reaches the driver as the cause of the trial's
+ * {@link TrialError} (unless the trainable catches it); `Study.report` and
+ * `Study.tell` throw it directly.
  *
  * @example
  * ```ts
  * await ctx.report([loss]) // ReportError: ctx.report(metrics): must be a plain object of name -> value, got [0.3]
+ * await ctx.report({ loss: 1n }) // ReportError: ctx.report(metrics): metrics.loss: must be ..., got 1n (a BigInt)
  * ```
  */
 export class ReportError extends HyperpoolError {}
 
 /**
  * A trial's worker thread failed under it: it ran out of memory (see the
- * Tuner's `maxHeapMb`), exited, or was ended after the stop grace period.
+ * Tuner's `maxHeapMb`), exited, or was ended after the stop grace period or
+ * when its run exceeded `trialTimeoutS`.
  * Found as the cause of the trial's {@link TrialError}.
  *
  * @example
@@ -135,5 +140,28 @@ export function show(value: unknown): string {
     return JSON.stringify(value)
   } catch {
     return String(value)
+  }
+}
+
+/**
+ * A trial's metric became NaN: the trial ended as errored with this error,
+ * and is not retried (a seeded rerun would diverge the same way). Searchers
+ * and schedulers rank it below every trial with a number.
+ *
+ * @example
+ * ```ts
+ * const diverged = results.errors.filter((t) => t.error instanceof DivergedError)
+ * ```
+ */
+export class DivergedError extends TrialError {
+  /** The metric that became NaN. */
+  readonly metric: string
+  /** The `training_iteration` of the result where it did. */
+  readonly iteration: number
+
+  constructor(trialId: number, metric: string, iteration: number) {
+    super(trialId, `trial ${trialId}: diverged: ${metric} is NaN at iteration ${iteration}`)
+    this.metric = metric
+    this.iteration = iteration
   }
 }

@@ -15,6 +15,7 @@
 export {
   ConfigError,
   DataError,
+  DivergedError,
   HyperpoolError,
   ReportError,
   ResultError,
@@ -80,8 +81,8 @@ export { Study } from './tuner/ask-tell.ts'
 export type { TunerEvent } from './tuner/events.ts'
 export type { LoadedExperiment } from './tuner/load.ts'
 export { loadExperiment } from './tuner/load.ts'
-export type { TunerOptions } from './tuner/options.ts'
-export type { ResultGridOptions, ResultRow, Scope } from './tuner/results.ts'
+export type { MetricCheck, TunerOptions } from './tuner/options.ts'
+export type { BestOptions, ResultGridOptions, ResultRow, Scope } from './tuner/results.ts'
 export { ResultGrid } from './tuner/results.ts'
 export type { StopCriteria } from './tuner/stop.ts'
 export { Tuner } from './tuner/tuner.ts'

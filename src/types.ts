@@ -61,6 +61,10 @@ export interface ExperimentInfo {
     readonly failFast?: boolean
     readonly stopGraceMs: number
     readonly maxHeapMb: number | null
+    /** The per-run time limit of a trial, s (see TunerOptions.trialTimeoutS); null for none. */
+    readonly trialTimeoutS?: number | null
+    /** What a trial that completed without the metric did (see TunerOptions.metricCheck). */
+    readonly metricCheck?: 'error' | 'warn'
     /** Whether proposals waited for earlier trials, so the trials do not depend on timing (see TunerOptions.reproducible). */
     readonly reproducible?: boolean
     readonly trainable: string

@@ -133,6 +133,11 @@ const ROWS: Record<string, readonly Row[]> = {
     ["signal: 'abort'", () => new Tuner({ ...tuner, signal: bad('abort') }), 'signal', '"abort"'],
     ['stopGraceMs: -1', () => new Tuner({ ...tuner, stopGraceMs: -1 }), 'stopGraceMs', '-1'],
     ['data: { when: Date }', () => new Tuner({ ...tuner, data: { when: new Date() } }), 'data.when', 'a Date instance'],
+    ['trialTimeoutS: 0', () => new Tuner({ ...tuner, trialTimeoutS: 0 }), 'trialTimeoutS', '0'],
+    ['trialTimeoutS: 3e6 (past the longest timer)', () => new Tuner({ ...tuner, trialTimeoutS: 3e6 }), 'trialTimeoutS', '3000000'],
+    ["metricCheck: 'fail'", () => new Tuner({ ...tuner, metricCheck: bad('fail') }), 'metricCheck', '"fail"'],
+    ['maxHeapMb: 8', () => new Tuner({ ...tuner, maxHeapMb: 8 }), 'maxHeapMb', '8'],
+    ["trainable: '.' (a folder)", () => new Tuner({ ...tuner, trainable: '.' }), 'trainable', 'not a file'],
   ],
   Study: [
     ...optionsObject('Study', (o) => new Study(bad(o)), { seeed: 1 }),
@@ -143,12 +148,19 @@ const ROWS: Record<string, readonly Row[]> = {
   'Study.report': [
     ['report(99, 1)', () => asked()[0].report(99, 1), 'trialId', '99'],
     ['report(id, [1])', () => (([s, id]) => s.report(id, bad([1])))(asked()), 'metrics', '[1]'],
+    ['report(id, { loss: 1n })', () => (([s, id]) => s.report(id, { loss: bad(1n) }))(asked()), 'metrics.loss', '1n'],
   ],
   'Study.tell': [
     ["tell(id, 1, 'paused')", () => (([s, id]) => s.tell(id, 1, bad('paused')))(asked()), 'state', '"paused"'],
     ["tell(id, 'x')", () => (([s, id]) => s.tell(id, bad('x')))(asked()), 'metrics', '"x"'],
     ['tell(id, { acc: 1 })', () => (([s, id]) => s.tell(id, { acc: 1 }))(asked()), 'metrics', 'acc'],
     ["tell('0', 1)", () => asked()[0].tell(bad('0'), 1), 'trialId', '"0"'],
+    [
+      'tell(id, { at: Date })',
+      () => (([s, id]) => s.tell(id, { loss: 1, at: bad(new Date(0)) }))(asked()),
+      'metrics.at',
+      'a Date instance',
+    ],
   ],
   ResultGrid: [
     ['ResultGrid(null, ...)', () => new ResultGrid(bad(null), { metric: 'loss', mode: 'min' }), 'trials', 'null'],
@@ -162,6 +174,13 @@ const ROWS: Record<string, readonly Row[]> = {
     ["best('loss', 'up')", () => new Study(study).results.best('loss', bad('up')), 'mode', '"up"'],
     ["best('loss', 'min', 'best')", () => new Study(study).results.best('loss', 'min', bad('best')), 'scope', '"best"'],
     ["best('accuracy'): nobody reported it", () => new Study(study).results.best('accuracy'), 'metric', '"accuracy"'],
+    ...optionsObject('ResultGrid.best', (o) => new Study(study).results.best('loss', 'min', 'last', bad(o)), { allowInfinity: true }),
+    [
+      'best(..., { allowInfinite: 1 })',
+      () => new Study(study).results.best('loss', 'min', 'last', { allowInfinite: bad(1) }),
+      'allowInfinite',
+      '1',
+    ],
   ],
   loadExperiment: [
     ['loadExperiment(5)', () => loadExperiment(bad(5)), 'dir', '5'],
@@ -210,6 +229,7 @@ const ROWS: Record<string, readonly Row[]> = {
     searcherRows(() => new TPESearch()),
   ),
   FIFOScheduler: optionsObject('FIFOScheduler', (o) => new FIFOScheduler(bad(o)), { maxT: 5 }),
+  'FIFOScheduler.setup': setupRows(() => new FIFOScheduler()),
   ASHAScheduler: [
     ...optionsObject('ASHAScheduler', (o) => new ASHAScheduler(bad(o)), { maxt: 5 }),
     ['maxT: 0', () => new ASHAScheduler({ maxT: 0 }), 'maxT', '0'],
@@ -320,6 +340,7 @@ const EXEMPT: Record<string, string> = {
   SpaceError: ERROR_CLASS,
   DataError: ERROR_CLASS,
   TrialError: ERROR_CLASS,
+  DivergedError: ERROR_CLASS,
   ResultError: ERROR_CLASS,
   ReportError: ERROR_CLASS,
   WorkerError: ERROR_CLASS,
@@ -335,7 +356,7 @@ const EXEMPT: Record<string, string> = {
   'GridSearch.*': HOOKS,
   'RandomSearch.*': HOOKS,
   'TPESearch.*': HOOKS,
-  'FIFOScheduler.*': 'its hooks do nothing with their arguments',
+  'FIFOScheduler.*': 'its hooks but setup do nothing with their arguments',
   'ASHAScheduler.*': `${HOOKS}; cutoff() takes the scores the scheduler recorded`,
   'HyperBandScheduler.*': `${HOOKS}; choose() is given the Tuner's own queues`,
   'MedianStoppingRule.*': HOOKS,

@@ -3,7 +3,7 @@
  * a metric name, a path, a timer delay.
  */
 import type { Mode } from '../types.ts'
-import { integer, type Kind, oneOf, text } from './kinds.ts'
+import { integer, type Kind, number, oneOf, text } from './kinds.ts'
 
 /** The longest delay setTimeout honours (about 24.8 days); a longer one fires at once. */
 export const MAX_TIMER_MS = 2 ** 31 - 1
@@ -63,4 +63,18 @@ export const TIMER_MS: Kind<number> = integer({
   min: 0,
   max: MAX_TIMER_MS,
   rule: `an integer from 0 to ${MAX_TIMER_MS} ms (about 24.8 days)`,
+})
+
+/**
+ * A duration in seconds that a timer can wait: more than 0, at most {@link MAX_TIMER_MS} / 1000.
+ *
+ * @example
+ * ```ts
+ * trialTimeoutS: TIMER_S
+ * ```
+ */
+export const TIMER_S: Kind<number> = number({
+  above: 0,
+  max: MAX_TIMER_MS / 1000,
+  rule: `a number of seconds in (0, ${MAX_TIMER_MS / 1000}] (the longest timer, about 24.8 days)`,
 })

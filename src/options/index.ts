@@ -13,7 +13,7 @@
  * const { maxT } = ASHA_OPTIONS.read(options)
  * ```
  */
-export { MAX_TIMER_MS, METRIC, MODE, PATH, SEED, TIMER_MS, TRACKER_WAIT_MS } from './common.ts'
+export { MAX_TIMER_MS, METRIC, MODE, PATH, SEED, TIMER_MS, TIMER_S, TRACKER_WAIT_MS } from './common.ts'
 export { didYouMean } from './guess.ts'
 export {
   type AnyKind,

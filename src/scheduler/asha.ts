@@ -1,7 +1,7 @@
 import { defineOptions, integer, invalid, number, optionAt, type SchemaOf } from '../options/index.ts'
 import { createRandom, deriveSeed } from '../search/rng.ts'
 import type { Decision, Result, TrialInfo } from '../types.ts'
-import { nanPercentile, numberIn, type Objective, readSetup, ready, TIME_ATTR } from './common.ts'
+import { nanPercentile, numberIn, type Objective, readSetup, ready, scoreIn, TIME_ATTR } from './common.ts'
 import type { Scheduler, SchedulerSetup } from './scheduler.ts'
 
 /**
@@ -78,7 +78,8 @@ export function rungMilestones(grace: number, maxT: number, rf: number, s: numbe
  * A trial is stopped when `timeAttr` reaches `maxT`; having run its full
  * budget, it is recorded `completed` (see `Scheduler.maxT`).
  *
- * Results without a numeric `timeAttr` or metric are ignored (`'continue'`).
+ * Results without a numeric `timeAttr` or metric are ignored (`'continue'`); a NaN
+ * metric ranks below every number (see `scoreIn`).
  * With several brackets, a trial joins one at random, weighted by
  * `e^(rungs in bracket)` as in Ray Tune, drawn from the experiment seed.
  *
@@ -156,9 +157,9 @@ export class ASHAScheduler implements Scheduler {
   #read(result: Result | undefined): { time: number; score: number } | undefined {
     const objective = this.#objective
     const time = numberIn(result, this.timeAttr)
-    const metric = objective && numberIn(result, objective.metric)
-    if (objective === undefined || time === undefined || metric === undefined) return undefined
-    return { time, score: objective.sign * metric }
+    const score = objective && scoreIn(result, objective.metric, objective.sign)
+    if (time === undefined || score === undefined) return undefined
+    return { time, score }
   }
 
   /** Judges the trial at the highest rung it has reached but not yet been recorded at (Ray's `_Bracket.on_result`). */

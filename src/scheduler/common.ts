@@ -55,6 +55,23 @@ export function numberIn(result: Result | undefined, key: string): number | unde
 }
 
 /**
+ * The score of `result` for a scheduler: `sign * result[metric]`, higher is
+ * better; undefined when the metric is missing or not a number (the result
+ * is ignored). A NaN metric (a diverged trial) scores -Infinity, below every
+ * number, so it ranks worst wherever trials are compared.
+ *
+ * @example
+ * ```ts
+ * scoreIn({ loss: Number.NaN, training_iteration: 3, trial_id: 0, time_total_s: 1 }, 'loss', -1) // -Infinity
+ * ```
+ */
+export function scoreIn(result: Result | undefined, metric: string, sign: 1 | -1): number | undefined {
+  const value = numberIn(result, metric)
+  if (value === undefined) return undefined
+  return Number.isNaN(value) ? Number.NEGATIVE_INFINITY : sign * value
+}
+
+/**
  * The `q`-th percentile (0..100) of `values` ignoring NaN, with linear
  * interpolation between the two closest ranks: numpy's `nanpercentile`
  * default, which Ray Tune's ASHA uses for its rung cut-offs. Undefined when

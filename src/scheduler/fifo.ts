@@ -1,5 +1,6 @@
 import { defineOptions, type SchemaOf } from '../options/index.ts'
 import type { Decision, Result, TrialInfo } from '../types.ts'
+import { readSetup } from './common.ts'
 import type { Scheduler, SchedulerSetup } from './scheduler.ts'
 
 /**
@@ -27,7 +28,10 @@ export class FIFOScheduler implements Scheduler {
     FIFO_OPTIONS.read(options)
   }
 
-  setup(_options: SchedulerSetup): void {}
+  setup(options: SchedulerSetup): void {
+    // It decides nothing from the setup, but a scheduler driven by hand still gets its typos named.
+    readSetup('FIFOScheduler', options)
+  }
   onTrialAdd(_trial: TrialInfo): void {}
   onTrialResult(_trial: TrialInfo, _result: Result): Decision {
     return 'continue'

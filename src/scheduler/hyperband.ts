@@ -1,6 +1,6 @@
 import { defineOptions, number, type SchemaOf } from '../options/index.ts'
 import type { Decision, Result, TrialInfo } from '../types.ts'
-import { numberIn, type Objective, readSetup, ready, TIME_ATTR } from './common.ts'
+import { numberIn, type Objective, readSetup, ready, scoreIn, TIME_ATTR } from './common.ts'
 import type { RunCandidates, RunChoice, Scheduler, SchedulerSetup } from './scheduler.ts'
 
 /**
@@ -162,10 +162,10 @@ export class HyperBandScheduler implements Scheduler {
     // Halved out earlier (it should not be running): say so again.
     if (member === undefined) return 'stop'
     const time = numberIn(result, this.timeAttr)
-    const metric = numberIn(result, objective.metric)
-    if (time === undefined || metric === undefined) return 'continue'
+    const score = scoreIn(result, objective.metric, objective.sign)
+    if (time === undefined || score === undefined) return 'continue'
     member.time = time
-    member.score = objective.sign * metric
+    member.score = score
     if (time < milestoneOf(bracket)) return 'continue'
     if (time >= this.maxT || bracket.stage === bracket.milestones.length - 1) {
       // Its full budget is spent; nothing is left to decide about it.
@@ -226,10 +226,10 @@ export class HyperBandScheduler implements Scheduler {
   }
 }
 
-/** Sort order, best first; no score (or NaN) ranks below every number, and ties keep their order. */
+/** Sort order, best first; no score ranks below every number (a NaN metric's -Infinity included), and ties keep their order. */
 function better(a: Member, b: Member): number {
-  const x = a.score === undefined || Number.isNaN(a.score) ? undefined : a.score
-  const y = b.score === undefined || Number.isNaN(b.score) ? undefined : b.score
+  const x = a.score
+  const y = b.score
   if (x === y) return 0
   if (x === undefined) return 1
   if (y === undefined) return -1

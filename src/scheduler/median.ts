@@ -1,6 +1,6 @@
 import { boolean, defineOptions, integer, number, type SchemaOf } from '../options/index.ts'
 import type { Decision, Result, TrialInfo } from '../types.ts'
-import { median, numberIn, type Objective, readSetup, ready, TIME_ATTR } from './common.ts'
+import { median, numberIn, type Objective, readSetup, ready, scoreIn, TIME_ATTR } from './common.ts'
 import type { Scheduler, SchedulerSetup } from './scheduler.ts'
 
 /**
@@ -71,7 +71,9 @@ interface Track {
  * median. The trial is stopped if its best result so far is strictly worse
  * than that median.
  *
- * Results without a numeric `timeAttr` or metric (or a NaN metric) are ignored.
+ * Results without a numeric `timeAttr` or metric are ignored; a NaN metric
+ * scores below every number (see `scoreIn`), so a diverged trial pulls the
+ * median down rather than vanishing from it.
  *
  * @example
  * ```ts
@@ -143,9 +145,9 @@ export class MedianStoppingRule implements Scheduler {
   #read(result: Result | undefined): Point | undefined {
     const objective = this.#objective
     const time = numberIn(result, this.timeAttr)
-    const metric = objective && numberIn(result, objective.metric)
-    if (objective === undefined || time === undefined || metric === undefined || Number.isNaN(metric)) return undefined
-    return { time, score: objective.sign * metric }
+    const score = objective && scoreIn(result, objective.metric, objective.sign)
+    if (time === undefined || score === undefined) return undefined
+    return { time, score }
   }
 
   #add(track: Track, point: Point): void {

@@ -2,7 +2,7 @@ import { arrayOf, custom, defineOptions, number, type SchemaOf } from '../option
 import { copyJson } from '../search/json.ts'
 import { createRandom, deriveSeed } from '../search/rng.ts'
 import type { Config, Decision, Result, TrialInfo } from '../types.ts'
-import { numberIn, type Objective, readSetup, ready, TIME_ATTR } from './common.ts'
+import { numberIn, type Objective, readSetup, ready, scoreIn, TIME_ATTR } from './common.ts'
 import { checkMutations, explore, MUTATIONS_RULE, type Mutations } from './explore.ts'
 import type { ResumePlan, RunCandidates, RunChoice, Scheduler, SchedulerSetup } from './scheduler.ts'
 
@@ -154,11 +154,11 @@ export class PopulationBasedTraining implements Scheduler {
     const objective = this.#objective
     if (member === undefined || objective === undefined || member.finished) return 'continue'
     const time = numberIn(result, this.timeAttr)
-    const metric = numberIn(result, objective.metric)
-    if (time === undefined || metric === undefined || Number.isNaN(metric)) return 'continue'
+    const score = scoreIn(result, objective.metric, objective.sign)
+    if (time === undefined || score === undefined) return 'continue'
     if (time < this.burnInPeriod || time - member.lastPerturbationTime < this.perturbationInterval) return 'continue'
 
-    member.lastScore = objective.sign * metric
+    member.lastScore = score
     member.lastTrainTime = time
     member.lastPerturbationTime = time
     const { lower, upper } = this.#quantiles()

@@ -1,8 +1,9 @@
 import { SpaceError } from '../errors.ts'
 import { argumentAt, invalid } from '../options/index.ts'
+import { setOwn } from '../storable.ts'
 import type { Domain } from './domain.ts'
 import { isDomain } from './domain.ts'
-import { isPlainObject, setOwn } from './json.ts'
+import { isPlainObject } from './json.ts'
 import type { Constant, Space } from './space.ts'
 
 /**

@@ -1,5 +1,6 @@
 import { show } from '../errors.ts'
 import { isPlainObject } from '../options/index.ts'
+import { MAX_DEPTH } from '../storable.ts'
 
 /**
  * A value JSON carries without loss: finite numbers, strings, booleans, null,
@@ -18,13 +19,19 @@ export { isPlainObject }
 /**
  * Where the first value that JSON cannot carry faithfully sits inside `value`
  * (`where` extended with `[i]` and `.key`), and how it reads; undefined when all is JSON-safe.
+ * `depth` is how deep `value` already sits: past `MAX_DEPTH` levels in all, a value counts as unsafe.
  *
  * @example
  * ```ts
  * findNonJson([1, Number.NaN], 'values') // { where: 'values[1]', got: 'NaN' }
  * ```
  */
-export function findNonJson(value: unknown, where: string, ancestors: Set<object> = new Set()): { where: string; got: string } | undefined {
+export function findNonJson(
+  value: unknown,
+  where: string,
+  depth = 0,
+  ancestors: Set<object> = new Set(),
+): { where: string; got: string } | undefined {
   if (value === null || typeof value === 'string' || typeof value === 'boolean') return undefined
   if (typeof value === 'number') return Number.isFinite(value) ? undefined : { where, got: show(value) }
   const isArray = Array.isArray(value)
@@ -35,17 +42,18 @@ export function findNonJson(value: unknown, where: string, ancestors: Set<object
   }
   // A cycle would send JSON.stringify (and this walk) into infinite recursion.
   if (ancestors.has(value)) return { where, got: 'a circular reference' }
+  if (depth >= MAX_DEPTH) return { where, got: `a value nested deeper than ${MAX_DEPTH} levels` }
   ancestors.add(value)
   try {
     if (isArray) {
       for (let i = 0; i < value.length; i++) {
-        const found = findNonJson(value[i], `${where}[${i}]`, ancestors)
+        const found = findNonJson(value[i], `${where}[${i}]`, depth + 1, ancestors)
         if (found) return found
       }
       return undefined
     }
     for (const [key, item] of Object.entries(value)) {
-      const found = findNonJson(item, `${where}.${key}`, ancestors)
+      const found = findNonJson(item, `${where}.${key}`, depth + 1, ancestors)
       if (found) return found
     }
     return undefined
@@ -64,19 +72,4 @@ export function findNonJson(value: unknown, where: string, ancestors: Set<object
  */
 export function copyJson<T>(value: T): T {
   return typeof value === 'object' && value !== null ? structuredClone(value) : value
-}
-
-/**
- * Sets `key` on `target` by defining it rather than assigning it, so a key
- * like `__proto__` from a config or a report stays a plain field and never
- * reaches the prototype.
- *
- * @example
- * ```ts
- * const row: Record<string, unknown> = {}
- * setOwn(row, '__proto__', 1) // Object.keys(row) -> ['__proto__']
- * ```
- */
-export function setOwn(target: Record<string, unknown>, key: string, value: unknown): void {
-  Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true })
 }

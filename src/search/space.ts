@@ -1,4 +1,5 @@
 import { SpaceError, show } from '../errors.ts'
+import { MAX_DEPTH } from '../storable.ts'
 import { DOMAIN_PARAMS, type Domain, domainProblem } from './domain.ts'
 import { copyJson, findNonJson, isPlainObject, type JsonValue } from './json.ts'
 
@@ -76,8 +77,9 @@ function fail(field: string, problem: string): never {
  * Checks a hand-written or JSON-parsed space with the same rules as the
  * factories, and throws a {@link SpaceError} whose `field` (and message
  * prefix) is the dotted path of the first bad entry. Also rejects empty
- * (nested) spaces, keys that are empty, hold `/` or are `__proto__`, and
- * anything JSON cannot carry (functions, class instances, undefined, NaN, ...).
+ * (nested) spaces, keys that are empty, hold `/` or are `__proto__`,
+ * anything JSON cannot carry (functions, class instances, undefined, NaN, ...),
+ * cycles, and nesting deeper than `MAX_DEPTH` (100) levels.
  *
  * @example
  * ```ts
@@ -95,6 +97,7 @@ function checkSpace(space: Record<string, unknown>, path: string, ancestors: Set
   // An empty nested space would vanish in flatten/unflatten, so a config could not be rebuilt from its entries.
   if (Object.keys(space).length === 0) fail(path, 'needs at least one key, got {}')
   if (ancestors.has(space)) fail(path, 'needs an acyclic space, got a circular reference')
+  if (ancestors.size >= MAX_DEPTH) fail(path, `needs a space nested at most ${MAX_DEPTH} levels deep, got a deeper one`)
   ancestors.add(space)
   for (const [key, value] of Object.entries(space)) {
     const field = `${path}.${key}`
@@ -104,7 +107,7 @@ function checkSpace(space: Record<string, unknown>, path: string, ancestors: Set
     if (isPlainObject(value) && Object.hasOwn(value, '$domain')) checkDomain(value, field)
     else if (isPlainObject(value)) checkSpace(value, field, ancestors)
     else {
-      const bad = findNonJson(value, field)
+      const bad = findNonJson(value, field, ancestors.size)
       if (bad) fail(bad.where, `needs a domain, a nested space or a JSON-safe constant, got ${bad.got}`)
     }
   }

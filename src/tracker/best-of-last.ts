@@ -35,8 +35,8 @@ export class BestOfLast {
    */
   update(trial: TrialInfo, result: Result): void {
     const value = result[this.metric]
-    // Like ResultGrid.best(): a last result without a numeric metric leaves the trial unscored.
-    if (typeof value !== 'number' || Number.isNaN(value)) {
+    // Like ResultGrid.best(): a last result without a finite metric leaves the trial unscored.
+    if (typeof value !== 'number' || !Number.isFinite(value)) {
       if (this.last.delete(trial.id) && trial.id === this.bestId) this.stale = true
       return
     }

@@ -1,5 +1,5 @@
 import { flattenConfig } from '../search/flatten.ts'
-import { setOwn } from '../search/json.ts'
+import { setOwn } from '../storable.ts'
 import type { Config, Result, TrialState } from '../types.ts'
 
 /** The columns every trial row starts with, before its config and its metrics. */

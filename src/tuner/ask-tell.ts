@@ -20,6 +20,7 @@ import { deriveSeed } from '../search/rng.ts'
 import type { Searcher } from '../search/searcher.ts'
 import type { ConfigOf, Space } from '../search/space.ts'
 import type { Metrics, Mode, Result, TrialInfo, TrialState } from '../types.ts'
+import { checkMetrics } from '../workers/context.ts'
 import { RANDOM_SEED, SEARCHER, SPACE } from './options.ts'
 import { ResultGrid } from './results.ts'
 
@@ -253,10 +254,13 @@ export class Study<S extends Space = Space> {
   }
 
   #record(trial: StudyTrial, metrics: number | Metrics, method: string): Result {
+    const at = argumentAt(`Study.${method}`, 'metrics')
     let values: Metrics
     if (typeof metrics === 'number') values = { [this.metric]: metrics }
     else if (isObject(metrics)) values = metrics
-    else throw invalid(argumentAt(`Study.${method}`, 'metrics'), 'a number or an object of metrics', metrics)
+    else throw invalid(at, 'a number or an object of metrics', metrics)
+    // The same values a trainable may report: what a log stores as it is.
+    checkMetrics(values, at.label)
     const result: Result = {
       ...values,
       training_iteration: trial.history.length + 1,

@@ -10,10 +10,13 @@ import type { Executor, TrialHandle } from '../workers/executor.ts'
 import type { SerializedError, TrialOutcome } from '../workers/protocol.ts'
 import type { CheckpointStore } from './checkpoints.ts'
 import { TrialErrorLog } from './error-log.ts'
+import { MetricChecks } from './metric-checks.ts'
+import type { MetricCheck } from './options.ts'
 import { SchedulerFeed } from './scheduler-feed.ts'
 import { SearchFeed } from './search-feed.ts'
 import { meetsStop, type StopCriteria } from './stop.ts'
 import { Trial } from './trial.ts'
+import { TrialTimeouts } from './trial-timeouts.ts'
 
 /** What one run of the loop needs, already validated. */
 export interface RunSettings {
@@ -39,6 +42,9 @@ export interface RunSettings {
   readonly failFast: boolean
   readonly stopGraceMs: number
   readonly signal: AbortSignal | undefined
+  /** Wall-clock limit of one run of a trial, s; undefined: none. */
+  readonly trialTimeoutS: number | undefined
+  readonly metricCheck: MetricCheck
 }
 
 /**
@@ -52,6 +58,8 @@ export class ExperimentRun {
   readonly #feed: SearchFeed
   readonly #judging: SchedulerFeed
   readonly #errors: TrialErrorLog
+  readonly #timeouts: TrialTimeouts
+  readonly #checks: MetricChecks
   readonly #running = new Map<number, { trial: Trial; handle: TrialHandle }>()
   readonly #retry: Trial[] = []
   readonly #paused: Trial[] = []
@@ -69,6 +77,8 @@ export class ExperimentRun {
     this.#feed = new SearchFeed(settings.searcher, settings.searchLag)
     this.#judging = new SchedulerFeed(settings.orderReports)
     this.#errors = new TrialErrorLog(settings.logger)
+    this.#timeouts = new TrialTimeouts(settings.trialTimeoutS)
+    this.#checks = new MetricChecks(settings.metric, settings.metricCheck, settings.logger)
   }
 
   /** What a searcher or scheduler threw, if one did; the run then stopped every trial and ended. */
@@ -93,6 +103,7 @@ export class ExperimentRun {
     this.#judging.cancel()
     this.#guard(() => this.#feed.flush())
     this.#errors.close()
+    this.#timeouts.close()
     signal?.removeEventListener('abort', onAbort)
     for (const timer of [...this.#timers, ...this.#graceTimers.values()]) clearTimeout(timer)
     return this.#summary()
@@ -199,9 +210,14 @@ export class ExperimentRun {
     this.#s.hub.emit('onTrialStart', trial)
     const handle = this.#s.executor.start(
       { trialId: trial.id, config: trial.config, seed: trial.seed, restore },
-      { report: (metrics) => this.#onReport(trial, metrics), checkpoint: (state) => checkpoints.save(trial.id, state) },
+      {
+        report: (metrics) => this.#onReport(trial, metrics),
+        checkpoint: (state) => checkpoints.save(trial.id, state),
+        started: () => this.#timeouts.started(trial.id),
+      },
     )
     this.#running.set(trial.id, { trial, handle })
+    this.#timeouts.start(trial.id, () => handle.kill())
     void handle.done.then((outcome) => this.#onEnd(trial, outcome))
   }
 
@@ -210,9 +226,16 @@ export class ExperimentRun {
     this.#s.hub.emit('onTrialResult', trial, result)
     // A report already on its way when the trial was told to end is kept, and answered the same.
     if (trial.ending) return trial.ending
+    if (this.#checks.result(trial, result)) {
+      // Diverged: it ends here, unjudged; #onEnd records it as errored.
+      this.#tellEnding(trial, 'stop')
+      return 'stop'
+    }
     // Judged at once unless the run orders its reports (no closure then: this runs for every report).
     if (!this.#s.orderReports) return this.#judge(trial, result)
-    return this.#judging.report(trial.id, result.training_iteration, () => this.#judge(trial, result))
+    const answer = this.#judging.report(trial.id, result.training_iteration, () => this.#judge(trial, result))
+    if (answer instanceof Promise) this.#timeouts.hold(trial.id, answer)
+    return answer
   }
 
   /** A report's answer: a decision, or the ending the trial was told while its report waited its turn. */
@@ -251,7 +274,9 @@ export class ExperimentRun {
     )
   }
 
-  #onEnd(trial: Trial, outcome: TrialOutcome): void {
+  #onEnd(trial: Trial, ended: TrialOutcome): void {
+    const timedOut = this.#timeouts.end(trial.id)
+    const outcome: TrialOutcome = timedOut && ended.kind === 'errored' ? { kind: 'errored', error: timedOut } : ended
     this.#running.delete(trial.id)
     // A report still waiting for its turn belongs to an attempt that is over.
     this.#judging.dropWaiting(trial.id)
@@ -259,12 +284,25 @@ export class ExperimentRun {
     this.#graceTimers.delete(trial.id)
     // Once told to stop or pause, a thread that dies on the way out (or is ended after the grace period) does not make the trial errored.
     const kind = outcome.kind === 'errored' && trial.ending ? (trial.ending === 'pause' ? 'paused' : 'stopped') : outcome.kind
+    if (outcome.kind === 'completed' && outcome.final !== undefined) {
+      const result = trial.record(outcome.final, performance.now())
+      this.#s.hub.emit('onTrialResult', trial, result)
+      this.#guard(() => this.#feed.result(trial.id, result))
+      this.#checks.result(trial, result)
+    }
+    const diverged = this.#checks.takeDivergence(trial.id)
     if (outcome.kind === 'unloadable') {
       // No trial can run without the module: end the experiment instead of failing every trial the same way.
       trial.state = 'errored'
       trial.error = toTrialError(trial.id, outcome.error)
       const { name, message } = outcome.error
       this.#fail(problemAt(optionAt('Tuner', 'trainable'), `could not be loaded: ${name}: ${message}`, trial.error))
+    } else if (diverged) {
+      // Not retried: a seeded rerun of the same config would diverge the same way.
+      trial.state = 'errored'
+      trial.error = diverged
+      this.#errors.errored(trial.id, { name: diverged.name, message: `diverged: ${diverged.metric} is NaN (not retried)` })
+      if (this.#s.failFast) this.#interrupt(`failFast: trial ${trial.id} diverged`)
     } else if (kind === 'errored' && outcome.kind === 'errored') {
       trial.failures++
       if (trial.failures <= this.#s.maxFailures && !this.#interrupted) {
@@ -279,12 +317,7 @@ export class ExperimentRun {
       trial.error = toTrialError(trial.id, outcome.error)
       this.#errors.errored(trial.id, outcome.error)
       if (this.#s.failFast) this.#interrupt(`failFast: trial ${trial.id} errored`)
-    } else if (kind === 'completed' && outcome.kind === 'completed') {
-      if (outcome.final !== undefined) {
-        const result = trial.record(outcome.final, performance.now())
-        this.#s.hub.emit('onTrialResult', trial, result)
-        this.#guard(() => this.#feed.result(trial.id, result))
-      }
+    } else if (kind === 'completed') {
       trial.state = 'completed'
     } else if (kind === 'paused' && !this.#interrupted) {
       trial.pause(performance.now())
@@ -294,6 +327,8 @@ export class ExperimentRun {
     }
     if (trial.state === 'paused') this.#s.hub.emit('onTrialEnd', trial)
     else this.#complete(trial)
+    const missing = trial.state === 'completed' ? this.#checks.completed(trial) : undefined
+    if (missing) this.#fail(missing)
     this.#pump()
   }
 

@@ -1,5 +1,5 @@
 import { randomInt } from 'node:crypto'
-import { existsSync } from 'node:fs'
+import { existsSync, statSync } from 'node:fs'
 import { availableParallelism } from 'node:os'
 import { isAbsolute, resolve } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
@@ -22,6 +22,7 @@ import {
   SEED,
   satisfying,
   TIMER_MS,
+  TIMER_S,
   text,
   withMethods,
 } from '../options/index.ts'
@@ -132,8 +133,35 @@ import { STOP_CRITERIA, type StopCriteria } from './stop.ts'
   readonly failFast?: boolean
   /** Aborting it ends the experiment cleanly: running trials are stopped, finished results kept. */
   readonly signal?: AbortSignal
-  /** Heap cap per worker thread in MB (at least 16); a trial above it errors instead of taking the process down. */
+  /**
+   * Heap cap per worker thread in MB (at least 16); a trial above it errors ("ran out of its N MB heap")
+   * instead of taking the process down. Off-heap memory (typed arrays' buffers) is not counted.
+   * @default half the machine's memory (or the container's cgroup limit, if lower) divided by `concurrency`, between 256 and 2048 MB
+   */
   readonly maxHeapMb?: number
+  /**
+   * Wall-clock limit of one run of a trial, in seconds; no limit when absent. A trial still running
+   * after it (a busy loop, a promise that never settles) has its thread ended and replaced, and errors
+   * with "exceeded N s"; it is retried under `maxFailures`. Counted per run, from when the trainable
+   * starts: a paused trial's clock starts again when it resumes, and a retry gets the full limit. Not
+   * counted: a fresh thread's start and the module's import (bounded apart, by the limit or 60 s,
+   * whichever is longer), and the time a report waits for its turn under `reproducible`.
+   *
+   * @example
+   * ```ts
+   * new Tuner({ ...options, trialTimeoutS: 600, maxFailures: 1 })
+   * ```
+   */
+  readonly trialTimeoutS?: number
+  /**
+   * What happens when a trial completes without ever reporting a number for `metric` (nearly always a
+   * misspelt name, e.g. `loss` for `val_loss`): `'error'` ends the experiment at once with a ConfigError
+   * naming the keys that were reported; `'warn'` only warns, once the experiment is over. Checked at a
+   * trial's end, not at each report, so a trainable that reports the metric only every few reports
+   * (validation every 5 epochs) is fine.
+   * @default 'error'
+   */
+  readonly metricCheck?: MetricCheck
   /**
    * Where hyperpool logs.
    * @default a logger to stderr at `logLevel`
@@ -163,6 +191,16 @@ import { STOP_CRITERIA, type StopCriteria } from './stop.ts'
    */
   readonly trialOutput?: TrialOutputMode
 }
+
+/**
+ * What a trial that completes without its metric does to the experiment (see `TunerOptions.metricCheck`).
+ *
+ * @example
+ * ```ts
+ * const check: MetricCheck = 'warn' // every trial runs; one warning at the end
+ * ```
+ */
+export type MetricCheck = 'error' | 'warn'
 
 /**
  * A search space option, checked as {@link validateSpace} does (a SpaceError names the path).
@@ -226,7 +264,11 @@ export const TUNER_OPTIONS = defineOptions('Tuner', {
   maxFailures: integer({ min: 0 }).withDefault(0),
   failFast: boolean().withDefault(false),
   signal: satisfying<AbortSignal>('an AbortSignal', (value) => value instanceof AbortSignal),
-  maxHeapMb: integer({ min: 16 }),
+  maxHeapMb: integer({ min: 16 }).withDeferredDefault(
+    "half the machine's memory (or the container's cgroup limit, if lower) divided by `concurrency`, between 256 and 2048 MB",
+  ),
+  trialTimeoutS: TIMER_S,
+  metricCheck: oneOf<MetricCheck>(['error', 'warn']).withDefault('error'),
   logger: LOGGER.withDeferredDefault('a logger to stderr at `logLevel`'),
   logLevel: LOG_LEVEL.withDeferredDefault("`HYPERPOOL_LOG_LEVEL`, else `'info'`"),
   stopGraceMs: TIMER_MS.withDefault(5000),
@@ -244,7 +286,9 @@ function resolveTrainable(trainable: unknown, at: Place): string {
     throw invalid(at, 'a file URL or a path to a module', trainable)
   }
   if (url.protocol !== 'file:') throw invalid(at, 'a file: URL', url.href)
-  if (!existsSync(fileURLToPath(url))) throw problemAt(at, `no such file ${fileURLToPath(url)}`)
+  const path = fileURLToPath(url)
+  if (!existsSync(path)) throw problemAt(at, `no such file ${path}`)
+  if (!statSync(path).isFile()) throw problemAt(at, `must be a module file, got ${path}, which is not a file`)
   return url.href
 }
 

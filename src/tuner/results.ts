@@ -1,6 +1,6 @@
 import { ResultError, show } from '../errors.ts'
-import { argumentAt, arrayOf, check, defineOptions, METRIC, MODE, oneOf, type SchemaOf, satisfying } from '../options/index.ts'
-import { setOwn } from '../search/json.ts'
+import { argumentAt, arrayOf, boolean, check, defineOptions, METRIC, MODE, oneOf, type SchemaOf, satisfying } from '../options/index.ts'
+import { setOwn } from '../storable.ts'
 import { csvTable } from '../tracker/csv/format.ts'
 import { type RowSource, trialRow } from '../tracker/trial-row.ts'
 import type { Mode, Result, TrialInfo } from '../types.ts'
@@ -41,6 +41,29 @@ const TRIALS = arrayOf(
 ).required()
 
 /**
+ * Options of {@link ResultGrid.best}.
+ *
+ * @example
+ * ```ts
+ * results.best('loss', 'min', 'last', { allowInfinite: true })
+ * ```
+ */
+export interface BestOptions {
+  /**
+   * Rank infinite scores as numbers. By default a trial whose score is infinite is skipped: a loss of
+   * -Infinity (a log of 0, an overflow) is nearly always a numeric failure, not the best trial.
+   *
+   * @default false
+   */
+  readonly allowInfinite?: boolean
+}
+
+/** The options of {@link ResultGrid.best}. */
+export const BEST_OPTIONS = defineOptions('ResultGrid.best', {
+  allowInfinite: boolean().withDefault(false),
+} satisfies SchemaOf<BestOptions>)
+
+/**
  * The outcome of an experiment: every trial with its config, state, results
  * and error.
  *
@@ -73,21 +96,29 @@ export class ResultGrid<C = Record<string, unknown>> {
   /**
    * The best trial by `metric` and `mode` (default: the experiment's), scoring
    * each trial by its last result, its best result (`'all'`) or its mean (`'avg'`).
-   * Throws a {@link ResultError} when no trial reported the metric.
+   * Only finite values count (NaN never does; infinities with `allowInfinite`):
+   * with scope `'last'` a trial whose last value is not finite is skipped.
+   * Throws a {@link ResultError} when no trial has a score.
    *
    * @example
    * ```ts
    * results.best('accuracy', 'max', 'all').config
    * ```
    */
-  best(metric: string = this.metric, mode: Mode = this.mode, scope: Scope = 'last'): TrialInfo & { readonly config: C } {
+  best(
+    metric: string = this.metric,
+    mode: Mode = this.mode,
+    scope: Scope = 'last',
+    options?: BestOptions,
+  ): TrialInfo & { readonly config: C } {
     check(METRIC.required(), metric, argumentAt('ResultGrid.best', 'metric'))
     check(MODE.required(), mode, argumentAt('ResultGrid.best', 'mode'))
     check(SCOPE, scope, argumentAt('ResultGrid.best', 'scope'))
+    const { allowInfinite } = BEST_OPTIONS.read(options)
     let bestTrial: (TrialInfo & { config: C }) | undefined
     let bestScore = Number.NaN
     for (const trial of this.trials) {
-      const score = scoreTrial(trial.history, metric, mode, scope)
+      const score = scoreTrial(trial.history, metric, mode, scope, allowInfinite)
       if (Number.isNaN(score)) continue
       if (bestTrial === undefined || (mode === 'min' ? score < bestScore : score > bestScore)) {
         bestTrial = trial
@@ -95,9 +126,15 @@ export class ResultGrid<C = Record<string, unknown>> {
       }
     }
     if (bestTrial === undefined) {
-      throw new ResultError(`best(${show(metric)}): no trial reported a numeric ${show(metric)} (of ${this.trials.length} trials)`, {
-        field: 'metric',
-      })
+      const infinite = allowInfinite ? 0 : this.trials.filter((t) => !Number.isNaN(scoreTrial(t.history, metric, mode, scope, true))).length
+      const skipped =
+        infinite === 0 ? '' : `; ${infinite} only infinite, which count with best(metric, mode, scope, { allowInfinite: true })`
+      throw new ResultError(
+        `best(${show(metric)}): no trial reported a numeric ${show(metric)} (of ${this.trials.length} trials${skipped})`,
+        {
+          field: 'metric',
+        },
+      )
     }
     return bestTrial
   }
@@ -139,17 +176,20 @@ function rowSource(trial: TrialInfo): RowSource {
   return { id: trial.id, state: trial.state, config: trial.config, lastResult: trial.lastResult, error: trial.error }
 }
 
-function scoreTrial(history: readonly Result[], metric: string, mode: Mode, scope: Scope): number {
+/** A trial's score from the values that count (finite ones, or every number but NaN with `allowInfinite`); NaN when none does. */
+function scoreTrial(history: readonly Result[], metric: string, mode: Mode, scope: Scope, allowInfinite: boolean): number {
+  const counts = (value: unknown): value is number =>
+    typeof value === 'number' && (allowInfinite ? !Number.isNaN(value) : Number.isFinite(value))
+  if (scope === 'last') {
+    const last = history.at(-1)?.[metric]
+    return counts(last) ? last : Number.NaN
+  }
   const values: number[] = []
   for (const result of history) {
     const value = result[metric]
-    if (typeof value === 'number' && !Number.isNaN(value)) values.push(value)
+    if (counts(value)) values.push(value)
   }
   if (values.length === 0) return Number.NaN
-  if (scope === 'last') {
-    const last = history.at(-1)?.[metric]
-    return typeof last === 'number' ? last : Number.NaN
-  }
   if (scope === 'avg') return values.reduce((a, b) => a + b, 0) / values.length
   // A loop, not Math.min(...values): a long history would overflow the argument stack.
   let best = values[0] as number

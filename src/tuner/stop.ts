@@ -1,4 +1,4 @@
-import { integer, MAX_TIMER_MS, nested, number, type SchemaOf } from '../options/index.ts'
+import { integer, nested, number, type SchemaOf, TIMER_S } from '../options/index.ts'
 import type { Mode, Result } from '../types.ts'
 
 /**
@@ -22,11 +22,7 @@ export interface StopCriteria {
 export const STOP_CRITERIA = nested({
   maxIterations: integer({ min: 1 }),
   metricThreshold: number(),
-  timeBudgetS: number({
-    above: 0,
-    max: MAX_TIMER_MS / 1000,
-    rule: `a number of seconds in (0, ${MAX_TIMER_MS / 1000}] (the longest timer, about 24.8 days)`,
-  }),
+  timeBudgetS: TIMER_S,
 } satisfies SchemaOf<StopCriteria>)
 
 /** True when `result` meets a per-trial criterion. */

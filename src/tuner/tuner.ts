@@ -16,7 +16,8 @@ import { shareData, sharedBytes } from '../workers/shared-data.ts'
 import { CheckpointStore } from './checkpoints.ts'
 import { EventFanout, type TunerEvent } from './events.ts'
 import { ExperimentRun } from './experiment.ts'
-import { TUNER_OPTIONS, type TunerOptions } from './options.ts'
+import { AUTOMATIC } from './metric-checks.ts'
+import { type MetricCheck, TUNER_OPTIONS, type TunerOptions } from './options.ts'
 import { checkReproducible, ordersReports } from './reproducible.ts'
 import { ResultGrid } from './results.ts'
 import type { StopCriteria } from './stop.ts'
@@ -58,6 +59,8 @@ export class Tuner<S extends Space = Space, D = unknown> {
   readonly #failFast: boolean
   readonly #stopGraceMs: number
   readonly #trialOutput: TrialOutputMode
+  readonly #trialTimeoutS: number | undefined
+  readonly #metricCheck: MetricCheck
   readonly #logger: Logger
   readonly #data: unknown
   /** The experiment's folder: the default JSONL store and the checkpoints live here. */
@@ -81,6 +84,8 @@ export class Tuner<S extends Space = Space, D = unknown> {
     this.#stopGraceMs = o.stopGraceMs
     this.#trialOutput = o.trialOutput
     this.#maxHeapMb = o.maxHeapMb
+    this.#trialTimeoutS = o.trialTimeoutS
+    this.#metricCheck = o.metricCheck
     this.#signal = o.signal
     this.#stop = o.stop
     this.#reproducible = checkReproducible(o.reproducible, o.scheduler)
@@ -154,6 +159,8 @@ export class Tuner<S extends Space = Space, D = unknown> {
         failFast: this.#failFast,
         stopGraceMs: this.#stopGraceMs,
         maxHeapMb: this.#maxHeapMb ?? null,
+        trialTimeoutS: this.#trialTimeoutS ?? null,
+        metricCheck: this.#metricCheck,
         reproducible: this.#reproducible,
         trainable: this.#trainable,
       },
@@ -191,6 +198,8 @@ export class Tuner<S extends Space = Space, D = unknown> {
       failFast: this.#failFast,
       stopGraceMs: this.#stopGraceMs,
       signal: this.#signal,
+      trialTimeoutS: this.#trialTimeoutS,
+      metricCheck: this.#metricCheck,
     })
     let summary: ExperimentSummary
     try {
@@ -198,7 +207,8 @@ export class Tuner<S extends Space = Space, D = unknown> {
     } finally {
       await executor.close()
     }
-    this.#checkMetricSeen(run.trials)
+    // A run that failed (metricCheck 'error' included) says why when fit() rejects.
+    if (run.fatal === undefined) this.#checkMetricSeen(run.trials)
     hub.emit('onExperimentEnd', experiment, summary)
     await Promise.all([hub.flush(TRACKER_WAIT_MS), checkpoints.flush()])
     if (run.fatal !== undefined) throw run.fatal
@@ -215,7 +225,7 @@ export class Tuner<S extends Space = Space, D = unknown> {
       }
     }
     if (keys.size === 0) return
-    for (const auto of ['training_iteration', 'trial_id', 'time_total_s']) keys.delete(auto)
+    for (const auto of AUTOMATIC) keys.delete(auto)
     this.#logger.warn(`metric: no trial reported a number for ${show(this.#metric)}; reported keys: ${[...keys].join(', ') || 'none'}`)
   }
 

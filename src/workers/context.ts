@@ -2,8 +2,9 @@
 /// <reference types="node" preserve="true" />
 import type { MessagePort } from 'node:worker_threads'
 import { HyperpoolError, ReportError, show } from '../errors.ts'
-import { argumentAt, check, isObject, oneOf } from '../options/index.ts'
+import { argumentAt, check, isPlainObject, oneOf } from '../options/index.ts'
 import { createRandom } from '../search/rng.ts'
+import { findUnstorable } from '../storable.ts'
 import type { Decision, Metrics } from '../types.ts'
 import type { CheckpointMessage, DecisionMessage, ReportMessage } from './protocol.ts'
 
@@ -34,7 +35,11 @@ export interface TrialContext<D = unknown> {
   /**
    * Sends metrics to the driver and waits for its decision. Resolves to go on;
    * rejects with a `TrialStopSignal` when the trial is stopped, which ends the
-   * trainable unless it catches it.
+   * trainable unless it catches it. Values are numbers, strings, booleans,
+   * null, and arrays and plain objects of them (what the log stores); anything
+   * else (a BigInt, a function, a Date, a typed array) is refused with a
+   * `ReportError` naming the metric. Await every call: one made before the
+   * previous one was awaited is dropped, and the trial errors.
    */
   report(metrics: Metrics): Promise<void>
   /**
@@ -73,14 +78,24 @@ export class TrialStopSignal extends HyperpoolError {
   }
 }
 
-/** Builds the context of one trial around its report port; `ended()` says whether the driver ended it. */
-export function createContext<D>(
-  task: { trialId: number; seed: number; restore: unknown; port: MessagePort },
-  data: D,
-): { ctx: TrialContext<D>; ended: () => Exclude<Decision, 'continue'> | undefined } {
+/** A trial's context and what its worker reads of it once the trainable is done. */
+export interface TrialScope<D> {
+  readonly ctx: TrialContext<D>
+  /** The stop or pause the driver told the trial, if any. */
+  ended(): Exclude<Decision, 'continue'> | undefined
+  /** The report the trainable made before awaiting the previous one, if it did: the trial fails with it. */
+  misuse(): ReportError | undefined
+  /** Settles once the driver has answered the last report: a report the trainable did not await has been recorded. */
+  answered(): Promise<unknown>
+}
+
+/** Builds the context of one trial around its report port. */
+export function createContext<D>(task: { trialId: number; seed: number; restore: unknown; port: MessagePort }, data: D): TrialScope<D> {
   const controller = new AbortController()
   let ending: Exclude<Decision, 'continue'> | undefined
+  let misuse: ReportError | undefined
   let waiting: ((decision: Decision) => void) | undefined
+  let answered: Promise<unknown> = Promise.resolve()
   task.port.on('message', (message: DecisionMessage) => {
     if (message.decision !== 'continue') {
       ending ??= message.decision
@@ -91,36 +106,46 @@ export function createContext<D>(
     resolve?.(message.decision)
   })
 
+  async function send(metrics: Metrics): Promise<void> {
+    if (ending) throw new TrialStopSignal(ending)
+    checkMetrics(metrics, 'ctx.report(metrics)')
+    if (waiting) {
+      // Kept to fail this trial when it ends, even if nothing awaits this call: the report was lost.
+      misuse ??= new ReportError(
+        'ctx.report(metrics): called again before the previous report was awaited, so this report was dropped; await every ctx.report',
+        { field: 'ctx.report' },
+      )
+      throw misuse
+    }
+    const message: ReportMessage = { type: 'report', metrics }
+    try {
+      task.port.postMessage(message)
+    } catch (error) {
+      throw new ReportError(`ctx.report(metrics): cannot be sent to the driver (${(error as Error).message})`, {
+        field: 'metrics',
+        cause: error,
+      })
+    }
+    const answer = new Promise<Decision>((resolve) => {
+      waiting = resolve
+    })
+    answered = answer
+    const decision = await answer
+    if (decision !== 'continue') throw new TrialStopSignal(decision)
+  }
+
   const ctx: TrialContext<D> = {
     trialId: task.trialId,
     seed: task.seed,
     random: createRandom(task.seed),
     data,
     signal: controller.signal,
-    async report(metrics: Metrics): Promise<void> {
-      if (ending) throw new TrialStopSignal(ending)
-      if (!isObject(metrics)) {
-        throw new ReportError(`ctx.report(metrics): must be a plain object of name -> value, got ${show(metrics)}`, { field: 'metrics' })
-      }
-      if (waiting) {
-        throw new ReportError('ctx.report(metrics): called again before the previous report was awaited; await each report', {
-          field: 'metrics',
-        })
-      }
-      const message: ReportMessage = { type: 'report', metrics }
-      try {
-        task.port.postMessage(message)
-      } catch (error) {
-        const bad = unsendable(metrics)
-        throw new ReportError(`ctx.report(metrics): ${bad.what} cannot be sent to the driver (${(error as Error).message})`, {
-          field: bad.field,
-          cause: error,
-        })
-      }
-      const decision = await new Promise<Decision>((resolve) => {
-        waiting = resolve
-      })
-      if (decision !== 'continue') throw new TrialStopSignal(decision)
+    report(metrics: Metrics): Promise<void> {
+      const sent = send(metrics)
+      // A report nobody awaits must not reject unhandled: that ends the thread later, and the trial running
+      // on it then (the next one) would be blamed. Whoever awaits still gets the rejection.
+      sent.catch(() => {})
+      return sent
     },
     checkpoint(state: unknown): void {
       task.port.postMessage({ type: 'checkpoint', state } satisfies CheckpointMessage)
@@ -129,21 +154,29 @@ export function createContext<D>(
       return task.restore as T | undefined
     },
   }
-  return { ctx, ended: () => ending }
+  return { ctx, ended: () => ending, misuse: () => misuse, answered: () => answered }
 }
 
-/** Names the metrics that cannot be structured-cloned (functions, symbols, class instances with such fields). */
-function unsendable(metrics: Metrics): { what: string; field: string } {
-  const bad = Object.entries(metrics)
-    .filter(([, value]) => {
-      try {
-        structuredClone(value)
-        return false
-      } catch {
-        return true
-      }
-    })
-    .map(([key]) => key)
-  if (bad.length === 0) return { what: 'a metric', field: 'metrics' }
-  return { what: `metric ${bad.join(', ')}`, field: `metrics.${bad[0]}` }
+/**
+ * Refuses metrics the experiment log could not store as they are (see `findUnstorable`) with a
+ * {@link ReportError} naming the metric; `label` says where they came from.
+ *
+ * @example
+ * ```ts
+ * checkMetrics({ loss: 1n }, 'ctx.report(metrics)') // ReportError: ctx.report(metrics): metrics.loss: must be ..., got 1n (a BigInt; ...)
+ * ```
+ */
+export function checkMetrics(metrics: unknown, label: string): asserts metrics is Metrics {
+  if (!isPlainObject(metrics)) {
+    throw new ReportError(`${label}: must be a plain object of name -> value, got ${show(metrics)}`, { field: 'metrics' })
+  }
+  const bad = findUnstorable(metrics, 'metrics')
+  if (bad) {
+    throw new ReportError(
+      `${label}: ${bad.where}: must be a number, string, boolean, null, or an array or plain object of them, got ${bad.got}`,
+      {
+        field: bad.where,
+      },
+    )
+  }
 }

@@ -16,6 +16,8 @@ export interface TrialListener {
   report(metrics: Metrics): Decision | Promise<Decision>
   /** A checkpoint the trial saved. */
   checkpoint(state: unknown): void
+  /** The trainable is loaded and starts running (after the thread's start and the module's import, if this run paid for them). */
+  started?(): void
 }
 
 /** A running trial: its end, and a way to ask it to end early. */

@@ -3,12 +3,14 @@ import { Piscina } from 'piscina'
 import { WorkerError } from '../errors.ts'
 import type { Decision, TrialOutput } from '../types.ts'
 import type { Executor, TrialHandle, TrialListener, TrialRun } from './executor.ts'
+import { defaultHeapMb, machineMemory } from './heap.ts'
 import { OutputInbox } from './output-inbox.ts'
 import {
   type CheckpointMessage,
   type DecisionMessage,
   isOutputMessage,
   type ReportMessage,
+  type StartedMessage,
   serializeError,
   type TaskResult,
   type TrialOutcome,
@@ -24,7 +26,7 @@ export interface PoolOptions {
   readonly concurrency: number
   /** The experiment data, already in shared memory (see `shareData`). */
   readonly data: unknown
-  /** Heap cap per worker, in MB; a trial that exceeds it errors without taking the process down. */
+  /** Heap cap per worker, in MB; a trial that exceeds it errors without taking the process down. Default: {@link defaultHeapMb}. */
   readonly maxHeapMb?: number | undefined
   /**
    * A worker failed outside any trial (a timer or callback that outlived its trial threw): the
@@ -52,12 +54,20 @@ export interface PoolOptions {
  */
 export class LocalPool implements Executor {
   readonly slots: number
+  /** The heap cap of each worker thread, MB: the given `maxHeapMb` or the default for this machine. */
+  readonly heapMb: number
+  readonly #heapNote: string
   readonly #piscina: Piscina
   readonly #output: OutputInbox
   #runs = 0
 
   constructor(options: PoolOptions) {
     this.slots = options.concurrency
+    this.heapMb = options.maxHeapMb ?? defaultHeapMb(options.concurrency)
+    this.#heapNote =
+      options.maxHeapMb === undefined
+        ? `the default for ${options.concurrency} thread${options.concurrency === 1 ? '' : 's'} on ${(machineMemory() / 2 ** 30).toFixed(1)} GiB; set maxHeapMb to change it`
+        : 'maxHeapMb'
     const setup: WorkerSetup = {
       entry: new URL(`./worker${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url).href,
       trainable: options.trainable,
@@ -72,7 +82,7 @@ export class LocalPool implements Executor {
       concurrentTasksPerWorker: 1,
       atomics: 'disabled',
       workerData: setup,
-      ...(options.maxHeapMb === undefined ? {} : { resourceLimits: { maxOldGenerationSizeMb: options.maxHeapMb } }),
+      resourceLimits: { maxOldGenerationSizeMb: this.heapMb },
     })
     // Without a listener, piscina's 'error' event (a worker failing with no task running) would end the process.
     this.#piscina.on('error', (error: unknown) => options.onStrayError?.(error instanceof Error ? error : new WorkerError(String(error))))
@@ -91,9 +101,13 @@ export class LocalPool implements Executor {
       if (decision !== 'continue') stopping ??= decision
       send(stopping ?? decision)
     }
-    port1.on('message', (message: ReportMessage | CheckpointMessage) => {
+    port1.on('message', (message: ReportMessage | CheckpointMessage | StartedMessage) => {
       if (message.type === 'checkpoint') {
         listener.checkpoint(message.state)
+        return
+      }
+      if (message.type === 'started') {
+        listener.started?.()
         return
       }
       // Every report is recorded, even one that crossed a stop on its way; the answer is the stop.
@@ -113,7 +127,7 @@ export class LocalPool implements Executor {
         },
         (error: unknown): TrialOutcome => {
           this.#output.forget(key)
-          return { kind: 'errored', error: serializeError(workerFailure(error)) }
+          return { kind: 'errored', error: serializeError(this.#workerFailure(error)) }
         },
       )
       .finally(() => port1.close())
@@ -133,18 +147,22 @@ export class LocalPool implements Executor {
   async close(): Promise<void> {
     await this.#piscina.destroy()
   }
-}
 
-/** Rewords piscina's and Node's worker failures so the trial's error says what happened. */
-function workerFailure(error: unknown): WorkerError {
-  if (!(error instanceof Error)) return new WorkerError(`the trial's worker failed: ${String(error)}`)
-  const code = (error as { code?: string }).code
-  if (code === 'ERR_WORKER_OUT_OF_MEMORY') {
-    return new WorkerError(`the trial's worker ran out of memory (${error.message})`, { field: 'maxHeapMb', cause: error })
+  /** Rewords piscina's and Node's worker failures so the trial's error says what happened. */
+  #workerFailure(error: unknown): WorkerError {
+    if (!(error instanceof Error)) return new WorkerError(`the trial's worker failed: ${String(error)}`)
+    const code = (error as { code?: string }).code
+    if (code === 'ERR_WORKER_OUT_OF_MEMORY') {
+      return new WorkerError(`the trial's worker ran out of its ${this.heapMb} MB heap (${this.#heapNote}): ${error.message}`, {
+        field: 'maxHeapMb',
+        cause: error,
+      })
+    }
+    if (/worker exited with code/.test(error.message))
+      return new WorkerError(`the trial's worker exited: ${error.message}`, { cause: error })
+    if (error.name === 'AbortError') return new WorkerError('the trial was killed', { cause: error })
+    return new WorkerError(`the trial's worker failed: ${error.name}: ${error.message}`, { cause: error })
   }
-  if (/worker exited with code/.test(error.message)) return new WorkerError(`the trial's worker exited: ${error.message}`, { cause: error })
-  if (error.name === 'AbortError') return new WorkerError('the trial was killed', { cause: error })
-  return new WorkerError(`the trial's worker failed: ${error.name}: ${error.message}`, { cause: error })
 }
 
 /** tsx's registration API, when tsx is installed, so workers can load TypeScript (see bootstrap.js). */

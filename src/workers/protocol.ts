@@ -56,6 +56,11 @@ export interface CheckpointMessage {
   readonly state: unknown
 }
 
+/** Worker -> driver: the trainable is loaded and about to run; not answered. */
+export interface StartedMessage {
+  readonly type: 'started'
+}
+
 /** Driver -> worker: the answer to a report, or an unprompted stop (abort, time budget). */
 export interface DecisionMessage {
   readonly type: 'decision'

@@ -1,4 +1,5 @@
 import { DataError, show } from '../errors.ts'
+import { MAX_DEPTH, setOwn } from '../storable.ts'
 
 /** Any typed array; all of them can live in a SharedArrayBuffer. */
 export type TypedArray =
@@ -70,7 +71,7 @@ export type SharedData<D> = D extends TypedArray
  * ```
  */
 export function shareData<D>(data: D, path = 'data'): SharedData<D> {
-  return share(data, path) as SharedData<D>
+  return share(data, path, new Set()) as SharedData<D>
 }
 
 /** Bytes of shared memory behind `shared` (as returned by {@link shareData}). */
@@ -83,7 +84,8 @@ export function sharedBytes(shared: unknown): number {
   return total
 }
 
-function share(value: unknown, path: string): unknown {
+/** `within`: the arrays and objects that hold this value, to catch a cycle and bound the depth. */
+function share(value: unknown, path: string, within: Set<object>): unknown {
   if (value === null || typeof value === 'string' || typeof value === 'boolean') return value
   if (typeof value === 'number') return value
   if (value === undefined) return undefined
@@ -97,11 +99,21 @@ function share(value: unknown, path: string): unknown {
     new Uint8Array(buffer).set(new Uint8Array(value))
     return buffer
   }
-  if (Array.isArray(value)) return shareArray(value, path)
-  if (typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype) {
-    const out: Record<string, unknown> = {}
-    for (const [key, item] of Object.entries(value)) out[key] = share(item, `${path}.${key}`)
-    return out
+  const plain = typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype
+  if (Array.isArray(value) || plain) {
+    if (within.has(value)) throw new DataError(`${path}: cannot be shared with workers: a circular reference`, { field: path })
+    if (within.size >= MAX_DEPTH) {
+      throw new DataError(`${path}: cannot be shared with workers: nested deeper than ${MAX_DEPTH} levels`, { field: path })
+    }
+    within.add(value)
+    try {
+      if (Array.isArray(value)) return shareArray(value, path, within)
+      const out: Record<string, unknown> = {}
+      for (const [key, item] of Object.entries(value)) setOwn(out, key, share(item, `${path}.${key}`, within))
+      return out
+    } finally {
+      within.delete(value)
+    }
   }
   if (typeof value === 'bigint') return value
   throw unshareable(path, value, 'only typed arrays, number arrays, matrices, primitives and plain objects of them can be shared')
@@ -115,14 +127,14 @@ function shareTypedArray(array: TypedArray): TypedArray {
   return shared
 }
 
-function shareArray(array: readonly unknown[], path: string): unknown {
+function shareArray(array: readonly unknown[], path: string, within: Set<object>): unknown {
   if (array.every((item) => typeof item === 'number')) {
     const shared = new Float64Array(new SharedArrayBuffer(array.length * Float64Array.BYTES_PER_ELEMENT))
     shared.set(array as number[])
     return shared
   }
   if (array.length > 0 && array.every((row) => Array.isArray(row))) return shareMatrix(array as unknown[][], path)
-  return array.map((item, i) => share(item, `${path}[${i}]`))
+  return array.map((item, i) => share(item, `${path}[${i}]`, within))
 }
 
 function shareMatrix(rows: readonly unknown[][], path: string): SharedMatrix {

@@ -5,12 +5,10 @@
  * `bootstrap.js`, which hands over the trainable's loader.
  */
 import { parentPort, workerData } from 'node:worker_threads'
-import { ConfigError, ReportError, show } from '../errors.ts'
-import { isObject } from '../options/index.ts'
-import type { Metrics } from '../types.ts'
+import { ConfigError, show } from '../errors.ts'
 import { OutputCapture } from './capture.ts'
-import { createContext, type TrialContext, TrialStopSignal } from './context.ts'
-import { serializeError, type TaskResult, type TrialOutcome, type TrialTask, type WorkerSetup } from './protocol.ts'
+import { checkMetrics, createContext, type TrialContext, TrialStopSignal } from './context.ts'
+import { type StartedMessage, serializeError, type TaskResult, type TrialOutcome, type TrialTask, type WorkerSetup } from './protocol.ts'
 
 type Trainable = (config: unknown, ctx: TrialContext) => unknown
 
@@ -35,7 +33,7 @@ export function createTrialRunner(importTrainable: () => Promise<{ default?: unk
   }
 
   const runTrial = async (task: TrialTask): Promise<TrialOutcome> => {
-    const { ctx, ended } = createContext(task, setup.data)
+    const { ctx, ended, misuse, answered } = createContext(task, setup.data)
     let train: Trainable
     try {
       trainable ??= load()
@@ -44,19 +42,24 @@ export function createTrialRunner(importTrainable: () => Promise<{ default?: unk
       task.port.close()
       return { kind: 'unloadable', error: serializeError(error) }
     }
+    task.port.postMessage({ type: 'started' } satisfies StartedMessage)
     try {
       const returned = await train(task.config, ctx)
+      // A last report the trainable did not await would race the trial's end to the driver: let it arrive first.
+      await answered()
       const end = ended()
       if (end) return { kind: end === 'stop' ? 'stopped' : 'paused' }
-      if (returned !== undefined && !isObject(returned)) {
-        throw new ReportError(`trainable returned ${show(returned)}: return nothing or a plain object of metrics`, { field: 'metrics' })
-      }
-      return { kind: 'completed', final: returned as Metrics | undefined }
+      // A report dropped for a missing await fails this trial, whatever the trainable did with the error.
+      const dropped = misuse()
+      if (dropped) return { kind: 'errored', error: serializeError(dropped) }
+      if (returned === undefined) return { kind: 'completed', final: undefined }
+      checkMetrics(returned, "the trainable's return value (nothing, or its final metrics)")
+      return { kind: 'completed', final: returned }
     } catch (error) {
       // Once the driver ended the trial, whatever the trainable throws on its way out is the stop itself.
       const end = ended() ?? (error instanceof TrialStopSignal ? error.decision : undefined)
       if (end) return { kind: end === 'pause' ? 'paused' : 'stopped' }
-      return { kind: 'errored', error: serializeError(error) }
+      return { kind: 'errored', error: serializeError(misuse() ?? error) }
     } finally {
       task.port.close()
     }

@@ -19,7 +19,7 @@ import { MLFLOW_OPTIONS, resolveOptions } from '../../src/tracker/mlflow/options
 import { TENSORBOARD_OPTIONS } from '../../src/tracker/tensorboard/tensorboard.ts'
 import { STUDY_OPTIONS } from '../../src/tuner/ask-tell.ts'
 import { TUNER_OPTIONS } from '../../src/tuner/options.ts'
-import { RESULT_GRID_OPTIONS } from '../../src/tuner/results.ts'
+import { BEST_OPTIONS, RESULT_GRID_OPTIONS } from '../../src/tuner/results.ts'
 
 /**
  * The documented defaults are the ones the code uses: each option's JSDoc
@@ -41,6 +41,7 @@ const OWNERS: readonly Documented[] = [
   { set: TUNER_OPTIONS, file: 'tuner/options.ts', type: 'TunerOptions', nested: { stop: ['tuner/stop.ts', 'StopCriteria'] } },
   { set: STUDY_OPTIONS, file: 'tuner/ask-tell.ts', type: 'StudyOptions' },
   { set: RESULT_GRID_OPTIONS, file: 'tuner/results.ts', type: 'ResultGridOptions' },
+  { set: BEST_OPTIONS, file: 'tuner/results.ts', type: 'BestOptions' },
   { set: LOGGER_OPTIONS, file: 'logger.ts', type: 'LoggerOptions' },
   { set: REPORT_OPTIONS, file: 'report/options.ts', type: 'ReportOptions' },
   { set: WATCH_REPORT_OPTIONS, file: 'report/options.ts', type: 'WatchReportOptions' },
@@ -111,7 +112,7 @@ describe('documented defaults', () => {
       readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? files(join(dir, e.name)) : [join(dir, e.name)]))
     const declared = files(SRC)
       .filter((file) => !relative(SRC, file).startsWith('options/'))
-      .flatMap((file) => [...readFileSync(file, 'utf8').matchAll(/^export const \w+ = defineOptions\('(\w+)'/gm)].map((m) => m[1]))
+      .flatMap((file) => [...readFileSync(file, 'utf8').matchAll(/^export const \w+ = defineOptions\('([\w.]+)'/gm)].map((m) => m[1]))
     expect(declared.sort()).toEqual(OWNERS.map((o) => o.set.owner).sort())
   })
 

@@ -94,11 +94,11 @@ describe('MedianStoppingRule', () => {
     expect(series(c, [9, 9, 9])).toEqual(['continue', 'pause', 'continue'])
   })
 
-  it('ignores NaN and missing metrics', () => {
+  it('ignores missing metrics, and stops a NaN metric (a diverged trial ranks worst) once past the grace period', () => {
     const { rule, a, b, c, series } = setupRule()
     series(a, [1, 1])
     series(b, [1, 1])
-    expect(series(c, [Number.NaN, Number.NaN])).toEqual(['continue', 'continue'])
+    expect(series(c, [Number.NaN, Number.NaN])).toEqual(['continue', 'stop'])
     expect(rule.onTrialResult(c, report(c, 3, { accuracy: 0 }))).toBe('continue')
   })
 

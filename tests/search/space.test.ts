@@ -18,6 +18,7 @@ import {
   uniform,
   validateSpace,
 } from '../../src/search/space.ts'
+import { MAX_DEPTH } from '../../src/storable.ts'
 import { thrown } from '../helpers.ts'
 
 describe('factories: happy paths', () => {
@@ -281,5 +282,46 @@ describe('values a space must not hide', () => {
 
   it('rejects a uniform range too wide to sample', () => {
     expect(() => uniform(-Number.MAX_VALUE, Number.MAX_VALUE)).toThrow(/uniform\(low, high\): needs a finite high - low/)
+  })
+})
+
+describe('circular and deep spaces', () => {
+  const nestedSpace = (depth: number): Record<string, unknown> => {
+    let value: Record<string, unknown> = { lr: uniform(0, 1) }
+    for (let i = 0; i < depth; i++) value = { d: value }
+    return value
+  }
+  const fieldOf = (run: () => unknown): string => {
+    try {
+      run()
+    } catch (error) {
+      expect(error).toBeInstanceOf(SpaceError)
+      return (error as SpaceError).field
+    }
+    throw new Error('no SpaceError')
+  }
+
+  it(`takes a space nested ${MAX_DEPTH} levels, and refuses one level more naming the path`, () => {
+    expect(() => validateSpace(nestedSpace(MAX_DEPTH - 1))).not.toThrow()
+    expect(fieldOf(() => validateSpace(nestedSpace(MAX_DEPTH)))).toBe(`space${'.d'.repeat(MAX_DEPTH)}`)
+    expect(() => validateSpace(nestedSpace(MAX_DEPTH))).toThrow(/needs a space nested at most 100 levels deep, got a deeper one$/)
+  })
+
+  it('refuses absurdly deep constants and JSON text with a SpaceError, not a stack overflow', () => {
+    let deep: unknown = 1
+    for (let i = 0; i < 100_000; i++) deep = [deep]
+    expect(fieldOf(() => validateSpace({ sizes: deep }))).toBe(`space.sizes${'[0]'.repeat(MAX_DEPTH - 1)}`)
+    const text = `{"a":${'{"b":'.repeat(50_000)}1${'}'.repeat(50_001)}`
+    expect(fieldOf(() => spaceFromJSON(text))).toMatch(/^space\.a(\.b)+$/)
+    expect(() => validateSpace(nestedSpace(100_000))).toThrow(SpaceError)
+  })
+
+  it('names the path of a cycle', () => {
+    const space: Record<string, unknown> = { a: { lr: uniform(0, 1) } }
+    ;(space.a as Record<string, unknown>).back = space
+    expect(fieldOf(() => validateSpace(space))).toBe('space.a.back')
+    const sizes: unknown[] = [1]
+    sizes.push(sizes)
+    expect(fieldOf(() => validateSpace({ sizes }))).toBe('space.sizes[1]')
   })
 })

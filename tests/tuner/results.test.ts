@@ -60,3 +60,47 @@ describe('ResultGrid rows and CSV', () => {
     expect(gridOf(SCRIPTS).best().id).toBe(0)
   })
 })
+
+describe('best() and non-finite scores', () => {
+  /** Trials whose loss histories are given, in id order. */
+  const lossGrid = (histories: number[][], mode: 'min' | 'max' = 'min') =>
+    new ResultGrid(
+      histories.map((losses, id) =>
+        trialInfo(
+          id,
+          {},
+          'completed',
+          losses.map((loss, i) => result(id, i, { loss })),
+        ),
+      ),
+      { metric: 'loss', mode },
+    )
+
+  it('never picks an infinite score by default, in either mode, with any scope', () => {
+    expect(lossGrid([[1], [Number.NEGATIVE_INFINITY], [Number.NaN]]).best().id).toBe(0)
+    expect(lossGrid([[1], [Number.POSITIVE_INFINITY]], 'max').best().id).toBe(0)
+    // 'all' and 'avg' count a trial's finite values only.
+    expect(lossGrid([[3, Number.NEGATIVE_INFINITY], [2]]).best('loss', 'min', 'all').id).toBe(1)
+    expect(lossGrid([[3, Number.NEGATIVE_INFINITY, 0.5], [2]]).best('loss', 'min', 'all').id).toBe(0)
+    expect(lossGrid([[1, Number.NEGATIVE_INFINITY], [2]]).best('loss', 'min', 'avg').id).toBe(0)
+  })
+
+  it('ranks infinities as numbers with { allowInfinite: true }', () => {
+    expect(lossGrid([[1], [Number.NEGATIVE_INFINITY]]).best('loss', 'min', 'last', { allowInfinite: true }).id).toBe(1)
+  })
+
+  it('says when only infinite scores were skipped, and how to count them', () => {
+    expect(() => lossGrid([[Number.NEGATIVE_INFINITY]]).best()).toThrow(
+      /^best\("loss"\): no trial reported a numeric "loss" \(of 1 trials; 1 only infinite, which count with best\(metric, mode, scope, \{ allowInfinite: true \}\)\)$/,
+    )
+  })
+
+  it('checks its options', () => {
+    expect(() => lossGrid([[1]]).best('loss', 'min', 'last', { allowInfinite: 1 as unknown as boolean })).toThrow(
+      /^ResultGrid\.best\(\{ allowInfinite \}\): must be a boolean, got 1$/,
+    )
+    expect(() => lossGrid([[1]]).best('loss', 'min', 'last', { infinite: true } as object)).toThrow(
+      /^ResultGrid\.best\(\{ infinite \}\): unknown option/,
+    )
+  })
+})

@@ -1,52 +1,159 @@
+import { mkdtempSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { MessageChannel } from 'node:worker_threads'
-import { afterEach, describe, expect, it } from 'vitest'
-import { HyperpoolError, ReportError, TrialStopSignal } from '../../src/index.ts'
+import { describe, expect, it } from 'vitest'
+import { GridSearch, grid, HyperpoolError, JsonlTracker, loadExperiment, ReportError, TrialStopSignal, Tuner } from '../../src/index.ts'
+import { MAX_DEPTH } from '../../src/storable.ts'
 import { createContext } from '../../src/workers/context.ts'
+import type { DecisionMessage, ReportMessage } from '../../src/workers/protocol.ts'
+import { BEHAVIOURS, fixtureTuner, memoryLogger } from '../helpers.ts'
 
-const channels: MessageChannel[] = []
-
-/** A trial context whose reports go nowhere: no driver answers them. */
+/** A trial context whose driver answers every report 'continue', and the metrics it received. */
 function context() {
-  const channel = new MessageChannel()
-  channels.push(channel)
-  return createContext({ trialId: 3, seed: 1, restore: undefined, port: channel.port2 }, undefined).ctx
+  const { port1, port2 } = new MessageChannel()
+  const received: unknown[] = []
+  port1.on('message', (message: ReportMessage) => {
+    received.push(message.metrics)
+    port1.postMessage({ type: 'decision', decision: 'continue' } satisfies DecisionMessage)
+  })
+  const scope = createContext({ trialId: 4, seed: 1, restore: undefined, port: port2 }, undefined)
+  return { ...scope, received, close: () => port1.close() }
 }
 
-afterEach(() => {
-  for (const { port1, port2 } of channels.splice(0)) {
-    port1.close()
-    port2.close()
-  }
+function nested(depth: number): unknown {
+  let value: unknown = 1
+  for (let i = 0; i < depth; i++) value = { d: value }
+  return value
+}
+
+describe('ctx.report refuses what the log cannot store', () => {
+  const circular: Record<string, unknown> = { a: 1 }
+  circular.self = circular
+  it.each([
+    [{ loss: 1n }, 'metrics.loss', /got 1n \(a BigInt; report Number\(value\)\)$/],
+    [{ loss: 1, cb: () => 1 }, 'metrics.cb', /got function cb \(a function\)$/],
+    [{ tag: Symbol('s') }, 'metrics.tag', /got Symbol\(s\) \(a symbol\)$/],
+    [{ when: new Date(0) }, 'metrics.when', /got a Date instance \(only plain objects and arrays are stored\)$/],
+    [{ w: new Float64Array(2) }, 'metrics.w', /\(report Array\.from\(value\)\)$/],
+    [{ m: new Map() }, 'metrics.m', /got a Map instance/],
+    [{ per: { class: [1, 2n] } }, 'metrics.per.class[1]', /got 2n \(a BigInt/],
+    [{ list: [1, undefined] }, 'metrics.list[1]', /got undefined \(JSON stores it as null; report null\)$/],
+    [circular, 'metrics.self', /got a circular reference$/],
+    [{ deep: nested(MAX_DEPTH) }, `metrics.deep${'.d'.repeat(MAX_DEPTH - 1)}`, /got a value nested deeper than 100 levels$/],
+  ])('refuses case %# with a ReportError naming the metric', async (metrics, field, message) => {
+    const { ctx, received, close } = context()
+    const refusal = await ctx.report(metrics as Record<string, unknown>).catch((error: unknown) => error)
+    close()
+    expect(refusal).toBeInstanceOf(ReportError)
+    expect((refusal as ReportError).field).toBe(field)
+    expect((refusal as Error).message).toMatch(
+      new RegExp(
+        `^ctx\\.report\\(metrics\\): ${field.replace(/[.[\]]/g, '\\$&')}: must be a number, string, boolean, null, or an array or plain object of them, `,
+      ),
+    )
+    expect((refusal as Error).message).toMatch(message)
+    expect(received).toEqual([])
+  })
+
+  it.each([[null], [[1, 2]], [5], ['loss'], [new Map()]])('refuses metrics that are not a plain object: %o', async (metrics) => {
+    const { ctx, close } = context()
+    const refusal = await ctx.report(metrics as unknown as Record<string, unknown>).catch((error: unknown) => error)
+    close()
+    expect(refusal).toBeInstanceOf(ReportError)
+    expect((refusal as ReportError).field).toBe('metrics')
+  })
+
+  it('shows the metrics that are not a plain object, in the house message shape', async () => {
+    const { ctx, close } = context()
+    const refusal = await ctx.report([0.3] as never).catch((error: unknown) => error)
+    close()
+    expect((refusal as Error).message).toBe('ctx.report(metrics): must be a plain object of name -> value, got [0.3]')
+  })
+
+  it('stores numbers (NaN and infinities too), strings, booleans, null, nested plain values; an undefined field is simply absent', async () => {
+    const { ctx, received, close } = context()
+    const metrics = { loss: Number.NaN, top: Number.POSITIVE_INFINITY, s: 'a', b: true, n: null, per: { a: [1, [2, 3]] }, gone: undefined }
+    await ctx.report(metrics)
+    await ctx.report({ deep: nested(MAX_DEPTH - 1) })
+    close()
+    expect(received).toHaveLength(2)
+    expect(received[0]).toEqual(metrics)
+  })
 })
 
-/** How `promise` rejected. */
-async function rejection(promise: Promise<unknown>): Promise<HyperpoolError> {
-  const error = await promise.then(
-    () => undefined,
-    (reason: unknown) => reason,
-  )
-  expect(error).toBeInstanceOf(ReportError)
-  return error as HyperpoolError
-}
-
-describe('ctx.report misuse', () => {
-  it('refuses metrics that are not a plain object, showing them', async () => {
-    const error = await rejection(context().report([0.3] as never))
-    expect(error.message).toBe('ctx.report(metrics): must be a plain object of name -> value, got [0.3]')
-    expect(error.field).toBe('metrics')
+describe('a report made before the previous one was awaited', () => {
+  it('rejects, fails that trial when it ends, and never rejects unhandled', async () => {
+    const { ctx, misuse, answered, close } = context()
+    const first = ctx.report({ loss: 1 })
+    const second = ctx.report({ loss: 2 })
+    await expect(second).rejects.toThrow(ReportError)
+    await first
+    await answered()
+    close()
+    expect(misuse()?.message).toMatch(
+      /^ctx\.report\(metrics\): called again before the previous report was awaited, so this report was dropped/,
+    )
   })
 
-  it('names the metric that cannot be sent to the driver', async () => {
-    const error = await rejection(context().report({ loss: 1, callback: () => 1 }))
-    expect(error.message).toMatch(/^ctx\.report\(metrics\): metric callback cannot be sent to the driver/)
-    expect(error.field).toBe('metrics.callback')
+  it('on one thread, names the trial that forgot, and the next trial runs cleanly', async () => {
+    const results = await fixtureTuner({
+      space: { behaviour: grid(['no-await', 'curve']), epochs: 3 },
+      search: new GridSearch(),
+      numSamples: 2,
+      concurrency: 1,
+    }).fit()
+    expect(results.trials.map((t) => t.state)).toEqual(['errored', 'completed', 'errored', 'completed'])
+    for (const id of [0, 2]) {
+      expect(results.trials[id]?.error?.message).toMatch(
+        new RegExp(`^trial ${id}: ReportError: ctx\\.report\\(metrics\\): called again before the previous report was awaited`),
+      )
+      // The report it did send is kept.
+      expect(results.trials[id]?.history.map((r) => r.loss)).toEqual([1])
+    }
+    for (const id of [1, 3]) expect(results.trials[id]?.history).toHaveLength(3)
   })
 
-  it('refuses a report made before the last one was awaited', async () => {
-    const ctx = context()
-    void ctx.report({ loss: 1 })
-    const error = await rejection(ctx.report({ loss: 2 }))
-    expect(error.message).toMatch(/called again before the previous report was awaited/)
+  it('leaves the thread alive: the rejection nobody awaited is not an unhandled one', async () => {
+    const results = await fixtureTuner({
+      space: { behaviour: grid(['thread', 'no-await']) },
+      search: new GridSearch(),
+      numSamples: 2,
+      concurrency: 1,
+    }).fit()
+    expect(results.trials.map((t) => t.state)).toEqual(['completed', 'errored', 'completed', 'errored'])
+    expect(results.trials[2]?.lastResult?.thread).toBe(results.trials[0]?.lastResult?.thread)
+  })
+})
+
+describe('a report of a BigInt, end to end', () => {
+  it('errors the trial, naming the metric, and the log reads back what the Tuner kept', async () => {
+    const storageDir = mkdtempSync(join(tmpdir(), 'hyperpool-bigint-'))
+    const t = new Tuner({
+      trainable: BEHAVIOURS,
+      space: { behaviour: 'bigint' },
+      metric: 'loss',
+      numSamples: 1,
+      storageDir,
+      trackers: [new JsonlTracker(join(storageDir, 'exp'))],
+      logger: memoryLogger(),
+      seed: 1,
+    })
+    const results = await t.fit()
+    expect(results.trials[0]?.state).toBe('errored')
+    expect(results.trials[0]?.error?.message).toMatch(/^trial 0: ReportError: ctx\.report\(metrics\): metrics\.loss: .* got 1n \(a BigInt/)
+    const stored = await loadExperiment(join(storageDir, 'exp'))
+    expect(stored.results.trials.map((trial) => [trial.state, trial.history])).toEqual(
+      results.trials.map((trial) => [trial.state, trial.history]),
+    )
+  })
+
+  it('refuses a returned final result that cannot be stored, too', async () => {
+    const results = await fixtureTuner({ space: { behaviour: 'bigint-final' }, numSamples: 1 }).fit()
+    expect(results.trials[0]?.state).toBe('errored')
+    expect(results.trials[0]?.error?.message).toMatch(
+      /^trial 0: ReportError: the trainable's return value \(nothing, or its final metrics\): metrics\.loss: /,
+    )
   })
 })
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { DataError } from '../../src/index.ts'
+import { MAX_DEPTH } from '../../src/storable.ts'
 import { shareData, sharedBytes } from '../../src/workers/shared-data.ts'
 
 describe('shareData', () => {
@@ -50,5 +51,50 @@ describe('shareData', () => {
   it('rejects ragged and non-numeric matrices, naming the row', () => {
     expect(() => shareData({ X: [[1, 2], [3]] })).toThrow(/data\.X\[1\]: a matrix needs rows of equal length, got 1 where row 0 has 2/)
     expect(() => shareData({ X: [[1, 'a']] })).toThrow(/data\.X\[0\]\[1\]: a matrix holds numbers only, got "a"/)
+  })
+})
+
+describe('shareData on circular and deep data', () => {
+  /** `{ d: { d: ... 1 } }`, `depth` objects deep. */
+  const nested = (depth: number): unknown => {
+    let value: unknown = 1
+    for (let i = 0; i < depth; i++) value = { d: value }
+    return value
+  }
+
+  it('refuses circular data with a DataError naming the path, not a stack overflow', () => {
+    const data: Record<string, unknown> = { X: new Float64Array(2) }
+    data.self = data
+    expect(() => shareData(data)).toThrow(DataError)
+    expect(() => shareData(data)).toThrow(/^data\.self: cannot be shared with workers: a circular reference$/)
+    const list: unknown[] = [[1], 'a']
+    list.push(list)
+    expect(() => shareData({ list })).toThrow(/^data\.list\[2\]: cannot be shared with workers: a circular reference$/)
+  })
+
+  it('shares the same array twice (not a cycle)', () => {
+    const y = new Float64Array([1, 2])
+    const shared = shareData({ a: { y }, b: { y } })
+    expect([...shared.b.y]).toEqual([1, 2])
+  })
+
+  it(`shares data ${MAX_DEPTH} levels deep, and refuses one level more with a DataError naming the path`, () => {
+    expect(() => shareData({ deep: nested(MAX_DEPTH - 1) })).not.toThrow()
+    let caught: unknown
+    try {
+      shareData({ deep: nested(MAX_DEPTH) })
+    } catch (error) {
+      caught = error
+    }
+    expect(caught).toBeInstanceOf(DataError)
+    expect((caught as DataError).field).toBe(`data.deep${'.d'.repeat(MAX_DEPTH - 1)}`)
+    expect((caught as Error).message).toMatch(/cannot be shared with workers: nested deeper than 100 levels$/)
+    expect(() => shareData(nested(100_000))).toThrow(DataError)
+  })
+
+  it('keeps a key named __proto__ as data', () => {
+    const shared = shareData(JSON.parse('{"__proto__": {"x": 1}}') as Record<string, unknown>)
+    expect(Object.keys(shared)).toEqual(['__proto__'])
+    expect(Object.getPrototypeOf(shared)).toBe(Object.prototype)
   })
 })

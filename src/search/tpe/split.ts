@@ -8,7 +8,7 @@
  * - If fewer completed trials than `gamma(n)` exist, stopped trials fill the
  *   good set, ranked by how far they got (later step first), then by their
  *   last value there; a stopped trial without a value ranks last.
- * - Running trials (the constant liar) always join the bad set.
+ * - Running trials (the constant liar) and diverged ones (a NaN metric) always join the bad set.
  * - Each set is kept in trial order so the weights can fade the oldest.
  */
 
@@ -17,7 +17,8 @@ export interface TrialRecord {
   readonly id: number
   /** The encoded config. */
   readonly vector: Float64Array
-  status: 'running' | 'completed' | 'stopped' | 'ignored'
+  /** `diverged`: its metric became NaN; it always joins the bad set. */
+  status: 'running' | 'completed' | 'stopped' | 'diverged' | 'ignored'
   /** Last reported metric, signed so that lower is better; NaN when none. */
   value: number
   /** training_iteration of that value; 0 when none. */
@@ -95,7 +96,7 @@ export function splitTrials<R extends TrialRecord>(records: Iterable<R>, nBelow:
   for (const record of records) {
     if (record.status === 'completed') completed.push(record)
     else if (record.status === 'stopped') stopped.push(record)
-    else if (!(record.status === 'running' && constantLiar)) continue
+    else if (record.status !== 'diverged' && !(record.status === 'running' && constantLiar)) continue
     used.push(record)
     if (record.id < lastId) inIdOrder = false
     lastId = record.id

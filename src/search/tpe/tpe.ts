@@ -48,7 +48,8 @@ interface TPEState {
  *
  * - Running trials count as bad ones ("constant liar"), so parallel trials spread out.
  * - Trials stopped early by a scheduler rank below completed ones, by how far they got.
- * - Errored trials are ignored.
+ * - Trials whose metric became NaN (diverged) rank below every other: always in the bad set.
+ * - Other errored trials are ignored.
  * - Grid dimensions are modelled like choices; nested spaces work.
  * - Suggestion k is a function of the seed, k and what the searcher has been
  *   told before it (results and which trials are still running).
@@ -90,7 +91,8 @@ export class TPESearch implements Searcher {
     if (s.suggested >= s.numSamples) return null
     s.suggested++
     let finished = 0
-    for (const record of s.records.values()) if (record.status === 'completed' || record.status === 'stopped') finished++
+    for (const record of s.records.values())
+      if (record.status === 'completed' || record.status === 'stopped' || record.status === 'diverged') finished++
     const dims = s.encoding.dims
     let config: Config
     let vector: Float64Array
@@ -123,7 +125,10 @@ export class TPESearch implements Searcher {
     const record = this.#state?.records.get(trialId)
     if (record?.status !== 'running') return
     if (result !== undefined) this.#observe(record, result)
-    if (state === 'completed') record.status = Number.isNaN(record.value) ? 'ignored' : 'completed'
+    const last = result?.[(this.#state as TPEState).metric]
+    // A NaN metric: the trial diverged (the Tuner ends it errored). It is a bad observation, never a good one.
+    if (typeof last === 'number' && Number.isNaN(last)) record.status = 'diverged'
+    else if (state === 'completed') record.status = Number.isNaN(record.value) ? 'ignored' : 'completed'
     else if (state === 'stopped') record.status = 'stopped'
     else record.status = 'ignored'
   }

@@ -1,0 +1,105 @@
+import { type ConfigError, DivergedError, show } from '../errors.ts'
+import type { Logger } from '../logger.ts'
+import { didYouMean, optionAt, problemAt } from '../options/index.ts'
+import type { Result, TrialInfo } from '../types.ts'
+import type { MetricCheck } from './options.ts'
+
+/** Fields every result carries: never what a user meant by `metric`. */
+export const AUTOMATIC = new Set(['training_iteration', 'trial_id', 'time_total_s'])
+
+/**
+ * The two checks on what trials report for the experiment's metric:
+ *
+ * - a NaN metric means the trial diverged: it ends as errored with a
+ *   {@link DivergedError}, and is not retried (a seeded rerun diverges again);
+ * - a trial that completes without ever reporting a number for the metric
+ *   (a misspelt name, nearly always) ends the experiment with a ConfigError
+ *   naming the keys it did report (`metricCheck: 'error'`), or is left to the
+ *   warning at the end (`'warn'`). Checked at the trial's end, so metrics
+ *   reported only every few reports are fine; the first result without the
+ *   metric gets an info line at once, so a long trial does not keep it secret.
+ *
+ * @example
+ * ```ts
+ * const checks = new MetricChecks('loss', 'error', logger)
+ * checks.result(trial, result)           // records a divergence, if the result has a NaN loss
+ * const error = checks.completed(trial)  // a ConfigError when the trial never reported a number for loss
+ * ```
+ */
+export class MetricChecks {
+  readonly #metric: string
+  readonly #check: MetricCheck
+  readonly #logger: Logger
+  readonly #diverged = new Map<number, DivergedError>()
+  /** Set once a result with the metric, or one without it, has been seen: each is worth saying only once. */
+  #seenMetric = false
+  #toldMissing = false
+
+  constructor(metric: string, check: MetricCheck, logger: Logger) {
+    this.#metric = metric
+    this.#check = check
+    this.#logger = logger
+  }
+
+  /** Looks at one recorded result; returns the divergence when its metric is NaN (the trial must end). */
+  result(trial: TrialInfo, result: Result): DivergedError | undefined {
+    const value = result[this.#metric]
+    if (typeof value === 'number') {
+      this.#seenMetric = true
+      if (!Number.isNaN(value)) return undefined
+      const error = new DivergedError(trial.id, this.#metric, result.training_iteration)
+      if (!this.#diverged.has(trial.id)) this.#diverged.set(trial.id, error)
+      return error
+    }
+    if (!this.#seenMetric && !this.#toldMissing) {
+      this.#toldMissing = true
+      this.#logger.info(
+        `trial ${trial.id}'s first result has no number for ${show(this.#metric)} (${keysOf([result], this.#metric)}); ` +
+          `fine if it reports one later, but a trial that completes without one ${this.#check === 'error' ? 'ends the experiment' : 'is warned of'} (metricCheck)`,
+      )
+    }
+    return undefined
+  }
+
+  /** The divergence that ends trial `id`'s attempt, if its metric became NaN; forgets it (a trial diverges once). */
+  takeDivergence(id: number): DivergedError | undefined {
+    const error = this.#diverged.get(id)
+    this.#diverged.delete(id)
+    return error
+  }
+
+  /** A trial completed: with `metricCheck: 'error'`, the ConfigError to end the experiment with if it never reported the metric. */
+  completed(trial: TrialInfo): ConfigError | undefined {
+    if (this.#check !== 'error' || this.#seenMetric) return undefined
+    if (trial.history.some((result) => typeof result[this.#metric] === 'number')) return undefined
+    return problemAt(
+      optionAt('Tuner', 'metric'),
+      `trial ${trial.id} completed without reporting a number for ${show(this.#metric)}; ${keysOf(trial.history, this.#metric)}. ` +
+        `Fix metric (or what the trainable reports); metricCheck: 'warn' lets the experiment go on`,
+    )
+  }
+}
+
+/** What a trial reported instead of the metric, with a guess at what was meant. */
+function keysOf(history: readonly Result[], metric: string): string {
+  const keys = new Set<string>()
+  let found: unknown
+  for (const result of history) {
+    for (const key of Object.keys(result)) if (!AUTOMATIC.has(key)) keys.add(key)
+    if (result[metric] !== undefined) found = result[metric]
+  }
+  if (keys.size === 0) return 'it reported no metrics at all'
+  const list = [...keys]
+  const wrongType = found === undefined ? '' : `, and ${show(metric)} was ${show(found)}, not a number`
+  return `it reported ${list.join(', ')}${wrongType}${guess(metric, list)}`
+}
+
+/** ` (did you mean x?)`: a near spelling, else a reported key that contains the metric or is contained in it (`val_loss` for `loss`). */
+function guess(metric: string, reported: readonly string[]): string {
+  const keys = reported.filter((key) => key !== metric)
+  const near = didYouMean(metric, keys)
+  if (near !== '') return near
+  const lower = metric.toLowerCase()
+  const related = keys.find((key) => key.toLowerCase().includes(lower) || lower.includes(key.toLowerCase()))
+  return related === undefined ? '' : ` (did you mean ${related}?)`
+}
