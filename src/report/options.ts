@@ -75,7 +75,7 @@ export interface WatchReportOptions {
    */
   readonly debounceMs?: number
   /**
-   * How often the folder is also checked for changes, for file systems whose change events do not arrive (network mounts).
+   * How often the journal is also checked for changes, for file systems whose change events do not arrive (network mounts).
    * @default 1000
    */
   readonly pollMs?: number

@@ -1,15 +1,17 @@
 import { type FSWatcher, watch } from 'node:fs'
-import { readdir, stat } from 'node:fs/promises'
-import { basename, dirname, join, resolve } from 'node:path'
+import { stat } from 'node:fs/promises'
+import { join } from 'node:path'
+import { EXPERIMENT_FILE } from '../journal/codec.ts'
 import { argumentAt, check, PATH } from '../options/index.ts'
 import { type ReportWritten, WATCH_REPORT_OPTIONS, type WatchReportOptions } from './options.ts'
-import { isReportFile, REPORT_FILE, renderReport } from './write.ts'
+import { REPORT_FILE, renderReport } from './write.ts'
 
 /**
  * Writes the report of the experiment in `dir`, then rewrites it each time
- * the experiment's folder changes, until `signal` aborts: for watching a
- * live run in a browser. Changes are noticed from the file system's events
- * and, as a fallback, by checking the folder every `pollMs`; a burst of
+ * the experiment's journal grows, until `signal` aborts: for watching a
+ * live run in a browser. Only the journal counts (not trial logs, checkpoints
+ * or the report itself). Changes are noticed from the file system's events
+ * and, as a fallback, by checking the journal every `pollMs`; a burst of
  * changes within `debounceMs` makes one rewrite. Each rewrite replaces the
  * file whole, by a rename, so a browser never reads half of it; while the
  * experiment has not ended the page reloads itself every `refreshS`.
@@ -31,9 +33,6 @@ export async function watchReport(dir: string, options: WatchReportOptions = {})
   const folder = check(PATH.required(), dir, argumentAt('watchReport', 'dir'))
   const out = read.out ?? join(folder, REPORT_FILE)
   const { signal, debounceMs, pollMs, onWrite, onError } = read
-  // The report's own rewrites must not count as changes when it lives in the watched folder.
-  const inFolder = resolve(dirname(out)) === resolve(folder)
-  const isOwn = (name: string) => inFolder && isReportFile(name, basename(out))
 
   let dirty = true
   let wake: () => void = () => {}
@@ -41,15 +40,16 @@ export async function watchReport(dir: string, options: WatchReportOptions = {})
     dirty = true
     wake()
   }
+  // Trial logs, checkpoints and the report's own rewrites share the folder; only the journal says the experiment moved.
   const watcher = watchFolder(folder, (name) => {
-    if (name === null || !isOwn(name)) changed()
+    if (name === null || name === EXPERIMENT_FILE) changed()
   })
   let lastSeen = ''
   let polling = false
   const poll = setInterval(() => {
     if (polling) return
     polling = true
-    fingerprint(folder, isOwn)
+    fingerprint(folder)
       .then((seen) => {
         if (seen !== lastSeen) changed()
         lastSeen = seen
@@ -72,7 +72,7 @@ export async function watchReport(dir: string, options: WatchReportOptions = {})
       if (signal?.aborted) break
       first = false
       dirty = false
-      lastSeen = await fingerprint(folder, isOwn)
+      lastSeen = await fingerprint(folder)
       try {
         last = await renderReport(folder, { out, title: read.title, signal: undefined, refreshS: read.refreshS })
         onWrite?.(last)
@@ -113,17 +113,8 @@ function watchFolder(folder: string, onChange: (name: string | null) => void): F
   }
 }
 
-/** The folder's entries with their sizes and change times, as one string that changes when any of them does. */
-async function fingerprint(folder: string, isOwn: (name: string) => boolean): Promise<string> {
-  const names = await readdir(folder).catch(() => [] as string[])
-  const parts = await Promise.all(
-    names
-      .filter((name) => !isOwn(name))
-      .sort()
-      .map(async (name) => {
-        const info = await stat(join(folder, name)).catch(() => undefined)
-        return info === undefined ? name : `${name}:${info.size}:${info.mtimeMs}`
-      }),
-  )
-  return parts.join('|')
+/** The journal's size, change time and inode, as one string that changes when it grows or is replaced ('' while it is missing). */
+async function fingerprint(folder: string): Promise<string> {
+  const info = await stat(join(folder, EXPERIMENT_FILE)).catch(() => undefined)
+  return info === undefined ? '' : `${info.ino}:${info.size}:${info.mtimeMs}`
 }

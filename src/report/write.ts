@@ -73,15 +73,3 @@ export async function renderReport(
 /** Keeps the temporary names of concurrent writes in one process apart. */
 let writes = 0
 
-/**
- * Whether `name` (a file in the report's folder) is one of the report's own
- * files: the report or a temporary one on its way to becoming it.
- *
- * @example
- * ```ts
- * isReportFile('report.html.123.4.tmp', 'report.html') // true
- * ```
- */
-export function isReportFile(name: string, reportName: string): boolean {
-  return name === reportName || (name.startsWith(`${reportName}.`) && name.endsWith('.tmp'))
-}

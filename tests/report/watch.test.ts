@@ -1,4 +1,4 @@
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises'
+import { appendFile, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
@@ -87,17 +87,24 @@ describe('watchReport', () => {
     await expect(watchReport(root, { pollMs: 10 })).rejects.toThrow(/no experiment log/)
   })
 
-  it('writes the finished experiment once and stays quiet while nothing changes', async () => {
+  it('writes the finished experiment once, stays quiet while only other files change, and rewrites when the journal grows', async () => {
     const dir = await runExperiment(root, { numSamples: 4, concurrency: 1, search: new RandomSearch(), scheduler: new FIFOScheduler() })
     const stop = new AbortController()
     const writes: ReportWritten[] = []
     const watching = watchReport(dir, { signal: stop.signal, debounceMs: 5, pollMs: 10, onWrite: (w) => writes.push(w) })
     while (writes.length === 0) await new Promise((resolve) => setTimeout(resolve, 5))
-    // Many polls go by; its own rewrites must not count as changes.
+    // Many polls go by; neither its own rewrites nor other files in the folder (trial logs) count as changes.
+    await mkdir(join(dir, 'trial_0000'), { recursive: true })
+    await writeFile(join(dir, 'trial_0000', 'stdout.log'), 'epoch 1\n')
+    await writeFile(join(dir, 'notes.txt'), 'not the journal')
     await new Promise((resolve) => setTimeout(resolve, 300))
-    stop.abort()
-    await watching
     expect(writes).toHaveLength(1)
     expect(writes[0]).toMatchObject({ trials: 4, ended: true })
+    // The journal growing (here by an empty line, which readers skip) does.
+    await appendFile(join(dir, 'experiment.jsonl'), '\n')
+    while (writes.length === 1) await new Promise((resolve) => setTimeout(resolve, 5))
+    stop.abort()
+    await watching
+    expect(writes).toHaveLength(2)
   })
 })
