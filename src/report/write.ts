@@ -72,4 +72,3 @@ export async function renderReport(
 
 /** Keeps the temporary names of concurrent writes in one process apart. */
 let writes = 0
-
