@@ -59,7 +59,7 @@ export function renderPage(model: ReportModel, options: PageOptions): string {
     section(
       'curves',
       'Intermediate values',
-      `${metric} at each reported iteration, one line per trial. Dimmed lines with a cross: stopped early by the scheduler; red: errored; thick: the best trial.`,
+      `${metric} at each reported iteration, one line per trial. Dimmed lines with a cross: stopped early by the scheduler; red: errored; dashed amber with a ring: paused or running (may go on); thick: the best trial.`,
       curvesChart(model),
     ),
     section(

@@ -1,7 +1,7 @@
 /**
  * The report's stylesheet: states have one colour each across charts and
  * table (completed blue, stopped grey and dimmed, errored red, paused
- * amber), and the best trial stands out.
+ * and running amber), and the best trial stands out.
  */
 export const PAGE_STYLE = `
 :root { --completed: #1f77b4; --stopped: #8c8c8c; --errored: #d62728; --paused: #e69f00; --best: #ff7f0e; --ink: #222; --muted: #666; }
@@ -42,6 +42,8 @@ polyline.ln { fill: none; stroke-width: 1.2; opacity: 0.75; }
 polyline.ln:not([stroke]) { stroke: var(--completed); }
 [data-chart="curves"] polyline.ln.stopped { stroke: var(--stopped); opacity: 0.45; }
 [data-chart="curves"] polyline.ln.errored { stroke: var(--errored); opacity: 0.8; }
+[data-chart="curves"] polyline.ln.paused, [data-chart="curves"] polyline.ln.running { stroke: var(--paused); stroke-dasharray: 4 2; }
+circle.pt.open:not([fill]) { fill: #fff; stroke: var(--paused); stroke-width: 1.6; }
 [data-chart="curves"] polyline.ln.best { stroke: var(--best); stroke-width: 3; opacity: 1; }
 [data-chart="parallel"] polyline.ln { opacity: 0.7; }
 [data-chart="parallel"] polyline.ln.stopped { stroke-dasharray: 4 3; opacity: 0.45; }
@@ -67,6 +69,7 @@ th[aria-sort="descending"] button::after { content: " ▼"; }
 td { padding: 3px 8px; border-top: 1px solid #eee; max-width: 360px; overflow: hidden; text-overflow: ellipsis; white-space: nowrap; }
 tr[data-state="stopped"] td { color: var(--muted); }
 tr[data-state="errored"] td:nth-child(2) { color: var(--errored); }
+tr[data-state="paused"] td:nth-child(2), tr[data-state="running"] td:nth-child(2) { color: var(--paused); }
 tr.best td { background: #fff4e5; font-weight: 600; }
 #tip { position: absolute; pointer-events: none; background: rgba(25, 25, 25, 0.92); color: #fff; padding: 6px 9px; border-radius: 4px; font-size: 12px; white-space: pre; z-index: 10; }
 svg .hl { stroke: #000 !important; stroke-width: 2.5px !important; opacity: 1 !important; }

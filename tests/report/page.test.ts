@@ -115,6 +115,20 @@ describe('the page', () => {
     }
   })
 
+  it("ends a stopped or errored trial's learning curve in a cross, a paused or running one's in an open ring", () => {
+    const more = [
+      ...trials,
+      trial(3, { opt: { lr: 0.02, kind: 'sgd' }, width: 32, depth: 2, drop: 0.2, epochs: 5 }, [3, 2.5], 'paused'),
+      trial(4, { opt: { lr: 0.03, kind: 'sgd' }, width: 8, depth: 1, drop: 0.3, epochs: 5 }, [2.8], 'running'),
+    ]
+    const page = renderPage(reportModel(loaded(more)), { title: 't', writtenAt: new Date(0), refreshS: 0 })
+    const curves = /<svg[^>]*data-chart="curves".*?<\/svg>/s.exec(page)?.[0] ?? ''
+    const marks = [...curves.matchAll(/class="pt ([a-z ]+)"[^>]*data-trial="(\d+)"/g)].map((m) => `${m[2]}: ${m[1]}`)
+    expect(marks.sort()).toEqual(['1: stop stopped', '2: stop errored', '3: open paused', '4: open running'])
+    expect(curves).toMatch(/<polyline class="ln paused"[^>]*data-trial="3"/)
+    expect(page).toContain('dashed amber with a ring: paused or running')
+  })
+
   it('reloads itself only when asked to', () => {
     expect(html).not.toContain('http-equiv="refresh"')
     expect(renderPage(reportModel(loaded(trials)), { title: 't', writtenAt: new Date(0), refreshS: 5 })).toContain(

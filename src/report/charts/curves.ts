@@ -9,7 +9,9 @@ const HEIGHT = 320
 /**
  * Intermediate values: each trial's metric by training iteration, one line
  * per trial. Trials a scheduler stopped are dimmed with a cross where they
- * stopped; errored ones are red; the best trial is drawn last, on top.
+ * stopped; errored ones are red with a cross; paused or running ones are
+ * dashed amber and end in an open ring (their curve may go on); the best
+ * trial is drawn last, on top.
  *
  * @example
  * ```ts
@@ -31,10 +33,14 @@ export function curvesChart(model: ReportModel): string {
     const points = trial.curve.map(([i, v]) => `${coordinate(x.place(i) as number)},${coordinate(y.place(v) as number)}`)
     const kind = `${trial.state}${trial === model.best ? ' best' : ''}`
     lines += element('polyline', { class: `ln ${kind}`, points: points.join(' '), 'data-trial': trial.id })
+    if (trial.state === 'completed') continue
+    const [sx, sy] = (points.at(-1) as string).split(',').map(Number) as [number, number]
     if (trial.state === 'stopped' || trial.state === 'errored') {
-      const [sx, sy] = (points.at(-1) as string).split(',').map(Number) as [number, number]
       const d = `M${sx - 4},${sy - 4}L${sx + 4},${sy + 4}M${sx - 4},${sy + 4}L${sx + 4},${sy - 4}`
       marks += element('path', { class: `pt stop ${trial.state}`, d, 'data-trial': trial.id })
+    } else {
+      // Paused (an interrupt or a scheduler's pause) or still running: its curve may go on, so it ends in an open ring.
+      marks += element('circle', { class: `pt open ${trial.state}`, cx: sx, cy: sy, r: 4, 'data-trial': trial.id })
     }
   }
   const title = `Intermediate values: ${metric} by iteration, one line per trial`
