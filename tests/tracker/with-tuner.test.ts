@@ -36,6 +36,7 @@ describe('the built-in trackers under a Tuner', () => {
       concurrency: 2,
       seed: 3,
       name: 'with-tuner',
+      storageDir: dir,
       logger,
       trackers: [mlflow, new CsvTracker(join(dir, 'csv')), new TensorBoardTracker(join(dir, 'tb'))],
     }).fit()
@@ -77,6 +78,7 @@ describe('the built-in trackers under a Tuner', () => {
       numSamples: 3,
       concurrency: 3,
       seed: 3,
+      storageDir: false,
       logger,
       trackers: [new MLflowTracker({ trackingUri: server.url, logger, flushTimeoutMs: 50, retry: { baseDelayMs: 1 } }), slow],
     }).fit()

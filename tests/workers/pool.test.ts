@@ -16,6 +16,7 @@ describe('shared data on the worker pool', () => {
       numSamples: 1,
       concurrency: 2,
       data: { flag, values },
+      storageDir: false,
       trackers: [],
       logger: memoryLogger(),
       seed: 1,

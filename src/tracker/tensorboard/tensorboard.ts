@@ -95,11 +95,12 @@ export class TensorBoardTracker implements Tracker {
   }
 
   onExperimentStart(experiment: ExperimentInfo): void {
-    // A tracker given to a second experiment starts afresh: the earlier one's files move aside.
+    // A tracker given to a second experiment starts afresh: the earlier one's files move aside; a restored
+    // experiment carries on in the same run folders (a new event file each).
     this.closeAll()
     this.paths.clear()
     this.hparams = undefined
-    keepEarlier(this.dir, (name) => TRIAL_FOLDER.test(name) || EVENT_FILE.test(name))
+    if ((experiment.session ?? 1) === 1) keepEarlier(this.dir, (name) => TRIAL_FOLDER.test(name) || EVENT_FILE.test(name))
     // Throws a SpaceError for a space that is not one: the scalars are still written, without HParams.
     const columns = hparamColumns(experiment.space)
     this.hparams = { experiment, columns, metrics: new Set([experiment.metric]) }
