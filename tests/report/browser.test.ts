@@ -10,8 +10,8 @@ import { join, resolve } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { type BrowserContext, chromium, type Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { loadExperiment, type TrialInfo, writeReport } from '../../src/index.ts'
-import { runExperiment } from './experiment.ts'
+import { FIFOScheduler, loadExperiment, RandomSearch, type TrialInfo, writeReport } from '../../src/index.ts'
+import { runExperiment, SPACE } from './experiment.ts'
 
 /**
  * The browser: HYPERPOOL_CHROMIUM when set (CI sets it, after installing Debian's chromium if it was
@@ -64,6 +64,8 @@ describe.skipIf(SKIP)('the report in chromium', () => {
   let trials: readonly TrialInfo[]
   let url: string
   const requests: string[] = []
+  /** The only URLs a page may load: the reports themselves. */
+  const reports = new Set<string>()
   const problems: string[] = []
 
   /** The trial's last loss, when it is a finite number. */
@@ -81,13 +83,14 @@ describe.skipIf(SKIP)('the report in chromium', () => {
     const written = await writeReport(dir)
     trials = (await loadExperiment(dir)).results.trials
     url = pathToFileURL(written.path).href
+    reports.add(url)
     context = await chromium.launchPersistentContext(join(root, 'profile'), {
       executablePath: CHROMIUM,
       args: ARGS,
       viewport: { width: 1280, height: 900 },
     })
     // Everything the page asks for is recorded; anything but the report itself is refused.
-    await context.route('**/*', (route) => (route.request().url() === url ? route.continue() : route.abort()))
+    await context.route('**/*', (route) => (reports.has(route.request().url()) ? route.continue() : route.abort()))
     context.on('request', (request) => requests.push(request.url()))
     page = context.pages()[0] ?? (await context.newPage())
     page.on('console', (message) => {
@@ -245,4 +248,56 @@ describe.skipIf(SKIP)('the report in chromium', () => {
     expect(picture.length).toBeGreaterThan(10_000)
     expect(problems).toEqual([])
   })
+  it("marks an interrupted run's paused trials: dashed amber curves ending in a ring, a state to filter on", async () => {
+    // A run ended early through its signal, once two trials have ended and a later one is at its third report:
+    // the trials then running are paused with curves under way, and a restore would continue them.
+    const stop = new AbortController()
+    let ended = 0
+    const dir = await runExperiment(join(root, 'interrupted'), {
+      numSamples: 12,
+      space: { ...SPACE, epochs: 6, pauseMs: 30 },
+      search: new RandomSearch(),
+      scheduler: new FIFOScheduler(),
+      signal: stop.signal,
+      trackers: [
+        {
+          onTrialEnd: () => void ended++,
+          onTrialResult: (_trial, result) => void (ended >= 2 && result.training_iteration === 3 && stop.abort()),
+        },
+      ],
+    })
+    const { path } = await writeReport(dir)
+    const stopped = (await loadExperiment(dir)).results.trials
+    const paused = stopped.filter((t) => t.state === 'paused')
+    expect(paused.length).toBeGreaterThan(0)
+    const second = await context.newPage()
+    second.on('console', (message) => {
+      if (message.type() === 'error' || message.type() === 'warning') problems.push(`console ${message.type()}: ${message.text()}`)
+    })
+    second.on('pageerror', (error) => problems.push(`page error: ${error.message}`))
+    const href = pathToFileURL(path).href
+    reports.add(href)
+    await second.goto(href)
+    await second.waitForFunction("document.documentElement.dataset.ready === 'true'")
+    const drawn = ((await second.evaluate('window.__hyperpoolReport')) as Summary).charts
+    const curves = drawn.find((c) => c.chart === 'curves')
+    const withCurve = stopped.filter((t) => t.history.some((r) => typeof r.loss === 'number'))
+    expect(curves).toMatchObject({ lines: withCurve.length, points: withCurve.filter((t) => t.state !== 'completed').length })
+    const pausedWithCurve = withCurve.filter((t) => t.state === 'paused').map((t) => t.id)
+    expect(pausedWithCurve.length).toBeGreaterThan(0)
+    const ringed = await second.$$eval('[data-chart="curves"] circle.pt.open.paused', (rings) =>
+      rings.map((r) => Number(r.getAttribute('data-trial'))),
+    )
+    expect(ringed.sort((a, b) => a - b)).toEqual(pausedWithCurve)
+    const dash = await second.$eval(
+      '[data-chart="curves"] polyline.ln.paused',
+      (line) => line.ownerDocument.defaultView?.getComputedStyle(line).strokeDasharray,
+    )
+    expect(dash).not.toBe('none')
+    expect(await second.textContent('header')).toContain('(interrupted)')
+    await second.selectOption('#state-filter', 'paused')
+    expect(await second.textContent('#trial-count')).toBe(`${paused.length} of ${stopped.length} trials`)
+    await second.close()
+    expect(problems).toEqual([])
+  }, 120_000)
 })

@@ -1,5 +1,5 @@
 import { join } from 'node:path'
-import { ASHAScheduler, choice, JsonlTracker, loguniform, randint, TPESearch, Tuner, type TunerOptions, uniform } from '../../src/index.ts'
+import { ASHAScheduler, choice, loguniform, randint, TPESearch, Tuner, type TunerOptions, uniform } from '../../src/index.ts'
 import { memoryLogger } from '../helpers.ts'
 
 /** The report tests' trainable. */
@@ -15,12 +15,11 @@ export const SPACE = {
 }
 
 /**
- * A real experiment under TPE and ASHA (so some trials stop early), logged
- * to `<root>/exp`; the Tuner's own storage goes to `<root>/store`. Returns
- * the experiment's folder.
+ * A real experiment under TPE and ASHA (so some trials stop early). The
+ * report reads what the Tuner itself keeps: its journal in `<root>/exp`
+ * (no tracker needed). Returns the experiment's folder.
  */
 export async function runExperiment(root: string, options: Partial<TunerOptions> = {}): Promise<string> {
-  const dir = join(root, 'exp')
   await new Tuner({
     trainable: TRAINABLE,
     space: SPACE,
@@ -31,11 +30,12 @@ export async function runExperiment(root: string, options: Partial<TunerOptions>
     seed: 7,
     search: new TPESearch({ nStartupTrials: 8 }),
     scheduler: new ASHAScheduler({ maxT: 9, gracePeriod: 1, reductionFactor: 3 }),
-    storageDir: join(root, 'store'),
+    storageDir: root,
     name: 'exp',
-    trackers: [new JsonlTracker(dir)],
+    trackers: [],
+    handleSignals: false,
     logger: memoryLogger(),
     ...options,
   }).fit()
-  return dir
+  return join(root, 'exp')
 }
