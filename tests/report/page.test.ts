@@ -1,4 +1,4 @@
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises'
+import { appendFile, cp, mkdtemp, readdir, readFile, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -161,6 +161,17 @@ describe('writeReport', () => {
     await writeReport(dir, { out, title: 'My run' })
     expect(await readFile(out, 'utf8')).toContain('<h1>My run</h1>')
     expect(await readdir(join(root, 'nested', 'deeper'))).toEqual(['r.html'])
+  })
+
+  it('shows a restored experiment as running again until its new session ends', async () => {
+    // The journal of a finished run, then the line a restore writes as it begins a session.
+    const restored = join(root, 'restored')
+    await cp(dir, restored, { recursive: true })
+    const session = { event: 'session', session: 2, pid: 1, host: 'h', at: '2026-01-01T00:00:00.000Z', concurrency: 1, t: 1 }
+    await appendFile(join(restored, 'experiment.jsonl'), `${JSON.stringify(session)}\n`)
+    const written = await writeReport(restored)
+    expect(written).toMatchObject({ trials: 4, ended: false })
+    expect(await readFile(written.path, 'utf8')).toContain('no end recorded')
   })
 
   it('rejects with the reason of an aborted signal and writes nothing', async () => {
