@@ -42,6 +42,8 @@ import {
   Tuner,
   uniform,
   validateSpace,
+  watchReport,
+  writeReport,
 } from '../src/index.ts'
 import { BEHAVIOURS, memoryLogger } from './helpers.ts'
 
@@ -188,6 +190,22 @@ const ROWS: Record<string, readonly Row[]> = {
     ['loadExperiment(5)', () => loadExperiment(bad(5)), 'dir', '5'],
     ["loadExperiment('')", () => loadExperiment(''), 'dir', '""'],
     ['loadExperiment(a folder without a log)', () => loadExperiment(dir), 'dir', dir],
+  ],
+  writeReport: [
+    ...optionsObject('writeReport', (o) => writeReport(dir, bad(o)), { output: 'x.html' }),
+    ['writeReport(5)', () => writeReport(bad(5)), 'dir', '5'],
+    ["out: ''", () => writeReport(dir, { out: '' }), 'out', '""'],
+    ["signal: 'stop'", () => writeReport(dir, { signal: bad('stop') }), 'signal', '"stop"'],
+    ['writeReport(a folder without a log)', () => writeReport(dir), 'dir', dir],
+  ],
+  watchReport: [
+    ...optionsObject('watchReport', (o) => watchReport(dir, bad(o)), { debounce: 10 }),
+    ["watchReport('')", () => watchReport(''), 'dir', '""'],
+    ['debounceMs: -1', () => watchReport(dir, { debounceMs: -1 }), 'debounceMs', '-1'],
+    ['pollMs: 0', () => watchReport(dir, { pollMs: 0 }), 'pollMs', '0'],
+    ['refreshS: -1', () => watchReport(dir, { refreshS: -1 }), 'refreshS', '-1'],
+    ['onWrite: 5', () => watchReport(dir, { onWrite: bad(5) }), 'onWrite', '5'],
+    ['a folder without a log, no onError', () => watchReport(dir, { pollMs: 10 }), 'dir', dir],
   ],
   GridSearch: optionsObject('GridSearch', (o) => new GridSearch(bad(o)), { seed: 1 }),
   ...prefixed(

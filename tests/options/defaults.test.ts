@@ -3,6 +3,7 @@ import { join, relative, resolve } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { LOGGER_OPTIONS } from '../../src/logger.ts'
 import { Computed, Deferred, type Kind, NestedKind, type OptionSet, type Schema } from '../../src/options/index.ts'
+import { REPORT_OPTIONS, WATCH_REPORT_OPTIONS } from '../../src/report/options.ts'
 import { ASHA_OPTIONS, ASHAScheduler } from '../../src/scheduler/asha.ts'
 import { FIFO_OPTIONS } from '../../src/scheduler/fifo.ts'
 import { HYPERBAND_OPTIONS, HyperBandScheduler } from '../../src/scheduler/hyperband.ts'
@@ -47,6 +48,8 @@ const OWNERS: readonly Documented[] = [
   { set: RESULT_GRID_OPTIONS, file: 'tuner/results.ts', type: 'ResultGridOptions' },
   { set: BEST_OPTIONS, file: 'tuner/results.ts', type: 'BestOptions' },
   { set: LOGGER_OPTIONS, file: 'logger.ts', type: 'LoggerOptions' },
+  { set: REPORT_OPTIONS, file: 'report/options.ts', type: 'ReportOptions' },
+  { set: WATCH_REPORT_OPTIONS, file: 'report/options.ts', type: 'WatchReportOptions' },
   { set: GRID_OPTIONS, file: 'search/grid.ts', type: undefined },
   { set: RANDOM_OPTIONS, file: 'search/random.ts', type: undefined },
   { set: TPE_OPTIONS, file: 'search/tpe/options.ts', type: 'TPEOptions' },
