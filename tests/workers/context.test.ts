@@ -1,24 +1,16 @@
 import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { MessageChannel } from 'node:worker_threads'
 import { describe, expect, it } from 'vitest'
 import { GridSearch, grid, HyperpoolError, JsonlTracker, loadExperiment, ReportError, TrialStopSignal, Tuner } from '../../src/index.ts'
 import { MAX_DEPTH } from '../../src/storable.ts'
-import { createContext } from '../../src/workers/context.ts'
-import type { DecisionMessage, ReportMessage } from '../../src/workers/protocol.ts'
-import { BEHAVIOURS, fixtureTuner, memoryLogger } from '../helpers.ts'
+import { answeredContext, BEHAVIOURS, fixtureTuner, memoryLogger } from '../helpers.ts'
 
 /** A trial context whose driver answers every report 'continue', and the metrics it received. */
 function context() {
-  const { port1, port2 } = new MessageChannel()
-  const received: unknown[] = []
-  port1.on('message', (message: ReportMessage) => {
-    received.push(message.metrics)
-    port1.postMessage({ type: 'decision', decision: 'continue' } satisfies DecisionMessage)
-  })
-  const scope = createContext({ trialId: 4, seed: 1, restore: undefined, port: port2 }, undefined)
-  return { ...scope, received, close: () => port1.close() }
+  const scope = answeredContext()
+  const metrics = () => scope.received.flatMap((message) => (message.type === 'report' ? [message.metrics] : []))
+  return { ...scope, metrics }
 }
 
 function nested(depth: number): unknown {
@@ -42,7 +34,7 @@ describe('ctx.report refuses what the log cannot store', () => {
     [circular, 'metrics.self', /got a circular reference$/],
     [{ deep: nested(MAX_DEPTH) }, `metrics.deep${'.d'.repeat(MAX_DEPTH - 1)}`, /got a value nested deeper than 100 levels$/],
   ])('refuses case %# with a ReportError naming the metric', async (metrics, field, message) => {
-    const { ctx, received, close } = context()
+    const { ctx, sent, close } = context()
     const refusal = await ctx.report(metrics as Record<string, unknown>).catch((error: unknown) => error)
     close()
     expect(refusal).toBeInstanceOf(ReportError)
@@ -53,7 +45,7 @@ describe('ctx.report refuses what the log cannot store', () => {
       ),
     )
     expect((refusal as Error).message).toMatch(message)
-    expect(received).toEqual([])
+    expect(sent()).toBe(0)
   })
 
   it.each([[null], [[1, 2]], [5], ['loss'], [new Map()]])('refuses metrics that are not a plain object: %o', async (metrics) => {
@@ -72,13 +64,13 @@ describe('ctx.report refuses what the log cannot store', () => {
   })
 
   it('stores numbers (NaN and infinities too), strings, booleans, null, nested plain values; an undefined field is simply absent', async () => {
-    const { ctx, received, close } = context()
+    const { ctx, metrics: received, close } = context()
     const metrics = { loss: Number.NaN, top: Number.POSITIVE_INFINITY, s: 'a', b: true, n: null, per: { a: [1, [2, 3]] }, gone: undefined }
     await ctx.report(metrics)
     await ctx.report({ deep: nested(MAX_DEPTH - 1) })
     close()
-    expect(received).toHaveLength(2)
-    expect(received[0]).toEqual(metrics)
+    expect(received()).toHaveLength(2)
+    expect(received()[0]).toEqual(metrics)
   })
 })
 
