@@ -3,7 +3,10 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { GridSearch, grid, HyperpoolError, JsonlTracker, loadExperiment, ReportError, TrialStopSignal, Tuner } from '../../src/index.ts'
+import { createRandom } from '../../src/search/rng.ts'
 import { MAX_DEPTH } from '../../src/storable.ts'
+import { createContext } from '../../src/workers/context.ts'
+import type { RunMessage } from '../../src/workers/protocol.ts'
 import { answeredContext, BEHAVIOURS, fixtureTuner, memoryLogger } from '../helpers.ts'
 
 /** A trial context whose driver answers every report 'continue', and the metrics it received. */
@@ -156,5 +159,74 @@ describe('TrialStopSignal', () => {
     expect(signal.name).toBe('TrialStopSignal')
     expect(signal.decision).toBe('stop')
     expect(signal.message).toBe('trial stopped by the driver')
+  })
+})
+
+describe('a trial context on its own (in this thread, no pool)', () => {
+  /** A context of run 9 whose messages land in `posted`; nothing answers its reports unless the test does. */
+  function bare(restore?: unknown) {
+    const posted: RunMessage[] = []
+    const scope = createContext({ trialId: 2, seed: 7, restore, run: 9 }, undefined, (message) => posted.push(message))
+    return { ...scope, posted }
+  }
+
+  it('aborts ctx.signal for a stop told before the trainable runs only once it runs, so a listener added as it starts hears it', () => {
+    const scope = bare()
+    scope.decide('pause')
+    const heard: unknown[] = []
+    scope.ctx.signal.addEventListener('abort', () => heard.push(scope.ctx.signal.reason))
+    expect(scope.ctx.signal.aborted).toBe(false)
+    scope.running()
+    expect(scope.ctx.signal.aborted).toBe(true)
+    expect(heard).toHaveLength(1)
+    expect(heard[0]).toBeInstanceOf(TrialStopSignal)
+    expect((heard[0] as TrialStopSignal).decision).toBe('pause')
+    expect(scope.ended()).toBe('pause')
+  })
+
+  it('gives a signal read late, after an early stop and the start, already aborted', () => {
+    const scope = bare()
+    scope.decide('stop')
+    scope.running()
+    expect(scope.ctx.signal.aborted).toBe(true)
+  })
+
+  it('ends a waiting report with the stop, aborts the signal at once, refuses later reports unsent, and keeps the first ending', async () => {
+    const scope = bare()
+    scope.running()
+    const signal = scope.ctx.signal
+    const waiting = scope.ctx.report({ loss: 1 })
+    expect(scope.posted).toEqual([{ type: 'report', run: 9, metrics: { loss: 1 } }])
+    scope.decide('stop')
+    expect(signal.aborted).toBe(true)
+    await expect(waiting).rejects.toBeInstanceOf(TrialStopSignal)
+    await expect(scope.ctx.report({ loss: 2 })).rejects.toMatchObject({ decision: 'stop' })
+    scope.decide('pause')
+    expect(scope.ended()).toBe('stop')
+    expect(scope.sent()).toBe(1)
+  })
+
+  it('answers a report with continue and lets the trial go on', async () => {
+    const scope = bare()
+    const report = scope.ctx.report({ loss: 1 })
+    scope.decide('continue')
+    await expect(report).resolves.toBeUndefined()
+    expect(scope.ended()).toBeUndefined()
+    expect(scope.ctx.signal.aborted).toBe(false)
+  })
+
+  it("draws ctx.random from the trial's seed, one stream however often it is read; hands back the checkpoint; tags checkpoints and the start with the run", () => {
+    const scope = bare({ epoch: 3 })
+    const expected = createRandom(7)
+    const draws = [scope.ctx.random(), scope.ctx.random(), scope.ctx.random()]
+    expect(draws).toEqual([expected(), expected(), expected()])
+    expect(scope.ctx.restore()).toEqual({ epoch: 3 })
+    scope.started()
+    scope.ctx.checkpoint({ epoch: 4 })
+    expect(scope.posted).toEqual([
+      { type: 'started', run: 9 },
+      { type: 'checkpoint', run: 9, state: { epoch: 4 } },
+    ])
+    expect(scope.sent()).toBe(2)
   })
 })

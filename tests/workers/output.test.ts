@@ -187,6 +187,16 @@ describe('RunRouter', () => {
     expect(live.stopping).toBe('stop')
   })
 
+  it("hands a run's checkpoints to its listener, counts them, and drops messages of runs it does not know", () => {
+    const router = new RunRouter(() => {})
+    const saved: unknown[] = []
+    const live = router.open(5, { report: () => 'continue', checkpoint: (state) => saved.push(state) })
+    router.receive(link, { type: 'checkpoint', run: 5, state: { epoch: 1 } })
+    router.receive(link, { type: 'checkpoint', run: 6, state: { epoch: 9 } })
+    expect(saved).toEqual([{ epoch: 1 }])
+    expect(live.arrived(1)).toBeUndefined()
+  })
+
   it('sends a stop for a run not heard from yet to every thread, and to a thread that connects later; then only to its own', async () => {
     const router = new RunRouter(() => {})
     const [a, b] = [new MessageChannel(), new MessageChannel()]
