@@ -56,6 +56,8 @@ if (args.includes('--child')) {
     concurrency: 2,
     data: makeDataset(1, true),
     trackers: [],
+    // The path measured before the journal existed: nothing on disk.
+    storageDir: false,
     logLevel: 'warn',
     seed: 1,
   }).fit()

@@ -31,6 +31,7 @@ async function run(reproducible: boolean, spread: boolean, schedule: Schedule): 
     concurrency: CONCURRENCY,
     reproducible,
     trackers: [],
+    storageDir: false,
     logLevel: 'warn',
     seed: 5,
   }).fit()

@@ -126,6 +126,19 @@ export class TrackerError extends HyperpoolError {}
  */
 export class ResultError extends HyperpoolError {}
 
+/**
+ * An experiment's journal cannot be used: it is damaged, or a restore
+ * replaying it made other decisions than the journal records (the searcher,
+ * the scheduler, their options or hyperpool changed since the run). The
+ * message names the file and the line.
+ *
+ * @example
+ * ```ts
+ * await Tuner.restore('runs/exp1') // JournalError: runs/exp1/experiment.jsonl line 212: the journal records ...
+ * ```
+ */
+export class JournalError extends HyperpoolError {}
+
 /** Formats a value for an error message: strings quoted, numbers and the rest as JSON-like text. */
 export function show(value: unknown): string {
   if (typeof value === 'string') return JSON.stringify(value)

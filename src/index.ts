@@ -17,6 +17,7 @@ export {
   DataError,
   DivergedError,
   HyperpoolError,
+  JournalError,
   ReportError,
   ResultError,
   SpaceError,
@@ -79,6 +80,7 @@ export type { TunerEvent } from './tuner/events.ts'
 export type { LoadedExperiment } from './tuner/load.ts'
 export { loadExperiment } from './tuner/load.ts'
 export type { MetricCheck, TunerOptions } from './tuner/options.ts'
+export type { RestoreOptions } from './tuner/restore.ts'
 export type { BestOptions, ResultGridOptions, ResultRow, Scope } from './tuner/results.ts'
 export { ResultGrid } from './tuner/results.ts'
 export type { StopCriteria } from './tuner/stop.ts'

@@ -74,15 +74,17 @@ export interface ExperimentInfo {
   readonly scheduler: string
   /** ISO 8601 time the experiment started. */
   readonly startedAt: string
+  /** 1 for an experiment's first run, 2 once `Tuner.restore` continues it, and so on (absent: 1). */
+  readonly session?: number
 }
 
 /** Counts at the end of an experiment. */
 export interface ExperimentSummary {
   readonly trials: number
   readonly states: Readonly<Record<TrialState, number>>
-  /** Seconds from start to end. */
+  /** Seconds from start to end, over every session of a restored experiment. */
   readonly elapsedS: number
-  /** True when the experiment ended through its `signal` or time budget before all trials ran. */
+  /** True when the experiment ended early: a signal (Ctrl-C, `signal`), failFast, an error, or its time budget. */
   readonly interrupted: boolean
 }
 

@@ -1,3 +1,6 @@
+import { mkdtempSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { MessageChannel } from 'node:worker_threads'
 import { expect } from 'vitest'
 import { type Logger, Tuner, type TunerOptions } from '../src/index.ts'
@@ -7,9 +10,22 @@ import type { DecisionMessage, RunMessage } from '../src/workers/protocol.ts'
 /** The fixture trainable every pool and Tuner test runs. */
 export const BEHAVIOURS = new URL('./fixtures/behaviours.ts', import.meta.url)
 
-/** A Tuner of the fixture trainable minimising `loss`, quiet (no trackers, a memory logger) unless told otherwise. */
+/** A Tuner of the fixture trainable minimising `loss`, quiet (no trackers, a memory logger, a fresh temporary storageDir) unless told otherwise. */
 export function fixtureTuner(options: Partial<TunerOptions> & { space: TunerOptions['space'] }): Tuner {
-  return new Tuner({ trainable: BEHAVIOURS, metric: 'loss', mode: 'min', trackers: [], logger: memoryLogger(), ...options })
+  return new Tuner({
+    trainable: BEHAVIOURS,
+    metric: 'loss',
+    mode: 'min',
+    trackers: [],
+    logger: memoryLogger(),
+    storageDir: temporaryDir(),
+    ...options,
+  })
+}
+
+/** A fresh folder under the system's temporary one, for what a test writes. */
+export function temporaryDir(prefix = 'hyperpool-test-'): string {
+  return mkdtempSync(join(tmpdir(), prefix))
 }
 
 /** A logger that keeps what it is told, for assertions. */

@@ -121,6 +121,7 @@ async function runHyperpool({ data, configs, work, concurrency }: RunInput): Pro
     concurrency,
     data,
     trackers: [timing],
+    storageDir: false,
     logLevel: 'warn',
     seed: 1,
   }).fit()

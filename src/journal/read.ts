@@ -1,9 +1,9 @@
-import { open } from 'node:fs/promises'
+import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { ConfigError, HyperpoolError, show, TrialError } from '../errors.ts'
+import { ConfigError, show, TrialError } from '../errors.ts'
 import { argumentAt, check, isObject, PATH, type Place, problemAt } from '../options/index.ts'
 import type { ExperimentInfo, ExperimentSummary, Result, TrialInfo, TrialState } from '../types.ts'
-import { decodeLine, EXPERIMENT_FILE, type JsonlEvent, type StoredError } from './codec.ts'
+import { decodeLine, EXPERIMENT_FILE, JOURNAL_VERSION, type JsonlEvent, type StoredError } from './codec.ts'
 
 /**
  * An experiment log read back as plain data: the settings, every trial as it
@@ -18,20 +18,110 @@ export interface StoredExperiment {
   readonly experiment: ExperimentInfo
   /** Every trial, in the order they first started. */
   readonly trials: readonly TrialInfo[]
-  /** Undefined when the experiment did not reach its end (the process died). */
+  /** The last session's end; undefined when it did not reach it (the process died). */
   readonly summary: ExperimentSummary | undefined
 }
 
-/** The message of a trial that has a `trial_start` but no `trial_end`. */
-const UNFINISHED = 'experiment ended before the trial did'
+/**
+ * Every event of an experiment file, with its line number, as a restore
+ * replays them. `validBytes` is where the last good line ends: a bad final
+ * line (a crash cut the write short) is left out, and `torn` says which line
+ * it was, so a restore can warn and cut it off before it appends.
+ *
+ * @example
+ * ```ts
+ * const { events, torn } = await readJournal('runs/exp1')
+ * ```
+ */
+export interface JournalFile {
+  readonly path: string
+  readonly events: readonly JournalLine[]
+  readonly validBytes: number
+  /** The number of a bad last line that was skipped, if there was one. */
+  readonly torn: number | undefined
+}
 
 /**
- * Reads `dir/experiment.jsonl` (as written by `JsonlTracker`) back into plain
- * trials. A trial that never ended (the process died) comes back
- * `'errored'` with a {@link TrialError} saying so. A final line cut short by
- * a crash is skipped; a bad line anywhere else, a missing file or a file
- * without `experiment_start` throws a {@link ConfigError} naming the path.
- * Events of unknown types are skipped, so newer logs stay readable.
+ * One event of a journal and the line it is on (1-based).
+ *
+ * @example
+ * ```ts
+ * const { event, line }: JournalLine = journal.events[0]
+ * ```
+ */
+export interface JournalLine {
+  readonly event: JsonlEvent
+  readonly line: number
+}
+
+/**
+ * Reads `dir/experiment.jsonl` whole. A missing file throws a
+ * {@link ConfigError} naming the path. A line that is not a valid event is
+ * forgiven only if it is the last one (a crash cuts the final write short);
+ * anywhere else it is corruption, and throws naming the line. A journal of a
+ * newer format version is refused; events of unknown types are skipped, so
+ * logs with new kinds of events stay readable.
+ *
+ * @example
+ * ```ts
+ * const journal = await readJournal('runs/exp1')
+ * console.log(journal.events.length)
+ * ```
+ */
+export async function readJournal(dir: string): Promise<JournalFile> {
+  const at = argumentAt('loadExperiment', 'dir')
+  const path = join(check(PATH.required(), dir, at), EXPERIMENT_FILE)
+  const bytes = await readFile(path).catch((error: unknown) => {
+    const code = (error as { code?: unknown }).code
+    if (code === 'ENOENT' || code === 'ENOTDIR') throw problemAt(at, `no experiment log at ${show(path)}`, error)
+    throw unreadable(at, path, error)
+  })
+  const events: JournalLine[] = []
+  let badLine: { error: ConfigError; line: number; start: number } | undefined
+  let start = 0
+  let lineNo = 0
+  while (start < bytes.length) {
+    const newline = bytes.indexOf(0x0a, start)
+    const end = newline === -1 ? bytes.length : newline + 1
+    const text = bytes.toString('utf8', start, end)
+    lineNo++
+    if (text.trim() !== '') {
+      if (badLine) throw badLine.error
+      try {
+        const event = toEvent(decodeLine(text))
+        if (event !== undefined) events.push({ event: checkVersion(event, path, lineNo), line: lineNo })
+      } catch (error) {
+        if (error instanceof ConfigError) throw error
+        const message = `${show(path)} line ${lineNo}: not a valid event (${(error as Error).message})`
+        badLine = { error: new ConfigError(message, { field: 'dir', cause: error }), line: lineNo, start }
+      }
+    }
+    start = end
+  }
+  return { path, events, validBytes: badLine?.start ?? start, torn: badLine?.line }
+}
+
+/** A read that failed for a reason other than a missing file (a folder in its place, no permission). */
+function unreadable(at: Place, path: string, error: unknown): ConfigError {
+  return problemAt(at, `cannot read ${show(path)}: ${(error as Error)?.message ?? String(error)}`, error)
+}
+
+/** A journal header of a newer format than this hyperpool knows is refused: it could hold events that matter. */
+function checkVersion(event: JsonlEvent, path: string, lineNo: number): JsonlEvent {
+  if (event.event !== 'journal' || event.version <= JOURNAL_VERSION) return event
+  throw new ConfigError(
+    `${show(path)} line ${lineNo}: written in journal format version ${event.version}, newer than this hyperpool reads (${JOURNAL_VERSION}); read it with a newer hyperpool`,
+    { field: 'dir' },
+  )
+}
+
+/**
+ * Reads `dir/experiment.jsonl` (an experiment's journal, or a `JsonlTracker`'s
+ * file) back into plain trials. A trial that had not ended (the process died
+ * or the experiment was interrupted) comes back `'paused'`: `Tuner.restore`
+ * continues it. A final line cut short by a crash is skipped; a bad line
+ * anywhere else, a missing file or a file without `experiment_start` throws a
+ * {@link ConfigError} naming the path. Events of unknown types are skipped.
  *
  * @example
  * ```ts
@@ -40,41 +130,10 @@ const UNFINISHED = 'experiment ended before the trial did'
  * ```
  */
 export async function readExperiment(dir: string): Promise<StoredExperiment> {
-  const at = argumentAt('loadExperiment', 'dir')
-  const path = join(check(PATH.required(), dir, at), EXPERIMENT_FILE)
-  const handle = await open(path).catch((error: unknown) => {
-    const code = (error as { code?: unknown }).code
-    if (code === 'ENOENT' || code === 'ENOTDIR') throw problemAt(at, `no experiment log at ${show(path)}`, error)
-    throw unreadable(at, path, error)
-  })
-  const rebuild = new Rebuild(path)
-  try {
-    let lineNo = 0
-    // A line that fails to parse is forgiven only if it is the last one: a
-    // crash cuts the final write short, anything earlier is corruption.
-    let badLine: ConfigError | undefined
-    for await (const line of handle.readLines()) {
-      lineNo++
-      if (line.trim() === '') continue
-      if (badLine) throw badLine
-      const event = parseEvent(line)
-      if (typeof event === 'string') {
-        badLine = new ConfigError(`${show(path)} line ${lineNo}: not a valid event (${event})`, { field: 'dir' })
-        continue
-      }
-      if (event) rebuild.apply(event, lineNo)
-    }
-  } catch (error) {
-    throw error instanceof HyperpoolError ? error : unreadable(at, path, error)
-  } finally {
-    await handle.close()
-  }
+  const journal = await readJournal(dir)
+  const rebuild = new Rebuild(journal.path)
+  for (const { event, line } of journal.events) rebuild.apply(event, line)
   return rebuild.finish()
-}
-
-/** A read that failed for a reason other than a missing file (a folder in its place, no permission). */
-function unreadable(at: Place, path: string, error: unknown): ConfigError {
-  return problemAt(at, `cannot read ${show(path)}: ${(error as Error)?.message ?? String(error)}`, error)
 }
 
 /** A trial under reconstruction: TrialInfo with writable fields. */
@@ -90,6 +149,7 @@ class Rebuild {
   constructor(private readonly path: string) {}
 
   apply(event: JsonlEvent, lineNo: number): void {
+    if (event.event === 'journal') return
     if (event.event === 'experiment_start') {
       // The tracker renames an old log before writing, so a second start means two logs were concatenated.
       if (this.experiment !== undefined) throw this.corrupt(lineNo, 'a second "experiment_start"')
@@ -101,21 +161,20 @@ class Rebuild {
       case 'trial_start': {
         const { id, config, seed, attempt = 1 } = event.trial
         const known = this.trials.get(id)
-        // A trial that starts again (resumed after a pause, or given a new config by PBT) keeps its history;
+        // A trial that starts again (resumed after a pause or a restore, or given a new config by PBT) keeps its history;
         // a retry (a new attempt) starts over, as the Tuner drops the failed attempt's results.
         if (known && attempt === known.attempt) Object.assign(known, { config, seed, state: 'running' })
         else this.trials.set(id, { id, config, seed, attempt, state: 'running', lastResult: undefined, history: [], error: undefined })
         this.ended.delete(id)
         return
       }
-      case 'result': {
-        const trial = this.trial(event.trial_id, lineNo)
-        trial.history.push(event.result)
-        trial.lastResult = event.result
+      case 'result':
+        this.record(this.trial(event.trial_id, lineNo), event.result)
         return
-      }
       case 'trial_end': {
         const trial = this.trial(event.trial.id, lineNo)
+        // A journal keeps a returned result in the end itself; a tracker's file has it as a result line before.
+        if (event.final !== undefined) this.record(trial, event.final)
         trial.state = event.trial.state
         trial.error = event.trial.error === null ? undefined : restoreError(trial.id, event.trial.error)
         this.ended.add(trial.id)
@@ -124,18 +183,23 @@ class Rebuild {
       case 'experiment_end':
         this.summary = event.summary
         return
+      default:
+        // Sessions, decisions, checkpoints, retries and interrupts matter to a restore, not to the table.
+        return
     }
   }
 
   finish(): StoredExperiment {
     const experiment = this.experiment
     if (experiment === undefined) throw problemAt(argumentAt('loadExperiment', 'dir'), `${show(this.path)} has no "experiment_start" event`)
-    for (const trial of this.trials.values()) {
-      if (this.ended.has(trial.id)) continue
-      trial.state = 'errored'
-      trial.error = new TrialError(trial.id, UNFINISHED)
-    }
+    // A trial whose run the crash or the interrupt caught is not over: a restore resumes it.
+    for (const trial of this.trials.values()) if (!this.ended.has(trial.id)) trial.state = 'paused'
     return { experiment, trials: [...this.trials.values()], summary: this.summary }
+  }
+
+  private record(trial: MutableTrial, result: Result): void {
+    trial.history.push(result)
+    trial.lastResult = result
   }
 
   private trial(id: number, lineNo: number): MutableTrial {
@@ -161,28 +225,34 @@ function restoreError(trialId: number, stored: StoredError): TrialError {
 }
 
 /**
- * Parses a line and checks its shape: the event, undefined for an event type
- * this version does not know, or what is wrong with it.
+ * Checks the shape of a parsed line: the event, or undefined for an event type
+ * this version does not know. Throws for a known event with a wrong shape.
  */
-function parseEvent(line: string): JsonlEvent | undefined | string {
-  let value: unknown
-  try {
-    value = decodeLine(line)
-  } catch (error) {
-    return (error as Error).message
-  }
-  if (!isObject(value) || typeof value.event !== 'string') return 'no "event" field'
+function toEvent(value: unknown): JsonlEvent | undefined {
+  if (!isObject(value) || typeof value.event !== 'string') throw new TypeError('no "event" field')
   const ok = EVENT_SHAPES[value.event]
   if (ok === undefined) return undefined
-  if (!ok(value)) return `malformed "${value.event}" event`
+  if (!ok(value)) throw new TypeError(`malformed "${value.event}" event`)
   return value as JsonlEvent
 }
 
 const EVENT_SHAPES: Readonly<Record<string, (line: Record<string, unknown>) => boolean>> = {
+  journal: ({ version, search, scheduler }) => Number.isInteger(version) && isObject(search) && isObject(scheduler),
   experiment_start: ({ experiment: e }) => isObject(e) && typeof e.metric === 'string' && (e.mode === 'min' || e.mode === 'max'),
+  session: ({ session, concurrency }) => Number.isInteger(session) && Number.isInteger(concurrency),
   trial_start: ({ trial: t }) => isObject(t) && Number.isInteger(t.id) && isObject(t.config) && typeof t.seed === 'number',
   result: ({ trial_id, result }) => Number.isInteger(trial_id) && isObject(result),
-  trial_end: ({ trial: t }) => isObject(t) && Number.isInteger(t.id) && isState(t.state) && (t.error === null || isStoredError(t.error)),
+  decision: ({ trial_id, iteration, decision }) =>
+    Number.isInteger(trial_id) && Number.isInteger(iteration) && (decision === 'stop' || decision === 'pause'),
+  checkpoint: ({ trial_id, seq, attempt, iteration }) => [trial_id, seq, attempt, iteration].every(Number.isInteger),
+  trial_end: ({ trial: t, final }) =>
+    isObject(t) &&
+    Number.isInteger(t.id) &&
+    isState(t.state) &&
+    (t.error === null || isStoredError(t.error)) &&
+    (final === undefined || isObject(final)),
+  retry: ({ trial_id }) => Number.isInteger(trial_id),
+  interrupt: ({ cause, resumable }) => typeof cause === 'string' && typeof resumable === 'boolean',
   experiment_end: ({ summary }) => isObject(summary),
 }
 

@@ -1,4 +1,7 @@
-import { ConfigError, show, TrialError } from '../errors.ts'
+import { hostname } from 'node:os'
+import { ConfigError, JournalError, show } from '../errors.ts'
+import type { InterruptCause, JsonlEvent, TrialEndEvent, TrialStartEvent } from '../journal/codec.ts'
+import type { JournalWriter } from '../journal/writer.ts'
 import type { Logger } from '../logger.ts'
 import { optionAt, problemAt } from '../options/index.ts'
 import type { RunChoice, Scheduler } from '../scheduler/scheduler.ts'
@@ -7,15 +10,18 @@ import type { Searcher } from '../search/searcher.ts'
 import type { TrackerHub } from '../tracker/dispatch.ts'
 import type { Decision, ExperimentSummary, Metrics, Mode, Result, TrialInfo, TrialState } from '../types.ts'
 import type { Executor, TrialHandle } from '../workers/executor.ts'
-import type { SerializedError, TrialOutcome } from '../workers/protocol.ts'
+import type { TrialOutcome } from '../workers/protocol.ts'
 import type { CheckpointStore } from './checkpoints.ts'
 import { TrialErrorLog } from './error-log.ts'
 import { MetricChecks } from './metric-checks.ts'
 import type { MetricCheck } from './options.ts'
+import { type ReplayCheck, RunRecord } from './run-record.ts'
 import { SchedulerFeed } from './scheduler-feed.ts'
 import { SearchFeed } from './search-feed.ts'
+import { type StartPoint, startPoint } from './start-point.ts'
 import { meetsStop, type StopCriteria } from './stop.ts'
 import { Trial } from './trial.ts'
+import { endEvent, endState, outcomeOf, toTrialError } from './trial-end.ts'
 import { TrialTimeouts } from './trial-timeouts.ts'
 
 /** What one run of the loop needs, already validated. */
@@ -32,8 +38,7 @@ export interface RunSettings {
   readonly orderReports: boolean
   readonly scheduler: Scheduler
   readonly executor: Executor
-  /** Where checkpoints go: the loop only saves and reads the latest (the Tuner's store also writes them to disk). */
-  readonly checkpoints: Pick<CheckpointStore, 'save' | 'latest'>
+  readonly checkpoints: CheckpointStore
   readonly hub: TrackerHub
   readonly logger: Logger
   readonly stop: StopCriteria
@@ -45,12 +50,30 @@ export interface RunSettings {
   /** Wall-clock limit of one run of a trial, s; undefined: none. */
   readonly trialTimeoutS: number | undefined
   readonly metricCheck: MetricCheck
+  /** Where the loop records its inputs and decisions (the experiment's journal); none: an experiment without storage. */
+  readonly journal?: JournalWriter | undefined
+  /** Seconds the experiment ran in earlier sessions (a restore): the time budget counts them. */
+  readonly elapsedBeforeS?: number
+  /** A restore's option: trials that errored for good get a new round of attempts. */
+  readonly retryErrored?: boolean
+}
+
+/** A running trial's thread; none for a trial a replay knows was running, until the restore starts it again. */
+interface Running {
+  readonly trial: Trial
+  readonly handle: TrialHandle | undefined
 }
 
 /**
  * The loop of one experiment: fill free slots with new (or retried, or
  * resumed) trials, route reports through the scheduler and stop criteria,
  * record ends, until the searcher is exhausted and nothing runs.
+ *
+ * Everything it is told (reports, checkpoints, ends, interrupts) and every
+ * decision it makes (launches, stops, pauses) goes to the journal, in the
+ * order it happens. A restore replays the journal's inputs through this same
+ * code (`apply`), checking that it makes the same decisions, and then
+ * carries on live from the state they lead to (docs/resume.md).
  */
 export class ExperimentRun {
   readonly trials: Trial[] = []
@@ -60,20 +83,30 @@ export class ExperimentRun {
   readonly #errors: TrialErrorLog
   readonly #timeouts: TrialTimeouts
   readonly #checks: MetricChecks
-  readonly #running = new Map<number, { trial: Trial; handle: TrialHandle }>()
+  readonly #running = new Map<number, Running>()
   readonly #retry: Trial[] = []
   readonly #paused: Trial[] = []
   readonly #timers: NodeJS.Timeout[] = []
   /** Per trial told to stop or pause: ends its thread if it has not ended within the grace period. */
   readonly #graceTimers = new Map<number, NodeJS.Timeout>()
-  readonly #started = performance.now()
+  readonly #record: RunRecord
+  #slots: number
   #exhausted = false
   #interrupted = false
+  /** The interrupt leaves running trials resumable (all but the time budget). */
+  #resumable = false
+  #why = ''
   #fatal: unknown
   #finish: (() => void) | undefined
+  /** Replayed: `run()` begins a new session of the experiment. */
+  #session = 0
+  /** Inputs that arrived after the last session's interrupt: the new session hands them on first. */
+  #carried: readonly JsonlEvent[] = []
 
   constructor(settings: RunSettings) {
     this.#s = settings
+    this.#record = new RunRecord(settings.journal, settings.hub, settings.elapsedBeforeS ?? 0)
+    this.#slots = settings.executor.slots
     this.#feed = new SearchFeed(settings.searcher, settings.searchLag)
     this.#judging = new SchedulerFeed(settings.orderReports)
     this.#errors = new TrialErrorLog(settings.logger)
@@ -86,21 +119,28 @@ export class ExperimentRun {
     return this.#fatal
   }
 
+  /** Why the run ended early and whether it can be resumed; undefined when it ran to its end. */
+  get interrupted(): { readonly why: string; readonly resumable: boolean } | undefined {
+    return this.#interrupted ? { why: this.#why, resumable: this.#resumable } : undefined
+  }
+
   /** Runs to the end; never rejects (see `fatal`). */
   async run(): Promise<ExperimentSummary> {
     const { signal, stop } = this.#s
-    const onAbort = () => this.#interrupt('the experiment was aborted')
+    const onAbort = () => this.interrupt('abort', 'the experiment was aborted')
     signal?.addEventListener('abort', onAbort, { once: true })
-    if (stop.timeBudgetS !== undefined) {
-      this.#timers.push(setTimeout(() => this.#interrupt(`the time budget of ${stop.timeBudgetS} s ran out`), stop.timeBudgetS * 1000))
-    }
     const finished = new Promise<void>((resolve) => {
       this.#finish = resolve
     })
-    if (signal?.aborted) this.#interrupted = true
+    if (this.#session > 0) this.#beginSession()
+    if (stop.timeBudgetS !== undefined && !this.#interrupted) {
+      const leftMs = Math.max(0, (stop.timeBudgetS - (this.#s.elapsedBeforeS ?? 0)) * 1000)
+      this.#timers.push(setTimeout(() => this.interrupt('budget', `the time budget of ${stop.timeBudgetS} s ran out`), leftMs))
+    }
+    if (signal?.aborted) this.interrupt('abort', 'the experiment was aborted')
     this.#pump()
     await finished
-    this.#judging.cancel()
+    if (!this.#resumable) this.#judging.cancel()
     this.#guard(() => this.#feed.flush())
     this.#errors.close()
     this.#timeouts.close()
@@ -109,15 +149,103 @@ export class ExperimentRun {
     return this.#summary()
   }
 
+  /**
+   * Ends the experiment early: no trial starts any more, running ones stop at
+   * their next report. A resumable interrupt (every cause but the time
+   * budget) leaves them resumable: they end `paused`, and the searcher and
+   * the scheduler hear nothing of their ends, so a restore continues them.
+   */
+  interrupt(cause: InterruptCause, why: string): void {
+    if (this.#interrupted) return
+    this.#interrupted = true
+    this.#resumable = cause !== 'budget'
+    this.#why = why
+    const event: JsonlEvent = { event: 'interrupt', cause, why, resumable: this.#resumable, t: this.#record.elapsedS() }
+    // failFast is the loop's own decision; every other cause comes from outside.
+    if (cause === 'failFast') this.#record.output(event)
+    else this.#record.input(event)
+    this.#record.flush()
+    if (!this.#resumable) this.#judging.cancel()
+    if (this.#record.replaying) {
+      if (!this.#resumable) for (const { trial } of this.#running.values()) if (trial.ending !== 'stop') this.#tellEnding(trial, 'stop')
+      return
+    }
+    if (this.#running.size > 0) this.#s.logger.info(`${why}: stopping ${this.#running.size} running trials at their next report`)
+    for (const { trial, handle } of this.#running.values()) {
+      if (this.#resumable) {
+        // A trial already told to stop or pause ends as told; the others end resumable.
+        if (trial.ending) continue
+        trial.suspended = true
+      } else if (trial.ending === 'stop') continue
+      clearTimeout(this.#graceTimers.get(trial.id))
+      this.#tellEnding(trial, 'stop')
+      handle?.stop('stop')
+    }
+    this.#pump()
+  }
+
+  /** A restore begins: the loop replays the journal through `check` at the first session's concurrency. */
+  beginReplay(check: ReplayCheck, concurrency: number): void {
+    this.#record.replayThrough(check)
+    this.#slots = concurrency
+  }
+
+  /** Replaying: starts what the loop starts when a session begins, before any input (see `run`). */
+  fillSlots(): void {
+    this.#pump()
+  }
+
+  /** The replay is over; `carried` are the inputs the last session got after its interrupt. */
+  endReplay(session: number, carried: readonly JsonlEvent[]): void {
+    this.#record.replayThrough(undefined)
+    this.#session = session
+    this.#carried = carried
+    this.#slots = this.#s.executor.slots
+  }
+
+  /** A replayed `session` line: what the restore that wrote it did first, before the inputs that follow. */
+  replaySession(concurrency: number): void {
+    this.#slots = concurrency
+    if (this.#resumable) this.#interrupted = false
+  }
+
+  /** Replays one input of the journal, as the loop first met it. */
+  apply(event: JsonlEvent): void {
+    switch (event.event) {
+      case 'result':
+        this.#onReport(this.#runningTrial(event.trial_id), {}, event.result)
+        return
+      case 'checkpoint':
+        this.#runningTrial(event.trial_id)
+        this.#s.checkpoints.note({ trial: event.trial_id, seq: event.seq, attempt: event.attempt, iteration: event.iteration })
+        return
+      case 'trial_end':
+        this.#onEnd(this.#runningTrial(event.trial.id), outcomeOf(event), event)
+        return
+      case 'trial_start':
+        this.#launch(this.#runningTrial(event.trial.id), true, event)
+        return
+      case 'retry':
+        this.#retryErrored(this.#trial(event.trial_id))
+        return
+      case 'interrupt':
+        this.interrupt(event.cause, event.why)
+        return
+      default:
+        throw new JournalError(`"${event.event}" is not an input of the loop`)
+    }
+  }
+
   #pump(): void {
     try {
-      while (!this.#interrupted && this.#running.size < this.#s.executor.slots) {
+      while (!this.#interrupted && this.#running.size < this.#slots) {
         const trial = this.#next()
         if (!trial) break
         this.#launch(trial)
       }
-      if (this.#running.size === 0 && this.#interrupted) this.#stopWaiting('the experiment ended')
-      else if (this.#running.size === 0 && !this.#done()) this.#stopWaiting('nothing runs and the scheduler resumes none')
+      if (this.#running.size === 0 && this.#interrupted) {
+        if (!this.#resumable) this.#stopWaiting('the experiment ended')
+      } else if (this.#running.size === 0 && !this.#done()) this.#stopWaiting('nothing runs and the scheduler resumes none')
     } catch (error) {
       this.#fail(error)
     }
@@ -164,16 +292,17 @@ export class ExperimentRun {
 
   /**
    * Ends the paused and pending trials as stopped: when the experiment is over
-   * (abort, time budget), or when nothing runs and the scheduler picks none of
-   * them (rather than wait forever).
+   * (time budget), or when nothing runs and the scheduler picks none of them
+   * (rather than wait forever).
    */
   #stopWaiting(why: string): void {
     const waiting = [...this.#retry.splice(0), ...this.#paused.splice(0)]
     this.#exhausted = true
     if (waiting.length === 0) return
-    this.#s.logger.info(`${why} of the ${waiting.length} waiting trials: stopping them`)
+    if (!this.#record.replaying) this.#s.logger.info(`${why} of the ${waiting.length} waiting trials: stopping them`)
     for (const trial of waiting) {
       trial.state = 'stopped'
+      this.#record.output({ event: 'trial_end', trial: { id: trial.id, state: 'stopped', error: null } })
       this.#complete(trial)
     }
   }
@@ -192,27 +321,61 @@ export class ExperimentRun {
     return trial
   }
 
-  #launch(trial: Trial): void {
-    const { checkpoints } = this.#s
-    let restore: unknown
-    if (trial.state === 'paused') {
-      const plan = this.#s.scheduler.beforeResume?.(trial)
-      if (plan?.config) trial.config = plan.config
-      const donor = plan?.restoreFrom === undefined ? undefined : this.trials[plan.restoreFrom]
-      if (donor) {
-        // As in Ray Tune, a trial that resumes from another's checkpoint carries on from that trial's count and clock.
-        trial.iteration = donor.iteration
-        trial.elapsedMs = (donor.lastResult?.time_total_s ?? 0) * 1000
-      }
-      restore = checkpoints.latest(plan?.restoreFrom ?? trial.id)
+  /**
+   * Starts a run of `trial`: new, retried, resumed after a pause (from its
+   * checkpoint or a donor's), or, given `relaunch`, restarted by a restore
+   * that found it running. Replaying, it starts no thread and takes from the
+   * journal (`journaled`, or the line it checks the launch against) which
+   * checkpoint the run used.
+   */
+  #launch(trial: Trial, relaunch = false, journaled?: TrialStartEvent): void {
+    const resuming = trial.state === 'paused' || relaunch
+    const plan = trial.state === 'paused' ? this.#s.scheduler.beforeResume?.(trial) : undefined
+    if (plan?.config) trial.config = plan.config
+    const donor = plan?.restoreFrom === undefined ? undefined : this.trials[plan.restoreFrom]
+    const planned: TrialStartEvent = {
+      event: 'trial_start',
+      trial: { id: trial.id, config: trial.config, seed: trial.seed, attempt: trial.attempt },
+      ...(donor === undefined ? {} : { donor: donor.id }),
+      ...(relaunch ? { relaunch: true as const } : {}),
     }
+    let start: StartPoint | undefined
+    let event: TrialStartEvent
+    if (this.#record.replaying) {
+      event = journaled ?? (this.#record.output(planned) as TrialStartEvent)
+      const from = event.from
+      if (from !== undefined)
+        start = { ref: { trial: from.trial, seq: from.seq, attempt: 0, iteration: event.iteration ?? 0 }, state: undefined }
+    } else {
+      start = resuming ? startPoint(this.#s.checkpoints, trial, donor, this.#s.logger) : undefined
+      event =
+        start === undefined ? planned : { ...planned, from: { trial: start.ref.trial, seq: start.ref.seq }, iteration: start.ref.iteration }
+      this.#record.input(event)
+    }
+    const { checkpoints } = this.#s
+    if (start !== undefined && start.ref.trial !== trial.id) {
+      // A clone carries on from its donor's checkpoint, count and clock, as in Ray Tune; the checkpoint becomes its own.
+      if (this.#record.replaying) checkpoints.record(trial.id, trial.attempt, start.ref.iteration)
+      else checkpoints.adopt(trial.id, trial.attempt, start.ref, start.state)
+      trial.elapsedMs = (donor?.lastResult?.time_total_s ?? 0) * 1000
+      trial.rerunUntil = 0
+    } else if (resuming) {
+      // Its own checkpoint (or none: the start) may be older than its last report: those reports are re-done, not recorded again.
+      trial.rerunUntil = trial.reported
+      if (relaunch) trial.elapsedMs = (trial.lastResult?.time_total_s ?? 0) * 1000
+    }
+    if (resuming) trial.iteration = start?.ref.iteration ?? 0
     trial.begin(performance.now())
-    this.#s.hub.emit('onTrialStart', trial)
+    this.#record.emit('onTrialStart', trial)
+    if (this.#record.replaying) {
+      this.#running.set(trial.id, { trial, handle: undefined })
+      return
+    }
     const handle = this.#s.executor.start(
-      { trialId: trial.id, config: trial.config, seed: trial.seed, restore },
+      { trialId: trial.id, config: trial.config, seed: trial.seed, restore: start?.state },
       {
         report: (metrics) => this.#onReport(trial, metrics),
-        checkpoint: (state) => checkpoints.save(trial.id, state),
+        checkpoint: (state) => this.#onCheckpoint(trial, state),
         // Only a time limit needs to hear when the trainable starts; unasked, the executor can skip telling it.
         started: this.#s.trialTimeoutS === undefined ? undefined : () => this.#timeouts.started(trial.id),
       },
@@ -222,12 +385,33 @@ export class ExperimentRun {
     void handle.done.then((outcome) => this.#onEnd(trial, outcome))
   }
 
-  #onReport(trial: Trial, metrics: Metrics): Decision | Promise<Decision> {
-    const result = trial.record(metrics, performance.now())
-    this.#s.hub.emit('onTrialResult', trial, result)
+  #onCheckpoint(trial: Trial, state: unknown): void {
+    // By the convention of ctx.checkpoint, a state comes before the report it goes with: it stands for the next one.
+    const ref = this.#s.checkpoints.save(trial.id, trial.attempt, trial.iteration + 1, state)
+    this.#record.input({ event: 'checkpoint', trial_id: trial.id, seq: ref.seq, attempt: ref.attempt, iteration: ref.iteration })
+  }
+
+  #onReport(trial: Trial, metrics: Metrics, journaled?: Result): Decision | Promise<Decision> {
+    if (journaled === undefined && trial.iteration < trial.rerunUntil) {
+      // Re-done from an earlier checkpoint: the journal has this report, which keeps its first values.
+      trial.iteration++
+      return trial.iteration < trial.rerunUntil ? 'continue' : (trial.lastAnswer ?? 'continue')
+    }
+    const result = journaled === undefined ? trial.record(metrics, performance.now()) : this.#adopt(trial, journaled)
+    if (journaled === undefined) this.#record.input({ event: 'result', trial_id: trial.id, result })
+    // Checked even while carrying: a divergence decides how the trial's end is recorded (#endWhileInterrupted).
+    const diverged = trial.ending === undefined && this.#checks.result(trial, result) !== undefined
+    // After a resumable interrupt, a report is kept for the next session, which judges it.
+    if (this.#carrying()) return trial.ending ?? 'stop'
+    this.#record.emit('onTrialResult', trial, result)
+    trial.lastAnswer = this.#answer(trial, result, diverged)
+    return trial.lastAnswer
+  }
+
+  #answer(trial: Trial, result: Result, diverged: boolean): Decision | Promise<Decision> {
     // A report already on its way when the trial was told to end is kept, and answered the same.
     if (trial.ending) return trial.ending
-    if (this.#checks.result(trial, result)) {
+    if (diverged) {
       // Diverged: it ends here, unjudged; #onEnd records it as errored.
       this.#tellEnding(trial, 'stop')
       return 'stop'
@@ -239,11 +423,24 @@ export class ExperimentRun {
     return answer
   }
 
+  /** A result the journal has: it must be the next report of the trial, as replays of the same code give. */
+  #adopt(trial: Trial, result: Result): Result {
+    const expected = trial.reported + 1
+    if (result.training_iteration !== expected) {
+      throw new JournalError(`trial ${trial.id}'s result is report ${result.training_iteration}, the loop expected report ${expected}`)
+    }
+    return trial.adopt(result)
+  }
+
   /** A report's answer: a decision, or the ending the trial was told while its report waited its turn. */
   #judge(trial: Trial, result: Result): Decision {
     if (trial.ending) return trial.ending
     const decision = this.#decide(trial, result)
-    if (decision !== 'continue') this.#tellEnding(trial, decision)
+    if (decision !== 'continue') {
+      // A stop the interrupt answers is no decision of the scheduler's: a restore judges that report afresh.
+      if (!this.#interrupted) this.#record.output({ event: 'decision', trial_id: trial.id, iteration: result.training_iteration, decision })
+      this.#tellEnding(trial, decision)
+    }
     return decision
   }
 
@@ -269,45 +466,55 @@ export class ExperimentRun {
   #tellEnding(trial: Trial, decision: Exclude<Decision, 'continue'>): void {
     trial.ending = decision
     const handle = this.#running.get(trial.id)?.handle
+    if (handle === undefined) return
+    // A run re-doing recorded reports would only reach the answer at the last of them: tell it now.
+    if (trial.iteration < trial.rerunUntil) handle.stop(decision)
     this.#graceTimers.set(
       trial.id,
-      setTimeout(() => handle?.kill(), this.#s.stopGraceMs),
+      setTimeout(() => handle.kill(), this.#s.stopGraceMs),
     )
   }
 
-  #onEnd(trial: Trial, ended: TrialOutcome): void {
+  #onEnd(trial: Trial, ended: TrialOutcome, journaled?: TrialEndEvent): void {
+    // Replayed, the journaled outcome already names the timeout.
     const timedOut = this.#timeouts.end(trial.id)
     const outcome: TrialOutcome = timedOut && ended.kind === 'errored' ? { kind: 'errored', error: timedOut } : ended
     this.#running.delete(trial.id)
-    // A report still waiting for its turn belongs to an attempt that is over.
-    this.#judging.dropWaiting(trial.id)
     clearTimeout(this.#graceTimers.get(trial.id))
     this.#graceTimers.delete(trial.id)
-    // Once told to stop or pause, a thread that dies on the way out (or is ended after the grace period) does not make the trial errored.
-    const kind = outcome.kind === 'errored' && trial.ending ? (trial.ending === 'pause' ? 'paused' : 'stopped') : outcome.kind
-    if (outcome.kind === 'completed' && outcome.final !== undefined) {
-      const result = trial.record(outcome.final, performance.now())
-      this.#s.hub.emit('onTrialResult', trial, result)
-      this.#guard(() => this.#feed.result(trial.id, result))
-      this.#checks.result(trial, result)
+    if (journaled === undefined && this.#carrying()) {
+      this.#endWhileInterrupted(trial, outcome)
+      return
     }
-    const diverged = this.#checks.takeDivergence(trial.id)
+    // A report still waiting for its turn belongs to an attempt that is over.
+    this.#judging.dropWaiting(trial.id)
+    const final = this.#recordFinal(trial, outcome, journaled)
+    const diverged = this.#divergence(trial, final)
+    const { state, retry } = diverged ? { state: 'errored' as const, retry: false } : this.#endState(trial, outcome, this.#interrupted)
+    if (journaled !== undefined && journaled.trial.state !== state) {
+      throw new JournalError(`trial ${trial.id} ends ${state} now, the journal has ${journaled.trial.state}`)
+    }
+    if (!diverged && outcome.kind === 'errored' && (state === 'errored' || retry)) trial.failures++
+    if (diverged) trial.error = diverged
+    else if (state === 'errored' && 'error' in outcome) trial.error = toTrialError(trial.id, outcome.error)
+    if (journaled === undefined) this.#recordEnd(trial, state, outcome, final)
+    if (final !== undefined) {
+      this.#record.emit('onTrialResult', trial, final)
+      this.#guard(() => this.#feed.result(trial.id, final))
+    }
     if (outcome.kind === 'unloadable') {
       // No trial can run without the module: end the experiment instead of failing every trial the same way.
       trial.state = 'errored'
-      trial.error = toTrialError(trial.id, outcome.error)
       const { name, message } = outcome.error
       this.#fail(problemAt(optionAt('Tuner', 'trainable'), `could not be loaded: ${name}: ${message}`, trial.error))
     } else if (diverged) {
       // Not retried: a seeded rerun of the same config would diverge the same way.
       trial.state = 'errored'
-      trial.error = diverged
       this.#errors.errored(trial.id, { name: diverged.name, message: `diverged: ${diverged.metric} is NaN (not retried)` })
-      if (this.#s.failFast) this.#interrupt(`failFast: trial ${trial.id} diverged`)
-    } else if (kind === 'errored' && outcome.kind === 'errored') {
-      trial.failures++
-      if (trial.failures <= this.#s.maxFailures && !this.#interrupted) {
-        this.#errors.retrying(trial.id, trial.failures, this.#s.maxFailures + 1, outcome.error)
+      if (this.#s.failFast) this.interrupt('failFast', `failFast: trial ${trial.id} diverged`)
+    } else if (outcome.kind === 'errored' && (state === 'errored' || retry)) {
+      if (retry) {
+        this.#errors.retrying(trial.id, trial.failures - trial.forgivenFailures, this.#s.maxFailures + 1, outcome.error)
         this.#judging.restart(trial.id)
         trial.resetForRetry()
         this.#retry.push(trial)
@@ -315,34 +522,64 @@ export class ExperimentRun {
         return
       }
       trial.state = 'errored'
-      trial.error = toTrialError(trial.id, outcome.error)
       this.#errors.errored(trial.id, outcome.error)
-      if (this.#s.failFast) this.#interrupt(`failFast: trial ${trial.id} errored`)
-    } else if (kind === 'completed') {
-      trial.state = 'completed'
-    } else if (kind === 'paused' && !this.#interrupted) {
+      if (this.#s.failFast) this.interrupt('failFast', `failFast: trial ${trial.id} errored`)
+    } else if (state === 'paused') {
       trial.pause(performance.now())
       this.#paused.push(trial)
     } else {
-      trial.state = this.#ranFullBudget(trial) ? 'completed' : 'stopped'
+      trial.state = state
     }
-    if (trial.state === 'paused') this.#s.hub.emit('onTrialEnd', trial)
+    if (trial.state === 'paused') this.#record.emit('onTrialEnd', trial)
     else this.#complete(trial)
     const missing = trial.state === 'completed' ? this.#checks.completed(trial) : undefined
     if (missing) this.#fail(missing)
     this.#pump()
   }
 
-  /** Whether a trial told to end had reached its budget: `stop.maxIterations`, or the scheduler's `maxT`. */
-  #ranFullBudget(trial: Trial): boolean {
-    const last = trial.lastResult
-    if (last === undefined) return false
-    const { maxIterations } = this.#s.stop
-    if (maxIterations !== undefined && last.training_iteration >= maxIterations) return true
-    const { maxT, timeAttr } = this.#s.scheduler
-    if (typeof maxT !== 'number' || typeof timeAttr !== 'string') return false
-    const reached = last[timeAttr]
-    return typeof reached === 'number' && reached >= maxT
+  /** The divergence that ends this run of the trial: a NaN metric in a report, or in the result it returned. */
+  #divergence(trial: Trial, final: Result | undefined) {
+    if (final !== undefined) this.#checks.result(trial, final)
+    return this.#checks.takeDivergence(trial.id)
+  }
+
+  /**
+   * After a resumable interrupt (live): the interrupt's own stops leave the
+   * trial paused, to resume in the next session; an end of the trial's own
+   * (it completed, or had been told to stop before) is written to the journal
+   * for the next session to hand on, and only shown in this session's results.
+   */
+  #endWhileInterrupted(trial: Trial, outcome: TrialOutcome): void {
+    if ((trial.suspended && outcome.kind !== 'completed') || outcome.kind === 'unloadable') {
+      trial.pause(performance.now())
+      this.#record.emit('onTrialEnd', trial)
+    } else {
+      const final = this.#recordFinal(trial, outcome)
+      const diverged = this.#divergence(trial, final)
+      const { state } = diverged ? { state: 'errored' as const } : this.#endState(trial, outcome, false)
+      if (diverged) trial.error = diverged
+      else if (state === 'errored' && outcome.kind === 'errored') trial.error = toTrialError(trial.id, outcome.error)
+      if (state === 'paused') trial.pause(performance.now())
+      else trial.state = state
+      this.#recordEnd(trial, state, outcome, final)
+    }
+    this.#pump()
+  }
+
+  #endState(trial: Trial, outcome: TrialOutcome, interrupted: boolean): { state: TrialState; retry: boolean } {
+    return endState(trial, outcome, { interrupted, maxFailures: this.#s.maxFailures, stop: this.#s.stop, scheduler: this.#s.scheduler })
+  }
+
+  /** The result a completed trainable returned, recorded as its last report. */
+  #recordFinal(trial: Trial, outcome: TrialOutcome, journaled?: TrialEndEvent): Result | undefined {
+    if (outcome.kind !== 'completed' || outcome.final === undefined) return undefined
+    return journaled?.final ? this.#adopt(trial, journaled.final) : trial.record(outcome.final, performance.now())
+  }
+
+  /** Writes a trial's end, on disk before any tracker hears of it. */
+  #recordEnd(trial: Trial, state: TrialState, outcome: TrialOutcome, final: Result | undefined): void {
+    this.#record.input(endEvent(trial, state, outcome, final, this.#record.elapsedS()))
+    this.#record.flush()
   }
 
   /** A trial ended for good: tell the searcher, the scheduler and the trackers. */
@@ -350,22 +587,66 @@ export class ExperimentRun {
     this.#guard(() => this.#feed.complete(trial.id, trial.lastResult, trial.state))
     const result = trial.lastResult
     this.#judging.end(trial.id, result?.training_iteration ?? 0, () => this.#guard(() => this.#s.scheduler.onTrialComplete(trial, result)))
-    this.#s.hub.emit('onTrialEnd', trial)
+    this.#record.emit('onTrialEnd', trial)
   }
 
-  /** Stops every running trial: at its next report, or by ending its thread after the grace period. */
-  #interrupt(why: string): void {
-    if (this.#interrupted) return
-    this.#interrupted = true
-    this.#judging.cancel()
-    if (this.#running.size > 0) this.#s.logger.info(`${why}: stopping ${this.#running.size} running trials`)
-    for (const { trial, handle } of this.#running.values()) {
-      if (trial.ending === 'stop') continue
-      clearTimeout(this.#graceTimers.get(trial.id))
-      this.#tellEnding(trial, 'stop')
-      handle.stop('stop')
+  /** A restore's `retryErrored`: a trial that errored for good goes back to the queue with a new round of attempts. */
+  #retryErrored(trial: Trial): void {
+    if (trial.state !== 'errored') throw new JournalError(`trial ${trial.id} is ${trial.state}, not errored: it cannot be retried`)
+    trial.forgivenFailures = trial.failures
+    trial.resetForRetry()
+    this.#retry.push(trial)
+  }
+
+  /**
+   * The start of a session after a restore: the journal says where it is, then
+   * errored trials are retried if asked, the inputs the last session kept
+   * after its interrupt are handed on, and every trial the crash or the
+   * interrupt caught running ends as it was told, or starts again.
+   */
+  #beginSession(): void {
+    this.#record.input({
+      event: 'session',
+      session: this.#session + 1,
+      pid: process.pid,
+      host: hostname(),
+      at: new Date().toISOString(),
+      concurrency: this.#slots,
+      t: this.#record.elapsedS(),
+    })
+    if (this.#resumable) this.#interrupted = false
+    if (this.#s.retryErrored) {
+      for (const trial of this.trials) {
+        if (trial.state !== 'errored') continue
+        this.#record.input({ event: 'retry', trial_id: trial.id })
+        this.#retryErrored(trial)
+      }
     }
-    this.#pump()
+    // Handed on as a replay hands on inputs: they are in the journal already.
+    for (const event of this.#carried) this.apply(event)
+    this.#carried = []
+    const caught = [...this.#running.values()].filter(({ handle }) => handle === undefined).map(({ trial }) => trial)
+    for (const trial of caught.sort((a, b) => a.id - b.id)) {
+      if (trial.ending) this.#onEnd(trial, { kind: trial.ending === 'pause' ? 'paused' : 'stopped' })
+      else this.#launch(trial, true)
+    }
+  }
+
+  /** Live, after a resumable interrupt: inputs are written down for the next session rather than acted on. */
+  #carrying(): boolean {
+    return this.#interrupted && this.#resumable && !this.#record.replaying
+  }
+
+  #trial(id: number): Trial {
+    const trial = this.trials[id]
+    if (trial === undefined) throw new JournalError(`trial ${id} was never started`)
+    return trial
+  }
+
+  #runningTrial(id: number): Trial {
+    const trial = this.#trial(id)
+    if (!this.#running.has(id)) throw new JournalError(`trial ${id} is ${trial.state}, not running`)
+    return trial
   }
 
   #guard(callback: () => void): void {
@@ -378,7 +659,10 @@ export class ExperimentRun {
 
   #fail(error: unknown): void {
     this.#fatal ??= error
-    this.#interrupt(
+    // Replaying, the restore stops at once and says what threw (tuner/replay.ts).
+    if (this.#record.replaying) return
+    this.interrupt(
+      'error',
       error instanceof ConfigError ? error.message : `a searcher or scheduler threw (${(error as Error)?.message ?? String(error)})`,
     )
   }
@@ -389,7 +673,7 @@ export class ExperimentRun {
     return {
       trials: this.trials.length,
       states,
-      elapsedS: (performance.now() - this.#started) / 1000,
+      elapsedS: this.#record.elapsedS(),
       interrupted: this.#interrupted,
     }
   }
@@ -398,9 +682,4 @@ export class ExperimentRun {
 function take(queue: Trial[], wanted: TrialInfo): Trial | undefined {
   const index = queue.findIndex((trial) => trial.id === wanted.id)
   return index === -1 ? undefined : queue.splice(index, 1)[0]
-}
-
-function toTrialError(trialId: number, error: SerializedError): TrialError {
-  const cause = Object.assign(new Error(error.message), { name: error.name, stack: error.stack })
-  return new TrialError(trialId, `trial ${trialId}: ${error.name}: ${error.message}`, { cause })
 }

@@ -19,9 +19,10 @@ export interface LoadedExperiment {
 }
 
 /**
- * Reads `dir/experiment.jsonl` (as written by `JsonlTracker`) back into a
- * {@link ResultGrid}. A trial that never ended (the process died) comes back
- * `'errored'` with a `TrialError` saying so. A final line cut short by a crash
+ * Reads `dir/experiment.jsonl` (an experiment's journal, or a `JsonlTracker`'s
+ * file) back into a {@link ResultGrid}. A trial that never ended (the process
+ * died, or the experiment was interrupted) comes back `'paused'`:
+ * `Tuner.restore` continues it. A final line cut short by a crash
  * is skipped; a bad line anywhere else, a missing file or a file without
  * `experiment_start` throws a `ConfigError` naming the path. Events of unknown
  * types are skipped, so newer logs stay readable.

@@ -15,7 +15,6 @@ import {
   METRIC,
   MODE,
   oneOf,
-  PATH,
   type Place,
   problemAt,
   type SchemaOf,
@@ -86,15 +85,17 @@ import { STOP_CRITERIA, type StopCriteria } from './stop.ts'
   /** Typed arrays, number arrays and matrices, placed once in shared memory; trials read `ctx.data`. */
   readonly data?: D
   /**
-   * Where results go; `[]` for none.
-   * @default a ConsoleReporter and a JsonlTracker in `<storageDir>/<name>`
+   * Where results go beside the experiment's journal; `[]` for none.
+   * @default a ConsoleReporter
    */
   readonly trackers?: readonly Tracker[]
   /**
-   * Where experiments live: `<storageDir>/<name>` holds the default JsonlTracker's file, the checkpoints and the trial output.
+   * Where experiments live: `<storageDir>/<name>` holds the experiment's journal (`experiment.jsonl`,
+   * every event, what `Tuner.restore` continues from), its checkpoints and the trial output. `false`
+   * keeps nothing on disk: checkpoints stay in memory and the experiment cannot be restored.
    * @default 'runs'
    */
-  readonly storageDir?: string
+  readonly storageDir?: string | false
   /**
    * The experiment seed: the same seed gives the same trials.
    * @default drawn at random; read it back from `.seed`
@@ -131,7 +132,10 @@ import { STOP_CRITERIA, type StopCriteria } from './stop.ts'
    * @default false
    */
   readonly failFast?: boolean
-  /** Aborting it ends the experiment cleanly: running trials are stopped, finished results kept. */
+  /**
+   * Aborting it ends the experiment cleanly, as a first Ctrl-C does: no trial starts, running ones stop at
+   * their next report and end `paused`, finished results are kept, and `Tuner.restore` continues it.
+   */
   readonly signal?: AbortSignal
   /**
    * Heap cap per worker thread in MB (at least 16); a trial above it errors ("ran out of its N MB heap")
@@ -178,10 +182,18 @@ import { STOP_CRITERIA, type StopCriteria } from './stop.ts'
    */
   readonly stopGraceMs?: number
   /**
+   * Whether `fit()` handles SIGINT and SIGTERM (Ctrl-C, `kill`): the first ends the experiment cleanly
+   * and prints the code that resumes it, a second exits at once. `false` for a host program that
+   * handles its signals itself (it can end the experiment through `signal`).
+   * @default true
+   */
+  readonly handleSignals?: boolean
+  /**
    * Where what trials print (`console.log`, `process.stdout.write`, stderr) goes: `'file'` (default) to
    * `<storageDir>/<name>/trial_0003/stdout.log` and `stderr.log`, told once on the log when the first
    * trial prints; `'both'` also to the console, each line prefixed `(trial 3)` and printed above the
-   * status line; `'console'` only there; `'none'` nowhere.
+   * status line; `'console'` only there; `'none'` nowhere. With `storageDir: false` there is no folder:
+   * `'file'` and `'both'` print to the console.
    *
    * @example
    * ```ts
@@ -237,12 +249,28 @@ export const SEARCHER = withMethods<Searcher>('a Searcher', ['setup', 'suggest',
  */
 export const RANDOM_SEED = SEED.withDefault(computed('drawn at random; read it back from `.seed`', () => randomInt(2 ** 32)))
 
+/** Where experiments live: a path, or `false` for nowhere. */
+const STORAGE_DIR = custom<string | false>('a non-empty path or false', (value, at) => {
+  if (value === false || (typeof value === 'string' && value !== '')) return value
+  throw invalid(at, 'a non-empty path or false', value)
+})
+
+/**
+ * A trainable option: a file URL or a path to a module, read as a file URL string (checking that the file exists).
+ *
+ * @example
+ * ```ts
+ * trainable: TRAINABLE.required()
+ * ```
+ */
+export const TRAINABLE = custom<string>('a file URL or a path to a module', resolveTrainable)
+
 /** Every option of a {@link Tuner}: kinds, ranges and defaults; `satisfies` keeps it in step with {@link TunerOptions}. */
 export const TUNER_OPTIONS = defineOptions('Tuner', {
   name: text({ test: isName, rule: "a name of letters, digits, '_', '-' or '.'" }).withDefault(
     computed('`hyperpool_<date>_<time>`', () => defaultName(new Date())),
   ),
-  trainable: custom<string>('a file URL or a path to a module', resolveTrainable).required(),
+  trainable: TRAINABLE.required(),
   space: SPACE.required(),
   metric: METRIC.required(),
   mode: MODE.withDefault('min'),
@@ -256,8 +284,8 @@ export const TUNER_OPTIONS = defineOptions('Tuner', {
   trackers: arrayOf(
     satisfying<Tracker>('an object with tracker hooks', (value) => typeof value === 'object' && value !== null),
     { rule: 'an array of trackers' },
-  ).withDeferredDefault('a ConsoleReporter and a JsonlTracker in `<storageDir>/<name>`'),
-  storageDir: PATH.withDefault('runs'),
+  ).withDeferredDefault('a ConsoleReporter'),
+  storageDir: STORAGE_DIR.withDefault('runs'),
   seed: RANDOM_SEED,
   reproducible: boolean().withDefault(false),
   stop: STOP_CRITERIA,
@@ -272,6 +300,7 @@ export const TUNER_OPTIONS = defineOptions('Tuner', {
   logger: LOGGER.withDeferredDefault('a logger to stderr at `logLevel`'),
   logLevel: LOG_LEVEL.withDeferredDefault("`HYPERPOOL_LOG_LEVEL`, else `'info'`"),
   stopGraceMs: TIMER_MS.withDefault(5000),
+  handleSignals: boolean().withDefault(true),
   trialOutput: oneOf(TRIAL_OUTPUT_MODES).withDefault('file'),
 } satisfies SchemaOf<TunerOptions>)
 

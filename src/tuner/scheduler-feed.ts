@@ -44,10 +44,14 @@ export class SchedulerFeed {
   report(id: number, iteration: number, run: () => Decision): Decision | Promise<Decision> {
     if (!this.#ordered) return run()
     if (this.#cancelled) return this.#judge(id, iteration, run)
-    return new Promise((answer) => {
-      this.#waiting.push({ id, iteration, kind: 'report', run, answer })
-      this.#drain()
+    let answer: (decision: Decision) => void = () => {}
+    const decision = new Promise<Decision>((resolve) => {
+      answer = resolve
     })
+    this.#waiting.push({ id, iteration, kind: 'report', run, answer })
+    // Outside the promise's executor, so an error while judging reaches the caller instead of rejecting the answer.
+    this.#drain()
+    return decision
   }
 
   /** Trial `id` ended after `iteration` reports; `run` tells the scheduler, now or once its turn comes. */

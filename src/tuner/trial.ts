@@ -16,8 +16,19 @@ export class Trial implements TrialInfo {
   iteration = 0
   /** Failed attempts so far (a retried trial starts over). */
   failures = 0
+  /** Failures before a restore's `retryErrored` gave the trial a new round of attempts: they no longer count against `maxFailures`. */
+  forgivenFailures = 0
   /** The stop or pause this run was told, if any: what it ends as, whatever its thread does on the way out. */
   ending: Exclude<Decision, 'continue'> | undefined = undefined
+  /** Told to stop by an interrupt that leaves it resumable: its run ends, the trial does not. */
+  suspended = false
+  /**
+   * Reports up to this count are already recorded: the run re-does them from an earlier checkpoint
+   * (a restore, or a resume from an older checkpoint than the pause), and they are not recorded twice.
+   */
+  rerunUntil = 0
+  /** The answer to the last recorded report, which a re-run reaching that report gets too. */
+  lastAnswer: Decision | Promise<Decision> | undefined = undefined
   /** When the current run started (performance.now(), ms). */
   startedAt = 0
   /** Running time before the current run (earlier runs of this attempt, or a donor's under PBT), ms. */
@@ -37,11 +48,17 @@ export class Trial implements TrialInfo {
     return this.failures + 1
   }
 
+  /** How many reports of this run's course are recorded, counting those a re-run has not yet reached again. */
+  get reported(): number {
+    return Math.max(this.iteration, this.rerunUntil)
+  }
+
   /** Starts a run (first, resumed or retried): the clock runs, no ending told yet. */
   begin(now: number): void {
     this.state = 'running'
     this.startedAt = now
     this.ending = undefined
+    this.suspended = false
   }
 
   /** A paused run keeps its time, so `time_total_s` carries on when the trial resumes. */
@@ -62,11 +79,20 @@ export class Trial implements TrialInfo {
     return result
   }
 
+  /** Records a result as the journal has it (a restore replaying it), and returns it. */
+  adopt(result: Result): Result {
+    this.iteration = result.training_iteration
+    this.history.push(result)
+    return result
+  }
+
   /** Starts a fresh attempt after a failure: the failed attempt's results are dropped. */
   resetForRetry(): void {
     this.state = 'pending'
     this.history = []
     this.iteration = 0
+    this.rerunUntil = 0
+    this.lastAnswer = undefined
     this.elapsedMs = 0
     this.error = undefined
   }

@@ -1,7 +1,10 @@
-import { join } from 'node:path'
-import { ConfigError, show } from '../errors.ts'
+import { join, resolve } from 'node:path'
+import { ConfigError, JournalError, show } from '../errors.ts'
+import { JOURNAL_VERSION, type JournalHeader } from '../journal/codec.ts'
+import { fingerprintData } from '../journal/fingerprint.ts'
+import type { JournalFile } from '../journal/read.ts'
 import { createLogger, type Logger } from '../logger.ts'
-import { TRACKER_WAIT_MS } from '../options/index.ts'
+import { optionAt, problemAt, TRACKER_WAIT_MS } from '../options/index.ts'
 import type { Scheduler } from '../scheduler/scheduler.ts'
 import type { Searcher } from '../search/searcher.ts'
 import { type ConfigOf, type Space, spaceToJSON } from '../search/space.ts'
@@ -11,16 +14,23 @@ import { JsonlTracker } from '../tracker/jsonl/jsonl.ts'
 import type { Tracker } from '../tracker/tracker.ts'
 import { TrialOutputLog, type TrialOutputMode } from '../tracker/trial-output/trial-output.ts'
 import type { ExperimentInfo, ExperimentSummary, Mode, TrialInfo } from '../types.ts'
+import type { Executor } from '../workers/executor.ts'
 import { LocalPool } from '../workers/pool.ts'
 import { shareData, sharedBytes } from '../workers/shared-data.ts'
 import { CheckpointStore } from './checkpoints.ts'
 import { EventFanout, type TunerEvent } from './events.ts'
 import { ExperimentRun } from './experiment.ts'
+import { loadExperiment } from './load.ts'
 import { AUTOMATIC } from './metric-checks.ts'
 import { type MetricCheck, TUNER_OPTIONS, type TunerOptions } from './options.ts'
+import { describePlugin } from './plugins.ts'
+import { replayJournal } from './replay.ts'
 import { checkReproducible, ordersReports } from './reproducible.ts'
+import { checkSameData, elapsedBefore, isFinished, type RestoreOptions, type RestorePlan, restorePlan } from './restore.ts'
 import { ResultGrid } from './results.ts'
+import { onStopSignals } from './signals.ts'
 import type { StopCriteria } from './stop.ts'
+import { claimFolder, createStore, type ExperimentStore, reopenStore } from './storage.ts'
 
 /**
  * Runs an experiment: proposes configs, trains them on a pool of worker
@@ -40,14 +50,19 @@ import type { StopCriteria } from './stop.ts'
  * ```
  */
 export class Tuner<S extends Space = Space, D = unknown> {
-  readonly name: string
   readonly seed: number
+  #name: string
+  /** The name was defaulted: `fit()` may add `-1`, `-2`... so two experiments started in the same second get folders of their own. */
+  readonly #defaultName: boolean
   readonly #space: S
   readonly #search: Searcher
   readonly #scheduler: Scheduler
   readonly #trackers: readonly Tracker[] | undefined
   readonly #signal: AbortSignal | undefined
   readonly #maxHeapMb: number | undefined
+  readonly #trialOutput: TrialOutputMode
+  readonly #trialTimeoutS: number | undefined
+  readonly #metricCheck: MetricCheck
   readonly #trainable: string
   readonly #metric: string
   readonly #mode: Mode
@@ -58,13 +73,15 @@ export class Tuner<S extends Space = Space, D = unknown> {
   readonly #maxFailures: number
   readonly #failFast: boolean
   readonly #stopGraceMs: number
-  readonly #trialOutput: TrialOutputMode
-  readonly #trialTimeoutS: number | undefined
-  readonly #metricCheck: MetricCheck
   readonly #logger: Logger
   readonly #data: unknown
-  /** The experiment's folder: the default JSONL store and the checkpoints live here. */
-  readonly #storageDir: string
+  readonly #handleSignals: boolean
+  /** Where experiment folders go; undefined with `storageDir: false`. */
+  readonly #storageRoot: string | undefined
+  /** The experiment's folder (its journal and checkpoints), once `fit()` or `restore` knows it. */
+  #storageDir: string | undefined
+  /** Set by `Tuner.restore`: the experiment `fit()` continues. */
+  #restore: RestorePlan | undefined
   readonly #events = new EventFanout()
   #fitted = false
 
@@ -90,8 +107,10 @@ export class Tuner<S extends Space = Space, D = unknown> {
     this.#stop = o.stop
     this.#reproducible = checkReproducible(o.reproducible, o.scheduler)
     this.seed = o.seed
-    this.name = o.name
-    this.#storageDir = join(o.storageDir, this.name)
+    this.#defaultName = options.name === undefined
+    this.#name = o.name
+    this.#storageRoot = o.storageDir === false ? undefined : o.storageDir
+    this.#handleSignals = o.handleSignals
     this.#logger = o.logger ?? createLogger({ level: o.logLevel })
     if (this.#reproducible && options.concurrency === undefined) {
       this.#logger.warn(
@@ -99,6 +118,46 @@ export class Tuner<S extends Space = Space, D = unknown> {
       )
     }
     this.#data = o.data === undefined ? undefined : shareData(o.data)
+  }
+
+  /**
+   * A Tuner that continues the experiment in `dir` (`<storageDir>/<name>`)
+   * from its journal: `fit()` replays the journal through the same searcher
+   * and scheduler, so they end in the state they had, keeps every finished
+   * trial, restarts the trials that were running from their last checkpoint
+   * (or their start) and runs the rest. A seeded `reproducible` run resumed
+   * at the same concurrency ends as it would have without the interruption.
+   * The data is not stored: pass it again. Custom searchers and schedulers
+   * are passed again too. See docs/resume.md.
+   *
+   * @example
+   * ```ts
+   * const tuner = await Tuner.restore('runs/exp1', { data: { X, y } })
+   * const results = await tuner.fit()
+   * ```
+   */
+  static async restore<D = unknown>(dir: string, options?: RestoreOptions<D>): Promise<Tuner<Space, D>> {
+    const { options: tunerOptions, plan } = await restorePlan(dir, options)
+    const tuner = new Tuner<Space, D>(tunerOptions as TunerOptions<Space, D>)
+    checkSameData(plan.header.data, fingerprintData(tuner.#data))
+    tuner.#storageDir = dir
+    tuner.#restore = plan
+    return tuner
+  }
+
+  /**
+   * The experiment's name: its folder under `storageDir`. A default name
+   * (`hyperpool_<date>_<time>`) whose folder is taken gets `-1`, `-2`...
+   * when `fit()` starts.
+   *
+   * @example
+   * ```ts
+   * await tuner.fit()
+   * console.log(`resume with Tuner.restore('runs/${tuner.name}')`)
+   * ```
+   */
+  get name(): string {
+    return this.#name
   }
 
   /**
@@ -135,16 +194,18 @@ export class Tuner<S extends Space = Space, D = unknown> {
   }
 
   async #fit(): Promise<ResultGrid<ConfigOf<S>>> {
+    const restore = this.#restore
     const searcher = this.#search
     const scheduler = this.#scheduler
     searcher.setup({ space: this.#space, metric: this.#metric, mode: this.#mode, seed: this.seed, numSamples: this.#numSamples })
     const plannedTrials = searcher.size ?? this.#numSamples
     scheduler.setup({ metric: this.#metric, mode: this.#mode, seed: this.seed, plannedTrials })
-
-    // First in line, so its pointer to the trial logs comes before the reporter's closing summary.
-    const trialOutput = new TrialOutputLog({ dir: this.#storageDir, mode: this.#trialOutput, logger: this.#logger })
-    const hub = new TrackerHub([trialOutput, ...this.#defaultTrackers(), this.#events], this.#logger)
-    const experiment: ExperimentInfo = {
+    const trackers = this.#trackersOrDefault()
+    if (restore === undefined && this.#storageRoot !== undefined) {
+      if (this.#defaultName) this.#name = claimFolder(this.#storageRoot, this.#name)
+      this.#storageDir = join(this.#storageRoot, this.#name)
+    }
+    const experiment: ExperimentInfo = restore?.experiment ?? {
       name: this.name,
       metric: this.#metric,
       mode: this.#mode,
@@ -168,51 +229,176 @@ export class Tuner<S extends Space = Space, D = unknown> {
       scheduler: scheduler.constructor.name,
       startedAt: new Date().toISOString(),
     }
-    this.#logger.debug(`experiment ${this.name}: seed ${this.seed}, ${this.#concurrency} threads, ${sharedBytes(this.#data)} bytes shared`)
-    const checkpoints = new CheckpointStore(join(this.#storageDir, 'checkpoints'), this.#logger)
-    hub.emit('onExperimentStart', experiment)
-    const executor = new LocalPool({
-      trainable: this.#trainable,
-      concurrency: this.#concurrency,
-      data: this.#data,
-      maxHeapMb: this.#maxHeapMb,
-      onStrayError: (error) =>
-        this.#logger.warn(`a worker thread failed after its trial had ended (a timer or callback that outlived it?): ${error.message}`),
-      onOutput: (output) => trialOutput.write(output),
-    })
-    const run = new ExperimentRun({
-      metric: this.#metric,
-      mode: this.#mode,
-      seed: this.seed,
-      plannedTrials,
-      searcher,
-      searchLag: this.#reproducible ? this.#concurrency - 1 : undefined,
-      orderReports: this.#reproducible && ordersReports(scheduler),
-      scheduler,
-      executor,
-      checkpoints,
-      hub,
-      logger: this.#logger,
-      stop: this.#stop,
-      maxFailures: this.#maxFailures,
-      failFast: this.#failFast,
-      stopGraceMs: this.#stopGraceMs,
-      signal: this.#signal,
-      trialTimeoutS: this.#trialTimeoutS,
-      metricCheck: this.#metricCheck,
-    })
-    let summary: ExperimentSummary
-    try {
-      summary = await run.run()
-    } finally {
-      await executor.close()
+    // Everything that can refuse the folder does so here, before any thread starts.
+    const opened = await this.#openStore(experiment, searcher, scheduler)
+    if (opened.finished) {
+      opened.store?.close()
+      return (await loadExperiment(this.#storageDir as string)).results as ResultGrid<ConfigOf<S>>
     }
-    // A run that failed (metricCheck 'error' included) says why when fit() rejects.
-    if (run.fatal === undefined) this.#checkMetricSeen(run.trials)
-    hub.emit('onExperimentEnd', experiment, summary)
-    await Promise.all([hub.flush(TRACKER_WAIT_MS), checkpoints.flush()])
-    if (run.fatal !== undefined) throw run.fatal
-    return new ResultGrid<ConfigOf<S>>(run.trials, { metric: this.#metric, mode: this.#mode })
+    const { store, journal } = opened
+    try {
+      this.#logger.debug(
+        `experiment ${this.name}: seed ${this.seed}, ${this.#concurrency} threads, ${sharedBytes(this.#data)} bytes shared`,
+      )
+      const checkpoints = new CheckpointStore(store === undefined ? undefined : join(store.dir, 'checkpoints'), this.#logger)
+      // First in line, so its pointer to the trial logs comes before the reporter's closing summary.
+      const trialOutput = new TrialOutputLog({
+        dir: store?.dir ?? '',
+        // Without a folder (storageDir: false), trial output has only the console to go to.
+        mode: store === undefined ? consoleOnly(this.#trialOutput) : this.#trialOutput,
+        logger: this.#logger,
+      })
+      const executor = new LocalPool({
+        trainable: this.#trainable,
+        concurrency: this.#concurrency,
+        data: this.#data,
+        maxHeapMb: this.#maxHeapMb,
+        onStrayError: (error) =>
+          this.#logger.warn(`a worker thread failed after its trial had ended (a timer or callback that outlived it?): ${error.message}`),
+        onOutput: (output) => trialOutput.write(output),
+      })
+      const hub = new TrackerHub([trialOutput, ...trackers, this.#events], this.#logger)
+      const run = new ExperimentRun({
+        metric: this.#metric,
+        mode: this.#mode,
+        seed: this.seed,
+        plannedTrials,
+        searcher,
+        searchLag: this.#reproducible ? experiment.concurrency - 1 : undefined,
+        orderReports: this.#reproducible && ordersReports(scheduler),
+        scheduler,
+        executor,
+        checkpoints,
+        hub,
+        logger: this.#logger,
+        stop: this.#stop,
+        maxFailures: this.#maxFailures,
+        failFast: this.#failFast,
+        stopGraceMs: this.#stopGraceMs,
+        signal: this.#signal,
+        trialTimeoutS: this.#trialTimeoutS,
+        metricCheck: this.#metricCheck,
+        journal: store?.writer,
+        elapsedBeforeS: journal === undefined ? 0 : elapsedBefore(journal),
+        retryErrored: restore?.retryErrored ?? false,
+      })
+      if (store !== undefined) {
+        store.writer.onFailure = (error) => {
+          this.#logger.error(
+            `${store.dir}: the journal could not be written (${error.message}): ending the experiment; Tuner.restore continues it from what was written`,
+          )
+          run.interrupt('journal', `the journal could not be written: ${error.message}`)
+        }
+      }
+      const session = journal === undefined ? 1 : this.#replay(run, journal, experiment, store, executor)
+      hub.emit('onExperimentStart', session === 1 ? experiment : { ...experiment, session })
+      let summary: ExperimentSummary
+      const stopListening = this.#handleSignals ? onStopSignals((signal) => this.#onSignal(run, signal)) : () => {}
+      try {
+        summary = await run.run()
+      } finally {
+        stopListening()
+        await executor.close()
+      }
+      // A run that failed (metricCheck 'error' included) says why when fit() rejects.
+      if (run.fatal === undefined) this.#checkMetricSeen(run.trials)
+      store?.writer.append({ event: 'experiment_end', summary })
+      store?.writer.flush()
+      hub.emit('onExperimentEnd', experiment, summary)
+      await Promise.all([hub.flush(TRACKER_WAIT_MS), checkpoints.flush()])
+      this.#sayHowToResume(run, summary)
+      if (run.fatal !== undefined) throw run.fatal
+      if (store?.writer.failure) {
+        const { message } = store.writer.failure
+        throw new JournalError(
+          `${store.dir}: the journal could not be written (${message}); Tuner.restore continues the experiment from what was written`,
+          { field: 'storageDir', cause: store.writer.failure },
+        )
+      }
+      return new ResultGrid<ConfigOf<S>>(run.trials, { metric: this.#metric, mode: this.#mode })
+    } finally {
+      store?.close()
+    }
+  }
+
+  /**
+   * Opens the experiment's folder: a new journal, or (restoring) the
+   * existing one, read again under the lock. `finished` when a restored
+   * experiment has nothing left to do.
+   */
+  async #openStore(
+    experiment: ExperimentInfo,
+    searcher: Searcher,
+    scheduler: object,
+  ): Promise<{ store?: ExperimentStore; journal?: JournalFile; finished: boolean }> {
+    const dir = this.#storageDir
+    if (dir === undefined) return { finished: false }
+    const clash = this.#trackersOrDefault().findIndex((t) => t instanceof JsonlTracker && resolve(t.dir) === resolve(dir))
+    if (clash !== -1) {
+      throw problemAt(
+        optionAt('Tuner', `trackers[${clash}]`),
+        `a JsonlTracker in ${dir} would write over the experiment's own journal there, which records every event already; drop it or give it another folder`,
+      )
+    }
+    if (this.#restore === undefined) {
+      const header: JournalHeader = {
+        event: 'journal',
+        version: JOURNAL_VERSION,
+        search: describePlugin(searcher),
+        scheduler: describePlugin(scheduler),
+        data: fingerprintData(this.#data),
+      }
+      return { store: createStore(dir, [header, { event: 'experiment_start', experiment }], this.#logger), finished: false }
+    }
+    const { store, journal } = await reopenStore(dir, this.#logger)
+    const finished = isFinished(journal, this.#restore.retryErrored)
+    if (finished) this.#logger.info(`${dir}: the experiment has finished, nothing to resume; returning its results`)
+    return { store, journal, finished }
+  }
+
+  /** Replays the journal into `run`; returns the number of the session about to begin. */
+  #replay(
+    run: ExperimentRun,
+    journal: JournalFile,
+    experiment: ExperimentInfo,
+    store: ExperimentStore | undefined,
+    executor: Executor,
+  ): number {
+    try {
+      const { unwritten, sessions } = replayJournal(run, journal, experiment.concurrency)
+      for (const event of unwritten) store?.writer.append(event)
+      this.#logger.info(
+        `${this.#storageDir}: restored ${run.trials.length} trials from ${journal.events.length} journal events (session ${sessions + 1})`,
+      )
+      return sessions + 1
+    } catch (error) {
+      void executor.close()
+      throw error
+    }
+  }
+
+  #onSignal(run: ExperimentRun, signal: string): void {
+    this.#logger.warn(
+      `${signal}: ending the experiment: running trials stop at their next report (within ${this.#stopGraceMs} ms); ${signal === 'SIGINT' ? 'press Ctrl-C' : 'send it'} again to exit at once`,
+    )
+    run.interrupt('signal', signal)
+  }
+
+  /** After an interrupt, the one line that says what happened and what to run to continue. */
+  #sayHowToResume(run: ExperimentRun, summary: ExperimentSummary): void {
+    const interrupted = run.interrupted
+    if (interrupted === undefined || !interrupted.resumable || run.fatal !== undefined) return
+    const { completed, stopped, errored } = summary.states
+    const done = `${completed + stopped + errored} of ${run.trials.length} trials started have finished`
+    if (this.#storageDir === undefined) {
+      this.#logger.warn(
+        `the experiment ended early (${interrupted.why}); ${done}. It kept nothing on disk (storageDir: false), so it cannot be resumed`,
+      )
+      return
+    }
+    this.#logger.warn(
+      `the experiment ended early (${interrupted.why}); ${done}, the rest can be resumed. Continue it with: await Tuner.restore(${JSON.stringify(this.#storageDir)})`,
+    )
   }
 
   /** A metric no trial ever reported is almost always a typo: say which keys were reported instead. */
@@ -229,8 +415,13 @@ export class Tuner<S extends Space = Space, D = unknown> {
     this.#logger.warn(`metric: no trial reported a number for ${show(this.#metric)}; reported keys: ${[...keys].join(', ') || 'none'}`)
   }
 
-  /** The trackers given, or the default ones. */
-  #defaultTrackers(): readonly Tracker[] {
-    return this.#trackers ?? [new ConsoleReporter(), new JsonlTracker(this.#storageDir)]
+  /** The trackers given, or the default one. */
+  #trackersOrDefault(): readonly Tracker[] {
+    return this.#trackers ?? [new ConsoleReporter()]
   }
+}
+
+/** A trial output mode without its files: what would have gone to a file goes to the console instead. */
+function consoleOnly(mode: TrialOutputMode): TrialOutputMode {
+  return mode === 'none' ? 'none' : 'console'
 }

@@ -18,6 +18,7 @@ import { MLFLOW_OPTIONS, resolveOptions } from '../../src/tracker/mlflow/options
 import { TENSORBOARD_OPTIONS } from '../../src/tracker/tensorboard/tensorboard.ts'
 import { STUDY_OPTIONS } from '../../src/tuner/ask-tell.ts'
 import { TUNER_OPTIONS } from '../../src/tuner/options.ts'
+import { RESTORE_OPTIONS } from '../../src/tuner/restore.ts'
 import { BEST_OPTIONS, RESULT_GRID_OPTIONS } from '../../src/tuner/results.ts'
 
 /**
@@ -38,6 +39,7 @@ interface Documented {
 
 const OWNERS: readonly Documented[] = [
   { set: TUNER_OPTIONS, file: 'tuner/options.ts', type: 'TunerOptions', nested: { stop: ['tuner/stop.ts', 'StopCriteria'] } },
+  { set: RESTORE_OPTIONS, file: 'tuner/restore.ts', type: 'RestoreOptions' },
   { set: STUDY_OPTIONS, file: 'tuner/ask-tell.ts', type: 'StudyOptions' },
   { set: RESULT_GRID_OPTIONS, file: 'tuner/results.ts', type: 'ResultGridOptions' },
   { set: BEST_OPTIONS, file: 'tuner/results.ts', type: 'BestOptions' },

@@ -101,7 +101,13 @@ const TUNER_BAD: readonly Bad[] = [
       junk.filter((v) => v === null || typeof v !== 'object').map((v) => [v]),
     ),
   },
-  { key: 'storageDir', values: fc.oneof(notString, fc.constant('')) },
+  {
+    key: 'storageDir',
+    values: fc.oneof(
+      notString.filter((value) => value !== false),
+      fc.constant(''),
+    ),
+  },
   { key: 'seed', values: fc.oneof(notIntegerFrom(0), fc.constantFrom(2 ** 32, 2 ** 40)) },
   { key: 'reproducible', values: notBoolean },
   {
@@ -122,6 +128,7 @@ const TUNER_BAD: readonly Bad[] = [
   { key: 'logger', values: junk.filter((value) => value !== null) },
   { key: 'logLevel', values: notOneOf('debug', 'info', 'warn', 'error', 'silent') },
   { key: 'stopGraceMs', values: fc.oneof(notIntegerFrom(0), fc.constant(2 ** 31)) },
+  { key: 'handleSignals', values: notBoolean },
   { key: 'name', values: fc.oneof(notString, fc.constantFrom('', '.', '..', 'a/b', '../up', 'sp ace', '__proto__/x')) },
 ]
 

@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs'
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { deserialize } from 'node:v8'
@@ -68,9 +68,12 @@ describe('pause and resume through checkpoints', () => {
       expect(trial.history.map((r) => r.epoch)).toEqual([1, 2, 3, 4, 5])
       expect(trial.history.map((r) => r.training_iteration)).toEqual([1, 2, 3, 4, 5])
     }
-    const file = join(dir, 'pause', 'checkpoints', 'trial_0001.bin')
-    expect(existsSync(file)).toBe(true)
-    const saved = deserialize(readFileSync(file)) as { epoch: number; weight: Float64Array }
+    // Each trial keeps its newest two checkpoints on disk, behind a 48-byte header (length and checksum).
+    const folder = join(dir, 'pause', 'checkpoints', 'trial_0001')
+    const files = readdirSync(folder).sort()
+    expect(files).toHaveLength(2)
+    expect(files[1]).toBe('000005.ckpt')
+    const saved = deserialize(readFileSync(join(folder, '000005.ckpt')).subarray(48)) as { epoch: number; weight: Float64Array }
     expect(saved.epoch).toBe(5)
     expect(saved.weight).toBeInstanceOf(Float64Array)
   })

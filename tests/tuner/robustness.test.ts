@@ -53,7 +53,7 @@ describe('the Tuner under stress', () => {
     expect(scheduler.completed).toEqual([0])
   })
 
-  it('stops paused and waiting trials when the experiment is aborted, telling the scheduler', async () => {
+  it('leaves paused and running trials resumable when the experiment is aborted, telling the scheduler nothing', async () => {
     const controller = new AbortController()
     const scheduler = new PauseAll(1)
     const t = tuner({
@@ -70,8 +70,8 @@ describe('the Tuner under stress', () => {
       if (event.type === 'trial_end' && event.trial.state === 'paused' && ++paused === 2) controller.abort()
     }
     const results = await done
-    expect(results.trials.map((trial) => trial.state)).toEqual(results.trials.map(() => 'stopped'))
-    expect([...scheduler.completed].sort()).toEqual(results.trials.map((trial) => trial.id))
+    expect(results.trials.map((trial) => trial.state)).toEqual(results.trials.map(() => 'paused'))
+    expect(scheduler.completed).toEqual([])
   })
 
   it('rejects fit() with a ConfigError when a scheduler returns something that is not a decision', async () => {
@@ -85,13 +85,28 @@ describe('the Tuner under stress', () => {
     )
   })
 
-  it('goes on when checkpoints cannot be written, keeping them in memory and warning once', async () => {
+  it('fails before any trial runs when storageDir cannot be written, saying what to do', async () => {
     const file = join(mkdtempSync(join(tmpdir(), 'hyperpool-file-')), 'not-a-dir')
     writeFileSync(file, '')
-    const logger = memoryLogger()
-    const results = await tuner({ space: { behaviour: 'checkpointed', epochs: 3 }, numSamples: 2, storageDir: file, logger }).fit()
-    expect(results.trials.every((trial) => trial.state === 'completed')).toBe(true)
-    expect(logger.lines.filter((line) => line.startsWith('warn: checkpoints not written'))).toHaveLength(1)
+    const started: number[] = []
+    const t = tuner({
+      space: { behaviour: 'final' },
+      numSamples: 2,
+      storageDir: file,
+      trackers: [
+        {
+          onTrialStart(trial) {
+            started.push(trial.id)
+          },
+        },
+      ],
+    })
+    const failure = t.fit()
+    await expect(failure).rejects.toThrow(ConfigError)
+    await expect(failure).rejects.toThrow(
+      /^Tuner\(\{ storageDir \}\): cannot write the experiment's folder .*not-a-dir\/hyperpool_[\w-]+ \(.*not-a-dir is a file, not a folder\); give a storageDir this process can write, or storageDir: false/,
+    )
+    expect(started).toEqual([])
   })
 
   it('names a metric that cannot be stored, and the next report still works', async () => {
@@ -135,7 +150,7 @@ describe('the Tuner under stress', () => {
 
 describe('more option checks', () => {
   it.each([
-    [{ storageDir: 42 }, /^Tuner\(\{ storageDir \}\): must be a non-empty path, got 42$/],
+    [{ storageDir: 42 }, /^Tuner\(\{ storageDir \}\): must be a non-empty path or false, got 42$/],
     [{ trackers: [null] }, /^Tuner\(\{ trackers\[0\] \}\): must be an object with tracker hooks, got null$/],
     [
       { stopGraceMs: 2 ** 31 },

@@ -46,6 +46,7 @@ describe('what an experiment leaves on disk', () => {
       metric: 'loss',
       numSamples: 3,
       trackers: [new JsonlTracker(dir), new ConsoleReporter({ stream, intervalMs: 0 })],
+      storageDir: false,
       logger: memoryLogger(),
       seed: 2,
     }).fit()

@@ -133,17 +133,19 @@ describe('Tuner on the worker pool', () => {
   it('ends the experiment at the first errored trial with failFast, keeping every result', async () => {
     const logger = memoryLogger()
     const results = await tuner({ space: { behaviour: 'throw', x: 2 }, numSamples: 10, concurrency: 2, failFast: true, logger }).fit()
-    // The first two trials start together; once one errors, no trial starts and the other is stopped.
+    // The first two trials start together; once one errors, no trial starts and the other stops, resumable.
     expect(results.trials).toHaveLength(2)
     expect(results.errors).toHaveLength(1)
-    expect(results.trials.map((t) => t.state).sort()).toEqual(['errored', 'stopped'])
-    expect(logger.lines).toContainEqual(expect.stringMatching(/^info: failFast: trial \d errored: stopping 1 running trials$/))
+    expect(results.trials.map((t) => t.state).sort()).toEqual(['errored', 'paused'])
+    expect(logger.lines).toContainEqual(
+      expect.stringMatching(/^info: failFast: trial \d errored: stopping 1 running trials at their next report$/),
+    )
   })
 
   it('survives a timer that throws after its trial ended: a warning, a new thread, the experiment goes on', async () => {
     const logger = memoryLogger()
     // Trial 1 holds the other thread until the warning about trial 0's timer is out, whenever that comes.
-    const flag = new Int32Array(new SharedArrayBuffer(8))
+    const flag = new Int32Array(new SharedArrayBuffer(12))
     const warn = logger.warn
     logger.warn = (message: string) => {
       warn(message)
@@ -181,7 +183,7 @@ describe('Tuner on the worker pool', () => {
     expect(once.trials[0]?.state).toBe('errored')
   })
 
-  it('ends cleanly on abort, keeping every result so far, and aborts ctx.signal', async () => {
+  it('ends cleanly on abort, keeping every result so far, aborting ctx.signal and leaving the trials resumable', async () => {
     const controller = new AbortController()
     const t = tuner({ space: { behaviour: choice(['forever', 'signal']) }, numSamples: 4, concurrency: 2, signal: controller.signal })
     const done = t.fit()
@@ -191,7 +193,7 @@ describe('Tuner on the worker pool', () => {
     }
     const grid = await done
     expect(grid.trials.length).toBeGreaterThanOrEqual(2)
-    for (const trial of grid.trials) expect(trial.state).toBe('stopped')
+    for (const trial of grid.trials) expect(trial.state).toBe('paused')
     expect(grid.trials.reduce((n, trial) => n + trial.history.length, 0)).toBeGreaterThanOrEqual(3)
   })
 

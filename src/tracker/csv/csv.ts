@@ -89,13 +89,14 @@ export class CsvTracker implements Tracker {
     this.resultsIntervalMs = CSV_OPTIONS.read(options).resultsIntervalMs
   }
 
-  onExperimentStart(_experiment: ExperimentInfo): void {
+  onExperimentStart(experiment: ExperimentInfo): void {
     for (const id of this.trials.keys()) this.finish(id)
     this.trials.clear()
     this.order.length = 0
     this.lastRows.clear()
     this.lastResultsWrite = Number.NEGATIVE_INFINITY
-    keepEarlier(this.dir, (name) => name === 'results.csv' || TRIAL_FOLDER.test(name))
+    // A restored experiment carries on in the same files.
+    if ((experiment.session ?? 1) === 1) keepEarlier(this.dir, (name) => name === 'results.csv' || TRIAL_FOLDER.test(name))
     mkdirSync(this.dir, { recursive: true })
   }
 

@@ -3,7 +3,7 @@ import { createWriteStream, mkdirSync, renameSync, statSync, type WriteStream } 
 import { join } from 'node:path'
 import { finished } from 'node:stream/promises'
 import { show, TrackerError } from '../../errors.ts'
-import { EXPERIMENT_FILE, encodeEvent, type JsonlEvent } from '../../journal/codec.ts'
+import { EXPERIMENT_FILE, encodeEvent, type JsonlEvent, storedError } from '../../journal/codec.ts'
 import { argumentAt, check, PATH } from '../../options/index.ts'
 import type { ExperimentInfo, ExperimentSummary, Result, TrialInfo } from '../../types.ts'
 import { fileStamp, unusedPath } from '../keep-earlier.ts'
@@ -77,9 +77,7 @@ export class JsonlTracker implements Tracker {
   }
 
   onTrialEnd(trial: TrialInfo): void {
-    const error =
-      trial.error === undefined ? null : { name: trial.error.name, message: trial.error.message, stack: trial.error.stack ?? null }
-    this.write({ event: 'trial_end', trial: { id: trial.id, state: trial.state, error } })
+    this.write({ event: 'trial_end', trial: { id: trial.id, state: trial.state, error: storedError(trial.error) } })
   }
 
   async onExperimentEnd(_experiment: ExperimentInfo, summary: ExperimentSummary): Promise<void> {

@@ -1,7 +1,10 @@
+import { ProtoWriter } from './proto.ts'
+
 /**
  * The protobuf messages of a TensorBoard event file, encoded by hand (only
  * the fields written here), with their field numbers from TensorFlow's
- * `tensorflow/core/util/event.proto` and `tensorflow/core/framework/summary.proto`:
+ * `tensorflow/core/util/event.proto`, `tensorflow/core/framework/summary.proto`
+ * and `tensor.proto`:
  *
  * ```proto
  * message Event {
@@ -10,22 +13,43 @@
  *   oneof what { string file_version = 3; Summary summary = 5; ... }
  * }
  * message Summary {
- *   message Value { string tag = 1; oneof value { float simple_value = 2; ... } ... }
+ *   message Value {
+ *     string tag = 1;
+ *     SummaryMetadata metadata = 9;
+ *     oneof value { float simple_value = 2; TensorProto tensor = 8; ... }
+ *   }
  *   repeated Value value = 1;
  * }
+ * message SummaryMetadata {
+ *   message PluginData { string plugin_name = 1; bytes content = 2; }
+ *   PluginData plugin_data = 1;
+ * }
+ * message TensorProto { DataType dtype = 1; TensorShapeProto tensor_shape = 2; ... }
+ * message TensorShapeProto { message Dim { int64 size = 1; } repeated Dim dim = 2; }
  * ```
  *
  * As proto3 encoders do, a zero `step` is not written.
  */
 
-/** Wire types of the protobuf encoding. */
-const VARINT = 0
-const FIXED64 = 1
-const LENGTH_DELIMITED = 2
-const FIXED32 = 5
+/**
+ * A summary that belongs to a TensorBoard plugin: its data is the plugin's own
+ * serialized message, carried in the summary's metadata.
+ *
+ * @example
+ * ```ts
+ * const summary: PluginSummary = { tag: '_hparams_/session_end_info', plugin: 'hparams', content: new Uint8Array([0x22, 0x02, 0x08, 0x01]) }
+ * ```
+ */
+export interface PluginSummary {
+  readonly tag: string
+  /** The plugin that reads it, e.g. `hparams`. */
+  readonly plugin: string
+  readonly content: Uint8Array
+}
 
 /**
- * One TensorBoard `Event`: either the file header (`fileVersion`) or scalars at a step.
+ * One TensorBoard `Event`: the file header (`fileVersion`), scalars at a
+ * step, or plugin summaries.
  *
  * @example
  * ```ts
@@ -40,66 +64,27 @@ export interface TbEvent {
   readonly fileVersion?: string
   /** Tags and values of a `Summary`, each a `simple_value` (a 32-bit float). */
   readonly scalars?: ReadonlyArray<readonly [string, number]>
+  /** Values of a `Summary` whose data lives in their metadata, for a plugin. */
+  readonly plugins?: readonly PluginSummary[]
 }
 
-/** Appends protobuf fields to a growing byte list. */
-class ProtoWriter {
-  private readonly parts: Uint8Array[] = []
-  private size = 0
+/** `DT_FLOAT` in TensorFlow's `types.proto`. */
+const DT_FLOAT = 1
 
-  private push(bytes: Uint8Array): void {
-    this.parts.push(bytes)
-    this.size += bytes.length
-  }
-
-  private key(field: number, wireType: number): void {
-    this.varint(BigInt((field << 3) | wireType))
-  }
-
-  /** An unsigned varint; a negative int64 goes as its 64-bit two's complement (10 bytes), as protobuf does. */
-  varint(value: bigint): void {
-    let v = BigInt.asUintN(64, value)
-    const bytes: number[] = []
-    do {
-      const low = Number(v & 0x7fn)
-      v >>= 7n
-      bytes.push(v === 0n ? low : low | 0x80)
-    } while (v !== 0n)
-    this.push(Uint8Array.from(bytes))
-  }
-
-  double(field: number, value: number): void {
-    this.key(field, FIXED64)
-    const bytes = Buffer.alloc(8)
-    bytes.writeDoubleLE(value)
-    this.push(bytes)
-  }
-
-  float(field: number, value: number): void {
-    this.key(field, FIXED32)
-    const bytes = Buffer.alloc(4)
-    bytes.writeFloatLE(value)
-    this.push(bytes)
-  }
-
-  int64(field: number, value: number): void {
-    this.key(field, VARINT)
-    this.varint(BigInt(Math.trunc(value)))
-  }
-
-  bytes(field: number, value: Uint8Array): void {
-    this.key(field, LENGTH_DELIMITED)
-    this.varint(BigInt(value.length))
-    this.push(value)
-  }
-
-  string(field: number, value: string): void {
-    this.bytes(field, Buffer.from(value, 'utf8'))
-  }
-
-  finish(): Uint8Array {
-    return Buffer.concat(this.parts, this.size)
-  }
+/**
+ * The empty float tensor (shape `[0]`) a plugin summary holds as its value,
+ * as TensorBoard's own HParams writer does: its Python loader adds this one
+ * to an HParams summary that lacks it, but a summary value is expected to
+ * hold one.
+ */
+function emptyTensor(): ProtoWriter {
+  const dim = new ProtoWriter() // size 0: proto3 writes nothing
+  const shape = new ProtoWriter()
+  shape.message(2, dim)
+  const tensor = new ProtoWriter()
+  tensor.int64(1, DT_FLOAT)
+  tensor.message(2, shape)
+  return tensor
 }
 
 /**
@@ -115,15 +100,27 @@ export function encodeTbEvent(event: TbEvent): Uint8Array {
   out.double(1, event.wallTime)
   if (event.step !== undefined && event.step !== 0) out.int64(2, event.step)
   if (event.fileVersion !== undefined) out.string(3, event.fileVersion)
-  if (event.scalars !== undefined) {
+  if (event.scalars !== undefined || event.plugins !== undefined) {
     const summary = new ProtoWriter()
-    for (const [tag, value] of event.scalars) {
+    for (const [tag, value] of event.scalars ?? []) {
       const item = new ProtoWriter()
       item.string(1, tag)
       item.float(2, value)
-      summary.bytes(1, item.finish())
+      summary.message(1, item)
     }
-    out.bytes(5, summary.finish())
+    for (const { tag, plugin, content } of event.plugins ?? []) {
+      const pluginData = new ProtoWriter()
+      pluginData.string(1, plugin)
+      pluginData.bytes(2, content)
+      const metadata = new ProtoWriter()
+      metadata.message(1, pluginData)
+      const item = new ProtoWriter()
+      item.string(1, tag)
+      item.message(8, emptyTensor())
+      item.message(9, metadata)
+      summary.message(1, item)
+    }
+    out.message(5, summary)
   }
   return out.finish()
 }

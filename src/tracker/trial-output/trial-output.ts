@@ -1,7 +1,7 @@
 import { join } from 'node:path'
 import type { Logger } from '../../logger.ts'
 import type { TextStream } from '../../terminal.ts'
-import type { TrialInfo, TrialOutput } from '../../types.ts'
+import type { ExperimentInfo, TrialInfo, TrialOutput } from '../../types.ts'
 import { keepEarlier } from '../keep-earlier.ts'
 import type { Tracker } from '../tracker.ts'
 import { TRIAL_FOLDER, trialName } from '../trial-metrics.ts'
@@ -126,8 +126,10 @@ export class TrialOutputLog implements Tracker {
     else this.#openLines.add(path)
   }
 
-  onExperimentStart(): void {
-    if (this.#files !== undefined) keepEarlier(this.#dir, (name) => TRIAL_FOLDER.test(name) || name === UNATTRIBUTED)
+  onExperimentStart(experiment?: ExperimentInfo): void {
+    // A restored experiment carries on in the same trial folders.
+    if (this.#files !== undefined && (experiment?.session ?? 1) === 1)
+      keepEarlier(this.#dir, (name) => TRIAL_FOLDER.test(name) || name === UNATTRIBUTED)
   }
 
   onTrialStart(trial: TrialInfo): void {

@@ -173,7 +173,7 @@ describe('JsonlTracker + loadExperiment', () => {
     await expect(loadExperiment(dir)).rejects.toThrow(/experiment\.jsonl" line 4: not a valid event/)
   })
 
-  it('marks a trial without trial_end as errored when the process died mid-experiment', async () => {
+  it('reads a trial without trial_end as paused when the process died mid-experiment: a restore continues it', async () => {
     await runExperiment(dir)
     // What a crash leaves: everything up to the last results, no ends.
     const path = join(dir, 'experiment.jsonl')
@@ -182,9 +182,8 @@ describe('JsonlTracker + loadExperiment', () => {
     const { results, summary: loadedSummary } = await loadExperiment(dir)
     expect(loadedSummary).toBeUndefined()
     for (const trial of results.trials) {
-      expect(trial.state).toBe('errored')
-      expect(trial.error).toBeInstanceOf(TrialError)
-      expect(trial.error?.message).toBe('experiment ended before the trial did')
+      expect(trial.state).toBe('paused')
+      expect(trial.error).toBeUndefined()
     }
     expect(results.trials[0]?.history).toHaveLength(2)
   })
@@ -206,7 +205,7 @@ describe('JsonlTracker + loadExperiment', () => {
 
   it('skips events of unknown types', async () => {
     await runExperiment(dir)
-    await appendFile(join(dir, 'experiment.jsonl'), '{"event":"checkpoint","trial_id":0}\n')
+    await appendFile(join(dir, 'experiment.jsonl'), '{"event":"annotation","trial_id":0}\n')
     expect((await loadExperiment(dir)).results.trials).toHaveLength(3)
   })
 

@@ -113,12 +113,22 @@ describe('CRC32C and TFRecord framing', () => {
 describe('TensorBoardTracker', () => {
   it('writes one event file per trial run directory, read back by an independent reader', async () => {
     await play(new TensorBoardTracker(dir, { now: () => NOW }))
-    expect((await readdir(dir)).sort()).toEqual(['trial_0000', 'trial_0001', 'trial_0002'])
+    const eventFileName = `events.out.tfevents.${Math.floor(NOW / 1000)}.${hostname()}`
+    // The experiment's own event file (its HParams summary) sits in dir itself.
+    expect((await readdir(dir)).sort()).toEqual([eventFileName, 'trial_0000', 'trial_0001', 'trial_0002'])
     const path = await eventFile('trial_0000')
-    expect(path.endsWith(`events.out.tfevents.${Math.floor(NOW / 1000)}.${hostname()}`)).toBe(true)
+    expect(path.endsWith(eventFileName)).toBe(true)
 
-    const [header, ...events] = readEvents(path)
-    expect(header).toEqual({ wallTime: NOW / 1000, step: 0, fileVersion: FILE_VERSION, scalars: [] })
+    const [header, start, ...rest] = readEvents(path)
+    const end = rest.pop()
+    expect(header).toEqual({ wallTime: NOW / 1000, step: 0, fileVersion: FILE_VERSION, scalars: [], plugins: [] })
+    // The HParams session start and end frame the reports (hparams.test.ts checks their content).
+    expect(start?.plugins.map((p) => p.tag)).toEqual(['_hparams_/session_start_info'])
+    expect(end?.plugins.map((p) => p.tag)).toEqual(['_hparams_/session_end_info'])
+    const events = rest.map(({ plugins, ...event }) => {
+      expect(plugins).toEqual([])
+      return event
+    })
     expect(events).toEqual([
       {
         wallTime: NOW / 1000,
@@ -142,7 +152,7 @@ describe('TensorBoardTracker', () => {
 
   it('keeps NaN and Infinity, flattens nested metrics and skips non-numbers', async () => {
     await play(new TensorBoardTracker(dir))
-    const [, first, second] = readEvents(await eventFile('trial_0001'))
+    const [first, second] = readEvents(await eventFile('trial_0001')).filter((e) => e.step > 0)
     expect(first?.scalars.map((s) => s.tag)).toEqual(['loss', 'time_total_s']) // 'note' is a string
     expect(second?.step).toBe(2)
     expect(second?.scalars[0]?.value).toBeNaN()
@@ -168,8 +178,12 @@ describe('TensorBoardTracker', () => {
     await play(new TensorBoardTracker(dir, { now: () => NOW }), SCRIPTS.slice(0, 1))
     const earlier = (await readdir(dir)).filter((name) => name.startsWith('earlier-'))
     expect(earlier).toHaveLength(1)
-    expect(readEvents(await eventFile(`${earlier[0]}/trial_0000`))).toHaveLength(3) // a header, two reports
-    expect(readEvents(await eventFile('trial_0000'))).toHaveLength(3)
+    // Each: a header, the session start, two reports, the session end; the experiment's own file moved along.
+    expect(readEvents(await eventFile(`${earlier[0]}/trial_0000`))).toHaveLength(5)
+    expect(readEvents(await eventFile('trial_0000'))).toHaveLength(5)
+    const eventFiles = async (d: string) => (await readdir(d)).filter((name) => name.startsWith('events.out.tfevents.'))
+    expect(await eventFiles(join(dir, earlier[0] as string))).toHaveLength(1)
+    expect(await eventFiles(dir)).toHaveLength(1)
   })
 
   it('closes files still open at the experiment end', async () => {

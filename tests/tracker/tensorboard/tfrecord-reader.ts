@@ -92,18 +92,74 @@ export function decodeFields(buf: Buffer): Array<{ field: number; value: WireVal
   return out
 }
 
+/** A plugin's summary: its tag, plugin name and content (from the metadata), and the tensor it holds. */
+export interface ReadPluginSummary {
+  tag: string
+  plugin: string
+  content: Buffer
+  tensor: { dtype: number; dims: number[] }
+}
+
 /** An Event as the tests look at it. */
 export interface ReadEvent {
   wallTime: number
   step: number
   fileVersion?: string
   scalars: Array<{ tag: string; value: number }>
+  plugins: ReadPluginSummary[]
 }
 
-/** Reads an event file: Event.wall_time (1, double), step (2, int64), file_version (3), summary (5) → Summary.value (1) → Value.tag (1), simple_value (2, float). */
+function bytesOf(value: WireValue, what: string): Buffer {
+  if (value.wire !== 'bytes') throw new Error(`${what}: expected bytes, got ${value.wire}`)
+  return value.bytes
+}
+
+function varintOf(value: WireValue, what: string): bigint {
+  if (value.wire !== 'varint') throw new Error(`${what}: expected a varint, got ${value.wire}`)
+  return value.value
+}
+
+/** TensorProto: dtype (1, enum), tensor_shape (2) -> TensorShapeProto.dim (2) -> Dim.size (1, int64). */
+function readTensor(bytes: Buffer): { dtype: number; dims: number[] } {
+  const tensor = { dtype: 0, dims: [] as number[] }
+  for (const { field, value } of decodeFields(bytes)) {
+    if (field === 1) tensor.dtype = Number(varintOf(value, 'TensorProto.dtype'))
+    else if (field === 2) {
+      for (const dim of decodeFields(bytesOf(value, 'TensorProto.tensor_shape'))) {
+        if (dim.field !== 2) throw new Error(`unexpected TensorShapeProto field ${dim.field}`)
+        let size = 0
+        for (const part of decodeFields(bytesOf(dim.value, 'TensorShapeProto.dim'))) {
+          if (part.field === 1) size = Number(varintOf(part.value, 'Dim.size'))
+          else throw new Error(`unexpected Dim field ${part.field}`)
+        }
+        tensor.dims.push(size)
+      }
+    } else throw new Error(`unexpected TensorProto field ${field}`)
+  }
+  return tensor
+}
+
+/** SummaryMetadata.plugin_data (1) -> PluginData.plugin_name (1), content (2). */
+function readPluginData(metadata: Buffer): { plugin: string; content: Buffer } {
+  const out: { plugin: string; content: Buffer } = { plugin: '', content: Buffer.alloc(0) }
+  for (const { field, value } of decodeFields(metadata)) {
+    if (field !== 1) throw new Error(`unexpected SummaryMetadata field ${field}`)
+    for (const part of decodeFields(bytesOf(value, 'SummaryMetadata.plugin_data'))) {
+      if (part.field === 1) out.plugin = bytesOf(part.value, 'PluginData.plugin_name').toString('utf8')
+      else if (part.field === 2) out.content = bytesOf(part.value, 'PluginData.content')
+      else throw new Error(`unexpected PluginData field ${part.field}`)
+    }
+  }
+  return out
+}
+
+/**
+ * Reads an event file: Event.wall_time (1, double), step (2, int64), file_version (3), summary (5) →
+ * Summary.value (1) → Value.tag (1) with simple_value (2, float), or with metadata (9) and tensor (8).
+ */
 export function readEvents(path: string): ReadEvent[] {
   return readRecords(readFileSync(path)).map((record) => {
-    const event: ReadEvent = { wallTime: Number.NaN, step: 0, scalars: [] }
+    const event: ReadEvent = { wallTime: Number.NaN, step: 0, scalars: [], plugins: [] }
     for (const { field, value } of decodeFields(record)) {
       if (field === 1 && value.wire === 'fixed64') event.wallTime = value.bytes.readDoubleLE(0)
       else if (field === 2 && value.wire === 'varint') event.step = Number(BigInt.asIntN(64, value.value))
@@ -112,13 +168,19 @@ export function readEvents(path: string): ReadEvent[] {
         for (const item of decodeFields(value.bytes)) {
           if (item.field !== 1 || item.value.wire !== 'bytes') throw new Error(`unexpected Summary field ${item.field}`)
           let tag = ''
-          let scalar = Number.NaN
+          let scalar: number | undefined
+          let plugin: { plugin: string; content: Buffer } | undefined
+          let tensor: { dtype: number; dims: number[] } | undefined
           for (const part of decodeFields(item.value.bytes)) {
             if (part.field === 1 && part.value.wire === 'bytes') tag = part.value.bytes.toString('utf8')
             else if (part.field === 2 && part.value.wire === 'fixed32') scalar = part.value.bytes.readFloatLE(0)
+            else if (part.field === 8) tensor = readTensor(bytesOf(part.value, 'Value.tensor'))
+            else if (part.field === 9) plugin = readPluginData(bytesOf(part.value, 'Value.metadata'))
             else throw new Error(`unexpected Summary.Value field ${part.field}`)
           }
-          event.scalars.push({ tag, value: scalar })
+          if (scalar !== undefined && plugin === undefined && tensor === undefined) event.scalars.push({ tag, value: scalar })
+          else if (scalar === undefined && plugin !== undefined && tensor !== undefined) event.plugins.push({ tag, ...plugin, tensor })
+          else throw new Error(`Summary.Value ${tag}: needs a simple_value, or metadata with a tensor`)
         }
       } else throw new Error(`unexpected Event field ${field} (${value.wire})`)
     }

@@ -1,0 +1,66 @@
+import { mkdirSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { describe, expect, it } from 'vitest'
+import { ConfigError } from '../../src/errors.ts'
+import { readExperiment, readJournal } from '../../src/journal/read.ts'
+import { temporaryDir } from '../helpers.ts'
+
+const experiment = { name: 'x', metric: 'loss', mode: 'min', seed: 1, numSamples: 1, concurrency: 1, space: {} }
+const header = {
+  event: 'journal',
+  version: 1,
+  search: { type: 'RandomSearch', options: {} },
+  scheduler: { type: 'FIFOScheduler', options: {} },
+  data: null,
+}
+
+/** A folder whose experiment.jsonl holds `lines` (objects are encoded, strings written as they are). */
+function journalOf(lines: readonly unknown[]): string {
+  const dir = temporaryDir('hyperpool-read-')
+  const text = lines.map((line) => (typeof line === 'string' ? line : JSON.stringify(line))).join('\n')
+  writeFileSync(join(dir, 'experiment.jsonl'), `${text}\n`)
+  return dir
+}
+
+describe('reading a journal', () => {
+  it('forgives a torn last line, saying where the good part ends, and reads events it does not know past', async () => {
+    const good = [header, { event: 'experiment_start', experiment }, { event: 'from_the_future', x: 1 }]
+    const dir = journalOf([...good, '{"event":"trial_st'])
+    const journal = await readJournal(dir)
+    expect(journal.events.map((e) => [e.event.event, e.line])).toEqual([
+      ['journal', 1],
+      ['experiment_start', 2],
+    ])
+    expect(journal.torn).toBe(4)
+    expect(journal.validBytes).toBe(`${good.map((line) => JSON.stringify(line)).join('\n')}\n`.length)
+  })
+
+  it('refuses a bad line in the middle, a newer format, a missing or unreadable file, naming the file and the line', async () => {
+    const middle = journalOf([header, '{"event":', { event: 'experiment_start', experiment }])
+    await expect(readJournal(middle)).rejects.toThrow(/experiment\.jsonl" line 2: not a valid event/)
+    const malformed = journalOf([header, { event: 'result', trial_id: 'one' }, { event: 'experiment_start', experiment }])
+    await expect(readJournal(malformed)).rejects.toThrow(/line 2: not a valid event \(malformed "result" event\)/)
+    const newer = journalOf([{ ...header, version: 2 }])
+    await expect(readJournal(newer)).rejects.toThrow(/line 1: written in journal format version 2, newer than this hyperpool reads \(1\)/)
+    await expect(readJournal(join(temporaryDir(), 'nothing'))).rejects.toThrow(/^loadExperiment\(dir\): no experiment log at /)
+    const folderInPlace = temporaryDir()
+    mkdirSync(join(folderInPlace, 'experiment.jsonl'))
+    const unreadable = readJournal(folderInPlace)
+    await expect(unreadable).rejects.toThrow(ConfigError)
+    await expect(unreadable).rejects.toThrow(/^loadExperiment\(dir\): cannot read .*experiment\.jsonl/)
+    await expect(readJournal('')).rejects.toThrow(/^loadExperiment\(dir\): must be a non-empty path, got ""/)
+  })
+
+  it('rebuilds trials, and refuses events out of their order', async () => {
+    const start = { event: 'trial_start', trial: { id: 0, config: { x: 1 }, seed: 3 } }
+    const end = { event: 'trial_end', trial: { id: 0, state: 'errored', error: { name: 'TrialError', message: 'boom', stack: null } } }
+    const { trials } = await readExperiment(journalOf([header, { event: 'experiment_start', experiment }, start, end]))
+    expect(trials.map((t) => [t.id, t.state, t.error?.message])).toEqual([[0, 'errored', 'boom']])
+    await expect(readExperiment(journalOf([header, start]))).rejects.toThrow(/line 2: "trial_start" before "experiment_start"/)
+    await expect(readExperiment(journalOf([header]))).rejects.toThrow(/has no "experiment_start" event/)
+    const twice = journalOf([header, { event: 'experiment_start', experiment }, { event: 'experiment_start', experiment }])
+    await expect(readExperiment(twice)).rejects.toThrow(/line 3: a second "experiment_start"/)
+    const orphan = journalOf([header, { event: 'experiment_start', experiment }, { event: 'result', trial_id: 4, result: {} }])
+    await expect(readExperiment(orphan)).rejects.toThrow(/line 3: trial 4 has no "trial_start"/)
+  })
+})
