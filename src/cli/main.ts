@@ -9,18 +9,20 @@ import { resume } from './resume.ts'
 import { run } from './run.ts'
 import { summary } from './summary.ts'
 
-const COMMANDS: Readonly<Record<string, (command: string, argv: readonly string[], io: CliIO) => Promise<void>>> = {
+/** Each command resolves to its exit code; those that never end early, to 0. */
+const COMMANDS: Readonly<Record<string, (command: string, argv: readonly string[], io: CliIO) => Promise<number>>> = {
   run: (_, argv, io) => run(argv, io),
   resume: (_, argv, io) => resume(argv, io),
-  summary,
-  status: summary,
-  report: (_, argv, io) => report(argv, io),
+  summary: (command, argv, io) => summary(command, argv, io).then(() => 0),
+  status: (command, argv, io) => summary(command, argv, io).then(() => 0),
+  report: (_, argv, io) => report(argv, io).then(() => 0),
 }
 
 /**
  * The `hyperpool` command: runs `argv` (the arguments after the program name)
  * and resolves to the exit code: 0 done, 1 failed, 2 a command line that
- * cannot be acted on (said why, and where the help is).
+ * cannot be acted on (said why, and where the help is), 130 / 143 a run that
+ * a SIGINT / SIGTERM ended early (resumable).
  *
  * @example
  * ```ts
@@ -43,8 +45,7 @@ export async function runCli(argv: readonly string[], io: CliIO = PROCESS_IO): P
       const known = Object.keys(COMMANDS)
       throw new UsageError(`unknown command ${JSON.stringify(command)}${didYouMean(command, known)}; commands: ${known.join(', ')}`, '')
     }
-    await handler(command, rest, io)
-    return 0
+    return await handler(command, rest, io)
   } catch (error) {
     if (error instanceof HelpRequest) {
       io.stdout(HELP[error.command] ?? '')

@@ -7,15 +7,16 @@ import type { CliIO } from './io.ts'
  * still handles the signals (a clean end, a second one exits at once); this
  * only notes that one came. Without `dir` (nothing stored, or the experiment
  * handles no signals: a listener here would keep Ctrl-C from ending the
- * process) it listens for nothing.
+ * process) it listens for nothing. The exit code is 0, or 130 / 143 after a
+ * SIGINT / SIGTERM, as shells report a command a signal ended.
  */
 export async function fitSayingHowToResume<T>(
   fit: () => Promise<T>,
   dir: string | undefined,
   module: string | undefined,
   io: CliIO,
-): Promise<T> {
-  if (dir === undefined) return fit()
+): Promise<{ result: T; exitCode: number }> {
+  if (dir === undefined) return { result: await fit(), exitCode: 0 }
   let signal: string | undefined
   const onSignal = (name: string) => {
     signal ??= name
@@ -24,11 +25,11 @@ export async function fitSayingHowToResume<T>(
   process.on('SIGTERM', onSignal)
   try {
     const result = await fit()
-    if (signal !== undefined) {
-      const withModule = module === undefined ? '' : ` --module ${shellWord(module)}`
-      io.stderr(`hyperpool: ${signal} ended the run early; continue it with: hyperpool resume ${shellWord(dir)}${withModule}\n`)
-    }
-    return result
+    if (signal === undefined) return { result, exitCode: 0 }
+    const withModule = module === undefined ? '' : ` --module ${shellWord(module)}`
+    io.stderr(`hyperpool: ${signal} ended the run early; continue it with: hyperpool resume ${shellWord(dir)}${withModule}\n`)
+    // As a shell expects of a command a signal ended (128 + its number), so `hyperpool run x && next` stops here.
+    return { result, exitCode: signal === 'SIGINT' ? 130 : 143 }
   } finally {
     process.off('SIGINT', onSignal)
     process.off('SIGTERM', onSignal)

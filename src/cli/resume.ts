@@ -12,20 +12,21 @@ const FLAGS = { module: { type: 'string' }, concurrency: { type: 'string' }, 're
  * is not stored with an experiment: `--module` gives the module the run was
  * started from, whose `data` (and `trainable`) the restore takes.
  */
-export async function resume(argv: readonly string[], io: CliIO): Promise<void> {
+export async function resume(argv: readonly string[], io: CliIO): Promise<number> {
   const { positionals, flags } = readArgs('resume', argv, FLAGS, ['dir'])
   const concurrency = integerFlag('resume', 'concurrency', flags.concurrency, 1)
   const dir = experimentDir('resume', positionals[0] as string)
   const options: Record<string, unknown> = {}
   if (flags.module !== undefined) {
-    const { data, trainable } = await experimentOptions(flags.module)
+    const { data, trainable } = await experimentOptions(flags.module, 'resume')
     if (data !== undefined) options.data = data
     if (trainable !== undefined) options.trainable = trainable
   }
   if (concurrency !== undefined) options.concurrency = concurrency
   if (flags['retry-errored'] === true) options.retryErrored = true
   const tuner = await Tuner.restore(dir, options as RestoreOptions)
-  const results = await fitSayingHowToResume(() => tuner.fit(), dir, flags.module, io)
+  const { result: results, exitCode } = await fitSayingHowToResume(() => tuner.fit(), dir, flags.module, io)
   const best = results.best()
   io.stdout(`best trial ${best.id}: ${results.metric}=${String(best.lastResult?.[results.metric])} config=${JSON.stringify(best.config)}\n`)
+  return exitCode
 }

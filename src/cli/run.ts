@@ -16,7 +16,7 @@ const FLAGS = {
 } as const
 
 /** `hyperpool run <module>`: the experiment the module's default export describes, with the flags on top. */
-export async function run(argv: readonly string[], io: CliIO): Promise<void> {
+export async function run(argv: readonly string[], io: CliIO): Promise<number> {
   const { positionals, flags } = readArgs('run', argv, FLAGS, ['module'])
   const overrides: Record<string, unknown> = {}
   const numSamples = integerFlag('run', 'samples', flags.samples, 1)
@@ -28,46 +28,53 @@ export async function run(argv: readonly string[], io: CliIO): Promise<void> {
   if (flags.name !== undefined) overrides.name = flags.name
   if (flags.storage !== undefined) overrides.storageDir = flags.storage
 
-  const options = { ...(await experimentOptions(positionals[0] as string)), ...overrides } as unknown as TunerOptions
+  const options = { ...(await experimentOptions(positionals[0] as string, 'run')), ...overrides } as unknown as TunerOptions
   const tuner = new Tuner(options)
   const dir = options.storageDir === false ? undefined : `${options.storageDir ?? 'runs'}/${tuner.name}`
-  const results = await fitSayingHowToResume(() => tuner.fit(), options.handleSignals === false ? undefined : dir, positionals[0], io)
+  const { result: results, exitCode } = await fitSayingHowToResume(
+    () => tuner.fit(),
+    options.handleSignals === false ? undefined : dir,
+    positionals[0],
+    io,
+  )
   const best = results.best()
   io.stdout(`best trial ${best.id}: ${results.metric}=${String(best.lastResult?.[results.metric])} config=${JSON.stringify(best.config)}\n`)
   if (dir !== undefined) io.stdout(`stored in ${dir}: hyperpool summary ${dir}, hyperpool report ${dir}\n`)
+  return exitCode
 }
 
-/** The Tuner options a module's default export gives: an object, or a function (maybe async) returning one. */
-export async function experimentOptions(path: string): Promise<Record<string, unknown>> {
+/** The Tuner options a module's default export gives: an object, or a function (maybe async) returning one; `command` names who asked, in errors. */
+export async function experimentOptions(path: string, command: 'run' | 'resume'): Promise<Record<string, unknown>> {
+  const usage = command === 'run' ? 'hyperpool run experiment.ts' : 'hyperpool resume <dir> --module experiment.ts'
   const file = resolve(path)
   if (!existsSync(file) || !statSync(file).isFile()) {
     throw new UsageError(
-      `run: no file ${JSON.stringify(path)}: give the path of a module whose default export is the Tuner's options, e.g. hyperpool run experiment.ts`,
-      'run',
+      `${command}: no file ${JSON.stringify(path)}: give the path of a module whose default export is the Tuner's options, e.g. ${usage}`,
+      command,
       'module',
     )
   }
-  if (/\.[mc]?ts$/.test(file)) await registerTypeScript(path)
+  if (/\.[mc]?ts$/.test(file)) await registerTypeScript(path, command)
   const module: { default?: unknown } = await import(pathToFileURL(file).href)
   let options = module.default
   if (typeof options === 'function') options = await options()
   if (options === null || typeof options !== 'object' || Array.isArray(options)) {
     throw new UsageError(
-      `run: ${JSON.stringify(path)} must export default the Tuner's options (export default { trainable, space, metric, ... }), ` +
+      `${command}: ${JSON.stringify(path)} must export default the Tuner's options (export default { trainable, space, metric, ... }), ` +
         `got ${options === undefined ? 'no default export' : Array.isArray(options) ? 'an array' : typeof options}`,
-      'run',
+      command,
       'module',
     )
   }
   return options as Record<string, unknown>
 }
 
-async function registerTypeScript(path: string): Promise<void> {
+async function registerTypeScript(path: string, command: 'run' | 'resume'): Promise<void> {
   const loader = resolveTsLoader()
   if (loader === undefined) {
     throw new UsageError(
-      `run: ${JSON.stringify(path)} is TypeScript and tsx is not installed: npm install -D tsx, or compile it to .js`,
-      'run',
+      `${command}: ${JSON.stringify(path)} is TypeScript and tsx is not installed: npm install -D tsx, or compile it to .js`,
+      command,
       'module',
     )
   }

@@ -170,7 +170,7 @@ describe('hyperpool resume', () => {
     // Interrupted once two trials have ended (of 8, two at a time): read from the journal, not timed.
     await until(() => journalEvents(dir).filter((e) => e.event === 'trial_end').length >= 2)
     started.child.kill('SIGINT')
-    expect(await started.exit).toEqual({ code: 0, signal: null })
+    expect(await started.exit).toEqual({ code: 130, signal: null })
     expect(started.output.stderr).toContain('the experiment ended early (SIGINT)')
     expect(started.output.stderr).toContain(
       `hyperpool: SIGINT ended the run early; continue it with: hyperpool resume ${dir} --module ${SLOW_EXPERIMENT}\n`,
@@ -324,6 +324,10 @@ describe('command-line mistakes: exit code 2, what was wrong and what to type', 
     [['run', EXPERIMENT, '--seed'], '--seed needs a value: --seed <value>'],
     [['run'], 'run: expects <module>, got none: hyperpool run <module>'],
     [['run', 'nowhere.ts'], 'run: no file "nowhere.ts": give the path of a module whose default export is the Tuner\'s options'],
+    [
+      ['resume', join(storage, 'cli'), '--module', 'nowhere.ts'],
+      'resume: no file "nowhere.ts": give the path of a module whose default export is the Tuner\'s options, e.g. hyperpool resume <dir> --module',
+    ],
     [['run', NOT_OPTIONS], "must export default the Tuner's options (export default { trainable, space, metric, ... }), got number"],
     [['summary', 'a', 'b'], 'summary: expects <dir>, got "a" "b"'],
     [['summary', join(storage, 'cli'), '--top', '0'], '--top needs a whole number >= 1, got "0"'],
