@@ -1,5 +1,6 @@
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises'
 import { dirname, join } from 'node:path'
+import { ConfigError } from '../errors.ts'
 import { readExperiment } from '../journal/read.ts'
 import { argumentAt, check, PATH } from '../options/index.ts'
 import { reportModel } from './model.ts'
@@ -56,16 +57,25 @@ export async function renderReport(
     writtenAt: new Date(),
     refreshS: ended ? 0 : options.refreshS,
   })
-  await mkdir(dirname(out), { recursive: true })
   // Same folder, so the rename is atomic: a reader sees the old file or the new one, never half of one.
   const temporary = `${out}.${process.pid}.${++writes}.tmp`
   try {
+    await mkdir(dirname(out), { recursive: true })
     await writeFile(temporary, html, { signal })
     signal?.throwIfAborted()
     await rename(temporary, out)
   } catch (error) {
-    await rm(temporary, { force: true })
-    throw error
+    // The clean-up fails too when the folder is what failed (a file in the way): the error that matters is the write's.
+    await rm(temporary, { force: true }).catch(() => undefined)
+    if (signal?.aborted) throw error
+    const why = error instanceof Error ? error.message : String(error)
+    throw new ConfigError(
+      `writeReport({ out }): cannot write the report to ${JSON.stringify(out)} (${why}); give a file path in a folder this process can write`,
+      {
+        field: 'out',
+        cause: error,
+      },
+    )
   }
   return { path: out, trials: model.trials.length, ended, bytes: Buffer.byteLength(html) }
 }

@@ -1,8 +1,18 @@
-import { appendFile, cp, mkdtemp, readdir, readFile, rm } from 'node:fs/promises'
+import { appendFile, cp, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { choice, type ExperimentInfo, lograndint, loguniform, randint, type TrialInfo, uniform, writeReport } from '../../src/index.ts'
+import {
+  ConfigError,
+  choice,
+  type ExperimentInfo,
+  lograndint,
+  loguniform,
+  randint,
+  type TrialInfo,
+  uniform,
+  writeReport,
+} from '../../src/index.ts'
 import { reportModel } from '../../src/report/model.ts'
 import { renderPage } from '../../src/report/page.ts'
 import { categoryScale, linearScale, logScale } from '../../src/report/scale.ts'
@@ -172,6 +182,21 @@ describe('writeReport', () => {
     const written = await writeReport(restored)
     expect(written).toMatchObject({ trials: 4, ended: false })
     expect(await readFile(written.path, 'utf8')).toContain('no end recorded')
+  })
+
+  it('refuses an `out` it cannot write with a ConfigError naming it, and leaves no temporary file', async () => {
+    const error = await writeReport(dir, { out: root }).catch((caught: unknown) => caught)
+    expect(error).toBeInstanceOf(ConfigError)
+    expect(error).toMatchObject({
+      field: 'out',
+      message: expect.stringMatching(/^writeReport\(\{ out \}\): cannot write the report to ".*" \(.*\); give a file path/),
+    })
+    const blocked = join(root, 'a-file')
+    await writeFile(blocked, '')
+    await expect(writeReport(dir, { out: join(blocked, 'r.html') })).rejects.toThrow(
+      /^writeReport\(\{ out \}\): cannot write the report to/,
+    )
+    expect((await readdir(root)).filter((name) => name.endsWith('.tmp'))).toEqual([])
   })
 
   it('rejects with the reason of an aborted signal and writes nothing', async () => {
