@@ -22,7 +22,9 @@ export async function summary(command: string, argv: readonly string[], io: CliI
   ])
   if (flags.json && flags.csv) throw new UsageError(`${command}: --json and --csv are two formats: give one`, command, '--csv')
   const top = integerFlag(command, 'top', flags.top, 1)
-  const { experiment, results, summary: ending } = await loadExperiment(experimentDir(command, positionals[0] as string))
+  const dir = experimentDir(command, positionals[0] as string)
+  const { experiment, results, summary: ending } = await loadExperiment(dir)
+  const interrupted = ending?.interrupted === true
   if (flags.csv) {
     io.stdout(results.toCSV())
     return
@@ -34,7 +36,7 @@ export async function summary(command: string, argv: readonly string[], io: CliI
     const { name, metric, mode, seed } = experiment
     const shown = top === undefined ? ranked : ranked.slice(0, top)
     io.stdout(
-      `${JSON.stringify({ experiment: { name, metric, mode, seed }, ended: ending !== undefined, states, trials: shown }, null, 2)}\n`,
+      `${JSON.stringify({ experiment: { name, metric, mode, seed }, ended: ending !== undefined, interrupted, states, trials: shown }, null, 2)}\n`,
     )
     return
   }
@@ -42,7 +44,9 @@ export async function summary(command: string, argv: readonly string[], io: CliI
     .map(([state, count]) => `${count} ${state}`)
     .join(', ')
   io.stdout(`experiment ${experiment.name}: ${experiment.metric} (${experiment.mode}), ${results.trials.length} trials (${counts})`)
-  io.stdout(ending === undefined ? ', did not reach its end\n' : '\n')
+  // An interrupted run ended resumably: say so, and how, rather than pass it off as finished.
+  const resume = `hyperpool resume ${dir} --module <the module it ran from> continues it`
+  io.stdout(ending === undefined ? ', did not reach its end\n' : interrupted ? `, interrupted: ${resume}\n` : '\n')
   const shown = ranked.slice(0, top ?? 10)
   io.stdout(`${table(shown, experiment.metric)}\n`)
   if (shown.length < ranked.length) io.stdout(`(${ranked.length - shown.length} more: --top ${ranked.length} shows all)\n`)

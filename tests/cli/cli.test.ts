@@ -178,16 +178,19 @@ describe('hyperpool resume', () => {
     const endedBefore = new Set(journalEvents(dir).flatMap((e) => (e.event === 'trial_end' ? [e.trial?.id] : [])))
     const startsBefore = journalEvents(dir).filter((e) => e.event === 'trial_start').length
     expect(endedBefore.size).toBeLessThan(8)
+    expect((await hyperpool('summary', dir)).stdout).toContain(`, interrupted: hyperpool resume ${dir} --module`)
+    expect(JSON.parse((await hyperpool('summary', dir, '--json')).stdout)).toMatchObject({ ended: true, interrupted: true })
 
     const resumed = await hyperpool('resume', dir, '--module', SLOW_EXPERIMENT)
     expect(resumed.code, resumed.stderr).toBe(0)
     expect(resumed.stdout).toMatch(/^best trial \d: loss=/m)
     const summary = JSON.parse((await hyperpool('summary', dir, '--json')).stdout) as {
       ended: boolean
+      interrupted: boolean
       states: Record<string, number>
       trials: { id: number; reports: number }[]
     }
-    expect(summary.ended).toBe(true)
+    expect(summary).toMatchObject({ ended: true, interrupted: false })
     expect(summary.states).toEqual({ completed: 8 })
     expect(summary.trials.map((t) => t.id).sort()).toEqual([0, 1, 2, 3, 4, 5, 6, 7])
     // Each trial reported its 5 epochs once: none started over, none ran twice.
