@@ -106,7 +106,10 @@ function checkAgainst(space: Space, config: Record<string, unknown>, at: Place, 
   const keys = Object.keys(space)
   for (const key of Object.keys(config)) {
     if (!Object.hasOwn(space, key)) {
-      throw problemAt(at.child(key), `not a key of the space${didYouMean(key, keys)}, got ${show(config[key])}; the space has: ${keys.join(', ')}`)
+      throw problemAt(
+        at.child(key),
+        `not a key of the space${didYouMean(key, keys)}, got ${show(config[key])}; the space has: ${keys.join(', ')}`,
+      )
     }
   }
   for (const [key, entry] of Object.entries(space)) {
@@ -159,7 +162,10 @@ export class PointQueue {
   constructor(space: Space, points: readonly Config[], at: Place, budget?: number) {
     this.#space = space
     if (budget !== undefined && points.length > budget) {
-      throw problemAt(at, `${points.length} points, more than numSamples (${budget}) trials would run; raise numSamples or give fewer points`)
+      throw problemAt(
+        at,
+        `${points.length} points, more than numSamples (${budget}) trials would run; raise numSamples or give fewer points`,
+      )
     }
     this.#queue = points.map((point, index) => checkConfig(space, point, at.item(index), false))
   }

@@ -1,7 +1,7 @@
 import { ConfigError } from '../errors.ts'
 import { argumentAt, check, integer, invalid, METRIC, MODE, Place } from '../options/index.ts'
-import { validateSeed } from './rng.ts'
 import type { PointQueue } from './points-to-evaluate.ts'
+import { validateSeed } from './rng.ts'
 import type { SearcherSetup } from './searcher.ts'
 import { validateSpace } from './space.ts'
 
