@@ -6,7 +6,7 @@
 import { show } from '../errors.ts'
 import { arrayOf, custom, invalid, isObject, isPlainObject, optionAt, type Place } from '../options/index.ts'
 import { findUnstorable } from '../storable.ts'
-import type { Config, Result, TrialState } from '../types.ts'
+import type { Config, Metrics, TrialState } from '../types.ts'
 import { CONFIG, checkConfig } from './points-to-evaluate.ts'
 import type { Space } from './space.ts'
 
@@ -25,7 +25,7 @@ export interface WarmStartTrial {
   /** 'completed' and 'stopped' trials are learnt from; 'errored' ones only when their metric is NaN (diverged). */
   readonly state: TrialState
   /** Its last result: the metric is read from it (and `training_iteration`, for stopped trials). */
-  readonly lastResult?: Result | undefined
+  readonly lastResult?: Metrics | undefined
 }
 
 const STATES: readonly TrialState[] = ['pending', 'running', 'paused', 'completed', 'stopped', 'errored']
@@ -53,7 +53,7 @@ export const WARM_START = arrayOf(
         throw invalid(at.child('lastResult'), 'a plain object of metrics a report may hold', lastResult)
       }
     }
-    return { config: kept, state: state as TrialState, ...(lastResult === undefined ? {} : { lastResult: { ...lastResult } as Result }) }
+    return { config: kept, state: state as TrialState, ...(lastResult === undefined ? {} : { lastResult: { ...lastResult } }) }
   }),
   { rule: 'an array of finished trials, e.g. (await loadExperiment(dir)).results.trials' },
 )

@@ -98,7 +98,7 @@ export class TPESearch implements Searcher {
     // Ids -n..-1: apart from this run's, and older than all of them.
     warm.forEach((trial, index) => {
       const record = this.#add(s, index - warm.length, encodeConfig(encoding.dims, trial.config))
-      this.#end(record, trial.lastResult, trial.state)
+      this.#end(record, trial.lastResult as Result | undefined, trial.state)
     })
   }
 
