@@ -18,6 +18,15 @@ describe('searchers and schedulers in the journal', () => {
     [new RandomSearch(), 'search'],
     [new GridSearch(), 'search'],
     [new TPESearch({ nStartupTrials: 3, nEiCandidates: 12 }), 'search'],
+    [new RandomSearch({ pointsToEvaluate: [{ x: 1 }] }), 'search'],
+    [new GridSearch({ pointsToEvaluate: [{ x: 1 }, { y: 'a' }] }), 'search'],
+    [
+      new TPESearch({
+        pointsToEvaluate: [{ x: 1 }],
+        warmStart: [{ config: { x: 2 }, state: 'completed', lastResult: { loss: 0.5, training_iteration: 1 } }],
+      }),
+      'search',
+    ],
     [new FIFOScheduler(), 'scheduler'],
     [new ASHAScheduler({ maxT: 20, gracePeriod: 2, reductionFactor: 3 }), 'scheduler'],
     [new HyperBandScheduler({ maxT: 27, reductionFactor: 3 }), 'scheduler'],
