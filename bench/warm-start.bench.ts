@@ -14,7 +14,7 @@ import type { WarmStartTrial } from '../src/search/warm-start.ts'
 import { Study } from '../src/tuner/ask-tell.ts'
 import { fmt, median, quantile, quick, type Table, writeResults } from './lib/report.ts'
 import { branin, hartmann6, type TestFunction } from './optuna/functions.ts'
-import { bestCurve } from './tpe-quality.bench.ts'
+import { runStudy } from './lib/search-runs.ts'
 
 const SEEDS = quick ? 3 : 20
 const BUDGET = quick ? 60 : 200
@@ -35,7 +35,7 @@ function earlierRun(fn: TestFunction, seed: number): WarmStartTrial[] {
 
 /** The 1-based trial at which the running best first reaches `threshold`, or Infinity within the budget. */
 function trialsTo(fn: TestFunction, make: () => Searcher, seed: number, threshold: number): number {
-  const at = bestCurve(fn, make, seed, BUDGET).findIndex((best) => best <= threshold)
+  const at = runStudy(fn, make, seed, BUDGET).curve.findIndex((best) => best <= threshold)
   return at < 0 ? Number.POSITIVE_INFINITY : at + 1
 }
 

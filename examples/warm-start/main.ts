@@ -11,7 +11,7 @@
 import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { loadExperiment, type Searcher, TPESearch, Tuner, uniform } from '../../src/index.ts'
+import { loadExperiment, type Searcher, TPESearch, Tuner, uniform } from 'hyperpool'
 
 const numSamples = Number(process.env.HYPERPOOL_SAMPLES ?? 40)
 const storageDir = mkdtempSync(join(tmpdir(), 'hyperpool-warm-start-'))

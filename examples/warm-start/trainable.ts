@@ -2,7 +2,7 @@
  * A stand-in for training: the Branin function of the two hyperparameters
  * (lowest, 0.398, at three places), one report per trial.
  */
-import type { TrialContext } from '../../src/index.ts'
+import type { TrialContext } from 'hyperpool'
 
 export default async function train(config: { x: number; y: number }, ctx: TrialContext): Promise<void> {
   const { x, y } = config

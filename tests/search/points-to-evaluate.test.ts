@@ -6,6 +6,8 @@
  */
 import { describe, expect, it } from 'vitest'
 import { ConfigError } from '../../src/errors.ts'
+import { AutoSearch } from '../../src/search/auto.ts'
+import { GPSearch } from '../../src/search/gp/gp.ts'
 import { GridSearch } from '../../src/search/grid.ts'
 import { RandomSearch } from '../../src/search/random.ts'
 import type { Searcher } from '../../src/search/searcher.ts'
@@ -29,6 +31,8 @@ const SEARCHERS: Array<[string, Make]> = [
   ['RandomSearch', (o) => new RandomSearch(o)],
   ['GridSearch', (o) => new GridSearch(o)],
   ['TPESearch', (o) => new TPESearch({ nStartupTrials: 2, ...o })],
+  ['GPSearch', (o) => new GPSearch({ nStartupTrials: 2, nCandidates: 32, nLocalSearch: 1, ...o })],
+  ['AutoSearch', (o) => new AutoSearch({ ...o, gp: { nStartupTrials: 2, nCandidates: 32, nLocalSearch: 1 } })],
 ]
 
 function ready(searcher: Searcher, numSamples = 6, seed = 5, s: Space = space): Searcher {
@@ -186,7 +190,7 @@ describe('TPESearch with warmStart', () => {
   }
 
   /** Mean loss of the first `n` suggestions of a TPE run, results told as they come. */
-  function meanLoss(search: TPESearch, n: number, seed: number): number {
+  function meanLoss(search: Searcher, n: number, seed: number): number {
     search.setup({ space: quadratic, metric: 'loss', mode: 'min', seed, numSamples: n })
     let sum = 0
     for (let id = 0; id < n; id++) {
@@ -206,6 +210,16 @@ describe('TPESearch with warmStart', () => {
       if (warm < cold) warmBetter++
     }
     expect(warmBetter).toBeGreaterThanOrEqual(9)
+  })
+
+  it('GPSearch too: warm-started, its first suggestions beat a cold start’s', () => {
+    const trials = earlier(30)
+    let warmBetter = 0
+    for (let seed = 0; seed < 4; seed++) {
+      const gp = { nCandidates: 64, nLocalSearch: 2 }
+      if (meanLoss(new GPSearch({ ...gp, warmStart: trials }), 6, seed) < meanLoss(new GPSearch(gp), 6, seed)) warmBetter++
+    }
+    expect(warmBetter).toBe(4)
   })
 
   it('learns from stopped and diverged trials, ignores errored ones, and reads the metric with this run’s mode', () => {

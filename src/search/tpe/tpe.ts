@@ -40,6 +40,13 @@ interface TPEState {
   /** Reused buffer for per-kernel log terms (2 x kernels). */
   scratch: Float64Array
   readonly queue: PointQueue
+  /** Bumped whenever the finished trials change (a trial ends, a record is replaced): what l(x) is built from. */
+  finishedVersion: number
+  /** Bumped whenever the running trials change: with the constant liar, g(x) is built from them too. */
+  runningVersion: number
+  /** The estimators of the last suggestion and the history versions they were built from: reused until the history changes. */
+  good: { readonly key: string; readonly estimator: ParzenEstimator } | undefined
+  bad: { readonly key: string; readonly estimator: ParzenEstimator } | undefined
 }
 
 /**
@@ -93,6 +100,10 @@ export class TPESearch implements Searcher {
       sorted: encoding.dims.map(() => []),
       scratch: new Float64Array(0),
       queue,
+      finishedVersion: 0,
+      runningVersion: 0,
+      good: undefined,
+      bad: undefined,
     }
     this.#state = s
     // Ids -n..-1: apart from this run's, and older than all of them.
@@ -153,6 +164,8 @@ export class TPESearch implements Searcher {
     const record: TPERecord = { id, vector, status: 'running', value: Number.NaN, step: 0, seq: s.history.length }
     const replaced = s.records.get(id)
     s.records.set(id, record)
+    s.runningVersion++
+    if (replaced !== undefined && replaced.status !== 'running') s.finishedVersion++
     s.history.push(record)
     s.encoding.dims.forEach((dim, d) => {
       if (dim.kind === 'categorical') return
@@ -166,7 +179,10 @@ export class TPESearch implements Searcher {
   /** A trial ended: how TPE counts it from now on. */
   #end(record: TPERecord, result: Result | undefined, state: TrialState): void {
     if (result !== undefined) this.#observe(record, result)
-    const last = result?.[(this.#state as TPEState).metric]
+    const s = this.#state as TPEState
+    s.finishedVersion++
+    s.runningVersion++
+    const last = result?.[s.metric]
     // A NaN metric: the trial diverged (the Tuner ends it errored). It is a bad observation, never a good one.
     if (typeof last === 'number' && Number.isNaN(last)) record.status = 'diverged'
     else if (state === 'completed') record.status = Number.isNaN(record.value) ? 'ignored' : 'completed'
@@ -187,19 +203,27 @@ export class TPESearch implements Searcher {
     const o = this.options
     const dims = s.encoding.dims
     const D = dims.length
-    const { below, above } = splitTrials(s.records.values(), goodCount(o.gamma, finished), o.constantLiar)
-    const params: ParzenParameters = {
-      priorWeight: o.priorWeight,
-      considerMagicClip: o.considerMagicClip,
-      considerEndpoints: o.considerEndpoints,
-      multivariate: o.multivariate,
-      multivariateBandwidth: o.multivariateBandwidth,
-      bandwidthFactor: o.bandwidthFactor,
-      magicClipCount: o.magicClipCount,
-      finished,
+    // l(x) depends only on the finished trials; g(x) also on the running ones when they count as bad. Both are
+    // built once per change of what they depend on, so asks between tells (a batch, a refilled pool) reuse them.
+    const goodKey = String(s.finishedVersion)
+    const badKey = o.constantLiar ? `${s.finishedVersion}|${s.runningVersion}` : goodKey
+    if (s.good?.key !== goodKey || s.bad?.key !== badKey) {
+      const { below, above } = splitTrials(s.records.values(), goodCount(o.gamma, finished), o.constantLiar)
+      const params: ParzenParameters = {
+        priorWeight: o.priorWeight,
+        considerMagicClip: o.considerMagicClip,
+        considerEndpoints: o.considerEndpoints,
+        multivariate: o.multivariate,
+        multivariateBandwidth: o.multivariateBandwidth,
+        bandwidthFactor: o.bandwidthFactor,
+        magicClipCount: o.magicClipCount,
+        finished,
+      }
+      if (s.good?.key !== goodKey) s.good = { key: goodKey, estimator: fit(s, below, params, o.weights) }
+      if (s.bad?.key !== badKey) s.bad = { key: badKey, estimator: fit(s, above, params, o.weights) }
     }
-    const l = fit(s, below, params, o.weights)
-    const g = fit(s, above, params, o.weights)
+    const l = (s.good as { estimator: ParzenEstimator }).estimator
+    const g = (s.bad as { estimator: ParzenEstimator }).estimator
     const random = createRandom(deriveSeed(s.seed, 'tpe', trialId))
     const nC = o.nEiCandidates
     const xs = new Float64Array(nC * D)

@@ -1,0 +1,68 @@
+/** The options of {@link GPSearch}, their defaults and their checks. */
+import { defineOptions, integer, type Resolved, type SchemaOf } from '../../options/index.ts'
+import type { Config } from '../../types.ts'
+import { POINTS_TO_EVALUATE } from '../points-to-evaluate.ts'
+import { WARM_START, type WarmStartTrial } from '../warm-start.ts'
+
+/**
+ * Options of the GP searcher. Every one is optional; docs/search.md gives
+ * the measurements behind the defaults.
+ *
+ * @example
+ * ```ts
+ * new GPSearch({ nStartupTrials: 5, nCandidates: 1024 })
+ * ```
+ */
+export interface GPOptions {
+  /**
+   * Space-filling trials before the GP starts (counted in finished trials with a value).
+   * @default 10 (as Optuna)
+   */
+  readonly nStartupTrials?: number
+  /**
+   * Quasi-random candidates scored before the local searches.
+   * @default 512
+   */
+  readonly nCandidates?: number
+  /**
+   * Local searches of the acquisition per suggestion.
+   * @default 10 (as Optuna)
+   */
+  readonly nLocalSearch?: number
+  /**
+   * The kernel parameters are fitted on at most this many trials: the best
+   * half of them and an even spread over the rest in trial order.
+   * @default 200
+   */
+  readonly maxFitTrials?: number
+  /**
+   * The posterior is conditioned on at most this many trials, chosen the same way.
+   * @default 500
+   */
+  readonly maxModelTrials?: number
+  /**
+   * Configs tried first, in order, counted in `numSamples`; keys left out are drawn at random.
+   * @default []
+   */
+  readonly pointsToEvaluate?: readonly Config[]
+  /**
+   * Finished trials of an earlier experiment to learn from as if they had run (see TPESearch's
+   * `warmStart`); they count toward `nStartupTrials`.
+   * @default []
+   */
+  readonly warmStart?: readonly WarmStartTrial[]
+}
+
+/** Every option of {@link GPSearch}: kinds, ranges and defaults. */
+export const GP_OPTIONS = defineOptions('GPSearch', {
+  nStartupTrials: integer({ min: 1 }).withDefault(10),
+  nCandidates: integer({ min: 1 }).withDefault(512),
+  nLocalSearch: integer({ min: 1 }).withDefault(10),
+  maxFitTrials: integer({ min: 2 }).withDefault(200),
+  maxModelTrials: integer({ min: 2 }).withDefault(500),
+  pointsToEvaluate: POINTS_TO_EVALUATE.withDefault([]),
+  warmStart: WARM_START.withDefault([]),
+} satisfies SchemaOf<GPOptions>)
+
+/** The options in force: every one given or defaulted. */
+export type ResolvedGPOptions = Resolved<typeof GP_OPTIONS.schema>
