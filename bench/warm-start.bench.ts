@@ -13,8 +13,8 @@ import { TPESearch } from '../src/search/tpe/tpe.ts'
 import type { WarmStartTrial } from '../src/search/warm-start.ts'
 import { Study } from '../src/tuner/ask-tell.ts'
 import { fmt, median, quantile, quick, type Table, writeResults } from './lib/report.ts'
-import { branin, hartmann6, type TestFunction } from './optuna/functions.ts'
 import { runStudy } from './lib/search-runs.ts'
+import { branin, hartmann6, type TestFunction } from './optuna/functions.ts'
 
 const SEEDS = quick ? 3 : 20
 const BUDGET = quick ? 60 : 200
