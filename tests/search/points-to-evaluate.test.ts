@@ -145,6 +145,9 @@ describe('the check of a config against the space', () => {
     expect(() => ready(new RandomSearch({ pointsToEvaluate: [{ opt: { momentum: 0.6 } }] }))).toThrow(
       /^RandomSearch\(\{ pointsToEvaluate\[0\]\.opt\.momentum \}\): not a key of the space.*got 0\.6; the space has: kind, mom$/,
     )
+    expect(() => ready(new RandomSearch({ pointsToEvaluate: [{ epochz: 10 }] }))).toThrow(
+      'RandomSearch({ pointsToEvaluate[0].epochz }): not a key of the space (did you mean epochs?), got 10',
+    )
     expect(() => ready(new RandomSearch({ pointsToEvaluate: [{ opt: 'adam' }] }))).toThrow(
       'RandomSearch({ pointsToEvaluate[0].opt }): must be a plain object, as the space nests one here, got "adam"',
     )
