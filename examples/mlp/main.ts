@@ -11,7 +11,8 @@
  *   HYPERPOOL_CI=1 HYPERPOOL_SAMPLES=4 npx tsx examples/mlp/main.ts   # CI: 4 trials of up to 9 epochs
  *
  * Each experiment is stored in runs/mlp-<data set>/ (the journal the default
- * JsonlTracker writes, per-trial logs) with results.csv, a row per trial.
+ * JsonlTracker writes, per-trial logs) with results.csv, a row per trial, and
+ * report.html, the HTML report (`npx hyperpool report runs/mlp-iris` writes it again).
  *
  * One full run on a 2-core machine shared with other jobs (34 s in all):
  * iris, best validation loss 0.025, test accuracy 0.967, ASHA trained 529 of
@@ -21,7 +22,7 @@
  */
 import { writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { ASHAScheduler, TPESearch, Tuner } from 'hyperpool'
+import { ASHAScheduler, TPESearch, Tuner, writeReport } from 'hyperpool'
 import { type Dataset, loadIris, loadPenguins } from './datasets.ts'
 import { mlpSpace } from './space.ts'
 
@@ -63,7 +64,9 @@ async function tune(dataset: Dataset): Promise<void> {
 
   const dir = join('runs', tuner.name)
   await writeFile(join(dir, 'results.csv'), results.toCSV())
+  const report = await writeReport(dir, { title: `MLP on ${name}: TPE + ASHA` })
   console.log(`${name}: every report in ${dir}/experiment.jsonl, a row per trial in ${dir}/results.csv`)
+  console.log(`${name}: the HTML report (open it in a browser): ${report.path}`)
 }
 
 function format(value: unknown): string {

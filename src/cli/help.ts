@@ -23,6 +23,7 @@ Commands:
   resume <dir>        go on with a stored experiment that was interrupted (Tuner.restore)
   summary <dir>       the best trials of a stored experiment, as a table, JSON or CSV
   status <dir>        the same as summary
+  report <dir>        the experiment's HTML report, one file that opens offline; --watch keeps it up to date
 
 Flags:
   --help              help for hyperpool, or for a command: hyperpool run --help
@@ -31,6 +32,7 @@ Flags:
 Examples:
   npx hyperpool run experiment.ts --samples 64 --seed 1
   npx hyperpool summary runs/my-experiment --json
+  npx hyperpool report runs/my-experiment --watch
 `,
   run: `Usage: hyperpool run <module> [flags]
 
@@ -73,4 +75,20 @@ Flags:
 `,
   summary: SUMMARY,
   status: SUMMARY,
+  report: `Usage: hyperpool report <dir> [flags]
+
+Writes the report of the experiment stored in <dir> (e.g. runs/my-experiment):
+one self-contained HTML file, charts drawn as SVG, that opens offline in any
+browser. It shows the optimization history, learning curves, parallel
+coordinates, slices, a contour, parameter importance, the distribution of
+results and a sortable trial table (see docs/report.md).
+
+Flags:
+  --out <file>        the HTML file to write (default: <dir>/report.html)
+  --title <text>      the page's title (default: the experiment's name)
+  --watch             rewrite the report each time the experiment's journal grows,
+                      for watching a live run; the page reloads itself until the
+                      run ends. Ctrl-C (SIGINT) or SIGTERM stops
+  --help              this help
+`,
 }

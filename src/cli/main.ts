@@ -4,6 +4,7 @@ import { didYouMean } from '../options/index.ts'
 import { HelpRequest, UsageError } from './args.ts'
 import { HELP } from './help.ts'
 import { type CliIO, PROCESS_IO } from './io.ts'
+import { report } from './report.ts'
 import { resume } from './resume.ts'
 import { run } from './run.ts'
 import { summary } from './summary.ts'
@@ -13,6 +14,7 @@ const COMMANDS: Readonly<Record<string, (command: string, argv: readonly string[
   resume: (_, argv, io) => resume(argv, io),
   summary,
   status: summary,
+  report: (_, argv, io) => report(argv, io),
 }
 
 /**

@@ -2,6 +2,7 @@ import { type RestoreOptions, Tuner } from '../index.ts'
 import { integerFlag, readArgs } from './args.ts'
 import { experimentDir } from './experiment-dir.ts'
 import type { CliIO } from './io.ts'
+import { fitSayingHowToResume } from './resume-hint.ts'
 import { experimentOptions } from './run.ts'
 
 const FLAGS = { module: { type: 'string' }, concurrency: { type: 'string' }, 'retry-errored': { type: 'boolean' } } as const
@@ -24,7 +25,7 @@ export async function resume(argv: readonly string[], io: CliIO): Promise<void> 
   if (concurrency !== undefined) options.concurrency = concurrency
   if (flags['retry-errored'] === true) options.retryErrored = true
   const tuner = await Tuner.restore(dir, options as RestoreOptions)
-  const results = await tuner.fit()
+  const results = await fitSayingHowToResume(() => tuner.fit(), dir, flags.module, io)
   const best = results.best()
   io.stdout(`best trial ${best.id}: ${results.metric}=${String(best.lastResult?.[results.metric])} config=${JSON.stringify(best.config)}\n`)
 }

@@ -5,6 +5,7 @@ import { Tuner, type TunerOptions } from '../index.ts'
 import { resolveTsLoader } from '../workers/pool.ts'
 import { integerFlag, readArgs, UsageError } from './args.ts'
 import type { CliIO } from './io.ts'
+import { fitSayingHowToResume } from './resume-hint.ts'
 
 const FLAGS = {
   samples: { type: 'string' },
@@ -29,10 +30,11 @@ export async function run(argv: readonly string[], io: CliIO): Promise<void> {
 
   const options = { ...(await experimentOptions(positionals[0] as string)), ...overrides } as unknown as TunerOptions
   const tuner = new Tuner(options)
-  const results = await tuner.fit()
+  const dir = options.storageDir === false ? undefined : `${options.storageDir ?? 'runs'}/${tuner.name}`
+  const results = await fitSayingHowToResume(() => tuner.fit(), options.handleSignals === false ? undefined : dir, positionals[0], io)
   const best = results.best()
   io.stdout(`best trial ${best.id}: ${results.metric}=${String(best.lastResult?.[results.metric])} config=${JSON.stringify(best.config)}\n`)
-  io.stdout(`stored in ${options.storageDir ?? 'runs'}/${tuner.name}: hyperpool summary ${options.storageDir ?? 'runs'}/${tuner.name}\n`)
+  if (dir !== undefined) io.stdout(`stored in ${dir}: hyperpool summary ${dir}, hyperpool report ${dir}\n`)
 }
 
 /** The Tuner options a module's default export gives: an object, or a function (maybe async) returning one. */

@@ -1,5 +1,5 @@
-import { execFile } from 'node:child_process'
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
+import { execFile, spawn } from 'node:child_process'
+import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { promisify } from 'node:util'
@@ -19,6 +19,7 @@ const BIN = join(ROOT, 'dist/cli/bin.js')
 const EXPERIMENT = join(ROOT, 'tests/fixtures/cli-experiment.ts')
 const NOT_OPTIONS = join(ROOT, 'tests/fixtures/cli-not-options.js')
 const JS_EXPERIMENT = join(ROOT, 'tests/fixtures/cli-experiment.js')
+const SLOW_EXPERIMENT = join(ROOT, 'tests/fixtures/cli-slow-experiment.ts')
 const storage = mkdtempSync(join(tmpdir(), 'hyperpool-cli-'))
 const exec = promisify(execFile)
 
@@ -31,6 +32,37 @@ async function hyperpool(...args: string[]): Promise<{ code: number; stdout: str
     const failed = error as { code: number; stdout: string; stderr: string }
     return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr }
   }
+}
+
+/** The built binary as a child process whose output is collected as it comes; `exit` settles when it ends. */
+function startHyperpool(...args: string[]) {
+  const child = spawn(process.execPath, [BIN, ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] })
+  const output = { stdout: '', stderr: '' }
+  child.stdout.on('data', (chunk: Buffer) => {
+    output.stdout += chunk
+  })
+  child.stderr.on('data', (chunk: Buffer) => {
+    output.stderr += chunk
+  })
+  const exit = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve, reject) => {
+    child.on('error', reject)
+    child.on('exit', (code, signal) => setImmediate(() => resolve({ code, signal })))
+  })
+  return { child, output, exit }
+}
+
+/** Resolves once `ready()` holds, checking every 10 ms (no fixed wait: the machine's speed does not matter). */
+async function until(ready: () => boolean): Promise<void> {
+  while (!ready()) await new Promise((resolve) => setTimeout(resolve, 10))
+}
+
+/** The events of an experiment's journal, one object a line (a last line still being written is left out). */
+function journalEvents(dir: string): { event: string; trial_id?: number; trial?: { id: number } }[] {
+  const path = join(dir, 'experiment.jsonl')
+  if (!existsSync(path)) return []
+  const lines = readFileSync(path, 'utf8').split('\n')
+  lines.pop()
+  return lines.map((line) => JSON.parse(line) as { event: string })
 }
 
 /** `runCli` in-process, with what it printed. */
@@ -131,10 +163,111 @@ describe('hyperpool resume', () => {
     expect(summary.trials).toHaveLength(2)
   })
 
+  it('continues a run interrupted by SIGINT: it says the command, and the resume ends with every trial, none run again', async () => {
+    const slowStorage = mkdtempSync(join(tmpdir(), 'hyperpool-cli-interrupted-'))
+    const dir = join(slowStorage, 'slow')
+    const started = startHyperpool('run', SLOW_EXPERIMENT, '--seed', '5', '--name', 'slow', '--storage', slowStorage)
+    // Interrupted once two trials have ended (of 8, two at a time): read from the journal, not timed.
+    await until(() => journalEvents(dir).filter((e) => e.event === 'trial_end').length >= 2)
+    started.child.kill('SIGINT')
+    expect(await started.exit).toEqual({ code: 0, signal: null })
+    expect(started.output.stderr).toContain('the experiment ended early (SIGINT)')
+    expect(started.output.stderr).toContain(
+      `hyperpool: SIGINT ended the run early; continue it with: hyperpool resume ${dir} --module ${SLOW_EXPERIMENT}\n`,
+    )
+    const endedBefore = new Set(journalEvents(dir).flatMap((e) => (e.event === 'trial_end' ? [e.trial?.id] : [])))
+    const startsBefore = journalEvents(dir).filter((e) => e.event === 'trial_start').length
+    expect(endedBefore.size).toBeLessThan(8)
+
+    const resumed = await hyperpool('resume', dir, '--module', SLOW_EXPERIMENT)
+    expect(resumed.code, resumed.stderr).toBe(0)
+    expect(resumed.stdout).toMatch(/^best trial \d: loss=/m)
+    const summary = JSON.parse((await hyperpool('summary', dir, '--json')).stdout) as {
+      ended: boolean
+      states: Record<string, number>
+      trials: { id: number; reports: number }[]
+    }
+    expect(summary.ended).toBe(true)
+    expect(summary.states).toEqual({ completed: 8 })
+    expect(summary.trials.map((t) => t.id).sort()).toEqual([0, 1, 2, 3, 4, 5, 6, 7])
+    // Each trial reported its 5 epochs once: none started over, none ran twice.
+    expect(summary.trials.map((t) => t.reports)).toEqual(Array(8).fill(5))
+    const events = journalEvents(dir)
+    const later = events.filter((e) => e.event === 'trial_start').slice(startsBefore)
+    for (const start of later) expect(endedBefore.has(start.trial?.id)).toBe(false)
+    const results = new Map<number, number>()
+    for (const e of events) if (e.event === 'result') results.set(e.trial_id as number, (results.get(e.trial_id as number) ?? 0) + 1)
+    expect([...results.values()]).toEqual(Array(8).fill(5))
+  }, 120_000)
+
   it('says what to give for a folder that is not an experiment', async () => {
     const { code, stderr } = await cli('resume', join(storage, 'missing'))
     expect(code).toBe(2)
     expect(stderr).toContain('resume: no folder')
+  })
+})
+
+describe('hyperpool report', () => {
+  it('writes one self-contained HTML file for a real experiment, where --out says, and prints its path', async () => {
+    const out = join(mkdtempSync(join(tmpdir(), 'hyperpool-cli-report-')), 'exp.html')
+    const { code, stdout, stderr } = await hyperpool('report', join(storage, 'cli'), '--out', out, '--title', 'CLI test')
+    expect(stderr).toBe('')
+    expect(code).toBe(0)
+    expect(stdout).toMatch(new RegExp(`^${out.replaceAll('.', '\\.')}: 4 trials, \\d+ bytes\\n$`))
+    expect(readdirSync(join(out, '..'))).toEqual(['exp.html'])
+    const html = readFileSync(out, 'utf8')
+    expect(html.startsWith('<!doctype html>')).toBe(true)
+    expect(html).toContain('<title>CLI test — hyperpool report</title>')
+    // Self-contained: no script or stylesheet fetched from anywhere.
+    expect(html).not.toMatch(/<script[^>]+src=|<link[^>]+stylesheet/)
+  })
+
+  it('writes <dir>/report.html by default', async () => {
+    const { code, stdout } = await cli('report', join(storage, 'cli'))
+    expect(code).toBe(0)
+    expect(stdout).toContain(`${join(storage, 'cli', 'report.html')}: 4 trials`)
+    expect(existsSync(join(storage, 'cli', 'report.html'))).toBe(true)
+  })
+
+  it('with --watch rewrites the report as the journal grows, and stops cleanly on SIGINT', async () => {
+    // A live experiment, played back: the first half of a real journal, then the rest appended.
+    const dir = join(mkdtempSync(join(tmpdir(), 'hyperpool-cli-watch-')), 'live')
+    mkdirSync(dir)
+    const lines = readFileSync(join(storage, 'cli', 'experiment.jsonl'), 'utf8')
+      .split('\n')
+      .filter((line) => line !== '')
+    const firstEnd = lines.findIndex((line) => line.includes('"event":"trial_end"'))
+    writeFileSync(join(dir, 'experiment.jsonl'), `${lines.slice(0, firstEnd + 1).join('\n')}\n`)
+    const out = join(dir, 'live.html')
+    const watching = startHyperpool('report', dir, '--watch', '--out', out)
+    await until(() => watching.output.stdout.includes('(the experiment has not ended)'))
+    const before = readFileSync(out, 'utf8')
+    appendFileSync(join(dir, 'experiment.jsonl'), `${lines.slice(firstEnd + 1).join('\n')}\n`)
+    await until(() => /: 4 trials, \d+ bytes\n/.test(watching.output.stdout))
+    expect(readFileSync(out, 'utf8')).not.toBe(before)
+    watching.child.kill('SIGINT')
+    expect(await watching.exit).toEqual({ code: 0, signal: null })
+    expect(watching.output.stdout).toMatch(/^watching .*live: the report is rewritten as the experiment's journal grows; Ctrl-C stops\n/)
+    expect(watching.output.stdout).toContain(`stopped watching: ${out}\n`)
+    expect(watching.output.stderr).toBe('')
+  }, 60_000)
+
+  it('says what to do for a path that is not an experiment, and refuses an unknown flag with a guess', async () => {
+    const missing = await hyperpool('report', join(storage, 'missing'))
+    expect(missing.code).toBe(2)
+    expect(missing.stderr).toContain('report: no folder')
+    expect(missing.stderr).toContain('(hyperpool report --help for usage)')
+    const typo = await cli('report', join(storage, 'cli'), '--wach')
+    expect(typo.code).toBe(2)
+    expect(typo.stderr).toContain('unknown flag --wach (did you mean --watch?)')
+  })
+
+  it('reports a HyperpoolError from the library with exit code 1', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'hyperpool-cli-bad-report-'))
+    writeFileSync(join(dir, 'experiment.jsonl'), 'not json\n{"type":"x"}\n')
+    const { code, stderr } = await cli('report', dir)
+    expect(code).toBe(1)
+    expect(stderr).toMatch(/^hyperpool: ConfigError: .*experiment\.jsonl/)
   })
 })
 
@@ -208,7 +341,7 @@ describe('command-line mistakes: exit code 2, what was wrong and what to type', 
   })
 
   it("prints each command's help with --help, and help <command> as well", async () => {
-    for (const command of ['run', 'resume', 'summary', 'status']) {
+    for (const command of ['run', 'resume', 'summary', 'status', 'report']) {
       const { code, stdout } = await cli(command, '--help')
       expect(code).toBe(0)
       expect(stdout).toContain(`Usage: hyperpool ${command === 'status' ? 'summary' : command} <`)

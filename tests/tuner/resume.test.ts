@@ -246,7 +246,7 @@ describe('kill and resume, in real processes', () => {
 
   it('exits at once with 130 on a second SIGINT, and the journal it leaves still resumes to the same table', async () => {
     const storageDir = temporaryDir('hyperpool-resume-twice-')
-    // Trial 12 hangs before its third report: the first SIGINT cannot end the run before the second comes.
+    // Trial 12 hangs before its first report: the first SIGINT cannot end the run before the second comes.
     const stall = `12:${join(storageDir, 'stalled')}`
     const first = await runChild(storageDir, 'start', { lines: Number.POSITIVE_INFINITY, signal: 'SIGINT', again: true, stall })
     expect(first.code).toBe(130)
