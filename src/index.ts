@@ -88,6 +88,7 @@ export {
 } from './search/space.ts'
 export type { TPEOptions } from './search/tpe/options.ts'
 export { TPESearch } from './search/tpe/tpe.ts'
+export type { WarmStartTrial } from './search/warm-start.ts'
 export type { ConsoleReporterOptions } from './tracker/console/console.ts'
 export { ConsoleReporter } from './tracker/console/console.ts'
 export type { CsvTrackerOptions } from './tracker/csv/csv.ts'

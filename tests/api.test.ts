@@ -114,7 +114,23 @@ function searcherRows(make: () => Searcher): Record<string, Row[]> {
       ['suggest(-1)', () => ready(make()).suggest(-1), 'trialId', '-1'],
       ["suggest('0')", () => ready(make()).suggest(bad('0')), 'trialId', '"0"'],
     ],
+    enqueue: [
+      ['enqueue({ x: 5 })', () => ready(make()).enqueue?.({ x: 5 }), 'config.x', '5'],
+      ['enqueue({ y: 0.5 })', () => ready(make()).enqueue?.({ y: 0.5 }), 'config.y', '0.5'],
+      ['enqueue([0.5])', () => ready(make()).enqueue?.(bad([0.5])), 'config', '[0.5]'],
+    ],
   }
+}
+
+/** Rows for the pointsToEvaluate option every built-in searcher takes, checked against the space at setup. */
+function pointsRows(make: (options: { pointsToEvaluate: unknown }) => Searcher): Row[] {
+  const points = (pointsToEvaluate: unknown) => () => ready(make({ pointsToEvaluate }))
+  return [
+    ['pointsToEvaluate: {}', points({}), 'pointsToEvaluate', '{}'],
+    ['pointsToEvaluate: [5]', points([5]), 'pointsToEvaluate[0]', '5'],
+    ['pointsToEvaluate: [{}, { x: 2 }]', points([{}, { x: 2 }]), 'pointsToEvaluate[1].x', '2'],
+    ['pointsToEvaluate: [{ z: 0.5 }]', points([{ z: 0.5 }]), 'pointsToEvaluate[0].z', '0.5'],
+  ]
 }
 
 const ROWS: Record<string, readonly Row[]> = {
@@ -148,6 +164,12 @@ const ROWS: Record<string, readonly Row[]> = {
     ['numSamples: 0', () => new Study({ ...study, numSamples: 0 }), 'numSamples', '0'],
     ['search: []', () => new Study({ ...study, search: bad([]) }), 'search', '[]'],
     ['metric: undefined', () => new Study({ ...study, metric: bad(undefined) }), 'metric', 'undefined'],
+  ],
+  'Study.enqueue': [
+    ['enqueue({ x: 2 })', () => new Study(study).enqueue({ x: 2 }), 'config.x', '2'],
+    ["enqueue({ x: '0.5' })", () => new Study(study).enqueue({ x: bad('0.5') }), 'config.x', '"0.5"'],
+    ['enqueue({ y: 1 })', () => new Study(study).enqueue(bad({ y: 1 })), 'config.y', '1'],
+    ['enqueue(null)', () => new Study(study).enqueue(bad(null)), 'config', 'null'],
   ],
   'Study.report': [
     ['report(99, 1)', () => asked()[0].report(99, 1), 'trialId', '99'],
@@ -207,12 +229,21 @@ const ROWS: Record<string, readonly Row[]> = {
     ['onWrite: 5', () => watchReport(dir, { onWrite: bad(5) }), 'onWrite', '5'],
     ['a folder without a log, no onError', () => watchReport(dir, { pollMs: 10 }), 'dir', dir],
   ],
-  GridSearch: optionsObject('GridSearch', (o) => new GridSearch(bad(o)), { seed: 1 }),
+  GridSearch: [...optionsObject('GridSearch', (o) => new GridSearch(bad(o)), { seed: 1 }), ...pointsRows((o) => new GridSearch(bad(o)))],
   ...prefixed(
     'GridSearch',
     searcherRows(() => new GridSearch()),
   ),
-  RandomSearch: optionsObject('RandomSearch', (o) => new RandomSearch(bad(o)), { seed: 1 }),
+  RandomSearch: [
+    ...optionsObject('RandomSearch', (o) => new RandomSearch(bad(o)), { seed: 1 }),
+    ...pointsRows((o) => new RandomSearch(bad(o))),
+    [
+      'pointsToEvaluate: 5 points, numSamples 4',
+      () => ready(new RandomSearch({ pointsToEvaluate: [{}, {}, {}, {}, {}] })),
+      'pointsToEvaluate',
+      '5 points',
+    ],
+  ],
   ...prefixed(
     'RandomSearch',
     searcherRows(() => new RandomSearch()),
@@ -226,6 +257,39 @@ const ROWS: Record<string, readonly Row[]> = {
       () => new TPESearch({ multivariateBandwidth: bad('silverman') }),
       'multivariateBandwidth',
       '"silverman"',
+    ],
+    ...pointsRows((o) => new TPESearch(bad(o))),
+    [
+      'warmStart: [{ state: "completed" }]',
+      () => new TPESearch({ warmStart: bad([{ state: 'completed' }]) }),
+      'warmStart[0].config',
+      'undefined',
+    ],
+    [
+      "warmStart: [{ state: 'done' }]",
+      () => new TPESearch({ warmStart: [{ config: { x: 0.5 }, state: bad('done') }] }),
+      'warmStart[0].state',
+      '"done"',
+    ],
+    [
+      'warmStart: a config outside the space',
+      () =>
+        ready(
+          new TPESearch({
+            warmStart: [
+              { config: { x: 0.5 }, state: 'completed' },
+              { config: { x: 3 }, state: 'completed' },
+            ],
+          }),
+        ),
+      'warmStart[1].config.x',
+      '3',
+    ],
+    [
+      'warmStart: a config missing a key',
+      () => ready(new TPESearch({ warmStart: [{ config: {}, state: 'completed' }] })),
+      'warmStart[0].config.x',
+      'undefined',
     ],
   ],
   ...prefixed(

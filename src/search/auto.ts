@@ -3,17 +3,19 @@
  * setup from the budget and the shape of the space.
  */
 import { ConfigError } from '../errors.ts'
-import { defineOptions, integer, nested, number, type Resolved, type SchemaOf } from '../options/index.ts'
+import { argumentAt, defineOptions, integer, nested, number, optionAt, type Resolved, type SchemaOf } from '../options/index.ts'
 import type { Config, Result, TrialState } from '../types.ts'
 import { isDomain } from './domain.ts'
 import { flattenSpace } from './flatten.ts'
 import { GPSearch } from './gp/gp.ts'
 import { GP_OPTIONS, type GPOptions } from './gp/options.ts'
+import { checkConfig, POINTS_TO_EVALUATE, PointQueue } from './points-to-evaluate.ts'
 import type { Searcher, SearcherSetup } from './searcher.ts'
 import { checkSetup } from './setup.ts'
 import type { Space } from './space.ts'
 import { TPE_OPTIONS, type TPEOptions } from './tpe/options.ts'
 import { TPESearch } from './tpe/tpe.ts'
+import { checkWarmStart, WARM_START, type WarmStartTrial } from './warm-start.ts'
 
 /**
  * Options of {@link AutoSearch}. Every one is optional; docs/search.md has
@@ -35,6 +37,16 @@ export interface AutoOptions {
    * @default 0.5
    */
   readonly maxCategoricalShare?: number
+  /**
+   * Configs tried first, in order, by whichever searcher is chosen (before any in `gp` or `tpe`).
+   * @default []
+   */
+  readonly pointsToEvaluate?: readonly Config[]
+  /**
+   * Finished trials of an earlier experiment the chosen searcher learns from (before any in `gp` or `tpe`).
+   * @default []
+   */
+  readonly warmStart?: readonly WarmStartTrial[]
   /** Options for the GP searcher, when chosen. */
   readonly gp?: GPOptions
   /** Options for the TPE searcher, when chosen. */
@@ -45,6 +57,8 @@ export interface AutoOptions {
 export const AUTO_OPTIONS = defineOptions('AutoSearch', {
   maxGPTrials: integer({ min: 0 }).withDefault(500),
   maxCategoricalShare: number({ min: 0, max: 1 }).withDefault(0.5),
+  pointsToEvaluate: POINTS_TO_EVALUATE.withDefault([]),
+  warmStart: WARM_START.withDefault([]),
   gp: nested(GP_OPTIONS.schema),
   tpe: nested(TPE_OPTIONS.schema),
 } satisfies SchemaOf<AutoOptions>)
@@ -78,6 +92,7 @@ export class AutoSearch implements Searcher {
   /** The options in force, defaults filled in (those of `gp` and `tpe` too). */
   readonly options: Resolved<typeof AUTO_OPTIONS.schema>
   #inner: Searcher | undefined
+  #space: Space | undefined
   #choice: 'gp' | 'tpe' | undefined
 
   constructor(options?: AutoOptions) {
@@ -93,13 +108,38 @@ export class AutoSearch implements Searcher {
     const { space, numSamples } = checkSetup(options)
     const useGP = numSamples <= this.options.maxGPTrials && categoricalShare(space) <= this.options.maxCategoricalShare
     this.#choice = useGP ? 'gp' : 'tpe'
-    this.#inner = useGP ? new GPSearch(this.options.gp) : new TPESearch(this.options.tpe)
+    const { pointsToEvaluate, warmStart, gp, tpe } = this.options
+    this.#space = space
+    // Checked here first, so an error names AutoSearch's own option and index.
+    new PointQueue(space, pointsToEvaluate, optionAt('AutoSearch', 'pointsToEvaluate'), numSamples)
+    checkWarmStart(space, warmStart, 'AutoSearch')
+    const inner = useGP ? gp : tpe
+    const shared = {
+      pointsToEvaluate: [...pointsToEvaluate, ...inner.pointsToEvaluate],
+      warmStart: [...warmStart, ...inner.warmStart],
+    }
+    this.#inner = useGP ? new GPSearch({ ...gp, ...shared }) : new TPESearch({ ...tpe, ...shared })
     this.#inner.setup(options)
   }
 
   suggest(trialId: number): Config | null {
     if (this.#inner === undefined) throw new ConfigError('AutoSearch.suggest: call setup() first', { field: 'search' })
     return this.#inner.suggest(trialId)
+  }
+
+  /**
+   * Queues `config` on the chosen searcher (see {@link Searcher.enqueue}).
+   *
+   * @example
+   * ```ts
+   * search.enqueue({ lr: 0.01 })
+   * ```
+   */
+  enqueue(config: Config): void {
+    if (this.#inner === undefined || this.#space === undefined) {
+      throw new ConfigError('AutoSearch.enqueue: call setup() first', { field: 'search' })
+    }
+    this.#inner.enqueue?.(checkConfig(this.#space, config, argumentAt('AutoSearch.enqueue', 'config'), false))
   }
 
   onTrialResult(trialId: number, result: Result): void {

@@ -1,25 +1,35 @@
-import { defineOptions, type SchemaOf } from '../options/index.ts'
+import { argumentAt, defineOptions, optionAt, type SchemaOf } from '../options/index.ts'
 import type { Config } from '../types.ts'
+import { POINTS_TO_EVALUATE, PointQueue } from './points-to-evaluate.ts'
 import { createRandom, deriveSeed } from './rng.ts'
 import { sampleConfig } from './sample.ts'
 import type { Searcher, SearcherSetup } from './searcher.ts'
-import { checkSetup, readySetup } from './setup.ts'
+import { checkSetup, readyQueue, readySetup } from './setup.ts'
 import type { Space } from './space.ts'
 
 /**
- * Options of {@link RandomSearch}: none yet, so any key is refused rather than ignored.
+ * Options of {@link RandomSearch}.
  *
  * @example
  * ```ts
- * const options: RandomSearchOptions = {}
+ * const options: RandomSearchOptions = { pointsToEvaluate: [{ lr: 0.01 }] }
  * ```
  */
-export type RandomSearchOptions = Record<string, never>
+export interface RandomSearchOptions {
+  /**
+   * Configs tried first, in order, counted in `numSamples`; keys left out are drawn at random.
+   * @default []
+   */
+  readonly pointsToEvaluate?: readonly Config[]
+}
 
-export const RANDOM_OPTIONS = defineOptions('RandomSearch', {} satisfies SchemaOf<RandomSearchOptions>)
+export const RANDOM_OPTIONS = defineOptions('RandomSearch', {
+  pointsToEvaluate: POINTS_TO_EVALUATE.withDefault([]),
+} satisfies SchemaOf<RandomSearchOptions>)
 
 /**
- * Draws every config independently from the space, `numSamples` in all.
+ * Draws every config independently from the space, `numSamples` in all,
+ * after its `pointsToEvaluate` and any enqueued configs (which count in `numSamples`).
  * Trial `k`'s config depends only on the seed and `k`, so the order and
  * concurrency of trials never change it. Grid dimensions are drawn like
  * choices; use {@link GridSearch} to enumerate them.
@@ -30,22 +40,38 @@ export const RANDOM_OPTIONS = defineOptions('RandomSearch', {} satisfies SchemaO
  * ```
  */
 export class RandomSearch implements Searcher {
-  #setup: { space: Space; seed: number; numSamples: number; suggested: number } | undefined
+  /** The options in force, defaults filled in. */
+  readonly options: { readonly pointsToEvaluate: readonly Config[] }
+  #setup: { space: Space; seed: number; numSamples: number; suggested: number; queue: PointQueue } | undefined
 
   constructor(options?: RandomSearchOptions) {
-    RANDOM_OPTIONS.read(options)
+    this.options = RANDOM_OPTIONS.read(options)
   }
 
   setup(options: SearcherSetup): void {
     const { space, seed, numSamples } = checkSetup(options)
-    this.#setup = { space, seed, numSamples, suggested: 0 }
+    const queue = new PointQueue(space, this.options.pointsToEvaluate, optionAt('RandomSearch', 'pointsToEvaluate'), numSamples)
+    this.#setup = { space, seed, numSamples, suggested: 0, queue }
   }
 
   suggest(trialId: number): Config | null {
     const s = readySetup(this.#setup, 'RandomSearch', trialId)
     if (s.suggested >= s.numSamples) return null
     s.suggested++
-    return sampleConfig(s.space, createRandom(deriveSeed(s.seed, 'sample', trialId)))
+    const random = createRandom(deriveSeed(s.seed, 'sample', trialId))
+    return s.queue.next(random) ?? sampleConfig(s.space, random)
+  }
+
+  /**
+   * Hands out `config` before the next random draws (see {@link Searcher.enqueue}).
+   *
+   * @example
+   * ```ts
+   * search.enqueue({ lr: 0.01 })
+   * ```
+   */
+  enqueue(config: Config): void {
+    readyQueue(this.#setup, 'RandomSearch').add(config, argumentAt('RandomSearch.enqueue', 'config'))
   }
 
   onTrialResult(): void {}

@@ -36,4 +36,10 @@ export interface Searcher {
   onTrialResult(trialId: number, result: Result): void
   /** A trial ended; `result` is its last result, if any. */
   onTrialComplete(trialId: number, result: Result | undefined, state: TrialState): void
+  /**
+   * Optional: hand out `config` (keys left out are drawn) before the
+   * searcher's own proposals, after configs queued earlier. The built-in
+   * searchers have it; `Study.enqueue` needs it.
+   */
+  enqueue?(config: Config): void
 }

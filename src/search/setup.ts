@@ -1,5 +1,6 @@
 import { ConfigError } from '../errors.ts'
 import { argumentAt, check, integer, invalid, METRIC, MODE, Place } from '../options/index.ts'
+import type { PointQueue } from './points-to-evaluate.ts'
 import { validateSeed } from './rng.ts'
 import type { SearcherSetup } from './searcher.ts'
 import { validateSpace } from './space.ts'
@@ -38,6 +39,19 @@ export function readySetup<S>(setup: S | undefined, searcher: string, trialId: n
   if (setup === undefined) throw new ConfigError(`${searcher}.suggest: call setup() first`, { field: 'search' })
   check(TRIAL_ID, trialId, argumentAt(`${searcher}.suggest`, 'trialId'))
   return setup
+}
+
+/**
+ * The queue of a set-up searcher, for its `enqueue`; a {@link ConfigError} before `setup`.
+ *
+ * @example
+ * ```ts
+ * readyQueue(this.#state, 'TPESearch').add(config, argumentAt('TPESearch.enqueue', 'config'))
+ * ```
+ */
+export function readyQueue(setup: { readonly queue: PointQueue } | undefined, searcher: string): PointQueue {
+  if (setup === undefined) throw new ConfigError(`${searcher}.enqueue: call setup() first`, { field: 'search' })
+  return setup.queue
 }
 
 /** A trial id: an integer >= 0. */

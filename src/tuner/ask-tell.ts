@@ -16,6 +16,7 @@ import {
   problemAt,
   type SchemaOf,
 } from '../options/index.ts'
+import { checkConfig } from '../search/points-to-evaluate.ts'
 import { deriveSeed } from '../search/rng.ts'
 import type { Searcher } from '../search/searcher.ts'
 import type { ConfigOf, Space } from '../search/space.ts'
@@ -114,6 +115,7 @@ export class Study<S extends Space = Space> {
   readonly seed: number
   readonly numSamples: number
   readonly search: Searcher
+  readonly #space: Space
   readonly #trials = new Map<number, StudyTrial>()
   #nextId = 0
   #exhausted = false
@@ -125,6 +127,7 @@ export class Study<S extends Space = Space> {
     this.seed = o.seed
     this.numSamples = o.numSamples
     this.search = o.search
+    this.#space = o.space
     this.search.setup({ space: o.space, metric: this.metric, mode: this.mode, seed: this.seed, numSamples: this.numSamples })
   }
 
@@ -157,6 +160,31 @@ export class Study<S extends Space = Space> {
     }
     this.#trials.set(id, trial)
     return { trialId: id, config: config as ConfigOf<S>, seed: trial.seed }
+  }
+
+  /**
+   * Queues `config` to be asked for before the searcher's own proposals,
+   * after configs queued earlier (as Optuna's `enqueue_trial`). It is checked
+   * against the space now: keys it leaves out are drawn when it is asked
+   * for; a key or value the space cannot give is a {@link ConfigError}
+   * (`Study.enqueue(config.lr): must be a number in [0.0001, 0.1] (loguniform), got 5`).
+   * The searcher learns from its result as from any trial's; for RandomSearch
+   * and TPESearch it counts in `numSamples`. Needs a searcher with an
+   * `enqueue` method, as every built-in one has.
+   *
+   * @example
+   * ```ts
+   * study.enqueue({ lr: 0.01, layers: 2 })
+   * const trial = study.ask() // trial.config.lr === 0.01
+   * ```
+   */
+  enqueue(config: Partial<ConfigOf<S>>): void {
+    const at = argumentAt('Study.enqueue', 'config')
+    if (typeof this.search.enqueue !== 'function') {
+      throw problemAt(at, `needs a searcher with an enqueue method, got ${show(this.search)}; the built-in searchers have one`)
+    }
+    checkConfig(this.#space, config, at, false)
+    this.search.enqueue(config)
   }
 
   /**

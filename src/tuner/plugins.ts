@@ -45,13 +45,13 @@ function builtIn<T>(
 const BUILT_INS: Readonly<Record<string, BuiltIn<unknown>>> = {
   RandomSearch: builtIn(
     RandomSearch,
-    () => ({}),
-    () => new RandomSearch(),
+    ({ options }) => ({ ...options }),
+    (options) => new RandomSearch(options),
   ),
   GridSearch: builtIn(
     GridSearch,
-    () => ({}),
-    () => new GridSearch(),
+    ({ options }) => ({ ...options }),
+    (options) => new GridSearch(options),
   ),
   TPESearch: builtIn(
     TPESearch,

@@ -50,8 +50,8 @@ const OWNERS: readonly Documented[] = [
   { set: LOGGER_OPTIONS, file: 'logger.ts', type: 'LoggerOptions' },
   { set: REPORT_OPTIONS, file: 'report/options.ts', type: 'ReportOptions' },
   { set: WATCH_REPORT_OPTIONS, file: 'report/options.ts', type: 'WatchReportOptions' },
-  { set: GRID_OPTIONS, file: 'search/grid.ts', type: undefined },
-  { set: RANDOM_OPTIONS, file: 'search/random.ts', type: undefined },
+  { set: GRID_OPTIONS, file: 'search/grid.ts', type: 'GridSearchOptions' },
+  { set: RANDOM_OPTIONS, file: 'search/random.ts', type: 'RandomSearchOptions' },
   { set: TPE_OPTIONS, file: 'search/tpe/options.ts', type: 'TPEOptions' },
   { set: GP_OPTIONS, file: 'search/gp/options.ts', type: 'GPOptions' },
   {

@@ -82,6 +82,30 @@ describe('Tuner.restore from a journal cut anywhere', () => {
     }
   }, 300_000)
 
+  it('ends a run with pointsToEvaluate and warmStart with the uninterrupted table, from every cut', async () => {
+    const search = () =>
+      new TPESearch({
+        nStartupTrials: 4,
+        pointsToEvaluate: [{ x: 1.5, lr: 0.2 }, { x: -0.5 }],
+        warmStart: [
+          { config: { x: 0.1, lr: 0.1, epochs: 6, ballast: 0 }, state: 'completed', lastResult: { loss: 0.01 } },
+          { config: { x: 1.9, lr: 0.05, epochs: 6, ballast: 0 }, state: 'stopped', lastResult: { loss: 3, training_iteration: 2 } },
+          // A diverged trial: its NaN must come back from the journal as NaN, or the restore would learn otherwise.
+          { config: { x: -1.9, lr: 0.3, epochs: 6, ballast: 0 }, state: 'errored', lastResult: { loss: Number.NaN } },
+        ],
+      })
+    const storageDir = temporaryDir()
+    const reference = tableOf(await reproducible(storageDir, { search: search() }).fit())
+    expect(reference.slice(0, 2).map((t) => t.config)).toMatchObject([{ x: 1.5, lr: 0.2 }, { x: -0.5 }])
+    // reproducible: true, the same seed: the same trials.
+    expect(tableOf(await reproducible(temporaryDir(), { search: search() }).fit())).toEqual(reference)
+    const finished = join(storageDir, NAME)
+    for (const at of [3, 12, 40, 90].filter((n) => n < journalLines(finished).length - 1)) {
+      const results = await (await Tuner.restore(crashedCopy(finished, at), { logger: memoryLogger() })).fit()
+      expect(tableOf(results), `cut at line ${at}`).toEqual(reference)
+    }
+  }, 300_000)
+
   it('survives a torn checkpoint: one warning, an earlier start, the same table', async () => {
     const storageDir = temporaryDir()
     const reference = tableOf(await reproducible(storageDir).fit())

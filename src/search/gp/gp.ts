@@ -2,12 +2,16 @@
  * GPSearch: Bayesian optimisation with a Gaussian process, after Optuna 5's
  * GPSampler, behind the Searcher interface.
  */
+
+import { argumentAt, optionAt } from '../../options/index.ts'
 import type { Config, Mode, Result, TrialState } from '../../types.ts'
+import { PointQueue } from '../points-to-evaluate.ts'
 import { createRandom, deriveSeed } from '../rng.ts'
 import { sampleConfig } from '../sample.ts'
 import type { Searcher, SearcherSetup } from '../searcher.ts'
-import { checkSetup, readySetup } from '../setup.ts'
+import { checkSetup, readyQueue, readySetup } from '../setup.ts'
 import type { Space } from '../space.ts'
+import { checkWarmStart } from '../warm-start.ts'
 import { LogEI } from './acquisition.ts'
 import { latinHypercube } from './design.ts'
 import { decodeUnit, drawnCoordinate, encodeUnit, type UnitSpace, unitSpace } from './encode.ts'
@@ -42,6 +46,7 @@ interface GPState {
   fitted: KernelParams | undefined
   /** The first trials' Latin hypercube, made at the first suggestion. */
   design: Float64Array | undefined
+  readonly queue: PointQueue
 }
 
 /** L-BFGS budget of the kernel fit (Optuna: scipy's default 15000 iterations, gradient tolerance 1e-2). */
@@ -86,7 +91,9 @@ export class GPSearch implements Searcher {
 
   setup(options: SearcherSetup): void {
     const { space, metric, mode, seed, numSamples } = checkSetup(options)
-    this.#state = {
+    const queue = new PointQueue(space, this.options.pointsToEvaluate, optionAt('GPSearch', 'pointsToEvaluate'), numSamples)
+    const warm = checkWarmStart(space, this.options.warmStart, 'GPSearch')
+    const s: GPState = {
       space,
       unit: unitSpace(space),
       metric,
@@ -97,7 +104,16 @@ export class GPSearch implements Searcher {
       records: new Map(),
       fitted: undefined,
       design: undefined,
+      queue,
     }
+    this.#state = s
+    // Ids -n..-1: apart from this run's, and before them in the model's id order.
+    warm.forEach((trial, index) => {
+      const id = index - warm.length
+      const record: GPRecord = { id, x: encodeUnit(s.unit, trial.config), status: 'running', value: Number.NaN }
+      s.records.set(id, record)
+      this.#end(record, trial.lastResult as Result | undefined, trial.state)
+    })
   }
 
   suggest(trialId: number): Config | null {
@@ -109,10 +125,16 @@ export class GPSearch implements Searcher {
       if (record.status === 'finished' && !Number.isNaN(record.value))
         observations.push({ id: record.id, x: record.x, value: record.value })
     }
+    const random = createRandom(deriveSeed(s.seed, 'sample', trialId))
+    const queued = s.queue.next(random)
     const x =
-      observations.length >= this.options.nStartupTrials && s.unit.D > 0 ? this.#model(s, trialId, observations) : this.#start(s, trialId)
+      queued !== undefined
+        ? undefined
+        : observations.length >= this.options.nStartupTrials && s.unit.D > 0
+          ? this.#model(s, trialId, observations)
+          : this.#start(s, trialId)
     // Past the design, and should the kernel matrix not factor: RandomSearch's config for this trial.
-    const config = x === undefined ? sampleConfig(s.space, createRandom(deriveSeed(s.seed, 'sample', trialId))) : decodeUnit(s.unit, x)
+    const config = queued ?? (x === undefined ? sampleConfig(s.space, random) : decodeUnit(s.unit, x))
     s.records.set(trialId, { id: trialId, x: x ?? encodeUnit(s.unit, config), status: 'running', value: Number.NaN })
     return config
   }
@@ -125,6 +147,23 @@ export class GPSearch implements Searcher {
   onTrialComplete(trialId: number, result: Result | undefined, state: TrialState): void {
     const record = this.#state?.records.get(trialId)
     if (record?.status !== 'running') return
+    this.#end(record, result, state)
+  }
+
+  /**
+   * Suggests `config` before the GP's own proposals (see {@link Searcher.enqueue}); it counts in `numSamples`.
+   *
+   * @example
+   * ```ts
+   * search.enqueue({ lr: 0.01 })
+   * ```
+   */
+  enqueue(config: Config): void {
+    readyQueue(this.#state, 'GPSearch').add(config, argumentAt('GPSearch.enqueue', 'config'))
+  }
+
+  /** A trial ended: learnt from when it has a value, else ignored. */
+  #end(record: GPRecord, result: Result | undefined, state: TrialState): void {
     if (result !== undefined) this.#observe(record, result)
     record.status = (state === 'completed' || state === 'stopped') && !Number.isNaN(record.value) ? 'finished' : 'ignored'
   }

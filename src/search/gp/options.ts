@@ -1,5 +1,8 @@
 /** The options of {@link GPSearch}, their defaults and their checks. */
 import { defineOptions, integer, type Resolved, type SchemaOf } from '../../options/index.ts'
+import type { Config } from '../../types.ts'
+import { POINTS_TO_EVALUATE } from '../points-to-evaluate.ts'
+import { WARM_START, type WarmStartTrial } from '../warm-start.ts'
 
 /**
  * Options of the GP searcher. Every one is optional; docs/search.md gives
@@ -37,6 +40,17 @@ export interface GPOptions {
    * @default 500
    */
   readonly maxModelTrials?: number
+  /**
+   * Configs tried first, in order, counted in `numSamples`; keys left out are drawn at random.
+   * @default []
+   */
+  readonly pointsToEvaluate?: readonly Config[]
+  /**
+   * Finished trials of an earlier experiment to learn from as if they had run (see TPESearch's
+   * `warmStart`); they count toward `nStartupTrials`.
+   * @default []
+   */
+  readonly warmStart?: readonly WarmStartTrial[]
 }
 
 /** Every option of {@link GPSearch}: kinds, ranges and defaults. */
@@ -46,6 +60,8 @@ export const GP_OPTIONS = defineOptions('GPSearch', {
   nLocalSearch: integer({ min: 1 }).withDefault(10),
   maxFitTrials: integer({ min: 2 }).withDefault(200),
   maxModelTrials: integer({ min: 2 }).withDefault(500),
+  pointsToEvaluate: POINTS_TO_EVALUATE.withDefault([]),
+  warmStart: WARM_START.withDefault([]),
 } satisfies SchemaOf<GPOptions>)
 
 /** The options in force: every one given or defaulted. */

@@ -13,6 +13,9 @@ import {
   type Resolved,
   type SchemaOf,
 } from '../../options/index.ts'
+import type { Config } from '../../types.ts'
+import { POINTS_TO_EVALUATE } from '../points-to-evaluate.ts'
+import { WARM_START, type WarmStartTrial } from '../warm-start.ts'
 import { defaultGamma, defaultWeights } from './split.ts'
 
 /**
@@ -91,6 +94,20 @@ export interface TPEOptions {
    * @default false
    */
   readonly considerEndpoints?: boolean
+  /**
+   * Configs tried first, in order, counted in `numSamples`; keys left out are drawn at random.
+   * TPE learns from their results as from any trial's.
+   * @default []
+   */
+  readonly pointsToEvaluate?: readonly Config[]
+  /**
+   * Finished trials of an earlier experiment to learn from as if they had run (they are not run
+   * again): `(await loadExperiment(dir)).results.trials`. Their configs must fit this space; their
+   * metric is this run's `metric`, read with this run's `mode`. They count as finished trials, so
+   * `nStartupTrials` random trials are skipped once that many are known.
+   * @default []
+   */
+  readonly warmStart?: readonly WarmStartTrial[]
 }
 
 /** Every option of {@link TPESearch}: kinds, ranges and defaults. */
@@ -109,6 +126,8 @@ export const TPE_OPTIONS = defineOptions('TPESearch', {
   considerMagicClip: boolean().withDefault(true),
   magicClipCount: oneOf(['estimator', 'geometric']).withDefault('geometric'),
   considerEndpoints: boolean().withDefault(false),
+  pointsToEvaluate: POINTS_TO_EVALUATE.withDefault([]),
+  warmStart: WARM_START.withDefault([]),
 } satisfies SchemaOf<TPEOptions>)
 
 /** The options in force: every one given or defaulted. */

@@ -2,12 +2,15 @@
  * TPESearch: the Tree-structured Parzen Estimator of Bergstra et al. (2011),
  * as Optuna's TPESampler implements it, behind the Searcher interface.
  */
+import { argumentAt, optionAt } from '../../options/index.ts'
 import type { Config, Mode, Result, TrialState } from '../../types.ts'
+import { PointQueue } from '../points-to-evaluate.ts'
 import { createRandom, deriveSeed } from '../rng.ts'
 import { sampleConfig } from '../sample.ts'
 import type { Searcher, SearcherSetup } from '../searcher.ts'
-import { checkSetup, readySetup } from '../setup.ts'
+import { checkSetup, readyQueue, readySetup } from '../setup.ts'
 import type { Space } from '../space.ts'
+import { checkWarmStart } from '../warm-start.ts'
 import { mixtureLogPdf, scratchSize } from './density.ts'
 import { type Dim, decodeConfig, type Encoding, encodeConfig, encodeSpace } from './encode.ts'
 import { goodCount, observationWeights, type ResolvedTPEOptions, TPE_OPTIONS, type TPEOptions } from './options.ts'
@@ -36,6 +39,7 @@ interface TPEState {
   readonly sorted: number[][]
   /** Reused buffer for per-kernel log terms (2 x kernels). */
   scratch: Float64Array
+  readonly queue: PointQueue
   /** Bumped whenever the finished trials change (a trial ends, a record is replaced): what l(x) is built from. */
   finishedVersion: number
   /** Bumped whenever the running trials change: with the constant liar, g(x) is built from them too. */
@@ -58,6 +62,9 @@ interface TPEState {
  * - Trials whose metric became NaN (diverged) rank below every other: always in the bad set.
  * - Other errored trials are ignored.
  * - Grid dimensions are modelled like choices; nested spaces work.
+ * - `pointsToEvaluate` and enqueued configs are suggested first; `warmStart`
+ *   trials of an earlier run are learnt from as if they had run, before this
+ *   run's (older, so the weights fade them first).
  * - Suggestion k is a function of the seed, k and what the searcher has been
  *   told before it (results and which trials are still running).
  *
@@ -78,7 +85,9 @@ export class TPESearch implements Searcher {
   setup(options: SearcherSetup): void {
     const { space, metric, mode, seed, numSamples } = checkSetup(options)
     const encoding = encodeSpace(space)
-    this.#state = {
+    const queue = new PointQueue(space, this.options.pointsToEvaluate, optionAt('TPESearch', 'pointsToEvaluate'), numSamples)
+    const warm = checkWarmStart(space, this.options.warmStart, 'TPESearch')
+    const s: TPEState = {
       space,
       encoding,
       metric,
@@ -90,11 +99,18 @@ export class TPESearch implements Searcher {
       history: [],
       sorted: encoding.dims.map(() => []),
       scratch: new Float64Array(0),
+      queue,
       finishedVersion: 0,
       runningVersion: 0,
       good: undefined,
       bad: undefined,
     }
+    this.#state = s
+    // Ids -n..-1: apart from this run's, and older than all of them.
+    warm.forEach((trial, index) => {
+      const record = this.#add(s, index - warm.length, encodeConfig(encoding.dims, trial.config))
+      this.#end(record, trial.lastResult as Result | undefined, trial.state)
+    })
   }
 
   suggest(trialId: number): Config | null {
@@ -105,28 +121,31 @@ export class TPESearch implements Searcher {
     for (const record of s.records.values())
       if (record.status === 'completed' || record.status === 'stopped' || record.status === 'diverged') finished++
     const dims = s.encoding.dims
-    let config: Config
+    const random = createRandom(deriveSeed(s.seed, 'sample', trialId))
+    let config = s.queue.next(random)
     let vector: Float64Array
-    if (finished < this.options.nStartupTrials || dims.length === 0) {
-      config = sampleConfig(s.space, createRandom(deriveSeed(s.seed, 'sample', trialId)))
+    if (config !== undefined) vector = encodeConfig(dims, config)
+    else if (finished < this.options.nStartupTrials || dims.length === 0) {
+      config = sampleConfig(s.space, random)
       vector = encodeConfig(dims, config)
     } else {
       vector = this.#sample(s, trialId, finished)
       config = decodeConfig(s.encoding, vector)
     }
-    const record: TPERecord = { id: trialId, vector, status: 'running', value: Number.NaN, step: 0, seq: s.history.length }
-    const replaced = s.records.get(trialId)
-    s.records.set(trialId, record)
-    s.runningVersion++
-    if (replaced !== undefined && replaced.status !== 'running') s.finishedVersion++
-    s.history.push(record)
-    dims.forEach((dim, d) => {
-      if (dim.kind === 'categorical') return
-      const list = s.sorted[d] as number[]
-      if (replaced !== undefined) list.splice(list.indexOf(replaced.seq), 1)
-      list.splice(sortedPlace(s, d, list, record), 0, record.seq)
-    })
+    this.#add(s, trialId, vector)
     return config
+  }
+
+  /**
+   * Suggests `config` before TPE's own proposals (see {@link Searcher.enqueue}); it counts in `numSamples`.
+   *
+   * @example
+   * ```ts
+   * search.enqueue({ lr: 0.01 })
+   * ```
+   */
+  enqueue(config: Config): void {
+    readyQueue(this.#state, 'TPESearch').add(config, argumentAt('TPESearch.enqueue', 'config'))
   }
 
   onTrialResult(trialId: number, result: Result): void {
@@ -137,6 +156,28 @@ export class TPESearch implements Searcher {
   onTrialComplete(trialId: number, result: Result | undefined, state: TrialState): void {
     const record = this.#state?.records.get(trialId)
     if (record?.status !== 'running') return
+    this.#end(record, result, state)
+  }
+
+  /** A running record for trial `id`, kept in the history and in each numeric dimension's order. */
+  #add(s: TPEState, id: number, vector: Float64Array): TPERecord {
+    const record: TPERecord = { id, vector, status: 'running', value: Number.NaN, step: 0, seq: s.history.length }
+    const replaced = s.records.get(id)
+    s.records.set(id, record)
+    s.runningVersion++
+    if (replaced !== undefined && replaced.status !== 'running') s.finishedVersion++
+    s.history.push(record)
+    s.encoding.dims.forEach((dim, d) => {
+      if (dim.kind === 'categorical') return
+      const list = s.sorted[d] as number[]
+      if (replaced !== undefined) list.splice(list.indexOf(replaced.seq), 1)
+      list.splice(sortedPlace(s, d, list, record), 0, record.seq)
+    })
+    return record
+  }
+
+  /** A trial ended: how TPE counts it from now on. */
+  #end(record: TPERecord, result: Result | undefined, state: TrialState): void {
     if (result !== undefined) this.#observe(record, result)
     const s = this.#state as TPEState
     s.finishedVersion++
