@@ -39,6 +39,11 @@ export interface JournalFile {
   readonly validBytes: number
   /** The number of a bad last line that was skipped, if there was one. */
   readonly torn: number | undefined
+  /**
+   * Whether the last good line lacks its '\n' (a crash between an event's '}' and its newline): what is appended
+   * next must start with one, or it would be glued onto that line.
+   */
+  readonly unterminated: boolean
 }
 
 /**
@@ -58,7 +63,10 @@ export interface JournalLine {
  * Reads `dir/experiment.jsonl` whole. A missing file throws a
  * {@link ConfigError} naming the path. A line that is not a valid event is
  * forgiven only if it is the last one (a crash cuts the final write short);
- * anywhere else it is corruption, and throws naming the line. A journal of a
+ * anywhere else it is corruption, and throws naming the line. A line that
+ * is two whole events glued together (written by a hyperpool that appended
+ * after a last line missing its '\n') reads as both: a JSON object ends at
+ * exactly one place, so the split is never a guess. A journal of a
  * newer format version is refused; events of unknown types are skipped, so
  * logs with new kinds of events stay readable.
  *
@@ -88,8 +96,7 @@ export async function readJournal(dir: string): Promise<JournalFile> {
     if (text.trim() !== '') {
       if (badLine) throw badLine.error
       try {
-        const event = toEvent(decodeLine(text))
-        if (event !== undefined) events.push({ event: checkVersion(event, path, lineNo), line: lineNo })
+        for (const event of decodeEvents(text)) events.push({ event: checkVersion(event, path, lineNo), line: lineNo })
       } catch (error) {
         if (error instanceof ConfigError) throw error
         const message = `${show(path)} line ${lineNo}: not a valid event (${(error as Error).message})`
@@ -98,7 +105,54 @@ export async function readJournal(dir: string): Promise<JournalFile> {
     }
     start = end
   }
-  return { path, events, validBytes: badLine?.start ?? start, torn: badLine?.line }
+  const validBytes = badLine?.start ?? start
+  return { path, events, validBytes, torn: badLine?.line, unterminated: validBytes > 0 && bytes[validBytes - 1] !== 0x0a }
+}
+
+/**
+ * The events of one line: usually one, none for an unknown type, several when
+ * whole events were glued together. Throws what the first part's decoding
+ * threw when the line is not a sequence of whole events.
+ */
+function decodeEvents(text: string): JsonlEvent[] {
+  try {
+    const event = toEvent(decodeLine(text))
+    return event === undefined ? [] : [event]
+  } catch (error) {
+    const glued = splitGlued(text.trim())
+    if (glued === undefined) throw error
+    return glued.flatMap((part) => {
+      const event = toEvent(decodeLine(part))
+      return event === undefined ? [] : [event]
+    })
+  }
+}
+
+/**
+ * `text` cut into the whole JSON objects it is made of, one after another, or
+ * undefined when it is not such a sequence. The first object ends at the
+ * first '}{' whose left side parses, and nowhere else: a JSON object's end is
+ * fixed by its braces, so no other cut can give a valid left side.
+ */
+function splitGlued(text: string): string[] | undefined {
+  for (let at = text.indexOf('}{'); at !== -1; at = text.indexOf('}{', at + 1)) {
+    const left = text.slice(0, at + 1)
+    if (!parses(left)) continue
+    const right = text.slice(at + 1)
+    if (parses(right)) return [left, right]
+    const rest = splitGlued(right)
+    return rest === undefined ? undefined : [left, ...rest]
+  }
+  return undefined
+}
+
+function parses(text: string): boolean {
+  try {
+    JSON.parse(text)
+    return true
+  } catch {
+    return false
+  }
 }
 
 /** A read that failed for a reason other than a missing file (a folder in its place, no permission). */

@@ -1,4 +1,4 @@
-import { mkdirSync, openSync, statSync, truncateSync } from 'node:fs'
+import { mkdirSync, openSync, statSync, truncateSync, writeSync } from 'node:fs'
 import { dirname, join, resolve } from 'node:path'
 import { type ConfigError, HyperpoolError } from '../errors.ts'
 import { EXPERIMENT_FILE, type JsonlEvent } from '../journal/codec.ts'
@@ -68,8 +68,8 @@ export function createStore(dir: string, first: readonly JsonlEvent[], logger: L
 /**
  * Opens an existing experiment's folder to continue it: takes the lock, then
  * reads the journal (under the lock, so no other Tuner is adding to it); a
- * torn last line is cut off with a warning, so what is appended starts on a
- * line of its own.
+ * torn last line is cut off with a warning, and a whole last line missing its
+ * '\n' gets one, so what is appended starts on a line of its own.
  *
  * @example
  * ```ts
@@ -86,7 +86,10 @@ export async function reopenStore(dir: string, logger: Logger): Promise<{ store:
       )
       truncateSync(journal.path, journal.validBytes)
     }
-    return { store: open(dir, openSync(journal.path, 'a'), release), journal }
+    const fd = openSync(journal.path, 'a')
+    // The last event is whole but its newline never reached the file: end its line, or ours would be glued onto it.
+    if (journal.unterminated) writeSync(fd, '\n')
+    return { store: open(dir, fd, release), journal }
   } catch (error) {
     release()
     throw error

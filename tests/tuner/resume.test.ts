@@ -221,6 +221,22 @@ describe('kill and resume, in real processes', () => {
     await checkJournal(storageDir, reference)
   }, 900_000)
 
+  it('killed just before a line\'s newline (the last event whole, its "\\n" missing), resumed, killed, resumed: the same table', async () => {
+    const storageDir = temporaryDir('hyperpool-resume-nonl-')
+    let exit = await runChild(storageDir, 'start', { lines: Math.round(referenceLines / 3), signal: 'SIGKILL' })
+    expect(exit.signal).toBe('SIGKILL')
+    const path = join(storageDir, NAME, 'experiment.jsonl')
+    // Cut exactly at a newline boundary: the last line is complete JSON, only its '\n' is gone.
+    truncateSync(path, statSync(path).size - 1)
+    expect(readFileSync(path, 'utf8').endsWith('}')).toBe(true)
+    exit = await runChild(storageDir, 'restore', { lines: Math.round((referenceLines * 2) / 3), signal: 'SIGKILL' })
+    expect(exit.signal, exit.stderr).toBe('SIGKILL')
+    exit = await runChild(storageDir, 'restore')
+    expect(exit.code, exit.stderr).toBe(0)
+    expect(tableOf(exit)).toEqual(reference)
+    await checkJournal(storageDir, reference)
+  }, 300_000)
+
   it('stopped by SIGINT and SIGTERM at 6 points, each a clean end that says how to resume, then resumed: the same table', async () => {
     const storageDir = temporaryDir('hyperpool-resume-int-')
     const points = Array.from({ length: 6 }, (_, i) => Math.round((referenceLines * (i + 1)) / 7))
