@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { ConfigError, show, TrialError } from '../errors.ts'
+import { errnoCode } from '../errno.ts'
+import { ConfigError, JournalError, show, TrialError } from '../errors.ts'
 import { argumentAt, check, isObject, PATH, type Place, problemAt } from '../options/index.ts'
 import type { ExperimentInfo, ExperimentSummary, Result, TrialInfo, TrialState } from '../types.ts'
 import { decodeLine, EXPERIMENT_FILE, JOURNAL_VERSION, type JsonlEvent, type StoredError } from './codec.ts'
@@ -61,9 +62,10 @@ export interface JournalLine {
 
 /**
  * Reads `dir/experiment.jsonl` whole. A missing file throws a
- * {@link ConfigError} naming the path. A line that is not a valid event is
+ * {@link ConfigError} naming the path, at `at` (the caller's argument). A line that is not a valid event is
  * forgiven only if it is the last one (a crash cuts the final write short);
- * anywhere else it is corruption, and throws naming the line. A line that
+ * anywhere else it is corruption, and throws a {@link JournalError} naming
+ * the line and what to do. A line that
  * is two whole events glued together (written by a hyperpool that appended
  * after a last line missing its '\n') reads as both: a JSON object ends at
  * exactly one place, so the split is never a guess. A journal of a
@@ -76,16 +78,15 @@ export interface JournalLine {
  * console.log(journal.events.length)
  * ```
  */
-export async function readJournal(dir: string): Promise<JournalFile> {
-  const at = argumentAt('loadExperiment', 'dir')
+export async function readJournal(dir: string, at: Place = argumentAt('loadExperiment', 'dir')): Promise<JournalFile> {
   const path = join(check(PATH.required(), dir, at), EXPERIMENT_FILE)
   const bytes = await readFile(path).catch((error: unknown) => {
-    const code = (error as { code?: unknown }).code
+    const code = errnoCode(error)
     if (code === 'ENOENT' || code === 'ENOTDIR') throw problemAt(at, `no experiment log at ${show(path)}`, error)
     throw unreadable(at, path, error)
   })
   const events: JournalLine[] = []
-  let badLine: { error: ConfigError; line: number; start: number } | undefined
+  let badLine: { error: JournalError; line: number; start: number } | undefined
   let start = 0
   let lineNo = 0
   while (start < bytes.length) {
@@ -99,8 +100,7 @@ export async function readJournal(dir: string): Promise<JournalFile> {
         for (const event of decodeEvents(text)) events.push({ event: checkVersion(event, path, lineNo), line: lineNo })
       } catch (error) {
         if (error instanceof ConfigError) throw error
-        const message = `${show(path)} line ${lineNo}: not a valid event (${(error as Error).message})`
-        badLine = { error: new ConfigError(message, { field: 'dir', cause: error }), line: lineNo, start }
+        badLine = { error: damaged(path, lineNo, error), line: lineNo, start }
       }
     }
     start = end
@@ -153,6 +153,17 @@ function parses(text: string): boolean {
   } catch {
     return false
   }
+}
+
+/**
+ * A bad line with good lines after it: not a crash's torn tail but damage (an edit, a disk fault, two writers).
+ * Nothing can append to it safely, so say what still works.
+ */
+function damaged(path: string, lineNo: number, error: unknown): JournalError {
+  return new JournalError(
+    `${show(path)} line ${lineNo}: not a valid event (${(error as Error).message}); lines follow it, so this is damage, not a crash's torn tail, and nothing can be read or appended past it. Keep a copy of the file, then repair line ${lineNo} or cut the file before it (head -n ${lineNo - 1}): loadExperiment reads what is left and Tuner.restore re-runs what the lines after it held`,
+    { field: 'dir', cause: error },
+  )
 }
 
 /** A read that failed for a reason other than a missing file (a folder in its place, no permission). */

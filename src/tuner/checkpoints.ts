@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs'
 import { link, mkdir, open, readdir, rename, unlink } from 'node:fs/promises'
 import { join } from 'node:path'
 import { deserialize, serialize } from 'node:v8'
+import { errnoCode } from '../errno.ts'
 import type { CheckpointRef } from '../journal/codec.ts'
 import type { Logger } from '../logger.ts'
 
@@ -97,7 +98,7 @@ export class CheckpointStore {
     try {
       return { state: readCheckpoint(readFileSync(this.#file(ref))) }
     } catch (error) {
-      return { problem: (error as { code?: string }).code === 'ENOENT' ? 'its file is missing' : (error as Error).message }
+      return { problem: errnoCode(error) === 'ENOENT' ? 'its file is missing' : (error as Error).message }
     }
   }
 

@@ -1,7 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { ConfigError } from '../../src/errors.ts'
+import { ConfigError, JournalError } from '../../src/errors.ts'
 import { readExperiment, readJournal } from '../../src/journal/read.ts'
 import { temporaryDir } from '../helpers.ts'
 
@@ -57,7 +57,10 @@ describe('reading a journal', () => {
 
   it('refuses a bad line in the middle, a newer format, a missing or unreadable file, naming the file and the line', async () => {
     const middle = journalOf([header, '{"event":', { event: 'experiment_start', experiment }])
-    await expect(readJournal(middle)).rejects.toThrow(/experiment\.jsonl" line 2: not a valid event/)
+    await expect(readJournal(middle)).rejects.toThrow(JournalError)
+    await expect(readJournal(middle)).rejects.toThrow(
+      /experiment\.jsonl" line 2: not a valid event \(.*\); lines follow it, so this is damage, not a crash's torn tail, .*Keep a copy of the file, then repair line 2 or cut the file before it \(head -n 1\): loadExperiment reads what is left and Tuner\.restore re-runs what the lines after it held$/,
+    )
     const malformed = journalOf([header, { event: 'result', trial_id: 'one' }, { event: 'experiment_start', experiment }])
     await expect(readJournal(malformed)).rejects.toThrow(/line 2: not a valid event \(malformed "result" event\)/)
     const newer = journalOf([{ ...header, version: 2 }])

@@ -4,7 +4,7 @@
  * no. The kill tests with real processes and signals are in resume.test.ts.
  */
 import { cpSync, existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
-import { join } from 'node:path'
+import { join, resolve } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import {
   ASHAScheduler,
@@ -476,7 +476,7 @@ describe("the experiment's folder", () => {
     }
     await new Tuner(options).fit()
     await expect(new Tuner(options).fit()).rejects.toThrow(
-      `Tuner({ storageDir }): ${join(storageDir, NAME)} already holds an experiment (experiment.jsonl); continue it with await Tuner.restore(${JSON.stringify(join(storageDir, NAME))}), or give this Tuner another name`,
+      `Tuner({ storageDir }): ${join(storageDir, NAME)} already holds an experiment (experiment.jsonl); continue it with await (await Tuner.restore(${JSON.stringify(resolve(storageDir, NAME))})).fit(), or give this Tuner another name`,
     )
   })
 
@@ -560,7 +560,7 @@ describe('signals', () => {
     )
     const dir = join(storageDir, NAME)
     expect(logger.lines).toContainEqual(
-      `warn: the experiment ended early (SIGTERM); 0 of 2 trials started have finished, the rest can be resumed. Continue it with: await Tuner.restore(${JSON.stringify(dir)})`,
+      `warn: the experiment ended early (SIGTERM); 0 of 2 trials started have finished, the rest can be resumed. Continue it with: await (await Tuner.restore(${JSON.stringify(resolve(dir))})).fit()`,
     )
     const interrupt = journalLines(dir)
       .map((line) => JSON.parse(line) as { event: string; cause?: string; resumable?: boolean })
