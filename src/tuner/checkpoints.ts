@@ -88,17 +88,20 @@ export class CheckpointStore {
 
   /**
    * A checkpoint's state, from memory or from its file; or why it cannot be
-   * had: its file is missing, torn or damaged (the caller then tries an
-   * older one), or there is no folder to read it from.
+   * had: its file is missing (`unwritten`: the journal recorded it, the
+   * process died before the file was written, which is normal), torn or
+   * damaged (the caller then tries an older one), or there is no folder to
+   * read it from.
    */
-  load(ref: CheckpointRef): { readonly state: unknown } | { readonly problem: string } {
+  load(ref: CheckpointRef): { readonly state: unknown } | { readonly problem: string; readonly unwritten?: boolean } {
     const held = this.#held.get(ref.trial)?.find((h) => h.seq === ref.seq)
     if (held !== undefined) return { state: held.state }
     if (this.#dir === undefined) return { problem: 'it was kept in memory only' }
     try {
       return { state: readCheckpoint(readFileSync(this.#file(ref))) }
     } catch (error) {
-      return { problem: errnoCode(error) === 'ENOENT' ? 'its file is missing' : (error as Error).message }
+      if (errnoCode(error) === 'ENOENT') return { problem: 'its file is missing', unwritten: true }
+      return { problem: (error as Error).message }
     }
   }
 

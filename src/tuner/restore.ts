@@ -1,13 +1,26 @@
 import { existsSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { DataError } from '../errors.ts'
+import { DataError, show } from '../errors.ts'
 import type { JournalHeader } from '../journal/codec.ts'
 import { fingerprintDifference } from '../journal/fingerprint.ts'
 import { checkUnlocked } from '../journal/lock.ts'
 import { type JournalFile, type JournalLine, readJournal } from '../journal/read.ts'
 import type { Logger, LogLevel } from '../logger.ts'
-import { argumentAt, boolean, check, defineOptions, integer, PATH, problemAt, type SchemaOf, TIMER_MS, TIMER_S } from '../options/index.ts'
+import {
+  argumentAt,
+  boolean,
+  check,
+  defineOptions,
+  integer,
+  isObject,
+  optionAt,
+  PATH,
+  problemAt,
+  type SchemaOf,
+  TIMER_MS,
+  TIMER_S,
+} from '../options/index.ts'
 import type { Scheduler } from '../scheduler/scheduler.ts'
 import type { Searcher } from '../search/searcher.ts'
 import { spaceFromJSON } from '../search/space.ts'
@@ -125,6 +138,22 @@ export const RESTORE_OPTIONS = defineOptions('Tuner.restore', {
 const DIR = argumentAt('Tuner.restore', 'dir')
 
 /**
+ * A Tuner option that a restore cannot take: the journal holds it, and the
+ * replay depends on it (another seed or space would be another experiment).
+ * Refused with that reason rather than as an unknown option.
+ */
+function refuseRecorded(given: unknown): void {
+  if (!isObject(given)) return
+  for (const key of Object.keys(given)) {
+    if (Object.hasOwn(RESTORE_OPTIONS.schema, key) || !Object.hasOwn(TUNER, key)) continue
+    throw problemAt(
+      optionAt('Tuner.restore', key),
+      `${key} comes from the journal and cannot change on restore, got ${show(given[key])}; to run with another ${key}, start a new experiment (a new Tuner with another name)`,
+    )
+  }
+}
+
+/**
  * An experiment a restore continues: its journal header, its settings as
  * recorded, and the restore's own choices the loop needs.
  *
@@ -153,6 +182,7 @@ export interface RestorePlan {
  */
 export async function restorePlan(dir: string, given: unknown): Promise<{ options: TunerOptions; plan: RestorePlan }> {
   check(PATH.required(), dir, DIR)
+  refuseRecorded(given)
   const options = RESTORE_OPTIONS.read(given)
   const journal = await readJournal(dir, DIR)
   const { header, experiment } = settingsOf(journal.path, journal.events)

@@ -291,7 +291,8 @@ export class Tuner<S extends Space = Space, D = unknown> {
         }
       }
       const session = journal === undefined ? 1 : this.#replay(run, journal, experiment, store, executor)
-      hub.emit('onExperimentStart', session === 1 ? experiment : { ...experiment, session })
+      // A restore's banner shows the concurrency this session runs with, not the recorded one.
+      hub.emit('onExperimentStart', session === 1 ? experiment : { ...experiment, session, concurrency: this.#concurrency })
       let summary: ExperimentSummary
       const stopListening = this.#handleSignals
         ? onStopSignals(
@@ -372,8 +373,9 @@ export class Tuner<S extends Space = Space, D = unknown> {
     try {
       const { unwritten, sessions } = replayJournal(run, journal, experiment.concurrency)
       for (const event of unwritten) store?.writer.append(event)
+      const finished = run.trials.filter((t) => t.state === 'completed' || t.state === 'stopped' || t.state === 'errored').length
       this.#logger.info(
-        `${this.#storageDir}: restored ${run.trials.length} trials from ${journal.events.length} journal events (session ${sessions + 1})`,
+        `${this.#storageDir}: restored ${run.trials.length} trials (${finished} finished, ${run.trials.length - finished} to restart) (session ${sessions + 1})`,
       )
       return sessions + 1
     } catch (error) {
