@@ -8,6 +8,10 @@ export default defineConfig({
     coverage: {
       provider: 'v8',
       include: ['src/**'],
+      // The report page's script runs only in the browser: tests/report/browser.test.ts drives every part of it
+      // in chromium (sort, filter, tooltip, highlight, pair picker, the drawn-marks summary), where Node's v8
+      // coverage cannot see; counted here it would read as 136 statements never run.
+      exclude: ['src/report/browser.js'],
       reporter: ['text-summary'],
       // The level measured after the merge of branch robust (statements 94.54, branches 89.57, functions 96.72,
       // lines 96.35; 93.06, 88.15, 95.47 and 94.86 when coverage came to CI), rounded down: raise these as coverage

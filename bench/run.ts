@@ -27,7 +27,7 @@ if (benches.length === 0) {
 }
 for (const bench of benches) {
   console.log(`\n## ${bench}`)
-  const { status } = spawnSync(process.execPath, [...process.execArgv, `${dir}${bench}`, ...flags], { stdio: 'inherit' })
+  const { status } = spawnSync(process.execPath, [...process.execArgv, '--expose-gc', `${dir}${bench}`, ...flags], { stdio: 'inherit' })
   if (status !== 0) {
     console.error(`${bench} failed with exit code ${status}`)
     process.exit(status ?? 1)

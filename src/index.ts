@@ -25,26 +25,51 @@ export {
   TrialError,
   WorkerError,
 } from './errors.ts'
-export type { Logger, LogLevel } from './logger.ts'
+export type { Logger, LoggerOptions, LogLevel, LogSink } from './logger.ts'
 export { createLogger } from './logger.ts'
+export type { ReportOptions, ReportWritten, WatchReportOptions } from './report/options.ts'
+export { watchReport } from './report/watch.ts'
+export { writeReport } from './report/write.ts'
 export type { ASHAOptions } from './scheduler/asha.ts'
 export { ASHAScheduler } from './scheduler/asha.ts'
 export type { Mutations } from './scheduler/explore.ts'
 export type { FIFOOptions } from './scheduler/fifo.ts'
 export { FIFOScheduler } from './scheduler/fifo.ts'
-export type { HyperBandOptions } from './scheduler/hyperband.ts'
+export type { BracketPlan, HyperBandOptions } from './scheduler/hyperband.ts'
 export { HyperBandScheduler } from './scheduler/hyperband.ts'
 export type { MedianStoppingOptions } from './scheduler/median.ts'
 export { MedianStoppingRule } from './scheduler/median.ts'
 export type { PBTOptions } from './scheduler/pbt.ts'
 export { PopulationBasedTraining } from './scheduler/pbt.ts'
 export type { ResumePlan, RunCandidates, RunChoice, Scheduler, SchedulerSetup } from './scheduler/scheduler.ts'
+export type { AutoOptions } from './search/auto.ts'
+export { AutoSearch } from './search/auto.ts'
+export { GPSearch } from './search/gp/gp.ts'
+export type { GPOptions } from './search/gp/options.ts'
 export type { GridSearchOptions } from './search/grid.ts'
 export { GridSearch } from './search/grid.ts'
 export type { RandomSearchOptions } from './search/random.ts'
 export { RandomSearch } from './search/random.ts'
 export type { Searcher, SearcherSetup } from './search/searcher.ts'
-export type { ConfigOf, Domain, Space } from './search/space.ts'
+// Every domain type is exported so that a user's `export const space = { lr: loguniform(...) }`
+// can be named in their declaration files (TS2742 otherwise) and annotated by hand.
+export type {
+  Choice,
+  ConfigOf,
+  Constant,
+  Domain,
+  Grid,
+  JsonValue,
+  LogRandInt,
+  LogUniform,
+  QLogUniform,
+  QRandInt,
+  QUniform,
+  RandInt,
+  Randn,
+  Space,
+  Uniform,
+} from './search/space.ts'
 export {
   choice,
   flattenConfig,
@@ -70,6 +95,7 @@ export { CsvTracker } from './tracker/csv/csv.ts'
 export { JsonlTracker } from './tracker/jsonl/jsonl.ts'
 export type { MLflowTrackerOptions } from './tracker/mlflow/mlflow.ts'
 export { MLflowTracker } from './tracker/mlflow/mlflow.ts'
+export type { MLflowRetryOptions } from './tracker/mlflow/options.ts'
 export type { TensorBoardTrackerOptions } from './tracker/tensorboard/tensorboard.ts'
 export { TensorBoardTracker } from './tracker/tensorboard/tensorboard.ts'
 export type { Tracker } from './tracker/tracker.ts'

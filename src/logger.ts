@@ -116,8 +116,9 @@ export function resolveLogLevel(option?: LogLevel): LogLevel {
 }
 
 /**
- * Creates a {@link Logger}. The level is fixed at creation (see
- * {@link resolveLogLevel}), so a filtered-out call costs one comparison.
+ * Creates a {@link Logger}. The level is fixed at creation (the `level`
+ * option, else `HYPERPOOL_LOG_LEVEL`, else `'info'`), so a filtered-out call
+ * costs one comparison.
  *
  * @example
  * ```ts

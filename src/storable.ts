@@ -32,36 +32,52 @@ export const MAX_DEPTH = 100
  * ```
  */
 export function findUnstorable(value: unknown, where: string): { where: string; got: string } | undefined {
-  return walk(value, where, 0, new Set())
+  const found = walk(value, 0, [])
+  // The path is built only for a value that is refused, from the leaf up: a storable report allocates nothing for it.
+  return found && { where: where + found.path.reverse().join(''), got: found.got }
 }
 
-function walk(value: unknown, where: string, depth: number, ancestors: Set<object>): { where: string; got: string } | undefined {
+interface Unstorable {
+  /** `.key` and `[i]` steps from the unstorable leaf up to the value walked. */
+  readonly path: string[]
+  readonly got: string
+}
+
+/** `ancestors`: the arrays and objects that hold `value`, to catch a cycle. */
+function walk(value: unknown, depth: number, ancestors: object[]): Unstorable | undefined {
   if (value === null || typeof value === 'number' || typeof value === 'string' || typeof value === 'boolean') return undefined
   const got = describe(value)
-  if (got !== undefined) return { where, got }
+  if (got !== undefined) return { path: [], got }
   const object = value as object
-  if (depth >= MAX_DEPTH) return { where, got: `a value nested deeper than ${MAX_DEPTH} levels` }
-  if (ancestors.has(object)) return { where, got: 'a circular reference' }
-  ancestors.add(object)
-  try {
-    if (Array.isArray(object)) {
-      for (let i = 0; i < object.length; i++) {
-        // JSON turns undefined in an array into null: the log would not read back what was reported.
-        if (object[i] === undefined) return { where: `${where}[${i}]`, got: 'undefined (JSON stores it as null; report null)' }
-        const found = walk(object[i], `${where}[${i}]`, depth + 1, ancestors)
-        if (found) return found
+  if (depth >= MAX_DEPTH) return { path: [], got: `a value nested deeper than ${MAX_DEPTH} levels` }
+  if (ancestors.includes(object)) return { path: [], got: 'a circular reference' }
+  ancestors.push(object)
+  if (Array.isArray(object)) {
+    for (let i = 0; i < object.length; i++) {
+      // JSON turns undefined in an array into null: the log would not read back what was reported.
+      const found =
+        object[i] === undefined
+          ? { path: [], got: 'undefined (JSON stores it as null; report null)' }
+          : walk(object[i], depth + 1, ancestors)
+      if (found) {
+        found.path.push(`[${i}]`)
+        return found
       }
-      return undefined
     }
-    for (const [key, item] of Object.entries(object)) {
+  } else {
+    const record = object as Record<string, unknown>
+    for (const key of Object.keys(record)) {
+      const item = record[key]
       if (item === undefined) continue
-      const found = walk(item, `${where}.${key}`, depth + 1, ancestors)
-      if (found) return found
+      const found = walk(item, depth + 1, ancestors)
+      if (found) {
+        found.path.push(`.${key}`)
+        return found
+      }
     }
-    return undefined
-  } finally {
-    ancestors.delete(object)
   }
+  ancestors.pop()
+  return undefined
 }
 
 /** How an unstorable leaf reads in an error, with what to report instead; undefined for arrays and plain objects. */

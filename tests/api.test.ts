@@ -5,12 +5,14 @@ import { describe, expect, it } from 'vitest'
 import * as api from '../src/index.ts'
 import {
   ASHAScheduler,
+  AutoSearch,
   ConsoleReporter,
   CsvTracker,
   choice,
   createLogger,
   FIFOScheduler,
   flattenConfig,
+  GPSearch,
   GridSearch,
   grid,
   HyperBandScheduler,
@@ -40,6 +42,8 @@ import {
   Tuner,
   uniform,
   validateSpace,
+  watchReport,
+  writeReport,
 } from '../src/index.ts'
 import { BEHAVIOURS, memoryLogger } from './helpers.ts'
 
@@ -187,6 +191,22 @@ const ROWS: Record<string, readonly Row[]> = {
     ["loadExperiment('')", () => loadExperiment(''), 'dir', '""'],
     ['loadExperiment(a folder without a log)', () => loadExperiment(dir), 'dir', dir],
   ],
+  writeReport: [
+    ...optionsObject('writeReport', (o) => writeReport(dir, bad(o)), { output: 'x.html' }),
+    ['writeReport(5)', () => writeReport(bad(5)), 'dir', '5'],
+    ["out: ''", () => writeReport(dir, { out: '' }), 'out', '""'],
+    ["signal: 'stop'", () => writeReport(dir, { signal: bad('stop') }), 'signal', '"stop"'],
+    ['writeReport(a folder without a log)', () => writeReport(dir), 'dir', dir],
+  ],
+  watchReport: [
+    ...optionsObject('watchReport', (o) => watchReport(dir, bad(o)), { debounce: 10 }),
+    ["watchReport('')", () => watchReport(''), 'dir', '""'],
+    ['debounceMs: -1', () => watchReport(dir, { debounceMs: -1 }), 'debounceMs', '-1'],
+    ['pollMs: 0', () => watchReport(dir, { pollMs: 0 }), 'pollMs', '0'],
+    ['refreshS: -1', () => watchReport(dir, { refreshS: -1 }), 'refreshS', '-1'],
+    ['onWrite: 5', () => watchReport(dir, { onWrite: bad(5) }), 'onWrite', '5'],
+    ['a folder without a log, no onError', () => watchReport(dir, { pollMs: 10 }), 'dir', dir],
+  ],
   GridSearch: optionsObject('GridSearch', (o) => new GridSearch(bad(o)), { seed: 1 }),
   ...prefixed(
     'GridSearch',
@@ -211,6 +231,26 @@ const ROWS: Record<string, readonly Row[]> = {
   ...prefixed(
     'TPESearch',
     searcherRows(() => new TPESearch()),
+  ),
+  GPSearch: [
+    ...optionsObject('GPSearch', (o) => new GPSearch(bad(o)), { nStartup: 3 }),
+    ['nCandidates: 0', () => new GPSearch({ nCandidates: 0 }), 'nCandidates', '0'],
+    ['maxFitTrials: 1.5', () => new GPSearch({ maxFitTrials: 1.5 }), 'maxFitTrials', '1.5'],
+  ],
+  ...prefixed(
+    'GPSearch',
+    searcherRows(() => new GPSearch()),
+  ),
+  AutoSearch: [
+    ...optionsObject('AutoSearch', (o) => new AutoSearch(bad(o)), { maxGPTrial: 3 }),
+    ['maxGPTrials: -1', () => new AutoSearch({ maxGPTrials: -1 }), 'maxGPTrials', '-1'],
+    ['maxCategoricalShare: 2', () => new AutoSearch({ maxCategoricalShare: 2 }), 'maxCategoricalShare', '2'],
+    ['gp: { nCandidates: 0 }', () => new AutoSearch({ gp: { nCandidates: 0 } }), 'gp.nCandidates', '0'],
+    ['tpe: { nStartup: 3 }', () => new AutoSearch({ tpe: bad({ nStartup: 3 }) }), 'tpe.nStartup', '3'],
+  ],
+  ...prefixed(
+    'AutoSearch',
+    searcherRows(() => new AutoSearch()),
   ),
   FIFOScheduler: optionsObject('FIFOScheduler', (o) => new FIFOScheduler(bad(o)), { maxT: 5 }),
   'FIFOScheduler.setup': setupRows(() => new FIFOScheduler()),
@@ -353,6 +393,8 @@ const EXEMPT: Record<string, string> = {
   'GridSearch.*': HOOKS,
   'RandomSearch.*': HOOKS,
   'TPESearch.*': HOOKS,
+  'GPSearch.*': HOOKS,
+  'AutoSearch.*': `${HOOKS}; choice is a getter`,
   'FIFOScheduler.*': 'its hooks but setup do nothing with their arguments',
   'ASHAScheduler.*': `${HOOKS}; cutoff() takes the scores the scheduler recorded`,
   'HyperBandScheduler.*': `${HOOKS}; choose() is given the Tuner's own queues`,

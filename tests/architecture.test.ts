@@ -22,6 +22,10 @@ const ALLOWED: Record<string, readonly string[]> = {
   journal: [],
   tracker: ['search', 'journal'],
   tuner: ['search', 'scheduler', 'workers', 'tracker', 'journal'],
+  // The command line is a user of the public API; it shares the workers' TypeScript-loader lookup.
+  cli: ['index.ts', 'workers/pool.ts'],
+  // The report reads the journal (the one source of truth) and draws parameters by their domains.
+  report: ['journal', 'search'],
 }
 
 /** Root files that every folder may use: plain types, errors, logging. */

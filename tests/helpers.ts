@@ -1,8 +1,11 @@
 import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { MessageChannel } from 'node:worker_threads'
 import { expect } from 'vitest'
 import { type Logger, Tuner, type TunerOptions } from '../src/index.ts'
+import { createContext, type TrialScope } from '../src/workers/context.ts'
+import type { DecisionMessage, RunMessage } from '../src/workers/protocol.ts'
 
 /** The fixture trainable every pool and Tuner test runs. */
 export const BEHAVIOURS = new URL('./fixtures/behaviours.ts', import.meta.url)
@@ -46,4 +49,27 @@ export function thrown<E extends Error>(fn: () => unknown, type: abstract new (.
     return error as E
   }
   throw new Error(`expected a ${type.name}`)
+}
+
+/**
+ * A trial context as a worker builds it, over a real MessageChannel (so every message is
+ * structured-cloned), whose driver answers every report 'continue'; `received` holds the
+ * messages the driver got, in order. Close it when done.
+ */
+export function answeredContext(): TrialScope<undefined> & { received: RunMessage[]; close(): void } {
+  const { port1: driver, port2: worker } = new MessageChannel()
+  const received: RunMessage[] = []
+  driver.on('message', (message: RunMessage) => {
+    received.push(message)
+    if (message.type === 'report') driver.postMessage({ run: message.run, decision: 'continue' } satisfies DecisionMessage)
+  })
+  const scope = createContext({ trialId: 4, seed: 1, restore: undefined, run: 0 }, undefined, (message) => worker.postMessage(message))
+  worker.on('message', (message: DecisionMessage) => scope.decide(message.decision))
+  return {
+    ...scope,
+    received,
+    close: () => {
+      driver.close()
+    },
+  }
 }

@@ -4,7 +4,7 @@
  * as Markdown and JSON.
  */
 import { mkdirSync, writeFileSync } from 'node:fs'
-import { cpus, totalmem } from 'node:os'
+import { cpus, loadavg, totalmem } from 'node:os'
 import { join, relative } from 'node:path'
 
 /** True when run with `--quick` (or `BENCH_QUICK=1`): a small size for CI, same code paths. */
@@ -23,6 +23,13 @@ export interface Table {
 export function machine(): string {
   const cpu = cpus()[0]?.model.trim() ?? 'unknown CPU'
   return `${cpus().length} × ${cpu}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}, ${process.platform}/${process.arch}`
+}
+
+/** The load averages (1, 5, 15 min) when the tables are written: how busy the shared machine was while they were measured. */
+function load(): string {
+  return loadavg()
+    .map((value) => value.toFixed(2))
+    .join(' / ')
 }
 
 export function median(values: readonly number[]): number {
@@ -58,7 +65,7 @@ export function writeResults(name: string, tables: readonly Table[], extra: Reco
   const when = new Date().toISOString()
   const markdown = [
     `<!-- written by ${relative(process.cwd(), process.argv[1] ?? name)} on ${when}; do not edit -->`,
-    `Machine: ${machine()}${quick ? ' (quick mode)' : ''}`,
+    `Machine: ${machine()}${quick ? ' (quick mode)' : ''}; load average at the end (1 / 5 / 15 min): ${load()}`,
     '',
     ...tables.flatMap((table) => [
       `### ${table.title}`,
@@ -71,6 +78,9 @@ export function writeResults(name: string, tables: readonly Table[], extra: Reco
     ]),
   ].join('\n')
   writeFileSync(join(dir, `${stem}.md`), markdown)
-  writeFileSync(join(dir, `${stem}.json`), `${JSON.stringify({ name, when, machine: machine(), quick, tables, ...extra }, null, 2)}\n`)
+  writeFileSync(
+    join(dir, `${stem}.json`),
+    `${JSON.stringify({ name, when, machine: machine(), load: loadavg(), quick, tables, ...extra }, null, 2)}\n`,
+  )
   console.log(markdown)
 }

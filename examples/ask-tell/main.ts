@@ -5,7 +5,7 @@
  *   npx tsx examples/ask-tell/main.ts
  *   HYPERPOOL_SAMPLES=15 npx tsx examples/ask-tell/main.ts   # a quick run
  */
-import { choice, loguniform, Study, TPESearch, uniform } from '../../src/index.ts'
+import { choice, loguniform, Study, TPESearch, uniform } from 'hyperpool'
 
 const numSamples = Number(process.env.HYPERPOOL_SAMPLES ?? 60)
 

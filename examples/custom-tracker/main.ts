@@ -9,7 +9,7 @@
  */
 import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { ConsoleReporter, loguniform, Tuner, uniform } from '../../src/index.ts'
+import { ConsoleReporter, loguniform, Tuner, uniform } from 'hyperpool'
 import { WebhookTracker } from './webhook-tracker.ts'
 
 const numSamples = Number(process.env.HYPERPOOL_SAMPLES ?? 12)

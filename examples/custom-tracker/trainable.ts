@@ -2,7 +2,7 @@
  * One trial: fit y = a·x² + b·x + c to noisy points by gradient descent with
  * momentum, reporting the mean squared error every 20 steps.
  */
-import type { TrialContext } from '../../src/index.ts'
+import type { TrialContext } from 'hyperpool'
 
 export interface CurveConfig {
   readonly lr: number

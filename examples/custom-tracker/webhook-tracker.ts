@@ -3,7 +3,7 @@
  * webhook (Slack, Teams, a CI bot...) when the experiment ends, plus a
  * message for every trial that errors. Only the hooks it needs are written.
  */
-import type { ExperimentInfo, ExperimentSummary, Tracker, TrialInfo } from '../../src/index.ts'
+import type { ExperimentInfo, ExperimentSummary, Tracker, TrialInfo } from 'hyperpool'
 
 export interface WebhookTrackerOptions {
   /** Where to POST the JSON messages. */

@@ -10,7 +10,7 @@
  */
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { ConsoleReporter, CsvTracker, GridSearch, grid, JsonlTracker, loadExperiment, TensorBoardTracker, Tuner } from '../../src/index.ts'
+import { ConsoleReporter, CsvTracker, GridSearch, grid, JsonlTracker, loadExperiment, TensorBoardTracker, Tuner } from 'hyperpool'
 
 // HYPERPOOL_SAMPLES only makes the CI run small: fewer epochs, the same grid.
 const epochs = process.env.HYPERPOOL_SAMPLES === undefined ? 40 : 5

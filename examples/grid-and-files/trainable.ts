@@ -4,7 +4,7 @@
  * log file, runs/grid-and-files/trial_0003/stdout.log (the Tuner option
  * `trialOutput: 'both'` would show it on the console too).
  */
-import type { TrialContext } from '../../src/index.ts'
+import type { TrialContext } from 'hyperpool'
 
 export interface LineConfig {
   readonly lr: number

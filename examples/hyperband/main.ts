@@ -11,7 +11,7 @@
 import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { HyperBandScheduler, loguniform, randint, Tuner, uniform } from '../../src/index.ts'
+import { HyperBandScheduler, loguniform, randint, Tuner, uniform } from 'hyperpool'
 
 const MAX_EPOCHS = 27
 const numSamples = Number(process.env.HYPERPOOL_SAMPLES ?? 49)

@@ -4,7 +4,7 @@
  * checkpoints what it needs to carry on (the epoch, the weights and the
  * momentum, as typed arrays), and on resume `ctx.restore()` gives that back.
  */
-import type { TrialContext } from '../../src/index.ts'
+import type { TrialContext } from 'hyperpool'
 
 interface Data {
   x: Float64Array

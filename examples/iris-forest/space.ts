@@ -1,4 +1,4 @@
-import { type ConfigOf, choice, qrandint, randint, uniform } from '../../src/index.ts'
+import { type ConfigOf, choice, qrandint, randint, uniform } from 'hyperpool'
 
 /** The random forest's hyperparameters, as the demo searches them. */
 export const forestSpace = {

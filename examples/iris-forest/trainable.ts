@@ -2,8 +2,9 @@
  * One trial of the demo: 5-fold cross-validation of a random forest on iris.
  * Runs inside a worker thread; the dataset is read from shared memory.
  */
+
+import type { SharedMatrix, TrialContext } from 'hyperpool'
 import { RandomForestClassifier } from 'ml-random-forest'
-import type { SharedMatrix, TrialContext } from '../../src/index.ts'
 import type { ForestConfig } from './space.ts'
 
 /** The demo's shared data: features, integer labels and each row's fold. */

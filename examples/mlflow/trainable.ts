@@ -2,7 +2,7 @@
  * One trial: logistic regression trained by mini-batch SGD on the shared
  * data set, reporting the training loss and the held-out accuracy every epoch.
  */
-import type { TrialContext } from '../../src/index.ts'
+import type { TrialContext } from 'hyperpool'
 
 /** The example's shared data: `rows` points of `features` values, their 0/1 labels, and which rows are held out. */
 export interface LogRegData {

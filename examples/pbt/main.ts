@@ -10,7 +10,7 @@
  *   npx tsx examples/pbt/main.ts                      # a population of 8
  *   HYPERPOOL_SAMPLES=4 npx tsx examples/pbt/main.ts  # a quick run
  */
-import { loguniform, PopulationBasedTraining, Tuner } from '../../src/index.ts'
+import { loguniform, PopulationBasedTraining, Tuner } from 'hyperpool'
 
 const EPOCHS = 60
 const numSamples = Number(process.env.HYPERPOOL_SAMPLES ?? 8)

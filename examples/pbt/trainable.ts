@@ -5,7 +5,7 @@
  * report; a trial resuming after an exploit gets the donor's state from
  * `ctx.restore()` and goes on with its own (explored) `config.lr`.
  */
-import type { TrialContext } from '../../src/index.ts'
+import type { TrialContext } from 'hyperpool'
 
 const DIMENSIONS = 20
 const STEPS_PER_EPOCH = 20

@@ -10,7 +10,7 @@
  *   npx tsx examples/reproducible/main.ts                      # 30 trials per run
  *   HYPERPOOL_SAMPLES=4 npx tsx examples/reproducible/main.ts  # a quick run
  */
-import { ASHAScheduler, loguniform, qrandint, randint, TPESearch, Tuner } from '../../src/index.ts'
+import { ASHAScheduler, loguniform, qrandint, randint, TPESearch, Tuner } from 'hyperpool'
 
 const numSamples = Number(process.env.HYPERPOOL_SAMPLES ?? 30)
 

@@ -4,7 +4,7 @@
  * trials take different times and finish out of order: what makes a parallel
  * run's results arrive in a different order each time.
  */
-import type { SharedMatrix, TrialContext } from '../../src/index.ts'
+import type { SharedMatrix, TrialContext } from 'hyperpool'
 
 interface Data {
   X: SharedMatrix

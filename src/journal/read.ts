@@ -248,8 +248,12 @@ class Rebuild {
       case 'experiment_end':
         this.summary = event.summary
         return
+      case 'session':
+        // A restore began another session: the earlier session's end is not the experiment's (until this one ends).
+        this.summary = undefined
+        return
       default:
-        // Sessions, decisions, checkpoints, retries and interrupts matter to a restore, not to the table.
+        // Decisions, checkpoints, retries and interrupts matter to a restore, not to the table.
         return
     }
   }

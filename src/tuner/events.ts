@@ -78,14 +78,15 @@ export class EventFanout implements Tracker {
   onExperimentStart(experiment: ExperimentInfo): void {
     this.#push({ type: 'experiment_start', experiment })
   }
+  // No snapshot (and no event) while no stream is open: the usual case, and these run for every trial and report.
   onTrialStart(trial: TrialInfo): void {
-    this.#push({ type: 'trial_start', trial: snapshot(trial) })
+    if (this.#streams.length > 0) this.#push({ type: 'trial_start', trial: snapshot(trial) })
   }
   onTrialResult(trial: TrialInfo, result: Result): void {
-    this.#push({ type: 'result', trial: snapshot(trial), result })
+    if (this.#streams.length > 0) this.#push({ type: 'result', trial: snapshot(trial), result })
   }
   onTrialEnd(trial: TrialInfo): void {
-    this.#push({ type: 'trial_end', trial: snapshot(trial) })
+    if (this.#streams.length > 0) this.#push({ type: 'trial_end', trial: snapshot(trial) })
   }
   onExperimentEnd(_experiment: ExperimentInfo, summary: ExperimentSummary): void {
     this.#push({ type: 'experiment_end', summary })
@@ -99,7 +100,6 @@ export class EventFanout implements Tracker {
   }
 
   #push(event: TunerEvent): void {
-    if (this.#streams.length === 0) return
     for (const stream of this.#streams) stream.push(event)
   }
 }

@@ -377,7 +377,8 @@ export class ExperimentRun {
       {
         report: (metrics) => this.#onReport(trial, metrics),
         checkpoint: (state) => this.#onCheckpoint(trial, state),
-        started: () => this.#timeouts.started(trial.id),
+        // Only a time limit needs to hear when the trainable starts; unasked, the executor can skip telling it.
+        started: this.#s.trialTimeoutS === undefined ? undefined : () => this.#timeouts.started(trial.id),
       },
     )
     this.#running.set(trial.id, { trial, handle })

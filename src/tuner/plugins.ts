@@ -7,11 +7,18 @@ import { HyperBandScheduler } from '../scheduler/hyperband.ts'
 import { MedianStoppingRule } from '../scheduler/median.ts'
 import { PopulationBasedTraining } from '../scheduler/pbt.ts'
 import type { Scheduler } from '../scheduler/scheduler.ts'
+import { AutoSearch } from '../search/auto.ts'
+import { GPSearch } from '../search/gp/gp.ts'
 import { GridSearch } from '../search/grid.ts'
 import { RandomSearch } from '../search/random.ts'
 import type { Searcher } from '../search/searcher.ts'
 import { defaultGamma, defaultWeights } from '../search/tpe/split.ts'
 import { TPESearch } from '../search/tpe/tpe.ts'
+
+/** TPE's options as the journal writes them: undefined when `gamma` or `weights` is a function of the user's, which JSON cannot hold. */
+function tpeOptions({ gamma, weights, ...rest }: TPESearch['options']): Record<string, unknown> | undefined {
+  return gamma === defaultGamma && weights === defaultWeights ? rest : undefined
+}
 
 /** How the journal records one built-in class and builds it again: its options as given, JSON-safe, or undefined when they are not. */
 interface BuiltIn<T> {
@@ -48,8 +55,21 @@ const BUILT_INS: Readonly<Record<string, BuiltIn<unknown>>> = {
   ),
   TPESearch: builtIn(
     TPESearch,
-    ({ options: { gamma, weights, ...rest } }) => (gamma === defaultGamma && weights === defaultWeights ? rest : undefined),
+    ({ options }) => tpeOptions(options),
     (options) => new TPESearch(options),
+  ),
+  GPSearch: builtIn(
+    GPSearch,
+    ({ options }) => ({ ...options }),
+    (options) => new GPSearch(options),
+  ),
+  AutoSearch: builtIn(
+    AutoSearch,
+    ({ options: { tpe, ...rest } }) => {
+      const written = tpeOptions(tpe)
+      return written === undefined ? undefined : { ...rest, tpe: written }
+    },
+    (options) => new AutoSearch(options),
   ),
   FIFOScheduler: builtIn(
     FIFOScheduler,

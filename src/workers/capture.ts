@@ -21,7 +21,7 @@ const FLUSH_CHARS = 64 * 1024
  *
  * @example
  * ```ts
- * const capture = new OutputCapture((message) => parentPort?.postMessage(message))
+ * const capture = new OutputCapture((message) => link.postMessage(message))
  * capture.install()
  * capture.begin(run, trialId)
  * // … the trainable runs and prints …
@@ -82,7 +82,7 @@ export class OutputCapture {
 
   flush(): void {
     if (this.#chunks.length === 0) return
-    this.#post({ type: 'hyperpool:output', run: this.#run, trialId: this.#trialId, late: this.#late, chunks: this.#chunks })
+    this.#post({ type: 'output', run: this.#run, trialId: this.#trialId, late: this.#late, chunks: this.#chunks })
     if (!this.#late) this.#batches++
     this.#chunks = []
     this.#chars = 0

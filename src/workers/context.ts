@@ -1,12 +1,11 @@
 // Kept in the published .d.ts: its types use Node's, which newer TypeScript loads only when asked.
 /// <reference types="node" preserve="true" />
-import type { MessagePort } from 'node:worker_threads'
 import { HyperpoolError, ReportError, show } from '../errors.ts'
 import { argumentAt, check, isPlainObject, oneOf } from '../options/index.ts'
 import { createRandom } from '../search/rng.ts'
 import { findUnstorable } from '../storable.ts'
 import type { Decision, Metrics } from '../types.ts'
-import type { CheckpointMessage, DecisionMessage, ReportMessage } from './protocol.ts'
+import type { RunMessage, TrialTask } from './protocol.ts'
 
 /**
  * What a trainable receives beside its config, inside its worker thread.
@@ -81,32 +80,51 @@ export class TrialStopSignal extends HyperpoolError {
 /** A trial's context and what its worker reads of it once the trainable is done. */
 export interface TrialScope<D> {
   readonly ctx: TrialContext<D>
+  /** Tells the driver that the trainable starts: its time limit counts from here. */
+  started(): void
+  /**
+   * The trainable has been called and runs (up to its first await): a stop that came before, while
+   * its task was on the way or its module loading, aborts `ctx.signal` now, so a listener the
+   * trainable added as it started hears it.
+   */
+  running(): void
+  /** Takes a decision the driver sent for this run: the answer to the waiting report, or an unprompted stop. */
+  decide(decision: Decision): void
   /** The stop or pause the driver told the trial, if any. */
   ended(): Exclude<Decision, 'continue'> | undefined
   /** The report the trainable made before awaiting the previous one, if it did: the trial fails with it. */
   misuse(): ReportError | undefined
   /** Settles once the driver has answered the last report: a report the trainable did not await has been recorded. */
   answered(): Promise<unknown>
+  /** How many messages the run has sent (started, reports, checkpoints): the driver sees them all before the trial's end. */
+  sent(): number
 }
 
-/** Builds the context of one trial around its report port. */
-export function createContext<D>(task: { trialId: number; seed: number; restore: unknown; port: MessagePort }, data: D): TrialScope<D> {
-  const controller = new AbortController()
+/** What a trial's context is built from: the parts of its task it needs. */
+export type ContextTask = Pick<TrialTask, 'trialId' | 'seed' | 'restore' | 'run'>
+
+/**
+ * Builds the context of one run; `post` sends its messages to the driver (on
+ * the thread's link), and the driver's decisions come back through
+ * {@link TrialScope.decide}. Nothing here is made for a trial that does not
+ * use it: `ctx.random` and `ctx.signal` are built on first use.
+ */
+export function createContext<D>(task: ContextTask, data: D, post: (message: RunMessage) => void): TrialScope<D> {
+  const { run } = task
+  let controller: AbortController | undefined
+  let begun = false
+  let random: (() => number) | undefined
   let ending: Exclude<Decision, 'continue'> | undefined
   let misuse: ReportError | undefined
   let waiting: ((decision: Decision) => void) | undefined
   let answered: Promise<unknown> = Promise.resolve()
-  task.port.on('message', (message: DecisionMessage) => {
-    if (message.decision !== 'continue') {
-      ending ??= message.decision
-      controller.abort(new TrialStopSignal(ending))
-    }
-    const resolve = waiting
-    waiting = undefined
-    resolve?.(message.decision)
-  })
+  let sent = 0
+  const send = (message: RunMessage) => {
+    post(message)
+    sent++
+  }
 
-  async function send(metrics: Metrics): Promise<void> {
+  async function sendReport(metrics: Metrics): Promise<void> {
     if (ending) throw new TrialStopSignal(ending)
     checkMetrics(metrics, 'ctx.report(metrics)')
     if (waiting) {
@@ -117,9 +135,8 @@ export function createContext<D>(task: { trialId: number; seed: number; restore:
       )
       throw misuse
     }
-    const message: ReportMessage = { type: 'report', metrics }
     try {
-      task.port.postMessage(message)
+      send({ type: 'report', run, metrics })
     } catch (error) {
       throw new ReportError(`ctx.report(metrics): cannot be sent to the driver (${(error as Error).message})`, {
         field: 'metrics',
@@ -137,24 +154,53 @@ export function createContext<D>(task: { trialId: number; seed: number; restore:
   const ctx: TrialContext<D> = {
     trialId: task.trialId,
     seed: task.seed,
-    random: createRandom(task.seed),
+    get random(): () => number {
+      random ??= createRandom(task.seed)
+      return random
+    },
     data,
-    signal: controller.signal,
+    get signal(): AbortSignal {
+      if (controller === undefined) {
+        controller = new AbortController()
+        if (ending && begun) controller.abort(new TrialStopSignal(ending))
+      }
+      return controller.signal
+    },
     report(metrics: Metrics): Promise<void> {
-      const sent = send(metrics)
+      const sending = sendReport(metrics)
       // A report nobody awaits must not reject unhandled: that ends the thread later, and the trial running
       // on it then (the next one) would be blamed. Whoever awaits still gets the rejection.
-      sent.catch(() => {})
-      return sent
+      sending.catch(() => {})
+      return sending
     },
     checkpoint(state: unknown): void {
-      task.port.postMessage({ type: 'checkpoint', state } satisfies CheckpointMessage)
+      send({ type: 'checkpoint', run, state })
     },
     restore<T>(): T | undefined {
       return task.restore as T | undefined
     },
   }
-  return { ctx, ended: () => ending, misuse: () => misuse, answered: () => answered }
+  return {
+    ctx,
+    started: () => send({ type: 'started', run }),
+    running(): void {
+      begun = true
+      if (ending) controller?.abort(new TrialStopSignal(ending))
+    },
+    decide(decision: Decision): void {
+      if (decision !== 'continue' && ending === undefined) {
+        ending = decision
+        if (begun) controller?.abort(new TrialStopSignal(ending))
+      }
+      const resolve = waiting
+      waiting = undefined
+      resolve?.(decision)
+    },
+    ended: () => ending,
+    misuse: () => misuse,
+    answered: () => answered,
+    sent: () => sent,
+  }
 }
 
 /**

@@ -16,7 +16,10 @@ export interface TrialListener {
   report(metrics: Metrics): Decision | Promise<Decision>
   /** A checkpoint the trial saved. */
   checkpoint(state: unknown): void
-  /** The trainable is loaded and starts running (after the thread's start and the module's import, if this run paid for them). */
+  /**
+   * The trainable is loaded and starts running (after the thread's start and the module's import, if this run paid for them).
+   * Leave it out when nothing needs it: an executor may then save the message that tells it.
+   */
   started?(): void
 }
 

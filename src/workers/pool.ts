@@ -1,23 +1,11 @@
-import { MessageChannel } from 'node:worker_threads'
 import { Piscina } from 'piscina'
 import { errnoCode } from '../errno.ts'
 import { WorkerError } from '../errors.ts'
 import type { Decision, TrialOutput } from '../types.ts'
 import type { Executor, TrialHandle, TrialListener, TrialRun } from './executor.ts'
 import { defaultHeapMb, machineMemory } from './heap.ts'
-import { OutputInbox } from './output-inbox.ts'
-import {
-  type CheckpointMessage,
-  type DecisionMessage,
-  isOutputMessage,
-  type ReportMessage,
-  type StartedMessage,
-  serializeError,
-  type TaskResult,
-  type TrialOutcome,
-  type TrialTask,
-  type WorkerSetup,
-} from './protocol.ts'
+import { isLinkHello, serializeError, type TaskResult, type TrialOutcome, type TrialTask, type WorkerSetup } from './protocol.ts'
+import { type LiveRun, RunRouter } from './run-router.ts'
 
 /** Options of the local worker-thread pool. */
 export interface PoolOptions {
@@ -44,7 +32,10 @@ export interface PoolOptions {
 /**
  * The local executor: a piscina pool of worker threads that stay warm across
  * trials. The shared data and the trainable's location reach each worker once,
- * at its start; a trial's task carries only its id, config, seed and a port.
+ * at its start; a trial's task carries only its id, config, seed, checkpoint
+ * and run number. Reports, decisions, checkpoints and output travel on each
+ * thread's link, made once per thread (see protocol.ts): nothing but the task
+ * and its result is made per trial.
  *
  * @example
  * ```ts
@@ -59,7 +50,7 @@ export class LocalPool implements Executor {
   readonly heapMb: number
   readonly #heapNote: string
   readonly #piscina: Piscina
-  readonly #output: OutputInbox
+  readonly #router: RunRouter
   #runs = 0
 
   constructor(options: PoolOptions) {
@@ -87,66 +78,42 @@ export class LocalPool implements Executor {
     })
     // Without a listener, piscina's 'error' event (a worker failing with no task running) would end the process.
     this.#piscina.on('error', (error: unknown) => options.onStrayError?.(error instanceof Error ? error : new WorkerError(String(error))))
-    this.#output = new OutputInbox(options.onOutput ?? ((output) => process[output.stream].write(output.text)))
+    this.#router = new RunRouter(options.onOutput ?? ((output) => process[output.stream].write(output.text)))
     this.#piscina.on('message', (message: unknown) => {
-      if (isOutputMessage(message)) this.#output.receive(message)
+      if (isLinkHello(message)) this.#router.connect(message.port)
     })
   }
 
   start(run: TrialRun, listener: TrialListener): TrialHandle {
-    const { port1, port2 } = new MessageChannel()
-    const abort = new AbortController()
-    let stopping: Exclude<Decision, 'continue'> | undefined
-    const send = (decision: Decision) => port1.postMessage({ type: 'decision', decision } satisfies DecisionMessage)
-    const reply = (decision: Decision) => {
-      if (decision !== 'continue') stopping ??= decision
-      send(stopping ?? decision)
-    }
-    port1.on('message', (message: ReportMessage | CheckpointMessage | StartedMessage) => {
-      if (message.type === 'checkpoint') {
-        listener.checkpoint(message.state)
-        return
-      }
-      if (message.type === 'started') {
-        listener.started?.()
-        return
-      }
-      // Every report is recorded, even one that crossed a stop on its way; the answer is the stop.
-      const answer = listener.report(message.metrics)
-      if (answer instanceof Promise) void answer.then(reply)
-      else reply(answer)
-    })
     const key = this.#runs++
-    const task: TrialTask = { trialId: run.trialId, config: run.config, seed: run.seed, restore: run.restore, port: port2, run: key }
-    this.#output.open(key)
-    const done = this.#piscina
-      .run(task, { transferList: [port2], signal: abort.signal })
-      .then(
-        async (result: TaskResult): Promise<TrialOutcome> => {
-          await this.#output.settled(key, result.outputBatches)
-          return result.outcome
-        },
-        (error: unknown): TrialOutcome => {
-          this.#output.forget(key)
-          return { kind: 'errored', error: serializeError(this.#workerFailure(error)) }
-        },
-      )
-      .finally(() => port1.close())
-    return {
-      done,
-      stop(decision = 'stop') {
-        if (stopping) return
-        stopping = decision
-        send(decision)
-      },
-      kill() {
-        abort.abort()
-      },
+    const live = this.#router.open(key, listener)
+    const kill = new KillSwitch()
+    const task: TrialTask = {
+      trialId: run.trialId,
+      config: run.config,
+      seed: run.seed,
+      restore: run.restore,
+      run: key,
+      announce: listener.started !== undefined,
     }
+    const done = this.#piscina.run(task, { signal: kill }).then(
+      (result: TaskResult) => {
+        const arriving = live.arrived(result.messages)
+        return arriving === undefined ? this.#ended(live, result.outcome) : arriving.then(() => this.#ended(live, result.outcome))
+      },
+      (error: unknown): TrialOutcome => this.#ended(live, { kind: 'errored', error: serializeError(this.#workerFailure(error)) }),
+    )
+    return new RunHandle(done, live, kill)
   }
 
   async close(): Promise<void> {
     await this.#piscina.destroy()
+    this.#router.closeLinks()
+  }
+
+  #ended(live: LiveRun, outcome: TrialOutcome): TrialOutcome {
+    this.#router.close(live.run)
+    return outcome
   }
 
   /** Rewords piscina's and Node's worker failures so the trial's error says what happened. */
@@ -166,8 +133,56 @@ export class LocalPool implements Executor {
   }
 }
 
-/** tsx's registration API, when tsx is installed, so workers can load TypeScript (see bootstrap.js). */
-function resolveTsLoader(): string | undefined {
+/** A trial's handle: its end, its stop (through its run), its kill (through piscina's abort of its task). */
+class RunHandle implements TrialHandle {
+  readonly done: Promise<TrialOutcome>
+  readonly #live: LiveRun
+  readonly #kill: KillSwitch
+
+  constructor(done: Promise<TrialOutcome>, live: LiveRun, kill: KillSwitch) {
+    this.done = done
+    this.#live = live
+    this.#kill = kill
+  }
+
+  stop(decision: Exclude<Decision, 'continue'> = 'stop'): void {
+    this.#live.stop(decision)
+  }
+
+  kill(): void {
+    this.#kill.abort()
+  }
+}
+
+/**
+ * What piscina's `signal` option takes (an object with `addEventListener`, `removeEventListener`
+ * and `aborted`), reduced to the one listener piscina adds: an AbortController per trial cost more
+ * than the rest of the trial's dispatch (its EventTarget and listener bookkeeping), for a kill that
+ * almost never comes.
+ */
+class KillSwitch {
+  aborted = false
+  #listener: (() => void) | undefined
+
+  addEventListener(_type: 'abort', listener: () => void): void {
+    this.#listener = listener
+  }
+
+  removeEventListener(_type: 'abort', listener: () => void): void {
+    if (this.#listener === listener) this.#listener = undefined
+  }
+
+  abort(): void {
+    if (this.aborted) return
+    this.aborted = true
+    const listener = this.#listener
+    this.#listener = undefined
+    listener?.()
+  }
+}
+
+/** tsx's registration API, when tsx is installed, so workers (see bootstrap.js) and the CLI can load TypeScript. */
+export function resolveTsLoader(): string | undefined {
   try {
     return import.meta.resolve('tsx/esm/api')
   } catch {

@@ -3,6 +3,14 @@
 import type { MessagePort } from 'node:worker_threads'
 import type { Config, Decision, Metrics, TrialOutput } from '../types.ts'
 
+/*
+ * Two channels join the driver and a worker thread. piscina's own carries
+ * each task and its result. The thread's link, one MessageChannel the worker
+ * makes when it starts and hands over once ({@link LinkHello}), carries
+ * everything in between, for every run on that thread: the run's number
+ * travels in each message, so no port is made or transferred per trial.
+ */
+
 /** What the driver sends to start one trial; everything here is cloned per trial, so it stays small. */
 export interface TrialTask {
   readonly trialId: number
@@ -10,60 +18,80 @@ export interface TrialTask {
   readonly seed: number
   /** The checkpoint to resume from (its own, or another trial's under PBT); undefined on a first run. */
   readonly restore: unknown
-  /** Reports travel over this port; the driver answers each with a {@link DecisionMessage}. */
-  readonly port: MessagePort
-  /** Numbers this run of the trial among the pool's runs: its output is tagged with it (see {@link OutputMessage}). */
+  /** Numbers this run of the trial among the pool's runs: every message about it on the link carries it. */
   readonly run: number
+  /** Send a {@link StartedMessage} when the trainable starts: only when the driver listens for it (a time limit counts from it). */
+  readonly announce: boolean
 }
 
-/** What a worker returns for one task: how the trial ended, and how many output batches it sent while it ran. */
+/** What a worker returns for one task: how the trial ended, and how many messages the run sent on the link. */
 export interface TaskResult {
   readonly outcome: TrialOutcome
-  /** The driver waits for this many {@link OutputMessage}s of the run before it treats the trial as ended. */
-  readonly outputBatches: number
+  /**
+   * The link and piscina's channel are not ordered with each other, so the result can arrive before
+   * the run's last messages: the driver waits until this many of them arrived before the trial ends.
+   */
+  readonly messages: number
+}
+
+/** Worker -> driver on `parentPort` (piscina emits it as the pool's `'message'`), once per thread: its end of the link. */
+export interface LinkHello {
+  readonly type: 'hyperpool:link'
+  readonly port: MessagePort
+}
+
+export function isLinkHello(message: unknown): message is LinkHello {
+  return typeof message === 'object' && message !== null && (message as { type?: unknown }).type === 'hyperpool:link'
 }
 
 /**
- * Worker -> driver, on the worker's `parentPort` (piscina emits it as the pool's
- * `'message'`): what the thread wrote to stdout and stderr since the last batch.
- * It travels apart from the task's result, so it can arrive after it: see
- * {@link TaskResult.outputBatches}.
+ * Worker -> driver on the link: what the thread wrote to stdout and stderr
+ * since the last batch, tagged with the run that was (or, when `late`, had
+ * last been) on the thread; undefined before the first.
  */
 export interface OutputMessage {
-  readonly type: 'hyperpool:output'
-  /** The run that was (or, when `late`, had last been) on the thread; undefined before the first. */
+  readonly type: 'output'
   readonly run: number | undefined
   readonly trialId: number | undefined
-  /** Written after that run had ended; not counted in its `outputBatches`. */
+  /** Written after that run had ended; not counted in its {@link TaskResult.messages}. */
   readonly late: boolean
   /** Stream and text in the order written; consecutive writes to one stream are joined. */
   readonly chunks: readonly (readonly [stream: TrialOutput['stream'], text: string])[]
 }
 
-export function isOutputMessage(message: unknown): message is OutputMessage {
-  return typeof message === 'object' && message !== null && (message as { type?: unknown }).type === 'hyperpool:output'
-}
-
-/** Worker -> driver. */
+/** Worker -> driver on the link: a report; the driver answers it with a {@link DecisionMessage}. */
 export interface ReportMessage {
   readonly type: 'report'
+  readonly run: number
   readonly metrics: Metrics
 }
 
-/** Worker -> driver: state to resume from; not answered. */
+/** Worker -> driver on the link: state to resume from; not answered. */
 export interface CheckpointMessage {
   readonly type: 'checkpoint'
+  readonly run: number
   readonly state: unknown
 }
 
-/** Worker -> driver: the trainable is loaded and about to run; not answered. */
+/** Worker -> driver on the link: the trainable is loaded and about to run; not answered. */
 export interface StartedMessage {
   readonly type: 'started'
+  readonly run: number
 }
 
-/** Driver -> worker: the answer to a report, or an unprompted stop (abort, time budget). */
+/** Everything a worker sends on its link. */
+export type LinkMessage = OutputMessage | ReportMessage | CheckpointMessage | StartedMessage
+
+/** A run's messages other than output: what its trial context sends. */
+export type RunMessage = ReportMessage | CheckpointMessage | StartedMessage
+
+/**
+ * Driver -> worker on the link: the answer to a report, or an unprompted stop (abort, time budget).
+ * A stop for a run whose thread the driver does not know yet (it has sent nothing) goes to every
+ * thread: the one that runs it, now or once its task arrives, takes it; the others keep it unused.
+ */
 export interface DecisionMessage {
-  readonly type: 'decision'
+  readonly run: number
   readonly decision: Decision
 }
 

@@ -4,21 +4,39 @@
  * trial's output sent to the driver (see `capture.ts`). Loaded by
  * `bootstrap.js`, which hands over the trainable's loader.
  */
-import { parentPort, workerData } from 'node:worker_threads'
+import { MessageChannel, parentPort, workerData } from 'node:worker_threads'
 import { ConfigError, show } from '../errors.ts'
+import type { Decision } from '../types.ts'
 import { OutputCapture } from './capture.ts'
-import { checkMetrics, createContext, type TrialContext, TrialStopSignal } from './context.ts'
-import { type StartedMessage, serializeError, type TaskResult, type TrialOutcome, type TrialTask, type WorkerSetup } from './protocol.ts'
+import { checkMetrics, createContext, type TrialContext, type TrialScope, TrialStopSignal } from './context.ts'
+import type { DecisionMessage, LinkHello, LinkMessage, TaskResult, TrialOutcome, TrialTask, WorkerSetup } from './protocol.ts'
+import { serializeError } from './protocol.ts'
 
 type Trainable = (config: unknown, ctx: TrialContext) => unknown
 
 /**
  * Returns the per-trial task function; the trainable module is imported once, on the first trial.
  * From here on, what the thread writes to stdout and stderr goes to the driver, tagged by trial.
+ * The thread's link to the driver (see protocol.ts) is made here, once, and serves every run.
  */
 export function createTrialRunner(importTrainable: () => Promise<{ default?: unknown }>): (task: TrialTask) => Promise<TaskResult> {
   const setup = workerData as WorkerSetup
-  const capture = new OutputCapture((message) => parentPort?.postMessage(message))
+  const { port1: link, port2 } = new MessageChannel()
+  parentPort?.postMessage({ type: 'hyperpool:link', port: port2 } satisfies LinkHello, [port2])
+  const post = (message: LinkMessage) => link.postMessage(message)
+  /** The run on this thread now. */
+  let current: { run: number; scope: TrialScope<unknown> } | undefined
+  /**
+   * Stops for runs other than the current one: told before their task arrived here, or sent to every
+   * thread (see DecisionMessage) and meant for another. Few: the driver tells unprompted stops once
+   * per experiment (abort, time budget), to the threads running then.
+   */
+  const early = new Map<number, Exclude<Decision, 'continue'>>()
+  link.on('message', (message: DecisionMessage) => {
+    if (current?.run === message.run) current.scope.decide(message.decision)
+    else if (message.decision !== 'continue') early.set(message.run, message.decision)
+  })
+  const capture = new OutputCapture(post)
   capture.install()
   let trainable: Promise<Trainable> | undefined
   const load = async (): Promise<Trainable> => {
@@ -32,19 +50,20 @@ export function createTrialRunner(importTrainable: () => Promise<{ default?: unk
     return module.default as Trainable
   }
 
-  const runTrial = async (task: TrialTask): Promise<TrialOutcome> => {
-    const { ctx, ended, misuse, answered } = createContext(task, setup.data)
+  const runTrial = async (task: TrialTask, scope: TrialScope<unknown>): Promise<TrialOutcome> => {
+    const { ctx, ended, misuse, answered } = scope
     let train: Trainable
     try {
       trainable ??= load()
       train = await trainable
     } catch (error) {
-      task.port.close()
       return { kind: 'unloadable', error: serializeError(error) }
     }
-    task.port.postMessage({ type: 'started' } satisfies StartedMessage)
+    if (task.announce) scope.started()
     try {
-      const returned = await train(task.config, ctx)
+      const running = train(task.config, ctx)
+      scope.running()
+      const returned = await running
       // A last report the trainable did not await would race the trial's end to the driver: let it arrive first.
       await answered()
       const end = ended()
@@ -60,14 +79,20 @@ export function createTrialRunner(importTrainable: () => Promise<{ default?: unk
       const end = ended() ?? (error instanceof TrialStopSignal ? error.decision : undefined)
       if (end) return { kind: end === 'pause' ? 'paused' : 'stopped' }
       return { kind: 'errored', error: serializeError(misuse() ?? error) }
-    } finally {
-      task.port.close()
     }
   }
 
   return async (task: TrialTask): Promise<TaskResult> => {
     capture.begin(task.run, task.trialId)
-    const outcome = await runTrial(task)
-    return { outcome, outputBatches: capture.end() }
+    const scope = createContext(task, setup.data, post)
+    current = { run: task.run, scope }
+    const stop = early.get(task.run)
+    if (stop !== undefined) {
+      early.delete(task.run)
+      scope.decide(stop)
+    }
+    const outcome = await runTrial(task, scope)
+    current = undefined
+    return { outcome, messages: scope.sent() + capture.end() }
   }
 }

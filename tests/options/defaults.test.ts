@@ -3,11 +3,15 @@ import { join, relative, resolve } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { LOGGER_OPTIONS } from '../../src/logger.ts'
 import { Computed, Deferred, type Kind, NestedKind, type OptionSet, type Schema } from '../../src/options/index.ts'
+import { REPORT_OPTIONS, WATCH_REPORT_OPTIONS } from '../../src/report/options.ts'
 import { ASHA_OPTIONS, ASHAScheduler } from '../../src/scheduler/asha.ts'
 import { FIFO_OPTIONS } from '../../src/scheduler/fifo.ts'
 import { HYPERBAND_OPTIONS, HyperBandScheduler } from '../../src/scheduler/hyperband.ts'
 import { MEDIAN_OPTIONS, MedianStoppingRule } from '../../src/scheduler/median.ts'
 import { PBT_OPTIONS, PopulationBasedTraining } from '../../src/scheduler/pbt.ts'
+import { AUTO_OPTIONS, AutoSearch } from '../../src/search/auto.ts'
+import { GPSearch } from '../../src/search/gp/gp.ts'
+import { GP_OPTIONS } from '../../src/search/gp/options.ts'
 import { GRID_OPTIONS } from '../../src/search/grid.ts'
 import { RANDOM_OPTIONS } from '../../src/search/random.ts'
 import { TPE_OPTIONS } from '../../src/search/tpe/options.ts'
@@ -44,9 +48,18 @@ const OWNERS: readonly Documented[] = [
   { set: RESULT_GRID_OPTIONS, file: 'tuner/results.ts', type: 'ResultGridOptions' },
   { set: BEST_OPTIONS, file: 'tuner/results.ts', type: 'BestOptions' },
   { set: LOGGER_OPTIONS, file: 'logger.ts', type: 'LoggerOptions' },
+  { set: REPORT_OPTIONS, file: 'report/options.ts', type: 'ReportOptions' },
+  { set: WATCH_REPORT_OPTIONS, file: 'report/options.ts', type: 'WatchReportOptions' },
   { set: GRID_OPTIONS, file: 'search/grid.ts', type: undefined },
   { set: RANDOM_OPTIONS, file: 'search/random.ts', type: undefined },
   { set: TPE_OPTIONS, file: 'search/tpe/options.ts', type: 'TPEOptions' },
+  { set: GP_OPTIONS, file: 'search/gp/options.ts', type: 'GPOptions' },
+  {
+    set: AUTO_OPTIONS,
+    file: 'search/auto.ts',
+    type: 'AutoOptions',
+    nested: { gp: ['search/gp/options.ts', 'GPOptions'], tpe: ['search/tpe/options.ts', 'TPEOptions'] },
+  },
   { set: FIFO_OPTIONS, file: 'scheduler/fifo.ts', type: undefined },
   { set: ASHA_OPTIONS, file: 'scheduler/asha.ts', type: 'ASHAOptions' },
   { set: HYPERBAND_OPTIONS, file: 'scheduler/hyperband.ts', type: 'HyperBandOptions' },
@@ -141,13 +154,15 @@ function staticDefaults(schema: Schema): Record<string, unknown> {
 }
 
 describe('the defaults in force', () => {
-  it('are the schemas’: the schedulers and TPESearch built without options hold them', () => {
+  it('are the schemas’: the schedulers, TPESearch, GPSearch and AutoSearch built without options hold them', () => {
     const built: Array<[Schema, Record<string, unknown>]> = [
       [ASHA_OPTIONS.schema, new ASHAScheduler() as unknown as Record<string, unknown>],
       [HYPERBAND_OPTIONS.schema, new HyperBandScheduler() as unknown as Record<string, unknown>],
       [MEDIAN_OPTIONS.schema, new MedianStoppingRule() as unknown as Record<string, unknown>],
       [PBT_OPTIONS.schema, new PopulationBasedTraining({ hyperparamMutations: { lr: [1, 2] } }) as unknown as Record<string, unknown>],
       [TPE_OPTIONS.schema, new TPESearch().options as unknown as Record<string, unknown>],
+      [GP_OPTIONS.schema, new GPSearch().options as unknown as Record<string, unknown>],
+      [AUTO_OPTIONS.schema, new AutoSearch().options as unknown as Record<string, unknown>],
     ]
     for (const [schema, instance] of built) {
       const defaults = staticDefaults(schema)

@@ -1,12 +1,10 @@
-import { MessageChannel } from 'node:worker_threads'
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { DataError, HyperpoolError, ReportError, Study, uniform } from '../../src/index.ts'
 import { MAX_DEPTH } from '../../src/storable.ts'
-import { checkMetrics, createContext } from '../../src/workers/context.ts'
-import type { DecisionMessage } from '../../src/workers/protocol.ts'
+import { checkMetrics } from '../../src/workers/context.ts'
 import { shareData } from '../../src/workers/shared-data.ts'
-import { fixtureTuner } from '../helpers.ts'
+import { answeredContext, fixtureTuner } from '../helpers.ts'
 import { check, checkAsync, expectTyped, rejectionOf, thrownBy } from './harness.ts'
 
 /** Metric and data keys, the ones that could reach a prototype included. */
@@ -126,14 +124,6 @@ describe('malformed data (property)', () => {
   })
 })
 
-/** A context whose driver answers every report at once. */
-function context() {
-  const { port1, port2 } = new MessageChannel()
-  port1.on('message', () => port1.postMessage({ type: 'decision', decision: 'continue' } satisfies DecisionMessage))
-  const scope = createContext({ trialId: 0, seed: 1, restore: undefined, port: port2 }, undefined)
-  return { ctx: scope.ctx, close: () => port1.close() }
-}
-
 describe('malformed reports (property)', () => {
   it('checkMetrics refuses every one with a ReportError naming the metric', () => {
     const cases = fc.record({ steps, leaf: badMetric, fine: fc.dictionary(key, fc.oneof(fc.double(), fc.string({ maxLength: 4 }))) })
@@ -154,7 +144,7 @@ describe('malformed reports (property)', () => {
     const ran = await checkAsync(cases, 100, async ({ steps: at, leaf }) => {
       const metrics: Record<string, unknown> = {}
       const path = plant(metrics, at, leaf, 'metrics')
-      const { ctx, close } = context()
+      const { ctx, close } = answeredContext()
       try {
         expectTyped(await rejectionOf(() => ctx.report(metrics)), ReportError, { prefix: path })
         expect(await rejectionOf(() => ctx.report({ loss: 1 }))).toBeUndefined()

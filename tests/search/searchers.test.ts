@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { ConfigError, SpaceError } from '../../src/errors.ts'
+import { AutoSearch } from '../../src/search/auto.ts'
+import { GPSearch } from '../../src/search/gp/gp.ts'
 import { GridSearch } from '../../src/search/grid.ts'
 import { RandomSearch } from '../../src/search/random.ts'
 import type { Searcher, SearcherSetup } from '../../src/search/searcher.ts'
@@ -65,6 +67,8 @@ describe.each([
   ['RandomSearch', (): Searcher => new RandomSearch()],
   ['TPESearch', (): Searcher => new TPESearch()],
   ['TPESearch (univariate)', (): Searcher => new TPESearch({ multivariate: false })],
+  ['GPSearch', (): Searcher => new GPSearch()],
+  ['AutoSearch', (): Searcher => new AutoSearch()],
 ])('%s (shared searcher suite)', (_name, make) => {
   it('gives identical sequences for the same seed', () => {
     expect(drain(ready(make))).toEqual(drain(ready(make)))

@@ -220,8 +220,9 @@ describe('Parzen estimator densities', () => {
     const pe = buildParzen(one, Float64Array.of(1, 2, 9), 3, defaultWeights(3), PARAMS)
     const kernels = pe.perDim[0]
     if (kernels?.kind !== 'continuous') throw new Error('continuous kernels expected')
-    // Sorted with the prior mean 5 and bounds 0, 10: 1 -> right gap 1 (outermost, no endpoints), 2 -> max(1, 3), 9 -> left gap 4.
-    expect([...kernels.sigmas]).toEqual([2, 3, 4, 10])
+    // Sorted with bounds 0, 10, the prior mean 5 no neighbour: 1 -> right gap 1 (outermost, no endpoints) clipped to
+    // range / (3 + 2) = 2, 2 -> max(1, 7), 9 -> left gap 7; the prior is as wide as the range.
+    expect([...kernels.sigmas]).toEqual([2, 7, 7, 10])
     const many = buildParzen(one, Float64Array.of(5, 5, 5), 3, defaultWeights(3), PARAMS).perDim[0]
     if (many?.kind !== 'continuous') throw new Error('continuous kernels expected')
     expect(many.sigmas[0]).toBeCloseTo(10 / 5, 12) // magic clip: range / (3 + 2)

@@ -1,7 +1,10 @@
 import { describe, expect, it } from 'vitest'
+import * as hyperpool from '../../src/index.ts'
 import {
   ASHAScheduler,
+  AutoSearch,
   FIFOScheduler,
+  GPSearch,
   GridSearch,
   HyperBandScheduler,
   MedianStoppingRule,
@@ -18,6 +21,8 @@ describe('searchers and schedulers in the journal', () => {
     [new RandomSearch(), 'search'],
     [new GridSearch(), 'search'],
     [new TPESearch({ nStartupTrials: 3, nEiCandidates: 12 }), 'search'],
+    [new GPSearch({ nStartupTrials: 4, nCandidates: 64 }), 'search'],
+    [new AutoSearch({ maxGPTrials: 50, gp: { nLocalSearch: 2 }, tpe: { nStartupTrials: 5 } }), 'search'],
     [new FIFOScheduler(), 'scheduler'],
     [new ASHAScheduler({ maxT: 20, gracePeriod: 2, reductionFactor: 3 }), 'scheduler'],
     [new HyperBandScheduler({ maxT: 27, reductionFactor: 3 }), 'scheduler'],
@@ -35,6 +40,17 @@ describe('searchers and schedulers in the journal', () => {
     expect(describePlugin(rebuilt)).toEqual(spec)
   })
 
+  it('knows every searcher and scheduler the package exports', () => {
+    const exported = (Object.values(hyperpool) as unknown[]).filter(
+      (value): value is { prototype: object; name: string } =>
+        typeof value === 'function' &&
+        (typeof value.prototype?.suggest === 'function' || typeof value.prototype?.onTrialAdd === 'function'),
+    )
+    const covered = new Set<unknown>(builtIns.map(([plugin]) => plugin.constructor))
+    expect(exported.filter((type) => !covered.has(type)).map((type) => type.name)).toEqual([])
+    expect(exported.length).toBeGreaterThanOrEqual(builtIns.length)
+  })
+
   it('asks for what it cannot rebuild (a subclass, functions as options) and checks the class of what it is given', () => {
     class Patient extends FIFOScheduler {}
     const custom = describePlugin(new Patient())
@@ -44,6 +60,7 @@ describe('searchers and schedulers in the journal', () => {
     )
     const gamma = describePlugin(new TPESearch({ gamma: (n: number) => Math.ceil(n / 4) }))
     expect(gamma.options).toBeNull()
+    expect(describePlugin(new AutoSearch({ tpe: { gamma: (n: number) => Math.ceil(n / 4) } })).options).toBeNull()
     const given = new Patient()
     expect(rebuildPlugin(custom, 'scheduler', given)).toBe(given)
     expect(() => rebuildPlugin(custom, 'scheduler', new FIFOScheduler())).toThrow(

@@ -1,24 +1,19 @@
 import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { MessageChannel } from 'node:worker_threads'
 import { describe, expect, it } from 'vitest'
 import { GridSearch, grid, HyperpoolError, JsonlTracker, loadExperiment, ReportError, TrialStopSignal, Tuner } from '../../src/index.ts'
+import { createRandom } from '../../src/search/rng.ts'
 import { MAX_DEPTH } from '../../src/storable.ts'
 import { createContext } from '../../src/workers/context.ts'
-import type { DecisionMessage, ReportMessage } from '../../src/workers/protocol.ts'
-import { BEHAVIOURS, fixtureTuner, memoryLogger } from '../helpers.ts'
+import type { RunMessage } from '../../src/workers/protocol.ts'
+import { answeredContext, BEHAVIOURS, fixtureTuner, memoryLogger } from '../helpers.ts'
 
 /** A trial context whose driver answers every report 'continue', and the metrics it received. */
 function context() {
-  const { port1, port2 } = new MessageChannel()
-  const received: unknown[] = []
-  port1.on('message', (message: ReportMessage) => {
-    received.push(message.metrics)
-    port1.postMessage({ type: 'decision', decision: 'continue' } satisfies DecisionMessage)
-  })
-  const scope = createContext({ trialId: 4, seed: 1, restore: undefined, port: port2 }, undefined)
-  return { ...scope, received, close: () => port1.close() }
+  const scope = answeredContext()
+  const metrics = () => scope.received.flatMap((message) => (message.type === 'report' ? [message.metrics] : []))
+  return { ...scope, metrics }
 }
 
 function nested(depth: number): unknown {
@@ -42,7 +37,7 @@ describe('ctx.report refuses what the log cannot store', () => {
     [circular, 'metrics.self', /got a circular reference$/],
     [{ deep: nested(MAX_DEPTH) }, `metrics.deep${'.d'.repeat(MAX_DEPTH - 1)}`, /got a value nested deeper than 100 levels$/],
   ])('refuses case %# with a ReportError naming the metric', async (metrics, field, message) => {
-    const { ctx, received, close } = context()
+    const { ctx, sent, close } = context()
     const refusal = await ctx.report(metrics as Record<string, unknown>).catch((error: unknown) => error)
     close()
     expect(refusal).toBeInstanceOf(ReportError)
@@ -53,7 +48,7 @@ describe('ctx.report refuses what the log cannot store', () => {
       ),
     )
     expect((refusal as Error).message).toMatch(message)
-    expect(received).toEqual([])
+    expect(sent()).toBe(0)
   })
 
   it.each([[null], [[1, 2]], [5], ['loss'], [new Map()]])('refuses metrics that are not a plain object: %o', async (metrics) => {
@@ -72,13 +67,13 @@ describe('ctx.report refuses what the log cannot store', () => {
   })
 
   it('stores numbers (NaN and infinities too), strings, booleans, null, nested plain values; an undefined field is simply absent', async () => {
-    const { ctx, received, close } = context()
+    const { ctx, metrics: received, close } = context()
     const metrics = { loss: Number.NaN, top: Number.POSITIVE_INFINITY, s: 'a', b: true, n: null, per: { a: [1, [2, 3]] }, gone: undefined }
     await ctx.report(metrics)
     await ctx.report({ deep: nested(MAX_DEPTH - 1) })
     close()
-    expect(received).toHaveLength(2)
-    expect(received[0]).toEqual(metrics)
+    expect(received()).toHaveLength(2)
+    expect(received()[0]).toEqual(metrics)
   })
 })
 
@@ -164,5 +159,74 @@ describe('TrialStopSignal', () => {
     expect(signal.name).toBe('TrialStopSignal')
     expect(signal.decision).toBe('stop')
     expect(signal.message).toBe('trial stopped by the driver')
+  })
+})
+
+describe('a trial context on its own (in this thread, no pool)', () => {
+  /** A context of run 9 whose messages land in `posted`; nothing answers its reports unless the test does. */
+  function bare(restore?: unknown) {
+    const posted: RunMessage[] = []
+    const scope = createContext({ trialId: 2, seed: 7, restore, run: 9 }, undefined, (message) => posted.push(message))
+    return { ...scope, posted }
+  }
+
+  it('aborts ctx.signal for a stop told before the trainable runs only once it runs, so a listener added as it starts hears it', () => {
+    const scope = bare()
+    scope.decide('pause')
+    const heard: unknown[] = []
+    scope.ctx.signal.addEventListener('abort', () => heard.push(scope.ctx.signal.reason))
+    expect(scope.ctx.signal.aborted).toBe(false)
+    scope.running()
+    expect(scope.ctx.signal.aborted).toBe(true)
+    expect(heard).toHaveLength(1)
+    expect(heard[0]).toBeInstanceOf(TrialStopSignal)
+    expect((heard[0] as TrialStopSignal).decision).toBe('pause')
+    expect(scope.ended()).toBe('pause')
+  })
+
+  it('gives a signal read late, after an early stop and the start, already aborted', () => {
+    const scope = bare()
+    scope.decide('stop')
+    scope.running()
+    expect(scope.ctx.signal.aborted).toBe(true)
+  })
+
+  it('ends a waiting report with the stop, aborts the signal at once, refuses later reports unsent, and keeps the first ending', async () => {
+    const scope = bare()
+    scope.running()
+    const signal = scope.ctx.signal
+    const waiting = scope.ctx.report({ loss: 1 })
+    expect(scope.posted).toEqual([{ type: 'report', run: 9, metrics: { loss: 1 } }])
+    scope.decide('stop')
+    expect(signal.aborted).toBe(true)
+    await expect(waiting).rejects.toBeInstanceOf(TrialStopSignal)
+    await expect(scope.ctx.report({ loss: 2 })).rejects.toMatchObject({ decision: 'stop' })
+    scope.decide('pause')
+    expect(scope.ended()).toBe('stop')
+    expect(scope.sent()).toBe(1)
+  })
+
+  it('answers a report with continue and lets the trial go on', async () => {
+    const scope = bare()
+    const report = scope.ctx.report({ loss: 1 })
+    scope.decide('continue')
+    await expect(report).resolves.toBeUndefined()
+    expect(scope.ended()).toBeUndefined()
+    expect(scope.ctx.signal.aborted).toBe(false)
+  })
+
+  it("draws ctx.random from the trial's seed, one stream however often it is read; hands back the checkpoint; tags checkpoints and the start with the run", () => {
+    const scope = bare({ epoch: 3 })
+    const expected = createRandom(7)
+    const draws = [scope.ctx.random(), scope.ctx.random(), scope.ctx.random()]
+    expect(draws).toEqual([expected(), expected(), expected()])
+    expect(scope.ctx.restore()).toEqual({ epoch: 3 })
+    scope.started()
+    scope.ctx.checkpoint({ epoch: 4 })
+    expect(scope.posted).toEqual([
+      { type: 'started', run: 9 },
+      { type: 'checkpoint', run: 9, state: { epoch: 4 } },
+    ])
+    expect(scope.sent()).toBe(2)
   })
 })

@@ -1,9 +1,11 @@
+import { once } from 'node:events'
+import { MessageChannel, type MessagePort } from 'node:worker_threads'
 import { describe, expect, it, vi } from 'vitest'
-import type { TrialOutput } from '../../src/types.ts'
+import type { Decision, TrialOutput } from '../../src/types.ts'
 import { OutputCapture } from '../../src/workers/capture.ts'
-import { OutputInbox } from '../../src/workers/output-inbox.ts'
 import { LocalPool } from '../../src/workers/pool.ts'
 import type { OutputMessage } from '../../src/workers/protocol.ts'
+import { RunRouter } from '../../src/workers/run-router.ts'
 import { expectedLines } from '../fixtures/printing.ts'
 
 const PRINTING = new URL('../fixtures/printing.ts', import.meta.url).href
@@ -83,7 +85,7 @@ describe('OutputCapture', () => {
     await new Promise(setImmediate)
     expect(sent).toEqual([
       {
-        type: 'hyperpool:output',
+        type: 'output',
         run: 7,
         trialId: 3,
         late: false,
@@ -115,42 +117,106 @@ describe('OutputCapture', () => {
   })
 })
 
-describe('OutputInbox', () => {
+describe('RunRouter', () => {
   const batch = (run: number, text: string, late = false): OutputMessage => ({
-    type: 'hyperpool:output',
+    type: 'output',
     run,
     trialId: run,
     late,
     chunks: [['stdout', text]],
   })
+  const link = { postMessage() {} }
 
-  it("waits for a run's batches that have not arrived yet, and not for late ones", async () => {
+  it("waits for a run's messages that have not arrived yet, and not for late output", async () => {
     const texts: string[] = []
-    const inbox = new OutputInbox((o) => texts.push(o.text))
-    inbox.open(0)
-    inbox.receive(batch(0, 'one'))
+    const router = new RunRouter((o) => texts.push(o.text))
+    const live = router.open(0, listener)
+    router.receive(link, batch(0, 'one'))
     let settled = false
-    const done = inbox.settled(0, 3).then(() => {
+    const done = live.arrived(4)?.then(() => {
       settled = true
     })
-    inbox.receive(batch(0, 'late', true))
-    inbox.receive(batch(0, 'two'))
+    router.receive(link, batch(0, 'late', true))
+    router.receive(link, batch(0, 'two'))
+    router.receive(link, { type: 'started', run: 0 })
     await Promise.resolve()
     expect(settled).toBe(false)
-    inbox.receive(batch(0, 'three'))
+    router.receive(link, batch(0, 'three'))
     await done
+    expect(settled).toBe(true)
     expect(texts).toEqual(['one', 'late', 'two', 'three'])
-    // Once settled, the run's later output still reaches the sink.
-    inbox.receive(batch(0, 'after', true))
+    // Once the run is closed, its later output still reaches the sink.
+    router.close(0)
+    router.receive(link, batch(0, 'after', true))
     expect(texts.at(-1)).toBe('after')
   })
 
-  it('settles at once when everything is in', async () => {
-    const inbox = new OutputInbox(() => {})
-    inbox.open(4)
-    inbox.receive(batch(4, 'a'))
-    await inbox.settled(4, 1)
-    inbox.open(5)
-    await inbox.settled(5, 0)
+  it('has nothing to wait for when everything is in', () => {
+    const router = new RunRouter(() => {})
+    const live = router.open(4, listener)
+    router.receive(link, batch(4, 'a'))
+    expect(live.arrived(1)).toBeUndefined()
+    expect(router.open(5, listener).arrived(0)).toBeUndefined()
+  })
+
+  it('answers each report on the link it came on, with the stop once one was told, and keeps runs apart', async () => {
+    const router = new RunRouter(() => {})
+    const sent: unknown[] = []
+    const thread = { postMessage: (message: unknown) => sent.push(message) }
+    const reports: unknown[] = []
+    const decisions: Decision[] = ['continue', 'stop', 'continue']
+    const report = (metrics: unknown): Decision => {
+      reports.push(metrics)
+      return decisions.shift() ?? 'continue'
+    }
+    const live = router.open(7, { report, checkpoint() {} })
+    router.open(8, { report: async (): Promise<Decision> => 'pause', checkpoint() {} })
+    router.receive(thread, { type: 'report', run: 7, metrics: { loss: 1 } })
+    router.receive(thread, { type: 'report', run: 8, metrics: { loss: 9 } })
+    router.receive(thread, { type: 'report', run: 7, metrics: { loss: 2 } })
+    router.receive(thread, { type: 'report', run: 7, metrics: { loss: 3 } })
+    await Promise.resolve()
+    // Every report reaches the listener; after the stop, each is answered with it whatever the listener says.
+    expect(reports).toEqual([{ loss: 1 }, { loss: 2 }, { loss: 3 }])
+    expect(sent).toEqual([
+      { run: 7, decision: 'continue' },
+      { run: 7, decision: 'stop' },
+      { run: 7, decision: 'stop' },
+      { run: 8, decision: 'pause' },
+    ])
+    expect(live.stopping).toBe('stop')
+  })
+
+  it("hands a run's checkpoints to its listener, counts them, and drops messages of runs it does not know", () => {
+    const router = new RunRouter(() => {})
+    const saved: unknown[] = []
+    const live = router.open(5, { report: () => 'continue', checkpoint: (state) => saved.push(state) })
+    router.receive(link, { type: 'checkpoint', run: 5, state: { epoch: 1 } })
+    router.receive(link, { type: 'checkpoint', run: 6, state: { epoch: 9 } })
+    expect(saved).toEqual([{ epoch: 1 }])
+    expect(live.arrived(1)).toBeUndefined()
+  })
+
+  it('sends a stop for a run not heard from yet to every thread, and to a thread that connects later; then only to its own', async () => {
+    const router = new RunRouter(() => {})
+    const [a, b] = [new MessageChannel(), new MessageChannel()]
+    const next = async (port: MessagePort) => ((await once(port, 'message')) as [unknown])[0]
+    try {
+      router.connect(a.port1)
+      const live = router.open(3, listener)
+      live.stop('pause')
+      expect(await next(a.port2)).toEqual({ run: 3, decision: 'pause' })
+      router.connect(b.port1)
+      expect(await next(b.port2)).toEqual({ run: 3, decision: 'pause' })
+      // Heard from on b: its thread is known, and the report is answered there with the pause.
+      router.receive(b.port1, { type: 'report', run: 3, metrics: { loss: 1 } })
+      expect(await next(b.port2)).toEqual({ run: 3, decision: 'pause' })
+      expect(live.link).toBe(b.port1)
+      // Told once: a second stop changes nothing.
+      live.stop('stop')
+      expect(live.stopping).toBe('pause')
+    } finally {
+      router.closeLinks()
+    }
   })
 })

@@ -63,4 +63,34 @@ describe('the local pool', () => {
       await pool.close()
     }
   })
+
+  it('aborts ctx.signal of trials that never report, whether the stop comes before their thread is up, before their task reached it, or while they run', async () => {
+    const counter = new Int32Array(new SharedArrayBuffer(4))
+    const pool = new LocalPool({ trainable: BEHAVIOURS.href, concurrency: 2, data: { counter } })
+    const config = { behaviour: 'until-aborted' }
+    const quiet = { report: () => 'continue' as const, checkpoint() {} }
+    try {
+      // A fresh pool: the stops are told before the threads have even started.
+      const fresh = [0, 1].map((trialId) => pool.start({ trialId, config, seed: trialId }, quiet))
+      for (const handle of fresh) handle.stop()
+      expect(await Promise.all(fresh.map((handle) => handle.done))).toEqual([{ kind: 'stopped' }, { kind: 'stopped' }])
+      // A warm pool: told before the trial has said anything, so the stop goes to every thread.
+      const warm = pool.start({ trialId: 2, config, seed: 2 }, quiet)
+      warm.stop('pause')
+      expect(await warm.done).toEqual({ kind: 'paused' })
+      // Told once the trainable runs (its start announced, so its thread is known).
+      let running: () => void = () => {}
+      const started = new Promise<void>((resolve) => {
+        running = resolve
+      })
+      const late = pool.start({ trialId: 3, config, seed: 3 }, { ...quiet, started: () => running() })
+      await started
+      late.stop()
+      expect(await late.done).toEqual({ kind: 'stopped' })
+      // Each of the four saw its signal abort, rather than being ended some other way.
+      expect(Atomics.load(counter, 0)).toBe(4)
+    } finally {
+      await pool.close()
+    }
+  })
 })

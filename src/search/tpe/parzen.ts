@@ -4,8 +4,8 @@
  * normal (continuous), a truncated normal integrated over the bin of each
  * integer (discrete) or a smoothed categorical. Mirrors Optuna's
  * `_ParzenEstimator`: prior at the middle of the range and as wide as it,
- * bandwidths from neighbour distances in each dimension (as Optuna's
- * univariate TPE; hyperpool uses them for multivariate too) or, with
+ * bandwidths from neighbour distances among the observations in each
+ * dimension (as Optuna 4 and 5, in both modes) or, with
  * `multivariateBandwidth: 'scott'`, Optuna's multivariate `factor n^(-1/(d+4))` of the range
  * (its factor is 0.2, ours defaults to 0.1, see docs/search.md), clipped to
  * [range / min(100, n), range] by the "magic clip", n as `magicClipCount` says.
@@ -221,10 +221,13 @@ export function sortedOrder(mus: Float64Array, n: number): Int32Array {
 
 /**
  * Each observation's bandwidth is its larger distance to a neighbour among
- * the observations, the prior mean and the two bounds; without
- * `considerEndpoints` the outermost points use their inner neighbour only.
- * `order` (the observations sorted by (mu, index)), if given, saves a sort;
- * the prior, last by index, goes after observations equal to its mean.
+ * the other observations and the two bounds; without `considerEndpoints`
+ * the outermost points use their inner neighbour only. The prior's mean is
+ * not a neighbour: it is no observation, and counting it (as Optuna 3 and
+ * Hyperopt do; Optuna 4 and 5 do not) narrows the kernels of trials near
+ * the middle of the range for no reason in the data. `order` (the
+ * observations sorted by (mu, index)), if given, saves a sort. Returns
+ * `count + 1` values: the prior's slot is left for the caller.
  */
 function neighbourSigmas(
   mus: Float64Array,
@@ -234,37 +237,21 @@ function neighbourSigmas(
   considerEndpoints: boolean,
   order: Int32Array | undefined,
 ): Float64Array {
-  const n = count + 1 // observations and the prior mean
-  let full: Int32Array
-  if (order === undefined) full = sortedOrder(mus, n)
-  else {
-    full = new Int32Array(n)
-    const priorMu = mus[count] as number
-    let j = 0
-    let placed = false
-    for (let i = 0; i < count; i++) {
-      const k = order[i] as number
-      if (!placed && (mus[k] as number) > priorMu) {
-        full[j++] = count
-        placed = true
-      }
-      full[j++] = k
-    }
-    if (!placed) full[j] = count
-  }
-  const sigmas = new Float64Array(n)
+  const sorted = order ?? sortedOrder(mus, count)
+  const sigmas = new Float64Array(count + 1)
+  if (count === 0) return sigmas
   let previous = low
-  let at = mus[full[0] as number] as number
-  for (let i = 0; i < n; i++) {
-    const next = i + 1 < n ? (mus[full[i + 1] as number] as number) : high
+  let at = mus[sorted[0] as number] as number
+  for (let i = 0; i < count; i++) {
+    const next = i + 1 < count ? (mus[sorted[i + 1] as number] as number) : high
     const left = at - previous
     const right = next - at
     let sigma = Math.max(left, right)
-    if (!considerEndpoints && n >= 2) {
+    if (!considerEndpoints && count >= 2) {
       if (i === 0) sigma = right
-      else if (i === n - 1) sigma = left
+      else if (i === count - 1) sigma = left
     }
-    sigmas[full[i] as number] = sigma
+    sigmas[sorted[i] as number] = sigma
     previous = at
     at = next
   }

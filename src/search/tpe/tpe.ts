@@ -36,6 +36,13 @@ interface TPEState {
   readonly sorted: number[][]
   /** Reused buffer for per-kernel log terms (2 x kernels). */
   scratch: Float64Array
+  /** Bumped whenever the finished trials change (a trial ends, a record is replaced): what l(x) is built from. */
+  finishedVersion: number
+  /** Bumped whenever the running trials change: with the constant liar, g(x) is built from them too. */
+  runningVersion: number
+  /** The estimators of the last suggestion and the history versions they were built from: reused until the history changes. */
+  good: { readonly key: string; readonly estimator: ParzenEstimator } | undefined
+  bad: { readonly key: string; readonly estimator: ParzenEstimator } | undefined
 }
 
 /**
@@ -83,6 +90,10 @@ export class TPESearch implements Searcher {
       history: [],
       sorted: encoding.dims.map(() => []),
       scratch: new Float64Array(0),
+      finishedVersion: 0,
+      runningVersion: 0,
+      good: undefined,
+      bad: undefined,
     }
   }
 
@@ -106,6 +117,8 @@ export class TPESearch implements Searcher {
     const record: TPERecord = { id: trialId, vector, status: 'running', value: Number.NaN, step: 0, seq: s.history.length }
     const replaced = s.records.get(trialId)
     s.records.set(trialId, record)
+    s.runningVersion++
+    if (replaced !== undefined && replaced.status !== 'running') s.finishedVersion++
     s.history.push(record)
     dims.forEach((dim, d) => {
       if (dim.kind === 'categorical') return
@@ -125,7 +138,10 @@ export class TPESearch implements Searcher {
     const record = this.#state?.records.get(trialId)
     if (record?.status !== 'running') return
     if (result !== undefined) this.#observe(record, result)
-    const last = result?.[(this.#state as TPEState).metric]
+    const s = this.#state as TPEState
+    s.finishedVersion++
+    s.runningVersion++
+    const last = result?.[s.metric]
     // A NaN metric: the trial diverged (the Tuner ends it errored). It is a bad observation, never a good one.
     if (typeof last === 'number' && Number.isNaN(last)) record.status = 'diverged'
     else if (state === 'completed') record.status = Number.isNaN(record.value) ? 'ignored' : 'completed'
@@ -146,19 +162,27 @@ export class TPESearch implements Searcher {
     const o = this.options
     const dims = s.encoding.dims
     const D = dims.length
-    const { below, above } = splitTrials(s.records.values(), goodCount(o.gamma, finished), o.constantLiar)
-    const params: ParzenParameters = {
-      priorWeight: o.priorWeight,
-      considerMagicClip: o.considerMagicClip,
-      considerEndpoints: o.considerEndpoints,
-      multivariate: o.multivariate,
-      multivariateBandwidth: o.multivariateBandwidth,
-      bandwidthFactor: o.bandwidthFactor,
-      magicClipCount: o.magicClipCount,
-      finished,
+    // l(x) depends only on the finished trials; g(x) also on the running ones when they count as bad. Both are
+    // built once per change of what they depend on, so asks between tells (a batch, a refilled pool) reuse them.
+    const goodKey = String(s.finishedVersion)
+    const badKey = o.constantLiar ? `${s.finishedVersion}|${s.runningVersion}` : goodKey
+    if (s.good?.key !== goodKey || s.bad?.key !== badKey) {
+      const { below, above } = splitTrials(s.records.values(), goodCount(o.gamma, finished), o.constantLiar)
+      const params: ParzenParameters = {
+        priorWeight: o.priorWeight,
+        considerMagicClip: o.considerMagicClip,
+        considerEndpoints: o.considerEndpoints,
+        multivariate: o.multivariate,
+        multivariateBandwidth: o.multivariateBandwidth,
+        bandwidthFactor: o.bandwidthFactor,
+        magicClipCount: o.magicClipCount,
+        finished,
+      }
+      if (s.good?.key !== goodKey) s.good = { key: goodKey, estimator: fit(s, below, params, o.weights) }
+      if (s.bad?.key !== badKey) s.bad = { key: badKey, estimator: fit(s, above, params, o.weights) }
     }
-    const l = fit(s, below, params, o.weights)
-    const g = fit(s, above, params, o.weights)
+    const l = (s.good as { estimator: ParzenEstimator }).estimator
+    const g = (s.bad as { estimator: ParzenEstimator }).estimator
     const random = createRandom(deriveSeed(s.seed, 'tpe', trialId))
     const nC = o.nEiCandidates
     const xs = new Float64Array(nC * D)

@@ -1,0 +1,107 @@
+/**
+ * Where the driver's time goes in no-op trials: runs one experiment of
+ * no-op trials (random search over 10 parameters, FIFO, 2 threads, no
+ * tracker) under `node --cpu-prof`, in a child process, and writes the top
+ * self-time functions of the driver thread and of one worker thread to
+ * `bench/results/profile-<label>.md`. Not part of `npm run bench` (a profile
+ * is a diagnosis, not a benchmark); run it after `npm run bench -- overhead`
+ * has compiled the benchmarks:
+ *
+ *   node bench/.build/bench/profile.js --label after
+ *
+ * `profile-before` was made by this same file run in an export of the
+ * commit before issue 12's work (de73ea1), right before `profile-after`, so
+ * the two saw the same load.
+ */
+import { spawnSync } from 'node:child_process'
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { choice, loguniform, randint, Tuner, uniform } from '../src/index.ts'
+import { selfTimes } from './lib/cpu-profile.ts'
+import { fmt, type Table, writeResults } from './lib/report.ts'
+import { makeDataset } from './lib/ridge.ts'
+import { sibling } from './lib/sibling.ts'
+
+const TRIALS = 20_000
+const SAMPLE_US = 100
+const TOP = 15
+
+const args = process.argv.slice(2)
+const option = (name: string) => {
+  const at = args.indexOf(`--${name}`)
+  return at === -1 ? undefined : args[at + 1]
+}
+
+if (args.includes('--child')) {
+  const started = performance.now()
+  await new Tuner({
+    trainable: sibling('lib/trainable', import.meta.url),
+    space: {
+      work: 'noop',
+      lr: loguniform(1e-5, 1e-1),
+      l2: loguniform(1e-6, 1e-2),
+      momentum: uniform(0, 0.99),
+      dropout: uniform(0, 0.5),
+      layers: randint(1, 8),
+      units: choice([32, 64, 128, 256]),
+      batch: choice([16, 32, 64]),
+      act: choice(['relu', 'tanh', 'gelu']),
+      warmup: randint(0, 10),
+      seed: randint(0, 1000),
+    },
+    metric: 'loss',
+    numSamples: TRIALS,
+    concurrency: 2,
+    data: makeDataset(1, true),
+    trackers: [],
+    // The path measured before the journal existed: nothing on disk.
+    storageDir: false,
+    logLevel: 'warn',
+    seed: 1,
+  }).fit()
+  console.log(JSON.stringify({ trialsPerSecond: TRIALS / ((performance.now() - started) / 1000) }))
+} else {
+  const label = option('label') ?? 'current'
+  const dir = mkdtempSync(join(tmpdir(), 'hyperpool-profile-'))
+  try {
+    const child = spawnSync(
+      process.execPath,
+      ['--cpu-prof', `--cpu-prof-dir=${dir}`, `--cpu-prof-interval=${SAMPLE_US}`, fileURLToPath(import.meta.url), '--child'],
+      { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] },
+    )
+    if (child.status !== 0) throw new Error(`the profiled run exited with ${child.status}`)
+    const { trialsPerSecond } = JSON.parse(child.stdout.trim().split('\n').at(-1) ?? '{}') as { trialsPerSecond: number }
+    // One profile per thread, named CPU.<date>.<time>.<pid>.<thread id>.<seq>.cpuprofile: thread 0 is the driver.
+    const threadOf = (name: string) => Number(name.split('.').at(-3))
+    const files = readdirSync(dir).sort((a, b) => threadOf(a) - threadOf(b))
+    const profiles = files.map((name) => selfTimes(join(dir, name)))
+    const driver = profiles[0]
+    // The busiest worker: the least idle.
+    const idle = (profile: ReturnType<typeof selfTimes>) => profile.functions.find((f) => f.name === '(idle)')?.ms ?? 0
+    const worker = profiles.slice(1).sort((a, b) => idle(a) / a.totalMs - idle(b) / b.totalMs)[0]
+    const table = (title: string, profile: ReturnType<typeof selfTimes> | undefined): Table => ({
+      title: `${title}: ${fmt(profile?.totalMs ?? Number.NaN, 4)} ms profiled`,
+      columns: ['function', 'self ms', 'share', 'µs per trial'],
+      rows: (profile?.functions ?? [])
+        .slice(0, TOP)
+        .map((f) => [`\`${f.name}\``, fmt(f.ms, 4), `${fmt(f.share * 100, 2)}%`, fmt((f.ms * 1000) / TRIALS, 2)]),
+    })
+    writeResults(
+      `profile-${label}`,
+      [
+        {
+          ...table('Driver thread', driver),
+          note:
+            `${TRIALS} no-op trials (random search over 10 parameters, FIFO, 2 threads, no tracker) under \`node --cpu-prof\`, ` +
+            `sampled every ${SAMPLE_US} µs; ${fmt(trialsPerSecond, 4)} trials/s while profiled. Self time per function (all call sites), top ${TOP}.`,
+        },
+        table('Busiest worker thread', worker),
+      ],
+      { trials: TRIALS, trialsPerSecond },
+    )
+  } finally {
+    rmSync(dir, { recursive: true, force: true })
+  }
+}

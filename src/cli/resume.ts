@@ -1,0 +1,30 @@
+import { type RestoreOptions, Tuner } from '../index.ts'
+import { integerFlag, readArgs } from './args.ts'
+import { experimentDir } from './experiment-dir.ts'
+import type { CliIO } from './io.ts'
+import { experimentOptions } from './run.ts'
+
+const FLAGS = { module: { type: 'string' }, concurrency: { type: 'string' }, 'retry-errored': { type: 'boolean' } } as const
+
+/**
+ * `hyperpool resume <dir>`: `Tuner.restore` and the rest of the run. The data
+ * is not stored with an experiment: `--module` gives the module the run was
+ * started from, whose `data` (and `trainable`) the restore takes.
+ */
+export async function resume(argv: readonly string[], io: CliIO): Promise<void> {
+  const { positionals, flags } = readArgs('resume', argv, FLAGS, ['dir'])
+  const concurrency = integerFlag('resume', 'concurrency', flags.concurrency, 1)
+  const dir = experimentDir('resume', positionals[0] as string)
+  const options: Record<string, unknown> = {}
+  if (flags.module !== undefined) {
+    const { data, trainable } = await experimentOptions(flags.module)
+    if (data !== undefined) options.data = data
+    if (trainable !== undefined) options.trainable = trainable
+  }
+  if (concurrency !== undefined) options.concurrency = concurrency
+  if (flags['retry-errored'] === true) options.retryErrored = true
+  const tuner = await Tuner.restore(dir, options as RestoreOptions)
+  const results = await tuner.fit()
+  const best = results.best()
+  io.stdout(`best trial ${best.id}: ${results.metric}=${String(best.lastResult?.[results.metric])} config=${JSON.stringify(best.config)}\n`)
+}

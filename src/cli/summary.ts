@@ -1,0 +1,92 @@
+import { flattenConfig, loadExperiment, type Mode, type TrialInfo } from '../index.ts'
+import { integerFlag, readArgs, UsageError } from './args.ts'
+import { experimentDir } from './experiment-dir.ts'
+import type { CliIO } from './io.ts'
+
+/** One trial as `summary` ranks it. */
+interface RankedTrial {
+  readonly rank: number | null
+  readonly id: number
+  readonly state: string
+  /** The metric's last reported value; null when the trial never reported a finite one. */
+  readonly score: number | null
+  readonly reports: number
+  readonly config: Record<string, unknown>
+  readonly lastResult: Record<string, unknown> | null
+}
+
+/** `hyperpool summary <dir>` (and `status`): the best trials of a stored experiment. */
+export async function summary(command: string, argv: readonly string[], io: CliIO): Promise<void> {
+  const { positionals, flags } = readArgs(command, argv, { json: { type: 'boolean' }, csv: { type: 'boolean' }, top: { type: 'string' } }, [
+    'dir',
+  ])
+  if (flags.json && flags.csv) throw new UsageError(`${command}: --json and --csv are two formats: give one`, command, '--csv')
+  const top = integerFlag(command, 'top', flags.top, 1)
+  const { experiment, results, summary: ending } = await loadExperiment(experimentDir(command, positionals[0] as string))
+  if (flags.csv) {
+    io.stdout(results.toCSV())
+    return
+  }
+  const ranked = rank(results.trials, experiment.metric, experiment.mode)
+  const states: Record<string, number> = {}
+  for (const trial of results.trials) states[trial.state] = (states[trial.state] ?? 0) + 1
+  if (flags.json) {
+    const { name, metric, mode, seed } = experiment
+    const shown = top === undefined ? ranked : ranked.slice(0, top)
+    io.stdout(
+      `${JSON.stringify({ experiment: { name, metric, mode, seed }, ended: ending !== undefined, states, trials: shown }, null, 2)}\n`,
+    )
+    return
+  }
+  const counts = Object.entries(states)
+    .map(([state, count]) => `${count} ${state}`)
+    .join(', ')
+  io.stdout(`experiment ${experiment.name}: ${experiment.metric} (${experiment.mode}), ${results.trials.length} trials (${counts})`)
+  io.stdout(ending === undefined ? ', did not reach its end\n' : '\n')
+  const shown = ranked.slice(0, top ?? 10)
+  io.stdout(`${table(shown, experiment.metric)}\n`)
+  if (shown.length < ranked.length) io.stdout(`(${ranked.length - shown.length} more: --top ${ranked.length} shows all)\n`)
+}
+
+/** Trials with a finite last value of `metric`, best first, then the others in id order. */
+function rank(trials: readonly TrialInfo[], metric: string, mode: Mode): RankedTrial[] {
+  const scored = trials.map((trial) => {
+    const value = trial.lastResult?.[metric]
+    return { trial, score: typeof value === 'number' && Number.isFinite(value) ? value : null }
+  })
+  const withScore = scored
+    .filter((s) => s.score !== null)
+    .sort((a, b) => ((a.score as number) - (b.score as number)) * (mode === 'min' ? 1 : -1))
+  const without = scored.filter((s) => s.score === null)
+  return [...withScore, ...without].map(({ trial, score }, i) => ({
+    rank: score === null ? null : i + 1,
+    id: trial.id,
+    state: trial.state,
+    score,
+    reports: trial.history.length,
+    config: trial.config,
+    lastResult: trial.lastResult ?? null,
+  }))
+}
+
+/** A plain-text table: one column per field, the config flattened to `a/b` columns. */
+function table(trials: readonly RankedTrial[], metric: string): string {
+  const configKeys = [...new Set(trials.flatMap((t) => Object.keys(flattenConfig(t.config))))]
+  const header = ['rank', 'trial', 'state', metric, 'reports', ...configKeys]
+  const rows = trials.map((t) => {
+    const config = flattenConfig(t.config)
+    return [t.rank ?? '-', t.id, t.state, t.score ?? '-', t.reports, ...configKeys.map((k) => config[k] ?? '')].map(cell)
+  })
+  const widths = header.map((h, j) => Math.max(h.length, ...rows.map((r) => (r[j] as string).length)))
+  const line = (cells: readonly string[]) =>
+    cells
+      .map((c, j) => c.padEnd(widths[j] as number))
+      .join('  ')
+      .trimEnd()
+  return [line(header), ...rows.map(line)].join('\n')
+}
+
+function cell(value: unknown): string {
+  if (typeof value === 'number') return Number.isInteger(value) ? String(value) : Number(value.toPrecision(6)).toString()
+  return typeof value === 'string' ? value : JSON.stringify(value)
+}

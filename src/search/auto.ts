@@ -1,0 +1,112 @@
+/**
+ * AutoSearch: GP where it is known to win, TPE elsewhere, decided once at
+ * setup from the budget and the shape of the space.
+ */
+import { ConfigError } from '../errors.ts'
+import { defineOptions, integer, nested, number, type Resolved, type SchemaOf } from '../options/index.ts'
+import type { Config, Result, TrialState } from '../types.ts'
+import { isDomain } from './domain.ts'
+import { flattenSpace } from './flatten.ts'
+import { GPSearch } from './gp/gp.ts'
+import { GP_OPTIONS, type GPOptions } from './gp/options.ts'
+import type { Searcher, SearcherSetup } from './searcher.ts'
+import { checkSetup } from './setup.ts'
+import type { Space } from './space.ts'
+import { TPE_OPTIONS, type TPEOptions } from './tpe/options.ts'
+import { TPESearch } from './tpe/tpe.ts'
+
+/**
+ * Options of {@link AutoSearch}. Every one is optional; docs/search.md has
+ * the measurements behind the defaults.
+ *
+ * @example
+ * ```ts
+ * new AutoSearch({ maxGPTrials: 300, gp: { nStartupTrials: 5 } })
+ * ```
+ */
+export interface AutoOptions {
+  /**
+   * GP is used only when the experiment asks for at most this many trials (`numSamples`).
+   * @default 500
+   */
+  readonly maxGPTrials?: number
+  /**
+   * GP is used only when at most this share of the searched parameters are `choice` or `grid`.
+   * @default 0.5
+   */
+  readonly maxCategoricalShare?: number
+  /** Options for the GP searcher, when chosen. */
+  readonly gp?: GPOptions
+  /** Options for the TPE searcher, when chosen. */
+  readonly tpe?: TPEOptions
+}
+
+/** Every option of {@link AutoSearch}: kinds, ranges and defaults; `gp` and `tpe` are read with their searchers' schemas. */
+export const AUTO_OPTIONS = defineOptions('AutoSearch', {
+  maxGPTrials: integer({ min: 0 }).withDefault(500),
+  maxCategoricalShare: number({ min: 0, max: 1 }).withDefault(0.5),
+  gp: nested(GP_OPTIONS.schema),
+  tpe: nested(TPE_OPTIONS.schema),
+} satisfies SchemaOf<AutoOptions>)
+
+/** The share of a space's searched parameters that are categorical (`choice` or `grid`); 0 for a space of constants. */
+function categoricalShare(space: Space): number {
+  const domains = flattenSpace(space).filter((leaf) => isDomain(leaf.value))
+  if (domains.length === 0) return 0
+  const categorical = domains.filter((leaf) => {
+    const kind = (leaf.value as { $domain: string }).$domain
+    return kind === 'choice' || kind === 'grid'
+  })
+  return categorical.length / domains.length
+}
+
+/**
+ * Picks the searcher at setup: {@link GPSearch} when the budget
+ * (`numSamples`) is at most `maxGPTrials` and at most `maxCategoricalShare`
+ * of the parameters are categorical, else {@link TPESearch}. GP wins on
+ * small budgets over numeric parameters, where each of its suggestions
+ * (milliseconds to a second) is cheap beside a trial; TPE scales to
+ * thousands of trials at a millisecond each and handles many categories
+ * well. A Study without `numSamples` has an unlimited budget, so it gets TPE.
+ *
+ * @example
+ * ```ts
+ * const tuner = new Tuner({ ...options, search: new AutoSearch(), numSamples: 80 }) // GP on a numeric space
+ * ```
+ */
+export class AutoSearch implements Searcher {
+  /** The options in force, defaults filled in (those of `gp` and `tpe` too). */
+  readonly options: Resolved<typeof AUTO_OPTIONS.schema>
+  #inner: Searcher | undefined
+  #choice: 'gp' | 'tpe' | undefined
+
+  constructor(options?: AutoOptions) {
+    this.options = AUTO_OPTIONS.read(options)
+  }
+
+  /** Which searcher the last setup chose: 'gp', 'tpe', or undefined before setup. */
+  get choice(): 'gp' | 'tpe' | undefined {
+    return this.#choice
+  }
+
+  setup(options: SearcherSetup): void {
+    const { space, numSamples } = checkSetup(options)
+    const useGP = numSamples <= this.options.maxGPTrials && categoricalShare(space) <= this.options.maxCategoricalShare
+    this.#choice = useGP ? 'gp' : 'tpe'
+    this.#inner = useGP ? new GPSearch(this.options.gp) : new TPESearch(this.options.tpe)
+    this.#inner.setup(options)
+  }
+
+  suggest(trialId: number): Config | null {
+    if (this.#inner === undefined) throw new ConfigError('AutoSearch.suggest: call setup() first', { field: 'search' })
+    return this.#inner.suggest(trialId)
+  }
+
+  onTrialResult(trialId: number, result: Result): void {
+    this.#inner?.onTrialResult(trialId, result)
+  }
+
+  onTrialComplete(trialId: number, result: Result | undefined, state: TrialState): void {
+    this.#inner?.onTrialComplete(trialId, result, state)
+  }
+}

@@ -1,0 +1,110 @@
+import { appendFile, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { FIFOScheduler, RandomSearch, type ReportWritten, watchReport } from '../../src/index.ts'
+import { runExperiment, SPACE } from './experiment.ts'
+
+let root: string
+beforeEach(async () => {
+  root = await mkdtemp(join(tmpdir(), 'hyperpool-watch-'))
+})
+afterEach(async () => {
+  await rm(root, { recursive: true, force: true })
+})
+
+/** The trial count a report's header states, or undefined for a document that is not whole. */
+function trialsIn(html: string): number | undefined {
+  if (!html.startsWith('<!doctype html>') || !html.endsWith('</html>\n')) return undefined
+  const match = /<header data-trials="(\d+)"/.exec(html)
+  return match ? Number(match[1]) : undefined
+}
+
+describe('watchReport', () => {
+  it('rewrites the report as a live run grows, always as a whole document, and stops on abort', async () => {
+    const dir = join(root, 'exp')
+    const out = join(dir, 'report.html')
+    const stop = new AbortController()
+    const writes: ReportWritten[] = []
+    const errors: Error[] = []
+    // Started before the run: the folder has no log yet, so the first reads fail and the watch waits.
+    const watching = watchReport(dir, {
+      signal: stop.signal,
+      debounceMs: 20,
+      pollMs: 20,
+      onWrite: (written) => writes.push(written),
+      onError: (error) => errors.push(error),
+    })
+    // A reader that keeps opening the file as a browser would, while the run goes on.
+    const seen: (number | undefined)[] = []
+    let reloadedWhileRunning = false
+    let reading = true
+    const reader = (async () => {
+      while (reading) {
+        const html = await readFile(out, 'utf8').catch(() => '')
+        if (html !== '') seen.push(trialsIn(html))
+        if (html.includes('data-ended="false"')) reloadedWhileRunning ||= html.includes('<meta http-equiv="refresh" content="5"')
+        await new Promise((resolve) => setTimeout(resolve, 2))
+      }
+    })()
+    await runExperiment(root, {
+      numSamples: 8,
+      concurrency: 1,
+      space: { ...SPACE, epochs: 3, pauseMs: 40 },
+      search: new RandomSearch(),
+      scheduler: new FIFOScheduler(),
+    })
+    // The run has ended; wait for the rewrite that shows its end.
+    while (!writes.some((w) => w.ended)) await new Promise((resolve) => setTimeout(resolve, 10))
+    reading = false
+    await reader
+    stop.abort()
+    const last = await watching
+
+    expect(last).toMatchObject({ path: out, trials: 8, ended: true })
+    expect(seen.length).toBeGreaterThan(0)
+    expect(seen.filter((n) => n === undefined)).toEqual([]) // never a torn file
+    const counts = writes.map((w) => w.trials)
+    expect(new Set(counts).size).toBeGreaterThanOrEqual(2) // rewritten as trials were added
+    expect(counts).toEqual([...counts].sort((a, b) => a - b))
+    expect(counts.at(-1)).toBe(8)
+    // Before the log has its first line, a read finds no log, or an empty one: the watch says so and goes on.
+    for (const error of errors) expect(error.message).toMatch(/no experiment log|has no "experiment_start" event/)
+    expect((await readdir(dir)).filter((name) => name.endsWith('.tmp'))).toEqual([])
+    // A page of the running experiment reloaded itself; the ended one does not.
+    expect(reloadedWhileRunning).toBe(true)
+    expect(await readFile(out, 'utf8')).not.toContain('http-equiv="refresh"')
+  })
+
+  it('ends at once, with nothing written, when aborted before any change', async () => {
+    const stop = new AbortController()
+    stop.abort()
+    await expect(watchReport(join(root, 'none'), { signal: stop.signal })).resolves.toBeUndefined()
+    expect(await readdir(root)).toEqual([])
+  })
+
+  it('ends with the error of a failed read when nobody takes it', async () => {
+    await expect(watchReport(root, { pollMs: 10 })).rejects.toThrow(/no experiment log/)
+  })
+
+  it('writes the finished experiment once, stays quiet while only other files change, and rewrites when the journal grows', async () => {
+    const dir = await runExperiment(root, { numSamples: 4, concurrency: 1, search: new RandomSearch(), scheduler: new FIFOScheduler() })
+    const stop = new AbortController()
+    const writes: ReportWritten[] = []
+    const watching = watchReport(dir, { signal: stop.signal, debounceMs: 5, pollMs: 10, onWrite: (w) => writes.push(w) })
+    while (writes.length === 0) await new Promise((resolve) => setTimeout(resolve, 5))
+    // Many polls go by; neither its own rewrites nor other files in the folder (trial logs) count as changes.
+    await mkdir(join(dir, 'trial_0000'), { recursive: true })
+    await writeFile(join(dir, 'trial_0000', 'stdout.log'), 'epoch 1\n')
+    await writeFile(join(dir, 'notes.txt'), 'not the journal')
+    await new Promise((resolve) => setTimeout(resolve, 300))
+    expect(writes).toHaveLength(1)
+    expect(writes[0]).toMatchObject({ trials: 4, ended: true })
+    // The journal growing (here by an empty line, which readers skip) does.
+    await appendFile(join(dir, 'experiment.jsonl'), '\n')
+    while (writes.length === 1) await new Promise((resolve) => setTimeout(resolve, 5))
+    stop.abort()
+    await watching
+    expect(writes).toHaveLength(2)
+  })
+})

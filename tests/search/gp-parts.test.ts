@@ -1,0 +1,224 @@
+/**
+ * The GP's parts against values computed independently with numpy, scipy,
+ * torch and mpmath (tests/fixtures/gp_reference.py writes the fixture; run
+ * it with /opt/hpvenv/bin/python to regenerate).
+ */
+import { readFileSync } from 'node:fs'
+import { describe, expect, it } from 'vitest'
+import { LogEI } from '../../src/search/gp/acquisition.ts'
+import { latinHypercube } from '../../src/search/gp/design.ts'
+import { kernelMatrix, type Points, pairDeltas } from '../../src/search/gp/kernel.ts'
+import { minimize } from '../../src/search/gp/lbfgs.ts'
+import { logMarginalLikelihood, logPrior, MIN_NOISE, paramsFromRaw } from '../../src/search/gp/likelihood.ts'
+import { cholesky, extendCholesky, inverseFromCholesky, logDeterminant, solveCholesky } from '../../src/search/gp/linalg.ts'
+import { normalCdf, normalQuantile, standardLogEI } from '../../src/search/gp/normal.ts'
+import { Posterior } from '../../src/search/gp/posterior.ts'
+import { createRandom } from '../../src/search/rng.ts'
+
+interface Fixture {
+  X: number[][]
+  categorical: number[]
+  y: number[]
+  raw: number[]
+  K: number[][]
+  L: number[][]
+  alpha: number[]
+  logDet: number
+  inverse: number[][]
+  mll: number
+  mllGradient: number[]
+  prior: number
+  priorGradient: number[]
+  best: number
+  posterior: Array<{ x: number[]; mean: number; variance: number; logEI: number; logEIGradient: number[] }>
+  logH: Array<{ z: number; value: number; slope: number }>
+  normal: { cdf: Array<{ z: number; value: number }>; quantile: Array<{ p: number; value: number }> }
+}
+
+const fixture = JSON.parse(readFileSync(new URL('../fixtures/gp-reference.json', import.meta.url), 'utf8')) as Fixture
+const n = fixture.X.length
+const D = fixture.X[0]?.length ?? 0
+const points: Points = { X: Float64Array.from(fixture.X.flat()), n, D, categorical: Uint8Array.from(fixture.categorical) }
+const params = paramsFromRaw(fixture.raw, D)
+const y = Float64Array.from(fixture.y)
+
+/** |actual - expected| <= tolerance * max(1, |expected|), elementwise. */
+function expectClose(actual: ArrayLike<number>, expected: ArrayLike<number>, tolerance: number): void {
+  expect(actual.length).toBe(expected.length)
+  for (let i = 0; i < expected.length; i++) {
+    const e = expected[i] as number
+    const a = actual[i] as number
+    expect(Math.abs(a - e), `index ${i}: ${a} vs ${e}`).toBeLessThanOrEqual(tolerance * Math.max(1, Math.abs(e)))
+  }
+}
+
+/** The lower triangle of a row-major n x n matrix, row by row. */
+function lower(M: ArrayLike<number>, size: number, stride = size): number[] {
+  const out: number[] = []
+  for (let i = 0; i < size; i++) for (let j = 0; j <= i; j++) out.push(M[i * stride + j] as number)
+  return out
+}
+
+describe('GP kernel and linear algebra against numpy', () => {
+  const K = kernelMatrix(pairDeltas(points), n, D, params)
+
+  it('builds the Matérn-5/2 ARD kernel matrix with a Hamming distance on the categorical dimension', () => {
+    expectClose(lower(K, n), lower(fixture.K.flat(), n), 1e-13)
+  })
+
+  it('factors, solves, inverts and takes the log determinant', () => {
+    const chol = cholesky(K, n)
+    if (chol === undefined) throw new Error('factor failed')
+    expect(chol.jitter).toBe(0)
+    expectClose(lower(chol.L, n), lower(fixture.L.flat(), n), 1e-12)
+    const alpha = Float64Array.from(y)
+    solveCholesky(chol, alpha)
+    expectClose(alpha, fixture.alpha, 1e-10)
+    expectClose([logDeterminant(chol)], [fixture.logDet], 1e-12)
+    expectClose(lower(inverseFromCholesky(chol), n), lower(fixture.inverse.flat(), n), 1e-10)
+  })
+
+  it('grows a factor by a row to the factor of the bordered matrix', () => {
+    const grown = cholesky(K, n - 1, n)
+    if (grown === undefined) throw new Error('factor failed')
+    const lastRow = Float64Array.from(fixture.K[n - 1] as number[])
+    expect(extendCholesky(grown, lastRow, lastRow[n - 1] as number)).toBe(true)
+    expect(grown.n).toBe(n)
+    expectClose(lower(grown.L, n), lower(fixture.L.flat(), n), 1e-12)
+  })
+
+  it('adds growing jitter when a matrix is only semi-definite, and gives up on an indefinite one', () => {
+    // Two identical points: rank one, singular.
+    const chol = cholesky(Float64Array.of(1, 1, 1, 1), 2)
+    expect(chol?.jitter).toBeGreaterThan(0)
+    expect(chol?.L.every(Number.isFinite)).toBe(true)
+    expect(cholesky(Float64Array.of(1, 0, 5, 1), 2)).toBeUndefined()
+    expect(cholesky(Float64Array.of(Number.NaN, 0, 0, 1), 2)).toBeUndefined()
+  })
+})
+
+describe('GP likelihood against scipy and torch autograd', () => {
+  const data = { deltas: pairDeltas(points), n, D, y }
+
+  it('gives the log marginal likelihood and its gradient in raw coordinates', () => {
+    const gradient = new Float64Array(D + 2)
+    expectClose([logMarginalLikelihood(data, fixture.raw, gradient)], [fixture.mll], 1e-11)
+    expectClose(gradient, fixture.mllGradient, 1e-9)
+  })
+
+  it('agrees with central finite differences of itself', () => {
+    const gradient = new Float64Array(D + 2)
+    const scratch = new Float64Array(D + 2)
+    const raw = Float64Array.from(fixture.raw)
+    logMarginalLikelihood(data, raw, gradient)
+    for (let i = 0; i < D + 2; i++) {
+      const h = 1e-6
+      const up = Float64Array.from(raw)
+      const down = Float64Array.from(raw)
+      up[i] = (up[i] as number) + h
+      down[i] = (down[i] as number) - h
+      const numeric = (logMarginalLikelihood(data, up, scratch) - logMarginalLikelihood(data, down, scratch)) / (2 * h)
+      expect(Math.abs(numeric - (gradient[i] as number)), `raw[${i}]`).toBeLessThan(1e-6 * Math.max(1, Math.abs(numeric)))
+    }
+  })
+
+  it('gives the log prior and its gradient up to the constant', () => {
+    const gradient = new Float64Array(D + 2)
+    const value = logPrior(fixture.raw, D, gradient)
+    // Optuna's Gamma log densities leave out their normalising constants, as the fixture does.
+    expectClose([value], [fixture.prior], 1e-12)
+    expectClose(gradient, fixture.priorGradient, 1e-10)
+  })
+})
+
+describe('GP posterior and log EI against torch autograd', () => {
+  const posterior = Posterior.create(points, y, params)
+  if (posterior === undefined) throw new Error('factor failed')
+  const acquisition = new LogEI(posterior, fixture.best, D)
+
+  it.each(fixture.posterior.map((p, i) => [i, p] as const))('test point %i: mean, variance, log EI and its gradient', (_i, p) => {
+    const prediction = posterior.predict(p.x)
+    expectClose([prediction.mean, prediction.variance], [p.mean, p.variance], 1e-10)
+    const gradient = new Float64Array(D)
+    const value = acquisition.valueWithGradient(Float64Array.from(p.x), gradient)
+    expectClose([value, acquisition.value(p.x)], [p.logEI, p.logEI], 1e-9)
+    expectClose(gradient, p.logEIGradient, 1e-7)
+  })
+
+  it('predicts blocks of points exactly as point by point', () => {
+    const count = 70 // more than one block
+    const xs = new Float64Array(count * D)
+    for (let c = 0; c < count; c++) {
+      xs.set(fixture.X[c % n] as number[], c * D)
+      xs[c * D] = (c * 0.37) % 1
+      xs[c * D + 2] = c % 3
+    }
+    const means = new Float64Array(count)
+    const variances = new Float64Array(count)
+    posterior.predictMany(xs, count, means, variances)
+    for (let c = 0; c < count; c++) {
+      const one = posterior.predict(xs, c * D)
+      expectClose([means[c] as number, variances[c] as number], [one.mean, one.variance], 1e-12)
+    }
+  })
+
+  it('adds a Kriging-believer fantasy observed at the mean without noise: same mean there, next to no variance', () => {
+    const spare = Posterior.create(points, y, params, 1)
+    const x = Float64Array.from(fixture.posterior[0]?.x ?? [])
+    const before = spare?.predict(x)
+    const fantasy = spare?.addFantasy(x)
+    const after = spare?.predict(x)
+    expect(fantasy).toBeCloseTo(before?.mean ?? Number.NaN, 12)
+    expect(after?.mean).toBeCloseTo(before?.mean ?? Number.NaN, 4)
+    // One more observation at x, with the smallest noise: the variance falls to v m / (v + m).
+    const v = before?.variance ?? Number.NaN
+    expect(after?.variance).toBeCloseTo((v * MIN_NOISE) / (v + MIN_NOISE), 12)
+    expect(spare?.addFantasy(x)).toBeUndefined() // no spare row left
+  })
+})
+
+describe('normal distribution and log EI against mpmath and scipy', () => {
+  it.each(fixture.logH.map((r) => [r.z, r] as const))('log h(%d) and its slope', (_z, r) => {
+    const got = standardLogEI(r.z)
+    expectClose([got.value], [r.value], 1e-12)
+    expectClose([got.slope], [r.slope], 1e-11)
+  })
+
+  it('gives Phi with relative precision in the lower tail, and its quantile', () => {
+    for (const { z, value } of fixture.normal.cdf) expect(Math.abs(normalCdf(z) - value) / value, `Phi(${z})`).toBeLessThan(1e-12)
+    for (const { p, value } of fixture.normal.quantile) expectClose([normalQuantile(p)], [value], 1e-10)
+    expect(normalQuantile(0)).toBe(Number.NEGATIVE_INFINITY)
+    expect(normalQuantile(1)).toBe(Number.POSITIVE_INFINITY)
+  })
+})
+
+describe('the first trials: a Latin hypercube', () => {
+  it('puts exactly one point in each of n equal slices of every dimension, the same for the same stream', () => {
+    const D = 5
+    const count = 9
+    const design = latinHypercube(D, count, createRandom(4))
+    for (let d = 0; d < D; d++) {
+      const slices = Array.from({ length: count }, (_, i) => Math.floor((design[i * D + d] as number) * count)).sort((a, b) => a - b)
+      expect(slices).toEqual(Array.from({ length: count }, (_, i) => i))
+    }
+    expect(latinHypercube(D, count, createRandom(4))).toEqual(design)
+    expect(latinHypercube(D, count, createRandom(5))).not.toEqual(design)
+  })
+})
+
+describe('projected L-BFGS', () => {
+  it('minimises Rosenbrock, and stops at an active bound', () => {
+    const rosenbrock = (x: Float64Array, g: Float64Array): number => {
+      const a = x[0] as number
+      const b = x[1] as number
+      g[0] = -2 * (1 - a) - 400 * a * (b - a * a)
+      g[1] = 200 * (b - a * a)
+      return (1 - a) ** 2 + 100 * (b - a * a) ** 2
+    }
+    const free = minimize(rosenbrock, [-1.2, 1], { maxIterations: 500, gradientTolerance: 1e-10, relativeTolerance: 0 })
+    expectClose(free.x, [1, 1], 1e-6)
+    const boxed = minimize(rosenbrock, [-1.2, 1], { lower: [-2, -2], upper: [0.5, 2], maxIterations: 500, gradientTolerance: 1e-10 })
+    expect(boxed.x[0]).toBe(0.5)
+    expect(boxed.x[1]).toBeCloseTo(0.25, 5)
+  })
+})

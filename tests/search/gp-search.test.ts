@@ -1,0 +1,241 @@
+import { describe, expect, it } from 'vitest'
+import { ConfigError } from '../../src/errors.ts'
+import { AutoSearch } from '../../src/search/auto.ts'
+import { encodeUnit, unitSpace } from '../../src/search/gp/encode.ts'
+import { GPSearch } from '../../src/search/gp/gp.ts'
+import { createRandom } from '../../src/search/rng.ts'
+import {
+  choice,
+  flattenSpace,
+  grid,
+  isDomain,
+  lograndint,
+  loguniform,
+  qloguniform,
+  qrandint,
+  quniform,
+  randint,
+  randn,
+  type Space,
+  uniform,
+} from '../../src/search/space.ts'
+import { Study } from '../../src/tuner/ask-tell.ts'
+import type { Config } from '../../src/types.ts'
+import { inDomain } from './in-domain.ts'
+
+const bowl = { x: uniform(-4, 4), y: uniform(-4, 4) } satisfies Space
+const bowlLoss = (c: Config) => ((c.x as number) - 1) ** 2 + ((c.y as number) + 2) ** 2
+
+/** Every leaf of every config lies in its domain. */
+function expectInSpace(space: Space, configs: readonly Config[]): void {
+  for (const config of configs) {
+    for (const { path, value } of flattenSpace(space)) {
+      const got = path.reduce<unknown>((node, key) => (node as Record<string, unknown>)[key], config)
+      if (isDomain(value)) expect(inDomain(value, got), `${path.join('/')}=${String(got)}`).toBe(true)
+    }
+  }
+}
+
+/** A sequential study of `trials` trials on `loss`, returning the configs asked. */
+function runStudy(search: GPSearch, space: Space, loss: (c: Config) => number, trials: number, seed = 1): Config[] {
+  const study = new Study({ space, metric: 'loss', mode: 'min', search, seed, numSamples: trials })
+  const configs: Config[] = []
+  for (let i = 0; i < trials; i++) {
+    const trial = study.ask()
+    if (trial === null) break
+    configs.push(trial.config)
+    study.tell(trial.trialId, loss(trial.config))
+  }
+  return configs
+}
+
+describe('GPSearch', () => {
+  it('converges on a smooth bowl from a Study, well past its quasi-random start', () => {
+    const configs = runStudy(new GPSearch({ nStartupTrials: 5 }), bowl, bowlLoss, 25)
+    const losses = configs.map(bowlLoss)
+    expect(Math.min(...losses.slice(0, 5))).toBeGreaterThan(0.05)
+    expect(Math.min(...losses)).toBeLessThan(1e-3)
+  })
+
+  it('starts with a Latin hypercube: the first trials cut each range into equal slices, one trial in each', () => {
+    const search = new GPSearch({ nStartupTrials: 8 })
+    search.setup({ space: bowl, metric: 'loss', mode: 'min', seed: 6, numSamples: 20 })
+    const configs = Array.from({ length: 8 }, (_, id) => search.suggest(id) as Config)
+    for (const key of ['x', 'y']) {
+      const slices = configs.map((c) => Math.floor((((c[key] as number) + 4) / 8) * 8)).sort((a, b) => a - b)
+      expect(slices).toEqual([0, 1, 2, 3, 4, 5, 6, 7])
+    }
+  })
+
+  it('maximises in mode max', () => {
+    const study = new Study({
+      space: bowl,
+      metric: 'score',
+      mode: 'max',
+      search: new GPSearch({ nStartupTrials: 5 }),
+      seed: 4,
+      numSamples: 25,
+    })
+    let best = Number.NEGATIVE_INFINITY
+    for (let i = 0; i < 25; i++) {
+      const trial = study.ask()
+      if (trial === null) break
+      const score = -bowlLoss(trial.config)
+      best = Math.max(best, score)
+      study.tell(trial.trialId, score)
+    }
+    expect(best).toBeGreaterThan(-1e-3)
+  })
+
+  it('gives the same suggestions, bit for bit, for the same seed and the same told results', () => {
+    const a = runStudy(new GPSearch({ nStartupTrials: 4 }), bowl, bowlLoss, 14, 9)
+    const b = runStudy(new GPSearch({ nStartupTrials: 4 }), bowl, bowlLoss, 14, 9)
+    expect(b).toEqual(a)
+    expect(runStudy(new GPSearch({ nStartupTrials: 4 }), bowl, bowlLoss, 14, 10)).not.toEqual(a)
+  })
+
+  it('spreads out suggestions while trials are running (Kriging believer)', () => {
+    const search = new GPSearch({ nStartupTrials: 6 })
+    const study = new Study({ space: bowl, metric: 'loss', search, seed: 3 })
+    for (let i = 0; i < 6; i++) {
+      const trial = study.ask()
+      if (trial === null) throw new Error('exhausted')
+      study.tell(trial.trialId, bowlLoss(trial.config))
+    }
+    const pending = Array.from({ length: 5 }, () => study.ask()?.config as Config)
+    const unit = unitSpace(bowl)
+    const points = pending.map((c) => encodeUnit(unit, c))
+    let closest = Number.POSITIVE_INFINITY
+    for (let i = 0; i < points.length; i++) {
+      for (let j = 0; j < i; j++) {
+        const a = points[i] as Float64Array
+        const b = points[j] as Float64Array
+        closest = Math.min(closest, Math.hypot((a[0] as number) - (b[0] as number), (a[1] as number) - (b[1] as number)))
+      }
+    }
+    // Without fantasies all five would be the same point (the acquisition's maximum does not move).
+    expect(closest).toBeGreaterThan(0.05)
+  })
+
+  it('never proposes NaN or out-of-domain values, whatever values it is told', () => {
+    const space = {
+      lr: loguniform(1e-5, 1),
+      mom: quniform(0.5, 0.9, 0.1),
+      hidden: qloguniform(8, 256, 8),
+      layers: randint(1, 5),
+      batch: qrandint(16, 64, 16),
+      trees: lograndint(1, 100),
+      noise: randn(0, 0.1),
+      act: choice(['relu', 'tanh', 'gelu']),
+      opt: { kind: grid(['sgd', 'adam']), wd: uniform(0, 0.1) },
+    } satisfies Space
+    const adversaries: Array<[string, (i: number, r: () => number) => number]> = [
+      ['constant', () => 3],
+      ['huge', (i) => (i % 2 === 0 ? 1e308 : -1e308)],
+      ['tiny differences', (i) => 1 + i * Number.EPSILON],
+      ['non-finite', (i) => [Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY, 1][i % 4] as number],
+      ['all NaN', () => Number.NaN],
+      ['random heavy tails', (_i, r) => Math.tan(Math.PI * (r() - 0.5)) * 1e10],
+    ]
+    // Four configs in all: most trials duplicate earlier ones, with other values.
+    const tiny = { n: randint(0, 2), act: choice(['a', 'b']) } satisfies Space
+    for (const s of [space, tiny] as Space[]) {
+      for (const [name, value] of adversaries) {
+        const random = createRandom(7)
+        const search = new GPSearch({ nStartupTrials: 3, nCandidates: 64, nLocalSearch: 3 })
+        const study = new Study({ space: s, metric: 'loss', search, seed: 5 })
+        const configs: Config[] = []
+        for (let i = 0; i < 14; i++) {
+          const trial = study.ask()
+          if (trial === null) break
+          configs.push(trial.config)
+          study.tell(trial.trialId, value(i, random))
+        }
+        expect(configs.length, name).toBe(14)
+        expectInSpace(s, configs)
+        expect(JSON.stringify(configs), name).not.toMatch(/null|NaN|Infinity/)
+      }
+    }
+  })
+
+  it('ignores errored trials and trials without the metric, and counts stopped ones', () => {
+    const search = new GPSearch({ nStartupTrials: 3 })
+    search.setup({ space: bowl, metric: 'loss', mode: 'min', seed: 2, numSamples: 20 })
+    const ask = (id: number) => search.suggest(id) as Config
+    const result = (id: number, loss: unknown) => ({ loss, training_iteration: 1, trial_id: id, time_total_s: 0 })
+    ask(0)
+    search.onTrialComplete(0, result(0, 1), 'errored')
+    ask(1)
+    search.onTrialComplete(1, result(1, 'not a number'), 'completed')
+    ask(2)
+    search.onTrialComplete(2, undefined, 'completed')
+    // Three ended trials, none usable: still the quasi-random start, which depends on the trial id only.
+    const fresh = new GPSearch({ nStartupTrials: 3 })
+    fresh.setup({ space: bowl, metric: 'loss', mode: 'min', seed: 2, numSamples: 20 })
+    expect(ask(3)).toEqual(fresh.suggest(3))
+    search.onTrialResult(3, result(3, 0.5))
+    search.onTrialComplete(3, undefined, 'stopped')
+    for (const id of [4, 5]) {
+      ask(id)
+      search.onTrialComplete(id, result(id, 1), 'completed')
+    }
+    // One stopped and two completed trials with values: the model takes over from the start sequence.
+    expect(ask(6)).not.toEqual(fresh.suggest(6))
+  })
+
+  it('checks its options like every other searcher', () => {
+    expect(() => new GPSearch({ nStartupTrial: 3 } as never)).toThrow(
+      /GPSearch\(\{ nStartupTrial \}\): unknown option \(did you mean nStartupTrials\?\), got 3/,
+    )
+    expect(() => new GPSearch({ nCandidates: 0 })).toThrow(ConfigError)
+    expect(() => new GPSearch({ nCandidates: 0 })).toThrow('GPSearch({ nCandidates }): must be an integer >= 1, got 0')
+    expect(() => new GPSearch({ maxFitTrials: 1.5 })).toThrow('GPSearch({ maxFitTrials }): must be an integer >= 2, got 1.5')
+    expect(() => new GPSearch('fast' as never)).toThrow(/GPSearch\(options\): must be an object, got "fast"/)
+    expect(() => new GPSearch({ nLocalSearch: -1 })).toThrow(expect.objectContaining({ field: 'nLocalSearch' }))
+  })
+})
+
+describe('AutoSearch', () => {
+  const setup = (space: Space, numSamples: number) => ({ space, metric: 'loss', mode: 'min' as const, seed: 1, numSamples })
+
+  it('picks GP for a small budget over numeric parameters, TPE beyond it or for mostly categorical spaces', () => {
+    const cases: Array<[Space, number, 'gp' | 'tpe']> = [
+      [bowl, 100, 'gp'],
+      [bowl, 500, 'gp'],
+      [bowl, 501, 'tpe'],
+      [{ x: uniform(0, 1), act: choice(['a', 'b']) }, 100, 'gp'],
+      [{ x: uniform(0, 1), act: choice(['a', 'b']), opt: grid(['x', 'y']) }, 100, 'tpe'],
+    ]
+    for (const [space, numSamples, expected] of cases) {
+      const search = new AutoSearch()
+      search.setup(setup(space, numSamples))
+      expect(search.choice, JSON.stringify({ space, numSamples })).toBe(expected)
+    }
+    const tuned = new AutoSearch({ maxGPTrials: 50, maxCategoricalShare: 1 })
+    tuned.setup(setup({ act: choice(['a', 'b']) }, 50))
+    expect(tuned.choice).toBe('gp')
+  })
+
+  it('suggests exactly what the chosen searcher would', () => {
+    const auto = new AutoSearch({ gp: { nStartupTrials: 3 } })
+    const gp = new GPSearch({ nStartupTrials: 3 })
+    for (const search of [auto, gp]) search.setup(setup(bowl, 20))
+    for (let id = 0; id < 6; id++) {
+      const a = auto.suggest(id) as Config
+      expect(gp.suggest(id)).toEqual(a)
+      const result = { loss: bowlLoss(a), training_iteration: 1, trial_id: id, time_total_s: 0 }
+      auto.onTrialComplete(id, result, 'completed')
+      gp.onTrialComplete(id, result, 'completed')
+    }
+  })
+
+  it('checks its options and the inner searchers options at construction', () => {
+    expect(() => new AutoSearch({ maxGPTrial: 3 } as never)).toThrow(/unknown option \(did you mean maxGPTrials\?\)/)
+    expect(() => new AutoSearch({ maxCategoricalShare: 2 })).toThrow(
+      'AutoSearch({ maxCategoricalShare }): must be a number in [0, 1], got 2',
+    )
+    expect(() => new AutoSearch({ gp: { nCandidates: 0 } })).toThrow('AutoSearch({ gp.nCandidates }): must be an integer >= 1, got 0')
+    expect(() => new AutoSearch({ tpe: { nEiCandidates: 0 } })).toThrow('AutoSearch({ tpe.nEiCandidates }): must be an integer >= 1, got 0')
+    expect(() => new AutoSearch().suggest(0)).toThrow(/call setup\(\) first/)
+  })
+})
