@@ -340,7 +340,7 @@ describe('what a restore refuses, and what it says', () => {
       /^data\.name: the experiment ran with string\[4\] #[0-9a-f]{16}, got string\[4\] #[0-9a-f]{16}/,
     )
     await expect(Tuner.restore(dir)).rejects.toThrow(
-      /^data: the experiment ran with data \(data\.X: Float64Array\[4096\] 32768 bytes, data\.name: "iris"\), got none/,
+      /^data: the experiment ran with data \(data\.X: Float64Array\[4096\] 32768 bytes, data\.name: string\[4\]\), got none/,
     )
     await expect(Tuner.restore(dir, { data: { X, name: 'iris' } })).resolves.toBeInstanceOf(Tuner)
   })

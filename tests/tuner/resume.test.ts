@@ -266,8 +266,11 @@ describe('kill and resume, in real processes', () => {
 
   it('exits at once with 130 on a second SIGINT, and the journal it leaves still resumes to the same table', async () => {
     const storageDir = temporaryDir('hyperpool-resume-twice-')
-    // Trial 12 hangs before its third report: the first SIGINT cannot end the run before the second comes.
-    const stall = `12:${join(storageDir, 'stalled')}`
+    // A trial of the run's middle that reaches a third report hangs before it: the first SIGINT cannot end the run
+    // before the second comes. Chosen from the reference table, so a change to the searcher cannot make it one ASHA stops early.
+    const stalling = reference.table.find((t) => t.id >= 10 && t.losses.length >= 3)
+    expect(stalling).toBeDefined()
+    const stall = `${stalling?.id}:${join(storageDir, 'stalled')}`
     const first = await runChild(storageDir, 'start', { lines: Number.POSITIVE_INFINITY, signal: 'SIGINT', again: true, stall })
     expect(first.code).toBe(130)
     // Written and released before the exit, not left to an 'exit' handler: the interrupt is on disk, the lock is gone.
