@@ -139,21 +139,43 @@ export class ResultError extends HyperpoolError {}
  */
 export class JournalError extends HyperpoolError {}
 
-/** Formats a value for an error message: strings quoted, numbers and the rest as JSON-like text. */
+/**
+ * Formats a value for an error message: strings quoted, numbers and the rest
+ * as JSON-like text; typed arrays and buffers by type and length
+ * (`Float64Array[1000]`), never their contents; and anything longer than a
+ * line cut short with its size, so a message never carries a 20 KB dump.
+ */
 export function show(value: unknown): string {
+  const text = showWhole(value)
+  return text.length <= SHOWN_CHARS ? text : `${text.slice(0, SHOWN_CHARS)}… (${text.length} characters)`
+}
+
+/** What {@link show} keeps of a long value. */
+const SHOWN_CHARS = 200
+
+function showWhole(value: unknown): string {
   if (typeof value === 'string') return JSON.stringify(value)
   if (typeof value === 'number' || typeof value === 'bigint' || typeof value === 'boolean') return String(value)
   if (value === undefined) return 'undefined'
   if (value === null) return 'null'
   if (typeof value === 'function') return `function ${value.name || '(anonymous)'}`
-  if (Array.isArray(value)) return `[${value.map(show).join(', ')}]`
+  if (ArrayBuffer.isView(value) || value instanceof ArrayBuffer || value instanceof SharedArrayBuffer) return sizeOf(value)
+  if (Array.isArray(value)) return `[${value.map(showWhole).join(', ')}]`
   const proto = Object.getPrototypeOf(value) as { constructor?: { name?: string } } | null
   if (proto !== null && proto !== Object.prototype) return `a ${proto.constructor?.name ?? 'object'} instance`
   try {
-    return JSON.stringify(value)
+    return JSON.stringify(value, (_key, item: unknown) =>
+      ArrayBuffer.isView(item) || item instanceof ArrayBuffer || item instanceof SharedArrayBuffer ? sizeOf(item) : item,
+    )
   } catch {
     return String(value)
   }
+}
+
+/** `Float64Array[1000]`, `ArrayBuffer(4096 bytes)`: what a binary value is, without its bytes. */
+function sizeOf(value: ArrayBufferView | ArrayBufferLike): string {
+  if ('length' in value && typeof value.length === 'number') return `${value.constructor.name}[${value.length}]`
+  return `${value.constructor.name}(${value.byteLength} bytes)`
 }
 
 /**

@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util'
+import { errnoCode } from '../errno.ts'
 import { ConfigError } from '../index.ts'
 import { didYouMean } from '../options/index.ts'
 
@@ -62,7 +63,7 @@ export function integerFlag(command: string, flag: string, text: string | undefi
 
 /** parseArgs' message for what went wrong, with the known flag nearest an unknown one. */
 function explain(error: unknown, known: readonly string[]): string {
-  const code = (error as { code?: string }).code
+  const code = errnoCode(error)
   const message = error instanceof Error ? error.message : String(error)
   if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {
     const flag = /'(-{1,2}[^']+)'/.exec(message)?.[1] ?? ''

@@ -9,8 +9,10 @@ const STRIDE_BYTES = 256
 
 /**
  * What the journal keeps of an experiment's data, which it does not store:
- * per path, the type, the length and a hash of the bytes, or a primitive's
- * value. Arrays up to 16 MiB are hashed whole; a larger one by a sample (the
+ * per path, the type, the length and a hash of the bytes; a string's length
+ * and hash (never its text: data may hold a password, or be megabytes long);
+ * a number's, a boolean's or a short bigint's value. Maps and Sets are
+ * followed into their entries. Arrays up to 16 MiB are hashed whole; a larger one by a sample (the
  * first and last 64 KiB and 256 strided pieces of 256 bytes), so any size
  * costs milliseconds: a different dataset (other rows, another split, a
  * normalisation forgotten) changes it, one changed value deep inside a huge
@@ -18,8 +20,8 @@ const STRIDE_BYTES = 256
  *
  * @example
  * ```ts
- * fingerprintData({ X: new Float64Array(600), labels: 'iris' })
- * // { 'data.X': 'Float64Array[600] 4800 bytes #9f86d081884c7d65', 'data.labels': '"iris"' }
+ * fingerprintData({ X: new Float64Array(600), labels: 'iris', k: 3 })
+ * // { 'data.X': 'Float64Array[600] 4800 bytes #9f86d081884c7d65', 'data.labels': 'string[4] #c0b5f3…', 'data.k': '3' }
  * ```
  */
 export function fingerprintData(data: unknown): Record<string, string> | null {
@@ -72,11 +74,34 @@ function walk(value: unknown, path: string, prints: Record<string, string>): voi
     value.forEach((item, i) => {
       walk(item, `${path}[${i}]`, prints)
     })
+  } else if (value instanceof Map) {
+    prints[path] = `Map[${value.size}]`
+    let i = 0
+    for (const [key, item] of value) {
+      walk(key, `${path}.keys[${i}]`, prints)
+      walk(item, `${path}.values[${i++}]`, prints)
+    }
+  } else if (value instanceof Set) {
+    prints[path] = `Set[${value.size}]`
+    let i = 0
+    for (const item of value) walk(item, `${path}[${i++}]`, prints)
   } else if (value !== null && typeof value === 'object') {
     for (const [key, item] of Object.entries(value)) walk(item, `${path}.${key}`, prints)
+  } else if (typeof value === 'string') {
+    prints[path] = `string[${value.length}] #${textHash(value)}`
+  } else if (typeof value === 'bigint') {
+    const digits = String(value)
+    prints[path] = digits.length <= MAX_VERBATIM ? `${digits}n` : `bigint[${digits.length}] #${textHash(digits)}`
   } else {
-    prints[path] = typeof value === 'bigint' ? `${value}n` : String(JSON.stringify(value))
+    prints[path] = String(JSON.stringify(value))
   }
+}
+
+/** A bigint with more digits than this is recorded by its hash, so no value makes the header long. */
+const MAX_VERBATIM = 24
+
+function textHash(text: string): string {
+  return createHash('sha256').update(text).digest('hex').slice(0, 16)
 }
 
 /** The first 16 hex digits of a SHA-256 over the bytes, or over a sample of them. */

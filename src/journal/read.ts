@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { ConfigError, show, TrialError } from '../errors.ts'
+import { errnoCode } from '../errno.ts'
+import { ConfigError, JournalError, show, TrialError } from '../errors.ts'
 import { argumentAt, check, isObject, PATH, type Place, problemAt } from '../options/index.ts'
 import type { ExperimentInfo, ExperimentSummary, Result, TrialInfo, TrialState } from '../types.ts'
 import { decodeLine, EXPERIMENT_FILE, JOURNAL_VERSION, type JsonlEvent, type StoredError } from './codec.ts'
@@ -39,6 +40,11 @@ export interface JournalFile {
   readonly validBytes: number
   /** The number of a bad last line that was skipped, if there was one. */
   readonly torn: number | undefined
+  /**
+   * Whether the last good line lacks its '\n' (a crash between an event's '}' and its newline): what is appended
+   * next must start with one, or it would be glued onto that line.
+   */
+  readonly unterminated: boolean
 }
 
 /**
@@ -56,9 +62,13 @@ export interface JournalLine {
 
 /**
  * Reads `dir/experiment.jsonl` whole. A missing file throws a
- * {@link ConfigError} naming the path. A line that is not a valid event is
+ * {@link ConfigError} naming the path, at `at` (the caller's argument). A line that is not a valid event is
  * forgiven only if it is the last one (a crash cuts the final write short);
- * anywhere else it is corruption, and throws naming the line. A journal of a
+ * anywhere else it is corruption, and throws a {@link JournalError} naming
+ * the line and what to do. A line that
+ * is two whole events glued together (written by a hyperpool that appended
+ * after a last line missing its '\n') reads as both: a JSON object ends at
+ * exactly one place, so the split is never a guess. A journal of a
  * newer format version is refused; events of unknown types are skipped, so
  * logs with new kinds of events stay readable.
  *
@@ -68,16 +78,15 @@ export interface JournalLine {
  * console.log(journal.events.length)
  * ```
  */
-export async function readJournal(dir: string): Promise<JournalFile> {
-  const at = argumentAt('loadExperiment', 'dir')
+export async function readJournal(dir: string, at: Place = argumentAt('loadExperiment', 'dir')): Promise<JournalFile> {
   const path = join(check(PATH.required(), dir, at), EXPERIMENT_FILE)
   const bytes = await readFile(path).catch((error: unknown) => {
-    const code = (error as { code?: unknown }).code
+    const code = errnoCode(error)
     if (code === 'ENOENT' || code === 'ENOTDIR') throw problemAt(at, `no experiment log at ${show(path)}`, error)
     throw unreadable(at, path, error)
   })
   const events: JournalLine[] = []
-  let badLine: { error: ConfigError; line: number; start: number } | undefined
+  let badLine: { error: JournalError; line: number; start: number } | undefined
   let start = 0
   let lineNo = 0
   while (start < bytes.length) {
@@ -88,17 +97,73 @@ export async function readJournal(dir: string): Promise<JournalFile> {
     if (text.trim() !== '') {
       if (badLine) throw badLine.error
       try {
-        const event = toEvent(decodeLine(text))
-        if (event !== undefined) events.push({ event: checkVersion(event, path, lineNo), line: lineNo })
+        for (const event of decodeEvents(text)) events.push({ event: checkVersion(event, path, lineNo), line: lineNo })
       } catch (error) {
         if (error instanceof ConfigError) throw error
-        const message = `${show(path)} line ${lineNo}: not a valid event (${(error as Error).message})`
-        badLine = { error: new ConfigError(message, { field: 'dir', cause: error }), line: lineNo, start }
+        badLine = { error: damaged(path, lineNo, error), line: lineNo, start }
       }
     }
     start = end
   }
-  return { path, events, validBytes: badLine?.start ?? start, torn: badLine?.line }
+  const validBytes = badLine?.start ?? start
+  return { path, events, validBytes, torn: badLine?.line, unterminated: validBytes > 0 && bytes[validBytes - 1] !== 0x0a }
+}
+
+/**
+ * The events of one line: usually one, none for an unknown type, several when
+ * whole events were glued together. Throws what the first part's decoding
+ * threw when the line is not a sequence of whole events.
+ */
+function decodeEvents(text: string): JsonlEvent[] {
+  try {
+    const event = toEvent(decodeLine(text))
+    return event === undefined ? [] : [event]
+  } catch (error) {
+    const glued = splitGlued(text.trim())
+    if (glued === undefined) throw error
+    return glued.flatMap((part) => {
+      const event = toEvent(decodeLine(part))
+      return event === undefined ? [] : [event]
+    })
+  }
+}
+
+/**
+ * `text` cut into the whole JSON objects it is made of, one after another, or
+ * undefined when it is not such a sequence. The first object ends at the
+ * first '}{' whose left side parses, and nowhere else: a JSON object's end is
+ * fixed by its braces, so no other cut can give a valid left side.
+ */
+function splitGlued(text: string): string[] | undefined {
+  for (let at = text.indexOf('}{'); at !== -1; at = text.indexOf('}{', at + 1)) {
+    const left = text.slice(0, at + 1)
+    if (!parses(left)) continue
+    const right = text.slice(at + 1)
+    if (parses(right)) return [left, right]
+    const rest = splitGlued(right)
+    return rest === undefined ? undefined : [left, ...rest]
+  }
+  return undefined
+}
+
+function parses(text: string): boolean {
+  try {
+    JSON.parse(text)
+    return true
+  } catch {
+    return false
+  }
+}
+
+/**
+ * A bad line with good lines after it: not a crash's torn tail but damage (an edit, a disk fault, two writers).
+ * Nothing can append to it safely, so say what still works.
+ */
+function damaged(path: string, lineNo: number, error: unknown): JournalError {
+  return new JournalError(
+    `${show(path)} line ${lineNo}: not a valid event (${(error as Error).message}); lines follow it, so this is damage, not a crash's torn tail, and nothing can be read or appended past it. Keep a copy of the file, then repair line ${lineNo} or cut the file before it (head -n ${lineNo - 1}): loadExperiment reads what is left and Tuner.restore re-runs what the lines after it held`,
+    { field: 'dir', cause: error },
+  )
 }
 
 /** A read that failed for a reason other than a missing file (a folder in its place, no permission). */

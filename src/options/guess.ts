@@ -1,8 +1,9 @@
 /**
  * ` (did you mean x?)` for the known name closest to `key`, else '': a
  * case-only difference, or edits (insertions, deletions, substitutions,
- * swaps of neighbours) of at most one for a key of 4 to 7 letters and two
- * from 8; shorter keys get no guess.
+ * swaps of neighbours) of at most one for a key of 3 to 7 letters (`dat`
+ * is one from `data`) and two from 8. A key of one or two letters gets no
+ * guess: one edit away from it is nearly everything short (`lr` is not `l2`).
  *
  * @example
  * ```ts
@@ -19,7 +20,7 @@ export function didYouMean(key: string, known: readonly string[]): string {
       bestDistance = distance
     }
   }
-  const allowed = Math.min(2, Math.floor(key.length / 4))
+  const allowed = key.length < 3 ? 0 : key.length < 8 ? 1 : 2
   return best !== undefined && bestDistance <= allowed ? ` (did you mean ${best}?)` : ''
 }
 

@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs'
 import { link, mkdir, open, readdir, rename, unlink } from 'node:fs/promises'
 import { join } from 'node:path'
 import { deserialize, serialize } from 'node:v8'
+import { errnoCode } from '../errno.ts'
 import type { CheckpointRef } from '../journal/codec.ts'
 import type { Logger } from '../logger.ts'
 
@@ -87,17 +88,20 @@ export class CheckpointStore {
 
   /**
    * A checkpoint's state, from memory or from its file; or why it cannot be
-   * had: its file is missing, torn or damaged (the caller then tries an
-   * older one), or there is no folder to read it from.
+   * had: its file is missing (`unwritten`: the journal recorded it, the
+   * process died before the file was written, which is normal), torn or
+   * damaged (the caller then tries an older one), or there is no folder to
+   * read it from.
    */
-  load(ref: CheckpointRef): { readonly state: unknown } | { readonly problem: string } {
+  load(ref: CheckpointRef): { readonly state: unknown } | { readonly problem: string; readonly unwritten?: boolean } {
     const held = this.#held.get(ref.trial)?.find((h) => h.seq === ref.seq)
     if (held !== undefined) return { state: held.state }
     if (this.#dir === undefined) return { problem: 'it was kept in memory only' }
     try {
       return { state: readCheckpoint(readFileSync(this.#file(ref))) }
     } catch (error) {
-      return { problem: (error as { code?: string }).code === 'ENOENT' ? 'its file is missing' : (error as Error).message }
+      if (errnoCode(error) === 'ENOENT') return { problem: 'its file is missing', unwritten: true }
+      return { problem: (error as Error).message }
     }
   }
 

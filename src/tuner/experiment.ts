@@ -170,7 +170,8 @@ export class ExperimentRun {
       if (!this.#resumable) for (const { trial } of this.#running.values()) if (trial.ending !== 'stop') this.#tellEnding(trial, 'stop')
       return
     }
-    if (this.#running.size > 0) this.#s.logger.info(`${why}: stopping ${this.#running.size} running trials at their next report`)
+    const running = this.#running.size
+    if (running > 0) this.#s.logger.info(`${why}: stopping ${running} running trial${running === 1 ? '' : 's'} at their next report`)
     for (const { trial, handle } of this.#running.values()) {
       if (this.#resumable) {
         // A trial already told to stop or pause ends as told; the others end resumable.

@@ -35,5 +35,7 @@ export interface LoadedExperiment {
  */
 export async function loadExperiment(dir: string): Promise<LoadedExperiment> {
   const { experiment, trials, summary } = await readExperiment(dir)
-  return { experiment, results: new ResultGrid(trials, { metric: experiment.metric, mode: experiment.mode }), summary }
+  // No end written: the process died (or still runs), so the table is not the experiment's last word.
+  const interrupted = summary?.interrupted ?? true
+  return { experiment, results: new ResultGrid(trials, { metric: experiment.metric, mode: experiment.mode, interrupted }), summary }
 }

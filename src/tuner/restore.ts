@@ -1,12 +1,26 @@
 import { existsSync } from 'node:fs'
+import { resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { DataError } from '../errors.ts'
+import { DataError, show } from '../errors.ts'
 import type { JournalHeader } from '../journal/codec.ts'
 import { fingerprintDifference } from '../journal/fingerprint.ts'
 import { checkUnlocked } from '../journal/lock.ts'
 import { type JournalFile, type JournalLine, readJournal } from '../journal/read.ts'
 import type { Logger, LogLevel } from '../logger.ts'
-import { argumentAt, boolean, check, defineOptions, integer, PATH, problemAt, type SchemaOf, TIMER_MS, TIMER_S } from '../options/index.ts'
+import {
+  argumentAt,
+  boolean,
+  check,
+  defineOptions,
+  integer,
+  isObject,
+  optionAt,
+  PATH,
+  problemAt,
+  type SchemaOf,
+  TIMER_MS,
+  TIMER_S,
+} from '../options/index.ts'
 import type { Scheduler } from '../scheduler/scheduler.ts'
 import type { Searcher } from '../search/searcher.ts'
 import { spaceFromJSON } from '../search/space.ts'
@@ -124,6 +138,22 @@ export const RESTORE_OPTIONS = defineOptions('Tuner.restore', {
 const DIR = argumentAt('Tuner.restore', 'dir')
 
 /**
+ * A Tuner option that a restore cannot take: the journal holds it, and the
+ * replay depends on it (another seed or space would be another experiment).
+ * Refused with that reason rather than as an unknown option.
+ */
+function refuseRecorded(given: unknown): void {
+  if (!isObject(given)) return
+  for (const key of Object.keys(given)) {
+    if (Object.hasOwn(RESTORE_OPTIONS.schema, key) || !Object.hasOwn(TUNER, key)) continue
+    throw problemAt(
+      optionAt('Tuner.restore', key),
+      `${key} comes from the journal and cannot change on restore, got ${show(given[key])}; to run with another ${key}, start a new experiment (a new Tuner with another name)`,
+    )
+  }
+}
+
+/**
  * An experiment a restore continues: its journal header, its settings as
  * recorded, and the restore's own choices the loop needs.
  *
@@ -152,10 +182,11 @@ export interface RestorePlan {
  */
 export async function restorePlan(dir: string, given: unknown): Promise<{ options: TunerOptions; plan: RestorePlan }> {
   check(PATH.required(), dir, DIR)
+  refuseRecorded(given)
   const options = RESTORE_OPTIONS.read(given)
-  const journal = await readJournal(dir)
+  const journal = await readJournal(dir, DIR)
   const { header, experiment } = settingsOf(journal.path, journal.events)
-  checkUnlocked(dir)
+  checkUnlocked(dir, DIR)
   const recorded = experiment.options
   if (recorded === undefined) throw problemAt(DIR, `${journal.path} does not record the experiment's options`)
   if (options.trainable === undefined && !existsSync(fileURLToPath(recorded.trainable))) {
@@ -194,6 +225,33 @@ export async function restorePlan(dir: string, given: unknown): Promise<{ option
     ...pick(options, ['trackers', 'signal', 'logger', 'logLevel']),
   }
   return { options: tunerOptions, plan: { header, experiment, retryErrored: options.retryErrored } }
+}
+
+/**
+ * The exact code that continues the experiment in `dir`: an absolute path (the
+ * script that runs it may start elsewhere), the data it needs again named by
+ * its keys (it is not stored), and the `.fit()` that runs it.
+ *
+ * @example
+ * ```ts
+ * resumeCode('runs/exp1', { 'data.X': 'Float64Array[600] ...', 'data.y': '...' })
+ * // 'await (await Tuner.restore("/home/me/runs/exp1", { data: { X, y } })).fit()'
+ * ```
+ */
+export function resumeCode(dir: string, data: JournalHeader['data']): string {
+  const options = data === null ? '' : `, { data: ${dataShape(data)} }`
+  return `await (await Tuner.restore(${JSON.stringify(resolve(dir))}${options})).fit()`
+}
+
+/** `{ X, y }` for data recorded under data.X and data.y; `data` itself when it was not an object of named parts. */
+function dataShape(data: Readonly<Record<string, string>>): string {
+  const keys = new Set<string>()
+  for (const path of Object.keys(data)) {
+    const key = /^data\.([A-Za-z_$][\w$]*)(?:[.[]|$)/.exec(path)?.[1]
+    if (key === undefined) return 'data'
+    keys.add(key)
+  }
+  return keys.size === 0 ? 'data' : `{ ${[...keys].join(', ')} }`
 }
 
 /**

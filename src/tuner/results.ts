@@ -26,12 +26,19 @@ export interface ResultGridOptions {
   readonly metric: string
   /** Whether lower (`'min'`) or higher (`'max'`) `metric` is better. */
   readonly mode: Mode
+  /**
+   * The experiment ended early (a signal, `signal`, failFast, an error, its time budget) or never reached its end.
+   *
+   * @default false
+   */
+  readonly interrupted?: boolean
 }
 
 /** The options of a {@link ResultGrid}: both required. */
 export const RESULT_GRID_OPTIONS = defineOptions('ResultGrid', {
   metric: METRIC.required(),
   mode: MODE.required(),
+  interrupted: boolean().withDefault(false),
 } satisfies SchemaOf<ResultGridOptions>)
 
 /** The trials a ResultGrid holds: objects with an integer `id`, as TrialInfo has. */
@@ -80,9 +87,22 @@ export class ResultGrid<C = Record<string, unknown>> {
   readonly trials: readonly (TrialInfo & { readonly config: C })[]
   readonly metric: string
   readonly mode: Mode
+  /**
+   * True when the experiment ended early (Ctrl-C or SIGTERM, `signal`, failFast, its time budget) or, read back by
+   * `loadExperiment`, never reached its end: trials left `paused` are what `Tuner.restore` continues. False for a
+   * run that finished.
+   *
+   * @example
+   * ```ts
+   * const results = await tuner.fit()
+   * if (results.interrupted) process.exitCode = 1 // a partial table: resume before trusting best()
+   * ```
+   */
+  readonly interrupted: boolean
 
   constructor(trials: readonly TrialInfo[], options: ResultGridOptions) {
-    const { metric, mode } = RESULT_GRID_OPTIONS.read(options)
+    const { metric, mode, interrupted } = RESULT_GRID_OPTIONS.read(options)
+    this.interrupted = interrupted
     this.trials = check(TRIALS, trials, argumentAt('ResultGrid', 'trials')).sort((a, b) => a.id - b.id) as (TrialInfo & { config: C })[]
     this.metric = metric
     this.mode = mode

@@ -23,7 +23,7 @@ export interface StartPoint {
 export function startPoint(checkpoints: CheckpointStore, trial: Trial, donor: Trial | undefined, logger: Logger): StartPoint | undefined {
   const candidates = donor === undefined ? [] : checkpoints.usable(donor.id, donor.attempt, donor.reported)
   candidates.push(...checkpoints.usable(trial.id, trial.attempt, trial.reported))
-  let failed: { ref: CheckpointRef; problem: string } | undefined
+  let failed: { ref: CheckpointRef; problem: string; unwritten?: boolean } | undefined
   let start: StartPoint | undefined
   for (const ref of candidates) {
     const loaded = checkpoints.load(ref)
@@ -31,12 +31,15 @@ export function startPoint(checkpoints: CheckpointStore, trial: Trial, donor: Tr
       start = { ref, state: loaded.state }
       break
     }
-    failed ??= { ref, problem: loaded.problem }
+    failed ??= { ref, ...loaded }
   }
   if (failed !== undefined) {
     const instead =
       start === undefined ? 'it starts over' : `it resumes from ${checkpoints.file(start.ref)} (report ${start.ref.iteration})`
-    logger.warn(`trial ${trial.id}: checkpoint ${checkpoints.file(failed.ref)} cannot be used (${failed.problem}); ${instead}`)
+    const file = checkpoints.file(failed.ref)
+    // Recorded, then the process died before the file was written: the usual end of a kill, not damage.
+    if (failed.unwritten) logger.info(`trial ${trial.id}: checkpoint ${file} was not written before the crash; ${instead}`)
+    else logger.warn(`trial ${trial.id}: checkpoint ${file} cannot be used (${failed.problem}); ${instead}`)
   }
   return start
 }

@@ -1,12 +1,14 @@
-import { mkdirSync, openSync, statSync, truncateSync } from 'node:fs'
+import { mkdirSync, openSync, statSync, truncateSync, writeSync } from 'node:fs'
 import { dirname, join, resolve } from 'node:path'
+import { errnoCode } from '../errno.ts'
 import { type ConfigError, HyperpoolError } from '../errors.ts'
-import { EXPERIMENT_FILE, type JsonlEvent } from '../journal/codec.ts'
+import { EXPERIMENT_FILE, type JournalHeader, type JsonlEvent } from '../journal/codec.ts'
 import { acquireLock } from '../journal/lock.ts'
 import { type JournalFile, readJournal } from '../journal/read.ts'
 import { JournalWriter } from '../journal/writer.ts'
 import type { Logger } from '../logger.ts'
-import { optionAt, problemAt } from '../options/index.ts'
+import { optionAt, type Place, problemAt } from '../options/index.ts'
+import { resumeCode } from './restore.ts'
 
 /**
  * An experiment's folder, open for this process: the journal's writer, and
@@ -50,10 +52,10 @@ export function createStore(dir: string, first: readonly JsonlEvent[], logger: L
     fd = openSync(join(dir, EXPERIMENT_FILE), 'wx')
   } catch (error) {
     release()
-    if ((error as { code?: string }).code === 'EEXIST') {
+    if (errnoCode(error) === 'EEXIST') {
       throw problemAt(
         optionAt('Tuner', 'storageDir'),
-        `${dir} already holds an experiment (${EXPERIMENT_FILE}); continue it with await Tuner.restore(${JSON.stringify(dir)}), or give this Tuner another name`,
+        `${dir} already holds an experiment (${EXPERIMENT_FILE}); continue it with ${resumeCode(dir, dataOf(first))}, or give this Tuner another name`,
         error,
       )
     }
@@ -68,25 +70,28 @@ export function createStore(dir: string, first: readonly JsonlEvent[], logger: L
 /**
  * Opens an existing experiment's folder to continue it: takes the lock, then
  * reads the journal (under the lock, so no other Tuner is adding to it); a
- * torn last line is cut off with a warning, so what is appended starts on a
- * line of its own.
+ * torn last line is cut off with a warning, and a whole last line missing its
+ * '\n' gets one, so what is appended starts on a line of its own.
  *
  * @example
  * ```ts
- * const { store, journal } = await reopenStore('runs/exp1', logger)
+ * const { store, journal } = await reopenStore('runs/exp1', logger, argumentAt('Tuner.restore', 'dir'))
  * ```
  */
-export async function reopenStore(dir: string, logger: Logger): Promise<{ store: ExperimentStore; journal: JournalFile }> {
-  const release = writable(dir, () => lock(dir, logger))
+export async function reopenStore(dir: string, logger: Logger, at: Place): Promise<{ store: ExperimentStore; journal: JournalFile }> {
+  const release = writable(dir, () => lock(dir, logger, at))
   try {
-    const journal = await readJournal(dir)
+    const journal = await readJournal(dir, at)
     if (journal.torn !== undefined) {
       logger.warn(
         `${journal.path} line ${journal.torn} was cut short by a crash: it is skipped and removed; the restore re-runs what it held`,
       )
       truncateSync(journal.path, journal.validBytes)
     }
-    return { store: open(dir, openSync(journal.path, 'a'), release), journal }
+    const fd = openSync(journal.path, 'a')
+    // The last event is whole but its newline never reached the file: end its line, or ours would be glued onto it.
+    if (journal.unterminated) writeSync(fd, '\n')
+    return { store: open(dir, fd, release), journal }
   } catch (error) {
     release()
     throw error
@@ -113,14 +118,20 @@ export function claimFolder(root: string, name: string): string {
         mkdirSync(join(root, candidate))
         return candidate
       } catch (error) {
-        if ((error as { code?: string }).code !== 'EEXIST') throw error
+        if (errnoCode(error) !== 'EEXIST') throw error
       }
     }
   })
 }
 
-function lock(dir: string, logger: Logger): () => void {
-  return acquireLock(dir, (stale) => logger.info(`${dir}: took over the lock of process ${stale.pid}, which is gone`))
+/** The data fingerprint of the journal header among `events`, null when there is none. */
+function dataOf(events: readonly JsonlEvent[]): JournalHeader['data'] {
+  for (const event of events) if (event.event === 'journal') return event.data
+  return null
+}
+
+function lock(dir: string, logger: Logger, at?: Place): () => void {
+  return acquireLock(dir, (stale) => logger.info(`${dir}: took over the lock of process ${stale.pid}, which is gone`), at)
 }
 
 function open(dir: string, fd: number, release: () => void): ExperimentStore {
@@ -151,7 +162,8 @@ function writable<T>(dir: string, attempt: () => T): T {
 }
 
 function unwritable(dir: string, error: unknown): ConfigError {
-  const { code, message } = error as { code?: string; message?: string }
+  const code = errnoCode(error)
+  const message = (error as { message?: string } | undefined)?.message
   const file = fileInTheWay(dir)
   const why = file === undefined ? `${code ?? 'error'}: ${message}` : `${file} is a file, not a folder`
   return problemAt(

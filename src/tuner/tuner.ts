@@ -4,7 +4,7 @@ import { JOURNAL_VERSION, type JournalHeader } from '../journal/codec.ts'
 import { fingerprintData } from '../journal/fingerprint.ts'
 import type { JournalFile } from '../journal/read.ts'
 import { createLogger, type Logger } from '../logger.ts'
-import { optionAt, problemAt, TRACKER_WAIT_MS } from '../options/index.ts'
+import { argumentAt, optionAt, problemAt, TRACKER_WAIT_MS } from '../options/index.ts'
 import type { Scheduler } from '../scheduler/scheduler.ts'
 import type { Searcher } from '../search/searcher.ts'
 import { type ConfigOf, type Space, spaceToJSON } from '../search/space.ts'
@@ -26,7 +26,7 @@ import { type MetricCheck, TUNER_OPTIONS, type TunerOptions } from './options.ts
 import { describePlugin } from './plugins.ts'
 import { replayJournal } from './replay.ts'
 import { checkReproducible, ordersReports } from './reproducible.ts'
-import { checkSameData, elapsedBefore, isFinished, type RestoreOptions, type RestorePlan, restorePlan } from './restore.ts'
+import { checkSameData, elapsedBefore, isFinished, type RestoreOptions, type RestorePlan, restorePlan, resumeCode } from './restore.ts'
 import { ResultGrid } from './results.ts'
 import { onStopSignals } from './signals.ts'
 import type { StopCriteria } from './stop.ts'
@@ -291,9 +291,15 @@ export class Tuner<S extends Space = Space, D = unknown> {
         }
       }
       const session = journal === undefined ? 1 : this.#replay(run, journal, experiment, store, executor)
-      hub.emit('onExperimentStart', session === 1 ? experiment : { ...experiment, session })
+      // A restore's banner shows the concurrency this session runs with, not the recorded one.
+      hub.emit('onExperimentStart', session === 1 ? experiment : { ...experiment, session, concurrency: this.#concurrency })
       let summary: ExperimentSummary
-      const stopListening = this.#handleSignals ? onStopSignals((signal) => this.#onSignal(run, signal)) : () => {}
+      const stopListening = this.#handleSignals
+        ? onStopSignals(
+            (signal) => this.#onSignal(run, signal),
+            (signal) => this.#exitNow(store, signal),
+          )
+        : () => {}
       try {
         summary = await run.run()
       } finally {
@@ -315,7 +321,7 @@ export class Tuner<S extends Space = Space, D = unknown> {
           { field: 'storageDir', cause: store.writer.failure },
         )
       }
-      return new ResultGrid<ConfigOf<S>>(run.trials, { metric: this.#metric, mode: this.#mode })
+      return new ResultGrid<ConfigOf<S>>(run.trials, { metric: this.#metric, mode: this.#mode, interrupted: summary.interrupted })
     } finally {
       store?.close()
     }
@@ -350,7 +356,7 @@ export class Tuner<S extends Space = Space, D = unknown> {
       }
       return { store: createStore(dir, [header, { event: 'experiment_start', experiment }], this.#logger), finished: false }
     }
-    const { store, journal } = await reopenStore(dir, this.#logger)
+    const { store, journal } = await reopenStore(dir, this.#logger, argumentAt('Tuner.restore', 'dir'))
     const finished = isFinished(journal, this.#restore.retryErrored)
     if (finished) this.#logger.info(`${dir}: the experiment has finished, nothing to resume; returning its results`)
     return { store, journal, finished }
@@ -367,8 +373,9 @@ export class Tuner<S extends Space = Space, D = unknown> {
     try {
       const { unwritten, sessions } = replayJournal(run, journal, experiment.concurrency)
       for (const event of unwritten) store?.writer.append(event)
+      const finished = run.trials.filter((t) => t.state === 'completed' || t.state === 'stopped' || t.state === 'errored').length
       this.#logger.info(
-        `${this.#storageDir}: restored ${run.trials.length} trials from ${journal.events.length} journal events (session ${sessions + 1})`,
+        `${this.#storageDir}: restored ${run.trials.length} trials (${finished} finished, ${run.trials.length - finished} to restart) (session ${sessions + 1})`,
       )
       return sessions + 1
     } catch (error) {
@@ -384,6 +391,16 @@ export class Tuner<S extends Space = Space, D = unknown> {
     run.interrupt('signal', signal)
   }
 
+  /** A second signal: write what the journal holds and release the folder now, as the process exits without waiting. */
+  #exitNow(store: ExperimentStore | undefined, signal: string): void {
+    store?.close()
+    this.#logger.warn(
+      store === undefined
+        ? `${signal} again: exiting now; nothing was kept on disk (storageDir: false)`
+        : `${signal} again: exiting now; the journal is valid; resume with: ${resumeCode(store.dir, fingerprintData(this.#data))}`,
+    )
+  }
+
   /** After an interrupt, the one line that says what happened and what to run to continue. */
   #sayHowToResume(run: ExperimentRun, summary: ExperimentSummary): void {
     const interrupted = run.interrupted
@@ -397,7 +414,7 @@ export class Tuner<S extends Space = Space, D = unknown> {
       return
     }
     this.#logger.warn(
-      `the experiment ended early (${interrupted.why}); ${done}, the rest can be resumed. Continue it with: await Tuner.restore(${JSON.stringify(this.#storageDir)})`,
+      `the experiment ended early (${interrupted.why}); ${done}, the rest can be resumed. Continue it with: ${resumeCode(this.#storageDir, fingerprintData(this.#data))}`,
     )
   }
 

@@ -1,4 +1,5 @@
 import { Piscina } from 'piscina'
+import { errnoCode } from '../errno.ts'
 import { WorkerError } from '../errors.ts'
 import type { Decision, TrialOutput } from '../types.ts'
 import type { Executor, TrialHandle, TrialListener, TrialRun } from './executor.ts'
@@ -118,7 +119,7 @@ export class LocalPool implements Executor {
   /** Rewords piscina's and Node's worker failures so the trial's error says what happened. */
   #workerFailure(error: unknown): WorkerError {
     if (!(error instanceof Error)) return new WorkerError(`the trial's worker failed: ${String(error)}`)
-    const code = (error as { code?: string }).code
+    const code = errnoCode(error)
     if (code === 'ERR_WORKER_OUT_OF_MEMORY') {
       return new WorkerError(`the trial's worker ran out of its ${this.heapMb} MB heap (${this.#heapNote}): ${error.message}`, {
         field: 'maxHeapMb',

@@ -361,6 +361,6 @@ describe('command-line mistakes: exit code 2, what was wrong and what to type', 
     writeFileSync(join(dir, 'experiment.jsonl'), 'not json\n{"type":"x"}\n')
     const { code, stderr } = await cli('summary', dir)
     expect(code).toBe(1)
-    expect(stderr).toMatch(/^hyperpool: ConfigError: .*experiment\.jsonl/)
+    expect(stderr).toMatch(/^hyperpool: JournalError: .*experiment\.jsonl/)
   })
 })

@@ -23,11 +23,27 @@ describe('the data fingerprint', () => {
     expect(print?.['data.raw']).toMatch(/^ArrayBuffer 4 bytes #[0-9a-f]{16}$/)
     expect([print?.['data.rows'], print?.['data.meta.name'], print?.['data.meta.big'], print?.['data.meta.none']]).toEqual([
       'Array[2]',
-      '"iris"',
+      `string[4] #${print?.['data.meta.name']?.slice(-16)}`,
       '3n',
       'null',
     ])
     expect(fingerprintData(undefined)).toBeNull()
+  })
+
+  it('keeps no string verbatim (a password, a 100 KB text), and follows Maps and Sets into their entries', () => {
+    const secret = fingerprintData({ password: 'hunter2', text: 'x'.repeat(100_000), n: 0.5, ok: true, huge: 10n ** 40n })
+    expect(JSON.stringify(secret)).not.toContain('hunter2')
+    expect(JSON.stringify(secret).length).toBeLessThan(300)
+    expect(secret?.['data.password']).toMatch(/^string\[7\] #[0-9a-f]{16}$/)
+    expect(secret?.['data.text']).toMatch(/^string\[100000\] #[0-9a-f]{16}$/)
+    expect([secret?.['data.n'], secret?.['data.ok']]).toEqual(['0.5', 'true'])
+    expect(secret?.['data.huge']).toMatch(/^bigint\[41\] #[0-9a-f]{16}$/)
+    expect(fingerprintData({ p: 'hunter2' })).not.toEqual(fingerprintData({ p: 'hunter3' }))
+    const map = (v: number) => fingerprintData({ m: new Map([['a', new Float64Array([v])]]) })
+    expect(map(1)).not.toEqual(map(2))
+    expect(map(1)).toEqual(map(1))
+    expect(fingerprintDifference(map(1), map(2))).toMatch(/^data\.m\.values\[0\]: /)
+    expect(fingerprintData({ s: new Set([1, 2]) })).not.toEqual(fingerprintData({ s: new Set([1, 3]) }))
   })
 
   it('hashes a large array by a sample: its ends and strided pieces change it, and the same bytes give the same print', () => {
@@ -46,8 +62,8 @@ describe('the data fingerprint', () => {
     expect(fingerprintDifference(was, fingerprintData({ X: new Float64Array(4), z: 1, w: 2 }))).toMatch(
       /^data\.y: the experiment ran with Float64Array\[4\] .*, got nothing there$/,
     )
-    expect(fingerprintDifference(was, fingerprintData({ X: new Float64Array(4), y: new Float64Array(4), z: 1, w: 2, v: 'x' }))).toBe(
-      'data.v: the experiment ran without it, got "x"',
+    expect(fingerprintDifference(was, fingerprintData({ X: new Float64Array(4), y: new Float64Array(4), z: 1, w: 2, v: true }))).toBe(
+      'data.v: the experiment ran without it, got true',
     )
     expect(fingerprintDifference(null, was)).toBe('data: the experiment ran without data, got some')
     expect(fingerprintDifference(was, null)).toBe(

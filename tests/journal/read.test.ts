@@ -1,7 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { ConfigError } from '../../src/errors.ts'
+import { ConfigError, JournalError } from '../../src/errors.ts'
 import { readExperiment, readJournal } from '../../src/journal/read.ts'
 import { temporaryDir } from '../helpers.ts'
 
@@ -35,9 +35,32 @@ describe('reading a journal', () => {
     expect(journal.validBytes).toBe(`${good.map((line) => JSON.stringify(line)).join('\n')}\n`.length)
   })
 
+  it('reads a line of two whole events glued together (left by an append after a missing newline) as both, and nothing looser', async () => {
+    const start = { event: 'experiment_start', experiment }
+    const session = { event: 'session', session: 2, concurrency: 1 }
+    const trial = { event: 'trial_start', trial: { id: 0, config: { s: '}{"event":"x"}' }, seed: 1 } }
+    const glued = journalOf([header, `${JSON.stringify(start)}${JSON.stringify(trial)}`, session])
+    const journal = await readJournal(glued)
+    expect(journal.events.map((e) => [e.event.event, e.line])).toEqual([
+      ['journal', 1],
+      ['experiment_start', 2],
+      ['trial_start', 2],
+      ['session', 3],
+    ])
+    expect(journal.unterminated).toBe(false)
+    const notWhole = journalOf([header, `${JSON.stringify(start)}{"event":`, session])
+    await expect(readJournal(notWhole)).rejects.toThrow(/line 2: not a valid event/)
+    const noNewline = journalOf([header, start])
+    writeFileSync(join(noNewline, 'experiment.jsonl'), `${JSON.stringify(header)}\n${JSON.stringify(start)}`)
+    expect(await readJournal(noNewline)).toMatchObject({ unterminated: true, torn: undefined })
+  })
+
   it('refuses a bad line in the middle, a newer format, a missing or unreadable file, naming the file and the line', async () => {
     const middle = journalOf([header, '{"event":', { event: 'experiment_start', experiment }])
-    await expect(readJournal(middle)).rejects.toThrow(/experiment\.jsonl" line 2: not a valid event/)
+    await expect(readJournal(middle)).rejects.toThrow(JournalError)
+    await expect(readJournal(middle)).rejects.toThrow(
+      /experiment\.jsonl" line 2: not a valid event \(.*\); lines follow it, so this is damage, not a crash's torn tail, .*Keep a copy of the file, then repair line 2 or cut the file before it \(head -n 1\): loadExperiment reads what is left and Tuner\.restore re-runs what the lines after it held$/,
+    )
     const malformed = journalOf([header, { event: 'result', trial_id: 'one' }, { event: 'experiment_start', experiment }])
     await expect(readJournal(malformed)).rejects.toThrow(/line 2: not a valid event \(malformed "result" event\)/)
     const newer = journalOf([{ ...header, version: 2 }])

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { ConfigError, HyperpoolError } from '../../src/errors.ts'
+import { ConfigError, HyperpoolError, show } from '../../src/errors.ts'
 import { ASHAScheduler, Study, TPESearch, uniform } from '../../src/index.ts'
 import {
   argumentAt,
@@ -30,6 +30,32 @@ describe('didYouMean', () => {
     expect(didYouMean('lr', ['l2', 'seed'])).toBe('')
     expect(didYouMean('workers', ['concurrency', 'seed'])).toBe('')
     expect(didYouMean('mdoe', ['mode', 'metric'])).toBe(' (did you mean mode?)') // two letters swapped: one edit
+    // Three letters are enough for one edit.
+    expect(didYouMean('dat', ['data', 'seed'])).toBe(' (did you mean data?)')
+    expect(didYouMean('sed', ['data', 'seed'])).toBe(' (did you mean seed?)')
+  })
+})
+
+describe('show, in error messages', () => {
+  it('names typed arrays and buffers by type and length, and cuts a long value short with its size', () => {
+    const big = new Float64Array(1000).fill(0.123456789)
+    expect(show(big)).toBe('Float64Array[1000]')
+    expect(show(new ArrayBuffer(4096))).toBe('ArrayBuffer(4096 bytes)')
+    expect(show({ X: big, y: new Int32Array(3) })).toBe('{"X":"Float64Array[1000]","y":"Int32Array[3]"}')
+    const long = show(Array.from({ length: 5000 }, (_, i) => i))
+    expect(long.length).toBeLessThan(250)
+    expect(long).toMatch(/^\[0, 1, 2, .*… \(\d+ characters\)$/)
+    expect(show({ a: 1 })).toBe('{"a":1}')
+  })
+
+  it('keeps the error of an unknown option short when its value is big data', () => {
+    const error = thrown(
+      () => new Study({ space: { x: uniform(0, 1) }, metric: 'loss', dat: { X: new Float64Array(100_000) } } as never),
+      ConfigError,
+    )
+    expect(error.message).toBe(
+      'Study({ dat }): unknown option, got {"X":"Float64Array[100000]"}; known: space, metric, mode, search, seed, numSamples',
+    )
   })
 })
 

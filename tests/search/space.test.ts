@@ -158,7 +158,7 @@ describe('validateSpace', () => {
     ['non-array values', { a: { $domain: 'choice', values: 'x' } }, /^space\.a: choice needs a non-empty array, got values="x"$/],
     ['a Date', { when: new Date(0) }, /^space\.when: needs a domain, a nested space or a JSON-safe constant, got a Date instance$/],
     ['a Map', { m: new Map() }, /^space\.m: .*got a Map instance$/],
-    ['a typed array', { x: new Float64Array(2) }, /^space\.x: .*got a Float64Array instance$/],
+    ['a typed array', { x: new Float64Array(2) }, /^space\.x: .*got Float64Array\[2\]$/],
     ['a class instance', { p: new Point() }, /^space\.p: .*got a Point instance$/],
     ['a function', { f: () => 1 }, /^space\.f: .*got function f$/],
     ['undefined', { u: undefined }, /^space\.u: .*got undefined$/],

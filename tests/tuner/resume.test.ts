@@ -7,7 +7,7 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process'
 import { closeSync, existsSync, openSync, readdirSync, readFileSync, readSync, statSync, truncateSync } from 'node:fs'
-import { join } from 'node:path'
+import { join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { loadExperiment } from '../../src/index.ts'
@@ -221,6 +221,22 @@ describe('kill and resume, in real processes', () => {
     await checkJournal(storageDir, reference)
   }, 900_000)
 
+  it('killed just before a line\'s newline (the last event whole, its "\\n" missing), resumed, killed, resumed: the same table', async () => {
+    const storageDir = temporaryDir('hyperpool-resume-nonl-')
+    let exit = await runChild(storageDir, 'start', { lines: Math.round(referenceLines / 3), signal: 'SIGKILL' })
+    expect(exit.signal).toBe('SIGKILL')
+    const path = join(storageDir, NAME, 'experiment.jsonl')
+    // Cut exactly at a newline boundary: the last line is complete JSON, only its '\n' is gone.
+    truncateSync(path, statSync(path).size - 1)
+    expect(readFileSync(path, 'utf8').endsWith('}')).toBe(true)
+    exit = await runChild(storageDir, 'restore', { lines: Math.round((referenceLines * 2) / 3), signal: 'SIGKILL' })
+    expect(exit.signal, exit.stderr).toBe('SIGKILL')
+    exit = await runChild(storageDir, 'restore')
+    expect(exit.code, exit.stderr).toBe(0)
+    expect(tableOf(exit)).toEqual(reference)
+    await checkJournal(storageDir, reference)
+  }, 300_000)
+
   it('stopped by SIGINT and SIGTERM at 6 points, each a clean end that says how to resume, then resumed: the same table', async () => {
     const storageDir = temporaryDir('hyperpool-resume-int-')
     const points = Array.from({ length: 6 }, (_, i) => Math.round((referenceLines * (i + 1)) / 7))
@@ -234,7 +250,11 @@ describe('kill and resume, in real processes', () => {
       expect(exit.code, exit.stderr).toBe(0)
       tableOf(exit)
       expect(exit.stderr).toContain(`warn: ${signalAt(i - 1)}: ending the experiment: running trials stop at their next report`)
-      expect(exit.stderr).toContain(`Continue it with: await Tuner.restore(${JSON.stringify(join(storageDir, NAME))})`)
+      // The exact code: an absolute path, the data it needs again by name, and the fit() that runs it.
+      expect(exit.stderr).toContain(`warn: the experiment ended early (${signalAt(i - 1)}); `)
+      expect(exit.stderr).toContain(
+        `the rest can be resumed. Continue it with: await (await Tuner.restore(${JSON.stringify(resolve(storageDir, NAME))}, { data: { offsets, rows } })).fit()\n`,
+      )
       const next = points[i]
       exit = await runChild(storageDir, 'restore', next === undefined ? undefined : { lines: next, signal: signalAt(i) })
     }
@@ -250,6 +270,20 @@ describe('kill and resume, in real processes', () => {
     const stall = `12:${join(storageDir, 'stalled')}`
     const first = await runChild(storageDir, 'start', { lines: Number.POSITIVE_INFINITY, signal: 'SIGINT', again: true, stall })
     expect(first.code).toBe(130)
+    // Written and released before the exit, not left to an 'exit' handler: the interrupt is on disk, the lock is gone.
+    const dir = join(storageDir, NAME)
+    const text = readFileSync(join(dir, 'experiment.jsonl'), 'utf8')
+    expect(text.endsWith('\n')).toBe(true)
+    expect(
+      text
+        .trimEnd()
+        .split('\n')
+        .map((line) => (JSON.parse(line) as { event: string }).event),
+    ).toContain('interrupt')
+    expect(existsSync(join(dir, '.lock'))).toBe(false)
+    expect(first.stderr).toContain(
+      `warn: SIGINT again: exiting now; the journal is valid; resume with: await (await Tuner.restore(${JSON.stringify(resolve(dir))}, { data: { offsets, rows } })).fit()\n`,
+    )
     const last = await runChild(storageDir, 'restore')
     expect(last.code, last.stderr).toBe(0)
     expect(tableOf(last)).toEqual(reference)

@@ -138,7 +138,7 @@ describe('Tuner on the worker pool', () => {
     expect(results.errors).toHaveLength(1)
     expect(results.trials.map((t) => t.state).sort()).toEqual(['errored', 'paused'])
     expect(logger.lines).toContainEqual(
-      expect.stringMatching(/^info: failFast: trial \d errored: stopping 1 running trials at their next report$/),
+      expect.stringMatching(/^info: failFast: trial \d errored: stopping 1 running trial at their next report$/),
     )
   })
 
