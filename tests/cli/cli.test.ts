@@ -270,7 +270,7 @@ describe('hyperpool report', () => {
     writeFileSync(join(dir, 'experiment.jsonl'), 'not json\n{"type":"x"}\n')
     const { code, stderr } = await cli('report', dir)
     expect(code).toBe(1)
-    expect(stderr).toMatch(/^hyperpool: ConfigError: .*experiment\.jsonl/)
+    expect(stderr).toMatch(/^hyperpool: JournalError: .*experiment\.jsonl" line 1: not a valid event/)
   })
 })
 
