@@ -12,8 +12,9 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { Piscina } from 'piscina'
-import { type Config, choice, loguniform, RandomSearch, randint, Tuner, uniform } from '../src/index.ts'
+import { type Config, RandomSearch, Tuner } from '../src/index.ts'
 import { now } from './lib/naive-task.ts'
+import { NOOP_SPACE } from './lib/noop-space.ts'
 import { fmt, median, quantile, quick, writeResults } from './lib/report.ts'
 import { makeDataset } from './lib/ridge.ts'
 import { sibling } from './lib/sibling.ts'
@@ -22,19 +23,7 @@ const TRIALS = quick ? 500 : 10_000
 const REPEATS = quick ? 2 : 15
 const THREADS = 2
 
-const space = {
-  work: 'noop',
-  lr: loguniform(1e-5, 1e-1),
-  l2: loguniform(1e-6, 1e-2),
-  momentum: uniform(0, 0.99),
-  dropout: uniform(0, 0.5),
-  layers: randint(1, 8),
-  units: choice([32, 64, 128, 256]),
-  batch: choice([16, 32, 64]),
-  act: choice(['relu', 'tanh', 'gelu']),
-  warmup: randint(0, 10),
-  seed: randint(0, 1000),
-}
+const space = NOOP_SPACE
 
 /**
  * One run of a contender: tasks per second end to end (pool start and stop included), the start-up to

@@ -18,8 +18,9 @@ import { mkdtempSync, readdirSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { choice, loguniform, randint, Tuner, uniform } from '../src/index.ts'
+import { Tuner } from '../src/index.ts'
 import { selfTimes } from './lib/cpu-profile.ts'
+import { NOOP_SPACE } from './lib/noop-space.ts'
 import { fmt, type Table, writeResults } from './lib/report.ts'
 import { makeDataset } from './lib/ridge.ts'
 import { sibling } from './lib/sibling.ts'
@@ -38,19 +39,7 @@ if (args.includes('--child')) {
   const started = performance.now()
   await new Tuner({
     trainable: sibling('lib/trainable', import.meta.url),
-    space: {
-      work: 'noop',
-      lr: loguniform(1e-5, 1e-1),
-      l2: loguniform(1e-6, 1e-2),
-      momentum: uniform(0, 0.99),
-      dropout: uniform(0, 0.5),
-      layers: randint(1, 8),
-      units: choice([32, 64, 128, 256]),
-      batch: choice([16, 32, 64]),
-      act: choice(['relu', 'tanh', 'gelu']),
-      warmup: randint(0, 10),
-      seed: randint(0, 1000),
-    },
+    space: NOOP_SPACE,
     metric: 'loss',
     numSamples: TRIALS,
     concurrency: 2,
