@@ -61,6 +61,24 @@ export function integerFlag(command: string, flag: string, text: string | undefi
   return value
 }
 
+/** One of `allowed`, from a flag's text. */
+export function choiceFlag<T extends string>(
+  command: string,
+  flag: string,
+  text: string | undefined,
+  allowed: readonly T[],
+): T | undefined {
+  if (text === undefined) return undefined
+  if (!(allowed as readonly string[]).includes(text)) {
+    throw new UsageError(
+      `${command}: --${flag} is one of ${allowed.join(', ')}, got ${JSON.stringify(text)}${didYouMean(text, allowed)}`,
+      command,
+      `--${flag}`,
+    )
+  }
+  return text as T
+}
+
 /** parseArgs' message for what went wrong, with the known flag nearest an unknown one. */
 function explain(error: unknown, known: readonly string[]): string {
   const code = errnoCode(error)

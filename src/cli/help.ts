@@ -57,6 +57,10 @@ Flags (each overrides the module's option):
   --seed <n>          seed: the same seed gives the same trials
   --name <name>       name: the experiment's folder under the storage folder
   --storage <dir>     storageDir: where experiments are stored (default: runs)
+  --trial-output <where>
+                      trialOutput: where what trials print goes: file (default:
+                      <dir>/trial_0003/stdout.log), both (also the console,
+                      each line prefixed), console, or none
   --help              this help
 `,
   resume: `Usage: hyperpool resume <dir> [flags]

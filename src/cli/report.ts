@@ -1,6 +1,8 @@
+import { join } from 'node:path'
 import { type ReportWritten, watchReport, writeReport } from '../index.ts'
+import { EXPERIMENT_FILE } from '../journal/codec.ts'
 import { readArgs } from './args.ts'
-import { experimentDir } from './experiment-dir.ts'
+import { experimentDir, experimentDirToWatch } from './experiment-dir.ts'
 import type { CliIO } from './io.ts'
 
 const FLAGS = { out: { type: 'string' }, title: { type: 'string' }, watch: { type: 'boolean' } } as const
@@ -12,18 +14,21 @@ const FLAGS = { out: { type: 'string' }, title: { type: 'string' }, watch: { typ
  */
 export async function report(argv: readonly string[], io: CliIO): Promise<void> {
   const { positionals, flags } = readArgs('report', argv, FLAGS, ['dir'])
-  const dir = experimentDir('report', positionals[0] as string)
   const options = { ...(flags.out === undefined ? {} : { out: flags.out }), ...(flags.title === undefined ? {} : { title: flags.title }) }
   if (flags.watch !== true) {
-    io.stdout(`${describe(await writeReport(dir, options))}\n`)
+    io.stdout(`${describe(await writeReport(experimentDir('report', positionals[0] as string), options))}\n`)
     return
   }
+  const { dir, started } = experimentDirToWatch('report', positionals[0] as string)
   const stop = new AbortController()
   const onSignal = () => stop.abort()
   process.once('SIGINT', onSignal)
   process.once('SIGTERM', onSignal)
   try {
-    io.stdout(`watching ${dir}: the report is rewritten as the experiment's journal grows; Ctrl-C stops\n`)
+    const waiting = started
+      ? ''
+      : ` (no experiment there yet: the first report is written when its journal, ${join(dir, EXPERIMENT_FILE)}, appears)`
+    io.stdout(`watching ${dir}${waiting}: the report is rewritten as the experiment's journal grows; Ctrl-C stops\n`)
     const last = await watchReport(dir, {
       ...options,
       signal: stop.signal,

@@ -7,12 +7,13 @@ import type { CliIO } from './io.ts'
  * still handles the signals (a clean end, a second one exits at once); this
  * only notes that one came. Without `dir` (nothing stored, or the experiment
  * handles no signals: a listener here would keep Ctrl-C from ending the
- * process) it listens for nothing. The exit code is 0, or 130 / 143 after a
+ * process) it listens for nothing; `dir` is read after the run, when a
+ * default name has its final folder. The exit code is 0, or 130 / 143 after a
  * SIGINT / SIGTERM, as shells report a command a signal ended.
  */
 export async function fitSayingHowToResume<T>(
   fit: () => Promise<T>,
-  dir: string | undefined,
+  dir: (() => string | undefined) | undefined,
   module: string | undefined,
   io: CliIO,
 ): Promise<{ result: T; exitCode: number }> {
@@ -26,8 +27,11 @@ export async function fitSayingHowToResume<T>(
   try {
     const result = await fit()
     if (signal === undefined) return { result, exitCode: 0 }
+    const folder = dir()
     const withModule = module === undefined ? '' : ` --module ${shellWord(module)}`
-    io.stderr(`hyperpool: ${signal} ended the run early; continue it with: hyperpool resume ${shellWord(dir)}${withModule}\n`)
+    if (folder !== undefined) {
+      io.stderr(`hyperpool: ${signal} ended the run early; continue it with: hyperpool resume ${shellWord(folder)}${withModule}\n`)
+    }
     // As a shell expects of a command a signal ended (128 + its number), so `hyperpool run x && next` stops here.
     return { result, exitCode: signal === 'SIGINT' ? 130 : 143 }
   } finally {

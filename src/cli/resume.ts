@@ -3,7 +3,7 @@ import { integerFlag, readArgs } from './args.ts'
 import { experimentDir } from './experiment-dir.ts'
 import type { CliIO } from './io.ts'
 import { fitSayingHowToResume } from './resume-hint.ts'
-import { experimentOptions } from './run.ts'
+import { bestTrialLine, experimentOptions } from './run.ts'
 
 const FLAGS = { module: { type: 'string' }, concurrency: { type: 'string' }, 'retry-errored': { type: 'boolean' } } as const
 
@@ -25,8 +25,12 @@ export async function resume(argv: readonly string[], io: CliIO): Promise<number
   if (concurrency !== undefined) options.concurrency = concurrency
   if (flags['retry-errored'] === true) options.retryErrored = true
   const tuner = await Tuner.restore(dir, options as RestoreOptions)
-  const { result: results, exitCode } = await fitSayingHowToResume(() => tuner.fit(), dir, flags.module, io)
-  const best = results.best()
-  io.stdout(`best trial ${best.id}: ${results.metric}=${String(best.lastResult?.[results.metric])} config=${JSON.stringify(best.config)}\n`)
+  const { result: results, exitCode } = await fitSayingHowToResume(
+    () => tuner.fit(),
+    () => dir,
+    flags.module,
+    io,
+  )
+  io.stdout(bestTrialLine(results))
   return exitCode
 }

@@ -1,9 +1,10 @@
 import { existsSync, statSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { pathToFileURL } from 'node:url'
-import { Tuner, type TunerOptions } from '../index.ts'
+import { type ResultGrid, Tuner, type TunerOptions } from '../index.ts'
+import { TRIAL_OUTPUT_MODES } from '../tracker/trial-output/trial-output.ts'
 import { resolveTsLoader } from '../workers/pool.ts'
-import { integerFlag, readArgs, UsageError } from './args.ts'
+import { choiceFlag, integerFlag, readArgs, UsageError } from './args.ts'
 import type { CliIO } from './io.ts'
 import { fitSayingHowToResume } from './resume-hint.ts'
 
@@ -13,6 +14,7 @@ const FLAGS = {
   seed: { type: 'string' },
   name: { type: 'string' },
   storage: { type: 'string' },
+  'trial-output': { type: 'string' },
 } as const
 
 /** `hyperpool run <module>`: the experiment the module's default export describes, with the flags on top. */
@@ -27,20 +29,28 @@ export async function run(argv: readonly string[], io: CliIO): Promise<number> {
   if (seed !== undefined) overrides.seed = seed
   if (flags.name !== undefined) overrides.name = flags.name
   if (flags.storage !== undefined) overrides.storageDir = flags.storage
+  const trialOutput = choiceFlag('run', 'trial-output', flags['trial-output'], TRIAL_OUTPUT_MODES)
+  if (trialOutput !== undefined) overrides.trialOutput = trialOutput
 
   const options = { ...(await experimentOptions(positionals[0] as string, 'run')), ...overrides } as unknown as TunerOptions
   const tuner = new Tuner(options)
-  const dir = options.storageDir === false ? undefined : `${options.storageDir ?? 'runs'}/${tuner.name}`
+  // Listening needs a folder to resume from; its name is final only once fit() has claimed it.
+  const resumable = options.storageDir !== false && options.handleSignals !== false
   const { result: results, exitCode } = await fitSayingHowToResume(
     () => tuner.fit(),
-    options.handleSignals === false ? undefined : dir,
+    resumable ? () => tuner.dir : undefined,
     positionals[0],
     io,
   )
-  const best = results.best()
-  io.stdout(`best trial ${best.id}: ${results.metric}=${String(best.lastResult?.[results.metric])} config=${JSON.stringify(best.config)}\n`)
-  if (dir !== undefined) io.stdout(`stored in ${dir}: hyperpool summary ${dir}, hyperpool report ${dir}\n`)
+  io.stdout(bestTrialLine(results))
+  if (tuner.dir !== undefined) io.stdout(`stored in ${tuner.dir}: hyperpool summary ${tuner.dir}, hyperpool report ${tuner.dir}\n`)
   return exitCode
+}
+
+/** The last line of `run` and `resume`: the best trial, its metric and config. */
+export function bestTrialLine(results: ResultGrid): string {
+  const best = results.best()
+  return `best trial ${best.id}: ${results.metric}=${String(best.lastResult?.[results.metric])} config=${JSON.stringify(best.config)}\n`
 }
 
 /** The Tuner options a module's default export gives: an object, or a function (maybe async) returning one; `command` names who asked, in errors. */

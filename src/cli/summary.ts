@@ -1,4 +1,5 @@
 import { flattenConfig, loadExperiment, type Mode, type TrialInfo } from '../index.ts'
+import { formatNumber } from '../tracker/console/status-line.ts'
 import { integerFlag, readArgs, UsageError } from './args.ts'
 import { experimentDir } from './experiment-dir.ts'
 import type { CliIO } from './io.ts'
@@ -91,6 +92,6 @@ function table(trials: readonly RankedTrial[], metric: string): string {
 }
 
 function cell(value: unknown): string {
-  if (typeof value === 'number') return Number.isInteger(value) ? String(value) : Number(value.toPrecision(6)).toString()
+  if (typeof value === 'number') return formatNumber(value)
   return typeof value === 'string' ? value : JSON.stringify(value)
 }

@@ -56,17 +56,7 @@ export interface ReportWritten {
  * const watching = watchReport('runs/exp1', { signal: stop.signal, onWrite: (w) => console.log(w.trials) } satisfies WatchReportOptions)
  * ```
  */
-export interface WatchReportOptions {
-  /**
-   * The HTML file to rewrite (its folder is made if missing); each rewrite replaces it whole, by a rename.
-   * @default `<dir>/report.html`
-   */
-  readonly out?: string
-  /**
-   * The page's title.
-   * @default the experiment's name
-   */
-  readonly title?: string
+export interface WatchReportOptions extends ReportOptions {
   /** Aborting it ends the watch: a write under way finishes, then the promise resolves. Without it the watch runs until the process ends. */
   readonly signal?: AbortSignal
   /**
@@ -94,20 +84,19 @@ export interface WatchReportOptions {
   readonly onError?: (error: Error) => void
 }
 
-const SIGNAL = satisfying<AbortSignal>('an AbortSignal', (value) => value instanceof AbortSignal)
-
-/** The options of `writeReport`. */
-export const REPORT_OPTIONS = defineOptions('writeReport', {
+/** What writing a report and watching one both take, declared once. */
+const WRITE_FIELDS = {
   out: PATH.withDeferredDefault('`<dir>/report.html`'),
   title: text().withDeferredDefault("the experiment's name"),
-  signal: SIGNAL,
-} satisfies SchemaOf<ReportOptions>)
+  signal: satisfying<AbortSignal>('an AbortSignal', (value) => value instanceof AbortSignal),
+}
+
+/** The options of `writeReport`. */
+export const REPORT_OPTIONS = defineOptions('writeReport', WRITE_FIELDS satisfies SchemaOf<ReportOptions>)
 
 /** The options of `watchReport`. */
 export const WATCH_REPORT_OPTIONS = defineOptions('watchReport', {
-  out: PATH.withDeferredDefault('`<dir>/report.html`'),
-  title: text().withDeferredDefault("the experiment's name"),
-  signal: SIGNAL,
+  ...WRITE_FIELDS,
   debounceMs: TIMER_MS.withDefault(300),
   pollMs: integer({ min: 10, max: 2 ** 31 - 1 }).withDefault(1000),
   refreshS: number({ min: 0, max: 86_400 }).withDefault(5),

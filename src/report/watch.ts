@@ -14,7 +14,9 @@ import { REPORT_FILE, renderReport } from './write.ts'
  * and, as a fallback, by checking the journal every `pollMs`; a burst of
  * changes within `debounceMs` makes one rewrite. Each rewrite replaces the
  * file whole, by a rename, so a browser never reads half of it; while the
- * experiment has not ended the page reloads itself every `refreshS`.
+ * experiment has not ended the page reloads itself every `refreshS`. A
+ * folder with no journal yet (a run about to start) is waited for: the first
+ * report is written once the journal appears.
  *
  * Resolves with the last write (undefined if there was none) once aborted
  * and any write under way has finished; rejects with the first failed read
@@ -73,6 +75,8 @@ export async function watchReport(dir: string, options: WatchReportOptions = {})
       first = false
       dirty = false
       lastSeen = await fingerprint(folder)
+      // No journal yet: the experiment has not started; its first line is a change like any other.
+      if (lastSeen === '') continue
       try {
         last = await renderReport(folder, { out, title: read.title, signal: undefined, refreshS: read.refreshS })
         onWrite?.(last)

@@ -161,6 +161,22 @@ export class Tuner<S extends Space = Space, D = unknown> {
   }
 
   /**
+   * The experiment's folder (`<storageDir>/<name>`, holding its journal),
+   * known once `fit()` has started or `Tuner.restore` opened it; undefined
+   * before, and always with `storageDir: false`. A default name whose folder
+   * was taken has its `-1`, `-2`... here.
+   *
+   * @example
+   * ```ts
+   * await tuner.fit()
+   * if (tuner.dir !== undefined) await writeReport(tuner.dir)
+   * ```
+   */
+  get dir(): string | undefined {
+    return this.#storageDir
+  }
+
+  /**
    * The experiment's events as an async iterable, from the moment of the
    * call until the experiment ends. Called before `fit()`, or in the same
    * tick as it, it sees them all; called after the end, it yields nothing.

@@ -146,6 +146,25 @@ describe('hyperpool run', () => {
     expect(summary.trials).toHaveLength(2)
   })
 
+  it('sends what trials print where --trial-output says, and says the folder the experiment was stored in', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'hyperpool-cli-output-'))
+    writeFileSync(
+      join(dir, 'trainable.mjs'),
+      "export default (config) => { console.log('hello from', config.x); return { loss: config.x } }\n",
+    )
+    const options = "{ trainable: new URL('./trainable.mjs', import.meta.url), space: { x: 5 }, metric: 'loss', numSamples: 1 }"
+    writeFileSync(join(dir, 'experiment.mjs'), `export default ${options}\n`)
+    const run = (where: string) => hyperpool('run', join(dir, 'experiment.mjs'), '--storage', join(dir, 'runs'), '--trial-output', where)
+    const both = await run('both')
+    expect(both.code).toBe(0)
+    expect(both.stdout).toContain('(trial 0) hello from 5')
+    // No --name: the folder is the default name fit() claimed (tuner.dir), and the trial's output is there too.
+    const stored = /stored in (\S+):/.exec(both.stdout)?.[1] as string
+    expect(readFileSync(join(stored, 'trial_0000', 'stdout.log'), 'utf8')).toBe('hello from 5\n')
+    const none = await run('none')
+    expect(none.stdout).not.toContain('hello')
+  })
+
   it('lets an error of the module itself through, with its stack, rather than dressing it as a usage error', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'hyperpool-cli-throws-'))
     writeFileSync(join(dir, 'experiment.mjs'), "throw new Error('the module failed to load')\n")
@@ -233,16 +252,17 @@ describe('hyperpool report', () => {
   })
 
   it('with --watch rewrites the report as the journal grows, and stops cleanly on SIGINT', async () => {
-    // A live experiment, played back: the first half of a real journal, then the rest appended.
+    // A live experiment, played back: watched before it starts, then the first half of a real journal, then the rest.
     const dir = join(mkdtempSync(join(tmpdir(), 'hyperpool-cli-watch-')), 'live')
-    mkdirSync(dir)
     const lines = readFileSync(join(storage, 'cli', 'experiment.jsonl'), 'utf8')
       .split('\n')
       .filter((line) => line !== '')
     const firstEnd = lines.findIndex((line) => line.includes('"event":"trial_end"'))
-    writeFileSync(join(dir, 'experiment.jsonl'), `${lines.slice(0, firstEnd + 1).join('\n')}\n`)
     const out = join(dir, 'live.html')
     const watching = startHyperpool('report', dir, '--watch', '--out', out)
+    await until(() => watching.output.stdout.includes('no experiment there yet'))
+    mkdirSync(dir)
+    writeFileSync(join(dir, 'experiment.jsonl'), `${lines.slice(0, firstEnd + 1).join('\n')}\n`)
     await until(() => watching.output.stdout.includes('(the experiment has not ended)'))
     const before = readFileSync(out, 'utf8')
     appendFileSync(join(dir, 'experiment.jsonl'), `${lines.slice(firstEnd + 1).join('\n')}\n`)
@@ -250,7 +270,9 @@ describe('hyperpool report', () => {
     expect(readFileSync(out, 'utf8')).not.toBe(before)
     watching.child.kill('SIGINT')
     expect(await watching.exit).toEqual({ code: 0, signal: null })
-    expect(watching.output.stdout).toMatch(/^watching .*live: the report is rewritten as the experiment's journal grows; Ctrl-C stops\n/)
+    expect(watching.output.stdout).toMatch(
+      /^watching .*live \(no experiment there yet: the first report is written when its journal, .*experiment\.jsonl, appears\): the report is rewritten as the experiment's journal grows; Ctrl-C stops\n/,
+    )
     expect(watching.output.stdout).toContain(`stopped watching: ${out}\n`)
     expect(watching.output.stderr).toBe('')
   }, 60_000)
@@ -325,6 +347,7 @@ describe('command-line mistakes: exit code 2, what was wrong and what to type', 
     [['run', EXPERIMENT, '--samples', 'many'], '--samples needs a whole number >= 1, got "many"'],
     [['run', EXPERIMENT, '--concurrency', '0'], '--concurrency needs a whole number >= 1, got "0"'],
     [['run', EXPERIMENT, '--seed'], '--seed needs a value: --seed <value>'],
+    [['run', EXPERIMENT, '--trial-output', 'bth'], '--trial-output is one of file, console, both, none, got "bth" (did you mean both?)'],
     [['run'], 'run: expects <module>, got none: hyperpool run <module>'],
     [['run', 'nowhere.ts'], 'run: no file "nowhere.ts": give the path of a module whose default export is the Tuner\'s options'],
     [

@@ -1,4 +1,4 @@
-import { appendFile, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises'
+import { appendFile, mkdir, mkdtemp, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
@@ -27,7 +27,7 @@ describe('watchReport', () => {
     const stop = new AbortController()
     const writes: ReportWritten[] = []
     const errors: Error[] = []
-    // Started before the run: the folder has no log yet, so the first reads fail and the watch waits.
+    // Started before the run: the folder has no journal yet, so the watch waits for it.
     const watching = watchReport(dir, {
       signal: stop.signal,
       debounceMs: 20,
@@ -68,8 +68,8 @@ describe('watchReport', () => {
     expect(new Set(counts).size).toBeGreaterThanOrEqual(2) // rewritten as trials were added
     expect(counts).toEqual([...counts].sort((a, b) => a - b))
     expect(counts.at(-1)).toBe(8)
-    // Before the log has its first line, a read finds no log, or an empty one: the watch says so and goes on.
-    for (const error of errors) expect(error.message).toMatch(/no experiment log|has no "experiment_start" event/)
+    // No journal yet is waited for quietly; one without its first line yet fails a read: the watch says so and goes on.
+    for (const error of errors) expect(error.message).toMatch(/has no "experiment_start" event/)
     expect((await readdir(dir)).filter((name) => name.endsWith('.tmp'))).toEqual([])
     // A page of the running experiment reloaded itself; the ended one does not.
     expect(reloadedWhileRunning).toBe(true)
@@ -83,8 +83,20 @@ describe('watchReport', () => {
     expect(await readdir(root)).toEqual([])
   })
 
-  it('ends with the error of a failed read when nobody takes it', async () => {
-    await expect(watchReport(root, { pollMs: 10 })).rejects.toThrow(/no experiment log/)
+  it('waits for a journal that is not there yet, then ends with the error of a failed read when nobody takes it', async () => {
+    let settled = false
+    const watching = watchReport(root, { pollMs: 10, debounceMs: 5 })
+    watching.then(
+      () => (settled = true),
+      () => (settled = true),
+    )
+    // Many polls find no journal: that is a run not yet started, not an error.
+    await new Promise((resolve) => setTimeout(resolve, 100))
+    expect(settled).toBe(false)
+    // Put in place whole, so the read that fails is of this line and not of an empty file.
+    await writeFile(join(root, 'journal.tmp'), 'not json\n')
+    await rename(join(root, 'journal.tmp'), join(root, 'experiment.jsonl'))
+    await expect(watching).rejects.toThrow(/experiment\.jsonl" has no "experiment_start" event/)
   })
 
   it('writes the finished experiment once, stays quiet while only other files change, and rewrites when the journal grows', async () => {

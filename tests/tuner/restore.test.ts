@@ -532,10 +532,13 @@ describe("the experiment's folder", () => {
         logger: memoryLogger(),
       })
     const tuners = [make(), make(), make()]
+    expect(tuners.map((t) => t.dir)).toEqual([undefined, undefined, undefined])
     await Promise.all(tuners.map((t) => t.fit()))
     const names = tuners.map((t) => t.name)
     expect(new Set(names).size).toBe(3)
     expect(readdirSync(storageDir).sort()).toEqual([...names].sort())
+    // `dir` is the folder each claimed, suffix included.
+    expect(tuners.map((t) => t.dir)).toEqual(names.map((name) => join(storageDir, name)))
     for (const name of names) expect((await loadExperiment(join(storageDir, name))).results.trials).toHaveLength(1)
   })
 
