@@ -1,6 +1,8 @@
 import { show } from '../errors.ts'
-import { findNonJson, type JsonValue } from './json.ts'
+import { holdsDomain } from './branches.ts'
+import { findNonJson, isPlainObject, type JsonValue } from './json.ts'
 import { qRange } from './quantize.ts'
+import type { Space } from './space.ts'
 
 /** Floats uniform in `[low, high)`. @example `{ $domain: 'uniform', low: 0, high: 1 }` */
 export interface Uniform {
@@ -47,13 +49,23 @@ export interface LogRandInt {
   readonly low: number
   readonly high: number
 }
-/** One of `values`, uniformly. @example `{ $domain: 'choice', values: ['relu', 'tanh'] }` */
-export interface Choice<T extends JsonValue = JsonValue> {
+/**
+ * A value of a choice or grid: a constant, or a sub-space (a branch of a conditional space).
+ *
+ * @example
+ * ```ts
+ * const branch: ChoiceValue = { kind: 'svm', C: loguniform(1e-2, 10) }
+ * ```
+ */
+export type ChoiceValue = JsonValue | Space
+
+/** One of `values`, uniformly; a sub-space value is a branch, its domains drawn when it is picked. @example `{ $domain: 'choice', values: ['relu', 'tanh'] }` */
+export interface Choice<T extends ChoiceValue = ChoiceValue> {
   readonly $domain: 'choice'
   readonly values: readonly T[]
 }
 /** Every one of `values` (GridSearch enumerates it; RandomSearch samples it like a choice). @example `{ $domain: 'grid', values: [32, 64] }` */
-export interface Grid<T extends JsonValue = JsonValue> {
+export interface Grid<T extends ChoiceValue = ChoiceValue> {
   readonly $domain: 'grid'
   readonly values: readonly T[]
 }
@@ -167,10 +179,17 @@ export function domainProblem(domain: Domain): string | undefined {
     // Without this, choice([uniform(0, 1), 5]) would hand trainables the domain object itself, not a draw from it.
     const nested = values.findIndex(isDomain)
     if (nested >= 0) {
-      return `needs constant values (domains inside ${domain.$domain} are not sampled), got values[${nested}]=${show(values[nested])}`
+      return `needs constants or sub-spaces as values (a domain itself is not a branch: wrap it, as { x: uniform(0, 1) }), got values[${nested}]=${show(values[nested])}`
     }
-    const bad = findNonJson(values, 'values')
-    return bad && `needs JSON-safe values (finite numbers, strings, booleans, null, arrays and plain objects), got ${bad.where}=${bad.got}`
+    // A conditional choice: its sub-space values are branches, checked as spaces by validateSpace (and the factories).
+    const conditional = values.some((value) => holdsDomain(value))
+    for (const [index, value] of values.entries()) {
+      if (conditional && isPlainObject(value)) continue
+      const bad = findNonJson(value, `values[${index}]`)
+      if (bad)
+        return `needs JSON-safe values or sub-spaces (finite numbers, strings, booleans, null, arrays, plain objects, domains inside plain objects), got ${bad.where}=${bad.got}`
+    }
+    return undefined
   }
   if (!params.every((p) => Number.isFinite(fields[p]))) return `needs finite numbers, ${got}`
   const broken = RULES[domain.$domain].find(([, holds]) => !holds(fields as unknown as Numbers))

@@ -1,10 +1,12 @@
 import { SpaceError, show } from '../errors.ts'
 import { MAX_DEPTH } from '../storable.ts'
+import { asConditional } from './branches.ts'
 import { DOMAIN_PARAMS, type Domain, domainProblem } from './domain.ts'
 import { copyJson, findNonJson, isPlainObject, type JsonValue } from './json.ts'
 
 export type {
   Choice,
+  ChoiceValue,
   Domain,
   Grid,
   LogRandInt,
@@ -45,9 +47,12 @@ export type Space = { readonly [key: string]: Domain | Constant | Space }
 
 type NumericDomain = Exclude<Domain, { $domain: 'choice' | 'grid' }>
 
+/** The value one branch of a choice gives: a sub-space its config (so a literal tag stays a discriminant), a constant itself. */
+type BranchOf<T> = T extends readonly unknown[] ? T : T extends { readonly [key: string]: unknown } ? ConfigOf<T> : T
+
 /** The value one entry of a space gives a config. */
 type ValueOf<V> = V extends { readonly $domain: 'choice' | 'grid'; readonly values: readonly (infer T)[] }
-  ? T
+  ? BranchOf<T>
   : V extends NumericDomain
     ? number
     : V extends readonly unknown[]
@@ -58,13 +63,16 @@ type ValueOf<V> = V extends { readonly $domain: 'choice' | 'grid'; readonly valu
 
 /**
  * The config a trainable receives for space `S`: numeric domains give
- * `number`, `choice`/`grid` give their values' union, constants themselves,
- * nested spaces nested configs.
+ * `number`, `choice`/`grid` give their values' union (a sub-space value its
+ * config, so branches tagged `kind: 'svm'` make a discriminated union),
+ * constants themselves, nested spaces nested configs.
  *
  * @example
  * ```ts
  * const space = { lr: loguniform(1e-4, 1e-1), act: choice(['relu', 'tanh']) }
  * type Config = ConfigOf<typeof space> // { lr: number; act: 'relu' | 'tanh' }
+ * const model = choice([{ kind: 'svm', C: loguniform(1e-2, 10) }, { kind: 'forest', trees: randint(10, 100) }])
+ * type Model = ConfigOf<{ model: typeof model }>['model'] // { kind: 'svm'; C: number } | { kind: 'forest'; trees: number }
  * ```
  */
 export type ConfigOf<S> = { -readonly [K in keyof S]: ValueOf<S[K]> }
@@ -104,7 +112,7 @@ function checkSpace(space: Record<string, unknown>, path: string, ancestors: Set
     if (key === '' || key.includes('/') || key === '__proto__') {
       fail(field, `needs a key that is non-empty, has no "/" (the flatten separator) and is not __proto__, got ${show(key)}`)
     }
-    if (isPlainObject(value) && Object.hasOwn(value, '$domain')) checkDomain(value, field)
+    if (isPlainObject(value) && Object.hasOwn(value, '$domain')) checkDomain(value, field, ancestors)
     else if (isPlainObject(value)) checkSpace(value, field, ancestors)
     else {
       const bad = findNonJson(value, field, ancestors.size)
@@ -114,13 +122,30 @@ function checkSpace(space: Record<string, unknown>, path: string, ancestors: Set
   ancestors.delete(space)
 }
 
-function checkDomain(value: Record<string, unknown>, field: string): void {
+function checkDomain(value: Record<string, unknown>, field: string, ancestors: Set<object>): void {
   const kind = value.$domain
   if (typeof kind !== 'string' || !Object.hasOwn(DOMAIN_PARAMS, kind)) {
     fail(field, `unknown $domain, needs one of ${Object.keys(DOMAIN_PARAMS).join(', ')}, got ${show(kind)}`)
   }
   const problem = domainProblem(value as unknown as Domain)
   if (problem !== undefined) fail(field, `${kind} ${problem}`)
+  // The branches of a conditional choice are spaces of their own, held to the same rules at any depth.
+  asConditional(value)?.values.forEach((branch, index) => {
+    if (isPlainObject(branch)) checkSpace(branch, `${field}.values[${index}]`, ancestors)
+  })
+}
+
+/**
+ * Checks the sub-space branches of a conditional `choice`/`grid` made by a
+ * factory, naming them as `choice(values).values[0].C: ...`.
+ *
+ * @example
+ * ```ts
+ * checkBranches(choice([{ kind: 'svm', 'a/b': uniform(0, 1) }]) // SpaceError: choice(values).values[0].a/b: needs a key that ...
+ * ```
+ */
+export function checkBranches(domain: Domain): void {
+  if (asConditional(domain) !== undefined) checkDomain(domain as unknown as Record<string, unknown>, `${domain.$domain}(values)`, new Set())
 }
 
 /**
