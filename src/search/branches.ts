@@ -44,7 +44,7 @@ export function asConditional(value: unknown): Choice | Grid | undefined {
 
 /** How a conditional choice's branches are named in flat columns. */
 export interface BranchNames {
-  /** The key every branch holds as a distinct string constant (its tag), if there is one. */
+  /** The key every sub-space branch holds as a string constant (its tag), if there is one. */
   readonly tag: string | undefined
   /** One label per branch: its tag value, or its index. */
   readonly labels: readonly string[]
@@ -59,30 +59,45 @@ function usableLabel(label: unknown): label is string {
 
 /**
  * The tag and labels of a conditional choice's branches. The tag is the
- * first key (in the first branch's order) that every branch holds as a
- * string constant, distinct from branch to branch and usable in a column
- * name; the labels are its values. Without such a key, branches are labelled
- * by index (`'0'`, `'1'`, ...).
+ * first key (in the first sub-space's order) that every sub-space branch
+ * holds as a string constant; a sub-space is labelled by its tag value, a
+ * constant string branch by itself. When that leaves a label missing,
+ * repeated or unusable in a column name (empty, or holding `/`, `[` or
+ * `]`), every branch is labelled by its index (`'0'`, `'1'`, ...).
  *
  * @example
  * ```ts
- * branchNames(choice([{ kind: 'svm', C: loguniform(1e-2, 10) }, { kind: 'forest', trees: randint(10, 100) }]))
- * // { tag: 'kind', labels: ['svm', 'forest'] }
+ * branchNames(choice([{ kind: 'svm', C: loguniform(1e-2, 10) }, { kind: 'forest', trees: randint(10, 100) }, 'none']))
+ * // { tag: 'kind', labels: ['svm', 'forest', 'none'] }
  * ```
  */
 export function branchNames(domain: Choice | Grid): BranchNames {
   const known = NAMES.get(domain)
   if (known !== undefined) return known
   const values = domain.values
-  const objects = values.every(isPlainObject) ? (values as readonly Record<string, unknown>[]) : []
-  const tag = Object.keys(objects[0] ?? {}).find((key) => {
-    const labels = objects.map((branch) => branch[key])
-    return labels.every(usableLabel) && new Set(labels).size === labels.length
-  })
-  const names: BranchNames = {
-    tag,
-    labels: values.map((branch, index) => (tag === undefined ? String(index) : ((branch as Record<string, string>)[tag] as string))),
-  }
+  const objects = values.filter(isPlainObject) as readonly Record<string, unknown>[]
+  const tag = Object.keys(objects[0] ?? {}).find((key) => objects.every((branch) => typeof branch[key] === 'string'))
+  const tagged = values.map((branch) => (isPlainObject(branch) ? (tag === undefined ? undefined : branch[tag]) : branch))
+  const named = tagged.every(usableLabel) && new Set(tagged).size === tagged.length
+  const names: BranchNames = { tag, labels: named ? (tagged as string[]) : values.map((_, index) => String(index)) }
   NAMES.set(domain, names)
   return names
+}
+
+/**
+ * The dotted path (`space.model`) of the first conditional choice of a space,
+ * in key order, or undefined for a space without one.
+ *
+ * @example
+ * ```ts
+ * conditionalPath({ lr: uniform(0, 1), opt: { model: choice([{ C: uniform(0, 1) }, 'none']) } }) // 'space.opt.model'
+ * ```
+ */
+export function conditionalPath(space: Readonly<Record<string, unknown>>, path = 'space'): string | undefined {
+  for (const [key, value] of Object.entries(space)) {
+    if (asConditional(value) !== undefined) return `${path}.${key}`
+    const inner = isPlainObject(value) && !isDomain(value) ? conditionalPath(value, `${path}.${key}`) : undefined
+    if (inner !== undefined) return inner
+  }
+  return undefined
 }
