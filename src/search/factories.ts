@@ -131,7 +131,8 @@ export function lograndint(low: number, high: number): LogRandInt {
  * const model = choice([{ kind: 'svm', C: loguniform(1e-2, 10) }, { kind: 'forest', trees: randint(10, 100) }])
  * ```
  */
-export function choice<const T extends ChoiceValue>(values: readonly T[]): Choice<T> {
+export function choice<const T extends readonly ChoiceValue[]>(values: T): Choice<T[number]> {
+  // T is the array's type, not its elements': TypeScript infers no union from object literals of different keys.
   return checked({ $domain: 'choice', values: frozenCopy(values) })
 }
 
@@ -146,7 +147,7 @@ export function choice<const T extends ChoiceValue>(values: readonly T[]): Choic
  * const model = grid([{ kind: 'svm', C: grid([0.1, 1]) }, { kind: 'linear' }]) // 3 grid points
  * ```
  */
-export function grid<const T extends ChoiceValue>(values: readonly T[]): Grid<T> {
+export function grid<const T extends readonly ChoiceValue[]>(values: T): Grid<T[number]> {
   return checked({ $domain: 'grid', values: frozenCopy(values) })
 }
 
