@@ -88,7 +88,7 @@ export function unflatten(entries: ReadonlyArray<{ readonly path: readonly strin
  * columns. Arrays and empty objects are leaves. Given the config's `space`
  * (or its JSON form), a choice over sub-spaces gives its branch's label
  * under its own key and the branch's values under `key[label]/...`, as
- * {@link flattenSpace} names them; the branches not taken give no column.
+ * `flattenSpace` names them; the branches not taken give no column.
  *
  * @example
  * ```ts
