@@ -4,26 +4,8 @@
  * the branch drawn, its own domains drawn in turn. What names a branch in flat
  * columns (`model[svm]/C`) is decided here, once, from the space alone.
  */
-import { type Choice, type Grid, isDomain } from './domain.ts'
+import { type Choice, type Grid, holdsDomain, isDomain } from './domain.ts'
 import { isPlainObject } from './json.ts'
-
-/** Nesting past this is refused by validation anyway; the walk stops here so a cycle cannot recurse forever. */
-const DEPTH_LIMIT = 100
-
-/**
- * Whether a plain object holds a domain at some depth, through plain objects
- * only (a domain inside an array is a constant's problem, refused elsewhere).
- *
- * @example
- * ```ts
- * holdsDomain({ kind: 'svm', C: loguniform(1e-2, 10) }) // true
- * holdsDomain({ kind: 'linear' }) // false
- * ```
- */
-export function holdsDomain(value: unknown, depth = 0): boolean {
-  if (!isPlainObject(value) || depth >= DEPTH_LIMIT) return false
-  return Object.values(value).some((entry) => isDomain(entry) || holdsDomain(entry, depth + 1))
-}
 
 /**
  * `value` when it is a `choice` or `grid` over sub-spaces (at least one of

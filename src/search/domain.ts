@@ -1,5 +1,4 @@
 import { show } from '../errors.ts'
-import { holdsDomain } from './branches.ts'
 import { findNonJson, isPlainObject, type JsonValue } from './json.ts'
 import { qRange } from './quantize.ts'
 import type { Space } from './space.ts'
@@ -153,6 +152,24 @@ export function isDomain(value: unknown): value is Domain {
   if (typeof value !== 'object' || value === null) return false
   const kind: unknown = (value as { $domain?: unknown }).$domain
   return typeof kind === 'string' && Object.hasOwn(DOMAIN_PARAMS, kind)
+}
+
+/** Nesting past this is refused by validation anyway; the walk stops here so a cycle cannot recurse forever. */
+const DEPTH_LIMIT = 100
+
+/**
+ * Whether a plain object holds a domain at some depth, through plain objects
+ * only (a domain inside an array is a constant's problem, refused elsewhere).
+ *
+ * @example
+ * ```ts
+ * holdsDomain({ kind: 'svm', C: loguniform(1e-2, 10) }) // true
+ * holdsDomain({ kind: 'linear' }) // false
+ * ```
+ */
+export function holdsDomain(value: unknown, depth = 0): boolean {
+  if (!isPlainObject(value) || depth >= DEPTH_LIMIT) return false
+  return Object.values(value).some((entry) => isDomain(entry) || holdsDomain(entry, depth + 1))
 }
 
 /**

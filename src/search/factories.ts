@@ -15,7 +15,7 @@ import {
   type Randn,
   type Uniform,
 } from './domain.ts'
-import { checkBranches } from './space.ts'
+import { checkBranches } from './validate.ts'
 
 /** Fails fast, where the user wrote the bad domain, rather than when the first trial is sampled. */
 function checked<D extends Domain>(domain: D): D {
