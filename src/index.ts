@@ -55,6 +55,7 @@ export type { Searcher, SearcherSetup } from './search/searcher.ts'
 // can be named in their declaration files (TS2742 otherwise) and annotated by hand.
 export type {
   Choice,
+  ChoiceValue,
   ConfigOf,
   Constant,
   Domain,

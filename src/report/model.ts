@@ -62,7 +62,7 @@ const INTEGER_DOMAINS: ReadonlySet<string> = new Set(['randint', 'qrandint', 'lo
 export function reportModel(stored: StoredExperiment): ReportModel {
   const { experiment, summary } = stored
   const sorted = [...stored.trials].sort((a, b) => a.id - b.id)
-  const flat = sorted.map((trial) => flattenConfig(trial.config))
+  const flat = sorted.map((trial) => flattenConfig(trial.config, experiment.space))
   const params = paramsOf(experiment.space, flat)
   const metric = experiment.metric
   const trials = sorted.map((trial, i): TrialView => {

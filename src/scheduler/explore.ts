@@ -1,4 +1,5 @@
 import { invalid, type Place, problemAt } from '../options/index.ts'
+import { asConditional } from '../search/branches.ts'
 import { type Domain, domainProblem, isDomain } from '../search/domain.ts'
 import { copyJson, isPlainObject, type JsonValue } from '../search/json.ts'
 import { onGrid, qRange } from '../search/quantize.ts'
@@ -47,6 +48,9 @@ export function checkMutations(value: unknown, at: Place): asserts value is Muta
     } else if (isDomain(entry)) {
       const problem = domainProblem(entry)
       if (problem !== undefined) throw problemAt(place, `${entry.$domain} ${problem}`)
+      // A step to a neighbouring branch would hand the trainable the branch's domains, not draws from them.
+      if (asConditional(entry) !== undefined)
+        throw invalid(place, 'a domain without sub-spaces (PBT does not explore conditional branches)', entry)
     } else if (isPlainObject(entry)) {
       checkMutations(entry, place)
     } else {
@@ -79,7 +83,7 @@ export function explore(config: Config, mutations: Mutations, settings: ExploreS
     } else if (isDomain(how)) {
       next[key] =
         how.$domain === 'choice' || how.$domain === 'grid'
-          ? stepWithin(how.values, current, settings, random)
+          ? stepWithin(how.values as readonly JsonValue[], current, settings, random)
           : scaleWithin(how, current, settings, random)
     } else {
       next[key] = explore(isPlainObject(current) ? current : {}, how as Mutations, settings, random)

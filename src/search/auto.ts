@@ -5,6 +5,7 @@
 import { ConfigError } from '../errors.ts'
 import { argumentAt, defineOptions, integer, nested, number, optionAt, type Resolved, type SchemaOf } from '../options/index.ts'
 import type { Config, Result, TrialState } from '../types.ts'
+import { conditionalPath } from './branches.ts'
 import { isDomain } from './domain.ts'
 import { flattenSpace } from './flatten.ts'
 import { GPSearch } from './gp/gp.ts'
@@ -77,7 +78,8 @@ function categoricalShare(space: Space): number {
 /**
  * Picks the searcher at setup: {@link GPSearch} when the budget
  * (`numSamples`) is at most `maxGPTrials` and at most `maxCategoricalShare`
- * of the parameters are categorical, else {@link TPESearch}. GP wins on
+ * of the parameters are categorical and the space has no choice over
+ * sub-spaces (GP does not model conditional spaces), else {@link TPESearch}. GP wins on
  * small budgets over numeric parameters, where each of its suggestions
  * (milliseconds to a second) is cheap beside a trial; TPE scales to
  * thousands of trials at a millisecond each and handles many categories
@@ -106,7 +108,11 @@ export class AutoSearch implements Searcher {
 
   setup(options: SearcherSetup): void {
     const { space, numSamples } = checkSetup(options)
-    const useGP = numSamples <= this.options.maxGPTrials && categoricalShare(space) <= this.options.maxCategoricalShare
+    // GP does not model conditional spaces (GPSearch refuses them); TPE fits each branch on its own trials.
+    const useGP =
+      numSamples <= this.options.maxGPTrials &&
+      categoricalShare(space) <= this.options.maxCategoricalShare &&
+      conditionalPath(space) === undefined
     this.#choice = useGP ? 'gp' : 'tpe'
     const { pointsToEvaluate, warmStart, gp, tpe } = this.options
     this.#space = space

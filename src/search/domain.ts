@@ -1,6 +1,7 @@
 import { show } from '../errors.ts'
-import { findNonJson, type JsonValue } from './json.ts'
+import { findNonJson, isPlainObject, type JsonValue } from './json.ts'
 import { qRange } from './quantize.ts'
+import type { Space } from './space.ts'
 
 /** Floats uniform in `[low, high)`. @example `{ $domain: 'uniform', low: 0, high: 1 }` */
 export interface Uniform {
@@ -47,13 +48,23 @@ export interface LogRandInt {
   readonly low: number
   readonly high: number
 }
-/** One of `values`, uniformly. @example `{ $domain: 'choice', values: ['relu', 'tanh'] }` */
-export interface Choice<T extends JsonValue = JsonValue> {
+/**
+ * A value of a choice or grid: a constant, or a sub-space (a branch of a conditional space).
+ *
+ * @example
+ * ```ts
+ * const branch: ChoiceValue = { kind: 'svm', C: loguniform(1e-2, 10) }
+ * ```
+ */
+export type ChoiceValue = JsonValue | Space
+
+/** One of `values`, uniformly; a sub-space value is a branch, its domains drawn when it is picked. @example `{ $domain: 'choice', values: ['relu', 'tanh'] }` */
+export interface Choice<T extends ChoiceValue = ChoiceValue> {
   readonly $domain: 'choice'
   readonly values: readonly T[]
 }
 /** Every one of `values` (GridSearch enumerates it; RandomSearch samples it like a choice). @example `{ $domain: 'grid', values: [32, 64] }` */
-export interface Grid<T extends JsonValue = JsonValue> {
+export interface Grid<T extends ChoiceValue = ChoiceValue> {
   readonly $domain: 'grid'
   readonly values: readonly T[]
 }
@@ -143,6 +154,24 @@ export function isDomain(value: unknown): value is Domain {
   return typeof kind === 'string' && Object.hasOwn(DOMAIN_PARAMS, kind)
 }
 
+/** Nesting past this is refused by validation anyway; the walk stops here so a cycle cannot recurse forever. */
+const DEPTH_LIMIT = 100
+
+/**
+ * Whether a plain object holds a domain at some depth, through plain objects
+ * only (a domain inside an array is a constant's problem, refused elsewhere).
+ *
+ * @example
+ * ```ts
+ * holdsDomain({ kind: 'svm', C: loguniform(1e-2, 10) }) // true
+ * holdsDomain({ kind: 'linear' }) // false
+ * ```
+ */
+export function holdsDomain(value: unknown, depth = 0): boolean {
+  if (!isPlainObject(value) || depth >= DEPTH_LIMIT) return false
+  return Object.values(value).some((entry) => isDomain(entry) || holdsDomain(entry, depth + 1))
+}
+
 /**
  * Why a domain of a known kind is invalid, as `needs <rule>, got <values>`, or
  * undefined when it is valid. The factories and `validateSpace` both call it,
@@ -167,10 +196,17 @@ export function domainProblem(domain: Domain): string | undefined {
     // Without this, choice([uniform(0, 1), 5]) would hand trainables the domain object itself, not a draw from it.
     const nested = values.findIndex(isDomain)
     if (nested >= 0) {
-      return `needs constant values (domains inside ${domain.$domain} are not sampled), got values[${nested}]=${show(values[nested])}`
+      return `needs constants or sub-spaces as values (a domain itself is not a branch: wrap it, as { x: uniform(0, 1) }), got values[${nested}]=${show(values[nested])}`
     }
-    const bad = findNonJson(values, 'values')
-    return bad && `needs JSON-safe values (finite numbers, strings, booleans, null, arrays and plain objects), got ${bad.where}=${bad.got}`
+    // A conditional choice: its sub-space values are branches, checked as spaces by validateSpace (and the factories).
+    const conditional = values.some((value) => holdsDomain(value))
+    for (const [index, value] of values.entries()) {
+      if (conditional && isPlainObject(value)) continue
+      const bad = findNonJson(value, `values[${index}]`)
+      if (bad)
+        return `needs JSON-safe values or sub-spaces (finite numbers, strings, booleans, null, arrays, plain objects, domains inside plain objects), got ${bad.where}=${bad.got}`
+    }
+    return undefined
   }
   if (!params.every((p) => Number.isFinite(fields[p]))) return `needs finite numbers, ${got}`
   const broken = RULES[domain.$domain].find(([, holds]) => !holds(fields as unknown as Numbers))

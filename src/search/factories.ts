@@ -1,6 +1,7 @@
 import { SpaceError } from '../errors.ts'
 import {
   type Choice,
+  type ChoiceValue,
   DOMAIN_PARAMS,
   type Domain,
   domainProblem,
@@ -14,7 +15,7 @@ import {
   type Randn,
   type Uniform,
 } from './domain.ts'
-import type { JsonValue } from './json.ts'
+import { checkBranches } from './validate.ts'
 
 /** Fails fast, where the user wrote the bad domain, rather than when the first trial is sampled. */
 function checked<D extends Domain>(domain: D): D {
@@ -23,6 +24,7 @@ function checked<D extends Domain>(domain: D): D {
     // Not yet in a space, the domain has no path: its factory names it.
     throw new SpaceError(`${domain.$domain}(${DOMAIN_PARAMS[domain.$domain].join(', ')}): ${problem}`, { field: domain.$domain })
   }
+  checkBranches(domain)
   return Object.freeze(domain)
 }
 
@@ -117,28 +119,35 @@ export function lograndint(low: number, high: number): LogRandInt {
 }
 
 /**
- * One of `values`, each equally likely. Values are JSON-safe constants; their
- * literal types are kept, so `ConfigOf` sees `'relu' | 'tanh'`, not `string`.
+ * One of `values`, each equally likely. Values are JSON-safe constants or
+ * sub-spaces (plain objects with domains inside, nested to any depth): a
+ * sub-space is a branch, and its domains are drawn only when it is picked.
+ * Literal types are kept, so `ConfigOf` sees `'relu' | 'tanh'`, not `string`,
+ * and branches tagged `kind: 'svm'` give a discriminated union.
  *
  * @example
  * ```ts
  * const space = { act: choice(['relu', 'tanh']) } // Choice<'relu' | 'tanh'>
+ * const model = choice([{ kind: 'svm', C: loguniform(1e-2, 10) }, { kind: 'forest', trees: randint(10, 100) }])
  * ```
  */
-export function choice<const T extends JsonValue>(values: readonly T[]): Choice<T> {
+export function choice<const T extends readonly ChoiceValue[]>(values: T): Choice<T[number]> {
+  // T is the array's type, not its elements': TypeScript infers no union from object literals of different keys.
   return checked({ $domain: 'choice', values: frozenCopy(values) })
 }
 
 /**
  * Every one of `values`: GridSearch runs each (times `numSamples`);
- * RandomSearch samples it like a {@link choice}.
+ * RandomSearch samples it like a {@link choice}. A sub-space value is a
+ * branch: GridSearch runs the product of its own `grid` domains.
  *
  * @example
  * ```ts
  * const space = { batch: grid([32, 64, 128]) }
+ * const model = grid([{ kind: 'svm', C: grid([0.1, 1]) }, { kind: 'linear' }]) // 3 grid points
  * ```
  */
-export function grid<const T extends JsonValue>(values: readonly T[]): Grid<T> {
+export function grid<const T extends readonly ChoiceValue[]>(values: T): Grid<T[number]> {
   return checked({ $domain: 'grid', values: frozenCopy(values) })
 }
 

@@ -1,14 +1,15 @@
 import { ConfigError } from '../errors.ts'
 import { argumentAt, defineOptions, optionAt, type SchemaOf } from '../options/index.ts'
 import type { Config } from '../types.ts'
-import { type Domain, isDomain } from './domain.ts'
-import { copyJson, type JsonValue } from './json.ts'
+import { asConditional } from './branches.ts'
+import { isDomain } from './domain.ts'
+import { copyJson, isPlainObject } from './json.ts'
 import { POINTS_TO_EVALUATE, PointQueue } from './points-to-evaluate.ts'
 import { createRandom, deriveSeed } from './rng.ts'
 import { sampleDomain } from './sample.ts'
 import type { Searcher, SearcherSetup } from './searcher.ts'
 import { checkSetup, readyQueue, readySetup } from './setup.ts'
-import { type Constant, flattenSpace, unflatten } from './space.ts'
+import type { Space } from './space.ts'
 
 /**
  * Options of {@link GridSearch}.
@@ -32,9 +33,7 @@ export const GRID_OPTIONS = defineOptions('GridSearch', {
 
 interface GridState {
   readonly seed: number
-  readonly entries: ReadonlyArray<{ path: string[]; value: Domain | Constant }>
-  /** The values of each grid entry, by entry index, in key order. */
-  readonly grids: ReadonlyMap<number, readonly JsonValue[]>
+  readonly space: Space
   readonly gridSize: number
   /** Grid points times numSamples: the grid's own proposals. */
   readonly gridTrials: number
@@ -52,7 +51,10 @@ interface GridState {
  * Trial `k` gets grid point `(k - q) % gridSize` (q: the queued configs handed out before), enumerated like
  * nested loops in key order (the last grid dimension varies fastest); other
  * dimensions are drawn from the trial's own stream, so without grid
- * dimensions this is RandomSearch.
+ * dimensions this is RandomSearch. A `grid` over sub-spaces counts the grid
+ * points of each branch (its own product, 1 for a branch without grids) and
+ * runs them all; a `choice` over sub-spaces is drawn, and the grids inside
+ * the branch drawn are drawn too, like choices.
  *
  * @example
  * ```ts
@@ -85,12 +87,7 @@ export class GridSearch implements Searcher {
 
   setup(options: SearcherSetup): void {
     const { space, seed, numSamples } = checkSetup(options)
-    const entries = flattenSpace(space)
-    const grids = new Map<number, readonly JsonValue[]>()
-    entries.forEach(({ value }, index) => {
-      if (isDomain(value) && value.$domain === 'grid') grids.set(index, value.values)
-    })
-    const gridSize = [...grids.values()].reduce((product, values) => product * values.length, 1)
+    const gridSize = gridCount(space)
     const gridTrials = gridSize * numSamples
     if (!Number.isSafeInteger(gridTrials)) {
       throw new ConfigError(`numSamples: grid points (${gridSize}) times numSamples (${numSamples}) must be a safe integer`, {
@@ -98,7 +95,7 @@ export class GridSearch implements Searcher {
       })
     }
     const queue = new PointQueue(space, this.options.pointsToEvaluate, optionAt('GridSearch', 'pointsToEvaluate'))
-    this.#state = { seed, entries, grids, gridSize, gridTrials, proposed: 0, fromQueue: 0, queue }
+    this.#state = { seed, space, gridSize, gridTrials, proposed: 0, fromQueue: 0, queue }
   }
 
   suggest(trialId: number): Config | null {
@@ -111,14 +108,9 @@ export class GridSearch implements Searcher {
     }
     if (s.proposed >= s.gridTrials) return null
     // By trial id, so trial k's config does not depend on the order of suggestions; queued configs took ids before.
-    const point = gridPoint((((trialId - s.fromQueue) % s.gridSize) + s.gridSize) % s.gridSize, s.grids)
+    const point = (((trialId - s.fromQueue) % s.gridSize) + s.gridSize) % s.gridSize
     s.proposed++
-    return unflatten(
-      s.entries.map(({ path, value }, index) => {
-        if (point.has(index)) return { path, value: copyJson(point.get(index)) }
-        return { path, value: isDomain(value) ? sampleDomain(value, random) : copyJson(value) }
-      }),
-    )
+    return gridConfig(s.space, point, random)
   }
 
   /**
@@ -138,13 +130,58 @@ export class GridSearch implements Searcher {
   onTrialComplete(): void {}
 }
 
-/** The grid values of point number `point`, read as mixed-radix digits with the last grid entry least significant. */
-function gridPoint(point: number, grids: ReadonlyMap<number, readonly JsonValue[]>): Map<number, JsonValue | undefined> {
-  const values = new Map<number, JsonValue | undefined>()
-  let rest = point
-  for (const [index, choices] of [...grids].reverse()) {
-    values.set(index, choices[rest % choices.length])
-    rest = Math.floor(rest / choices.length)
+/** How many grid points an entry of a space spans: a grid's values (a sub-space value its own count), a nested space its product, else 1. */
+function entryCount(entry: unknown): number {
+  if (isDomain(entry)) {
+    if (entry.$domain !== 'grid') return 1
+    const values: readonly unknown[] = entry.values
+    if (asConditional(entry) !== undefined)
+      return values.reduce<number>((sum, branch) => sum + (isPlainObject(branch) ? gridCount(branch as Space) : 1), 0)
+    return values.length
   }
-  return values
+  return isPlainObject(entry) ? gridCount(entry as Space) : 1
+}
+
+/** The grid points of a space: the product over its entries. */
+function gridCount(space: Space): number {
+  return Object.values(space).reduce<number>((product, entry) => product * entryCount(entry), 1)
+}
+
+/**
+ * The config of grid point number `point`, read as mixed-radix digits with
+ * the last grid entry least significant (nested loops in key order); a
+ * conditional grid's digit counts through its branches' points in turn.
+ * Other domains are drawn with `random`, in key order.
+ */
+function gridConfig(space: Space, point: number, random: () => number): Config {
+  const entries = Object.entries(space)
+  const digits = new Array<number>(entries.length)
+  let rest = point
+  for (let i = entries.length - 1; i >= 0; i--) {
+    const size = entryCount((entries[i] as [string, unknown])[1])
+    digits[i] = rest % size
+    rest = Math.floor(rest / size)
+  }
+  const config: Config = {}
+  entries.forEach(([key, entry], i) => {
+    const digit = digits[i] as number
+    if (isDomain(entry) && entry.$domain === 'grid') config[key] = gridValue(entry.values, digit, random)
+    else if (isDomain(entry)) config[key] = sampleDomain(entry, random)
+    else if (isPlainObject(entry)) config[key] = gridConfig(entry as Space, digit, random)
+    else config[key] = copyJson(entry)
+  })
+  return config
+}
+
+/** Grid value number `digit`: a constant, or a point of a sub-space branch, counted through the branches in order. */
+function gridValue(values: readonly unknown[], digit: number, random: () => number): unknown {
+  let rest = digit
+  let index = 0
+  for (; index < values.length - 1; index++) {
+    const size = isPlainObject(values[index]) ? gridCount(values[index] as Space) : 1
+    if (rest < size) break
+    rest -= size
+  }
+  const value = values[index]
+  return isPlainObject(value) ? gridConfig(value as Space, rest, random) : copyJson(value)
 }

@@ -6,10 +6,11 @@
 import { show } from '../errors.ts'
 import { arrayOf, custom, didYouMean, invalid, type Place, problemAt } from '../options/index.ts'
 import type { Config } from '../types.ts'
-import { type Domain, isDomain } from './domain.ts'
+import { asConditional, branchNames } from './branches.ts'
+import { type Choice, type Domain, type Grid, isDomain } from './domain.ts'
 import { copyJson, findNonJson, isPlainObject } from './json.ts'
 import { onGrid } from './quantize.ts'
-import { sampleConfig } from './sample.ts'
+import { branchValue, sampleConfig } from './sample.ts'
 import type { Space } from './space.ts'
 
 /**
@@ -63,10 +64,7 @@ function domainRule(domain: Domain): string {
 
 /** Whether `value` is one `domain` can give: the same sets sampling draws from, bounds included. */
 function fits(domain: Domain, value: unknown): boolean {
-  if (domain.$domain === 'choice' || domain.$domain === 'grid') {
-    const text = JSON.stringify(value)
-    return domain.values.some((v) => JSON.stringify(v) === text)
-  }
+  if (domain.$domain === 'choice' || domain.$domain === 'grid') return branchOf(domain, value, true) >= 0
   if (typeof value !== 'number' || !Number.isFinite(value)) return false
   switch (domain.$domain) {
     case 'randn':
@@ -83,12 +81,85 @@ function fits(domain: Domain, value: unknown): boolean {
   }
 }
 
+/** Where a config fails its space: the key path, and the problem as `invalid` or `problemAt` words it. */
+interface Misfit {
+  readonly path: readonly string[]
+  readonly rule?: string
+  readonly problem?: string
+  readonly value: unknown
+}
+
+/**
+ * The index of the first value of `domain` that `value` fits: a constant
+ * equal to it, or a sub-space (a branch) whose keys it fits (all of them
+ * when `complete`); -1 when none fits. A conditional config is read as the
+ * first branch it fits, so branches a value could fit alike are told apart
+ * by a tag (`kind: 'svm'`).
+ *
+ * @example
+ * ```ts
+ * branchOf(choice([{ kind: 'svm', C: loguniform(1e-2, 10) }, { kind: 'forest', trees: randint(10, 100) }]), { kind: 'forest', trees: 12 }, true) // 1
+ * ```
+ */
+export function branchOf(domain: Choice | Grid, value: unknown, complete: boolean): number {
+  const conditional = asConditional(domain) !== undefined
+  const text = JSON.stringify(value)
+  return domain.values.findIndex((branch) => {
+    if (conditional && isPlainObject(branch)) return isPlainObject(value) && misfit(branch as Space, value, complete) === undefined
+    return JSON.stringify(branch) === text
+  })
+}
+
+/** Why a conditional config fits none of the branches: the problem of the branch its tag names, else the list of branches. */
+function branchMisfit(domain: Choice | Grid, value: unknown, complete: boolean): Misfit {
+  const { tag, labels } = branchNames(domain)
+  const tagged = tag !== undefined && isPlainObject(value) ? labels.indexOf(value[tag] as string) : -1
+  const branch = domain.values[tagged]
+  if (isPlainObject(branch) && isPlainObject(value)) {
+    const inner = misfit(branch as Space, value, complete)
+    if (inner !== undefined) return inner
+  }
+  return { path: [], rule: `a config of one of the branches ${labels.join(', ')} (${domain.$domain} over sub-spaces)`, value }
+}
+
+function misfit(space: Space, config: Record<string, unknown>, complete: boolean): Misfit | undefined {
+  const keys = Object.keys(space)
+  for (const key of Object.keys(config)) {
+    if (!Object.hasOwn(space, key)) {
+      const problem = `not a key of the space${didYouMean(key, keys)}, got ${show(config[key])}; the space has: ${keys.join(', ')}`
+      return { path: [key], problem, value: config[key] }
+    }
+  }
+  for (const [key, entry] of Object.entries(space)) {
+    const value = config[key]
+    const inside = (found: Misfit | undefined): Misfit | undefined => found && { ...found, path: [key, ...found.path] }
+    if (value === undefined) {
+      if (complete) return { path: [key], rule: 'a value: every key of the space is needed here', value }
+      continue
+    }
+    const branching = asConditional(entry)
+    if (branching !== undefined) {
+      if (branchOf(branching, value, complete) < 0) return inside(branchMisfit(branching, value, complete))
+    } else if (isDomain(entry)) {
+      if (!fits(entry, value)) return { path: [key], rule: domainRule(entry), value }
+    } else if (isPlainObject(entry)) {
+      if (!isPlainObject(value)) return { path: [key], rule: 'a plain object, as the space nests one here', value }
+      const found = inside(misfit(entry as Space, value, complete))
+      if (found !== undefined) return found
+    } else if (JSON.stringify(value) !== JSON.stringify(entry)) {
+      return { path: [key], rule: `${show(entry)}, the space's constant`, value }
+    }
+  }
+  return undefined
+}
+
 /**
  * Checks `config` against `space` and returns a copy: every key must be one
  * of the space's, every value one its domain can give (a constant must equal
- * the space's). With `complete`, every key of the space must be there; else
- * missing keys are allowed (they are drawn later). Throws a `ConfigError`
- * naming the place, the rule and the value:
+ * the space's; a conditional choice's value must fit one of its branches).
+ * With `complete`, every key of the space must be there; else missing keys
+ * are allowed (they are drawn later). Throws a `ConfigError` naming the
+ * place, the rule and the value:
  * `TPESearch({ pointsToEvaluate[2].lr }): must be a number in [0.0001, 0.1] (loguniform), got 5`.
  *
  * @example
@@ -98,44 +169,40 @@ function fits(domain: Domain, value: unknown): boolean {
  */
 export function checkConfig(space: Space, config: unknown, at: Place, complete: boolean): Config {
   const parsed = CONFIG.parse(config, at)
-  checkAgainst(space, parsed, at, complete)
+  const found = misfit(space, parsed, complete)
+  if (found !== undefined) {
+    const place = found.path.reduce((p, key) => p.child(key), at)
+    throw found.problem === undefined ? invalid(place, found.rule as string, found.value) : problemAt(place, found.problem)
+  }
   return parsed
 }
 
-function checkAgainst(space: Space, config: Record<string, unknown>, at: Place, complete: boolean): void {
-  const keys = Object.keys(space)
-  for (const key of Object.keys(config)) {
-    if (!Object.hasOwn(space, key)) {
-      throw problemAt(
-        at.child(key),
-        `not a key of the space${didYouMean(key, keys)}, got ${show(config[key])}; the space has: ${keys.join(', ')}`,
-      )
-    }
-  }
-  for (const [key, entry] of Object.entries(space)) {
-    const value = config[key]
-    const place = at.child(key)
-    if (value === undefined) {
-      if (complete) throw invalid(place, `a value: every key of the space is needed here`, value)
-      continue
-    }
-    if (isDomain(entry)) {
-      if (!fits(entry, value)) throw invalid(place, domainRule(entry), value)
-    } else if (isPlainObject(entry)) {
-      if (!isPlainObject(value)) throw invalid(place, 'a plain object, as the space nests one here', value)
-      checkAgainst(entry as Space, value, place, complete)
-    } else if (JSON.stringify(value) !== JSON.stringify(entry)) {
-      throw invalid(place, `${show(entry)}, the space's constant`, value)
-    }
-  }
-}
-
-/** `point` over `base`, key by key at every depth: the point's values win. */
-function overlay(base: Record<string, unknown>, point: Record<string, unknown>): Record<string, unknown> {
+/**
+ * `point` over `base`, key by key at every depth: the point's values win.
+ * Where the point picks another branch of a conditional choice than the one
+ * drawn, the point's branch is drawn afresh (with `random`) under it, so
+ * the keys it leaves out come from its own branch.
+ */
+function overlay(
+  space: Space,
+  base: Record<string, unknown>,
+  point: Record<string, unknown>,
+  random: () => number,
+): Record<string, unknown> {
   const merged = { ...base }
   for (const [key, value] of Object.entries(point)) {
-    const under = base[key]
-    merged[key] = isPlainObject(value) && isPlainObject(under) ? overlay(under, value) : copyJson(value)
+    const entry = space[key]
+    let under = base[key]
+    let inner: Space | undefined = isPlainObject(entry) && !isDomain(entry) ? (entry as Space) : undefined
+    const branching = asConditional(entry)
+    if (branching !== undefined) {
+      const branch = branchOf(branching, value, false)
+      if (branch !== branchOf(branching, under, true)) under = branchValue(branching.values[branch], random)
+      const sub = branching.values[branch]
+      inner = isPlainObject(sub) ? (sub as Space) : undefined
+    }
+    merged[key] =
+      inner !== undefined && isPlainObject(value) && isPlainObject(under) ? overlay(inner, under, value, random) : copyJson(value)
   }
   return merged
 }
@@ -186,6 +253,6 @@ export class PointQueue {
    */
   next(random: () => number): Config | undefined {
     const point = this.#queue.shift()
-    return point === undefined ? undefined : overlay(sampleConfig(this.#space, random), point)
+    return point === undefined ? undefined : overlay(this.#space, sampleConfig(this.#space, random), point, random)
   }
 }

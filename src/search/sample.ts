@@ -19,13 +19,28 @@ function quantize(value: number, low: number, high: number, q: number): number {
   return onGrid(Math.min(last, Math.max(first, Math.round(value / q))), q)
 }
 
-function pick<T>(values: readonly T[], random: () => number): T {
-  return copyJson(values[Math.floor(random() * values.length)] as T)
+/**
+ * The config of one value of a choice or grid: a sub-space (a branch) drawn
+ * with `random`, a constant copied. A plain object of constants draws nothing,
+ * so it comes out as a copy either way.
+ *
+ * @example
+ * ```ts
+ * branchValue({ kind: 'svm', C: loguniform(1e-2, 10) }, random) // { kind: 'svm', C: 0.31... }
+ * ```
+ */
+export function branchValue(value: unknown, random: () => number): unknown {
+  return isPlainObject(value) ? sampleConfig(value as Space, random) : copyJson(value)
+}
+
+function pick(values: readonly unknown[], random: () => number): unknown {
+  return branchValue(values[Math.floor(random() * values.length)], random)
 }
 
 /**
  * One value drawn from `domain` with `random` (uniform in `[0, 1)`). Grid
- * domains are drawn like choices; GridSearch enumerates them instead.
+ * domains are drawn like choices; GridSearch enumerates them instead. A
+ * choice over sub-spaces picks a branch, then draws the branch's domains.
  *
  * @example
  * ```ts

@@ -13,6 +13,8 @@ export interface RowSource {
   readonly lastResult: Readonly<Record<string, unknown>> | Result | undefined
   /** The trial's error, if it errored: its row shows `name: message`. */
   readonly error: Error | undefined
+  /** The experiment's space, so a conditional config's columns name their branch (`config/model[svm]/C`). */
+  readonly space?: unknown
 }
 
 /**
@@ -33,7 +35,7 @@ export interface RowSource {
 export function trialRow(trial: RowSource): Record<string, unknown> {
   const error = trial.error === undefined ? undefined : `${trial.error.name}: ${trial.error.message}`
   const row: Record<string, unknown> = { trial_id: trial.id, state: trial.state, error }
-  for (const [key, value] of Object.entries(flattenConfig(trial.config))) setOwn(row, `config/${key}`, value)
+  for (const [key, value] of Object.entries(flattenConfig(trial.config, trial.space))) setOwn(row, `config/${key}`, value)
   for (const [key, value] of Object.entries(flattenConfig(trial.lastResult ?? {}))) {
     if (key === 'trial_id') continue
     setOwn(row, (LEAD_COLUMNS as readonly string[]).includes(key) ? `result/${key}` : key, value)

@@ -94,7 +94,7 @@ describe('factories: validation errors name the function, the rule and the value
     [
       'choice of domains',
       () => choice([uniform(0, 1) as never, 5]),
-      /^choice\(values\): needs constant values \(domains inside choice are not sampled\), got values\[0\]=/,
+      /^choice\(values\): needs constants or sub-spaces as values \(a domain itself is not a branch: wrap it, as \{ x: uniform\(0, 1\) \}\), got values\[0\]=/,
     ],
     ['randn sd=0', () => randn(0, 0), /^randn\(mean, sd\): needs sd > 0, got mean=0, sd=0$/],
     ['randn sd<0', () => randn(0, -1), /needs sd > 0, got mean=0, sd=-1/],
@@ -271,9 +271,12 @@ describe('ConfigOf', () => {
 })
 
 describe('values a space must not hide', () => {
-  it('rejects a domain nested inside a choice value or a constant array, naming where', () => {
-    expect(() => validateSpace({ a: { $domain: 'choice', values: [{ lr: uniform(0, 1) }] } })).toThrow(
-      /^space\.a: choice needs JSON-safe values .*got values\[0\]\.lr=a uniform domain, which is sampled only as a field of the space$/,
+  it('rejects a domain inside a choice value that is not a sub-space, or inside a constant array, naming where', () => {
+    expect(() => validateSpace({ a: { $domain: 'choice', values: [{ lr: uniform(0, 1) }, [uniform(0, 1)]] } })).toThrow(
+      /^space\.a: choice needs JSON-safe values or sub-spaces .*got values\[1\]\[0\]=a uniform domain, which is sampled only as a field of the space$/,
+    )
+    expect(() => validateSpace({ a: { $domain: 'choice', values: [{ lr: { x: [uniform(0, 1)] } }] } })).toThrow(
+      /^space\.a: choice needs JSON-safe values or sub-spaces .*got values\[0\]\.lr\.x\[0\]=a uniform domain/,
     )
     expect(() => validateSpace({ sizes: [uniform(0, 1)] })).toThrow(
       /^space\.sizes\[0\]: needs a domain, a nested space or a JSON-safe constant, got a uniform domain/,

@@ -156,7 +156,7 @@ describe('Parzen estimator densities', () => {
   ]
   const observations = new Float64Array(configs.length * dims.length)
   configs.forEach((c, i) => {
-    observations.set(encodeConfig(dims, c), i * dims.length)
+    observations.set(encodeConfig(encodeSpace(space), c), i * dims.length)
   })
 
   for (const [multivariate, multivariateBandwidth] of [

@@ -133,7 +133,7 @@ export function drawnCoordinate(unit: UnitSpace, d: number, u: number): number {
  * ```
  */
 export function encodeUnit(unit: UnitSpace, config: Record<string, unknown>): Float64Array {
-  const vector = encodeConfig(unit.encoding.dims, config)
+  const vector = encodeConfig(unit.encoding, config)
   unit.encoding.dims.forEach((dim, d) => {
     vector[d] = toUnit(dim, vector[d] as number)
   })

@@ -3,8 +3,10 @@
  * GPSampler, behind the Searcher interface.
  */
 
+import { SpaceError } from '../../errors.ts'
 import { argumentAt, optionAt } from '../../options/index.ts'
 import type { Config, Mode, Result, TrialState } from '../../types.ts'
+import { conditionalPath } from '../branches.ts'
 import { PointQueue } from '../points-to-evaluate.ts'
 import { createRandom, deriveSeed } from '../rng.ts'
 import { sampleConfig } from '../sample.ts'
@@ -91,6 +93,14 @@ export class GPSearch implements Searcher {
 
   setup(options: SearcherSetup): void {
     const { space, metric, mode, seed, numSamples } = checkSetup(options)
+    const conditional = conditionalPath(space)
+    if (conditional !== undefined) {
+      // One GP over every branch's parameters would compare values of trials that never set them.
+      throw new SpaceError(
+        `GPSearch: ${conditional}: needs a space without choices over sub-spaces (GPSearch does not model conditional spaces), got a conditional choice; use TPESearch, or AutoSearch, which picks TPE for it`,
+        { field: conditional },
+      )
+    }
     const queue = new PointQueue(space, this.options.pointsToEvaluate, optionAt('GPSearch', 'pointsToEvaluate'), numSamples)
     const warm = checkWarmStart(space, this.options.warmStart, 'GPSearch')
     const s: GPState = {

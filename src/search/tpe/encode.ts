@@ -6,24 +6,37 @@
  * - discrete: `randint`, `qrandint`, `quniform`, `lograndint`, `qloguniform`
  *   as the integer k of the value k (or k * q), modelled on the line or, for
  *   log domains, in log space, with the bin of k being [k - 1/2, k + 1/2];
- * - categorical: `choice` and `grid` as the index of the value.
+ * - categorical: `choice` and `grid` as the index of the value; a choice
+ *   over sub-spaces as the index of its branch, the branch's own domains
+ *   becoming dimensions with that branch as their `parent`.
  *
  * A vector holds, per dimension, the model coordinate for continuous
  * dimensions (log x for log domains), k for discrete ones and the index for
- * categorical ones.
+ * categorical ones; NaN for a dimension whose branch the config did not take.
  */
 import { SpaceError, show } from '../../errors.ts'
-import type { Domain } from '../domain.ts'
+import { asConditional, branchNames } from '../branches.ts'
+import type { Choice, Domain, Grid } from '../domain.ts'
 import { isDomain } from '../domain.ts'
-import { copyJson, type JsonValue } from '../json.ts'
+import { copyJson, isPlainObject, type JsonValue } from '../json.ts'
+import { branchOf } from '../points-to-evaluate.ts'
 import { onGrid, qRange } from '../quantize.ts'
 import type { Constant, Space } from '../space.ts'
-import { flattenSpace, unflatten } from '../space.ts'
+import { unflatten } from '../space.ts'
+
+/** The branch of a conditional choice a dimension lives in: it is active only where dimension `dim` took `branch`. */
+export interface Parent {
+  readonly dim: number
+  readonly branch: number
+}
 
 /** A dimension with a density on the real line (after the log for log domains). */
 export interface ContinuousDim {
   readonly kind: 'continuous'
+  /** Its key path; inside a branch, the choice's key reads `key[label]`. */
   readonly path: readonly string[]
+  /** Set inside a branch of a conditional choice. */
+  readonly parent?: Parent | undefined
   readonly log: boolean
   /** Truncation bounds in model coordinates (infinite for randn). */
   readonly low: number
@@ -42,6 +55,7 @@ export interface ContinuousDim {
 export interface DiscreteDim {
   readonly kind: 'discrete'
   readonly path: readonly string[]
+  readonly parent?: Parent | undefined
   readonly log: boolean
   readonly first: number
   readonly last: number
@@ -59,6 +73,7 @@ export interface DiscreteDim {
 export interface CategoricalDim {
   readonly kind: 'categorical'
   readonly path: readonly string[]
+  readonly parent?: Parent | undefined
   readonly values: readonly JsonValue[]
   /** JSON text of each value, to find a config value's index. */
   readonly keys: readonly string[]
@@ -66,12 +81,27 @@ export interface CategoricalDim {
 
 export type Dim = ContinuousDim | DiscreteDim | CategoricalDim
 
-/** The dimensions of a space and its constants; `leaves` keeps flattenSpace order, so configs keep the space's key order. */
+/**
+ * A leaf of a space: a domain's dimension, a constant, or a conditional
+ * choice's dimension with each branch's leaves (paths relative to the
+ * branch) or constant value.
+ */
+export type Leaf =
+  | { readonly path: readonly string[]; readonly dim: number }
+  | { readonly path: readonly string[]; readonly value: Constant }
+  | {
+      readonly path: readonly string[]
+      readonly dim: number
+      readonly domain: Choice | Grid
+      readonly branches: ReadonlyArray<readonly Leaf[] | undefined>
+    }
+
+/** The dimensions of a space and its leaves in flattenSpace order, so configs keep the space's key order. */
 export interface Encoding {
   readonly dims: readonly Dim[]
-  readonly leaves: ReadonlyArray<
-    { readonly path: readonly string[]; readonly dim: number } | { readonly path: readonly string[]; readonly value: Constant }
-  >
+  readonly leaves: readonly Leaf[]
+  /** Whether some dimension lives in a branch (has a `parent`). */
+  readonly conditional: boolean
 }
 
 function continuous(path: string[], low: number, high: number, log: boolean): ContinuousDim {
@@ -98,6 +128,11 @@ function discrete(path: string[], first: number, last: number, q: number | undef
 }
 
 function dimOf(path: string[], domain: Domain): Dim {
+  const branching = asConditional(domain)
+  if (branching !== undefined) {
+    const values = branching.values.map((_, index) => index)
+    return { kind: 'categorical', path, values, keys: values.map(String) }
+  }
   switch (domain.$domain) {
     case 'uniform':
       return continuous(path, domain.low, domain.high, false)
@@ -131,7 +166,7 @@ function dimOf(path: string[], domain: Domain): Dim {
       return discrete(path, domain.low, domain.high - 1, undefined, true)
     case 'choice':
     case 'grid':
-      return { kind: 'categorical', path, values: domain.values, keys: domain.values.map((v) => JSON.stringify(v)) }
+      return { kind: 'categorical', path, values: domain.values as readonly JsonValue[], keys: domain.values.map((v) => JSON.stringify(v)) }
   }
 }
 
@@ -145,14 +180,36 @@ function dimOf(path: string[], domain: Domain): Dim {
  */
 export function encodeSpace(space: Space): Encoding {
   const dims: Dim[] = []
-  const leaves: Array<{ path: string[]; dim: number } | { path: string[]; value: Constant }> = []
-  for (const { path, value } of flattenSpace(space)) {
-    if (isDomain(value)) {
-      leaves.push({ path, dim: dims.length })
-      dims.push(dimOf(path, value))
-    } else leaves.push({ path, value })
+  const leaves = encodeLeaves(space, [], undefined, dims)
+  return { dims, leaves, conditional: dims.some((dim) => dim.parent !== undefined) }
+}
+
+/** The leaves of `space` (a branch's, below `prefix`), depth first in key order, adding their dimensions to `dims`. */
+function encodeLeaves(space: Space, prefix: readonly string[], parent: Parent | undefined, dims: Dim[]): Leaf[] {
+  const leaves: Leaf[] = []
+  const walk = (node: Space, path: string[]): void => {
+    for (const [key, value] of Object.entries(node)) {
+      const at = [...path, key]
+      const branching = asConditional(value)
+      if (branching !== undefined) {
+        const dim = dims.length
+        dims.push({ ...dimOf([...prefix, ...at], branching), parent })
+        const { labels } = branchNames(branching)
+        const branches = branching.values.map((branch, index) =>
+          isPlainObject(branch)
+            ? encodeLeaves(branch as Space, [...prefix, ...path, `${key}[${labels[index]}]`], { dim, branch: index }, dims)
+            : undefined,
+        )
+        leaves.push({ path: at, dim, domain: branching, branches })
+      } else if (isDomain(value)) {
+        leaves.push({ path: at, dim: dims.length })
+        dims.push(parent === undefined ? dimOf([...prefix, ...at], value) : { ...dimOf([...prefix, ...at], value), parent })
+      } else if (isPlainObject(value)) walk(value as Space, at)
+      else leaves.push({ path: at, value: value as Constant })
+    }
   }
-  return { dims, leaves }
+  walk(space, [])
+  return leaves
 }
 
 function valueAt(config: Record<string, unknown>, path: readonly string[]): unknown {
@@ -178,19 +235,39 @@ function encodeValue(dim: Dim, value: unknown): number {
 }
 
 /**
- * A config as a vector over `dims`.
+ * A config as a vector over the encoding's dimensions; NaN where the config
+ * did not take the branch a dimension lives in.
  *
  * @example
  * ```ts
- * encodeConfig(encoding.dims, { lr: 0.01, n: 3 }) // Float64Array [log 0.01, 3]
+ * encodeConfig(encoding, { lr: 0.01, n: 3 }) // Float64Array [log 0.01, 3]
  * ```
  */
-export function encodeConfig(dims: readonly Dim[], config: Record<string, unknown>): Float64Array {
-  const vector = new Float64Array(dims.length)
-  dims.forEach((dim, d) => {
-    vector[d] = encodeValue(dim, valueAt(config, dim.path))
-  })
+export function encodeConfig(encoding: Encoding, config: Record<string, unknown>): Float64Array {
+  const vector = new Float64Array(encoding.dims.length)
+  if (encoding.conditional) vector.fill(Number.NaN)
+  encodeInto(encoding.dims, encoding.leaves, config, vector)
   return vector
+}
+
+function encodeInto(dims: readonly Dim[], leaves: readonly Leaf[], config: Record<string, unknown>, vector: Float64Array): void {
+  for (const leaf of leaves) {
+    if (!('dim' in leaf)) continue
+    const value = valueAt(config, leaf.path)
+    const dim = dims[leaf.dim] as Dim
+    if (!('branches' in leaf)) {
+      vector[leaf.dim] = encodeValue(dim, value)
+      continue
+    }
+    const branch = branchOf(leaf.domain, value, true)
+    if (branch < 0) {
+      const field = dim.path.join('/')
+      throw new SpaceError(`${field}: needs a config of one of the ${leaf.domain.$domain}'s branches, got ${show(value)}`, { field })
+    }
+    vector[leaf.dim] = branch
+    const inner = leaf.branches[branch]
+    if (inner !== undefined) encodeInto(dims, inner, value as Record<string, unknown>, vector)
+  }
 }
 
 /** The config value of a dimension's coordinate. */
@@ -207,7 +284,8 @@ export function decodeValue(dim: Dim, x: number): unknown {
 }
 
 /**
- * The config of a vector: dimensions decoded, constants copied, nesting rebuilt.
+ * The config of a vector: dimensions decoded, constants copied, nesting
+ * rebuilt; a conditional choice gives the branch its dimension holds.
  *
  * @example
  * ```ts
@@ -215,10 +293,17 @@ export function decodeValue(dim: Dim, x: number): unknown {
  * ```
  */
 export function decodeConfig(encoding: Encoding, vector: ArrayLike<number>): Record<string, unknown> {
+  return decodeLeaves(encoding.dims, encoding.leaves, vector)
+}
+
+function decodeLeaves(dims: readonly Dim[], leaves: readonly Leaf[], vector: ArrayLike<number>): Record<string, unknown> {
   return unflatten(
-    encoding.leaves.map((leaf) => {
+    leaves.map((leaf) => {
       if ('value' in leaf) return { path: leaf.path, value: copyJson(leaf.value) }
-      return { path: leaf.path, value: decodeValue(encoding.dims[leaf.dim] as Dim, vector[leaf.dim] as number) }
+      const x = vector[leaf.dim] as number
+      if (!('branches' in leaf)) return { path: leaf.path, value: decodeValue(dims[leaf.dim] as Dim, x) }
+      const inner = leaf.branches[x]
+      return { path: leaf.path, value: inner === undefined ? copyJson(leaf.domain.values[x]) : decodeLeaves(dims, inner, vector) }
     }),
   )
 }

@@ -13,6 +13,7 @@ import type { Space } from '../space.ts'
 import { checkWarmStart } from '../warm-start.ts'
 import { mixtureLogPdf, scratchSize } from './density.ts'
 import { type Dim, decodeConfig, type Encoding, encodeConfig, encodeSpace } from './encode.ts'
+import { type DimGroup, dimGroups, fitGroup } from './groups.ts'
 import { goodCount, observationWeights, type ResolvedTPEOptions, TPE_OPTIONS, type TPEOptions } from './options.ts'
 import { buildParzen, type ParzenEstimator, type ParzenParameters, pickKernel, sampleKernel, usesScott } from './parzen.ts'
 import { splitTrials, type TrialRecord } from './split.ts'
@@ -47,6 +48,14 @@ interface TPEState {
   /** The estimators of the last suggestion and the history versions they were built from: reused until the history changes. */
   good: { readonly key: string; readonly estimator: ParzenEstimator } | undefined
   bad: { readonly key: string; readonly estimator: ParzenEstimator } | undefined
+  /** A conditional space's dimension groups (see groups.ts), and each one's estimators, kept as `good` and `bad` are. */
+  readonly groups: readonly DimGroup[]
+  readonly groupEstimators: Array<{
+    readonly goodKey: string
+    readonly badKey: string
+    readonly l: ParzenEstimator
+    readonly g: ParzenEstimator
+  }>
 }
 
 /**
@@ -62,6 +71,9 @@ interface TPEState {
  * - Trials whose metric became NaN (diverged) rank below every other: always in the bad set.
  * - Other errored trials are ignored.
  * - Grid dimensions are modelled like choices; nested spaces work.
+ * - In a conditional space (a choice over sub-spaces), a branch's parameters
+ *   are drawn only when the suggestion takes the branch, and learnt only from
+ *   the trials that took it (groups.ts).
  * - `pointsToEvaluate` and enqueued configs are suggested first; `warmStart`
  *   trials of an earlier run are learnt from as if they had run, before this
  *   run's (older, so the weights fade them first).
@@ -104,11 +116,13 @@ export class TPESearch implements Searcher {
       runningVersion: 0,
       good: undefined,
       bad: undefined,
+      groups: encoding.conditional ? dimGroups(encoding.dims) : [],
+      groupEstimators: [],
     }
     this.#state = s
     // Ids -n..-1: apart from this run's, and older than all of them.
     warm.forEach((trial, index) => {
-      const record = this.#add(s, index - warm.length, encodeConfig(encoding.dims, trial.config))
+      const record = this.#add(s, index - warm.length, encodeConfig(encoding, trial.config))
       this.#end(record, trial.lastResult as Result | undefined, trial.state)
     })
   }
@@ -124,10 +138,10 @@ export class TPESearch implements Searcher {
     const random = createRandom(deriveSeed(s.seed, 'sample', trialId))
     let config = s.queue.next(random)
     let vector: Float64Array
-    if (config !== undefined) vector = encodeConfig(dims, config)
+    if (config !== undefined) vector = encodeConfig(s.encoding, config)
     else if (finished < this.options.nStartupTrials || dims.length === 0) {
       config = sampleConfig(s.space, random)
-      vector = encodeConfig(dims, config)
+      vector = encodeConfig(s.encoding, config)
     } else {
       vector = this.#sample(s, trialId, finished)
       config = decodeConfig(s.encoding, vector)
@@ -167,6 +181,8 @@ export class TPESearch implements Searcher {
     s.runningVersion++
     if (replaced !== undefined && replaced.status !== 'running') s.finishedVersion++
     s.history.push(record)
+    // Conditional spaces fit each group on its own (groups.ts), which needs no kept order.
+    if (s.encoding.conditional) return record
     s.encoding.dims.forEach((dim, d) => {
       if (dim.kind === 'categorical') return
       const list = s.sorted[d] as number[]
@@ -201,30 +217,70 @@ export class TPESearch implements Searcher {
   /** One TPE suggestion, encoded. */
   #sample(s: TPEState, trialId: number, finished: number): Float64Array {
     const o = this.options
-    const dims = s.encoding.dims
-    const D = dims.length
     // l(x) depends only on the finished trials; g(x) also on the running ones when they count as bad. Both are
     // built once per change of what they depend on, so asks between tells (a batch, a refilled pool) reuse them.
     const goodKey = String(s.finishedVersion)
     const badKey = o.constantLiar ? `${s.finishedVersion}|${s.runningVersion}` : goodKey
+    const params: ParzenParameters = {
+      priorWeight: o.priorWeight,
+      considerMagicClip: o.considerMagicClip,
+      considerEndpoints: o.considerEndpoints,
+      multivariate: o.multivariate,
+      multivariateBandwidth: o.multivariateBandwidth,
+      bandwidthFactor: o.bandwidthFactor,
+      magicClipCount: o.magicClipCount,
+      finished,
+    }
+    const split = () => splitTrials(s.records.values(), goodCount(o.gamma, finished), o.constantLiar)
+    const random = createRandom(deriveSeed(s.seed, 'tpe', trialId))
+    if (s.encoding.conditional) return this.#sampleGroups(s, goodKey, badKey, split, params, random)
     if (s.good?.key !== goodKey || s.bad?.key !== badKey) {
-      const { below, above } = splitTrials(s.records.values(), goodCount(o.gamma, finished), o.constantLiar)
-      const params: ParzenParameters = {
-        priorWeight: o.priorWeight,
-        considerMagicClip: o.considerMagicClip,
-        considerEndpoints: o.considerEndpoints,
-        multivariate: o.multivariate,
-        multivariateBandwidth: o.multivariateBandwidth,
-        bandwidthFactor: o.bandwidthFactor,
-        magicClipCount: o.magicClipCount,
-        finished,
-      }
+      const { below, above } = split()
       if (s.good?.key !== goodKey) s.good = { key: goodKey, estimator: fit(s, below, params, o.weights) }
       if (s.bad?.key !== badKey) s.bad = { key: badKey, estimator: fit(s, above, params, o.weights) }
     }
     const l = (s.good as { estimator: ParzenEstimator }).estimator
     const g = (s.bad as { estimator: ParzenEstimator }).estimator
-    const random = createRandom(deriveSeed(s.seed, 'tpe', trialId))
+    return this.#propose(s, l, g, random)
+  }
+
+  /**
+   * A conditional space's suggestion: the groups in order, each sampled from its own estimators when the
+   * suggestion took its branch, the rest left NaN (inactive).
+   */
+  #sampleGroups(
+    s: TPEState,
+    goodKey: string,
+    badKey: string,
+    split: () => { below: TPERecord[]; above: TPERecord[] },
+    params: ParzenParameters,
+    random: () => number,
+  ): Float64Array {
+    const dims = s.encoding.dims
+    const vector = new Float64Array(dims.length).fill(Number.NaN)
+    let trials: { below: TPERecord[]; above: TPERecord[] } | undefined
+    s.groups.forEach((group, index) => {
+      if (group.parent !== undefined && vector[group.parent.dim] !== group.parent.branch) return
+      let cached = s.groupEstimators[index]
+      if (cached?.goodKey !== goodKey || cached.badKey !== badKey) {
+        trials ??= split()
+        const l = cached?.goodKey === goodKey ? cached.l : fitGroup(dims, group, trials.below, params, this.options.weights)
+        const g = cached?.badKey === badKey ? cached.g : fitGroup(dims, group, trials.above, params, this.options.weights)
+        cached = { goodKey, badKey, l, g }
+        s.groupEstimators[index] = cached
+      }
+      const chosen = this.#propose(s, cached.l, cached.g, random)
+      group.dims.forEach((d, j) => {
+        vector[d] = chosen[j] as number
+      })
+    })
+    return vector
+  }
+
+  /** The best of `nEiCandidates` draws from l by log l(x) - log g(x), over the estimators' own dimensions. */
+  #propose(s: TPEState, l: ParzenEstimator, g: ParzenEstimator, random: () => number): Float64Array {
+    const o = this.options
+    const D = l.dims.length
     const nC = o.nEiCandidates
     const xs = new Float64Array(nC * D)
     const logL = new Float64Array(nC)
@@ -236,7 +292,7 @@ export class TPESearch implements Searcher {
         const k = pickKernel(l, random())
         for (let d = 0; d < D; d++) xs[c * D + d] = sampleKernel(l, d, k, random)
       }
-      const all = dims.map((_, d) => d)
+      const all = l.dims.map((_, d) => d)
       mixtureLogPdf(l, xs, D, nC, all, logL, s.scratch)
       mixtureLogPdf(g, xs, D, nC, all, logG, s.scratch)
       const best = argmaxDifference(logL, logG)

@@ -83,6 +83,8 @@ export class CsvTracker implements Tracker {
   /** Trial ids in first-start order, the row order of results.csv. */
   private readonly order: number[] = []
   private readonly lastRows = new Map<number, Record<string, unknown>>()
+  /** The experiment's space: conditional configs' columns name their branch. */
+  private space: unknown
 
   constructor(dir: string, options?: CsvTrackerOptions) {
     this.dir = check(PATH.required(), dir, argumentAt('CsvTracker', 'dir'))
@@ -95,6 +97,7 @@ export class CsvTracker implements Tracker {
     this.order.length = 0
     this.lastRows.clear()
     this.lastResultsWrite = Number.NEGATIVE_INFINITY
+    this.space = experiment.space
     // A restored experiment carries on in the same files.
     if ((experiment.session ?? 1) === 1) keepEarlier(this.dir, (name) => name === 'results.csv' || TRIAL_FOLDER.test(name))
     mkdirSync(this.dir, { recursive: true })
@@ -212,7 +215,7 @@ export class CsvTracker implements Tracker {
   private writeResults(): void {
     const rows = this.order.map((id) => {
       const { config, state, error } = this.trials.get(id) as TrialCsv
-      return trialRow({ id, state, config, lastResult: this.lastRows.get(id), error })
+      return trialRow({ id, state, config, lastResult: this.lastRows.get(id), error, space: this.space })
     })
     const path = join(this.dir, 'results.csv')
     const temporary = `${path}.${process.pid}.tmp`

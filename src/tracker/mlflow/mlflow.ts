@@ -60,6 +60,8 @@ export class MLflowTracker implements Tracker {
   readonly #logger: Logger
   #session: MlflowSession | undefined
   #best = new BestOfLast('', 'min')
+  /** The experiment's space: a conditional config's params name their branch (`model[svm]/C`). */
+  #space: unknown
   /** The config last logged per trial, to tag a trial whose config changed when it resumed. */
   readonly #configs = new Map<number, string>()
   /** The attempt last tagged per trial. */
@@ -85,6 +87,7 @@ export class MLflowTracker implements Tracker {
 
   onExperimentStart(experiment: ExperimentInfo): void {
     this.#best = new BestOfLast(experiment.metric, experiment.mode)
+    this.#space = experiment.space
     this.#configs.clear()
     this.#attempts.clear()
     this.#metricNames.clear()
@@ -156,7 +159,7 @@ export class MLflowTracker implements Tracker {
         tag('hyperpool.seed', String(trial.seed)),
         tag('hyperpool.attempt', String(attempt)),
       ])
-      session.addParams(run, this.#params(flattenConfig(trial.config)))
+      session.addParams(run, this.#params(flattenConfig(trial.config, this.#space)))
     } else {
       if (this.#configs.get(trial.id) !== config) {
         // Params are write-once in MLflow: a config changed on resume (PBT) goes into a tag.

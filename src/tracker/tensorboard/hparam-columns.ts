@@ -1,5 +1,5 @@
 import type { Domain } from '../../search/domain.ts'
-import { flattenSpace } from '../../search/flatten.ts'
+import { flattenConfig, flattenSpace } from '../../search/flatten.ts'
 import { onGrid, qRange } from '../../search/quantize.ts'
 import { isDomain, validateSpace } from '../../search/space.ts'
 import type { Config, TrialState } from '../../types.ts'
@@ -91,18 +91,23 @@ export function hparamColumns(space: unknown): HParamColumn[] {
 
 /**
  * A trial's values for the columns, in column order; a column whose path the
- * config lacks is left out.
+ * config lacks is left out (so are a conditional space's branches the trial
+ * did not take: their columns are read from `flattenConfig(config, space)`).
  *
  * @example
  * ```ts
- * sessionHParams(hparamColumns({ opt: { lr: uniform(0, 1) } }), { opt: { lr: 0.5 } }) // [['opt/lr', 0.5]]
+ * sessionHParams(hparamColumns({ opt: { lr: uniform(0, 1) } }), { opt: { lr: 0.5 } }, space) // [['opt/lr', 0.5]]
  * ```
  */
-export function sessionHParams(columns: readonly HParamColumn[], config: Config): Array<[string, HParamValue]> {
+export function sessionHParams(columns: readonly HParamColumn[], config: Config, space?: unknown): Array<[string, HParamValue]> {
   const out: Array<[string, HParamValue]> = []
+  const flat = flattenConfig(config, space)
   for (const { path, info } of columns) {
-    let node: unknown = config
-    for (const key of path) node = typeof node === 'object' && node !== null && Object.hasOwn(node, key) ? (node as Config)[key] : undefined
+    // By name first (a branch's column, `model[svm]/C`, has no path in the config), else by path (a choice of constant objects).
+    let node: unknown = Object.hasOwn(flat, info.name) ? flat[info.name] : config
+    if (!Object.hasOwn(flat, info.name))
+      for (const key of path)
+        node = typeof node === 'object' && node !== null && Object.hasOwn(node, key) ? (node as Config)[key] : undefined
     const value = node === undefined ? undefined : asHParamValue(node, info.type)
     if (value !== undefined) out.push([info.name, value])
   }

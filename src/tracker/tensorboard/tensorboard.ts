@@ -119,7 +119,7 @@ export class TensorBoardTracker implements Tracker {
     this.files.set(trial.id, fd)
     this.paths.set(trial.id, path)
     if (this.hparams !== undefined) {
-      const hparams = sessionHParams(this.hparams.columns, trial.config)
+      const hparams = sessionHParams(this.hparams.columns, trial.config, this.hparams.experiment.space)
       this.writePlugin(fd, nowMs, sessionStartSummary({ hparams, startTimeSecs: nowMs / 1000 }))
     }
   }

@@ -1,0 +1,276 @@
+/**
+ * Conditional spaces: choice and grid over sub-spaces (branches). Sampling,
+ * grid enumeration, checks of given configs, flat names, TPE's per-branch
+ * estimators, and the searchers that refuse or route them.
+ */
+import { describe, expect, expectTypeOf, it } from 'vitest'
+import {
+  AutoSearch,
+  ConfigError,
+  type ConfigOf,
+  choice,
+  flattenConfig,
+  GPSearch,
+  GridSearch,
+  grid,
+  loguniform,
+  PopulationBasedTraining,
+  RandomSearch,
+  randint,
+  type Searcher,
+  SpaceError,
+  spaceFromJSON,
+  TPESearch,
+  uniform,
+  validateSpace,
+} from '../../src/index.ts'
+import { branchNames } from '../../src/search/branches.ts'
+import { flattenSpace } from '../../src/search/flatten.ts'
+import { encodeConfig, encodeSpace } from '../../src/search/tpe/encode.ts'
+import { dimGroups, fitGroup } from '../../src/search/tpe/groups.ts'
+import type { TrialRecord } from '../../src/search/tpe/split.ts'
+import { thrown } from '../helpers.ts'
+
+const model = choice([
+  { kind: 'svm', C: loguniform(1e-2, 10), kernel: choice([{ type: 'rbf', gamma: loguniform(1e-3, 1) }, { type: 'linear' }]) },
+  { kind: 'forest', trees: randint(10, 100) },
+  { kind: 'linear' },
+])
+const space = { model, lr: uniform(0, 1) }
+type Config = ConfigOf<typeof space>
+
+const setup = <S extends Searcher>(search: S, numSamples = 50, s: object = space, seed = 3): S => {
+  search.setup({ space: s as typeof space, metric: 'loss', mode: 'min', seed, numSamples })
+  return search
+}
+
+/** A loss where the branch matters: svm best at C = 1 with the rbf kernel at gamma = 0.1, forest and linear worse. */
+function loss(config: Config): number {
+  const m = config.model
+  if (m.kind === 'svm') {
+    const kernel = m.kernel.type === 'rbf' ? Math.abs(Math.log10(m.kernel.gamma) + 1) : 0.5
+    return Math.abs(Math.log10(m.C)) + kernel
+  }
+  return m.kind === 'forest' ? 1 + Math.abs(m.trees - 60) / 100 : 2
+}
+
+describe('choice and grid over sub-spaces', () => {
+  it('are accepted at any depth and survive JSON', () => {
+    expect(() => validateSpace(space)).not.toThrow()
+    expect(spaceFromJSON(JSON.stringify(space))).toEqual(space)
+  })
+
+  it('check each branch as a space, naming where the fault is', () => {
+    const bad = () => choice([{ kind: 'a', 'x/y': uniform(0, 1) }])
+    expect(thrown(bad, SpaceError).message).toMatch(/^choice\(values\)\.values\[0\]\.x\/y: needs a key that is non-empty, has no "\/"/)
+    const parsed = { m: { $domain: 'grid', values: [{ k: { $domain: 'uniform', low: 2, high: 1 } }] } }
+    expect(thrown(() => validateSpace(parsed), SpaceError).message).toBe('space.m.values[0].k: uniform needs low < high, got low=2, high=1')
+  })
+
+  it('type a config as the union of the branches, discriminated by a literal tag', () => {
+    expectTypeOf<Config['model']>().toEqualTypeOf<
+      | { kind: 'svm'; C: number; kernel: { type: 'rbf'; gamma: number } | { type: 'linear' } }
+      | { kind: 'forest'; trees: number }
+      | { kind: 'linear' }
+    >()
+    const narrow = (m: Config['model']) => (m.kind === 'forest' ? m.trees : 0)
+    expectTypeOf(narrow).returns.toEqualTypeOf<number>()
+    const g = grid([{ x: grid([1, 2]) }, 'none'])
+    expectTypeOf<ConfigOf<{ g: typeof g }>['g']>().toEqualTypeOf<{ x: 1 | 2 } | 'none'>()
+  })
+})
+
+describe('sampling a conditional space', () => {
+  it('draws one branch per trial, only its own parameters, each inside its domain, the same for a seed', () => {
+    const configs = Array.from({ length: 200 }, (_, i) => setup(new RandomSearch(), 200).suggest(i) as Config)
+    const kinds = new Set(configs.map((c) => c.model.kind))
+    expect(kinds).toEqual(new Set(['svm', 'forest', 'linear']))
+    for (const { model: m } of configs) {
+      if (m.kind === 'svm') {
+        expect(Object.keys(m).sort()).toEqual(['C', 'kernel', 'kind'])
+        expect(m.C).toBeGreaterThanOrEqual(1e-2)
+        expect(m.C).toBeLessThanOrEqual(10)
+        if (m.kernel.type === 'linear') expect(m.kernel).toEqual({ type: 'linear' })
+      } else if (m.kind === 'forest') {
+        expect(Object.keys(m).sort()).toEqual(['kind', 'trees'])
+        expect(Number.isInteger(m.trees) && m.trees >= 10 && m.trees < 100).toBe(true)
+      } else expect(m).toEqual({ kind: 'linear' })
+    }
+    const again = setup(new RandomSearch(), 200)
+    expect(configs.slice(0, 20)).toEqual(Array.from({ length: 20 }, (_, i) => again.suggest(i)))
+  })
+
+  it('grid search runs every branch times its own grid points, drawing the other domains', () => {
+    const s = { m: grid([{ kind: 'a', x: grid([1, 2]), y: uniform(0, 1) }, { kind: 'b' }, 'none']), z: grid([true, false]) }
+    const search = setup(new GridSearch(), 1, s)
+    expect(search.size).toBe(8)
+    const configs = Array.from({ length: 8 }, (_, i) => search.suggest(i) as { m: unknown; z: boolean })
+    expect(search.suggest(8)).toBeNull()
+    expect(configs.map((c) => [c.m, c.z])).toEqual([
+      [{ kind: 'a', x: 1, y: expect.any(Number) }, true],
+      [{ kind: 'a', x: 1, y: expect.any(Number) }, false],
+      [{ kind: 'a', x: 2, y: expect.any(Number) }, true],
+      [{ kind: 'a', x: 2, y: expect.any(Number) }, false],
+      [{ kind: 'b' }, true],
+      [{ kind: 'b' }, false],
+      ['none', true],
+      ['none', false],
+    ])
+  })
+
+  it('grid search draws a choice over sub-spaces, grids inside the branch drawn like choices', () => {
+    const s = { m: choice([{ x: grid([1, 2, 3]) }, { y: grid(['a', 'b']) }]), z: grid([0, 1]) }
+    const search = setup(new GridSearch(), 3, s)
+    expect(search.size).toBe(6)
+    const configs = Array.from({ length: 6 }, (_, i) => search.suggest(i) as { m: { x?: number; y?: string }; z: number })
+    expect(configs.map((c) => c.z)).toEqual([0, 1, 0, 1, 0, 1])
+    for (const { m } of configs) expect([1, 2, 3, 'a', 'b']).toContain(m.x ?? m.y)
+  })
+})
+
+describe('configs given for a conditional space', () => {
+  it('a point picks its branch; keys it leaves out are drawn from that branch', () => {
+    const search = setup(new RandomSearch({ pointsToEvaluate: [{ model: { kind: 'forest' } }, { model: { kind: 'svm', C: 2 } }] }), 10)
+    const first = search.suggest(0) as Config
+    expect(first.model).toEqual({ kind: 'forest', trees: expect.any(Number) })
+    const second = search.suggest(1) as Config
+    expect(second.model).toMatchObject({ kind: 'svm', C: 2, kernel: expect.objectContaining({ type: expect.any(String) }) })
+  })
+
+  it('a point that fits no branch is refused, naming the field, the rule and the value', () => {
+    const point = (p: object) => () => setup(new TPESearch({ pointsToEvaluate: [p as never] }), 10)
+    expect(thrown(point({ model: { kind: 'svm', C: 50 } }), ConfigError).message).toBe(
+      'TPESearch({ pointsToEvaluate[0].model.C }): must be a number in [0.01, 10] (loguniform), got 50',
+    )
+    expect(thrown(point({ model: { kind: 'tree' } }), ConfigError).message).toBe(
+      'TPESearch({ pointsToEvaluate[0].model }): must be a config of one of the branches svm, forest, linear (choice over sub-spaces), got {"kind":"tree"}',
+    )
+  })
+
+  it('warm-start trials must be whole configs of a branch', () => {
+    const warm = (config: object) => () =>
+      setup(new TPESearch({ warmStart: [{ config: config as never, state: 'completed', lastResult: { loss: 1 } }] }), 10)
+    expect(warm({ model: { kind: 'forest', trees: 20 }, lr: 0.5 })).not.toThrow()
+    expect(thrown(warm({ model: { kind: 'forest' }, lr: 0.5 }), ConfigError).message).toBe(
+      'TPESearch({ warmStart[0].config.model.trees }): must be a value: every key of the space is needed here, got undefined',
+    )
+  })
+})
+
+describe('flat names of a conditional space', () => {
+  it('name the branch by its tag, with the branches not taken absent', () => {
+    expect(branchNames(model)).toEqual({ tag: 'kind', labels: ['svm', 'forest', 'linear'] })
+    expect(flattenSpace(space).map((leaf) => leaf.path.join('/'))).toEqual([
+      'model',
+      'model[svm]/C',
+      'model[svm]/kernel',
+      'model[svm]/kernel[rbf]/gamma',
+      'model[forest]/trees',
+      'lr',
+    ])
+    const config = { model: { kind: 'svm', C: 2, kernel: { type: 'rbf', gamma: 0.1 } }, lr: 0.5 }
+    expect(flattenConfig(config, space)).toEqual({
+      model: 'svm',
+      'model[svm]/C': 2,
+      'model[svm]/kernel': 'rbf',
+      'model[svm]/kernel[rbf]/gamma': 0.1,
+      lr: 0.5,
+    })
+    expect(flattenConfig({ model: { kind: 'linear' }, lr: 0.5 }, JSON.parse(JSON.stringify(space)))).toEqual({ model: 'linear', lr: 0.5 })
+    // Without the space, as before: nested keys.
+    expect(flattenConfig({ model: { kind: 'forest', trees: 3 } })).toEqual({ 'model/kind': 'forest', 'model/trees': 3 })
+  })
+
+  it('fall back to indices when branches have no usable distinct tag', () => {
+    const untagged = choice([{ a: uniform(0, 1) }, { a: uniform(2, 3) }, 'off'])
+    expect(branchNames(untagged)).toEqual({ tag: undefined, labels: ['0', '1', '2'] })
+    expect(flattenConfig({ m: { a: 2.5 } }, { m: untagged })).toEqual({ m: '1', 'm[1]/a': 2.5 })
+    expect(branchNames(choice([{ k: 'a/b', x: uniform(0, 1) }, { k: 'c' }])).labels).toEqual(['0', '1'])
+    expect(branchNames(choice([{ k: 'on', x: uniform(0, 1) }, 'off'])).labels).toEqual(['on', 'off'])
+  })
+})
+
+describe('TPE on a conditional space', () => {
+  const encoding = encodeSpace(space)
+
+  it('encodes inactive parameters as NaN and groups dimensions by branch', () => {
+    const vector = encodeConfig(encoding, { model: { kind: 'forest', trees: 42 }, lr: 0.5 })
+    // model, model[svm]/C, model[svm]/kernel, model[svm]/kernel[rbf]/gamma, model[forest]/trees, lr
+    expect(Array.from(vector)).toEqual([1, Number.NaN, Number.NaN, Number.NaN, 42, 0.5])
+    expect(dimGroups(encoding.dims)).toEqual([
+      { parent: undefined, dims: [0, 5] },
+      { parent: { dim: 0, branch: 0 }, dims: [1, 2] },
+      { parent: { dim: 2, branch: 0 }, dims: [3] },
+      { parent: { dim: 0, branch: 1 }, dims: [4] },
+    ])
+  })
+
+  it("fits a branch's estimator only on the trials that took the branch", () => {
+    const configs: Config[] = [
+      { model: { kind: 'forest', trees: 20 }, lr: 0.1 },
+      { model: { kind: 'svm', C: 1, kernel: { type: 'linear' } }, lr: 0.2 },
+      { model: { kind: 'forest', trees: 80 }, lr: 0.3 },
+      { model: { kind: 'linear' }, lr: 0.4 },
+    ]
+    const trials: TrialRecord[] = configs.map((config, id) => ({
+      id,
+      vector: encodeConfig(encoding, config),
+      status: 'completed',
+      value: id,
+      step: 1,
+    }))
+    const params = {
+      priorWeight: 1,
+      considerMagicClip: true,
+      considerEndpoints: false,
+      multivariate: true,
+      multivariateBandwidth: 'neighbours' as const,
+      bandwidthFactor: 0.1,
+      magicClipCount: 'estimator' as const,
+      finished: 4,
+    }
+    const forest = dimGroups(encoding.dims)[3]
+    const estimator = fitGroup(encoding.dims, forest as never, trials, params, (n) => new Float64Array(n).fill(1))
+    // Two forest trials and the prior: the svm and linear trials say nothing about trees.
+    expect(estimator.kernels).toBe(3)
+    const trees = estimator.perDim[0] as { mus: Float64Array }
+    expect(Array.from(trees.mus.subarray(0, 2))).toEqual([20, 80])
+  })
+
+  it('finds the best branch and its optimum, and repeats itself for a seed', () => {
+    const run = (seed: number) => {
+      const search = setup(new TPESearch({ nStartupTrials: 10 }), 80, space, seed)
+      const losses: number[] = []
+      const configs: unknown[] = []
+      for (let i = 0; i < 80; i++) {
+        const config = search.suggest(i) as Config
+        configs.push(config)
+        losses.push(loss(config))
+        search.onTrialComplete(i, { loss: loss(config), training_iteration: 1, trial_id: i, time_total_s: 0 }, 'completed')
+      }
+      return { configs, losses }
+    }
+    const first = run(5)
+    expect(run(5)).toEqual(first)
+    const late = first.configs.slice(40) as Config[]
+    expect(late.filter((c) => c.model.kind === 'svm').length).toBeGreaterThan(30)
+    expect(Math.min(...first.losses)).toBeLessThan(0.15)
+  })
+})
+
+describe('searchers that do not model conditional spaces', () => {
+  it('GPSearch refuses one, naming the choice; AutoSearch picks TPE for it', () => {
+    expect(thrown(() => setup(new GPSearch(), 20), SpaceError).message).toMatch(
+      /^GPSearch: space\.model: needs a space without choices over sub-spaces .*use TPESearch, or AutoSearch/,
+    )
+    const auto = setup(new AutoSearch(), 20)
+    expect(auto.choice).toBe('tpe')
+    expect(setup(new AutoSearch(), 20, { lr: uniform(0, 1) }).choice).toBe('gp')
+  })
+
+  it('PBT refuses to explore a choice over sub-spaces', () => {
+    expect(thrown(() => new PopulationBasedTraining({ hyperparamMutations: { model } }), ConfigError).message).toMatch(
+      /hyperparamMutations\.model }\): must be a domain without sub-spaces \(PBT does not explore conditional branches\)/,
+    )
+  })
+})
