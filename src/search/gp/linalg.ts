@@ -114,7 +114,15 @@ export function solveUpper(chol: Cholesky, b: Float64Array): void {
     const row = i * stride
     const x = (b[i] as number) / (L[row + i] as number)
     b[i] = x
-    for (let k = 0; k < i; k++) b[k] = (b[k] as number) - (L[row + k] as number) * x
+    // Four updates a step: the loop's own work (bounds, counter) is paid a quarter as often.
+    let k = 0
+    for (; k + 3 < i; k += 4) {
+      b[k] = (b[k] as number) - (L[row + k] as number) * x
+      b[k + 1] = (b[k + 1] as number) - (L[row + k + 1] as number) * x
+      b[k + 2] = (b[k + 2] as number) - (L[row + k + 2] as number) * x
+      b[k + 3] = (b[k + 3] as number) - (L[row + k + 3] as number) * x
+    }
+    for (; k < i; k++) b[k] = (b[k] as number) - (L[row + k] as number) * x
   }
 }
 
