@@ -94,6 +94,18 @@ describe('GPSearch', () => {
     expect(runStudy(new GPSearch({ nStartupTrials: 4 }), bowl, bowlLoss, 14, 10)).not.toEqual(a)
   })
 
+  it('refits the kernel once the trials have grown by refitAfter, and keeps the last fit in between', () => {
+    const run = (refitAfter: number) => runStudy(new GPSearch({ nStartupTrials: 4, refitAfter }), bowl, bowlLoss, 16, 3)
+    const always = run(0)
+    // Under 1/16 of 16 trials is less than one trial: a refit at every suggestion, as with 0.
+    expect(run(0.06)).toEqual(always)
+    // Growth by half: fits at 4, 6, 9 and 13 finished trials. The first fit is the same; the suggestion after it is not.
+    const sparse = run(0.5)
+    expect(sparse.slice(0, 5)).toEqual(always.slice(0, 5))
+    expect(sparse[5]).not.toEqual(always[5])
+    expect(() => new GPSearch({ refitAfter: 2 })).toThrow('GPSearch({ refitAfter }): must be a number in [0, 1], got 2')
+  })
+
   it('spreads out suggestions while trials are running (Kriging believer)', () => {
     const search = new GPSearch({ nStartupTrials: 6 })
     const study = new Study({ space: bowl, metric: 'loss', search, seed: 3 })

@@ -1,5 +1,5 @@
 /** The options of {@link GPSearch}, their defaults and their checks. */
-import { defineOptions, integer, type Resolved, type SchemaOf } from '../../options/index.ts'
+import { defineOptions, integer, number, type Resolved, type SchemaOf } from '../../options/index.ts'
 import type { Config } from '../../types.ts'
 import { POINTS_TO_EVALUATE } from '../points-to-evaluate.ts'
 import { WARM_START, type WarmStartTrial } from '../warm-start.ts'
@@ -36,6 +36,13 @@ export interface GPOptions {
    */
   readonly maxFitTrials?: number
   /**
+   * The kernel is refitted once the finished trials have grown by this fraction (and at least one
+   * trial) since its last fit; in between, the last fit's kernel is conditioned on every trial.
+   * 0 refits at every suggestion, as Optuna does.
+   * @default 0.05
+   */
+  readonly refitAfter?: number
+  /**
    * The posterior is conditioned on at most this many trials, chosen the same way.
    * @default 500
    */
@@ -60,6 +67,7 @@ export const GP_OPTIONS = defineOptions('GPSearch', {
   nLocalSearch: integer({ min: 1 }).withDefault(10),
   maxFitTrials: integer({ min: 2 }).withDefault(200),
   maxModelTrials: integer({ min: 2 }).withDefault(500),
+  refitAfter: number({ min: 0, max: 1 }).withDefault(0.05),
   pointsToEvaluate: POINTS_TO_EVALUATE.withDefault([]),
   warmStart: WARM_START.withDefault([]),
 } satisfies SchemaOf<GPOptions>)

@@ -155,19 +155,7 @@ export class Posterior {
         const row = i * B
         for (let c = 0; c < m; c++) means[start + c] = (means[start + c] as number) + a * (V[row + c] as number)
       }
-      // Forward substitution for all m right-hand sides at once.
-      for (let i = 0; i < n; i++) {
-        const row = i * B
-        const lRow = i * stride
-        for (let j = 0; j < i; j++) {
-          const l = L[lRow + j] as number
-          if (l === 0) continue
-          const other = j * B
-          for (let c = 0; c < m; c++) V[row + c] = (V[row + c] as number) - l * (V[other + c] as number)
-        }
-        const inv = 1 / (L[lRow + i] as number)
-        for (let c = 0; c < m; c++) V[row + c] = (V[row + c] as number) * inv
-      }
+      forwardSubstitute(L, stride, n, V, B, m)
       for (let c = 0; c < m; c++) variances[start + c] = scale
       for (let i = 0; i < n; i++) {
         const row = i * B
@@ -241,5 +229,44 @@ export class Posterior {
     this.#y[n] = mean
     this.#alpha = this.#solve()
     return mean
+  }
+}
+
+/**
+ * Forward substitution L X = V for the first m of the B right-hand sides
+ * stored column-wise in V (V[i * B + c]), in place. Four right-hand sides at
+ * a time, their running sums kept in locals along the row of L: each step
+ * loads one entry of L for four updates, and nothing is stored until the
+ * row's end (about twice as fast in V8 as updating V entry by entry).
+ */
+function forwardSubstitute(L: Float64Array, stride: number, n: number, V: Float64Array, B: number, m: number): void {
+  for (let i = 0; i < n; i++) {
+    const row = i * B
+    const lRow = i * stride
+    const inv = 1 / (L[lRow + i] as number)
+    let c = 0
+    for (; c + 3 < m; c += 4) {
+      let s0 = V[row + c] as number
+      let s1 = V[row + c + 1] as number
+      let s2 = V[row + c + 2] as number
+      let s3 = V[row + c + 3] as number
+      for (let j = 0; j < i; j++) {
+        const l = L[lRow + j] as number
+        const at = j * B + c
+        s0 -= l * (V[at] as number)
+        s1 -= l * (V[at + 1] as number)
+        s2 -= l * (V[at + 2] as number)
+        s3 -= l * (V[at + 3] as number)
+      }
+      V[row + c] = s0 * inv
+      V[row + c + 1] = s1 * inv
+      V[row + c + 2] = s2 * inv
+      V[row + c + 3] = s3 * inv
+    }
+    for (; c < m; c++) {
+      let sum = V[row + c] as number
+      for (let j = 0; j < i; j++) sum -= (L[lRow + j] as number) * (V[j * B + c] as number)
+      V[row + c] = sum * inv
+    }
   }
 }
