@@ -3,7 +3,9 @@
  * by side in one process: no-op trials (one report each) through the whole
  * path (random search over 10 parameters, dispatch to the pool, the report
  * round trip, the FIFO scheduler, with and without the experiment's journal)
- * against bare piscina running no-op tasks on the same number of threads.
+ * against bare piscina running no-op tasks on the same number of threads,
+ * and against bare piscina whose tasks also make one report round trip on a
+ * link of their thread (the floor of hyperpool's four messages per trial).
  * The contenders alternate, repeat after repeat, so that a machine busy with
  * other work slows them alike; every ratio is taken within one repeat, then
  * the median over repeats.
@@ -11,6 +13,7 @@
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import type { MessagePort } from 'node:worker_threads'
 import { Piscina } from 'piscina'
 import { type Config, RandomSearch, Tuner } from '../src/index.ts'
 import { now } from './lib/naive-task.ts'
@@ -57,13 +60,21 @@ function drawConfigs(count: number): Config[] {
  * ends, at most one per thread, as the Tuner starts a trial when a slot frees; otherwise every task is
  * queued at once (then the driver spends its first moments queueing, which delays the first task).
  */
-async function barePiscina(configs: readonly Config[], inFlight: boolean): Promise<Run> {
+async function barePiscina(configs: readonly Config[], inFlight: boolean, report = false): Promise<Run> {
   const stop = startClock()
   const pool = new Piscina({
-    filename: sibling('lib/noop-task', import.meta.url).href,
+    filename: sibling(report ? 'lib/noop-report-task' : 'lib/noop-task', import.meta.url).href,
     minThreads: THREADS,
     maxThreads: THREADS,
     idleTimeout: Number.POSITIVE_INFINITY,
+  })
+  // `report`: each thread's link (see noop-report-task.ts); every report is answered at once.
+  const links: MessagePort[] = []
+  pool.on('message', (message: { type?: string; port?: MessagePort }) => {
+    if (message.type !== 'bench:link' || message.port === undefined) return
+    const link = message.port
+    links.push(link)
+    link.on('message', () => link.postMessage('continue'))
   })
   let firstReady = Number.POSITIVE_INFINITY
   const take = (reply: { readyAt: number }) => {
@@ -79,6 +90,7 @@ async function barePiscina(configs: readonly Config[], inFlight: boolean): Promi
     for (const reply of await Promise.all(configs.map((config) => pool.run(config)))) take(reply)
   }
   await pool.destroy()
+  for (const link of links) link.close()
   return stop(configs.length, firstReady)
 }
 
@@ -113,6 +125,7 @@ const configs = drawConfigs(TRIALS)
 const contenders: Array<[string, () => Promise<Run>]> = [
   ['bare piscina (no-op tasks)', () => barePiscina(configs, true)],
   ['bare piscina, every task queued at once', () => barePiscina(configs, false)],
+  ['bare piscina + one report round trip per task', () => barePiscina(configs, true, true)],
   ['hyperpool, no journal (storageDir: false)', () => hyperpool(false)],
   ['hyperpool, with its journal (the default)', () => hyperpool(true)],
 ]
@@ -166,6 +179,8 @@ writeResults(
         'A ratio is taken within each repeat (the run / the bare piscina run of the same repeat), then the median over repeats. ' +
         'Bare piscina runs its defaults (Atomics on) with one task in flight per thread, a new one as each ends (the way the Tuner fills its slots); ' +
         'the row below it is handed every task at once instead. Its tasks carry the same 10-parameter configs, drawn ahead. ' +
+        "The third row is the floor of hyperpool's protocol: each task also sends one report on its thread's own link and waits for the answer " +
+        '(four messages per task, as a no-op trial has), and nothing else of hyperpool. ' +
         "Neither hyperpool row has a tracker (no console reporter); the journal row writes the experiment's journal as every default run does.",
     },
     {

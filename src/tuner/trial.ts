@@ -69,12 +69,10 @@ export class Trial implements TrialInfo {
 
   /** Records a reported result, numbering it, and returns it. */
   record(metrics: Record<string, unknown>, now: number): Result {
-    const result: Result = {
-      ...metrics,
-      training_iteration: ++this.iteration,
-      trial_id: this.id,
-      time_total_s: (this.elapsedMs + now - this.startedAt) / 1000,
-    }
+    const result = copyMetrics(metrics) as Result
+    result.training_iteration = ++this.iteration
+    result.trial_id = this.id
+    result.time_total_s = (this.elapsedMs + now - this.startedAt) / 1000
     this.history.push(result)
     return result
   }
@@ -116,4 +114,18 @@ export class Trial implements TrialInfo {
       attempt: this.attempt,
     })
   }
+}
+
+/**
+ * A copy of a report's metrics, as `{ ...metrics }` makes it: own enumerable keys, in order, a
+ * `__proto__` key as a plain key. Spreading a structured-cloned object and then adding keys cost
+ * three times as much (V8 left it in dictionary mode), and it runs for every report.
+ */
+function copyMetrics(metrics: Record<string, unknown>): Record<string, unknown> {
+  const copy: Record<string, unknown> = {}
+  for (const key of Object.keys(metrics)) {
+    if (key === '__proto__') Object.defineProperty(copy, key, { value: metrics[key], enumerable: true, writable: true, configurable: true })
+    else copy[key] = metrics[key]
+  }
+  return copy
 }

@@ -15,7 +15,7 @@ import { serializeError } from './protocol.ts'
 type Trainable = (config: unknown, ctx: TrialContext) => unknown
 
 /**
- * Returns the per-trial task function; the trainable module is imported once, on the first trial.
+ * Returns the per-trial task function; the trainable module is imported once, as the thread starts.
  * From here on, what the thread writes to stdout and stderr goes to the driver, tagged by trial.
  * The thread's link to the driver (see protocol.ts) is made here, once, and serves every run.
  */
@@ -38,7 +38,6 @@ export function createTrialRunner(importTrainable: () => Promise<{ default?: unk
   })
   const capture = new OutputCapture(post)
   capture.install()
-  let trainable: Promise<Trainable> | undefined
   const load = async (): Promise<Trainable> => {
     const module = await importTrainable()
     if (typeof module.default !== 'function') {
@@ -49,12 +48,16 @@ export function createTrialRunner(importTrainable: () => Promise<{ default?: unk
     }
     return module.default as Trainable
   }
+  // Imported as the thread starts, not when its first task arrives: the import overlaps piscina's
+  // start and the driver's setup, which takes it off the start-up to the first trial. A module that
+  // cannot be loaded is still each trial's `unloadable` outcome (the rejection is kept for them).
+  const trainable = load()
+  trainable.catch(() => {})
 
   const runTrial = async (task: TrialTask, scope: TrialScope<unknown>): Promise<TrialOutcome> => {
     const { ctx, ended, misuse, answered } = scope
     let train: Trainable
     try {
-      trainable ??= load()
       train = await trainable
     } catch (error) {
       return { kind: 'unloadable', error: serializeError(error) }

@@ -1,0 +1,27 @@
+import { describe, expect, it } from 'vitest'
+import { Trial } from '../../src/tuner/trial.ts'
+
+describe('Trial.record', () => {
+  it("keeps the report's keys in order, adds its number, trial and time, and leaves the report as it was", () => {
+    const trial = new Trial(3, {}, 1)
+    trial.begin(1000)
+    const metrics = { loss: 0.5, acc: 0.9 }
+    const result = trial.record(metrics, 3500)
+    expect(Object.keys(result)).toEqual(['loss', 'acc', 'training_iteration', 'trial_id', 'time_total_s'])
+    expect(result).toEqual({ loss: 0.5, acc: 0.9, training_iteration: 1, trial_id: 3, time_total_s: 2.5 })
+    expect(metrics).toEqual({ loss: 0.5, acc: 0.9 })
+    expect(trial.record({ loss: 0.4 }, 4000).training_iteration).toBe(2)
+    expect(trial.history).toHaveLength(2)
+  })
+
+  it('numbers the result itself, whatever the report says, and keeps a __proto__ key as a plain key', () => {
+    const trial = new Trial(0, {}, 1)
+    trial.begin(0)
+    const metrics = JSON.parse('{"__proto__": {"polluted": true}, "training_iteration": 99, "loss": 1}') as Record<string, unknown>
+    const result = trial.record(metrics, 0)
+    expect(Object.getPrototypeOf(result)).toBe(Object.prototype)
+    expect((result as { polluted?: unknown }).polluted).toBeUndefined()
+    expect(Object.keys(result)).toEqual(['__proto__', 'training_iteration', 'loss', 'trial_id', 'time_total_s'])
+    expect(JSON.stringify(result)).toBe('{"__proto__":{"polluted":true},"training_iteration":1,"loss":1,"trial_id":0,"time_total_s":0}')
+  })
+})
