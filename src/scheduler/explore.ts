@@ -1,3 +1,4 @@
+import { show } from '../errors.ts'
 import { invalid, type Place, problemAt } from '../options/index.ts'
 import { asConditional } from '../search/branches.ts'
 import { type Domain, domainProblem, isDomain } from '../search/domain.ts'
@@ -56,6 +57,33 @@ export function checkMutations(value: unknown, at: Place): asserts value is Muta
     } else {
       throw invalid(place, 'a domain, an array of values or a nested object', entry)
     }
+  }
+}
+
+/**
+ * Checks that `mutations` stay out of the space's conditional choices (a
+ * choice or grid over sub-spaces): PBT moves values in place, so a step
+ * inside a branch could land in a config of another branch, and a step of
+ * the branch itself would hand the trainable the branch's domains. Throws a
+ * {@link ConfigError} naming the first mutation that reaches one.
+ *
+ * @example
+ * ```ts
+ * checkMutationsAgainst({ model: { C: loguniform(1e-2, 10) } }, space, optionAt('PopulationBasedTraining', 'hyperparamMutations'))
+ * // ConfigError: PopulationBasedTraining({ hyperparamMutations.model }): must stay outside conditional choices ...
+ * ```
+ */
+export function checkMutationsAgainst(mutations: Mutations, space: unknown, at: Place): void {
+  if (!isPlainObject(space)) return
+  for (const [key, entry] of Object.entries(mutations)) {
+    const inSpace = Object.hasOwn(space, key) ? space[key] : undefined
+    if (asConditional(inSpace) !== undefined) {
+      throw problemAt(
+        at.child(key),
+        `must stay outside conditional choices (PBT explores neither a branch nor the parameters inside it), got ${show(entry)} on the space's choice over sub-spaces ${key}`,
+      )
+    }
+    if (isPlainObject(entry) && !isDomain(entry)) checkMutationsAgainst(entry as Mutations, inSpace, at.child(key))
   }
 }
 

@@ -41,8 +41,9 @@ function checkSpace(space: Record<string, unknown>, path: string, ancestors: Set
   ancestors.add(space)
   for (const [key, value] of Object.entries(space)) {
     const field = `${path}.${key}`
-    if (key === '' || key.includes('/') || key === '__proto__') {
-      fail(field, `needs a key that is non-empty, has no "/" (the flatten separator) and is not __proto__, got ${show(key)}`)
+    // "/" separates flat names and "[...]" names a branch in them (model[svm]/C): a key holding either could collide.
+    if (key === '' || /[/[\]]/.test(key) || key === '__proto__') {
+      fail(field, `needs a key that is non-empty, has no "/", "[" or "]" (they make flat names) and is not __proto__, got ${show(key)}`)
     }
     if (isPlainObject(value) && Object.hasOwn(value, '$domain')) checkDomain(value, field, ancestors)
     else if (isPlainObject(value)) checkSpace(value, field, ancestors)

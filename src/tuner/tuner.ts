@@ -5,6 +5,8 @@ import { fingerprintData } from '../journal/fingerprint.ts'
 import type { JournalFile } from '../journal/read.ts'
 import { createLogger, type Logger } from '../logger.ts'
 import { argumentAt, optionAt, problemAt, TRACKER_WAIT_MS } from '../options/index.ts'
+import { checkMutationsAgainst } from '../scheduler/explore.ts'
+import { PopulationBasedTraining } from '../scheduler/pbt.ts'
 import type { Scheduler } from '../scheduler/scheduler.ts'
 import type { Searcher } from '../search/searcher.ts'
 import { type ConfigOf, type Space, spaceToJSON } from '../search/space.ts'
@@ -106,6 +108,9 @@ export class Tuner<S extends Space = Space, D = unknown> {
     this.#signal = o.signal
     this.#stop = o.stop
     this.#reproducible = checkReproducible(o.reproducible, o.scheduler)
+    if (o.scheduler instanceof PopulationBasedTraining) {
+      checkMutationsAgainst(o.scheduler.hyperparamMutations, o.space, optionAt('PopulationBasedTraining', 'hyperparamMutations'))
+    }
     this.seed = o.seed
     this.#defaultName = options.name === undefined
     this.#name = o.name

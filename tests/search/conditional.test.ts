@@ -21,6 +21,7 @@ import {
   SpaceError,
   spaceFromJSON,
   TPESearch,
+  Tuner,
   uniform,
   validateSpace,
 } from '../../src/index.ts'
@@ -268,9 +269,27 @@ describe('searchers that do not model conditional spaces', () => {
     expect(setup(new AutoSearch(), 20, { lr: uniform(0, 1) }).choice).toBe('gp')
   })
 
-  it('PBT refuses to explore a choice over sub-spaces', () => {
+  it('PBT refuses to explore a choice over sub-spaces, or the parameters inside one', () => {
     expect(thrown(() => new PopulationBasedTraining({ hyperparamMutations: { model } }), ConfigError).message).toMatch(
       /hyperparamMutations\.model }\): must be a domain without sub-spaces \(PBT does not explore conditional branches\)/,
+    )
+    // Inside a branch: a step there could put one branch's parameter into another branch's config.
+    const tuner = () =>
+      new Tuner({
+        trainable: new URL('../fixtures/behaviours.ts', import.meta.url),
+        space: { model, lr: uniform(0, 1) },
+        metric: 'loss',
+        scheduler: new PopulationBasedTraining({ hyperparamMutations: { lr: uniform(0, 1), model: { C: loguniform(1e-2, 10) } } }),
+      })
+    expect(thrown(tuner, ConfigError).message).toMatch(
+      /^PopulationBasedTraining\(\{ hyperparamMutations\.model }\): must stay outside conditional choices .*, got \{"C":/,
+    )
+  })
+
+  it('refuses space keys that would make flat names collide', () => {
+    const space = { model, 'model[svm]': { C: 3 } }
+    expect(thrown(() => validateSpace(space), SpaceError).message).toContain(
+      'needs a key that is non-empty, has no "/", "[" or "]" (they make flat names) and is not __proto__, got "model[svm]"',
     )
   })
 })

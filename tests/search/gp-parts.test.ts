@@ -162,6 +162,37 @@ describe('GP posterior and log EI against torch autograd', () => {
     }
   })
 
+  it('predicts blocks exactly as point by point on a factor with spare rows and fantasies (row stride > n)', () => {
+    const grown = Posterior.create(points, y, params, 5)
+    if (grown === undefined) throw new Error('factor failed')
+    for (const p of fixture.posterior.slice(0, 3)) grown.addFantasy(Float64Array.from(p.x))
+    expect(grown.size).toBe(n + 3)
+    const count = 40
+    const xs = new Float64Array(count * D)
+    for (let c = 0; c < count; c++) {
+      xs.set(fixture.X[(c * 7) % n] as number[], c * D)
+      xs[c * D + 1] = (c * 0.61) % 1
+    }
+    const means = new Float64Array(count)
+    const variances = new Float64Array(count)
+    grown.predictMany(xs, count, means, variances)
+    for (let c = 0; c < count; c++) {
+      const one = grown.predict(xs, c * D)
+      expectClose([means[c] as number, variances[c] as number], [one.mean, one.variance], 1e-12)
+    }
+  })
+
+  it('inverts from a factor whose row stride exceeds n as from a packed one', () => {
+    const m = 6
+    const K = kernelMatrix(pairDeltas({ ...points, n: m }), m, D, params, m)
+    const packed = cholesky(K, m, m, 0)
+    const strided = new Float64Array(m * (m + 3))
+    for (let i = 0; i < m; i++) strided.set(K.subarray(i * m, i * m + i + 1), i * (m + 3))
+    const wide = cholesky(strided, m, m + 3, 0)
+    if (packed === undefined || wide === undefined) throw new Error('factor failed')
+    expectClose(Array.from(inverseFromCholesky(wide)), Array.from(inverseFromCholesky(packed)), 1e-12)
+  })
+
   it('adds a Kriging-believer fantasy observed at the mean without noise: same mean there, next to no variance', () => {
     const spare = Posterior.create(points, y, params, 1)
     const x = Float64Array.from(fixture.posterior[0]?.x ?? [])

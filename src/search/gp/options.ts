@@ -38,7 +38,7 @@ export interface GPOptions {
   /**
    * The kernel is refitted once the finished trials have grown by this fraction (and at least one
    * trial) since its last fit; in between, the last fit's kernel is conditioned on every trial.
-   * 0 refits at every suggestion, as Optuna does.
+   * 0 refits whenever a trial has finished since the last fit (every suggestion of a sequential run, as Optuna).
    * @default 0.05
    */
   readonly refitAfter?: number
