@@ -25,6 +25,7 @@ export {
   TrialError,
   WorkerError,
 } from './errors.ts'
+export { EXPERIMENT_FILE } from './journal/codec.ts'
 export type { Logger, LoggerOptions, LogLevel, LogSink } from './logger.ts'
 export { createLogger } from './logger.ts'
 export type { ReportOptions, ReportWritten, WatchReportOptions } from './report/options.ts'
@@ -101,7 +102,7 @@ export type { MLflowRetryOptions } from './tracker/mlflow/options.ts'
 export type { TensorBoardTrackerOptions } from './tracker/tensorboard/tensorboard.ts'
 export { TensorBoardTracker } from './tracker/tensorboard/tensorboard.ts'
 export type { Tracker } from './tracker/tracker.ts'
-export type { TrialOutputMode } from './tracker/trial-output/trial-output.ts'
+export { TRIAL_OUTPUT_MODES, type TrialOutputMode } from './tracker/trial-output/trial-output.ts'
 export type { AskedTrial, StudyOptions, ToldState } from './tuner/ask-tell.ts'
 export { Study } from './tuner/ask-tell.ts'
 export type { TunerEvent } from './tuner/events.ts'

@@ -1,6 +1,6 @@
 import { existsSync, readdirSync, statSync } from 'node:fs'
 import { join } from 'node:path'
-import { EXPERIMENT_FILE } from '../journal/codec.ts'
+import { EXPERIMENT_FILE } from '../index.ts'
 import { UsageError } from './args.ts'
 
 /**

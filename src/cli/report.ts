@@ -1,6 +1,5 @@
 import { join } from 'node:path'
-import { type ReportWritten, watchReport, writeReport } from '../index.ts'
-import { EXPERIMENT_FILE } from '../journal/codec.ts'
+import { EXPERIMENT_FILE, type ReportWritten, watchReport, writeReport } from '../index.ts'
 import { readArgs } from './args.ts'
 import { experimentDir, experimentDirToWatch } from './experiment-dir.ts'
 import type { CliIO } from './io.ts'

@@ -1,5 +1,5 @@
+import { formatNumber } from '../format.ts'
 import { flattenConfig, loadExperiment, type Mode, type TrialInfo } from '../index.ts'
-import { formatNumber } from '../tracker/console/status-line.ts'
 import { integerFlag, readArgs, UsageError } from './args.ts'
 import { experimentDir } from './experiment-dir.ts'
 import type { CliIO } from './io.ts'

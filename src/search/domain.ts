@@ -1,4 +1,5 @@
 import { show } from '../errors.ts'
+import { MAX_DEPTH } from '../storable.ts'
 import { findNonJson, isPlainObject, type JsonValue } from './json.ts'
 import { qRange } from './quantize.ts'
 import type { Space } from './space.ts'
@@ -154,9 +155,6 @@ export function isDomain(value: unknown): value is Domain {
   return typeof kind === 'string' && Object.hasOwn(DOMAIN_PARAMS, kind)
 }
 
-/** Nesting past this is refused by validation anyway; the walk stops here so a cycle cannot recurse forever. */
-const DEPTH_LIMIT = 100
-
 /**
  * Whether a plain object holds a domain at some depth, through plain objects
  * only (a domain inside an array is a constant's problem, refused elsewhere).
@@ -168,7 +166,8 @@ const DEPTH_LIMIT = 100
  * ```
  */
 export function holdsDomain(value: unknown, depth = 0): boolean {
-  if (!isPlainObject(value) || depth >= DEPTH_LIMIT) return false
+  // Nesting past MAX_DEPTH is refused by validation anyway; the walk stops there so a cycle cannot recurse forever.
+  if (!isPlainObject(value) || depth >= MAX_DEPTH) return false
   return Object.values(value).some((entry) => isDomain(entry) || holdsDomain(entry, depth + 1))
 }
 

@@ -1,12 +1,13 @@
 // Kept in the published .d.ts: its types use Node's, which newer TypeScript loads only when asked.
 /// <reference types="node" preserve="true" />
 import { show } from '../../errors.ts'
+import { formatNumber } from '../../format.ts'
 import { computed, defineOptions, func, number, type SchemaOf, withMethods } from '../../options/index.ts'
 import { canRedraw, columnsOf, screen, type TextStream } from '../../terminal.ts'
 import type { ExperimentInfo, ExperimentSummary, Result, TrialInfo, TrialState } from '../../types.ts'
 import { BestOfLast } from '../best-of-last.ts'
 import type { Tracker } from '../tracker.ts'
-import { formatDuration, formatNumber, type Progress, statusLine } from './status-line.ts'
+import { formatDuration, type Progress, statusLine } from './status-line.ts'
 
 /**
  * Options of {@link ConsoleReporter}.

@@ -1,3 +1,4 @@
+import { formatNumber } from '../../format.ts'
 import { widthOf } from '../../terminal.ts'
 
 /**
@@ -68,18 +69,6 @@ function compose(p: Progress, left: ReadonlySet<Part>): string {
 function cut(line: string, width: number): string {
   if (width < 1) return ''
   return `${[...line].slice(0, width - 1).join('')}…`
-}
-
-/**
- * Six significant digits: enough to compare trials, short enough for one line.
- *
- * @example
- * ```ts
- * formatNumber(0.031234567) // '0.0312346'
- * ```
- */
-export function formatNumber(value: number): string {
-  return Number.isInteger(value) || !Number.isFinite(value) ? String(value) : String(Number(value.toPrecision(6)))
 }
 
 /**

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
+import { formatNumber } from '../../../src/format.ts'
 import { widthOf } from '../../../src/terminal.ts'
-import { formatDuration, formatNumber, type Progress, statusLine } from '../../../src/tracker/console/status-line.ts'
+import { formatDuration, type Progress, statusLine } from '../../../src/tracker/console/status-line.ts'
 
 const progress: Progress = {
   done: 12,

@@ -1,0 +1,13 @@
+/** How numbers are shown to people: one rule for the console, the CLI and their tables. */
+
+/**
+ * Six significant digits: enough to compare trials, short enough for one line.
+ *
+ * @example
+ * ```ts
+ * formatNumber(0.031234567) // '0.0312346'
+ * ```
+ */
+export function formatNumber(value: number): string {
+  return Number.isInteger(value) || !Number.isFinite(value) ? String(value) : String(Number(value.toPrecision(6)))
+}
