@@ -132,7 +132,8 @@ export class ExperimentMember {
           return answer
         },
         checkpoint: (state) => {
-          const saved: StoredCheckpoint = { reports, state }
+          // By the convention of ctx.checkpoint the state includes the work of the report that follows it: a restart goes on after that one.
+          const saved: StoredCheckpoint = { reports: reports + 1, state }
           // Kept for a restart elsewhere, and told to the driver, in one step: a restart never starts from a checkpoint the driver has not seen.
           void redis
             .multi()

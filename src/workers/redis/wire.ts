@@ -58,7 +58,11 @@ export interface ExperimentManifest {
   readonly dataModule: string | undefined
 }
 
-/** A run's latest checkpoint: `state` is what it saved after `reports` reports. */
+/**
+ * A run's latest checkpoint: `state`, and the reports it covers. By the convention of `ctx.checkpoint`
+ * a state is saved before the report it goes with, so one saved after r reports covers r + 1: a run
+ * restarted from it goes on with report r + 2. The Tuner's own starting state (a resumed trial) covers 0.
+ */
 export interface StoredCheckpoint {
   readonly reports: number
   readonly state: unknown
