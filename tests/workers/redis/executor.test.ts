@@ -103,6 +103,36 @@ describe.skipIf(redisUnavailable !== undefined)('RedisExecutor with real worker 
     const results = await fit
     expect(results.interrupted).toBe(true)
     await noKeysLeft()
+    workers[0]?.child.kill('SIGTERM')
+    await workers[0]?.exit
+  })
+
+  it('a RedisWorker started from code runs trials too, with data from a data module it loads itself', async () => {
+    const { lines, logger } = capturedLogger()
+    const worker = new RedisWorker({ connection: redis.url, concurrency: 2, logger, pollMs: 50 })
+    try {
+      const executor = new RedisExecutor({
+        connection: redis.url,
+        dataModule: join(import.meta.dirname, '../../fixtures/distributed-data.ts'),
+      })
+      const results = await new Tuner(options({ name: 'in-process', executor, numSamples: 4 })).fit()
+      expect(results.trials.map((t) => t.state)).toEqual(Array(4).fill('completed'))
+      for (const trial of results.trials) expect(trial.lastResult?.loss).toBeGreaterThan(1000)
+      expect(lines.some((line) => /^info: joined experiment in-process-\w+ \(in-process\)$/.test(line))).toBe(true)
+      await until('the worker to leave the ended experiment', () => worker.experiments.length === 0)
+    } finally {
+      await worker.close()
+    }
+    await noKeysLeft()
+  })
+
+  it('refuses data over maxDataMb, pointing at dataModule, before any trial runs', async () => {
+    const executor = new RedisExecutor({ connection: redis.url, maxDataMb: 1 })
+    const tuner = new Tuner(options({ name: 'big', executor, data: { values: new Float64Array(300_000) } }))
+    await expect(tuner.fit()).rejects.toThrow(
+      /RedisExecutor\(\{ maxDataMb \}\): the data takes 2\.3 MB once serialized, over the limit of 1 MB .*give dataModule/,
+    )
+    await noKeysLeft()
   })
 })
 
