@@ -28,6 +28,8 @@ import {
   qrandint,
   quniform,
   RandomSearch,
+  RedisExecutor,
+  RedisWorker,
   ResultGrid,
   randint,
   randn,
@@ -371,6 +373,16 @@ const ROWS: Record<string, readonly Row[]> = {
     ['stream: {}', () => new ConsoleReporter({ stream: bad({}) }), 'stream', '{}'],
     ["intervalMs: 'x'", () => new ConsoleReporter({ intervalMs: bad('x') }), 'intervalMs', '"x"'],
   ],
+  RedisExecutor: [
+    ...optionsObject('RedisExecutor', (o) => new RedisExecutor(bad(o)), { conection: 7 }),
+    ['connection: http://h', () => new RedisExecutor({ connection: bad('http://h') }), 'connection', '"http://h"'],
+    ['maxDataMb: 0', () => new RedisExecutor({ connection: 'redis://h', maxDataMb: 0 }), 'maxDataMb', '0'],
+  ],
+  RedisWorker: [
+    ...optionsObject('RedisWorker', (o) => new RedisWorker(bad(o)), { conection: 7 }),
+    ['connection: 5', () => new RedisWorker({ connection: bad(5) }), 'connection', '5'],
+    ['concurrency: 0', () => new RedisWorker({ connection: 'redis://h', concurrency: 0 }), 'concurrency', '0'],
+  ],
   MLflowTracker: [
     ...optionsObject('MLflowTracker', (o) => new MLflowTracker(bad(o)), { trackinUri: 7 }),
     ['trackingUri: 5', () => new MLflowTracker({ trackingUri: bad(5) }), 'trackingUri', '5'],
@@ -469,6 +481,9 @@ const EXEMPT: Record<string, string> = {
   'TensorBoardTracker.*': `tracker ${HOOKS} (and their TypeScript-private helpers)`,
   'ConsoleReporter.*': `tracker ${HOOKS} (and their TypeScript-private helpers)`,
   'MLflowTracker.*': `tracker ${HOOKS}`,
+  'RedisExecutor.open': "the Tuner's call, with the setup it checked; tests/workers/redis/ run it against Redis",
+  'RedisWorker.experiments': 'a getter',
+  'RedisWorker.close': 'takes no arguments',
 }
 
 /** `{ setup: rows }` as `{ 'Owner.setup': rows }`. */

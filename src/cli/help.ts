@@ -12,6 +12,27 @@ Flags:
   --help              this help
 `
 
+const WORKER = `Usage: hyperpool worker --redis <url> [flags]
+
+Runs trials for every experiment a Tuner with a RedisExecutor publishes on
+that Redis server, on a pool of worker threads, until Ctrl-C or SIGTERM (its
+running trials then move to other workers). Start one per machine, on any
+number of machines, before or during a run. The trainable must be the same
+file, at the same path, as the driver's: a worker whose copy differs refuses
+the experiment. See docs/distributed.md.
+
+Flags:
+  --redis <url>             redis://[user:password@]host[:port][/db], or rediss:// for TLS (required)
+  --concurrency <n>         trials at once, one thread each (default: the machine's cores)
+  --max-heap-mb <n>         heap cap per thread, MB (default: as the Tuner's maxHeapMb)
+  --lock-ms <n>             BullMQ's lock on a running trial; a killed worker's trial is found lost once it lapses (default 10000)
+  --stalled-check-ms <n>    how often this worker looks for lost trials (default 5000)
+  --help                    this help
+
+Example:
+  npx hyperpool worker --redis redis://10.0.0.5:6379 --concurrency 8
+`
+
 /** The text `--help` prints, per command; the top level's under ''. */
 export const HELP: Readonly<Record<string, string>> = {
   '': `hyperpool: parallel hyperparameter tuning for Node.js
@@ -24,6 +45,7 @@ Commands:
   summary <dir>       the best trials of a stored experiment, as a table, JSON or CSV
   status <dir>        the same as summary
   report <dir>        the experiment's HTML report, one file that opens offline; --watch keeps it up to date
+  worker --redis <url>  run trials of the experiments a RedisExecutor publishes on that Redis
 
 Flags:
   --help              help for hyperpool, or for a command: hyperpool run --help
@@ -95,4 +117,5 @@ Flags:
                       run ends. Ctrl-C (SIGINT) or SIGTERM stops
   --help              this help
 `,
+  worker: WORKER,
 }

@@ -8,6 +8,7 @@ import { report } from './report.ts'
 import { resume } from './resume.ts'
 import { run } from './run.ts'
 import { summary } from './summary.ts'
+import { worker } from './worker.ts'
 
 /** Each command resolves to its exit code; those that never end early, to 0. */
 const COMMANDS: Readonly<Record<string, (command: string, argv: readonly string[], io: CliIO) => Promise<number>>> = {
@@ -16,6 +17,7 @@ const COMMANDS: Readonly<Record<string, (command: string, argv: readonly string[
   summary: (command, argv, io) => summary(command, argv, io).then(() => 0),
   status: (command, argv, io) => summary(command, argv, io).then(() => 0),
   report: (_, argv, io) => report(argv, io).then(() => 0),
+  worker: (_, argv, io) => worker(argv, io),
 }
 
 /**

@@ -33,6 +33,7 @@ import { type Space, validateSpace } from '../search/space.ts'
 import type { Tracker } from '../tracker/tracker.ts'
 import { TRIAL_OUTPUT_MODES, type TrialOutputMode } from '../tracker/trial-output/trial-output.ts'
 import type { Mode } from '../types.ts'
+import type { ExecutorFactory } from '../workers/executor.ts'
 import { STOP_CRITERIA, type StopCriteria } from './stop.ts'
 
 /**
@@ -202,6 +203,13 @@ import { STOP_CRITERIA, type StopCriteria } from './stop.ts'
    * @default 'file'
    */
   readonly trialOutput?: TrialOutputMode
+  /**
+   * Where trials run: an executor such as `new RedisExecutor({ connection: 'redis://host:6379' })`,
+   * which runs them on worker processes on other machines (docs/distributed.md). `concurrency` is then
+   * how many trials are queued or running at once.
+   * @default the local pool of `concurrency` worker threads
+   */
+  readonly executor?: ExecutorFactory
 }
 
 /**
@@ -302,6 +310,9 @@ export const TUNER_OPTIONS = defineOptions('Tuner', {
   stopGraceMs: TIMER_MS.withDefault(5000),
   handleSignals: boolean().withDefault(true),
   trialOutput: oneOf(TRIAL_OUTPUT_MODES).withDefault('file'),
+  executor: withMethods<ExecutorFactory>('an executor such as new RedisExecutor(...)', ['open']).withDeferredDefault(
+    'the local pool of `concurrency` worker threads',
+  ),
 } satisfies SchemaOf<TunerOptions>)
 
 /** The trainable as a file URL string, checking that the file exists. */

@@ -27,6 +27,7 @@ import { spaceFromJSON } from '../search/space.ts'
 import type { Tracker } from '../tracker/tracker.ts'
 import type { TrialOutputMode } from '../tracker/trial-output/trial-output.ts'
 import type { ExperimentInfo } from '../types.ts'
+import type { ExecutorFactory } from '../workers/executor.ts'
 import { TRAINABLE, TUNER_OPTIONS, type TunerOptions } from './options.ts'
 import { rebuildPlugin } from './plugins.ts'
 
@@ -111,6 +112,11 @@ export interface RestoreOptions<D = unknown> {
    * @default 'file'
    */
   readonly trialOutput?: TrialOutputMode
+  /**
+   * Where trials run from now on, as the Tuner option (a restore may move to other machines).
+   * @default the local pool of `concurrency` worker threads
+   */
+  readonly executor?: ExecutorFactory
 }
 
 const TUNER = TUNER_OPTIONS.schema
@@ -133,6 +139,7 @@ export const RESTORE_OPTIONS = defineOptions('Tuner.restore', {
   trialTimeoutS: TIMER_S.withDeferredDefault(RECORDED),
   handleSignals: TUNER.handleSignals,
   trialOutput: TUNER.trialOutput,
+  executor: TUNER.executor,
 } satisfies SchemaOf<RestoreOptions>)
 
 const DIR = argumentAt('Tuner.restore', 'dir')
@@ -222,7 +229,7 @@ export async function restorePlan(dir: string, given: unknown): Promise<{ option
       },
       ['maxHeapMb', 'trialTimeoutS'],
     ),
-    ...pick(options, ['trackers', 'signal', 'logger', 'logLevel']),
+    ...pick(options, ['trackers', 'signal', 'logger', 'logLevel', 'executor']),
   }
   return { options: tunerOptions, plan: { header, experiment, retryErrored: options.retryErrored } }
 }

@@ -15,8 +15,8 @@ import { TrackerHub } from '../tracker/dispatch.ts'
 import { JsonlTracker } from '../tracker/jsonl/jsonl.ts'
 import type { Tracker } from '../tracker/tracker.ts'
 import { TrialOutputLog, type TrialOutputMode } from '../tracker/trial-output/trial-output.ts'
-import type { ExperimentInfo, ExperimentSummary, Mode, TrialInfo } from '../types.ts'
-import type { Executor } from '../workers/executor.ts'
+import type { ExperimentInfo, ExperimentSummary, Mode, TrialInfo, TrialOutput } from '../types.ts'
+import type { Executor, ExecutorFactory } from '../workers/executor.ts'
 import { LocalPool } from '../workers/pool.ts'
 import { shareData, sharedBytes } from '../workers/shared-data.ts'
 import { CheckpointStore } from './checkpoints.ts'
@@ -78,6 +78,7 @@ export class Tuner<S extends Space = Space, D = unknown> {
   readonly #logger: Logger
   readonly #data: unknown
   readonly #handleSignals: boolean
+  readonly #executor: ExecutorFactory | undefined
   /** Where experiment folders go; undefined with `storageDir: false`. */
   readonly #storageRoot: string | undefined
   /** The experiment's folder (its journal and checkpoints), once `fit()` or `restore` knows it. */
@@ -116,6 +117,7 @@ export class Tuner<S extends Space = Space, D = unknown> {
     this.#name = o.name
     this.#storageRoot = o.storageDir === false ? undefined : o.storageDir
     this.#handleSignals = o.handleSignals
+    this.#executor = o.executor
     this.#logger = o.logger ?? createLogger({ level: o.logLevel })
     if (this.#reproducible && options.concurrency === undefined) {
       this.#logger.warn(
@@ -269,15 +271,28 @@ export class Tuner<S extends Space = Space, D = unknown> {
         mode: store === undefined ? consoleOnly(this.#trialOutput) : this.#trialOutput,
         logger: this.#logger,
       })
-      const executor = new LocalPool({
-        trainable: this.#trainable,
-        concurrency: this.#concurrency,
-        data: this.#data,
-        maxHeapMb: this.#maxHeapMb,
-        onStrayError: (error) =>
-          this.#logger.warn(`a worker thread failed after its trial had ended (a timer or callback that outlived it?): ${error.message}`),
-        onOutput: (output) => trialOutput.write(output),
-      })
+      const onOutput = (output: TrialOutput) => trialOutput.write(output)
+      const executor =
+        this.#executor === undefined
+          ? new LocalPool({
+              trainable: this.#trainable,
+              concurrency: this.#concurrency,
+              data: this.#data,
+              maxHeapMb: this.#maxHeapMb,
+              onStrayError: (error) =>
+                this.#logger.warn(
+                  `a worker thread failed after its trial had ended (a timer or callback that outlived it?): ${error.message}`,
+                ),
+              onOutput,
+            })
+          : await this.#executor.open({
+              name: this.name,
+              trainable: this.#trainable,
+              slots: this.#concurrency,
+              data: this.#data,
+              logger: this.#logger,
+              onOutput,
+            })
       const hub = new TrackerHub([trialOutput, ...trackers, this.#events], this.#logger)
       const run = new ExperimentRun({
         metric: this.#metric,

@@ -1,4 +1,5 @@
-import type { Config, Decision, Metrics } from '../types.ts'
+import type { Logger } from '../logger.ts'
+import type { Config, Decision, Metrics, TrialOutput } from '../types.ts'
 import type { TrialOutcome } from './protocol.ts'
 
 /** One trial run handed to an executor. */
@@ -49,4 +50,34 @@ export interface Executor {
   start(run: TrialRun, listener: TrialListener): TrialHandle
   /** Ends every thread; call once, after the last trial ended. */
   close(): Promise<void>
+}
+
+/** What an executor built for one experiment is told of it (see {@link ExecutorFactory}). */
+export interface ExecutorSetup {
+  /** The experiment's name; a remote executor names its queue and keys after it. */
+  readonly name: string
+  /** The trainable module's file URL. */
+  readonly trainable: string
+  /** Trials at once (the Tuner's `concurrency`): the executor's `slots`. */
+  readonly slots: number
+  /** The experiment data, already in shared memory (see `shareData`); undefined when none. */
+  readonly data: unknown
+  /** Where the executor logs what the experiment's user should hear (a worker joined, one was lost). */
+  readonly logger: Logger
+  /** What the trials print, tagged by trial (the Tuner routes it to the trial logs). */
+  readonly onOutput: (output: TrialOutput) => void
+}
+
+/**
+ * Builds the executor of one experiment: what the Tuner's `executor` option
+ * takes (for example a `RedisExecutor`). Without one the Tuner runs trials
+ * on its local pool of worker threads.
+ *
+ * @example
+ * ```ts
+ * const executor = await factory.open({ name: 'exp1', trainable, slots: 4, data, logger, onOutput })
+ * ```
+ */
+export interface ExecutorFactory {
+  open(setup: ExecutorSetup): Promise<Executor>
 }

@@ -24,6 +24,8 @@ import { STUDY_OPTIONS } from '../../src/tuner/ask-tell.ts'
 import { TUNER_OPTIONS } from '../../src/tuner/options.ts'
 import { RESTORE_OPTIONS } from '../../src/tuner/restore.ts'
 import { BEST_OPTIONS, RESULT_GRID_OPTIONS } from '../../src/tuner/results.ts'
+import { REDIS_EXECUTOR_OPTIONS } from '../../src/workers/redis/executor.ts'
+import { REDIS_WORKER_OPTIONS } from '../../src/workers/redis/worker.ts'
 
 /**
  * The documented defaults are the ones the code uses: each option's JSDoc
@@ -44,6 +46,8 @@ interface Documented {
 const OWNERS: readonly Documented[] = [
   { set: TUNER_OPTIONS, file: 'tuner/options.ts', type: 'TunerOptions', nested: { stop: ['tuner/stop.ts', 'StopCriteria'] } },
   { set: RESTORE_OPTIONS, file: 'tuner/restore.ts', type: 'RestoreOptions' },
+  { set: REDIS_EXECUTOR_OPTIONS, file: 'workers/redis/executor.ts', type: 'RedisExecutorOptions' },
+  { set: REDIS_WORKER_OPTIONS, file: 'workers/redis/worker.ts', type: 'RedisWorkerOptions' },
   { set: STUDY_OPTIONS, file: 'tuner/ask-tell.ts', type: 'StudyOptions' },
   { set: RESULT_GRID_OPTIONS, file: 'tuner/results.ts', type: 'ResultGridOptions' },
   { set: BEST_OPTIONS, file: 'tuner/results.ts', type: 'BestOptions' },

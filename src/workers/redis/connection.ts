@@ -1,0 +1,80 @@
+import { Redis } from 'ioredis'
+import { custom, invalid } from '../../options/index.ts'
+
+/**
+ * A Redis URL option: `redis://[user:password@]host[:port][/db]`, or
+ * `rediss://` for TLS. Credentials and TLS pass through to ioredis as given.
+ *
+ * @example
+ * ```ts
+ * connection: REDIS_URL.required()
+ * ```
+ */
+export const REDIS_URL = custom<string>('a redis:// or rediss:// URL', (value, at) => {
+  const rule = 'a redis:// or rediss:// URL such as redis://127.0.0.1:6379'
+  if (typeof value !== 'string') throw invalid(at, rule, value)
+  let url: URL
+  try {
+    url = new URL(value)
+  } catch {
+    throw invalid(at, rule, value)
+  }
+  if ((url.protocol !== 'redis:' && url.protocol !== 'rediss:') || url.hostname === '') throw invalid(at, rule, value)
+  return value
+})
+
+/** Longest wait between two reconnection attempts, ms: a Redis back after a restart is found within it. */
+const MAX_BACKOFF_MS = 2000
+
+/**
+ * Says once that Redis went away, and once that it came back, however many
+ * connections and attempts lie between.
+ */
+export class OutageNotice {
+  #down = false
+  constructor(readonly say: (level: 'warn' | 'info', message: string) => void) {}
+
+  lost(url: string, error: Error): void {
+    if (this.#down) return
+    this.#down = true
+    this.say('warn', `Redis at ${redact(url)} is unreachable (${error.message}); retrying with backoff (up to ${MAX_BACKOFF_MS} ms apart)`)
+  }
+
+  back(url: string): void {
+    if (!this.#down) return
+    this.#down = false
+    this.say('info', `Redis at ${redact(url)} is reachable again; carrying on`)
+  }
+}
+
+/**
+ * A connection to `url` that reconnects with exponential backoff and queues
+ * commands meanwhile (BullMQ needs `maxRetriesPerRequest: null`), so a Redis
+ * restart pauses the experiment instead of failing it.
+ *
+ * @example
+ * ```ts
+ * const redis = connect('redis://127.0.0.1:6379', new OutageNotice((level, m) => logger[level](m)))
+ * ```
+ */
+export function connect(url: string, notice: OutageNotice): Redis {
+  const redis = new Redis(url, {
+    maxRetriesPerRequest: null,
+    retryStrategy: (times) => Math.min(50 * 2 ** times, MAX_BACKOFF_MS),
+    connectionName: 'hyperpool',
+  })
+  redis.on('error', (error: Error) => notice.lost(url, error))
+  redis.on('ready', () => notice.back(url))
+  return redis
+}
+
+/** The URL without its password, for messages. */
+export function redact(url: string): string {
+  try {
+    const parsed = new URL(url)
+    if (parsed.password !== '') parsed.password = '***'
+    return parsed.href
+  } catch {
+    return url
+  }
+}

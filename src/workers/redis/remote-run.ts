@@ -1,0 +1,131 @@
+import type { Decision, Metrics } from '../../types.ts'
+import type { TrialHandle, TrialListener } from '../executor.ts'
+import type { TrialOutcome } from '../protocol.ts'
+import type { WorkerMessage } from './wire.ts'
+
+/** How a run reaches the worker that holds it: set by the driver. */
+export type Tell = (worker: string, message: WorkerMessage) => void
+
+/** Takes a run's job off the queue if no worker has picked it up; resolves whether it did. */
+export type Withdraw = (run: number) => Promise<boolean>
+
+/**
+ * One run of a trial on the Redis executor, as the driver sees it. Its job
+ * may be picked up more than once (a worker lost mid-trial): each pickup is
+ * an attempt, and only the latest one's messages count. A new attempt starts
+ * from the run's last checkpoint and re-does the reports after it; those the
+ * listener already had are answered here and not passed on, so nothing is
+ * recorded twice.
+ */
+export class RemoteRun implements TrialHandle {
+  readonly done: Promise<TrialOutcome>
+  readonly run: number
+  readonly trialId: number
+  readonly #listener: TrialListener
+  readonly #tell: Tell
+  readonly #withdraw: Withdraw
+  #resolve!: (outcome: TrialOutcome) => void
+  attempt: string | undefined
+  worker: string | undefined
+  /** Reports passed to the listener, over all attempts. */
+  #delivered = 0
+  /** Reports the current attempt has made, counted from the start of the run. */
+  #position = 0
+  #started = false
+  #ending: Exclude<Decision, 'continue'> | undefined
+  #killed = false
+  ended = false
+
+  constructor(run: number, trialId: number, listener: TrialListener, tell: Tell, withdraw: Withdraw) {
+    this.run = run
+    this.trialId = trialId
+    this.#listener = listener
+    this.#tell = tell
+    this.#withdraw = withdraw
+    this.done = new Promise((resolve) => {
+      this.#resolve = resolve
+    })
+  }
+
+  /** A worker picked the job up; `from` reports were made before the checkpoint it restarts from. Returns the worker it replaces, if any. */
+  begin(attempt: string, worker: string, from: number): string | undefined {
+    const previous = this.attempt === undefined ? undefined : this.worker
+    this.attempt = attempt
+    this.worker = worker
+    this.#position = from
+    if (this.#killed) this.#tell(worker, { type: 'kill', run: this.run })
+    else if (this.#ending) this.#tell(worker, { type: 'decision', run: this.run, attempt, decision: this.#ending })
+    return previous
+  }
+
+  started(attempt: string): void {
+    if (attempt !== this.attempt || this.#started) return
+    this.#started = true
+    this.#listener.started?.()
+  }
+
+  report(attempt: string, worker: string, metrics: Metrics): void {
+    // A stale attempt (its lock was taken over while it still ran) is told to end; what it reports is not kept.
+    if (attempt !== this.attempt) {
+      this.#tell(worker, { type: 'decision', run: this.run, attempt, decision: 'stop' })
+      return
+    }
+    this.#position++
+    if (this.#position <= this.#delivered) {
+      this.#answer(attempt, worker, this.#ending ?? 'continue')
+      return
+    }
+    this.#delivered++
+    const answer = this.#listener.report(metrics)
+    if (answer instanceof Promise) void answer.then((decision) => this.#answer(attempt, worker, decision))
+    else this.#answer(attempt, worker, answer)
+  }
+
+  /** A checkpoint saved after `after` reports: passed on unless the report that follows it was already delivered. */
+  checkpoint(attempt: string, after: number, state: unknown): void {
+    if (attempt !== this.attempt || after < this.#delivered) return
+    this.#listener.checkpoint(state)
+  }
+
+  end(attempt: string, outcome: TrialOutcome): boolean {
+    if (attempt !== this.attempt || this.ended) return false
+    return this.finish(outcome)
+  }
+
+  /** The run is over, whatever its attempt: resolves `done` once. */
+  finish(outcome: TrialOutcome): boolean {
+    if (this.ended) return false
+    this.ended = true
+    this.#resolve(outcome)
+    return true
+  }
+
+  stop(decision: Exclude<Decision, 'continue'> = 'stop'): void {
+    if (this.#ending) return
+    this.#ending = decision
+    if (this.worker !== undefined) this.#tell(this.worker, { type: 'decision', run: this.run, attempt: undefined, decision })
+    // Still queued: it ends without running, as a trial stopped before its first report (else `begin` tells its worker).
+    else this.#unqueue({ kind: decision === 'pause' ? 'paused' : 'stopped' })
+  }
+
+  kill(): void {
+    this.#killed = true
+    if (this.worker !== undefined) this.#tell(this.worker, { type: 'kill', run: this.run })
+    else
+      this.#unqueue({
+        kind: 'errored',
+        error: { name: 'WorkerError', message: 'the trial was killed before a worker took it', stack: undefined },
+      })
+  }
+
+  #unqueue(outcome: TrialOutcome): void {
+    void this.#withdraw(this.run).then((removed) => {
+      if (removed && this.worker === undefined) this.finish(outcome)
+    })
+  }
+
+  #answer(attempt: string, worker: string, decision: Decision): void {
+    if (decision !== 'continue') this.#ending ??= decision
+    this.#tell(worker, { type: 'decision', run: this.run, attempt, decision: this.#ending ?? decision })
+  }
+}

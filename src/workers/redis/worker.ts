@@ -1,0 +1,222 @@
+import { availableParallelism, hostname } from 'node:os'
+import { fileURLToPath } from 'node:url'
+import type { Redis } from 'ioredis'
+import { createLogger, LOGGER, type Logger } from '../../logger.ts'
+import { computed, defineOptions, integer, type SchemaOf } from '../../options/index.ts'
+import { connect, OutageNotice, REDIS_URL, redact } from './connection.ts'
+import { fileHash, loadData } from './data.ts'
+import { deleteMatching } from './driver.ts'
+import { ExperimentMember } from './member.ts'
+import { type ExperimentManifest, experimentKeys, REGISTRY, readStream, send, type WorkerMessage } from './wire.ts'
+
+/**
+ * Options of a {@link RedisWorker}.
+ *
+ * @example
+ * ```ts
+ * const options: RedisWorkerOptions = { connection: 'redis://10.0.0.5:6379', concurrency: 8 }
+ * ```
+ */
+export interface RedisWorkerOptions {
+  /** The Redis server the drivers use: `redis://...` or `rediss://...`. */
+  readonly connection: string
+  /**
+   * Trials at once on this process, one worker thread each.
+   * @default the machine's available cores
+   */
+  readonly concurrency?: number
+  /**
+   * Heap cap per worker thread, MB.
+   * @default as the Tuner's `maxHeapMb`
+   */
+  readonly maxHeapMb?: number
+  /**
+   * BullMQ's lock on a running trial, ms: renewed every half of it while this process lives; a trial
+   * whose process died is found lost once it lapses, at the next stalled check.
+   * @default 10000
+   */
+  readonly lockMs?: number
+  /**
+   * How often this process looks for lost trials (BullMQ's stalled check), ms. A killed worker's trial
+   * runs again elsewhere within about `lockMs + stalledCheckMs`.
+   * @default 5000
+   */
+  readonly stalledCheckMs?: number
+  /**
+   * How many times one trial may be lost with its worker before it errors.
+   * @default 3
+   */
+  readonly maxStalledCount?: number
+  /**
+   * How often the process looks for experiments to join and ones that ended, ms.
+   * @default 500
+   */
+  readonly pollMs?: number
+  /**
+   * Where the worker logs (joins, refusals, Redis outages).
+   * @default a logger to stderr
+   */
+  readonly logger?: Logger
+}
+
+/** Every option of a {@link RedisWorker}. */
+export const REDIS_WORKER_OPTIONS = defineOptions('RedisWorker', {
+  connection: REDIS_URL.required(),
+  concurrency: integer({ min: 1 }).withDefault(computed("the machine's available cores", availableParallelism)),
+  maxHeapMb: integer({ min: 16 }).withDeferredDefault("as the Tuner's `maxHeapMb`"),
+  lockMs: integer({ min: 100 }).withDefault(10_000),
+  stalledCheckMs: integer({ min: 50 }).withDefault(5000),
+  maxStalledCount: integer({ min: 0 }).withDefault(3),
+  pollMs: integer({ min: 10 }).withDefault(500),
+  logger: LOGGER.withDeferredDefault('a logger to stderr'),
+} satisfies SchemaOf<RedisWorkerOptions>)
+
+/** An experiment this process has joined: its member and the read of its inbox. */
+interface Joined {
+  readonly member: ExperimentMember
+  readonly reader: Redis
+  readonly stop: AbortController
+  readonly reading: Promise<void>
+}
+
+/**
+ * A worker process's side of the Redis executor: it watches the Redis
+ * server for experiments, joins each one (checks that its copy of the
+ * trainable is the driver's, loads the data once into shared memory, starts
+ * a local pool of `concurrency` threads) and runs trials from the
+ * experiment's queue until the experiment ends. Start it from code, or with
+ * `npx hyperpool worker --redis <url>`. Workers may come and go during a run.
+ *
+ * @example
+ * ```ts
+ * const worker = new RedisWorker({ connection: 'redis://10.0.0.5:6379', concurrency: 8 })
+ * process.on('SIGTERM', () => void worker.close())
+ * ```
+ */
+export class RedisWorker {
+  /** This process's name in the drivers' logs: `host:pid`. */
+  readonly name = `${hostname()}:${process.pid}`
+  readonly #o: ReturnType<typeof REDIS_WORKER_OPTIONS.read>
+  readonly #logger: Logger
+  readonly #notice: OutageNotice
+  readonly #redis: Redis
+  readonly #joined = new Map<string, Joined | Promise<void>>()
+  /** Experiments this process refused: not tried again. */
+  readonly #refused = new Set<string>()
+  readonly #timer: NodeJS.Timeout
+  #closed = false
+
+  constructor(options: RedisWorkerOptions) {
+    this.#o = REDIS_WORKER_OPTIONS.read(options)
+    this.#logger = this.#o.logger ?? createLogger()
+    this.#notice = new OutageNotice((level, message) => this.#logger[level](message))
+    this.#redis = connect(this.#o.connection, this.#notice)
+    this.#logger.info(`worker ${this.name}: ${this.#o.concurrency} threads, waiting for experiments on ${redact(this.#o.connection)}`)
+    this.#timer = setInterval(() => void this.#poll(), this.#o.pollMs)
+    void this.#poll()
+  }
+
+  /** The experiments this process runs trials of now. */
+  get experiments(): string[] {
+    return [...this.#joined.keys()].filter((id) => !(this.#joined.get(id) instanceof Promise))
+  }
+
+  /** Leaves every experiment (their running trials move to other workers) and disconnects. */
+  async close(): Promise<void> {
+    if (this.#closed) return
+    this.#closed = true
+    clearInterval(this.#timer)
+    await Promise.all([...this.#joined.keys()].map((id) => this.#leave(id)))
+    await this.#redis.quit().catch(() => {})
+  }
+
+  async #poll(): Promise<void> {
+    let ids: string[]
+    try {
+      ids = await this.#redis.smembers(REGISTRY)
+    } catch {
+      return
+    }
+    if (this.#closed) return
+    for (const id of ids) {
+      const keys = experimentKeys(id)
+      const alive = (await this.#redis.exists(keys.alive).catch(() => 1)) === 1
+      if (!alive) {
+        // The driver is gone (killed) and nobody ended the experiment: clean up after it.
+        await this.#leave(id)
+        await this.#redis.srem(REGISTRY, id).catch(() => {})
+        await deleteMatching(this.#redis, keys.pattern).catch(() => {})
+        this.#logger.info(`experiment ${id}: its driver is gone; left it and removed its keys`)
+      } else if (!this.#joined.has(id) && !this.#refused.has(id)) {
+        const joining = this.#join(id).catch((error: Error) => this.#refuse(id, error.message))
+        this.#joined.set(id, joining)
+      }
+    }
+    for (const id of this.#joined.keys()) {
+      if (ids.includes(id)) continue
+      await this.#leave(id)
+      // BullMQ's worker may have written a key of the ended experiment's queue as it closed: remove what is left.
+      await deleteMatching(this.#redis, experimentKeys(id).pattern).catch(() => {})
+    }
+  }
+
+  async #join(id: string): Promise<void> {
+    const keys = experimentKeys(id)
+    const text = await this.#redis.get(keys.manifest)
+    if (text === null) throw new Error('its manifest is gone')
+    const manifest = JSON.parse(text) as ExperimentManifest
+    let hash: string
+    try {
+      hash = await fileHash(manifest.trainable)
+    } catch (error) {
+      throw new Error(`the trainable ${fileURLToPath(manifest.trainable)} cannot be read here (${(error as Error).message})`)
+    }
+    if (hash !== manifest.trainableHash) {
+      throw new Error(
+        `this machine's copy of the trainable ${fileURLToPath(manifest.trainable)} differs from the driver's (sha256 ${hash.slice(0, 12)} here, ${manifest.trainableHash.slice(0, 12)} there); deploy the same code on every machine`,
+      )
+    }
+    const data = await loadData(this.#redis, keys, manifest)
+    const member = new ExperimentMember(
+      id,
+      keys,
+      manifest,
+      data,
+      {
+        worker: this.name,
+        concurrency: this.#o.concurrency,
+        maxHeapMb: this.#o.maxHeapMb,
+        connection: { url: this.#o.connection, maxRetriesPerRequest: null },
+        lockMs: this.#o.lockMs,
+        stalledCheckMs: this.#o.stalledCheckMs,
+        maxStalledCount: this.#o.maxStalledCount,
+      },
+      this.#redis,
+    )
+    const reader = connect(this.#o.connection, this.#notice)
+    const stop = new AbortController()
+    const reading = readStream<WorkerMessage>(reader, keys.worker(this.name), (m) => member.receive(m), stop.signal)
+    this.#joined.set(id, { member, reader, stop, reading })
+    if (this.#closed) return this.#leave(id)
+    this.#logger.info(`joined experiment ${id} (${manifest.name})`)
+    await send(this.#redis, keys.inbox, { type: 'joined', worker: this.name, slots: this.#o.concurrency })
+  }
+
+  #refuse(id: string, reason: string): void {
+    this.#joined.delete(id)
+    this.#refused.add(id)
+    this.#logger.error(`refused experiment ${id}: ${reason}`)
+    void send(this.#redis, experimentKeys(id).inbox, { type: 'refused', worker: this.name, reason }).catch(() => {})
+  }
+
+  async #leave(id: string): Promise<void> {
+    const joined = this.#joined.get(id)
+    if (joined === undefined || joined instanceof Promise) return
+    this.#joined.delete(id)
+    joined.stop.abort()
+    joined.reader.disconnect()
+    await joined.reading
+    await joined.member.close()
+    this.#logger.info(`left experiment ${id}`)
+  }
+}
