@@ -105,8 +105,10 @@ export class AutoSearch implements Searcher {
   }
 
   setup(options: SearcherSetup): void {
-    const { space, numSamples } = checkSetup(options)
-    const useGP = numSamples <= this.options.maxGPTrials && categoricalShare(space) <= this.options.maxCategoricalShare
+    const { space, numSamples, objectives } = checkSetup(options)
+    // GP models one objective; several go to TPE, which splits trials by Pareto dominance.
+    const several = objectives !== undefined && objectives.length > 1
+    const useGP = !several && numSamples <= this.options.maxGPTrials && categoricalShare(space) <= this.options.maxCategoricalShare
     this.#choice = useGP ? 'gp' : 'tpe'
     const { pointsToEvaluate, warmStart, gp, tpe } = this.options
     this.#space = space

@@ -90,7 +90,7 @@ export class GPSearch implements Searcher {
   }
 
   setup(options: SearcherSetup): void {
-    const { space, metric, mode, seed, numSamples } = checkSetup(options)
+    const { space, metric, mode, seed, numSamples } = checkSetup(options, { several: 'refuse', owner: 'GPSearch' })
     const queue = new PointQueue(space, this.options.pointsToEvaluate, optionAt('GPSearch', 'pointsToEvaluate'), numSamples)
     const warm = checkWarmStart(space, this.options.warmStart, 'GPSearch')
     const s: GPState = {
