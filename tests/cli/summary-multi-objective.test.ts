@@ -7,7 +7,12 @@ import { BEHAVIOURS, memoryLogger, temporaryDir } from '../helpers.ts'
 /** `hyperpool <args>` in this process, its output captured. */
 async function cli(...args: string[]): Promise<{ code: number; stdout: string }> {
   let stdout = ''
-  const code = await runCli(args, { stdout: (text) => void (stdout += text), stderr: () => {} })
+  const code = await runCli(args, {
+    stdout: (text) => {
+      stdout += text
+    },
+    stderr: () => {},
+  })
   return { code, stdout }
 }
 
