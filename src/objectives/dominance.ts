@@ -14,7 +14,7 @@ import type { Point } from './objective.ts'
  * dominates([1, 2], [1, 2]) // false: equal points do not dominate each other
  * ```
  */
-export function dominates(a: Point, b: Point): boolean {
+export function dominates(a: readonly number[], b: readonly number[]): boolean {
   let better = false
   for (let i = 0; i < a.length; i++) {
     const x = a[i] as number

@@ -18,14 +18,14 @@ import type { Point } from './objective.ts'
  * hypervolume([[1, 2], [2, 1]], [3, 3]) // 3
  * ```
  */
-export function hypervolume(points: readonly Point[], reference: Point): number {
+export function hypervolume(points: readonly (readonly number[])[], reference: readonly number[]): number {
   const d = reference.length
   if (d === 0 || !reference.every((r) => typeof r === 'number' && !Number.isNaN(r))) {
     throw new ConfigError(`hypervolume(points, reference): reference must be a non-empty array of numbers, got ${show(reference)}`, {
       field: 'reference',
     })
   }
-  const inside: Point[] = []
+  const inside: (readonly number[])[] = []
   for (const [i, p] of points.entries()) {
     if (p.length !== d || p.some((v) => typeof v !== 'number' || Number.isNaN(v))) {
       throw new ConfigError(`hypervolume(points, reference): points[${i}] must be ${d} numbers like the reference, got ${show(p)}`, {
