@@ -27,7 +27,7 @@ export {
 } from './errors.ts'
 export type { Logger, LoggerOptions, LogLevel, LogSink } from './logger.ts'
 export { createLogger } from './logger.ts'
-export { dominates, hypervolume } from './objectives/index.ts'
+export { hypervolume } from './objectives/index.ts'
 export type { ReportOptions, ReportWritten, WatchReportOptions } from './report/options.ts'
 export { watchReport } from './report/watch.ts'
 export { writeReport } from './report/write.ts'

@@ -301,7 +301,12 @@ export class Study<S extends Space = Space> {
       : 'a number or an object of metrics'
     let values: Metrics
     if (typeof metrics === 'number' && !several) values = { [this.metric]: metrics }
-    else if (Array.isArray(metrics) && metrics.length === this.objectives.length && metrics.every((v) => typeof v === 'number')) {
+    else if (
+      several &&
+      Array.isArray(metrics) &&
+      metrics.length === this.objectives.length &&
+      metrics.every((v) => typeof v === 'number')
+    ) {
       values = Object.fromEntries(this.objectives.map((o, i) => [o.metric, metrics[i]]))
     } else if (isObject(metrics)) values = metrics
     else throw invalid(at, rule, metrics)
