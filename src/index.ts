@@ -28,6 +28,7 @@ export {
 export { EXPERIMENT_FILE } from './journal/codec.ts'
 export type { Logger, LoggerOptions, LogLevel, LogSink } from './logger.ts'
 export { createLogger } from './logger.ts'
+export { hypervolume } from './objectives/index.ts'
 export type { ReportOptions, ReportWritten, WatchReportOptions } from './report/options.ts'
 export { watchReport } from './report/watch.ts'
 export { writeReport } from './report/write.ts'
@@ -114,7 +115,18 @@ export type { BestOptions, ResultGridOptions, ResultRow, Scope } from './tuner/r
 export { ResultGrid } from './tuner/results.ts'
 export type { StopCriteria } from './tuner/stop.ts'
 export { Tuner } from './tuner/tuner.ts'
-export type { Config, Decision, ExperimentInfo, ExperimentSummary, Metrics, Mode, Result, TrialInfo, TrialState } from './types.ts'
+export type {
+  Config,
+  Decision,
+  ExperimentInfo,
+  ExperimentSummary,
+  Metrics,
+  Mode,
+  Objective,
+  Result,
+  TrialInfo,
+  TrialState,
+} from './types.ts'
 export type { TrialContext } from './workers/context.ts'
 export { TrialStopSignal } from './workers/context.ts'
 export type { Executor, ExecutorFactory, ExecutorSetup, TrialHandle, TrialListener, TrialRun } from './workers/executor.ts'

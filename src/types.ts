@@ -6,6 +6,12 @@ export type Metrics = Record<string, unknown>
 /** `'min'` when a lower metric is better, `'max'` when higher is better. */
 export type Mode = 'min' | 'max'
 
+/** One metric to optimise and in which direction: an experiment has one, or several (multi-objective). */
+export interface Objective {
+  readonly metric: string
+  readonly mode: Mode
+}
+
 /**
  * One reported result as the driver records it: the trainable's metrics plus
  * bookkeeping fields that every result carries.
@@ -44,8 +50,11 @@ export interface TrialInfo {
 /** The experiment as trackers see it; JSON-safe, so it can be stored as is. */
 export interface ExperimentInfo {
   readonly name: string
+  /** The metric optimised; with several objectives, the first of them (see `objectives`). */
   readonly metric: string
   readonly mode: Mode
+  /** Every objective in order, when the experiment has several (multi-objective); absent for one. */
+  readonly objectives?: readonly Objective[]
   readonly seed: number
   readonly numSamples: number
   /** How many trials the searcher plans to run (for grid search, grid points × numSamples). */

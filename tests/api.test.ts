@@ -17,6 +17,7 @@ import {
   grid,
   HyperBandScheduler,
   HyperpoolError,
+  hypervolume,
   JsonlTracker,
   loadExperiment,
   lograndint,
@@ -196,6 +197,20 @@ const ROWS: Record<string, readonly Row[]> = {
     ['ResultGrid([], undefined)', () => new ResultGrid([], bad(undefined)), 'metric', 'undefined'],
     ['ResultGrid([], { metric: 5 })', () => new ResultGrid([], { metric: bad(5), mode: 'min' }), 'metric', '5'],
     ["ResultGrid([], { mode: 'up' })", () => new ResultGrid([], { metric: 'loss', mode: bad('up') }), 'mode', '"up"'],
+    ["ResultGrid([], { metric: ['a', 'a'] })", () => new ResultGrid([], { metric: ['a', 'a'], mode: 'min' }), 'metric', '["a", "a"]'],
+    [
+      "ResultGrid([], { mode: ['min'] }) for two metrics",
+      () => new ResultGrid([], { metric: ['a', 'b'], mode: ['min'] }),
+      'mode',
+      '["min"]',
+    ],
+  ],
+  'ResultGrid.paretoFront': [
+    ['paretoFront({ allowInfinite: 1 })', () => new Study(study).results.paretoFront({ allowInfinite: bad(1) }), 'allowInfinite', '1'],
+  ],
+  hypervolume: [
+    ['hypervolume([[1]], [2, 2])', () => hypervolume([[1]], [2, 2]), 'points', '[1]'],
+    ['hypervolume([], [])', () => hypervolume([], []), 'reference', '[]'],
   ],
   'ResultGrid.best': [
     ['best(5)', () => new Study(study).results.best(bad(5)), 'metric', '5'],

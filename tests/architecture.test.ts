@@ -30,8 +30,11 @@ const ALLOWED: Record<string, readonly string[]> = {
 
 /** Root files that every folder may use: plain types, errors, logging. */
 const SHARED_ROOT = /^[\w-]+\.ts$/
-/** Folders that every folder and every root file may use. */
-const SHARED_FOLDERS: readonly string[] = ['options']
+/**
+ * Folders that every folder and every root file may use: the option checks, and `objectives` (a trial's score,
+ * Pareto dominance, hypervolume: the one ranking rule that searchers, results, trackers, the CLI and the report share).
+ */
+const SHARED_FOLDERS: readonly string[] = ['options', 'objectives']
 
 function sourceFiles(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {

@@ -1,5 +1,6 @@
 import { formatNumber } from '../format.ts'
-import { flattenConfig, loadExperiment, type Mode, type TrialInfo } from '../index.ts'
+import { flattenConfig, loadExperiment, type Mode, type Objective, type TrialInfo } from '../index.ts'
+import { compareScored, countsAsScore } from '../objectives/index.ts'
 import { integerFlag, readArgs, UsageError } from './args.ts'
 import { experimentDir } from './experiment-dir.ts'
 import type { CliIO } from './io.ts'
@@ -30,38 +31,47 @@ export async function summary(command: string, argv: readonly string[], io: CliI
     io.stdout(results.toCSV())
     return
   }
-  const ranked = rank(results.trials, experiment.metric, experiment.mode)
+  const several = results.objectives.length > 1
+  // Several objectives have no single ranking: the table is the Pareto front, ordered by the first objective.
+  const ranked = several ? frontRows(results.paretoFront(), results.objectives) : rank(results.trials, experiment.metric, experiment.mode)
   const states: Record<string, number> = {}
   for (const trial of results.trials) states[trial.state] = (states[trial.state] ?? 0) + 1
   if (flags.json) {
     const { name, metric, mode, seed } = experiment
     const shown = top === undefined ? ranked : ranked.slice(0, top)
+    const objectives = several ? { objectives: results.objectives } : {}
+    const trials = several ? { front: shown } : { trials: shown }
     io.stdout(
-      `${JSON.stringify({ experiment: { name, metric, mode, seed }, ended: ending !== undefined, interrupted, states, trials: shown }, null, 2)}\n`,
+      `${JSON.stringify({ experiment: { name, metric, mode, ...objectives, seed }, ended: ending !== undefined, interrupted, states, ...trials }, null, 2)}\n`,
     )
     return
   }
   const counts = Object.entries(states)
     .map(([state, count]) => `${count} ${state}`)
     .join(', ')
-  io.stdout(`experiment ${experiment.name}: ${experiment.metric} (${experiment.mode}), ${results.trials.length} trials (${counts})`)
+  const aims = results.objectives.map((o) => `${o.metric} (${o.mode})`).join(', ')
+  io.stdout(`experiment ${experiment.name}: ${aims}, ${results.trials.length} trials (${counts})`)
   // An interrupted run ended resumably: say so, and how, rather than pass it off as finished.
   const resume = `hyperpool resume ${dir} --module <the module it ran from> continues it`
   io.stdout(ending === undefined ? ', did not reach its end\n' : interrupted ? `, interrupted: ${resume}\n` : '\n')
   const shown = ranked.slice(0, top ?? 10)
-  io.stdout(`${table(shown, experiment.metric)}\n`)
+  if (several) io.stdout(`Pareto front: ${ranked.length} trials no other beats on every objective\n`)
+  io.stdout(
+    `${table(
+      shown,
+      results.objectives.map((o) => o.metric),
+    )}\n`,
+  )
   if (shown.length < ranked.length) io.stdout(`(${ranked.length - shown.length} more: --top ${ranked.length} shows all)\n`)
 }
 
-/** Trials with a finite last value of `metric`, best first, then the others in id order. */
+/** Trials with a finite last value of `metric`, best first (ties by id), then the others in id order. */
 function rank(trials: readonly TrialInfo[], metric: string, mode: Mode): RankedTrial[] {
   const scored = trials.map((trial) => {
     const value = trial.lastResult?.[metric]
-    return { trial, score: typeof value === 'number' && Number.isFinite(value) ? value : null }
+    return { trial, id: trial.id, score: countsAsScore(value) ? value : null }
   })
-  const withScore = scored
-    .filter((s) => s.score !== null)
-    .sort((a, b) => ((a.score as number) - (b.score as number)) * (mode === 'min' ? 1 : -1))
+  const withScore = scored.filter((s): s is typeof s & { score: number } => s.score !== null).sort((a, b) => compareScored(a, b, mode))
   const without = scored.filter((s) => s.score === null)
   return [...withScore, ...without].map(({ trial, score }, i) => ({
     rank: score === null ? null : i + 1,
@@ -74,13 +84,31 @@ function rank(trials: readonly TrialInfo[], metric: string, mode: Mode): RankedT
   }))
 }
 
-/** A plain-text table: one column per field, the config flattened to `a/b` columns. */
-function table(trials: readonly RankedTrial[], metric: string): string {
+/** The front's trials, best first by the first objective (ties by id); `score` is that objective's value. */
+function frontRows(front: readonly TrialInfo[], objectives: readonly Objective[]): RankedTrial[] {
+  const [first] = objectives as [Objective]
+  return front
+    .map((trial) => ({ trial, id: trial.id, score: trial.lastResult?.[first.metric] as number }))
+    .sort((a, b) => compareScored(a, b, first.mode))
+    .map(({ trial, score }, i) => ({
+      rank: i + 1,
+      id: trial.id,
+      state: trial.state,
+      score,
+      reports: trial.history.length,
+      config: trial.config,
+      lastResult: trial.lastResult ?? null,
+    }))
+}
+
+/** A plain-text table: one column per field, one per objective, the config flattened to `a/b` columns. */
+function table(trials: readonly RankedTrial[], metrics: readonly string[]): string {
   const configKeys = [...new Set(trials.flatMap((t) => Object.keys(flattenConfig(t.config))))]
-  const header = ['rank', 'trial', 'state', metric, 'reports', ...configKeys]
+  const header = ['rank', 'trial', 'state', ...metrics, 'reports', ...configKeys]
   const rows = trials.map((t) => {
     const config = flattenConfig(t.config)
-    return [t.rank ?? '-', t.id, t.state, t.score ?? '-', t.reports, ...configKeys.map((k) => config[k] ?? '')].map(cell)
+    const values = metrics.map((metric, j) => (j === 0 ? (t.score ?? '-') : (t.lastResult?.[metric] ?? '-')))
+    return [t.rank ?? '-', t.id, t.state, ...values, t.reports, ...configKeys.map((k) => config[k] ?? '')].map(cell)
   })
   const widths = header.map((h, j) => Math.max(h.length, ...rows.map((r) => (r[j] as string).length)))
   const line = (cells: readonly string[]) =>

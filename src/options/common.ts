@@ -2,8 +2,10 @@
  * Kinds and limits that several owners share: one rule for a mode, a seed,
  * a metric name, a path, a timer delay.
  */
-import type { Mode } from '../types.ts'
-import { integer, type Kind, number, oneOf, text } from './kinds.ts'
+import { show } from '../errors.ts'
+import type { Mode, Objective } from '../types.ts'
+import { custom, integer, type Kind, number, oneOf, text } from './kinds.ts'
+import { invalid, optionAt, problemAt } from './place.ts'
 
 /** The longest delay setTimeout honours (about 24.8 days); a longer one fires at once. */
 export const MAX_TIMER_MS = 2 ** 31 - 1
@@ -78,3 +80,54 @@ export const TIMER_S: Kind<number> = number({
   max: MAX_TIMER_MS / 1000,
   rule: `a number of seconds in (0, ${MAX_TIMER_MS / 1000}] (the longest timer, about 24.8 days)`,
 })
+
+/**
+ * What an experiment optimises: one metric name, or an array of distinct ones (multi-objective).
+ *
+ * @example
+ * ```ts
+ * metric: METRICS.required()
+ * ```
+ */
+export const METRICS: Kind<string | string[]> = custom('a metric name, or a non-empty array of distinct metric names', (value, at) => {
+  if (typeof value === 'string' && value !== '') return value
+  if (!Array.isArray(value) || value.length === 0) throw invalid(at, 'a metric name, or a non-empty array of distinct metric names', value)
+  const names = value.map((name, i) => METRIC.parse(name, at.item(i)))
+  const twice = names.find((name, i) => names.indexOf(name) !== i)
+  if (twice !== undefined) throw problemAt(at, `must name each metric once, got ${show(value)} (${show(twice)} twice)`)
+  return names
+})
+
+/**
+ * The direction of each objective: one mode for all, or an array with one per metric.
+ *
+ * @example
+ * ```ts
+ * mode: MODES.withDefault('min')
+ * ```
+ */
+export const MODES: Kind<Mode | Mode[]> = custom('"min" or "max", or an array of them', (value, at) => {
+  if (typeof value === 'string') return MODE.parse(value, at)
+  if (!Array.isArray(value) || value.length === 0) throw invalid(at, '"min" or "max", or a non-empty array of them', value)
+  return value.map((mode, i) => MODE.parse(mode, at.item(i)))
+})
+
+/**
+ * The objectives of `metric` and `mode` as read with {@link METRICS} and {@link MODES}: a mode array must have one
+ * mode per metric (a {@link ConfigError} naming `owner`'s `mode` otherwise); a single mode applies to every metric.
+ *
+ * @example
+ * ```ts
+ * objectivesFrom('Tuner', ['loss', 'latency_ms'], ['min', 'min']) // [{ metric: 'loss', mode: 'min' }, { metric: 'latency_ms', mode: 'min' }]
+ * ```
+ */
+export function objectivesFrom(owner: string, metric: string | readonly string[], mode: Mode | readonly Mode[]): Objective[] {
+  const metrics = typeof metric === 'string' ? [metric] : metric
+  if (typeof mode !== 'string' && mode.length !== metrics.length) {
+    throw problemAt(
+      optionAt(owner, 'mode'),
+      `must have one mode per metric (${metrics.length}: ${metrics.join(', ')}), got ${show(mode)} (${mode.length})`,
+    )
+  }
+  return metrics.map((name, i) => ({ metric: name, mode: typeof mode === 'string' ? mode : (mode[i] as Mode) }))
+}

@@ -13,7 +13,19 @@
  * const { maxT } = ASHA_OPTIONS.read(options)
  * ```
  */
-export { MAX_TIMER_MS, METRIC, MODE, PATH, SEED, TIMER_MS, TIMER_S, TRACKER_WAIT_MS } from './common.ts'
+export {
+  MAX_TIMER_MS,
+  METRIC,
+  METRICS,
+  MODE,
+  MODES,
+  objectivesFrom,
+  PATH,
+  SEED,
+  TIMER_MS,
+  TIMER_S,
+  TRACKER_WAIT_MS,
+} from './common.ts'
 export { didYouMean } from './guess.ts'
 export {
   type AnyKind,

@@ -4,6 +4,7 @@
  * charts and the table draw comes from here.
  */
 import type { StoredExperiment } from '../journal/read.ts'
+import { experimentObjectives, isBetter, type Objective, paretoFrontIndices, pointOf } from '../objectives/index.ts'
 import { flattenConfig, flattenSpace, isDomain, spaceFromJSON } from '../search/space.ts'
 import type { ExperimentInfo, ExperimentSummary, TrialState } from '../types.ts'
 import { type AxisKind, categoryLabel, categoryScale, extent, linearScale, logScale, type Scale } from './scale.ts'
@@ -33,6 +34,10 @@ export interface TrialView {
   /** (training_iteration, metric) for each result that reported a finite metric. */
   readonly curve: readonly (readonly [number, number])[]
   readonly error: string | undefined
+  /** Every objective's value in its last result, in objective order, when all are finite numbers. */
+  readonly objectiveValues: readonly number[] | undefined
+  /** Whether it is on the Pareto front of the objectives (with one objective: tied for the best value). */
+  readonly front: boolean
 }
 
 /** The experiment as the report shows it. */
@@ -42,8 +47,10 @@ export interface ReportModel {
   readonly params: readonly ParamInfo[]
   /** Every trial, in id order. */
   readonly trials: readonly TrialView[]
-  /** The trial with the best value, if any trial has one. */
+  /** The trial with the best value, if any trial has one (by the first objective when there are several). */
   readonly best: TrialView | undefined
+  /** Every objective: one, or several for a multi-objective experiment. */
+  readonly objectives: readonly Objective[]
 }
 
 const LOG_DOMAINS: ReadonlySet<string> = new Set(['loguniform', 'qloguniform', 'lograndint'])
@@ -65,6 +72,10 @@ export function reportModel(stored: StoredExperiment): ReportModel {
   const flat = sorted.map((trial) => flattenConfig(trial.config, experiment.space))
   const params = paramsOf(experiment.space, flat)
   const metric = experiment.metric
+  const objectives = experimentObjectives(experiment)
+  const points = sorted.map((trial) => pointOf(trial.lastResult, objectives))
+  const scored = points.flatMap((point, i) => (point === undefined ? [] : [i]))
+  const onFront = new Set(paretoFrontIndices(scored.map((i) => points[i] as number[])).map((k) => scored[k] as number))
   const trials = sorted.map((trial, i): TrialView => {
     const config = flat[i] as Record<string, unknown>
     const curve: [number, number][] = []
@@ -82,24 +93,14 @@ export function reportModel(stored: StoredExperiment): ReportModel {
       iterations: trial.history.length,
       curve,
       error: trial.error === undefined ? undefined : `${trial.error.name}: ${trial.error.message}`,
+      objectiveValues: points[i] === undefined ? undefined : objectives.map((o) => trial.lastResult?.[o.metric] as number),
+      front: onFront.has(i),
     }
   })
   let best: TrialView | undefined
   for (const trial of trials)
     if (trial.value !== undefined && (best === undefined || isBetter(trial.value, best.value as number, experiment.mode))) best = trial
-  return { experiment, summary, params, trials, best }
-}
-
-/**
- * Whether `a` beats `b` under `mode`.
- *
- * @example
- * ```ts
- * isBetter(0.1, 0.2, 'min') // true
- * ```
- */
-export function isBetter(a: number, b: number, mode: 'min' | 'max'): boolean {
-  return mode === 'min' ? a < b : a > b
+  return { experiment, summary, params, trials, best, objectives }
 }
 
 /**

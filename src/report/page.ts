@@ -10,6 +10,7 @@ import { emptyChart, gradientDefs } from './charts/frame.ts'
 import { historyChart } from './charts/history.ts'
 import { importanceChart } from './charts/importance.ts'
 import { parallelChart } from './charts/parallel.ts'
+import { paretoChart } from './charts/pareto.ts'
 import { sliceCharts } from './charts/slice.ts'
 import { type Importance, paramImportance } from './importance.ts'
 import type { ParamInfo, ReportModel } from './model.ts'
@@ -54,7 +55,19 @@ export interface PageOptions {
 export function renderPage(model: ReportModel, options: PageOptions): string {
   const importance = paramImportance(model.params, model.trials, model.experiment.seed)
   const { metric } = model.experiment
+  const several = model.objectives.length > 1
+  const pareto = several
+    ? [
+        section(
+          'pareto',
+          'Pareto front',
+          `Each trial's final ${model.objectives[1]?.metric} against its final ${metric}; large points joined by the line: the trials no other beats on every objective${model.objectives.length > 2 ? ` (all ${model.objectives.length} of them)` : ''}. The other charts show ${metric}, the first objective.`,
+          paretoChart(model),
+        ),
+      ]
+    : []
   const sections = [
+    ...pareto,
     section('history', 'Optimization history', `Each trial's final ${metric} by trial number, and the best so far.`, historyChart(model)),
     section(
       'curves',
@@ -93,7 +106,7 @@ export function renderPage(model: ReportModel, options: PageOptions): string {
   const body =
     gradientDefs() +
     header(model, options) +
-    nav() +
+    nav(model.objectives.length > 1) +
     element('main', {}, sections.join('')) +
     element(
       'footer',
@@ -112,8 +125,9 @@ function section(id: string, title: string, caption: string, content: string): s
   )
 }
 
-function nav(): string {
+function nav(pareto: boolean): string {
   const links: [string, string][] = [
+    ...(pareto ? ([['pareto', 'Pareto front']] as [string, string][]) : []),
     ['history', 'History'],
     ['curves', 'Intermediate values'],
     ['parallel', 'Parallel coordinates'],
@@ -135,14 +149,16 @@ function header(model: ReportModel, options: PageOptions): string {
     summary === undefined
       ? 'no end recorded: running, or stopped before its end'
       : `ended after ${formatValue(summary.elapsedS)} s${summary.interrupted ? ' (interrupted)' : ''}`
+  const several = model.objectives.length > 1
   const facts: [string, string][] = [
-    ['metric', `${experiment.metric} (${experiment.mode})`],
+    [several ? 'objectives' : 'metric', model.objectives.map((o) => `${o.metric} (${o.mode})`).join(', ')],
     ['trials', `${trials.length} of ${experiment.plannedTrials} planned${states === '' ? '' : `: ${states}`}`],
     ['search', `${experiment.searcher}, ${experiment.scheduler}`],
     ['started', experiment.startedAt],
     ['status', status],
   ]
-  if (best !== undefined) {
+  if (several) facts.push(['front', `${trials.filter((t) => t.front).length} trials on the Pareto front`])
+  else if (best !== undefined) {
     const config = Object.entries(best.params)
       .map(([k, v]) => `${k}=${formatValue(v)}`)
       .join(', ')

@@ -50,6 +50,8 @@ circle.pt.open:not([fill]) { fill: #fff; stroke: var(--paused); stroke-width: 1.
 polyline.ln:hover { stroke-width: 3; opacity: 1; }
 path.best-line { fill: none; stroke: var(--best); stroke-width: 2; }
 path.edf { fill: none; stroke: var(--completed); stroke-width: 1.6; }
+path.ln.front { fill: none; stroke: var(--best); stroke-width: 1.6; }
+[data-chart="pareto"] circle.pt.front { fill: var(--best); stroke: #222; stroke-width: 0.8; }
 [data-chart="edf"] .pt { fill: var(--completed); }
 .bar { fill: var(--completed); }
 .cell { stroke: #fff; stroke-width: 0.5; }

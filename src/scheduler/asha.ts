@@ -1,4 +1,4 @@
-import { defineOptions, integer, invalid, number, optionAt, type SchemaOf } from '../options/index.ts'
+import { defineOptions, integer, invalid, METRIC, number, optionAt, type SchemaOf } from '../options/index.ts'
 import { createRandom, deriveSeed } from '../search/rng.ts'
 import type { Decision, Result, TrialInfo } from '../types.ts'
 import { nanPercentile, numberIn, type Objective, readSetup, ready, scoreIn, TIME_ATTR } from './common.ts'
@@ -38,6 +38,12 @@ export interface ASHAOptions {
    * @default 1
    */
   brackets?: number
+  /**
+   * With several objectives, the one this scheduler ranks trials by (one of the experiment's `metric`s, in its own
+   * mode): needed then, as it compares trials by one number; the experiment's other objectives still reach the searcher
+   * and the results. With one objective, leave it out (or give that metric).
+   */
+  metric?: string
 }
 
 /** Every option of {@link ASHAScheduler}: kinds, ranges and defaults (Ray Tune's). */
@@ -47,6 +53,7 @@ export const ASHA_OPTIONS = defineOptions('ASHAScheduler', {
   gracePeriod: number({ above: 0 }).withDefault(1),
   reductionFactor: number({ above: 1 }).withDefault(4),
   brackets: integer({ min: 1 }).withDefault(1),
+  metric: METRIC,
 } satisfies SchemaOf<ASHAOptions>)
 
 /** One rung: its milestone and the score (higher is better) each trial had on reaching it. */
@@ -100,8 +107,12 @@ export class ASHAScheduler implements Scheduler {
   #rungs: Rung[][] = []
   readonly #bracketOf = new Map<number, Rung[]>()
 
+  /** The objective it ranks by, when the experiment has several (its `metric` option). */
+  readonly #rankBy: string | undefined
+
   constructor(options?: ASHAOptions) {
     const o = ASHA_OPTIONS.read(options)
+    this.#rankBy = o.metric
     if (o.gracePeriod > o.maxT) throw invalid(optionAt('ASHAScheduler', 'gracePeriod'), `a number in (0, maxT=${o.maxT}]`, o.gracePeriod)
     this.timeAttr = o.timeAttr
     this.maxT = o.maxT
@@ -111,7 +122,7 @@ export class ASHAScheduler implements Scheduler {
   }
 
   setup(options: SchedulerSetup): void {
-    this.#objective = readSetup('ASHAScheduler', options)
+    this.#objective = readSetup('ASHAScheduler', options, this.#rankBy)
     this.#bracketOf.clear()
     this.#rungs = Array.from({ length: this.brackets }, (_, s) =>
       rungMilestones(this.gracePeriod, this.maxT, this.reductionFactor, s)

@@ -1,5 +1,5 @@
-import { ConfigError } from '../errors.ts'
-import { argumentAt, check, invalid, METRIC, MODE, optionAt } from '../options/index.ts'
+import { ConfigError, show } from '../errors.ts'
+import { argumentAt, check, invalid, METRIC, MODE, optionAt, problemAt } from '../options/index.ts'
 import { validateSeed } from '../search/rng.ts'
 import type { Result } from '../types.ts'
 import type { SchedulerSetup } from './scheduler.ts'
@@ -28,14 +28,29 @@ export interface Objective extends SchedulerSetup {
  * this.#objective = readSetup('ASHAScheduler', options)
  * ```
  */
-export function readSetup(owner: string, options: SchedulerSetup): Objective {
+export function readSetup(owner: string, options: SchedulerSetup, rankBy?: string): Objective {
   if (typeof options !== 'object' || options === null) {
     throw invalid(argumentAt(`${owner}.setup`, 'options'), 'an object { metric, mode, seed, plannedTrials? }', options)
   }
   const { seed } = options
-  const metric = check(METRIC.required(), options.metric, optionAt(`${owner}.setup`, 'metric'))
-  const mode = check(MODE.required(), options.mode, optionAt(`${owner}.setup`, 'mode'))
+  let metric = check(METRIC.required(), options.metric, optionAt(`${owner}.setup`, 'metric'))
+  let mode = check(MODE.required(), options.mode, optionAt(`${owner}.setup`, 'mode'))
   validateSeed(seed, optionAt(`${owner}.setup`, 'seed'))
+  // Several objectives: this scheduler ranks trials by one number, so its own `metric` option picks which.
+  const objectives = options.objectives ?? [{ metric, mode }]
+  const names = objectives.map((o) => o.metric).join(', ')
+  if (rankBy === undefined && objectives.length > 1) {
+    throw problemAt(
+      optionAt(owner, 'metric'),
+      `must name the objective to rank trials by, as this experiment has ${objectives.length} (${names}), got undefined`,
+    )
+  }
+  if (rankBy !== undefined) {
+    const picked = objectives.find((o) => o.metric === rankBy)
+    if (picked === undefined)
+      throw problemAt(optionAt(owner, 'metric'), `must be one of the experiment's objectives (${names}), got ${show(rankBy)}`)
+    ;({ metric, mode } = picked)
+  }
   return { metric, mode, seed, sign: mode === 'max' ? 1 : -1 }
 }
 

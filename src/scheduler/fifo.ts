@@ -29,8 +29,9 @@ export class FIFOScheduler implements Scheduler {
   }
 
   setup(options: SchedulerSetup): void {
-    // It decides nothing from the setup, but a scheduler driven by hand still gets its typos named.
-    readSetup('FIFOScheduler', options)
+    // It decides nothing from the setup, but a scheduler driven by hand still gets its typos named. It ranks no
+    // trials, so several objectives are fine: it names the first as the one it would rank by.
+    readSetup('FIFOScheduler', options, (options as SchedulerSetup | null)?.metric)
   }
   onTrialAdd(_trial: TrialInfo): void {}
   onTrialResult(_trial: TrialInfo, _result: Result): Decision {

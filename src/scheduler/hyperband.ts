@@ -1,4 +1,4 @@
-import { defineOptions, number, type SchemaOf } from '../options/index.ts'
+import { defineOptions, METRIC, number, type SchemaOf } from '../options/index.ts'
 import type { Decision, Result, TrialInfo } from '../types.ts'
 import { numberIn, type Objective, readSetup, ready, scoreIn, TIME_ATTR } from './common.ts'
 import type { RunCandidates, RunChoice, Scheduler, SchedulerSetup } from './scheduler.ts'
@@ -27,6 +27,12 @@ export interface HyperBandOptions {
    * @default 3
    */
   reductionFactor?: number
+  /**
+   * With several objectives, the one this scheduler ranks trials by (one of the experiment's `metric`s, in its own
+   * mode): needed then, as it compares trials by one number; the experiment's other objectives still reach the searcher
+   * and the results. With one objective, leave it out (or give that metric).
+   */
+  metric?: string
 }
 
 /** Every option of {@link HyperBandScheduler}: kinds, ranges and defaults (Ray Tune's). */
@@ -34,6 +40,7 @@ export const HYPERBAND_OPTIONS = defineOptions('HyperBandScheduler', {
   timeAttr: TIME_ATTR,
   maxT: number({ min: 1 }).withDefault(81),
   reductionFactor: number({ above: 1 }).withDefault(3),
+  metric: METRIC,
 } satisfies SchemaOf<HyperBandOptions>)
 /** Absorbs float noise in `maxT / eta^k` (81 / 3^4 must be 1, not 0.9999999999999999). */
 const EPSILON = 1e-9
@@ -123,8 +130,12 @@ export class HyperBandScheduler implements Scheduler {
   #next = 0
   readonly #bracketOf = new Map<number, Bracket>()
 
+  /** The objective it ranks by, when the experiment has several (its `metric` option). */
+  readonly #rankBy: string | undefined
+
   constructor(options?: HyperBandOptions) {
     const o = HYPERBAND_OPTIONS.read(options)
+    this.#rankBy = o.metric
     this.timeAttr = o.timeAttr
     this.maxT = o.maxT
     this.reductionFactor = o.reductionFactor
@@ -132,7 +143,7 @@ export class HyperBandScheduler implements Scheduler {
   }
 
   setup(options: SchedulerSetup): void {
-    this.#objective = readSetup('HyperBandScheduler', options)
+    this.#objective = readSetup('HyperBandScheduler', options, this.#rankBy)
     this.#brackets = []
     this.#next = 0
     this.#bracketOf.clear()

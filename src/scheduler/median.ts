@@ -1,4 +1,4 @@
-import { boolean, defineOptions, integer, number, type SchemaOf } from '../options/index.ts'
+import { boolean, defineOptions, integer, METRIC, number, type SchemaOf } from '../options/index.ts'
 import type { Decision, Result, TrialInfo } from '../types.ts'
 import { median, numberIn, type Objective, readSetup, ready, scoreIn, TIME_ATTR } from './common.ts'
 import type { Scheduler, SchedulerSetup } from './scheduler.ts'
@@ -32,6 +32,12 @@ export interface MedianStoppingOptions {
    * @default true
    */
   hardStop?: boolean
+  /**
+   * With several objectives, the one this scheduler ranks trials by (one of the experiment's `metric`s, in its own
+   * mode): needed then, as it compares trials by one number; the experiment's other objectives still reach the searcher
+   * and the results. With one objective, leave it out (or give that metric).
+   */
+  metric?: string
 }
 
 /** Every option of {@link MedianStoppingRule}: kinds, ranges and defaults (Ray Tune's). */
@@ -40,6 +46,7 @@ export const MEDIAN_OPTIONS = defineOptions('MedianStoppingRule', {
   gracePeriod: number({ min: 0 }).withDefault(1),
   minSamplesRequired: integer({ min: 1 }).withDefault(3),
   hardStop: boolean().withDefault(true),
+  metric: METRIC,
 } satisfies SchemaOf<MedianStoppingOptions>)
 
 interface Point {
@@ -92,8 +99,12 @@ export class MedianStoppingRule implements Scheduler {
   /** Trials paused by the rule (hardStop false): they run to their end once resumed. */
   readonly #judged = new Set<number>()
 
+  /** The objective it ranks by, when the experiment has several (its `metric` option). */
+  readonly #rankBy: string | undefined
+
   constructor(options?: MedianStoppingOptions) {
     const o = MEDIAN_OPTIONS.read(options)
+    this.#rankBy = o.metric
     this.timeAttr = o.timeAttr
     this.gracePeriod = o.gracePeriod
     this.minSamplesRequired = o.minSamplesRequired
@@ -101,7 +112,7 @@ export class MedianStoppingRule implements Scheduler {
   }
 
   setup(options: SchedulerSetup): void {
-    this.#objective = readSetup('MedianStoppingRule', options)
+    this.#objective = readSetup('MedianStoppingRule', options, this.#rankBy)
     this.#history.clear()
     this.#judged.clear()
   }

@@ -1,4 +1,4 @@
-import { arrayOf, custom, defineOptions, number, type SchemaOf } from '../options/index.ts'
+import { arrayOf, custom, defineOptions, METRIC, number, type SchemaOf } from '../options/index.ts'
 import { copyJson } from '../search/json.ts'
 import { createRandom, deriveSeed } from '../search/rng.ts'
 import type { Config, Decision, Result, TrialInfo } from '../types.ts'
@@ -47,6 +47,12 @@ export interface PBTOptions {
    * @default [1.2, 0.8]
    */
   perturbationFactors?: readonly number[]
+  /**
+   * With several objectives, the one this scheduler ranks trials by (one of the experiment's `metric`s, in its own
+   * mode): needed then, as it compares trials by one number; the experiment's other objectives still reach the searcher
+   * and the results. With one objective, leave it out (or give that metric).
+   */
+  metric?: string
 }
 
 /** Every option of {@link PopulationBasedTraining}: kinds, ranges and defaults (Ray Tune's). */
@@ -61,6 +67,7 @@ export const PBT_OPTIONS = defineOptions('PopulationBasedTraining', {
   quantileFraction: number({ min: 0, max: 0.5 }).withDefault(0.25),
   resampleProbability: number({ min: 0, max: 1 }).withDefault(0.25),
   perturbationFactors: arrayOf(number({ above: 0 }), { rule: 'a non-empty array of numbers > 0', nonEmpty: true }).withDefault([1.2, 0.8]),
+  metric: METRIC,
 } satisfies SchemaOf<PBTOptions>)
 
 interface Member {
@@ -117,8 +124,12 @@ export class PopulationBasedTraining implements Scheduler {
   /** Trials the experiment will create in all: once they all exist, none is waiting to be created. */
   #planned: number | undefined
 
+  /** The objective it ranks by, when the experiment has several (its `metric` option). */
+  readonly #rankBy: string | undefined
+
   constructor(options: PBTOptions) {
     const o = PBT_OPTIONS.read(options)
+    this.#rankBy = o.metric
     this.hyperparamMutations = o.hyperparamMutations
     this.timeAttr = o.timeAttr
     this.perturbationInterval = o.perturbationInterval
@@ -129,7 +140,7 @@ export class PopulationBasedTraining implements Scheduler {
   }
 
   setup(options: SchedulerSetup): void {
-    this.#objective = readSetup('PopulationBasedTraining', options)
+    this.#objective = readSetup('PopulationBasedTraining', options, this.#rankBy)
     this.#members.clear()
     this.#moreToCome = false
     this.#planned = options.plannedTrials

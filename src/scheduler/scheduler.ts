@@ -1,9 +1,12 @@
-import type { Config, Decision, Mode, Result, TrialInfo } from '../types.ts'
+import type { Config, Decision, Mode, Objective, Result, TrialInfo } from '../types.ts'
 
 /** What a scheduler is told once, before the first trial. */
 export interface SchedulerSetup {
+  /** The metric to rank by, and in which direction; with several objectives, the first of them. */
   readonly metric: string
   readonly mode: Mode
+  /** Every objective, in order, when the experiment has several (absent for one); see each scheduler's `metric` option. */
+  readonly objectives?: readonly Objective[]
   readonly seed: number
   /** How many trials the experiment will create in all, when known. */
   readonly plannedTrials?: number

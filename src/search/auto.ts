@@ -107,9 +107,12 @@ export class AutoSearch implements Searcher {
   }
 
   setup(options: SearcherSetup): void {
-    const { space, numSamples } = checkSetup(options)
-    // GP does not model conditional spaces (GPSearch refuses them); TPE fits each branch on its own trials.
+    const { space, numSamples, objectives } = checkSetup(options)
+    // GP models one objective over an unconditional space; several objectives go to TPE, which splits trials by
+    // Pareto dominance, and so do conditional spaces, where TPE fits each branch on its own trials (GPSearch refuses both).
+    const several = objectives !== undefined && objectives.length > 1
     const useGP =
+      !several &&
       numSamples <= this.options.maxGPTrials &&
       categoricalShare(space) <= this.options.maxCategoricalShare &&
       conditionalPath(space) === undefined

@@ -1,13 +1,18 @@
-import type { Config, Mode, Result, TrialState } from '../types.ts'
+import type { Config, Mode, Objective, Result, TrialState } from '../types.ts'
 import type { Space } from './space.ts'
 
 /** What a searcher is told once, before its first suggestion. */
 export interface SearcherSetup {
   /** The (validated) search space. */
   readonly space: Space
-  /** The metric to optimise, and in which direction. */
+  /** The metric to optimise, and in which direction; with several objectives, the first of them. */
   readonly metric: string
   readonly mode: Mode
+  /**
+   * Every objective, in order, when the experiment has several (absent for one). A searcher that optimises one
+   * objective only should refuse several with a ConfigError (as GPSearch does) rather than optimise the first.
+   */
+  readonly objectives?: readonly Objective[]
   /** The experiment seed; every random draw derives from it. */
   readonly seed: number
   /** How many trials the experiment asks for (for grid search: repeats of the whole grid). */

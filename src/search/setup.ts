@@ -1,5 +1,5 @@
-import { ConfigError } from '../errors.ts'
-import { argumentAt, check, integer, invalid, METRIC, MODE, Place } from '../options/index.ts'
+import { ConfigError, show } from '../errors.ts'
+import { argumentAt, arrayOf, check, integer, invalid, METRIC, MODE, nested, Place, problemAt } from '../options/index.ts'
 import type { PointQueue } from './points-to-evaluate.ts'
 import { validateSeed } from './rng.ts'
 import type { SearcherSetup } from './searcher.ts'
@@ -14,13 +14,29 @@ import { validateSpace } from './space.ts'
  * const { space, seed, numSamples } = checkSetup(options)
  * ```
  */
-export function checkSetup(options: SearcherSetup): SearcherSetup {
+export function checkSetup(options: SearcherSetup, several?: { readonly several: 'refuse'; readonly owner: string }): SearcherSetup {
   if (typeof options !== 'object' || options === null) {
     throw invalid(argumentAt('setup', 'options'), 'an object { space, metric, mode, seed, numSamples }', options)
   }
   validateSpace(options.space)
   check(METRIC.required(), options.metric, new Place('', 'metric'))
   check(MODE.required(), options.mode, new Place('', 'mode'))
+  if (options.objectives !== undefined) {
+    const objectives = check(OBJECTIVES, options.objectives, new Place('', 'objectives'))
+    if (objectives[0]?.metric !== options.metric || objectives[0]?.mode !== options.mode) {
+      throw problemAt(
+        new Place('', 'objectives'),
+        `must start with metric and mode (${options.metric}, ${options.mode}), got ${show(objectives[0])}`,
+      )
+    }
+    if (several !== undefined && objectives.length > 1) {
+      throw new ConfigError(
+        `${several.owner}: optimises one objective, and this experiment has ${objectives.length} (${objectives.map((o) => o.metric).join(', ')}); ` +
+          'use TPESearch (multi-objective TPE) or RandomSearch, or tune one metric',
+        { field: 'search' },
+      )
+    }
+  }
   validateSeed(options.seed)
   check(integer({ min: 1 }).required(), options.numSamples, new Place('', 'numSamples'))
   return options
@@ -53,6 +69,12 @@ export function readyQueue(setup: { readonly queue: PointQueue } | undefined, se
   if (setup === undefined) throw new ConfigError(`${searcher}.enqueue: call setup() first`, { field: 'search' })
   return setup.queue
 }
+
+/** The objectives a searcher is told of: { metric, mode } objects. */
+const OBJECTIVES = arrayOf(nested({ metric: METRIC.required(), mode: MODE.required() }), {
+  rule: 'a non-empty array of { metric, mode }',
+  nonEmpty: true,
+}).required()
 
 /** A trial id: an integer >= 0. */
 const TRIAL_ID = integer({ min: 0 }).required()

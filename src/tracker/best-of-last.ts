@@ -1,3 +1,4 @@
+import { countsAsScore, isBetter } from '../objectives/index.ts'
 import type { Mode, Result, TrialInfo } from '../types.ts'
 
 /**
@@ -36,7 +37,7 @@ export class BestOfLast {
   update(trial: TrialInfo, result: Result): void {
     const value = result[this.metric]
     // Like ResultGrid.best(): a last result without a finite metric leaves the trial unscored.
-    if (typeof value !== 'number' || !Number.isFinite(value)) {
+    if (!countsAsScore(value)) {
       if (this.last.delete(trial.id) && trial.id === this.bestId) this.stale = true
       return
     }
@@ -88,6 +89,6 @@ export class BestOfLast {
   /** Better value wins; a tie goes to the lower trial id, as in `ResultGrid.best()`. */
   private ahead(id: number, value: number, otherId: number, other: number): boolean {
     if (value === other) return id < otherId
-    return this.mode === 'min' ? value < other : value > other
+    return isBetter(value, other, this.mode)
   }
 }

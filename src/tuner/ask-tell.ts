@@ -3,6 +3,7 @@
  * Optuna's `study.ask()` / `study.tell()`.
  */
 import { show, TrialError } from '../errors.ts'
+import { objectiveOptions } from '../objectives/index.ts'
 import {
   argumentAt,
   check,
@@ -10,8 +11,9 @@ import {
   integer,
   invalid,
   isObject,
-  METRIC,
-  MODE,
+  METRICS,
+  MODES,
+  objectivesFrom,
   oneOf,
   problemAt,
   type SchemaOf,
@@ -20,7 +22,7 @@ import { checkConfig } from '../search/points-to-evaluate.ts'
 import { deriveSeed } from '../search/rng.ts'
 import type { Searcher } from '../search/searcher.ts'
 import type { ConfigOf, Space } from '../search/space.ts'
-import type { Metrics, Mode, Result, TrialInfo, TrialState } from '../types.ts'
+import type { Metrics, Mode, Objective, Result, TrialInfo, TrialState } from '../types.ts'
 import { checkMetrics } from '../workers/context.ts'
 import { RANDOM_SEED, SEARCHER, SPACE } from './options.ts'
 import { ResultGrid } from './results.ts'
@@ -35,13 +37,13 @@ import { ResultGrid } from './results.ts'
  */
 export interface StudyOptions<S extends Space = Space> {
   readonly space: S
-  /** The metric told results carry; searchers optimise it. */
-  readonly metric: string
+  /** The metric told results carry; searchers optimise it. An array of distinct names for several objectives. */
+  readonly metric: string | readonly string[]
   /**
-   * Whether lower (`'min'`) or higher (`'max'`) is better.
+   * Whether lower (`'min'`) or higher (`'max'`) is better: one mode for every metric, or one per metric.
    * @default 'min'
    */
-  readonly mode?: Mode
+  readonly mode?: Mode | readonly Mode[]
   /**
    * Proposes configs.
    * @default `new RandomSearch()`
@@ -62,8 +64,8 @@ export interface StudyOptions<S extends Space = Space> {
 /** Every option of a {@link Study}: kinds, ranges and defaults. */
 export const STUDY_OPTIONS = defineOptions('Study', {
   space: SPACE.required(),
-  metric: METRIC.required(),
-  mode: MODE.withDefault('min'),
+  metric: METRICS.required(),
+  mode: MODES.withDefault('min'),
   search: SEARCHER,
   seed: RANDOM_SEED,
   numSamples: integer({ min: 1 }).withDefault(2 ** 31 - 1),
@@ -110,8 +112,18 @@ interface StudyTrial {
  * ```
  */
 export class Study<S extends Space = Space> {
+  /** The metric told numbers are; with several objectives, the first (see `objectives`). */
   readonly metric: string
   readonly mode: Mode
+  /**
+   * Every objective, in order: one, or several for a multi-objective study (told as an object or an array of numbers).
+   *
+   * @example
+   * ```ts
+   * new Study({ space, metric: ['loss', 'latency_ms'], mode: ['min', 'min'] }).objectives.length // 2
+   * ```
+   */
+  readonly objectives: readonly Objective[]
   readonly seed: number
   readonly numSamples: number
   readonly search: Searcher
@@ -122,13 +134,14 @@ export class Study<S extends Space = Space> {
 
   constructor(options: StudyOptions<S>) {
     const o = STUDY_OPTIONS.read(options)
-    this.metric = o.metric
-    this.mode = o.mode
+    this.objectives = objectivesFrom('Study', o.metric, o.mode)
+    ;({ metric: this.metric, mode: this.mode } = this.objectives[0] as Objective)
     this.seed = o.seed
     this.numSamples = o.numSamples
     this.search = o.search
     this.#space = o.space
-    this.search.setup({ space: o.space, metric: this.metric, mode: this.mode, seed: this.seed, numSamples: this.numSamples })
+    const objectives = this.objectives.length > 1 ? { objectives: this.objectives } : {}
+    this.search.setup({ space: o.space, metric: this.metric, mode: this.mode, ...objectives, seed: this.seed, numSamples: this.numSamples })
   }
 
   /**
@@ -196,7 +209,7 @@ export class Study<S extends Space = Space> {
    * for (let epoch = 1; epoch <= 10; epoch++) study.report(trial.trialId, { loss: trainEpoch() })
    * ```
    */
-  report(trialId: number, metrics: number | Metrics): Result {
+  report(trialId: number, metrics: number | readonly number[] | Metrics): Result {
     const trial = this.#running(trialId, 'report')
     const result = this.#record(trial, metrics, 'report')
     this.search.onTrialResult(trialId, result)
@@ -216,7 +229,7 @@ export class Study<S extends Space = Space> {
    * study.tell(other.trialId, undefined, 'errored')
    * ```
    */
-  tell(trialId: number, metrics?: number | Metrics, state?: ToldState): void {
+  tell(trialId: number, metrics?: number | readonly number[] | Metrics, state?: ToldState): void {
     const trial = this.#running(trialId, 'tell')
     const told = check(TOLD_STATE, state, argumentAt('Study.tell', 'state'))
     const at = argumentAt('Study.tell', 'metrics')
@@ -224,12 +237,11 @@ export class Study<S extends Space = Space> {
       throw problemAt(at, `trial ${trialId}: a completed trial needs a result (a number or metrics), got undefined`)
     }
     // A completed trial without the metric is almost always a typo in the metric's name; the searcher could not rank it.
-    const final: Record<string, unknown> | undefined =
-      typeof metrics === 'number' ? { [this.metric]: metrics } : (metrics ?? trial.history.at(-1))
-    if (told === 'completed' && isObject(metrics) && typeof final?.[this.metric] !== 'number') {
+    const missing = isObject(metrics) ? this.objectives.find((o) => typeof metrics[o.metric] !== 'number') : undefined
+    if (told === 'completed' && isObject(metrics) && missing !== undefined) {
       throw problemAt(
         at,
-        `trial ${trialId}: a completed trial needs a number for ${show(this.metric)}, got keys ${Object.keys(final ?? {}).join(', ') || 'none'}`,
+        `trial ${trialId}: a completed trial needs a number for ${show(missing.metric)}, got keys ${Object.keys(metrics).join(', ') || 'none'}`,
       )
     }
     if (metrics !== undefined) {
@@ -265,7 +277,7 @@ export class Study<S extends Space = Space> {
         }),
       )
     }
-    return new ResultGrid<ConfigOf<S>>(told, { metric: this.metric, mode: this.mode })
+    return new ResultGrid<ConfigOf<S>>(told, objectiveOptions(this.objectives))
   }
 
   /** Ids of trials asked for and not yet told, in order. */
@@ -281,12 +293,23 @@ export class Study<S extends Space = Space> {
     return trial
   }
 
-  #record(trial: StudyTrial, metrics: number | Metrics, method: string): Result {
+  #record(trial: StudyTrial, metrics: number | readonly number[] | Metrics, method: string): Result {
     const at = argumentAt(`Study.${method}`, 'metrics')
+    const several = this.objectives.length > 1
+    const rule = several
+      ? `an object of metrics, or an array of ${this.objectives.length} numbers (${this.objectives.map((o) => o.metric).join(', ')})`
+      : 'a number or an object of metrics'
     let values: Metrics
-    if (typeof metrics === 'number') values = { [this.metric]: metrics }
-    else if (isObject(metrics)) values = metrics
-    else throw invalid(at, 'a number or an object of metrics', metrics)
+    if (typeof metrics === 'number' && !several) values = { [this.metric]: metrics }
+    else if (
+      several &&
+      Array.isArray(metrics) &&
+      metrics.length === this.objectives.length &&
+      metrics.every((v) => typeof v === 'number')
+    ) {
+      values = Object.fromEntries(this.objectives.map((o, i) => [o.metric, metrics[i]]))
+    } else if (isObject(metrics)) values = metrics
+    else throw invalid(at, rule, metrics)
     // The same values a trainable may report: what a log stores as it is.
     checkMetrics(values, at.label)
     const result: Result = {

@@ -26,8 +26,11 @@ import { TrialTimeouts } from './trial-timeouts.ts'
 
 /** What one run of the loop needs, already validated. */
 export interface RunSettings {
+  /** The (first) objective: what `stop.metricThreshold` reads. */
   readonly metric: string
   readonly mode: Mode
+  /** Every objective's metric when there are several: each is checked like `metric` (reported, never NaN). */
+  readonly metrics?: readonly string[]
   readonly seed: number
   /** No more trials than this are created, whatever the searcher would propose. */
   readonly plannedTrials: number
@@ -117,7 +120,7 @@ export class ExperimentRun {
     this.#judging = new SchedulerFeed(settings.orderReports)
     this.#errors = new TrialErrorLog(settings.logger)
     this.#timeouts = new TrialTimeouts(settings.trialTimeoutS)
-    this.#checks = new MetricChecks(settings.metric, settings.metricCheck, settings.logger)
+    this.#checks = new MetricChecks(settings.metrics ?? settings.metric, settings.metricCheck, settings.logger)
   }
 
   /** What a searcher or scheduler threw, if one did; the run then stopped every trial and ended. */

@@ -1,4 +1,5 @@
 import { readExperiment } from '../journal/read.ts'
+import { experimentObjectives, objectiveOptions } from '../objectives/index.ts'
 import type { ExperimentInfo, ExperimentSummary } from '../types.ts'
 import { ResultGrid } from './results.ts'
 
@@ -37,5 +38,5 @@ export async function loadExperiment(dir: string): Promise<LoadedExperiment> {
   const { experiment, trials, summary } = await readExperiment(dir)
   // No end written: the process died (or still runs), so the table is not the experiment's last word.
   const interrupted = summary?.interrupted ?? true
-  return { experiment, results: new ResultGrid(trials, { metric: experiment.metric, mode: experiment.mode, interrupted }), summary }
+  return { experiment, results: new ResultGrid(trials, { ...objectiveOptions(experimentObjectives(experiment)), interrupted }), summary }
 }

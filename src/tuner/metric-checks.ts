@@ -27,38 +27,39 @@ export const AUTOMATIC = new Set(['training_iteration', 'trial_id', 'time_total_
  * ```
  */
 export class MetricChecks {
-  readonly #metric: string
+  /** Every objective's metric (one for most experiments): each must be reported, none may be NaN. */
+  readonly #metrics: readonly string[]
   readonly #check: MetricCheck
   readonly #logger: Logger
   readonly #diverged = new Map<number, DivergedError>()
-  /** Set once a result with the metric, or one without it, has been seen: each is worth saying only once. */
-  #seenMetric = false
+  /** The metrics some result has had a number for, and whether a missing one was told of: each is worth saying only once. */
+  readonly #seen = new Set<string>()
   #toldMissing = false
 
-  constructor(metric: string, check: MetricCheck, logger: Logger) {
-    this.#metric = metric
+  constructor(metric: string | readonly string[], check: MetricCheck, logger: Logger) {
+    this.#metrics = typeof metric === 'string' ? [metric] : metric
     this.#check = check
     this.#logger = logger
   }
 
-  /** Looks at one recorded result; returns the divergence when its metric is NaN (the trial must end). */
+  /** Looks at one recorded result; returns the divergence when one of its metrics is NaN (the trial must end). */
   result(trial: TrialInfo, result: Result): DivergedError | undefined {
-    const value = result[this.#metric]
-    if (typeof value === 'number') {
-      this.#seenMetric = true
-      if (!Number.isNaN(value)) return undefined
-      const error = new DivergedError(trial.id, this.#metric, result.training_iteration)
-      if (!this.#diverged.has(trial.id)) this.#diverged.set(trial.id, error)
-      return error
+    let divergence: DivergedError | undefined
+    for (const metric of this.#metrics) {
+      const value = result[metric]
+      if (typeof value === 'number') {
+        this.#seen.add(metric)
+        if (Number.isNaN(value) && divergence === undefined) divergence = new DivergedError(trial.id, metric, result.training_iteration)
+      } else if (!this.#seen.has(metric) && !this.#toldMissing) {
+        this.#toldMissing = true
+        this.#logger.info(
+          `trial ${trial.id}'s first result has no number for ${show(metric)} (${keysOf([result], metric)}); ` +
+            `fine if it reports one later, but a trial that completes without one ${this.#check === 'error' ? 'ends the experiment' : 'is warned of'} (metricCheck)`,
+        )
+      }
     }
-    if (!this.#seenMetric && !this.#toldMissing) {
-      this.#toldMissing = true
-      this.#logger.info(
-        `trial ${trial.id}'s first result has no number for ${show(this.#metric)} (${keysOf([result], this.#metric)}); ` +
-          `fine if it reports one later, but a trial that completes without one ${this.#check === 'error' ? 'ends the experiment' : 'is warned of'} (metricCheck)`,
-      )
-    }
-    return undefined
+    if (divergence !== undefined && !this.#diverged.has(trial.id)) this.#diverged.set(trial.id, divergence)
+    return divergence
   }
 
   /** The divergence that ends trial `id`'s attempt, if its metric became NaN; forgets it (a trial diverges once). */
@@ -70,11 +71,12 @@ export class MetricChecks {
 
   /** A trial completed: with `metricCheck: 'error'`, the ConfigError to end the experiment with if it never reported the metric. */
   completed(trial: TrialInfo): ConfigError | undefined {
-    if (this.#check !== 'error' || this.#seenMetric) return undefined
-    if (trial.history.some((result) => typeof result[this.#metric] === 'number')) return undefined
+    if (this.#check !== 'error') return undefined
+    const metric = this.#metrics.find((name) => !this.#seen.has(name) && !trial.history.some((result) => typeof result[name] === 'number'))
+    if (metric === undefined) return undefined
     return problemAt(
       optionAt('Tuner', 'metric'),
-      `trial ${trial.id} completed without reporting a number for ${show(this.#metric)}; ${keysOf(trial.history, this.#metric)}. ` +
+      `trial ${trial.id} completed without reporting a number for ${show(metric)}; ${keysOf(trial.history, metric)}. ` +
         `Fix metric (or what the trainable reports); metricCheck: 'warn' lets the experiment go on`,
     )
   }

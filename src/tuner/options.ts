@@ -12,8 +12,8 @@ import {
   defineOptions,
   integer,
   invalid,
-  METRIC,
-  MODE,
+  METRICS,
+  MODES,
   oneOf,
   type Place,
   problemAt,
@@ -56,13 +56,17 @@ import { STOP_CRITERIA, type StopCriteria } from './stop.ts'
   readonly trainable: URL | string
   /** The search space; trials receive `ConfigOf<typeof space>`. */
   readonly space: S
-  /** The metric the trainable reports and `best()`, searchers and schedulers optimise. */
-  readonly metric: string
   /**
-   * Whether lower (`'min'`) or higher (`'max'`) `metric` is better.
+   * The metric the trainable reports and `best()`, searchers and schedulers optimise; an array of distinct names for
+   * several objectives (`results.paretoFront()`; see docs/multi-objective.md).
+   */
+  readonly metric: string | readonly string[]
+  /**
+   * Whether lower (`'min'`) or higher (`'max'`) `metric` is better: one mode for every metric, or an array with one
+   * per metric.
    * @default 'min'
    */
-  readonly mode?: Mode
+  readonly mode?: Mode | readonly Mode[]
   /**
    * Proposes configs.
    * @default `new RandomSearch()`
@@ -280,8 +284,8 @@ export const TUNER_OPTIONS = defineOptions('Tuner', {
   ),
   trainable: TRAINABLE.required(),
   space: SPACE.required(),
-  metric: METRIC.required(),
-  mode: MODE.withDefault('min'),
+  metric: METRICS.required(),
+  mode: MODES.withDefault('min'),
   search: SEARCHER,
   scheduler: withMethods<Scheduler>('a Scheduler', ['setup', 'onTrialAdd', 'onTrialResult', 'onTrialComplete']).withDefault(
     computed('`new FIFOScheduler()`', () => new FIFOScheduler()),

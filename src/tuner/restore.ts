@@ -7,6 +7,7 @@ import { fingerprintDifference } from '../journal/fingerprint.ts'
 import { checkUnlocked } from '../journal/lock.ts'
 import { type JournalFile, type JournalLine, readJournal } from '../journal/read.ts'
 import type { Logger, LogLevel } from '../logger.ts'
+import { experimentObjectives, objectiveOptions } from '../objectives/index.ts'
 import {
   argumentAt,
   boolean,
@@ -206,8 +207,7 @@ export async function restorePlan(dir: string, given: unknown): Promise<{ option
     name: experiment.name,
     trainable: options.trainable ?? recorded.trainable,
     space: spaceFromJSON(experiment.space),
-    metric: experiment.metric,
-    mode: experiment.mode,
+    ...objectiveOptions(experimentObjectives(experiment)),
     search: rebuildPlugin<Searcher>(header.search, 'search', options.search),
     scheduler: rebuildPlugin<Scheduler>(header.scheduler, 'scheduler', options.scheduler),
     numSamples: experiment.numSamples,

@@ -1,12 +1,26 @@
 import { ResultError, show } from '../errors.ts'
-import { argumentAt, arrayOf, boolean, check, defineOptions, METRIC, MODE, oneOf, type SchemaOf, satisfying } from '../options/index.ts'
+import { isBetter, type Point, paretoFrontIndices, pointOf, type Scope, scoreTrial } from '../objectives/index.ts'
+import {
+  argumentAt,
+  arrayOf,
+  boolean,
+  check,
+  defineOptions,
+  METRIC,
+  METRICS,
+  MODE,
+  MODES,
+  objectivesFrom,
+  oneOf,
+  type SchemaOf,
+  satisfying,
+} from '../options/index.ts'
 import { setOwn } from '../storable.ts'
 import { csvTable } from '../tracker/csv/format.ts'
 import { type RowSource, trialRow } from '../tracker/trial-row.ts'
-import type { Mode, Result, TrialInfo } from '../types.ts'
+import type { Mode, Objective, TrialInfo } from '../types.ts'
 
-/** How `best()` scores a trial: its last result, its best result, or the average over its results. */
-export type Scope = 'last' | 'all' | 'avg'
+export type { Scope }
 
 /** One row per trial, flat: `trial_id`, `state`, `config/<path>` and the last result's fields. */
 export type ResultRow = Record<string, string | number | boolean | null>
@@ -22,10 +36,10 @@ const SCOPE = oneOf<Scope>(['last', 'all', 'avg']).required()
  * ```
  */
 export interface ResultGridOptions {
-  /** The metric `best()` ranks by when given none. */
-  readonly metric: string
-  /** Whether lower (`'min'`) or higher (`'max'`) `metric` is better. */
-  readonly mode: Mode
+  /** The metric `best()` ranks by when given none; several for a multi-objective experiment (`paretoFront()`). */
+  readonly metric: string | readonly string[]
+  /** Whether lower (`'min'`) or higher (`'max'`) `metric` is better: one mode for all, or one per metric. */
+  readonly mode: Mode | readonly Mode[]
   /**
    * The experiment ended early (a signal, `signal`, failFast, an error, its time budget) or never reached its end.
    *
@@ -36,8 +50,8 @@ export interface ResultGridOptions {
 
 /** The options of a {@link ResultGrid}: both required. */
 export const RESULT_GRID_OPTIONS = defineOptions('ResultGrid', {
-  metric: METRIC.required(),
-  mode: MODE.required(),
+  metric: METRICS.required(),
+  mode: MODES.required(),
   interrupted: boolean().withDefault(false),
 } satisfies SchemaOf<ResultGridOptions>)
 
@@ -85,8 +99,18 @@ export const BEST_OPTIONS = defineOptions('ResultGrid.best', {
 export class ResultGrid<C = Record<string, unknown>> {
   /** Every trial, in id order. */
   readonly trials: readonly (TrialInfo & { readonly config: C })[]
+  /** The metric `best()` ranks by; with several objectives, the first (see `objectives`). */
   readonly metric: string
   readonly mode: Mode
+  /**
+   * Every objective in order: one for a single-objective experiment, several for a multi-objective one.
+   *
+   * @example
+   * ```ts
+   * results.objectives.map((o) => `${o.metric} (${o.mode})`) // ['loss (min)', 'latency_ms (min)']
+   * ```
+   */
+  readonly objectives: readonly Objective[]
   /**
    * True when the experiment ended early (Ctrl-C or SIGTERM, `signal`, failFast, its time budget) or, read back by
    * `loadExperiment`, never reached its end: trials left `paused` are what `Tuner.restore` continues. False for a
@@ -104,8 +128,10 @@ export class ResultGrid<C = Record<string, unknown>> {
     const { metric, mode, interrupted } = RESULT_GRID_OPTIONS.read(options)
     this.interrupted = interrupted
     this.trials = check(TRIALS, trials, argumentAt('ResultGrid', 'trials')).sort((a, b) => a.id - b.id) as (TrialInfo & { config: C })[]
-    this.metric = metric
-    this.mode = mode
+    this.objectives = objectivesFrom('ResultGrid', metric, mode)
+    const [first] = this.objectives as [Objective]
+    this.metric = first.metric
+    this.mode = first.mode
   }
 
   /** Trials that ended in error, with `error` set. */
@@ -120,19 +146,27 @@ export class ResultGrid<C = Record<string, unknown>> {
    * with scope `'last'` a trial whose last value is not finite is skipped.
    * Throws a {@link ResultError} when no trial has a score.
    *
+   * With several objectives there is no single best trial: `best()` without a metric throws a
+   * {@link ResultError} that says so and points to {@link ResultGrid.paretoFront}; `best('loss')` ranks by one of
+   * them, in its own mode unless `mode` is given.
+   *
    * @example
    * ```ts
    * results.best('accuracy', 'max', 'all').config
    * ```
    */
-  best(
-    metric: string = this.metric,
-    mode: Mode = this.mode,
-    scope: Scope = 'last',
-    options?: BestOptions,
-  ): TrialInfo & { readonly config: C } {
-    check(METRIC.required(), metric, argumentAt('ResultGrid.best', 'metric'))
-    check(MODE.required(), mode, argumentAt('ResultGrid.best', 'mode'))
+  best(metric?: string, mode?: Mode, scope: Scope = 'last', options?: BestOptions): TrialInfo & { readonly config: C } {
+    if (metric === undefined && this.objectives.length > 1) {
+      const named = this.objectives.map((o) => `${o.metric} (${o.mode})`).join(', ')
+      throw new ResultError(
+        `best(): this experiment has ${this.objectives.length} objectives, ${named}, and no single best trial; ` +
+          `paretoFront() gives the trials no other beats on all of them, best(${show(this.metric)}) the best by one`,
+        { field: 'metric' },
+      )
+    }
+    metric = check(METRIC.withDefault(this.metric), metric, argumentAt('ResultGrid.best', 'metric'))
+    const own = this.objectives.find((o) => o.metric === metric)?.mode ?? this.mode
+    mode = check(MODE.withDefault(own), mode, argumentAt('ResultGrid.best', 'mode'))
     check(SCOPE, scope, argumentAt('ResultGrid.best', 'scope'))
     const { allowInfinite } = BEST_OPTIONS.read(options)
     let bestTrial: (TrialInfo & { config: C }) | undefined
@@ -140,7 +174,7 @@ export class ResultGrid<C = Record<string, unknown>> {
     for (const trial of this.trials) {
       const score = scoreTrial(trial.history, metric, mode, scope, allowInfinite)
       if (Number.isNaN(score)) continue
-      if (bestTrial === undefined || (mode === 'min' ? score < bestScore : score > bestScore)) {
+      if (bestTrial === undefined || isBetter(score, bestScore, mode)) {
         bestTrial = trial
         bestScore = score
       }
@@ -157,6 +191,26 @@ export class ResultGrid<C = Record<string, unknown>> {
       )
     }
     return bestTrial
+  }
+
+  /**
+   * The Pareto front: the trials whose last result has every objective as a finite number (infinities count with
+   * `allowInfinite`) and that no other such trial dominates (beats on one objective and is no worse on any), in id
+   * order. With one objective, the trials tied for the best last value.
+   *
+   * @example
+   * ```ts
+   * for (const trial of results.paretoFront()) console.log(trial.lastResult?.loss, trial.lastResult?.latency_ms)
+   * ```
+   */
+  paretoFront(options?: BestOptions): (TrialInfo & { readonly config: C })[] {
+    const { allowInfinite } = BEST_OPTIONS.read(options)
+    const scored: { trial: TrialInfo & { readonly config: C }; point: Point }[] = []
+    for (const trial of this.trials) {
+      const point = pointOf(trial.lastResult, this.objectives, allowInfinite)
+      if (point !== undefined) scored.push({ trial, point })
+    }
+    return paretoFrontIndices(scored.map((s) => s.point)).map((i) => (scored[i] as (typeof scored)[number]).trial)
   }
 
   /**
@@ -194,27 +248,6 @@ export class ResultGrid<C = Record<string, unknown>> {
 
 function rowSource(trial: TrialInfo): RowSource {
   return { id: trial.id, state: trial.state, config: trial.config, lastResult: trial.lastResult, error: trial.error }
-}
-
-/** A trial's score from the values that count (finite ones, or every number but NaN with `allowInfinite`); NaN when none does. */
-function scoreTrial(history: readonly Result[], metric: string, mode: Mode, scope: Scope, allowInfinite: boolean): number {
-  const counts = (value: unknown): value is number =>
-    typeof value === 'number' && (allowInfinite ? !Number.isNaN(value) : Number.isFinite(value))
-  if (scope === 'last') {
-    const last = history.at(-1)?.[metric]
-    return counts(last) ? last : Number.NaN
-  }
-  const values: number[] = []
-  for (const result of history) {
-    const value = result[metric]
-    if (counts(value)) values.push(value)
-  }
-  if (values.length === 0) return Number.NaN
-  if (scope === 'avg') return values.reduce((a, b) => a + b, 0) / values.length
-  // A loop, not Math.min(...values): a long history would overflow the argument stack.
-  let best = values[0] as number
-  for (const value of values) if (mode === 'min' ? value < best : value > best) best = value
-  return best
 }
 
 /** A value as a table cell: scalars as they are, anything else as JSON. */

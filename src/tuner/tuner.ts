@@ -4,7 +4,8 @@ import { JOURNAL_VERSION, type JournalHeader } from '../journal/codec.ts'
 import { fingerprintData } from '../journal/fingerprint.ts'
 import type { JournalFile } from '../journal/read.ts'
 import { createLogger, type Logger } from '../logger.ts'
-import { argumentAt, optionAt, problemAt, TRACKER_WAIT_MS } from '../options/index.ts'
+import { objectiveOptions } from '../objectives/index.ts'
+import { argumentAt, objectivesFrom, optionAt, problemAt, TRACKER_WAIT_MS } from '../options/index.ts'
 import { checkMutationsAgainst } from '../scheduler/explore.ts'
 import { PopulationBasedTraining } from '../scheduler/pbt.ts'
 import type { Scheduler } from '../scheduler/scheduler.ts'
@@ -15,7 +16,7 @@ import { TrackerHub } from '../tracker/dispatch.ts'
 import { JsonlTracker } from '../tracker/jsonl/jsonl.ts'
 import type { Tracker } from '../tracker/tracker.ts'
 import { TrialOutputLog, type TrialOutputMode } from '../tracker/trial-output/trial-output.ts'
-import type { ExperimentInfo, ExperimentSummary, Mode, TrialInfo, TrialOutput } from '../types.ts'
+import type { ExperimentInfo, ExperimentSummary, Mode, Objective, TrialInfo, TrialOutput } from '../types.ts'
 import type { Executor, ExecutorFactory } from '../workers/executor.ts'
 import { LocalPool } from '../workers/pool.ts'
 import { shareData, sharedBytes } from '../workers/shared-data.ts'
@@ -66,8 +67,11 @@ export class Tuner<S extends Space = Space, D = unknown> {
   readonly #trialTimeoutS: number | undefined
   readonly #metricCheck: MetricCheck
   readonly #trainable: string
+  /** The first objective: with one, the experiment's metric and mode. */
   readonly #metric: string
   readonly #mode: Mode
+  /** Every objective; more than one for a multi-objective experiment. */
+  readonly #objectives: readonly Objective[]
   readonly #numSamples: number
   readonly #concurrency: number
   readonly #reproducible: boolean
@@ -92,8 +96,15 @@ export class Tuner<S extends Space = Space, D = unknown> {
     const o = TUNER_OPTIONS.read(options)
     this.#space = o.space as S
     this.#trainable = o.trainable
-    this.#metric = o.metric
-    this.#mode = o.mode
+    this.#objectives = objectivesFrom('Tuner', o.metric, o.mode)
+    ;({ metric: this.#metric, mode: this.#mode } = this.#objectives[0] as Objective)
+    if (this.#objectives.length > 1 && o.stop.metricThreshold !== undefined) {
+      throw problemAt(
+        optionAt('Tuner', 'stop.metricThreshold'),
+        `reads one metric, and this experiment has ${this.#objectives.length} (${this.#objectives.map((x) => x.metric).join(', ')}), got ${o.stop.metricThreshold}; ` +
+          'stop trials with a scheduler, or tune one objective',
+      )
+    }
     this.#search = o.search
     this.#scheduler = o.scheduler
     this.#numSamples = o.numSamples
@@ -220,9 +231,18 @@ export class Tuner<S extends Space = Space, D = unknown> {
     const restore = this.#restore
     const searcher = this.#search
     const scheduler = this.#scheduler
-    searcher.setup({ space: this.#space, metric: this.#metric, mode: this.#mode, seed: this.seed, numSamples: this.#numSamples })
+    // Several objectives travel as `objectives` beside the first one's metric and mode, which one-objective code reads.
+    const objectives = this.#objectives.length > 1 ? { objectives: this.#objectives } : {}
+    searcher.setup({
+      space: this.#space,
+      metric: this.#metric,
+      mode: this.#mode,
+      ...objectives,
+      seed: this.seed,
+      numSamples: this.#numSamples,
+    })
     const plannedTrials = searcher.size ?? this.#numSamples
-    scheduler.setup({ metric: this.#metric, mode: this.#mode, seed: this.seed, plannedTrials })
+    scheduler.setup({ metric: this.#metric, mode: this.#mode, ...objectives, seed: this.seed, plannedTrials })
     const trackers = this.#trackersOrDefault()
     if (restore === undefined && this.#storageRoot !== undefined) {
       if (this.#defaultName) this.#name = claimFolder(this.#storageRoot, this.#name)
@@ -232,6 +252,7 @@ export class Tuner<S extends Space = Space, D = unknown> {
       name: this.name,
       metric: this.#metric,
       mode: this.#mode,
+      ...objectives,
       seed: this.seed,
       numSamples: this.#numSamples,
       plannedTrials,
@@ -297,6 +318,7 @@ export class Tuner<S extends Space = Space, D = unknown> {
       const run = new ExperimentRun({
         metric: this.#metric,
         mode: this.#mode,
+        metrics: this.#objectives.map((x) => x.metric),
         seed: this.seed,
         plannedTrials,
         searcher,
@@ -358,7 +380,7 @@ export class Tuner<S extends Space = Space, D = unknown> {
           { field: 'storageDir', cause: store.writer.failure },
         )
       }
-      return new ResultGrid<ConfigOf<S>>(run.trials, { metric: this.#metric, mode: this.#mode, interrupted: summary.interrupted })
+      return new ResultGrid<ConfigOf<S>>(run.trials, { ...objectiveOptions(this.#objectives), interrupted: summary.interrupted })
     } finally {
       store?.close()
     }
@@ -460,7 +482,7 @@ export class Tuner<S extends Space = Space, D = unknown> {
     const keys = new Set<string>()
     for (const trial of trials) {
       for (const result of trial.history) {
-        if (typeof result[this.#metric] === 'number') return
+        if (this.#objectives.every((x) => typeof result[x.metric] === 'number')) return
         for (const key of Object.keys(result)) keys.add(key)
       }
     }

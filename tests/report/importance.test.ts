@@ -68,6 +68,8 @@ describe('paramImportance', () => {
       iterations: 1,
       curve: [],
       error: undefined,
+      objectiveValues: undefined,
+      front: false,
     }
   })
 

@@ -113,7 +113,9 @@ describe('Study (ask/tell)', () => {
   })
 
   it('validates its options', () => {
-    expect(() => new Study({ space, metric: '' })).toThrow(/^Study\(\{ metric \}\): must be a non-empty string, got ""$/)
+    expect(() => new Study({ space, metric: '' })).toThrow(
+      /^Study\(\{ metric \}\): must be a metric name, or a non-empty array of distinct metric names, got ""$/,
+    )
     expect(() => new Study({ space, metric: 'loss', mode: 'up' as 'min' })).toThrow(
       /^Study\(\{ mode \}\): must be "min" or "max", got "up"$/,
     )

@@ -265,7 +265,7 @@ describe('Tuner option checks', () => {
   it.each([
     [{ numSamples: 0 }, /^Tuner\(\{ numSamples \}\): must be an integer >= 1, got 0$/],
     [{ concurrency: 1.5 }, /^Tuner\(\{ concurrency \}\): must be an integer >= 1, got 1\.5$/],
-    [{ metric: '' }, /^Tuner\(\{ metric \}\): must be a non-empty string, got ""$/],
+    [{ metric: '' }, /^Tuner\(\{ metric \}\): must be a metric name, or a non-empty array of distinct metric names, got ""$/],
     [{ mode: 'up' }, /^Tuner\(\{ mode \}\): must be "min" or "max", got "up"$/],
     [{ seed: -1 }, /^Tuner\(\{ seed \}\): must be an integer in \[0, 2\^32\), got -1$/],
     [{ maxFailures: -1 }, /^Tuner\(\{ maxFailures \}\): must be an integer >= 0, got -1$/],

@@ -1,5 +1,6 @@
+import { isBetter } from '../../objectives/index.ts'
 import type { ParamInfo, ReportModel } from '../model.ts'
-import { isBetter, paramScale } from '../model.ts'
+import { paramScale } from '../model.ts'
 import type { Scale } from '../scale.ts'
 import { coordinate, element, escapeHtml, formatValue } from '../svg.ts'
 import { axes, chartSvg, colorLegend, goodnessOf, plotBox, viridis } from './frame.ts'

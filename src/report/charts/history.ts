@@ -1,5 +1,5 @@
+import { isBetter } from '../../objectives/index.ts'
 import type { ReportModel } from '../model.ts'
-import { isBetter } from '../model.ts'
 import { extent, linearScale } from '../scale.ts'
 import { coordinate, element, escapeHtml } from '../svg.ts'
 import { axes, chartSvg, emptyChart, plotBox } from './frame.ts'

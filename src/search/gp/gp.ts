@@ -96,7 +96,7 @@ export class GPSearch implements Searcher {
   }
 
   setup(options: SearcherSetup): void {
-    const { space, metric, mode, seed, numSamples } = checkSetup(options)
+    const { space, metric, mode, seed, numSamples } = checkSetup(options, { several: 'refuse', owner: 'GPSearch' })
     const conditional = conditionalPath(space)
     if (conditional !== undefined) {
       // One GP over every branch's parameters would compare values of trials that never set them.

@@ -51,7 +51,9 @@ export interface TPEOptions {
    */
   readonly weights?: (n: number) => ArrayLike<number>
   /**
-   * Sample all parameters jointly from one kernel of the mixture (true) or each on its own (false).
+   * Sample all parameters jointly from one kernel of the mixture (true) or each on its own (false). With several
+   * objectives and this option not given, TPE samples each on its own: it measured better there, on every problem of
+   * bench/results/multi-objective.md (Optuna's default for several objectives is univariate too).
    * @default true
    */
   readonly multivariate?: boolean

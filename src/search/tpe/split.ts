@@ -10,6 +10,7 @@
  *   last value there; a stopped trial without a value ranks last.
  * - Running trials (the constant liar) and diverged ones (a NaN metric) always join the bad set.
  * - Each set is kept in trial order so the weights can fade the oldest.
+ * - With several objectives, `pickGood` chooses the good completed trials (by dominance, see multi-objective.ts).
  */
 
 /** What TPE knows about one trial it suggested. */
@@ -23,6 +24,8 @@ export interface TrialRecord {
   value: number
   /** training_iteration of that value; 0 when none. */
   step: number
+  /** With several objectives: every objective's last value, signed so that lower is better; undefined when one is missing. */
+  point?: readonly number[] | undefined
 }
 
 /**
@@ -80,14 +83,20 @@ function byStopped(a: TrialRecord, b: TrialRecord): number {
 /**
  * Splits the records into the good set (`nBelow` trials at most) and the bad
  * set. `constantLiar` adds running trials to the bad set; errored and other
- * ignored trials never count.
+ * ignored trials never count. `pickGood`, when given, chooses which `n` of
+ * the completed trials are good (several objectives); else the lowest values.
  *
  * @example
  * ```ts
  * const { below, above } = splitTrials(records, defaultGamma(finished), true)
  * ```
  */
-export function splitTrials<R extends TrialRecord>(records: Iterable<R>, nBelow: number, constantLiar: boolean): Split<R> {
+export function splitTrials<R extends TrialRecord>(
+  records: Iterable<R>,
+  nBelow: number,
+  constantLiar: boolean,
+  pickGood?: (completed: readonly R[], n: number) => Iterable<R>,
+): Split<R> {
   const completed: R[] = []
   const stopped: R[] = []
   const used: R[] = []
@@ -109,6 +118,7 @@ export function splitTrials<R extends TrialRecord>(records: Iterable<R>, nBelow:
   const good = new Set<R>()
   const fromCompleted = Math.min(nBelow, completed.length)
   if (fromCompleted === completed.length) for (const record of completed) good.add(record)
+  else if (fromCompleted > 0 && pickGood !== undefined) for (const record of pickGood(completed, fromCompleted)) good.add(record)
   else if (fromCompleted > 0) {
     // The best fromCompleted by (value, id): everything below the threshold value, then ties at it by id.
     const values = new Float64Array(completed.length)

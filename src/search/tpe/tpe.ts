@@ -14,9 +14,10 @@ import { checkWarmStart } from '../warm-start.ts'
 import { mixtureLogPdf, scratchSize } from './density.ts'
 import { type Dim, decodeConfig, type Encoding, encodeConfig, encodeSpace } from './encode.ts'
 import { type DimGroup, dimGroups, fitGroup } from './groups.ts'
+import { defaultGammaMultiObjective, equalWeights, goodByDominance } from './multi-objective.ts'
 import { goodCount, observationWeights, type ResolvedTPEOptions, TPE_OPTIONS, type TPEOptions } from './options.ts'
 import { buildParzen, type ParzenEstimator, type ParzenParameters, pickKernel, sampleKernel, usesScott } from './parzen.ts'
-import { splitTrials, type TrialRecord } from './split.ts'
+import { defaultGamma, defaultWeights, splitTrials, type TrialRecord } from './split.ts'
 
 /** A trial record with its place in the searcher's history. */
 interface TPERecord extends TrialRecord {
@@ -30,6 +31,13 @@ interface TPEState {
   readonly metric: string
   /** +1 for 'min', -1 for 'max': records hold signed values, lower is better. */
   readonly sign: number
+  /** With several objectives, each metric and its sign (the good set is chosen by dominance); undefined for one. */
+  readonly objectives: readonly { readonly metric: string; readonly sign: number }[] | undefined
+  /** gamma and the good set's weights in force: the options', or Optuna's multi-objective defaults for several objectives. */
+  readonly gamma: (n: number) => number
+  readonly goodWeights: (n: number) => ArrayLike<number>
+  /** The `multivariate` in force: the option, or false for several objectives when it was not given. */
+  readonly multivariate: boolean
   readonly seed: number
   readonly numSamples: number
   suggested: number
@@ -74,6 +82,9 @@ interface TPEState {
  * - In a conditional space (a choice over sub-spaces), a branch's parameters
  *   are drawn only when the suggestion takes the branch, and learnt only from
  *   the trials that took it (groups.ts).
+ * - With several objectives (`metric: ['loss', 'latency_ms']`) it is multi-objective TPE as Optuna's: the good set
+ *   is the best non-domination ranks, the rank that does not fit whole cut by greedy hypervolume contribution, with
+ *   gamma(n) = ceil(0.1 n), equal weights in the good set and univariate sampling unless those options are given.
  * - `pointsToEvaluate` and enqueued configs are suggested first; `warmStart`
  *   trials of an earlier run are learnt from as if they had run, before this
  *   run's (older, so the weights fade them first).
@@ -89,13 +100,18 @@ export class TPESearch implements Searcher {
   /** The options in force, defaults filled in. */
   readonly options: ResolvedTPEOptions
   #state: TPEState | undefined
+  /** Whether `multivariate` was given: if not, several objectives sample univariately (see TPEOptions.multivariate). */
+  readonly #multivariateGiven: boolean
 
   constructor(options?: TPEOptions) {
     this.options = TPE_OPTIONS.read(options)
+    this.#multivariateGiven = options?.multivariate !== undefined
   }
 
   setup(options: SearcherSetup): void {
-    const { space, metric, mode, seed, numSamples } = checkSetup(options)
+    const { space, metric, mode, objectives, seed, numSamples } = checkSetup(options)
+    const several = objectives !== undefined && objectives.length > 1
+    const o = this.options
     const encoding = encodeSpace(space)
     const queue = new PointQueue(space, this.options.pointsToEvaluate, optionAt('TPESearch', 'pointsToEvaluate'), numSamples)
     const warm = checkWarmStart(space, this.options.warmStart, 'TPESearch')
@@ -104,6 +120,11 @@ export class TPESearch implements Searcher {
       encoding,
       metric,
       sign: signOf(mode),
+      objectives: several ? objectives.map((x) => ({ metric: x.metric, sign: signOf(x.mode) })) : undefined,
+      // Optuna's defaults change with several objectives; a gamma or weights of the user's own stay as given.
+      gamma: several && o.gamma === defaultGamma ? defaultGammaMultiObjective : o.gamma,
+      goodWeights: several && o.weights === defaultWeights ? equalWeights : o.weights,
+      multivariate: several && !this.#multivariateGiven ? false : o.multivariate,
       seed,
       numSamples,
       suggested: 0,
@@ -198,9 +219,9 @@ export class TPESearch implements Searcher {
     const s = this.#state as TPEState
     s.finishedVersion++
     s.runningVersion++
-    const last = result?.[s.metric]
+    const metrics = s.objectives?.map((x) => x.metric) ?? [s.metric]
     // A NaN metric: the trial diverged (the Tuner ends it errored). It is a bad observation, never a good one.
-    if (typeof last === 'number' && Number.isNaN(last)) record.status = 'diverged'
+    if (metrics.some((metric) => Number.isNaN(result?.[metric]))) record.status = 'diverged'
     else if (state === 'completed') record.status = Number.isNaN(record.value) ? 'ignored' : 'completed'
     else if (state === 'stopped') record.status = 'stopped'
     else record.status = 'ignored'
@@ -208,6 +229,14 @@ export class TPESearch implements Searcher {
 
   #observe(record: TrialRecord, result: Result): void {
     const s = this.#state as TPEState
+    if (s.objectives !== undefined) {
+      const point = s.objectives.map((x) => {
+        const value = result[x.metric]
+        return typeof value === 'number' ? x.sign * value : Number.NaN
+      })
+      if (point.some(Number.isNaN)) return
+      record.point = point
+    }
     const value = result[s.metric]
     if (typeof value !== 'number') return
     record.value = s.sign * value
@@ -225,18 +254,19 @@ export class TPESearch implements Searcher {
       priorWeight: o.priorWeight,
       considerMagicClip: o.considerMagicClip,
       considerEndpoints: o.considerEndpoints,
-      multivariate: o.multivariate,
+      multivariate: s.multivariate,
       multivariateBandwidth: o.multivariateBandwidth,
       bandwidthFactor: o.bandwidthFactor,
       magicClipCount: o.magicClipCount,
       finished,
     }
-    const split = () => splitTrials(s.records.values(), goodCount(o.gamma, finished), o.constantLiar)
+    const pickGood = s.objectives === undefined ? undefined : byDominance
+    const split = () => splitTrials(s.records.values(), goodCount(s.gamma, finished), o.constantLiar, pickGood)
     const random = createRandom(deriveSeed(s.seed, 'tpe', trialId))
     if (s.encoding.conditional) return this.#sampleGroups(s, goodKey, badKey, split, params, random)
     if (s.good?.key !== goodKey || s.bad?.key !== badKey) {
       const { below, above } = split()
-      if (s.good?.key !== goodKey) s.good = { key: goodKey, estimator: fit(s, below, params, o.weights) }
+      if (s.good?.key !== goodKey) s.good = { key: goodKey, estimator: fit(s, below, params, s.goodWeights) }
       if (s.bad?.key !== badKey) s.bad = { key: badKey, estimator: fit(s, above, params, o.weights) }
     }
     const l = (s.good as { estimator: ParzenEstimator }).estimator
@@ -264,7 +294,7 @@ export class TPESearch implements Searcher {
       let cached = s.groupEstimators[index]
       if (cached?.goodKey !== goodKey || cached.badKey !== badKey) {
         trials ??= split()
-        const l = cached?.goodKey === goodKey ? cached.l : fitGroup(dims, group, trials.below, params, this.options.weights)
+        const l = cached?.goodKey === goodKey ? cached.l : fitGroup(dims, group, trials.below, params, s.goodWeights)
         const g = cached?.badKey === badKey ? cached.g : fitGroup(dims, group, trials.above, params, this.options.weights)
         cached = { goodKey, badKey, l, g }
         s.groupEstimators[index] = cached
@@ -287,7 +317,7 @@ export class TPESearch implements Searcher {
     const logG = new Float64Array(nC)
     const need = scratchSize(Math.max(l.kernels, g.kernels), nC)
     if (s.scratch.length < need) s.scratch = new Float64Array(need)
-    if (o.multivariate) {
+    if (s.multivariate) {
       for (let c = 0; c < nC; c++) {
         const k = pickKernel(l, random())
         for (let d = 0; d < D; d++) xs[c * D + d] = sampleKernel(l, d, k, random)
@@ -307,6 +337,14 @@ export class TPESearch implements Searcher {
     }
     return vector
   }
+}
+
+/** The good `n` of the completed trials by non-domination rank and hypervolume (each has a point when completed). */
+function byDominance(completed: readonly TPERecord[], n: number): TPERecord[] {
+  return goodByDominance(
+    completed.map((r) => r.point ?? []),
+    n,
+  ).map((i) => completed[i] as TPERecord)
 }
 
 function signOf(mode: Mode): number {

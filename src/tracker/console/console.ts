@@ -2,6 +2,7 @@
 /// <reference types="node" preserve="true" />
 import { show } from '../../errors.ts'
 import { formatNumber } from '../../format.ts'
+import { experimentObjectives, type Objective, paretoFrontIndices, pointOf } from '../../objectives/index.ts'
 import { computed, defineOptions, func, number, type SchemaOf, withMethods } from '../../options/index.ts'
 import { canRedraw, columnsOf, screen, type TextStream } from '../../terminal.ts'
 import type { ExperimentInfo, ExperimentSummary, Result, TrialInfo, TrialState } from '../../types.ts'
@@ -73,6 +74,9 @@ export class ConsoleReporter implements Tracker {
   private readonly intervalMs: number
   private readonly clock: () => number
   private best = new BestOfLast('', 'min')
+  /** Every objective, when the experiment has several; their last values per trial give the front at the end. */
+  private objectives: readonly Objective[] | undefined
+  private readonly lastResults = new Map<number, Result>()
   private target = 0
   private startMs = 0
   private lastDrawMs = Number.NEGATIVE_INFINITY
@@ -91,6 +95,9 @@ export class ConsoleReporter implements Tracker {
   onExperimentStart(experiment: ExperimentInfo): void {
     // State is reset here, not in the constructor, so one reporter can serve several experiments.
     this.best = new BestOfLast(experiment.metric, experiment.mode)
+    const objectives = experimentObjectives(experiment)
+    this.objectives = objectives.length > 1 ? objectives : undefined
+    this.lastResults.clear()
     this.target = experiment.plannedTrials
     this.startMs = this.clock()
     this.lastDrawMs = Number.NEGATIVE_INFINITY
@@ -99,20 +106,24 @@ export class ConsoleReporter implements Tracker {
     this.errored = 0
     screen.print(
       this.stream,
-      `[hyperpool] experiment ${show(experiment.name)}: ${experiment.metric} (${experiment.mode}), ${experiment.plannedTrials} trials, ` +
+      `[hyperpool] experiment ${show(experiment.name)}: ${objectives.map((o) => `${o.metric} (${o.mode})`).join(', ')}, ${experiment.plannedTrials} trials, ` +
         `concurrency ${experiment.concurrency}, ${experiment.searcher} + ${experiment.scheduler}\n`,
     )
   }
 
   onTrialStart(trial: TrialInfo): void {
     // A retry starts with an empty history: its failed attempt's last value no longer counts.
-    if (trial.history.length === 0) this.best.forget(trial.id)
+    if (trial.history.length === 0) {
+      this.best.forget(trial.id)
+      this.lastResults.delete(trial.id)
+    }
     this.running.add(trial.id)
     this.tick()
   }
 
   onTrialResult(trial: TrialInfo, result: Result): void {
     this.best.update(trial, result)
+    if (this.objectives !== undefined) this.lastResults.set(trial.id, result)
     this.tick()
   }
 
@@ -128,10 +139,19 @@ export class ConsoleReporter implements Tracker {
       .filter(([, count]) => count > 0)
       .map(([state, count]) => `${count} ${state}`)
     const leader = this.best.get()
-    const best =
+    let best =
       leader === undefined
         ? `no trial reported ${show(this.best.metric)}`
         : `best trial ${leader.trial.id}: ${this.best.metric}=${formatNumber(leader.value)} config=${JSON.stringify(leader.trial.config)}`
+    if (this.objectives !== undefined) {
+      // Several objectives have no best trial: say how many trials the front holds (results.paretoFront() lists them).
+      const objectives = this.objectives
+      const points = [...this.lastResults.values()].flatMap((result) => {
+        const point = pointOf(result, objectives)
+        return point === undefined ? [] : [point]
+      })
+      best = `${paretoFrontIndices(points).length} trials on the Pareto front of ${objectives.map((o) => o.metric).join(', ')}`
+    }
     const line =
       `[hyperpool] ${summary.interrupted ? 'interrupted' : 'finished'}: ${summary.trials} trials` +
       `${states.length > 0 ? ` (${states.join(', ')})` : ''} in ${formatDuration(summary.elapsedS * 1000)}; ${best}`

@@ -1,6 +1,7 @@
 import { closeSync, mkdirSync, openSync, writeSync } from 'node:fs'
 import { hostname } from 'node:os'
 import { join } from 'node:path'
+import { experimentObjectives } from '../../objectives/index.ts'
 import { argumentAt, check, computed, defineOptions, func, PATH, type SchemaOf } from '../../options/index.ts'
 import type { ExperimentInfo, Result, TrialInfo } from '../../types.ts'
 import { keepEarlier } from '../keep-earlier.ts'
@@ -42,7 +43,7 @@ const EVENT_FILE = /^events\.out\.tfevents\./
 interface HParamsState {
   readonly experiment: ExperimentInfo
   readonly columns: readonly HParamColumn[]
-  /** The experiment's metric, then every other scalar tag in the order trials first reported it. */
+  /** The experiment's metrics (every objective), then every other scalar tag in the order trials first reported it. */
   readonly metrics: Set<string>
 }
 
@@ -103,7 +104,7 @@ export class TensorBoardTracker implements Tracker {
     if ((experiment.session ?? 1) === 1) keepEarlier(this.dir, (name) => TRIAL_FOLDER.test(name) || EVENT_FILE.test(name))
     // Throws a SpaceError for a space that is not one: the scalars are still written, without HParams.
     const columns = hparamColumns(experiment.space)
-    this.hparams = { experiment, columns, metrics: new Set([experiment.metric]) }
+    this.hparams = { experiment, columns, metrics: new Set(experimentObjectives(experiment).map((o) => o.metric)) }
   }
 
   onTrialStart(trial: TrialInfo): void {
@@ -159,7 +160,9 @@ export class TensorBoardTracker implements Tracker {
     try {
       const summary = experimentSummary({
         name: experiment.name,
-        description: `hyperpool experiment "${experiment.name}": ${experiment.metric} (${experiment.mode}), ${experiment.searcher} + ${experiment.scheduler}`,
+        description: `hyperpool experiment "${experiment.name}": ${experimentObjectives(experiment)
+          .map((o) => `${o.metric} (${o.mode})`)
+          .join(', ')}, ${experiment.searcher} + ${experiment.scheduler}`,
         timeCreatedSecs: Date.parse(experiment.startedAt) / 1000,
         hparams: columns.map((column) => column.info),
         metrics: [...metrics],

@@ -209,3 +209,26 @@ describe('ConsoleReporter', () => {
     )
   })
 })
+
+describe('ConsoleReporter with several objectives', () => {
+  it('names every objective, and ends with the size of the Pareto front', () => {
+    const out = sink()
+    const reporter = new ConsoleReporter({ stream: out.stream, intervalMs: 1e9 })
+    const several: ExperimentInfo = {
+      ...experiment,
+      objectives: [
+        { metric: 'loss', mode: 'min' },
+        { metric: 'ms', mode: 'min' },
+      ],
+    }
+    reporter.onExperimentStart(several)
+    const at = (id: number, loss: number, ms: number): Result => ({ loss, ms, training_iteration: 1, trial_id: id, time_total_s: 1 })
+    reporter.onTrialResult(trial(0, 'running'), at(0, 1, 5))
+    reporter.onTrialResult(trial(1, 'running'), at(1, 2, 2))
+    reporter.onTrialResult(trial(2, 'running'), at(2, 3, 3)) // dominated by trial 1
+    reporter.onExperimentEnd(several, summary)
+    const lines = out.text().trimEnd().split('\n')
+    expect(lines[0]).toBe('[hyperpool] experiment "demo": loss (min), ms (min), 4 trials, concurrency 2, RandomSearch + ASHAScheduler')
+    expect(lines.at(-1)).toMatch(/; 2 trials on the Pareto front of loss, ms$/)
+  })
+})

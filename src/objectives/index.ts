@@ -1,0 +1,16 @@
+/**
+ * Ranking trials, shared by every folder: objectives and their directions,
+ * a trial's score by one metric, Pareto dominance and hypervolume. Pure.
+ */
+export { dominates, nonDominatedRanks, paretoFrontIndices } from './dominance.ts'
+export { greedyHypervolumeSubset, hypervolume } from './hypervolume.ts'
+export {
+  experimentObjectives,
+  isBetter,
+  minimised,
+  type Objective,
+  objectiveOptions,
+  type Point,
+  pointOf,
+} from './objective.ts'
+export { compareScored, countsAsScore, type Scope, scoreTrial } from './score.ts'
