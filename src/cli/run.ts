@@ -1,7 +1,7 @@
 import { existsSync, statSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { pathToFileURL } from 'node:url'
-import { type ResultGrid, TRIAL_OUTPUT_MODES, Tuner, type TunerOptions } from '../index.ts'
+import { type ResultGrid, TRIAL_OUTPUT_MODES, type TrialInfo, Tuner, type TunerOptions } from '../index.ts'
 import { resolveTsLoader } from '../workers/pool.ts'
 import { choiceFlag, integerFlag, readArgs, UsageError } from './args.ts'
 import type { CliIO } from './io.ts'
@@ -46,10 +46,20 @@ export async function run(argv: readonly string[], io: CliIO): Promise<number> {
   return exitCode
 }
 
-/** The last line of `run` and `resume`: the best trial, its metric and config. */
+/**
+ * The last lines of `run` and `resume`: the best trial, its metric and config; with several
+ * objectives, the trials of the Pareto front, one a line, with every objective.
+ */
 export function bestTrialLine(results: ResultGrid): string {
-  const best = results.best()
-  return `best trial ${best.id}: ${results.metric}=${String(best.lastResult?.[results.metric])} config=${JSON.stringify(best.config)}\n`
+  const line = (trial: TrialInfo) => {
+    const values = results.objectives.map(({ metric }) => `${metric}=${String(trial.lastResult?.[metric])}`).join(' ')
+    return `trial ${trial.id}: ${values} config=${JSON.stringify(trial.config)}\n`
+  }
+  if (results.objectives.length > 1) {
+    const front = results.paretoFront()
+    return `Pareto front, ${front.length} trial${front.length === 1 ? '' : 's'}:\n${front.map(line).join('')}`
+  }
+  return `best ${line(results.best())}`
 }
 
 /** The Tuner options a module's default export gives: an object, or a function (maybe async) returning one; `command` names who asked, in errors. */

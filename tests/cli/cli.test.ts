@@ -165,6 +165,27 @@ describe('hyperpool run', () => {
     expect(none.stdout).not.toContain('hello')
   })
 
+  it('ends a multi-objective run with its Pareto front, every objective on each line', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'hyperpool-cli-front-'))
+    writeFileSync(join(dir, 'trainable.mjs'), 'export default (config) => ({ a: config.x, b: (1 - config.x) ** 2 })\n')
+    const options =
+      "{ trainable: new URL('./trainable.mjs', import.meta.url), space: { x: { $domain: 'uniform', low: 0, high: 1 } }, metric: ['a', 'b'], mode: ['min', 'min'] }"
+    writeFileSync(join(dir, 'experiment.mjs'), `export default ${options}\n`)
+    const { code, stdout } = await cli(
+      'run',
+      join(dir, 'experiment.mjs'),
+      '--samples',
+      '5',
+      '--concurrency',
+      '1',
+      '--storage',
+      join(dir, 'runs'),
+    )
+    expect(code).toBe(0)
+    // a and b pull x opposite ways: every trial is on the front.
+    expect(stdout).toMatch(/^Pareto front, 5 trials:\n(trial \d: a=[\d.e-]+ b=[\d.e-]+ config=\{"x":[\d.e-]+\}\n){5}/)
+  })
+
   it('lets an error of the module itself through, with its stack, rather than dressing it as a usage error', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'hyperpool-cli-throws-'))
     writeFileSync(join(dir, 'experiment.mjs'), "throw new Error('the module failed to load')\n")
