@@ -107,12 +107,12 @@ export class ASHAScheduler implements Scheduler {
   #rungs: Rung[][] = []
   readonly #bracketOf = new Map<number, Rung[]>()
 
-  /** The objective it ranks by, when the experiment has several (its `metric` option). */
-  readonly #rankBy: string | undefined
+  /** The objective it ranks trials by, when the experiment has several (its `metric` option); undefined: the one metric. */
+  readonly metric: string | undefined
 
   constructor(options?: ASHAOptions) {
     const o = ASHA_OPTIONS.read(options)
-    this.#rankBy = o.metric
+    this.metric = o.metric
     if (o.gracePeriod > o.maxT) throw invalid(optionAt('ASHAScheduler', 'gracePeriod'), `a number in (0, maxT=${o.maxT}]`, o.gracePeriod)
     this.timeAttr = o.timeAttr
     this.maxT = o.maxT
@@ -122,7 +122,7 @@ export class ASHAScheduler implements Scheduler {
   }
 
   setup(options: SchedulerSetup): void {
-    this.#objective = readSetup('ASHAScheduler', options, this.#rankBy)
+    this.#objective = readSetup('ASHAScheduler', options, this.metric)
     this.#bracketOf.clear()
     this.#rungs = Array.from({ length: this.brackets }, (_, s) =>
       rungMilestones(this.gracePeriod, this.maxT, this.reductionFactor, s)

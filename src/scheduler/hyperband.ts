@@ -130,12 +130,12 @@ export class HyperBandScheduler implements Scheduler {
   #next = 0
   readonly #bracketOf = new Map<number, Bracket>()
 
-  /** The objective it ranks by, when the experiment has several (its `metric` option). */
-  readonly #rankBy: string | undefined
+  /** The objective it ranks trials by, when the experiment has several (its `metric` option); undefined: the one metric. */
+  readonly metric: string | undefined
 
   constructor(options?: HyperBandOptions) {
     const o = HYPERBAND_OPTIONS.read(options)
-    this.#rankBy = o.metric
+    this.metric = o.metric
     this.timeAttr = o.timeAttr
     this.maxT = o.maxT
     this.reductionFactor = o.reductionFactor
@@ -143,7 +143,7 @@ export class HyperBandScheduler implements Scheduler {
   }
 
   setup(options: SchedulerSetup): void {
-    this.#objective = readSetup('HyperBandScheduler', options, this.#rankBy)
+    this.#objective = readSetup('HyperBandScheduler', options, this.metric)
     this.#brackets = []
     this.#next = 0
     this.#bracketOf.clear()

@@ -99,12 +99,12 @@ export class MedianStoppingRule implements Scheduler {
   /** Trials paused by the rule (hardStop false): they run to their end once resumed. */
   readonly #judged = new Set<number>()
 
-  /** The objective it ranks by, when the experiment has several (its `metric` option). */
-  readonly #rankBy: string | undefined
+  /** The objective it ranks trials by, when the experiment has several (its `metric` option); undefined: the one metric. */
+  readonly metric: string | undefined
 
   constructor(options?: MedianStoppingOptions) {
     const o = MEDIAN_OPTIONS.read(options)
-    this.#rankBy = o.metric
+    this.metric = o.metric
     this.timeAttr = o.timeAttr
     this.gracePeriod = o.gracePeriod
     this.minSamplesRequired = o.minSamplesRequired
@@ -112,7 +112,7 @@ export class MedianStoppingRule implements Scheduler {
   }
 
   setup(options: SchedulerSetup): void {
-    this.#objective = readSetup('MedianStoppingRule', options, this.#rankBy)
+    this.#objective = readSetup('MedianStoppingRule', options, this.metric)
     this.#history.clear()
     this.#judged.clear()
   }

@@ -124,12 +124,12 @@ export class PopulationBasedTraining implements Scheduler {
   /** Trials the experiment will create in all: once they all exist, none is waiting to be created. */
   #planned: number | undefined
 
-  /** The objective it ranks by, when the experiment has several (its `metric` option). */
-  readonly #rankBy: string | undefined
+  /** The objective it ranks trials by, when the experiment has several (its `metric` option); undefined: the one metric. */
+  readonly metric: string | undefined
 
   constructor(options: PBTOptions) {
     const o = PBT_OPTIONS.read(options)
-    this.#rankBy = o.metric
+    this.metric = o.metric
     this.hyperparamMutations = o.hyperparamMutations
     this.timeAttr = o.timeAttr
     this.perturbationInterval = o.perturbationInterval
@@ -140,7 +140,7 @@ export class PopulationBasedTraining implements Scheduler {
   }
 
   setup(options: SchedulerSetup): void {
-    this.#objective = readSetup('PopulationBasedTraining', options, this.#rankBy)
+    this.#objective = readSetup('PopulationBasedTraining', options, this.metric)
     this.#members.clear()
     this.#moreToCome = false
     this.#planned = options.plannedTrials

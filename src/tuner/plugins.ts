@@ -78,17 +78,24 @@ const BUILT_INS: Readonly<Record<string, BuiltIn<unknown>>> = {
   ),
   ASHAScheduler: builtIn(
     ASHAScheduler,
-    ({ timeAttr, maxT, gracePeriod, reductionFactor, brackets }) => ({ timeAttr, maxT, gracePeriod, reductionFactor, brackets }),
+    ({ timeAttr, maxT, gracePeriod, reductionFactor, brackets, metric }) => ({
+      timeAttr,
+      maxT,
+      gracePeriod,
+      reductionFactor,
+      brackets,
+      metric,
+    }),
     (options) => new ASHAScheduler(options),
   ),
   HyperBandScheduler: builtIn(
     HyperBandScheduler,
-    ({ timeAttr, maxT, reductionFactor }) => ({ timeAttr, maxT, reductionFactor }),
+    ({ timeAttr, maxT, reductionFactor, metric }) => ({ timeAttr, maxT, reductionFactor, metric }),
     (options) => new HyperBandScheduler(options),
   ),
   MedianStoppingRule: builtIn(
     MedianStoppingRule,
-    ({ timeAttr, gracePeriod, minSamplesRequired, hardStop }) => ({ timeAttr, gracePeriod, minSamplesRequired, hardStop }),
+    ({ timeAttr, gracePeriod, minSamplesRequired, hardStop, metric }) => ({ timeAttr, gracePeriod, minSamplesRequired, hardStop, metric }),
     (options) => new MedianStoppingRule(options),
   ),
   PopulationBasedTraining: builtIn(
@@ -101,6 +108,7 @@ const BUILT_INS: Readonly<Record<string, BuiltIn<unknown>>> = {
       quantileFraction: p.quantileFraction,
       resampleProbability: p.resampleProbability,
       perturbationFactors: p.perturbationFactors,
+      metric: p.metric,
     }),
     (options) => new PopulationBasedTraining(options as unknown as ConstructorParameters<typeof PopulationBasedTraining>[0]),
   ),

@@ -54,7 +54,7 @@ export interface TPEOptions {
    * Sample all parameters jointly from one kernel of the mixture (true) or each on its own (false). With several
    * objectives and this option not given, TPE samples each on its own: it measured better there, on every problem of
    * bench/results/multi-objective.md (Optuna's default for several objectives is univariate too).
-   * @default true
+   * @default true with one objective, false with several
    */
   readonly multivariate?: boolean
   /**
@@ -120,7 +120,8 @@ export const TPE_OPTIONS = defineOptions('TPESearch', {
   weights: func<(n: number) => ArrayLike<number>>().withDefault(
     computed("Optuna's, fading trials older than the newest 25", () => defaultWeights),
   ),
-  multivariate: boolean().withDefault(true),
+  // Left unresolved when not given: the number of objectives, known at setup, decides (and a journal records it as not given).
+  multivariate: boolean().withDeferredDefault('true with one objective, false with several'),
   constantLiar: boolean().withDefault(true),
   priorWeight: number({ above: 0 }).withDefault(1),
   multivariateBandwidth: oneOf(['neighbours', 'scott']).withDefault('neighbours'),

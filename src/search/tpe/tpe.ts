@@ -100,12 +100,9 @@ export class TPESearch implements Searcher {
   /** The options in force, defaults filled in. */
   readonly options: ResolvedTPEOptions
   #state: TPEState | undefined
-  /** Whether `multivariate` was given: if not, several objectives sample univariately (see TPEOptions.multivariate). */
-  readonly #multivariateGiven: boolean
 
   constructor(options?: TPEOptions) {
     this.options = TPE_OPTIONS.read(options)
-    this.#multivariateGiven = options?.multivariate !== undefined
   }
 
   setup(options: SearcherSetup): void {
@@ -124,7 +121,7 @@ export class TPESearch implements Searcher {
       // Optuna's defaults change with several objectives; a gamma or weights of the user's own stay as given.
       gamma: several && o.gamma === defaultGamma ? defaultGammaMultiObjective : o.gamma,
       goodWeights: several && o.weights === defaultWeights ? equalWeights : o.weights,
-      multivariate: several && !this.#multivariateGiven ? false : o.multivariate,
+      multivariate: o.multivariate ?? !several,
       seed,
       numSamples,
       suggested: 0,
