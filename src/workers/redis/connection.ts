@@ -78,3 +78,28 @@ export function redact(url: string): string {
     return url
   }
 }
+
+/** How long closing waits for Redis before it gives up on a tidy end. */
+export const CLOSE_DEADLINE_MS = 5000
+
+/**
+ * Runs `tidy` (the Redis commands of a close) for at most `CLOSE_DEADLINE_MS`:
+ * true when it finished, false when Redis did not answer in time (commands
+ * wait for a reconnect forever otherwise, and the process would never exit).
+ *
+ * @example
+ * ```ts
+ * if (!(await tidyWithin(() => redis.del(key)))) redis.disconnect()
+ * ```
+ */
+export async function tidyWithin(tidy: () => Promise<unknown>): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined
+  const late = new Promise<false>((done) => {
+    timer = setTimeout(() => done(false), CLOSE_DEADLINE_MS)
+  })
+  try {
+    return await Promise.race([tidy().then(() => true as const), late])
+  } finally {
+    clearTimeout(timer)
+  }
+}

@@ -50,6 +50,12 @@ export async function loadData(
   source: { readonly dataChunks: number; readonly dataModule: string | undefined },
 ): Promise<unknown> {
   if (source.dataModule !== undefined) {
+    // The manifest comes from Redis: only a file on this machine is imported, never code carried in the URL itself.
+    if (!source.dataModule.startsWith('file:')) {
+      throw new DataError(`dataModule: must be a file: URL of a module on this machine, got ${JSON.stringify(source.dataModule)}`, {
+        field: 'dataModule',
+      })
+    }
     const module = (await import(source.dataModule)) as { default?: unknown }
     if (typeof module.default !== 'function') {
       throw new DataError(

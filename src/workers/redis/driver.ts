@@ -3,6 +3,7 @@ import type { Redis } from 'ioredis'
 import type { Logger } from '../../logger.ts'
 import type { TrialOutput } from '../../types.ts'
 import type { Executor, TrialHandle, TrialListener, TrialRun } from '../executor.ts'
+import { CLOSE_DEADLINE_MS, tidyWithin } from './connection.ts'
 import { RemoteRun } from './remote-run.ts'
 import {
   type DriverMessage,
@@ -61,6 +62,9 @@ export class RedisDriver implements Executor {
     this.#queue = new Queue(parts.id, { connection: parts.connection, prefix: QUEUE_PREFIX })
     this.#events = new QueueEvents(parts.id, { connection: parts.connection, prefix: QUEUE_PREFIX })
     this.#events.on('failed', ({ jobId, failedReason }) => this.#lost(jobId, failedReason))
+    // BullMQ reports connection trouble on these too; the connections' own notice says it once (unheard, Node prints each).
+    this.#queue.on('error', () => {})
+    this.#events.on('error', () => {})
     this.#reading = readStream<DriverMessage>(parts.reader, parts.keys.inbox, (m) => this.#receive(m), this.#stop.signal)
     this.#heartbeat = setInterval(() => void this.#renew(), Math.max(100, parts.aliveMs / 4))
   }
@@ -100,16 +104,26 @@ export class RedisDriver implements Executor {
   async close(): Promise<void> {
     clearInterval(this.#heartbeat)
     this.#stop.abort()
-    const { redis, reader, keys, id } = this.#p
-    await redis.srem(REGISTRY, id)
-    await redis.del(keys.alive)
+    const { redis, reader, keys, id, logger } = this.#p
     reader.disconnect()
-    await this.#reading
-    await this.#events.close()
-    await this.#queue.obliterate({ force: true }).catch(() => {})
-    await this.#queue.close()
-    await deleteMatching(redis, keys.pattern)
-    await redis.quit()
+    const tidy = await tidyWithin(async () => {
+      await redis.srem(REGISTRY, id)
+      await redis.del(keys.alive)
+      await this.#reading
+      await this.#events.close()
+      await this.#queue.obliterate({ force: true }).catch(() => {})
+      await this.#queue.close()
+      await deleteMatching(redis, keys.pattern)
+      await redis.quit()
+    })
+    if (tidy) return
+    // Redis is away: end anyway, so fit() returns; the keys go when a worker sees the liveness key lapse.
+    logger.warn(
+      `Redis did not answer within ${CLOSE_DEADLINE_MS / 1000} s at the end: the experiment's keys stay until a worker clears them`,
+    )
+    redis.disconnect()
+    void this.#events.disconnect().catch(() => {})
+    void this.#queue.disconnect().catch(() => {})
   }
 
   #receive(message: DriverMessage): void {

@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url'
 import type { Redis } from 'ioredis'
 import { createLogger, LOGGER, type Logger } from '../../logger.ts'
 import { computed, defineOptions, integer, type SchemaOf } from '../../options/index.ts'
-import { connect, OutageNotice, REDIS_URL, redact } from './connection.ts'
+import { connect, OutageNotice, REDIS_URL, redact, tidyWithin } from './connection.ts'
 import { fileHash, loadData } from './data.ts'
 import { deleteMatching } from './driver.ts'
 import { ExperimentMember } from './member.ts'
@@ -126,8 +126,12 @@ export class RedisWorker {
     if (this.#closed) return
     this.#closed = true
     clearInterval(this.#timer)
-    await Promise.all([...this.#joined.keys()].map((id) => this.#leave(id)))
-    await this.#redis.quit().catch(() => {})
+    const tidy = await tidyWithin(async () => {
+      await Promise.all([...this.#joined.keys()].map((id) => this.#leave(id)))
+      await this.#redis.quit().catch(() => {})
+    })
+    // Redis is away: leave without its answer, so the process can exit; its trials' locks lapse and others take them.
+    if (!tidy) this.#redis.disconnect()
   }
 
   async #poll(): Promise<void> {
