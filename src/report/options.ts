@@ -57,6 +57,16 @@ export interface ReportWritten {
  * ```
  */
 export interface WatchReportOptions extends ReportOptions {
+  /**
+   * The HTML file to rewrite (its folder is made if missing); each rewrite replaces it whole, by a rename.
+   * @default `<dir>/report.html`
+   */
+  readonly out?: string
+  /**
+   * The page's title.
+   * @default the experiment's name
+   */
+  readonly title?: string
   /** Aborting it ends the watch: a write under way finishes, then the promise resolves. Without it the watch runs until the process ends. */
   readonly signal?: AbortSignal
   /**
