@@ -277,7 +277,7 @@ export class Study<S extends Space = Space> {
         }),
       )
     }
-    return new ResultGrid<ConfigOf<S>>(told, objectiveOptions(this.objectives))
+    return new ResultGrid<ConfigOf<S>>(told, { ...objectiveOptions(this.objectives), space: this.#space })
   }
 
   /** Ids of trials asked for and not yet told, in order. */

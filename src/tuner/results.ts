@@ -46,13 +46,19 @@ export interface ResultGridOptions {
    * @default false
    */
   readonly interrupted?: boolean
+  /**
+   * The experiment's search space (as given, or its JSON form): rows and CSV name a conditional
+   * config's columns by branch (`config/model[svm]/C`), as the CSV tracker does. Without it, by path.
+   */
+  readonly space?: unknown
 }
 
-/** The options of a {@link ResultGrid}: both required. */
+/** The options of a {@link ResultGrid}: `metric` and `mode` required. */
 export const RESULT_GRID_OPTIONS = defineOptions('ResultGrid', {
   metric: METRICS.required(),
   mode: MODES.required(),
   interrupted: boolean().withDefault(false),
+  space: satisfying<unknown>('a search space', (value) => typeof value === 'object' && value !== null),
 } satisfies SchemaOf<ResultGridOptions>)
 
 /** The trials a ResultGrid holds: objects with an integer `id`, as TrialInfo has. */
@@ -123,10 +129,13 @@ export class ResultGrid<C = Record<string, unknown>> {
    * ```
    */
   readonly interrupted: boolean
+  /** The space rows name conditional columns by (see ResultGridOptions.space). */
+  readonly #space: unknown
 
   constructor(trials: readonly TrialInfo[], options: ResultGridOptions) {
-    const { metric, mode, interrupted } = RESULT_GRID_OPTIONS.read(options)
+    const { metric, mode, interrupted, space } = RESULT_GRID_OPTIONS.read(options)
     this.interrupted = interrupted
+    this.#space = space
     this.trials = check(TRIALS, trials, argumentAt('ResultGrid', 'trials')).sort((a, b) => a.id - b.id) as (TrialInfo & { config: C })[]
     this.objectives = objectivesFrom('ResultGrid', metric, mode)
     const [first] = this.objectives as [Objective]
@@ -227,7 +236,7 @@ export class ResultGrid<C = Record<string, unknown>> {
   rows(): ResultRow[] {
     return this.trials.map((trial) => {
       const row: ResultRow = {}
-      for (const [key, value] of Object.entries(trialRow(rowSource(trial)))) setOwn(row, key, cell(value))
+      for (const [key, value] of Object.entries(trialRow(this.#rowSource(trial)))) setOwn(row, key, cell(value))
       return row
     })
   }
@@ -242,13 +251,14 @@ export class ResultGrid<C = Record<string, unknown>> {
    * ```
    */
   toCSV(): string {
-    return csvTable(this.trials.map((trial) => trialRow(rowSource(trial))))
+    return csvTable(this.trials.map((trial) => trialRow(this.#rowSource(trial))))
+  }
+
+  #rowSource(trial: TrialInfo): RowSource {
+    return { id: trial.id, state: trial.state, config: trial.config, lastResult: trial.lastResult, error: trial.error, space: this.#space }
   }
 }
 
-function rowSource(trial: TrialInfo): RowSource {
-  return { id: trial.id, state: trial.state, config: trial.config, lastResult: trial.lastResult, error: trial.error }
-}
 
 /** A value as a table cell: scalars as they are, anything else as JSON. */
 function cell(value: unknown): string | number | boolean | null {

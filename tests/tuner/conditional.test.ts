@@ -6,7 +6,17 @@
 import { cpSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { CsvTracker, choice, loguniform, type ResultGrid, randint, TPESearch, Tuner, type TunerOptions } from '../../src/index.ts'
+import {
+  CsvTracker,
+  choice,
+  loadExperiment,
+  loguniform,
+  type ResultGrid,
+  randint,
+  TPESearch,
+  Tuner,
+  type TunerOptions,
+} from '../../src/index.ts'
 import type { FamilyConfig } from '../fixtures/conditional.ts'
 import { memoryLogger, temporaryDir } from '../helpers.ts'
 
@@ -67,6 +77,14 @@ describe('a conditional space under the Tuner', () => {
       expect(cells[columns.indexOf('config/model[svm]/C')] === '').toBe(model.kind !== 'svm')
       expect(cells[columns.indexOf('config/model[forest]/trees')] === '').toBe(model.kind !== 'forest')
     }
+    // results.toCSV(), and the same read back from the journal, name the columns as the tracker does.
+    const sameColumns = (csv: string) =>
+      (csv.split('\r\n')[0] as string)
+        .split(',')
+        .filter((c) => c.startsWith('config/'))
+        .sort()
+    expect(sameColumns(results.toCSV())).toEqual(columns.filter((c) => c.startsWith('config/')).sort())
+    expect(sameColumns((await loadExperiment(join(storageDir, 'exp'))).results.toCSV())).toEqual(sameColumns(results.toCSV()))
   }, 120_000)
 
   it('restores from a journal cut mid-run to the uninterrupted table', async () => {
