@@ -38,5 +38,9 @@ export async function loadExperiment(dir: string): Promise<LoadedExperiment> {
   const { experiment, trials, summary } = await readExperiment(dir)
   // No end written: the process died (or still runs), so the table is not the experiment's last word.
   const interrupted = summary?.interrupted ?? true
-  return { experiment, results: new ResultGrid(trials, { ...objectiveOptions(experimentObjectives(experiment)), interrupted, space: experiment.space }), summary }
+  return {
+    experiment,
+    results: new ResultGrid(trials, { ...objectiveOptions(experimentObjectives(experiment)), interrupted, space: experiment.space }),
+    summary,
+  }
 }

@@ -259,7 +259,6 @@ export class ResultGrid<C = Record<string, unknown>> {
   }
 }
 
-
 /** A value as a table cell: scalars as they are, anything else as JSON. */
 function cell(value: unknown): string | number | boolean | null {
   if (value === undefined) return null

@@ -380,7 +380,11 @@ export class Tuner<S extends Space = Space, D = unknown> {
           { field: 'storageDir', cause: store.writer.failure },
         )
       }
-      return new ResultGrid<ConfigOf<S>>(run.trials, { ...objectiveOptions(this.#objectives), interrupted: summary.interrupted, space: this.#space })
+      return new ResultGrid<ConfigOf<S>>(run.trials, {
+        ...objectiveOptions(this.#objectives),
+        interrupted: summary.interrupted,
+        space: this.#space,
+      })
     } finally {
       store?.close()
     }
