@@ -51,8 +51,10 @@ describe.skipIf(redisUnavailable !== undefined)('the driver killed', { timeout: 
       [1, 'completed', [1, 2, 3, 4]],
       [2, 'completed', [1, 2, 3, 4]],
     ])
-    // The worker left the dead driver's experiment on its own and joined the restored one.
-    expect(worker.output()).toMatch(/its driver is gone; left it and removed its keys/)
+    // The worker leaves the dead driver's experiment on its own (once its liveness key lapses, which can be after the
+    // restored run ended) and joined the restored one.
+    const output = () => (worker as WorkerProcess).output()
+    await until('the worker left the dead experiment', () => /its driver is gone; left it and removed its keys/.test(output()))
     expect(worker.output().match(/joined experiment driver-killed-/g)).toHaveLength(2)
     await until('no key left', async () => (await redis.client.keys('*')).length === 0).catch(() => {})
     expect(await redis.client.keys('*')).toEqual([])
