@@ -73,15 +73,7 @@ function rank(trials: readonly TrialInfo[], metric: string, mode: Mode): RankedT
   })
   const withScore = scored.filter((s): s is typeof s & { score: number } => s.score !== null).sort((a, b) => compareScored(a, b, mode))
   const without = scored.filter((s) => s.score === null)
-  return [...withScore, ...without].map(({ trial, score }, i) => ({
-    rank: score === null ? null : i + 1,
-    id: trial.id,
-    state: trial.state,
-    score,
-    reports: trial.history.length,
-    config: trial.config,
-    lastResult: trial.lastResult ?? null,
-  }))
+  return [...withScore, ...without].map(({ trial, score }, i) => rankedRow(trial, score === null ? null : i + 1, score))
 }
 
 /** The front's trials, best first by the first objective (ties by id); `score` is that objective's value. */
@@ -90,15 +82,20 @@ function frontRows(front: readonly TrialInfo[], objectives: readonly Objective[]
   return front
     .map((trial) => ({ trial, id: trial.id, score: trial.lastResult?.[first.metric] as number }))
     .sort((a, b) => compareScored(a, b, first.mode))
-    .map(({ trial, score }, i) => ({
-      rank: i + 1,
-      id: trial.id,
-      state: trial.state,
-      score,
-      reports: trial.history.length,
-      config: trial.config,
-      lastResult: trial.lastResult ?? null,
-    }))
+    .map(({ trial, score }, i) => rankedRow(trial, i + 1, score))
+}
+
+/** One row of the table: the trial's rank and score beside what it did. */
+function rankedRow(trial: TrialInfo, rank: number | null, score: number | null): RankedTrial {
+  return {
+    rank,
+    id: trial.id,
+    state: trial.state,
+    score,
+    reports: trial.history.length,
+    config: trial.config,
+    lastResult: trial.lastResult ?? null,
+  }
 }
 
 /** A plain-text table: one column per field, one per objective, the config flattened to `a/b` columns. */
