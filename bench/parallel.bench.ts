@@ -1,6 +1,6 @@
 /**
- * Speed-up of CPU-bound trials (ridge regression, ~30-40 ms each) over a
- * serial loop, for the five contenders, at two dataset sizes. The
+ * Speed-up of CPU-bound trials (ridge regression, ~30-70 ms each) over a
+ * serial loop, for the six contenders, at two dataset sizes. The
  * contenders alternate, repeat after repeat (each run in a fresh process),
  * so a machine busy with other work slows them alike; every speed-up and
  * efficiency is taken within one repeat (against the serial run of the
@@ -15,7 +15,7 @@ const THREADS = 2
 const SIZES = quick ? [1] : [1, 16]
 const COUNTS: [number, number] = quick ? [2, 6] : [8, 40]
 const REPEATS = quick ? 1 : 5
-const CONTENDERS: ContenderName[] = ['serial', 'fork-json', 'fork-advanced', 'threads-copy', 'hyperpool']
+const CONTENDERS: ContenderName[] = ['serial', 'fork-json', 'fork-advanced', 'threads-copy', 'piscina-shared', 'hyperpool']
 /** The forked contenders are far behind (minutes per run at 16 MB on a busy machine): they run in the first repeat only. */
 const ONCE: ReadonlySet<ContenderName> = new Set(['fork-json', 'fork-advanced'])
 /** The goal on hyperpool's end-to-end efficiency (start-up included). */
@@ -37,14 +37,17 @@ for (const megabytes of SIZES) {
     }
   }
   const serial = runs.get('serial') as CaseResult[]
+  const piscina = runs.get('piscina-shared') as CaseResult[]
   const rows = CONTENDERS.map((contender) => {
     const own = runs.get(contender) as CaseResult[]
     const error = own.find((run) => run.error)?.error
-    if (error) return [contender, 'failed', '', '', '', '', '', error.slice(0, 60)]
+    if (error) return [contender, 'failed', '', '', '', '', '', '', error.slice(0, 60)]
     const threads = contender === 'serial' ? 1 : THREADS
     const wall = own.map((run) => run.wallMs[1])
     // Within each repeat: serial's time over this contender's, per thread.
     const endToEnd = own.map((run, r) => (serial[r] as CaseResult).wallMs[1] / run.wallMs[1] / threads)
+    // The pool's own start-up bounds every threaded contender: the same efficiency, as a ratio to bare piscina's.
+    const toPiscina = own.map((run, r) => (piscina[r] as CaseResult).wallMs[1] / run.wallMs[1])
     const steady = own.map((run, r) => perTrialMs(serial[r] as CaseResult, COUNTS) / perTrialMs(run, COUNTS) / threads)
     const goal = contender === 'hyperpool' ? `≥ ${GOAL}: ${median(endToEnd) >= GOAL ? 'met' : 'not met'}` : ''
     return [
@@ -53,6 +56,7 @@ for (const megabytes of SIZES) {
       fmt(median(own.map((run) => perTrialMs(run, COUNTS)))),
       fmt(median(endToEnd)),
       `${fmt(quantile(endToEnd, 0.25))}–${fmt(quantile(endToEnd, 0.75))}`,
+      contender === 'serial' ? '' : fmt(median(toPiscina)),
       fmt(median(steady)),
       fmt(Math.max(...own.map((run) => run.peakRssMb)), 4),
       goal,
@@ -66,6 +70,7 @@ for (const megabytes of SIZES) {
       'ms per extra trial',
       'efficiency, end to end',
       'efficiency: IQR',
+      'end to end, ratio to bare piscina',
       'steady efficiency',
       'peak RSS MB',
       'goal (end to end)',
@@ -75,7 +80,9 @@ for (const megabytes of SIZES) {
       `${REPEATS} repeats, the contenders alternating, each run in a fresh process (fork-json and fork-advanced in the first repeat only). "wall ms" runs ${COUNTS[1]} trials end to end, start-up included; ` +
       `"ms per extra trial" is (wall(${COUNTS[1]}) − wall(${COUNTS[0]})) / ${COUNTS[1] - COUNTS[0]}, so fixed start-up costs cancel. ` +
       'Efficiency is the speed-up over the serial run of the same repeat divided by the threads (end to end: wall times; steady: ms per extra trial), ' +
-      'then the median over repeats.',
+      'then the median over repeats. "Ratio to bare piscina" is bare piscina\'s wall time over the contender\'s in the same repeat: ' +
+      'piscina-shared runs the same trials on the same pool with the data shared once, and nothing else, so its start-up bounds what any ' +
+      'contender on threads can reach end to end.',
   })
 }
 writeResults('parallel', tables)

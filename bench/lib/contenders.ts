@@ -1,9 +1,10 @@
 /**
- * The five ways of running K trials that the benchmarks compare. Each one
+ * The six ways of running K trials that the benchmarks compare. Each one
  * starts its workers, runs every config, and shuts down; the caller times it.
  */
 import { type ChildProcess, fork } from 'node:child_process'
 import { Worker } from 'node:worker_threads'
+import { Piscina } from 'piscina'
 import { type Config, type Result, type Searcher, type TrialInfo, Tuner } from '../../src/index.ts'
 import { type NaiveReply, type NaiveTask, now } from './naive-task.ts'
 import { type Dataset, fitRidge, type RidgeConfig } from './ridge.ts'
@@ -16,7 +17,7 @@ export interface RunInput {
   readonly concurrency: number
 }
 
-export type ContenderName = 'serial' | 'fork-json' | 'fork-advanced' | 'threads-copy' | 'hyperpool'
+export type ContenderName = 'serial' | 'fork-json' | 'fork-advanced' | 'threads-copy' | 'piscina-shared' | 'hyperpool'
 
 /** Runs every config; returns each trial's data hand-off time in ms, in trial order. */
 export const CONTENDERS: Record<ContenderName, (input: RunInput) => Promise<number[]>> = {
@@ -27,6 +28,7 @@ export const CONTENDERS: Record<ContenderName, (input: RunInput) => Promise<numb
   'fork-json': (input) => runForked(input, 'json'),
   'fork-advanced': (input) => runForked(input, 'advanced'),
   'threads-copy': runThreads,
+  'piscina-shared': runPiscina,
   hyperpool: runHyperpool,
 }
 
@@ -86,6 +88,34 @@ async function runThreads({ data, configs, work, concurrency }: RunInput): Promi
     })
   } finally {
     await Promise.all(workers.map((worker) => worker.terminate()))
+  }
+}
+
+/**
+ * Bare piscina with the data copied once into shared memory and handed to every thread at its start:
+ * the pool hyperpool runs on, with nothing of hyperpool's. What it cannot reach, hyperpool cannot either.
+ */
+async function runPiscina({ data, configs, work, concurrency }: RunInput): Promise<number[]> {
+  const share = (array: Float64Array) => {
+    const copy = new Float64Array(new SharedArrayBuffer(array.byteLength))
+    copy.set(array)
+    return copy
+  }
+  const pool = new Piscina({
+    filename: sibling('shared-ridge-task', import.meta.url).href,
+    workerData: { X: share(data.X), y: share(data.y) } satisfies Dataset,
+    minThreads: concurrency,
+    maxThreads: concurrency,
+    idleTimeout: Number.POSITIVE_INFINITY,
+  })
+  try {
+    return await dispatch(
+      Array.from({ length: concurrency }, () => pool),
+      configs.length,
+      (_pool, i) => pool.run({ config: configs[i] as RidgeConfig, work, sentAt: now() }),
+    )
+  } finally {
+    await pool.destroy()
   }
 }
 
