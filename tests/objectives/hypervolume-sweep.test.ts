@@ -124,6 +124,12 @@ describe('the lazy greedy subset against the greedy that recomputes everything',
     ]
     expect(greedyHypervolumeSubset(points, 5, [1, 1])).toEqual(slowGreedy(points, 5, [1, 1]))
     expect(greedyHypervolumeSubset(points, 5, [1, 1])[0]).toBe(1)
-    expect(greedyHypervolumeSubset(points.map((p) => [...p, 0]), 5, [1, 1, 1])[0]).toBe(1)
+    expect(
+      greedyHypervolumeSubset(
+        points.map((p) => [...p, 0]),
+        5,
+        [1, 1, 1],
+      )[0],
+    ).toBe(1)
   })
 })
