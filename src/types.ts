@@ -64,7 +64,7 @@ export interface ExperimentInfo {
   readonly space: unknown
   /** The run's other settings, as given or defaulted: enough to run it again the same way. */
   readonly options?: {
-    readonly stop: Readonly<Record<string, number>>
+    readonly stop: Readonly<Record<string, number | readonly number[]>>
     readonly maxFailures: number
     /** Whether the run was to end at its first errored trial (see TunerOptions.failFast). */
     readonly failFast?: boolean

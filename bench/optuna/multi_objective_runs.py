@@ -11,7 +11,8 @@ Its entry, keyed "<optuna version>|<problem>|<sampler>|<seed>|<trials>", holds t
 first c trials' values for each checkpoint c, computed by Optuna's own `compute_hypervolume` against the
 problem's fixed reference point (REFERENCE below, the same the hyperpool side uses), and the CPU seconds
 per ask. The problems are the twins of bench/lib/multi-objective-problems.ts. The cache is rewritten after
-every run; runs already cached are skipped.
+every run (bench/optuna/run_cache.py, under a lock, so runners for different seeds can share it); runs already
+cached are skipped.
 """
 
 import argparse
@@ -25,6 +26,9 @@ import time
 import warnings
 
 import numpy as np
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from run_cache import cpu_model, load, parse_seeds, save  # noqa: E402
 
 try:
     import optuna
@@ -105,43 +109,13 @@ def hypervolume(values, reference):
 
 
 def environment():
-    info = {"python": platform.python_version(), "optuna": optuna.__version__, "numpy": np.__version__, "cores": os.cpu_count()}
-    try:
-        with open("/proc/cpuinfo") as cpuinfo:
-            models = [line.split(":", 1)[1].strip() for line in cpuinfo if line.startswith("model name")]
-        info["cpu"] = models[0] if models else "unknown"
-    except OSError:
-        info["cpu"] = "unknown"
-    return info
-
-
-def parse_seeds(text):
-    seeds = []
-    for part in text.split(","):
-        lo, _, hi = part.partition("-")
-        seeds.extend(range(int(lo), int(hi or lo) + 1))
-    return seeds
-
-
-def load(path):
-    if os.path.exists(path):
-        with open(path) as f:
-            return json.load(f)
-    return {"runs": {}}
-
-
-def save(path, made):
-    merged = load(path)
-    merged["runs"].update(made["runs"])
-    merged["environment"] = made["environment"]
-    merged["samplers"] = {**merged.get("samplers", {}), **made["samplers"]}
-    merged["reference"] = {name: ref for name, (_, _, ref) in PROBLEMS.items()}
-    head = "".join(f' {json.dumps(k)}: {json.dumps(v, sort_keys=True)},\n' for k, v in sorted(merged.items()) if k != "runs")
-    runs = ",\n".join(f"  {json.dumps(k)}: {json.dumps(v, sort_keys=True)}" for k, v in sorted(merged["runs"].items()))
-    tmp = f"{path}.tmp"
-    with open(tmp, "w") as f:
-        f.write(f'{{\n{head} "runs": {{\n{runs}\n }}\n}}\n')
-    os.replace(tmp, path)
+    return {
+        "python": platform.python_version(),
+        "optuna": optuna.__version__,
+        "numpy": np.__version__,
+        "cores": os.cpu_count(),
+        "cpu": cpu_model(),
+    }
 
 
 def main():
@@ -177,7 +151,8 @@ def main():
                     "cpu_seconds_per_ask": float(f"{sum(cpu) / len(cpu):.4g}"),
                     "when": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
                 }
-                save(args.cache, {"runs": {key: entry}, "environment": environment(), "samplers": SAMPLER_SETTINGS})
+                made = {"runs": {key: entry}, "environment": environment(), "samplers": SAMPLER_SETTINGS}
+                save(args.cache, {**made, "reference": {name: ref for name, (_, _, ref) in PROBLEMS.items()}})
                 hv = entry["hypervolume"][str(checkpoints[-1])]
                 print(f"{key}: hypervolume {hv:.6g}, {time.perf_counter() - started:.1f} s", file=sys.stderr, flush=True)
 

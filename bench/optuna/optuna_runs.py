@@ -14,7 +14,7 @@ after each checkpoint and the mean wall and CPU seconds per `study.ask` (the sam
 for a trial: every parameter is sampled there, from fixed distributions) over windows of trials.
 CPU time is the fairer measure on a shared machine: it leaves out the time other processes hold
 the cores. The cache is
-rewritten after every run, so an interrupted run loses one run at most; runs already cached are
+rewritten after every run (bench/optuna/run_cache.py), so an interrupted run loses one run at most; runs already cached are
 skipped unless `--refresh`. Progress goes to stderr.
 
 `--check-prefix` checks that a sampler does not depend on the budget: a study of the first checkpoint's
@@ -41,6 +41,7 @@ os.environ.setdefault("MKL_NUM_THREADS", "1")
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from functions import FUNCTIONS  # noqa: E402
+from run_cache import cpu_model, load, parse_seeds, save  # noqa: E402
 
 try:
     import optuna
@@ -105,59 +106,17 @@ def environment():
     info = {
         "python": platform.python_version(),
         "optuna": optuna.__version__,
-        "cpu": "unknown",
+        "cpu": cpu_model(),
         "cores": os.cpu_count(),
         "platform": f"{platform.system()}/{platform.machine()}",
         "omp_num_threads": os.environ.get("OMP_NUM_THREADS"),
     }
-    try:
-        with open("/proc/cpuinfo") as cpuinfo:
-            models = [line.split(":", 1)[1].strip() for line in cpuinfo if line.startswith("model name")]
-        info["cpu"] = models[0] if models else "unknown"
-    except OSError:
-        pass
     for module in ("numpy", "scipy", "torch", "greenlet"):
         try:
             info[module] = __import__(module).__version__
         except ImportError:
             info[module] = None
     return info
-
-
-def parse_seeds(text):
-    seeds = []
-    for part in text.split(","):
-        if "-" in part:
-            lo, hi = part.split("-")
-            seeds.extend(range(int(lo), int(hi) + 1))
-        else:
-            seeds.append(int(part))
-    return seeds
-
-
-def load(path):
-    if os.path.exists(path):
-        with open(path) as f:
-            return json.load(f)
-    return {"runs": {}}
-
-
-def save(path, made):
-    """Merges what this process made (runs, prefix checks, its environment and sampler settings) into
-    the cache on disk, so runs another process wrote meanwhile are kept, never overwritten by stale copies."""
-    merged = load(path)
-    merged["runs"].update(made.get("runs", {}))
-    for key in ("prefix_checks", "samplers"):
-        merged[key] = {**merged.get(key, {}), **made.get(key, {})}
-    if "environment" in made:
-        merged["environment"] = made["environment"]
-    # One line per run, sorted: small, and a rerun shows in a diff as the lines it changed.
-    head = "".join(f" {json.dumps(k)}: {json.dumps(v, sort_keys=True)},\n" for k, v in sorted(merged.items()) if k != "runs")
-    runs = ",\n".join(f"  {json.dumps(k)}: {json.dumps(v, sort_keys=True)}" for k, v in sorted(merged["runs"].items()))
-    tmp = f"{path}.tmp"
-    with open(tmp, "w") as f:
-        f.write(f'{{\n{head} "runs": {{\n{runs}\n }}\n}}\n')
-    os.replace(tmp, path)
 
 
 def check_prefix(args, samplers, checkpoints):

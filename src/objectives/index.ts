@@ -3,7 +3,8 @@
  * a trial's score by one metric, Pareto dominance and hypervolume. Pure.
  */
 export { dominates, nonDominatedRanks, paretoFrontIndices } from './dominance.ts'
-export { greedyHypervolumeSubset, hypervolume } from './hypervolume.ts'
+export { hypervolume } from './hypervolume.ts'
+export { greedyHypervolumeSubset } from './hypervolume-subset.ts'
 export {
   experimentObjectives,
   isBetter,

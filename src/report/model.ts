@@ -36,6 +36,8 @@ export interface TrialView {
   readonly error: string | undefined
   /** Every objective's value in its last result, in objective order, when all are finite numbers. */
   readonly objectiveValues: readonly number[] | undefined
+  /** Each objective's value in its last result when that one is a finite number, in objective order. */
+  readonly objectiveCells: readonly (number | undefined)[]
   /** Whether it is on the Pareto front of the objectives (with one objective: tied for the best value). */
   readonly front: boolean
 }
@@ -94,6 +96,10 @@ export function reportModel(stored: StoredExperiment): ReportModel {
       curve,
       error: trial.error === undefined ? undefined : `${trial.error.name}: ${trial.error.message}`,
       objectiveValues: points[i] === undefined ? undefined : objectives.map((o) => trial.lastResult?.[o.metric] as number),
+      objectiveCells: objectives.map((o) => {
+        const value = trial.lastResult?.[o.metric]
+        return typeof value === 'number' && Number.isFinite(value) ? value : undefined
+      }),
       front: onFront.has(i),
     }
   })

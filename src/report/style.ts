@@ -72,7 +72,7 @@ td { padding: 3px 8px; border-top: 1px solid #eee; max-width: 360px; overflow: h
 tr[data-state="stopped"] td { color: var(--muted); }
 tr[data-state="errored"] td:nth-child(2) { color: var(--errored); }
 tr[data-state="paused"] td:nth-child(2), tr[data-state="running"] td:nth-child(2) { color: var(--paused); }
-tr.best td { background: #fff4e5; font-weight: 600; }
+tr.best td, tr.front td { background: #fff4e5; font-weight: 600; }
 #tip { position: absolute; pointer-events: none; background: rgba(25, 25, 25, 0.92); color: #fff; padding: 6px 9px; border-radius: 4px; font-size: 12px; white-space: pre; z-index: 10; }
 svg .hl { stroke: #000 !important; stroke-width: 2.5px !important; opacity: 1 !important; }
 tr.hl td { background: #fff1b8; }

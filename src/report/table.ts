@@ -12,6 +12,8 @@ interface Column {
 /**
  * The trial table: one row per trial (state, parameters, metric, iterations,
  * error), with the sort and filter controls the page's script brings to life.
+ * With several objectives, a column per objective and a `front` column, and
+ * the front's rows stand out (the best row does with one objective).
  * Each cell carries its sort key, so sorting numbers is numeric.
  *
  * @example
@@ -34,7 +36,7 @@ export function trialTable(model: ReportModel): string {
         },
       }),
     ),
-    { heading: model.experiment.metric, type: 'number', cell: (t) => [t.value === undefined ? '' : formatValue(t.value), t.value] },
+    ...objectiveColumns(model),
     { heading: 'iterations', type: 'number', cell: (t) => [String(t.iterations), t.iterations] },
     { heading: 'error', type: 'text', cell: (t) => [t.error ?? '', t.error ?? ''] },
   ]
@@ -56,7 +58,9 @@ export function trialTable(model: ReportModel): string {
           return element('td', { 'data-key': key === undefined ? undefined : String(key), title }, escapeHtml(shown))
         })
         .join('')
-      return element('tr', { 'data-trial': trial.id, 'data-state': trial.state, class: trial === model.best ? 'best' : undefined }, cells)
+      // With several objectives no trial is best: the front's trials stand out instead.
+      const mark = model.objectives.length > 1 ? (trial.front ? 'front' : undefined) : trial === model.best ? 'best' : undefined
+      return element('tr', { 'data-trial': trial.id, 'data-state': trial.state, class: mark }, cells)
     })
     .join('')
   const states = [...new Set(model.trials.map((t) => t.state))]
@@ -76,4 +80,17 @@ export function trialTable(model: ReportModel): string {
       element('table', { id: 'trials' }, element('thead', {}, element('tr', {}, head)) + element('tbody', {}, rows)),
     )
   )
+}
+
+/** The metric's column; with several objectives one per objective, then whether the trial is on the Pareto front. */
+function objectiveColumns(model: ReportModel): Column[] {
+  const number = (value: number | undefined): readonly [string, number | undefined] => [
+    value === undefined ? '' : formatValue(value),
+    value,
+  ]
+  if (model.objectives.length === 1) return [{ heading: model.experiment.metric, type: 'number', cell: (t) => number(t.value) }]
+  return [
+    ...model.objectives.map((o, i): Column => ({ heading: o.metric, type: 'number', cell: (t) => number(t.objectiveCells[i]) })),
+    { heading: 'front', type: 'text', cell: (t) => (t.front ? ['front', 'front'] : ['', '']) },
+  ]
 }

@@ -83,3 +83,63 @@ export function conditionalPath(space: Readonly<Record<string, unknown>>, path =
   }
   return undefined
 }
+
+/** Two sub-space branches a config could fit alike, and the keys they share. */
+export interface AmbiguousBranches {
+  readonly first: number
+  readonly second: number
+  readonly shared: readonly string[]
+}
+
+/** A branch value that is a constant (no domain anywhere inside). */
+function isConstant(value: unknown): boolean {
+  return !isDomain(value) && !holdsDomain(value)
+}
+
+/** The closed range a numeric domain draws from (randn has none), or a number constant's point. */
+function numericRange(value: unknown): readonly [number, number] | undefined {
+  if (typeof value === 'number') return [value, value]
+  if (!isDomain(value) || value.$domain === 'randn' || value.$domain === 'choice' || value.$domain === 'grid') return undefined
+  return [value.low, value.high]
+}
+
+/**
+ * Whether no value can fit both `a` and `b` at one key: different constants (a literal tag), or numeric ranges (of
+ * domains or number constants) that do not meet. Anything else may meet, as far as this cheap check knows.
+ */
+function apart(a: unknown, b: unknown): boolean {
+  if (isConstant(a) && isConstant(b)) return JSON.stringify(a) !== JSON.stringify(b)
+  const ra = numericRange(a)
+  const rb = numericRange(b)
+  return ra !== undefined && rb !== undefined && (ra[1] < rb[0] || rb[1] < ra[0])
+}
+
+/**
+ * The first two sub-space branches of a conditional choice that share a key while no shared key tells them apart
+ * (a different constant in each, i.e. a literal tag such as `kind: 'svm'` / `kind: 'forest'`, or numeric ranges that
+ * do not meet), or undefined when every pair is told apart. A config is read as the first branch it fits, so a
+ * config of the second of such a pair could be read as the first: with `{ C: uniform(0, 1) }` and
+ * `{ C: uniform(0, 10), gamma: uniform(0, 1) }`, a point `{ C: 0.5 }` (gamma left to draw) fits both. Branches with
+ * no key in common are told apart by their keys.
+ *
+ * @example
+ * ```ts
+ * ambiguousBranches(choice([{ C: uniform(0, 1) }, { C: uniform(1, 10), gamma: uniform(0, 1) }])) // { first: 0, second: 1, shared: ['C'] }
+ * ambiguousBranches(choice([{ kind: 'a', C: uniform(0, 1) }, { kind: 'b', C: uniform(1, 10) }])) // undefined
+ * ```
+ */
+export function ambiguousBranches(domain: Choice | Grid): AmbiguousBranches | undefined {
+  const values = domain.values
+  for (let i = 0; i < values.length; i++) {
+    const a = values[i]
+    if (!isPlainObject(a)) continue
+    for (let j = i + 1; j < values.length; j++) {
+      const b = values[j]
+      if (!isPlainObject(b)) continue
+      const shared = Object.keys(a).filter((key) => Object.hasOwn(b, key))
+      if (shared.length === 0) continue
+      if (!shared.some((key) => apart(a[key], b[key]))) return { first: i, second: j, shared }
+    }
+  }
+  return undefined
+}

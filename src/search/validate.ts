@@ -4,7 +4,7 @@
  */
 import { SpaceError, show } from '../errors.ts'
 import { MAX_DEPTH } from '../storable.ts'
-import { asConditional } from './branches.ts'
+import { ambiguousBranches, asConditional } from './branches.ts'
 import { DOMAIN_PARAMS, type Domain, domainProblem } from './domain.ts'
 import { findNonJson, isPlainObject } from './json.ts'
 import type { Space } from './space.ts'
@@ -63,9 +63,20 @@ function checkDomain(value: Record<string, unknown>, field: string, ancestors: S
   const problem = domainProblem(value as unknown as Domain)
   if (problem !== undefined) fail(field, `${kind} ${problem}`)
   // The branches of a conditional choice are spaces of their own, held to the same rules at any depth.
-  asConditional(value)?.values.forEach((branch, index) => {
+  const conditional = asConditional(value)
+  conditional?.values.forEach((branch, index) => {
     if (isPlainObject(branch)) checkSpace(branch, `${field}.values[${index}]`, ancestors)
   })
+  const clash = conditional === undefined ? undefined : ambiguousBranches(conditional)
+  if (clash !== undefined) {
+    const { first, second, shared } = clash
+    fail(
+      field,
+      `${kind} needs branches a config can be read back into: values[${first}] and values[${second}] share ${shared.join(', ')} ` +
+        `and none of them tells the two apart (a different constant in each, or ranges that do not meet), so a config of values[${second}] could be read as values[${first}]; ` +
+        `give each branch a tag, e.g. kind: 'a' in one and kind: 'b' in the other, got keys ${show(Object.keys(conditional?.values[first] as object))} and ${show(Object.keys(conditional?.values[second] as object))}`,
+    )
+  }
 }
 
 /**

@@ -8,7 +8,7 @@ import type { RunChoice, Scheduler } from '../scheduler/scheduler.ts'
 import { deriveSeed } from '../search/rng.ts'
 import type { Searcher } from '../search/searcher.ts'
 import type { TrackerHub } from '../tracker/dispatch.ts'
-import type { Decision, ExperimentSummary, Metrics, Mode, Result, TrialInfo, TrialState } from '../types.ts'
+import type { Decision, ExperimentSummary, Metrics, Mode, Objective, Result, TrialInfo, TrialState } from '../types.ts'
 import type { Executor, TrialHandle } from '../workers/executor.ts'
 import type { TrialOutcome } from '../workers/protocol.ts'
 import type { CheckpointStore } from './checkpoints.ts'
@@ -26,11 +26,13 @@ import { TrialTimeouts } from './trial-timeouts.ts'
 
 /** What one run of the loop needs, already validated. */
 export interface RunSettings {
-  /** The (first) objective: what `stop.metricThreshold` reads. */
+  /** The (first) objective. */
   readonly metric: string
   readonly mode: Mode
   /** Every objective's metric when there are several: each is checked like `metric` (reported, never NaN). */
   readonly metrics?: readonly string[]
+  /** Every objective, in order: what `stop.metricThreshold` reads (one threshold each). */
+  readonly objectives: readonly Objective[]
   readonly seed: number
   /** No more trials than this are created, whatever the searcher would propose. */
   readonly plannedTrials: number
@@ -463,7 +465,7 @@ export class ExperimentRun {
       this.#fail(error)
       return 'stop'
     }
-    return meetsStop(this.#s.stop, result, this.#s.metric, this.#s.mode) ? 'stop' : 'continue'
+    return meetsStop(this.#s.stop, result, this.#s.objectives) ? 'stop' : 'continue'
   }
 
   /** Records what the trial was told; a trial that does not end within the grace period has its thread ended. */

@@ -33,6 +33,7 @@ import { checkSameData, elapsedBefore, isFinished, type RestoreOptions, type Res
 import { ResultGrid } from './results.ts'
 import { onStopSignals } from './signals.ts'
 import type { StopCriteria } from './stop.ts'
+import { checkThresholds } from './stop.ts'
 import { claimFolder, createStore, type ExperimentStore, reopenStore } from './storage.ts'
 
 /**
@@ -98,13 +99,7 @@ export class Tuner<S extends Space = Space, D = unknown> {
     this.#trainable = o.trainable
     this.#objectives = objectivesFrom('Tuner', o.metric, o.mode)
     ;({ metric: this.#metric, mode: this.#mode } = this.#objectives[0] as Objective)
-    if (this.#objectives.length > 1 && o.stop.metricThreshold !== undefined) {
-      throw problemAt(
-        optionAt('Tuner', 'stop.metricThreshold'),
-        `reads one metric, and this experiment has ${this.#objectives.length} (${this.#objectives.map((x) => x.metric).join(', ')}), got ${o.stop.metricThreshold}; ` +
-          'stop trials with a scheduler, or tune one objective',
-      )
-    }
+    checkThresholds(o.stop.metricThreshold, this.#objectives)
     this.#search = o.search
     this.#scheduler = o.scheduler
     this.#numSamples = o.numSamples
@@ -319,6 +314,7 @@ export class Tuner<S extends Space = Space, D = unknown> {
         metric: this.#metric,
         mode: this.#mode,
         metrics: this.#objectives.map((x) => x.metric),
+        objectives: this.#objectives,
         seed: this.seed,
         plannedTrials,
         searcher,

@@ -248,6 +248,46 @@ describe.skipIf(SKIP)('the report in chromium', () => {
     expect(picture.length).toBeGreaterThan(10_000)
     expect(problems).toEqual([])
   })
+  it('draws the Pareto front of a multi-objective run: a point per trial with both objectives, the front larger on a step line', async () => {
+    const dir = await runExperiment(join(root, 'two-objectives'), {
+      numSamples: 16,
+      metric: ['loss', 'latency'],
+      mode: ['min', 'min'],
+      space: { ...SPACE, latency: true },
+      scheduler: new FIFOScheduler(),
+    })
+    const { path } = await writeReport(dir)
+    const results = (await loadExperiment(dir)).results
+    const both = results.trials.filter((t) => [t.lastResult?.loss, t.lastResult?.latency].every((v) => typeof v === 'number'))
+    const front = results.paretoFront().map((t) => t.id)
+    expect(front.length).toBeGreaterThan(1)
+    const second = await context.newPage()
+    second.on('console', (message) => {
+      if (message.type() === 'error' || message.type() === 'warning') problems.push(`console ${message.type()}: ${message.text()}`)
+    })
+    second.on('pageerror', (error) => problems.push(`page error: ${error.message}`))
+    const href = pathToFileURL(path).href
+    reports.add(href)
+    await second.goto(href)
+    await second.waitForFunction("document.documentElement.dataset.ready === 'true'")
+    const drawn = ((await second.evaluate('window.__hyperpoolReport')) as Summary).charts
+    expect(drawn[0]).toMatchObject({ chart: 'pareto', points: both.length, lines: 1, axes: 2, visible: true, empty: false })
+    const onFront = await second.$$eval('[data-chart="pareto"] circle.pt.front', (marks) =>
+      marks.map((m) => Number(m.getAttribute('data-trial'))),
+    )
+    expect([...onFront].sort((a, b) => a - b)).toEqual(front)
+    // A front point is drawn larger than the others, and pointing at it names it as on the front.
+    const radius = (selector: string) => second.$eval(`[data-chart="pareto"] ${selector}`, (c) => c.getBoundingClientRect().width)
+    expect(await radius('circle.pt.front')).toBeGreaterThan(await radius('circle.pt:not(.front)'))
+    // The last one drawn: no other point lies over it.
+    const pointed = onFront.at(-1) as number
+    await second.hover(`[data-chart="pareto"] circle.pt.front[data-trial="${pointed}"]`)
+    const { tip } = (await second.evaluate('window.__hyperpoolReport')) as Summary
+    expect(tip).toContain(`trial: ${pointed}\n`)
+    await second.close()
+    expect(problems).toEqual([])
+  }, 120_000)
+
   it("marks an interrupted run's paused trials: dashed amber curves ending in a ring, a state to filter on", async () => {
     // A run ended early through its signal, once two trials have ended and a later one is at its third report:
     // the trials then running are paused with curves under way, and a restore would continue them.

@@ -60,15 +60,17 @@ describe('paramImportance', () => {
   const trials: TrialView[] = Array.from({ length: 80 }, (_, id) => {
     const lr = 10 ** (-4 + 3 * random())
     const act = ['relu', 'tanh', 'gelu'][Math.floor(random() * 3)] as string
+    const value = (Math.log10(lr) + 2.5) ** 2 + (act === 'gelu' ? 0.3 : 0)
     return {
       id,
       state: 'completed',
       params: { lr, act, noise: random() },
-      value: (Math.log10(lr) + 2.5) ** 2 + (act === 'gelu' ? 0.3 : 0),
+      value,
       iterations: 1,
       curve: [],
       error: undefined,
       objectiveValues: undefined,
+      objectiveCells: [value],
       front: false,
     }
   })

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { paretoChart } from '../../src/report/charts/pareto.ts'
 import { reportModel } from '../../src/report/model.ts'
 import { renderPage } from '../../src/report/page.ts'
+import { trialTable } from '../../src/report/table.ts'
 import type { ExperimentInfo, TrialInfo } from '../../src/types.ts'
 
 const experiment: ExperimentInfo = {
@@ -52,6 +53,17 @@ describe('the report of a multi-objective experiment', () => {
     expect(page.indexOf('id="pareto"')).toBeLessThan(page.indexOf('id="history"'))
     expect(page).toContain('<dt>objectives</dt><dd>loss (min), ms (min)</dd>')
     expect(page).toContain('<dt>front</dt><dd>3 trials on the Pareto front</dd>')
+  })
+
+  it('lists every objective in the trial table, and a front column, with the front rows standing out', () => {
+    const table = trialTable(model)
+    const headings = [...table.matchAll(/<th [^>]*><button type="button">([^<]*)<\/button><\/th>/g)].map((m) => m[1])
+    expect(headings).toEqual(['trial', 'state', 'x', 'loss', 'ms', 'front', 'iterations', 'error'])
+    const marked = [...table.matchAll(/<tr data-trial="(\d+)" data-state="completed" class="front">/g)].map((m) => Number(m[1]))
+    expect(marked).toEqual([0, 1, 3])
+    // Trial 4 has a loss and no ms: its loss still shows, its ms cell is empty.
+    expect(table).toMatch(/<tr data-trial="4"[^>]*>(<td[^>]*>[^<]*<\/td>){3}<td data-key="0.1">0.1<\/td><td>/)
+    expect(table).not.toContain('class="best"')
   })
 
   it('has no front section for one objective', () => {

@@ -68,6 +68,38 @@ describe('choice and grid over sub-spaces', () => {
     expect(thrown(() => validateSpace(parsed), SpaceError).message).toBe('space.m.values[0].k: uniform needs low < high, got low=2, high=1')
   })
 
+  it('refuse two branches a config could fit alike, saying to tag them; accept branches a key tells apart', () => {
+    // { C: 0.5 } (gamma left to draw) fits both: it would be read as the first.
+    const untagged = () => choice([{ C: uniform(0, 1) }, { C: uniform(0, 10), gamma: uniform(0, 1) }])
+    const error = thrown(untagged, SpaceError)
+    expect(error.message).toBe(
+      'choice(values): choice needs branches a config can be read back into: values[0] and values[1] share C and none of them ' +
+        'tells the two apart (a different constant in each, or ranges that do not meet), so a config of values[1] could be read ' +
+        'as values[0]; give each branch a tag, e.g. kind: \'a\' in one and kind: \'b\' in the other, got keys ["C"] and ["C", "gamma"]',
+    )
+    expect(error.field).toBe('choice(values)')
+    const parsed = { m: { $domain: 'grid', values: ['off', { x: 1, y: { $domain: 'uniform', low: 0, high: 1 } }, { x: 1 }] } }
+    expect(thrown(() => validateSpace(parsed), SpaceError).message).toMatch(
+      /^space\.m: grid needs branches .*values\[1\] and values\[2\] share x /,
+    )
+    // Told apart: the fix the message gives (a tag), keys in common none, a different constant, ranges that do not meet.
+    expect(() =>
+      choice([
+        { kind: 'a', C: uniform(0, 1) },
+        { kind: 'b', C: uniform(0, 10), gamma: uniform(0, 1) },
+      ]),
+    ).not.toThrow()
+    expect(() => choice([{ C: uniform(0, 1) }, { trees: randint(1, 9) }, 'off'])).not.toThrow()
+    expect(() =>
+      choice([
+        { layers: 2, C: uniform(0, 1) },
+        { layers: 3, C: uniform(0, 1) },
+      ]),
+    ).not.toThrow()
+    expect(() => choice([{ C: uniform(0, 1) }, { C: uniform(2, 3) }, { C: 5 }])).not.toThrow()
+    expect(() => choice([{ C: uniform(0, 1) }, { C: 0.5, gamma: uniform(0, 1) }])).toThrow(SpaceError)
+  })
+
   it('type a config as the union of the branches, discriminated by a literal tag', () => {
     expectTypeOf<Config['model']>().toEqualTypeOf<
       | { kind: 'svm'; C: number; kernel: { type: 'rbf'; gamma: number } | { type: 'linear' } }

@@ -73,8 +73,13 @@ export const SCRIPTS: readonly Script[] = [
  * awaited, as the hub calls them), interleaving the trials' reports. Returns
  * what `onExperimentEnd` returned, awaited.
  */
-export async function play(tracker: Tracker, scripts: readonly Script[] = SCRIPTS, name = 'exp'): Promise<void> {
-  await tracker.onExperimentStart?.(experiment(name))
+export async function play(
+  tracker: Tracker,
+  scripts: readonly Script[] = SCRIPTS,
+  name = 'exp',
+  info: ExperimentInfo = experiment(name),
+): Promise<void> {
+  await tracker.onExperimentStart?.(info)
   const histories = new Map<number, Result[]>(scripts.map((s) => [s.id, []]))
   for (const s of scripts) void tracker.onTrialStart?.(trialInfo(s.id, s.config, 'running'))
   const rounds = Math.max(...scripts.map((s) => s.metrics.length))
@@ -88,5 +93,22 @@ export async function play(tracker: Tracker, scripts: readonly Script[] = SCRIPT
     }
   }
   for (const s of scripts) void tracker.onTrialEnd?.(trialInfo(s.id, s.config, s.state, histories.get(s.id), s.error))
-  await tracker.onExperimentEnd?.(experiment(name), summary(scripts.length))
+  await tracker.onExperimentEnd?.(info, summary(scripts.length))
 }
+
+/** Two objectives, loss (min) and acc (max): trials 0 and 1 are the front, 2 is dominated by 0, 3 lacks acc. */
+export const TWO_OBJECTIVES: readonly Script[] = [
+  { id: 0, config: { x: 0 }, metrics: [{ loss: 0.3, acc: 0.9 }], state: 'completed' },
+  { id: 1, config: { x: 1 }, metrics: [{ loss: 0.2, acc: 0.7 }], state: 'completed' },
+  { id: 2, config: { x: 2 }, metrics: [{ loss: 0.5, acc: 0.8 }], state: 'completed' },
+  { id: 3, config: { x: 3 }, metrics: [{ loss: 0.1 }], state: 'completed' },
+]
+
+/** The experiment of TWO_OBJECTIVES. */
+export const twoObjectives = (name = 'mo'): ExperimentInfo => ({
+  ...experiment(name),
+  objectives: [
+    { metric: 'loss', mode: 'min' },
+    { metric: 'acc', mode: 'max' },
+  ],
+})

@@ -33,8 +33,57 @@ describe('metric and mode with several objectives', () => {
       /^Tuner\(\{ mode \}\): must have one mode per metric \(2: a, b\), got \["min", "max", "min"\] \(3\)$/,
     )
     expect(() => fixtureTuner({ space: { behaviour: 'final' }, metric: ['a', 'b'], stop: { metricThreshold: 1 } })).toThrow(
-      /^Tuner\(\{ stop\.metricThreshold \}\): reads one metric, and this experiment has 2 \(a, b\), got 1; /,
+      /^Tuner\(\{ stop\.metricThreshold \}\): must be an array of 2 thresholds, one per objective in order \(a, b\): a trial stops once it reaches every one, got 1$/,
     )
+  })
+
+  it.each([
+    [
+      ['a', 'b'],
+      [1, 2, 3],
+      /^Tuner\(\{ stop\.metricThreshold \}\): must be an array of 2 thresholds, one per objective in order \(a, b\): .*, got \[1, 2, 3\]$/,
+    ],
+    ['a', [1, 2], /^Tuner\(\{ stop\.metricThreshold \}\): must be a number, as this experiment has one objective \(a\), got \[1, 2\]$/],
+    [['a', 'b'], [1, 'x'], /^Tuner\(\{ stop\.metricThreshold\[1\] \}\): must be a finite number, got "x"$/],
+    [
+      ['a', 'b'],
+      [],
+      /^Tuner\(\{ stop\.metricThreshold \}\): must be a number, or a non-empty array of numbers \(one per objective\), got \[\]$/,
+    ],
+  ])('Tuner with metric %j refuses stop.metricThreshold %j', (metric, metricThreshold, message) => {
+    const error = thrown(
+      () => fixtureTuner({ space: { behaviour: 'final' }, metric, stop: { metricThreshold: metricThreshold as number[] } }),
+      ConfigError,
+    )
+    expect(error.message).toMatch(message)
+    expect(error.field).toBe(`stop.metricThreshold${metricThreshold.length === 2 && typeof metricThreshold[1] === 'string' ? '[1]' : ''}`)
+  })
+
+  it('stops a trial by stop.metricThreshold once every objective reaches its own threshold, in its own mode', async () => {
+    // loss = 1 / epoch reaches 0.25 at epoch 4; draw is uniform in [0, 1), so always <= 1 and >= 0, never <= -1.
+    const run = (mode: ('min' | 'max')[], metricThreshold: number[]) =>
+      fixtureTuner({
+        space: { behaviour: 'curve', x: 0, epochs: 10 },
+        metric: ['loss', 'draw'],
+        mode,
+        numSamples: 1,
+        stop: { metricThreshold },
+      }).fit()
+    for (const [mode, threshold] of [
+      [
+        ['min', 'min'],
+        [0.25, 1],
+      ],
+      [
+        ['min', 'max'],
+        [0.25, 0],
+      ],
+    ] as const) {
+      const [trial] = (await run([...mode], [...threshold])).trials
+      expect([trial?.state, trial?.history.length]).toEqual(['stopped', 4])
+    }
+    const [never] = (await run(['min', 'min'], [0.25, -1])).trials
+    expect([never?.state, never?.history.length]).toEqual(['completed', 10])
   })
 
   it('one mode applies to every metric', () => {

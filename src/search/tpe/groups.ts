@@ -9,8 +9,8 @@
  * active and learnt only from where it was.
  */
 import type { Dim, Parent } from './encode.ts'
-import { observationWeights } from './options.ts'
-import { buildParzen, type ParzenEstimator, type ParzenParameters } from './parzen.ts'
+import { fitTrials } from './fit.ts'
+import type { ParzenEstimator, ParzenParameters } from './parzen.ts'
 import type { TrialRecord } from './split.ts'
 
 /** Dimensions active under the same branch (none for the root group), by index into the encoding's dims. */
@@ -72,13 +72,5 @@ export function fitGroup(
   weights: (n: number) => ArrayLike<number>,
 ): ParzenEstimator {
   const active = trials.filter((trial) => isActive(group, trial.vector))
-  const G = group.dims.length
-  const observations = new Float64Array(active.length * G)
-  active.forEach((trial, i) => {
-    group.dims.forEach((d, j) => {
-      observations[i * G + j] = trial.vector[d] as number
-    })
-  })
-  const groupDims = group.dims.map((d) => dims[d] as Dim)
-  return buildParzen(groupDims, observations, active.length, observationWeights(weights, active.length), params)
+  return fitTrials(dims, group.dims, active, params, weights)
 }

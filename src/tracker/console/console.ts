@@ -2,13 +2,16 @@
 /// <reference types="node" preserve="true" />
 import { show } from '../../errors.ts'
 import { formatNumber } from '../../format.ts'
-import { experimentObjectives, type Objective, paretoFrontIndices, pointOf } from '../../objectives/index.ts'
+import { experimentObjectives, type Objective } from '../../objectives/index.ts'
 import { computed, defineOptions, func, number, type SchemaOf, withMethods } from '../../options/index.ts'
 import { canRedraw, columnsOf, screen, type TextStream } from '../../terminal.ts'
 import type { ExperimentInfo, ExperimentSummary, Result, TrialInfo, TrialState } from '../../types.ts'
-import { BestOfLast } from '../best-of-last.ts'
+import { ObjectiveLeaders } from '../objective-leaders.ts'
 import type { Tracker } from '../tracker.ts'
 import { formatDuration, type Progress, statusLine } from './status-line.ts'
+
+/** The front's trial ids the closing line lists at most (results.paretoFront() has them all). */
+const FRONT_IDS_SHOWN = 10
 
 /**
  * Options of {@link ConsoleReporter}.
@@ -73,10 +76,8 @@ export class ConsoleReporter implements Tracker {
   private readonly live: boolean
   private readonly intervalMs: number
   private readonly clock: () => number
-  private best = new BestOfLast('', 'min')
-  /** Every objective, when the experiment has several; their last values per trial give the front at the end. */
-  private objectives: readonly Objective[] | undefined
-  private readonly lastResults = new Map<number, Result>()
+  /** The best trial by each objective and, with several, the Pareto front so far. */
+  private leaders = new ObjectiveLeaders([{ metric: '', mode: 'min' }])
   private target = 0
   private startMs = 0
   private lastDrawMs = Number.NEGATIVE_INFINITY
@@ -94,10 +95,8 @@ export class ConsoleReporter implements Tracker {
 
   onExperimentStart(experiment: ExperimentInfo): void {
     // State is reset here, not in the constructor, so one reporter can serve several experiments.
-    this.best = new BestOfLast(experiment.metric, experiment.mode)
     const objectives = experimentObjectives(experiment)
-    this.objectives = objectives.length > 1 ? objectives : undefined
-    this.lastResults.clear()
+    this.leaders = new ObjectiveLeaders(objectives)
     this.target = experiment.plannedTrials
     this.startMs = this.clock()
     this.lastDrawMs = Number.NEGATIVE_INFINITY
@@ -113,17 +112,13 @@ export class ConsoleReporter implements Tracker {
 
   onTrialStart(trial: TrialInfo): void {
     // A retry starts with an empty history: its failed attempt's last value no longer counts.
-    if (trial.history.length === 0) {
-      this.best.forget(trial.id)
-      this.lastResults.delete(trial.id)
-    }
+    if (trial.history.length === 0) this.leaders.forget(trial.id)
     this.running.add(trial.id)
     this.tick()
   }
 
   onTrialResult(trial: TrialInfo, result: Result): void {
-    this.best.update(trial, result)
-    if (this.objectives !== undefined) this.lastResults.set(trial.id, result)
+    this.leaders.update(trial, result)
     this.tick()
   }
 
@@ -138,20 +133,7 @@ export class ConsoleReporter implements Tracker {
     const states = (Object.entries(summary.states) as [TrialState, number][])
       .filter(([, count]) => count > 0)
       .map(([state, count]) => `${count} ${state}`)
-    const leader = this.best.get()
-    let best =
-      leader === undefined
-        ? `no trial reported ${show(this.best.metric)}`
-        : `best trial ${leader.trial.id}: ${this.best.metric}=${formatNumber(leader.value)} config=${JSON.stringify(leader.trial.config)}`
-    if (this.objectives !== undefined) {
-      // Several objectives have no best trial: say how many trials the front holds (results.paretoFront() lists them).
-      const objectives = this.objectives
-      const points = [...this.lastResults.values()].flatMap((result) => {
-        const point = pointOf(result, objectives)
-        return point === undefined ? [] : [point]
-      })
-      best = `${paretoFrontIndices(points).length} trials on the Pareto front of ${objectives.map((o) => o.metric).join(', ')}`
-    }
+    const best = this.leaders.several ? this.frontSummary() : this.bestSummary()
     const line =
       `[hyperpool] ${summary.interrupted ? 'interrupted' : 'finished'}: ${summary.trials} trials` +
       `${states.length > 0 ? ` (${states.join(', ')})` : ''} in ${formatDuration(summary.elapsedS * 1000)}; ${best}`
@@ -160,19 +142,47 @@ export class ConsoleReporter implements Tracker {
     screen.print(this.stream, `${line}\n`)
   }
 
+  /** One objective: the best trial, its value and config. */
+  private bestSummary(): string {
+    const leader = this.leaders.best()
+    const { metric } = this.leaders.objectives[0] as Objective
+    return leader === undefined
+      ? `no trial reported ${show(metric)}`
+      : `best trial ${leader.trial.id}: ${metric}=${formatNumber(leader.value)} config=${JSON.stringify(leader.trial.config)}`
+  }
+
+  /**
+   * Several objectives have no best trial: the front's size and first trial ids (results.paretoFront() lists them
+   * all), then the leader by each objective alone.
+   */
+  private frontSummary(): string {
+    const { objectives } = this.leaders
+    const front = this.leaders.front()
+    const ids = front.length > FRONT_IDS_SHOWN ? `${front.slice(0, FRONT_IDS_SHOWN).join(', ')}, …` : front.join(', ')
+    const leaders = objectives.map(({ metric }, i) => {
+      const leader = this.leaders.best(i)
+      return leader === undefined ? `no ${metric}` : `${metric}=${formatNumber(leader.value)} (trial ${leader.trial.id})`
+    })
+    return (
+      `${front.length} trials on the Pareto front of ${objectives.map((o) => o.metric).join(', ')}${front.length > 0 ? ` (${ids})` : ''}; ` +
+      `best by one objective: ${leaders.join(', ')}`
+    )
+  }
+
   /** Draws a progress line if one is due; called on every event, so it is cheap when none is. */
   private tick(): void {
     const now = this.clock()
     if (now - this.lastDrawMs < this.intervalMs) return
     this.lastDrawMs = now
-    const leader = this.best.get()
+    const leader = this.leaders.best()
     const progress: Progress = {
       done: this.done,
       target: this.target,
       running: this.running.size,
       errored: this.errored,
-      metric: this.best.metric,
+      metric: this.leaders.objectives.map((o) => o.metric).join(', '),
       best: leader === undefined ? undefined : { value: leader.value, trialId: leader.trial.id },
+      ...(this.leaders.several ? { front: this.leaders.front().length } : {}),
       elapsedMs: now - this.startMs,
     }
     // One column is left free: a line that fills the last column makes some terminals wrap at the next write.

@@ -16,8 +16,11 @@ export interface Progress {
   readonly target: number
   readonly running: number
   readonly errored: number
+  /** The objective's metric; with several, their names joined. */
   readonly metric: string
   readonly best: { readonly value: number; readonly trialId: number } | undefined
+  /** With several objectives: how many trials the Pareto front holds, shown instead of a best value. */
+  readonly front?: number
   readonly elapsedMs: number
 }
 
@@ -32,7 +35,8 @@ type Part = (typeof DROPPED_FIRST)[number]
  * count, the `[hyperpool]` prefix, the best trial's id, the elapsed time, the
  * running count, the words around the count, the error count. What still
  * does not fit is cut, ending in `…`. So the count and the best value are
- * the last to go.
+ * the last to go. With several objectives the best value is the front's size
+ * instead (`front 5 of loss, latency_ms`; the names go with the best trial's id).
  *
  * @example
  * ```ts
@@ -57,9 +61,11 @@ function compose(p: Progress, left: ReadonlySet<Part>): string {
   if (!left.has('running')) counts.push(`${p.running} running`)
   if (!left.has('errored') && !(p.errored === 0 && left.has('zeroErrored'))) counts.push(`${p.errored} errored`)
   const best =
-    p.best === undefined
-      ? `no ${p.metric} yet`
-      : `best ${p.metric}=${formatNumber(p.best.value)}${left.has('bestTrial') ? '' : ` (trial ${p.best.trialId})`}`
+    p.front !== undefined
+      ? `front ${p.front}${left.has('bestTrial') ? '' : ` of ${p.metric}`}`
+      : p.best === undefined
+        ? `no ${p.metric} yet`
+        : `best ${p.metric}=${formatNumber(p.best.value)}${left.has('bestTrial') ? '' : ` (trial ${p.best.trialId})`}`
   const parts = [counts.join(', '), best]
   if (!left.has('elapsed')) parts.push(formatDuration(p.elapsedMs))
   return `${left.has('prefix') ? '' : '[hyperpool] '}${parts.join(' | ')}`

@@ -1,8 +1,9 @@
 import { userInfo } from 'node:os'
 import type { Logger } from '../../logger.ts'
+import { experimentObjectives } from '../../objectives/index.ts'
 import { flattenConfig } from '../../search/flatten.ts'
 import type { ExperimentInfo, ExperimentSummary, Result, TrialInfo } from '../../types.ts'
-import { BestOfLast } from '../best-of-last.ts'
+import { ObjectiveLeaders } from '../objective-leaders.ts'
 import type { Tracker } from '../tracker.ts'
 import {
   MAX_TAG_VALUE_BYTES,
@@ -59,7 +60,8 @@ export class MLflowTracker implements Tracker {
   readonly #http: MlflowHttp
   readonly #logger: Logger
   #session: MlflowSession | undefined
-  #best = new BestOfLast('', 'min')
+  /** The best trial by each objective and, with several, the Pareto front. */
+  #leaders = new ObjectiveLeaders([{ metric: '', mode: 'min' }])
   /** The experiment's space: a conditional config's params name their branch (`model[svm]/C`). */
   #space: unknown
   /** The config last logged per trial, to tag a trial whose config changed when it resumed. */
@@ -86,7 +88,7 @@ export class MLflowTracker implements Tracker {
   }
 
   onExperimentStart(experiment: ExperimentInfo): void {
-    this.#best = new BestOfLast(experiment.metric, experiment.mode)
+    this.#leaders = new ObjectiveLeaders(experimentObjectives(experiment))
     this.#space = experiment.space
     this.#configs.clear()
     this.#attempts.clear()
@@ -168,7 +170,7 @@ export class MLflowTracker implements Tracker {
       if (this.#attempts.get(trial.id) !== attempt) {
         // A retried trial goes on in its run (MLflow cannot delete the failed attempt's points); the tag says which attempt logs now.
         session.addTags(run, [tag('hyperpool.attempt', String(attempt))])
-        this.#best.forget(trial.id)
+        this.#leaders.forget(trial.id)
       }
     }
     this.#configs.set(trial.id, config)
@@ -178,7 +180,7 @@ export class MLflowTracker implements Tracker {
   onTrialResult(trial: TrialInfo, result: Result): void {
     const session = this.#session
     if (session === undefined) return
-    this.#best.update(trial, result)
+    this.#leaders.update(trial, result)
     if (session.run(trial.id) === undefined) this.onTrialStart(trial)
     const run = session.run(trial.id)
     if (run === undefined) return
@@ -205,18 +207,25 @@ export class MLflowTracker implements Tracker {
     session.end(run, status, Date.now())
   }
 
-  async onExperimentEnd(experiment: ExperimentInfo, summary: ExperimentSummary): Promise<void> {
+  async onExperimentEnd(_experiment: ExperimentInfo, summary: ExperimentSummary): Promise<void> {
     const session = this.#session
     if (session === undefined) return
     this.#session = undefined
     const now = Date.now()
-    const leader = this.#best.get()
     const tags = [tag('hyperpool.trials', String(summary.trials)), tag('hyperpool.interrupted', String(summary.interrupted))]
-    if (leader !== undefined) {
-      tags.push(tag('hyperpool.best_trial', trialName(leader.trial.id)))
-      session.addMetrics(session.parent, [
-        { key: mlflowKey(`best_${experiment.metric}`), value: metricValue(leader.value), timestamp: now, step: 0 },
-      ])
+    const leaders = this.#leaders
+    // Each objective's leader: best_<metric> and, with one objective, hyperpool.best_trial; with several, a tag per
+    // objective (hyperpool.best_trial.<metric>), as no trial is best on all of them, and the front's trials.
+    leaders.objectives.forEach(({ metric }, i) => {
+      const leader = leaders.best(i)
+      if (leader === undefined) return
+      tags.push(tag(leaders.several ? `hyperpool.best_trial.${mlflowKey(metric)}` : 'hyperpool.best_trial', trialName(leader.trial.id)))
+      session.addMetrics(session.parent, [{ key: mlflowKey(`best_${metric}`), value: metricValue(leader.value), timestamp: now, step: 0 }])
+    })
+    if (leaders.several) {
+      const front = leaders.front()
+      tags.push(tag('hyperpool.pareto_front', front.map(trialName).join(',')))
+      session.addMetrics(session.parent, [{ key: 'pareto_front_size', value: front.length, timestamp: now, step: 0 }])
     }
     session.addMetrics(
       session.parent,

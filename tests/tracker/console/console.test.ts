@@ -211,9 +211,9 @@ describe('ConsoleReporter', () => {
 })
 
 describe('ConsoleReporter with several objectives', () => {
-  it('names every objective, and ends with the size of the Pareto front', () => {
+  it('names every objective, shows the size of the front as it grows, and ends with the front and each leader', () => {
     const out = sink()
-    const reporter = new ConsoleReporter({ stream: out.stream, intervalMs: 1e9 })
+    const reporter = new ConsoleReporter({ stream: out.stream, intervalMs: 0 })
     const several: ExperimentInfo = {
       ...experiment,
       objectives: [
@@ -229,6 +229,14 @@ describe('ConsoleReporter with several objectives', () => {
     reporter.onExperimentEnd(several, summary)
     const lines = out.text().trimEnd().split('\n')
     expect(lines[0]).toBe('[hyperpool] experiment "demo": loss (min), ms (min), 4 trials, concurrency 2, RandomSearch + ASHAScheduler')
-    expect(lines.at(-1)).toMatch(/; 2 trials on the Pareto front of loss, ms$/)
+    // A progress line per result: the front, not the first objective's best (no trial is best on both).
+    expect(lines.slice(1, 4).map((line) => line.split(' | ')[1])).toEqual([
+      'front 1 of loss, ms',
+      'front 2 of loss, ms',
+      'front 2 of loss, ms',
+    ])
+    expect(lines.at(-1)).toMatch(
+      /; 2 trials on the Pareto front of loss, ms \(0, 1\); best by one objective: loss=1 \(trial 0\), ms=2 \(trial 1\)$/,
+    )
   })
 })

@@ -30,6 +30,12 @@ describe('statusLine', () => {
     )
   })
 
+  it('shows the size of the Pareto front instead of a best value with several objectives, the names going first', () => {
+    const front = { ...progress, metric: 'loss, ms', front: 3 }
+    expect(statusLine(front)).toBe('[hyperpool] trials 12/64 done, 2 running, 1 errored | front 3 of loss, ms | 41.2s')
+    expect(statusLine(front, 60)).toBe('trials 12/64 done, 2 running, 1 errored | front 3 | 41.2s')
+  })
+
   it('leaves out the less telling parts first as the width shrinks', () => {
     expect([79, 70, 60, 50, 40, 30].map((width) => statusLine(progress, width))).toEqual([
       'trials 12/64 done, 2 running, 1 errored | best loss=0.0312 (trial 7) | 41.2s',

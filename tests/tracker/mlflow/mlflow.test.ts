@@ -6,7 +6,7 @@ import { MLflowTracker, type MLflowTrackerOptions } from '../../../src/tracker/m
 import { Retrier } from '../../../src/tracker/mlflow/retry.ts'
 import type { Result } from '../../../src/types.ts'
 import { memoryLogger } from '../../helpers.ts'
-import { experiment, play, result, SCRIPTS, summary, trialInfo } from '../story.ts'
+import { experiment, play, result, SCRIPTS, summary, TWO_OBJECTIVES, trialInfo, twoObjectives } from '../story.ts'
 import { type FakeMlflow, startFakeMlflow } from './fake-mlflow.ts'
 
 let server: FakeMlflow
@@ -127,6 +127,18 @@ describe('MLflowTracker: what reaches the server', () => {
 
     expect(errored?.info.status).toBe('FAILED')
     expect(errored?.tags.get('hyperpool.error')).toBe('TrialError: trainable threw: out of patience')
+  })
+
+  it('with several objectives, logs the best by each objective and the Pareto front on the parent run', async () => {
+    await play(tracker(), TWO_OBJECTIVES, 'mo', twoObjectives('mo'))
+    const parent = server.runNamed('mo')
+    const metric = (key: string) => parent?.metrics.find((m) => m.key === key)?.value
+    expect([metric('best_loss'), metric('best_acc'), metric('pareto_front_size')]).toEqual([0.1, 0.9, 2])
+    expect(parent?.tags.get('hyperpool.best_trial.loss')).toBe('trial_0003')
+    expect(parent?.tags.get('hyperpool.best_trial.acc')).toBe('trial_0000')
+    expect(parent?.tags.get('hyperpool.pareto_front')).toBe('trial_0000,trial_0001')
+    // No single best trial: the one-objective tag would name the first objective's leader as if it were.
+    expect(parent?.tags.has('hyperpool.best_trial')).toBe(false)
   })
 
   it('sends each run status after the run’s metrics, and the parent’s last', async () => {
