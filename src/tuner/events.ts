@@ -94,6 +94,11 @@ export class EventFanout implements Tracker {
   }
 
   /** Ends every stream, experiment_end or not (a failed fit() must not leave a consumer waiting). */
+  /** Whether a stream is open: someone hears of the experiment's events as they happen. */
+  get listening(): boolean {
+    return this.#streams.length > 0
+  }
+
   close(): void {
     this.#closed = true
     for (const stream of this.#streams.splice(0)) stream.end()

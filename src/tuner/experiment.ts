@@ -59,6 +59,12 @@ export interface RunSettings {
   readonly elapsedBeforeS?: number
   /** A restore's option: trials that errored for good get a new round of attempts. */
   readonly retryErrored?: boolean
+  /**
+   * Whether anyone outside the loop hears of a trial's end as it happens (a tracker, an open
+   * `events()` stream). Default: always. When nobody does, a quiet end (completed, stopped or
+   * paused) goes to the journal with the rest of its turn's events instead of in a write of its own.
+   */
+  readonly endsHeard?: () => boolean
 }
 
 /** A running trial's thread; none for a trial a replay knows was running, until the restore starts it again. */
@@ -580,10 +586,16 @@ export class ExperimentRun {
     return journaled?.final ? this.#adopt(trial, journaled.final) : trial.record(outcome.final, performance.now())
   }
 
-  /** Writes a trial's end, on disk before any tracker hears of it. */
+  /**
+   * Writes a trial's end, on disk before any tracker hears of it. With nobody listening, a quiet
+   * end waits for its turn's write (which a crash can lose, as it can the turn's reports): one write
+   * per turn instead of one more per trial, and still nothing anyone was told of is lost. An errored
+   * end is written at once, as the log is about to say it.
+   */
   #recordEnd(trial: Trial, state: TrialState, outcome: TrialOutcome, final: Result | undefined): void {
     this.#record.input(endEvent(trial, state, outcome, final, this.#record.elapsedS()))
-    this.#record.flush()
+    const quiet = state !== 'errored' && outcome.kind !== 'errored' && outcome.kind !== 'unloadable'
+    if (!quiet || (this.#s.endsHeard?.() ?? true)) this.#record.flush()
   }
 
   /** A trial ended for good: tell the searcher, the scheduler and the trackers. */

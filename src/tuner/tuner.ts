@@ -339,6 +339,7 @@ export class Tuner<S extends Space = Space, D = unknown> {
         journal: store?.writer,
         elapsedBeforeS: journal === undefined ? 0 : elapsedBefore(journal),
         retryErrored: restore?.retryErrored ?? false,
+        endsHeard: trackers.length > 0 ? undefined : () => this.#events.listening,
       })
       if (store !== undefined) {
         store.writer.onFailure = (error) => {
