@@ -181,7 +181,10 @@ export class ExperimentRun {
     }
     const running = this.#running.size
     if (running > 0) this.#s.logger.info(`${why}: stopping ${running} running trial${running === 1 ? '' : 's'} at their next report`)
+    const waiting: Trial[] = []
     for (const { trial, handle } of this.#running.values()) {
+      // A trial a restore caught, still waiting for its last report's answer (#relaunchWhenAnswered), has no thread to tell: it ends here.
+      if (handle === undefined) waiting.push(trial)
       if (this.#resumable) {
         // A trial already told to stop or pause ends as told; the others end resumable.
         if (trial.ending) continue
@@ -191,6 +194,7 @@ export class ExperimentRun {
       this.#tellEnding(trial, 'stop')
       handle?.stop('stop')
     }
+    for (const trial of waiting) this.#endAsTold(trial)
     this.#pump()
   }
 
@@ -373,6 +377,8 @@ export class ExperimentRun {
       // Its own checkpoint (or none: the start) may be older than its last report: those reports are re-done, not recorded again.
       trial.rerunUntil = trial.reported
       if (relaunch) trial.elapsedMs = (trial.lastResult?.time_total_s ?? 0) * 1000
+      // Resumed after its pause: the pause answered its last report, and re-doing that report must not pause it again.
+      else trial.lastAnswer = undefined
     }
     if (resuming) trial.iteration = start?.ref.iteration ?? 0
     trial.begin(performance.now())
@@ -414,8 +420,11 @@ export class ExperimentRun {
     // After a resumable interrupt, a report is kept for the next session, which judges it.
     if (this.#carrying()) return trial.ending ?? 'stop'
     this.#record.emit('onTrialResult', trial, result)
-    trial.lastAnswer = this.#answer(trial, result, diverged)
-    return trial.lastAnswer
+    // #judge notes the answer once it is given: still unset, the report waits for its turn, and its promise stands in.
+    trial.lastAnswer = undefined
+    const answer = this.#answer(trial, result, diverged)
+    trial.lastAnswer ??= answer
+    return answer
   }
 
   #answer(trial: Trial, result: Result, diverged: boolean): Decision | Promise<Decision> {
@@ -444,13 +453,14 @@ export class ExperimentRun {
 
   /** A report's answer: a decision, or the ending the trial was told while its report waited its turn. */
   #judge(trial: Trial, result: Result): Decision {
-    if (trial.ending) return trial.ending
-    const decision = this.#decide(trial, result)
-    if (decision !== 'continue') {
+    const told = trial.ending
+    const decision = told ?? this.#decide(trial, result)
+    if (told === undefined && decision !== 'continue') {
       // A stop the interrupt answers is no decision of the scheduler's: a restore judges that report afresh.
       if (!this.#interrupted) this.#record.output({ event: 'decision', trial_id: trial.id, iteration: result.training_iteration, decision })
       this.#tellEnding(trial, decision)
     }
+    trial.lastAnswer = decision
     return decision
   }
 
@@ -643,9 +653,34 @@ export class ExperimentRun {
     this.#carried = []
     const caught = [...this.#running.values()].filter(({ handle }) => handle === undefined).map(({ trial }) => trial)
     for (const trial of caught.sort((a, b) => a.id - b.id)) {
-      if (trial.ending) this.#onEnd(trial, { kind: trial.ending === 'pause' ? 'paused' : 'stopped' })
+      if (trial.ending) this.#endAsTold(trial)
+      else if (trial.lastAnswer instanceof Promise) this.#relaunchWhenAnswered(trial, trial.lastAnswer)
       else this.#launch(trial, true)
     }
+  }
+
+  /** A trial the crash or the interrupt caught after it was told to stop or pause: it ends as told, at the report that told it. */
+  #endAsTold(trial: Trial): void {
+    this.#onEnd(trial, { kind: trial.ending === 'pause' ? 'paused' : 'stopped' })
+  }
+
+  /**
+   * A caught trial whose last report still waits for its turn to be judged (a reproducible run's
+   * ordered reports): its newest checkpoint may stand for that very report, and a run started
+   * from it would go on past it without the answer. So it keeps its slot without a thread, as it
+   * kept its thread while it waited, and once the answer comes it ends as told or starts again.
+   */
+  #relaunchWhenAnswered(trial: Trial, answer: Promise<Decision>): void {
+    void answer.then(() => {
+      // Ended meanwhile (an interrupt ends waiting trials at once), or already started again.
+      if (this.#running.get(trial.id)?.handle !== undefined || !this.#running.has(trial.id)) return
+      try {
+        if (trial.ending) this.#endAsTold(trial)
+        else this.#launch(trial, true)
+      } catch (error) {
+        this.#fail(error)
+      }
+    })
   }
 
   /** Live, after a resumable interrupt: inputs are written down for the next session rather than acted on. */
