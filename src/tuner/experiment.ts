@@ -62,7 +62,7 @@ export interface RunSettings {
   /**
    * Whether anyone outside the loop hears of a trial's end as it happens (a tracker, an open
    * `events()` stream). Default: always. When nobody does, a quiet end (completed, stopped or
-   * paused) goes to the journal with the rest of its turn's events instead of in a write of its own.
+   * paused) goes to the journal with the rest of its batch instead of in a write of its own.
    */
   readonly endsHeard?: () => boolean
 }
@@ -598,9 +598,10 @@ export class ExperimentRun {
 
   /**
    * Writes a trial's end, on disk before any tracker hears of it. With nobody listening, a quiet
-   * end waits for its turn's write (which a crash can lose, as it can the turn's reports): one write
-   * per turn instead of one more per trial, and still nothing anyone was told of is lost. An errored
-   * end is written at once, as the log is about to say it.
+   * end waits for its batch's write (which a crash can lose, as it can the batch's reports; the
+   * restore runs the trial again, or ends it as its journaled decision told): one write per batch
+   * instead of one more per trial, and still nothing anyone was told of is lost. An errored end is
+   * written at once, as the log is about to say it.
    */
   #recordEnd(trial: Trial, state: TrialState, outcome: TrialOutcome, final: Result | undefined): void {
     this.#record.input(endEvent(trial, state, outcome, final, this.#record.elapsedS()))

@@ -49,7 +49,7 @@ describe("the journal's write of a trial's end", () => {
     ])
   })
 
-  it("waits for its turn's write when nobody outside listens, but an errored end is written at once", async () => {
+  it("waits for its batch's write when nobody outside listens, but an errored end is written at once", async () => {
     const journal = new RecordingJournal()
     // The tracker here stands for the loop's own listeners (the trial output log), which tell nobody.
     const { tracker, seen } = endsOnDiskWhenHeard(journal)
