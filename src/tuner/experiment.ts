@@ -99,6 +99,12 @@ export class ExperimentRun {
   /** Per trial told to stop or pause: ends its thread if it has not ended within the grace period. */
   readonly #graceTimers = new Map<number, NodeJS.Timeout>()
   readonly #record: RunRecord
+  /**
+   * Every report is answered 'continue' unless its metric is NaN (it diverged) or the trial was told to end: the
+   * scheduler never decides on reports and no stop criterion reads them. Then the metrics whose NaN ends a trial,
+   * which the executor may send reports one way for (`TrialRun.oneWay`); else undefined.
+   */
+  readonly #oneWay: readonly string[] | undefined
   #slots: number
   #exhausted = false
   #interrupted = false
@@ -121,6 +127,9 @@ export class ExperimentRun {
     this.#errors = new TrialErrorLog(settings.logger)
     this.#timeouts = new TrialTimeouts(settings.trialTimeoutS)
     this.#checks = new MetricChecks(settings.metrics ?? settings.metric, settings.metricCheck, settings.logger)
+    const { stop, scheduler } = settings
+    const judged = scheduler.alwaysContinues !== true || stop.maxIterations !== undefined || stop.metricThreshold !== undefined
+    this.#oneWay = judged || settings.orderReports ? undefined : (settings.metrics ?? [settings.metric])
   }
 
   /** What a searcher or scheduler threw, if one did; the run then stopped every trial and ended. */
@@ -388,9 +397,9 @@ export class ExperimentRun {
       return
     }
     const handle = this.#s.executor.start(
-      { trialId: trial.id, config: trial.config, seed: trial.seed, restore: start?.state },
+      { trialId: trial.id, config: trial.config, seed: trial.seed, restore: start?.state, oneWay: this.#oneWay },
       {
-        report: (metrics) => this.#onReport(trial, metrics),
+        report: (metrics, madeAt) => this.#onReport(trial, metrics, undefined, madeAt),
         checkpoint: (state) => this.#onCheckpoint(trial, state),
         // Only a time limit needs to hear when the trainable starts; unasked, the executor can skip telling it.
         started: this.#s.trialTimeoutS === undefined ? undefined : () => this.#timeouts.started(trial.id),
@@ -407,13 +416,14 @@ export class ExperimentRun {
     this.#record.input({ event: 'checkpoint', trial_id: trial.id, seq: ref.seq, attempt: ref.attempt, iteration: ref.iteration })
   }
 
-  #onReport(trial: Trial, metrics: Metrics, journaled?: Result): Decision | Promise<Decision> {
+  /** `madeAt`: when a report that travelled one way was made (see `TrialListener.report`); undefined: now. */
+  #onReport(trial: Trial, metrics: Metrics, journaled?: Result, madeAt?: number): Decision | Promise<Decision> {
     if (journaled === undefined && trial.iteration < trial.rerunUntil) {
       // Re-done from an earlier checkpoint: the journal has this report, which keeps its first values.
       trial.iteration++
       return trial.iteration < trial.rerunUntil ? 'continue' : (trial.lastAnswer ?? 'continue')
     }
-    const result = journaled === undefined ? trial.record(metrics, performance.now()) : this.#adopt(trial, journaled)
+    const result = journaled === undefined ? trial.record(metrics, madeAt ?? performance.now()) : this.#adopt(trial, journaled)
     if (journaled === undefined) this.#record.input({ event: 'result', trial_id: trial.id, result })
     // Checked even while carrying: a divergence decides how the trial's end is recorded (#endWhileInterrupted).
     const diverged = trial.ending === undefined && this.#checks.result(trial, result) !== undefined
