@@ -39,8 +39,9 @@ export interface TrialContext<D = unknown> {
    * resolves at once and the report travels one way (with the next message,
    * at the end of the event-loop turn, or with the trial's end); a stop the
    * driver tells (a time budget, an abort) then lands at the next report, and
-   * a report whose metric is NaN still waits for its answer. Values are numbers, strings, booleans,
-   * null, and arrays and plain objects of them (what the log stores); anything
+   * a report whose metric is NaN still waits for its answer. Values are
+   * numbers, strings, booleans, null, and arrays and plain objects of them
+   * (what the log stores); anything
    * else (a BigInt, a function, a Date, a typed array) is refused with a
    * `ReportError` naming the metric. Await every call: one made before the
    * previous one was awaited is dropped, and the trial errors.
