@@ -5,7 +5,9 @@
  * round trip, the FIFO scheduler, with and without the experiment's journal)
  * against bare piscina running no-op tasks on the same number of threads,
  * and against bare piscina whose tasks also make one report round trip on a
- * link of their thread (the floor of hyperpool's four messages per trial).
+ * link of their thread (four messages per task: what a trial whose report
+ * waits for its decision sends; under FIFO a no-op trial's report travels one
+ * way, inside its result, so it sends two).
  * The contenders alternate, repeat after repeat, so that a machine busy with
  * other work slows them alike; every ratio is taken within one repeat, then
  * the median over repeats.
@@ -179,8 +181,9 @@ writeResults(
         'A ratio is taken within each repeat (the run / the bare piscina run of the same repeat), then the median over repeats. ' +
         'Bare piscina runs its defaults (Atomics on) with one task in flight per thread, a new one as each ends (the way the Tuner fills its slots); ' +
         'the row below it is handed every task at once instead. Its tasks carry the same 10-parameter configs, drawn ahead. ' +
-        "The third row is the floor of hyperpool's protocol: each task also sends one report on its thread's own link and waits for the answer " +
-        '(four messages per task, as a no-op trial has), and nothing else of hyperpool. ' +
+        "The third row: each task also sends one report on its thread's own link and waits for the answer " +
+        '(four messages per task, what a trial whose report waits for its decision sends), and nothing else of hyperpool; ' +
+        "under FIFO with no per-report stop criterion a hyperpool no-op trial's report travels one way, inside its result (two messages). " +
         "Neither hyperpool row has a tracker (no console reporter); the journal row writes the experiment's journal as every default run does.",
     },
     {

@@ -14,7 +14,8 @@
  * the two saw the same load. `profile-round2-before` and
  * `profile-round2-after` bracket the second round (branch overhead2): on
  * 60b1bc5, and after its changes, half an hour apart on a machine at load
- * 10 and 18.
+ * 10 and 18. `profile-round3-after` is the third round (branch journal2:
+ * one-way reports under FIFO, batched journal writes), at load 17.
  */
 import { spawnSync } from 'node:child_process'
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs'

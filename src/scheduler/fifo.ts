@@ -33,6 +33,19 @@ export class FIFOScheduler implements Scheduler {
     // trials, so several objectives are fine: it names the first as the one it would rank by.
     readSetup('FIFOScheduler', options, (options as SchedulerSetup | null)?.metric)
   }
+  /**
+   * True: it never stops a trial on a report (see `Scheduler.alwaysContinues`), so reports need no round
+   * trip. False for a subclass with its own `onTrialResult`, which may decide.
+   *
+   * @example
+   * ```ts
+   * new FIFOScheduler().alwaysContinues // true
+   * ```
+   */
+  get alwaysContinues(): boolean {
+    return this.onTrialResult === FIFOScheduler.prototype.onTrialResult
+  }
+
   onTrialAdd(_trial: TrialInfo): void {}
   onTrialResult(_trial: TrialInfo, _result: Result): Decision {
     return 'continue'

@@ -67,4 +67,11 @@ export interface Scheduler {
    */
   readonly maxT?: number
   readonly timeAttr?: string
+  /**
+   * True when `onTrialResult` answers 'continue' to every report, whatever it is (FIFO). The Tuner then does
+   * not wait for the answer: with no per-report stop criteria either, a trial's report resolves at once and
+   * travels one way (the scheduler still hears every report, in order). Leave it out, or false, when the
+   * scheduler may ever stop or pause a trial on a report.
+   */
+  readonly alwaysContinues?: boolean
 }

@@ -1,4 +1,4 @@
-import seedrandom from 'seedrandom'
+import alea from 'seedrandom/lib/alea.js'
 import { check, Place, SEED } from '../options/index.ts'
 
 /**
@@ -57,5 +57,5 @@ export function deriveSeed(seed: number, ...parts: Array<string | number>): numb
  * ```
  */
 export function createRandom(seed: number): () => number {
-  return seedrandom.alea(String(validateSeed(seed)))
+  return alea(String(validateSeed(seed)))
 }

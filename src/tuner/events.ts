@@ -93,6 +93,11 @@ export class EventFanout implements Tracker {
     this.close()
   }
 
+  /** Whether a stream is open: someone hears of the experiment's events as they happen. */
+  get listening(): boolean {
+    return this.#streams.length > 0
+  }
+
   /** Ends every stream, experiment_end or not (a failed fit() must not leave a consumer waiting). */
   close(): void {
     this.#closed = true

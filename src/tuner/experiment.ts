@@ -61,6 +61,12 @@ export interface RunSettings {
   readonly elapsedBeforeS?: number
   /** A restore's option: trials that errored for good get a new round of attempts. */
   readonly retryErrored?: boolean
+  /**
+   * Whether anyone outside the loop hears of a trial's end as it happens (a tracker, an open
+   * `events()` stream). Default: always. When nobody does, a quiet end (completed, stopped or
+   * paused) goes to the journal with the rest of its batch instead of in a write of its own.
+   */
+  readonly endsHeard?: () => boolean
 }
 
 /** A running trial's thread; none for a trial a replay knows was running, until the restore starts it again. */
@@ -95,6 +101,12 @@ export class ExperimentRun {
   /** Per trial told to stop or pause: ends its thread if it has not ended within the grace period. */
   readonly #graceTimers = new Map<number, NodeJS.Timeout>()
   readonly #record: RunRecord
+  /**
+   * Every report is answered 'continue' unless its metric is NaN (it diverged) or the trial was told to end: the
+   * scheduler never decides on reports and no stop criterion reads them. Then the metrics whose NaN ends a trial,
+   * which the executor may send reports one way for (`TrialRun.oneWay`); else undefined.
+   */
+  readonly #oneWay: readonly string[] | undefined
   #slots: number
   #exhausted = false
   #interrupted = false
@@ -117,6 +129,9 @@ export class ExperimentRun {
     this.#errors = new TrialErrorLog(settings.logger)
     this.#timeouts = new TrialTimeouts(settings.trialTimeoutS)
     this.#checks = new MetricChecks(settings.metrics ?? settings.metric, settings.metricCheck, settings.logger)
+    const { stop, scheduler } = settings
+    const judged = scheduler.alwaysContinues !== true || stop.maxIterations !== undefined || stop.metricThreshold !== undefined
+    this.#oneWay = judged || settings.orderReports ? undefined : (settings.metrics ?? [settings.metric])
   }
 
   /** What a searcher or scheduler threw, if one did; the run then stopped every trial and ended. */
@@ -177,7 +192,10 @@ export class ExperimentRun {
     }
     const running = this.#running.size
     if (running > 0) this.#s.logger.info(`${why}: stopping ${running} running trial${running === 1 ? '' : 's'} at their next report`)
+    const waiting: Trial[] = []
     for (const { trial, handle } of this.#running.values()) {
+      // A trial a restore caught, still waiting for its last report's answer (#relaunchWhenAnswered), has no thread to tell: it ends here.
+      if (handle === undefined) waiting.push(trial)
       if (this.#resumable) {
         // A trial already told to stop or pause ends as told; the others end resumable.
         if (trial.ending) continue
@@ -187,6 +205,7 @@ export class ExperimentRun {
       this.#tellEnding(trial, 'stop')
       handle?.stop('stop')
     }
+    for (const trial of waiting) this.#endAsTold(trial)
     this.#pump()
   }
 
@@ -369,6 +388,8 @@ export class ExperimentRun {
       // Its own checkpoint (or none: the start) may be older than its last report: those reports are re-done, not recorded again.
       trial.rerunUntil = trial.reported
       if (relaunch) trial.elapsedMs = (trial.lastResult?.time_total_s ?? 0) * 1000
+      // Resumed after its pause: the pause answered its last report, and re-doing that report must not pause it again.
+      else trial.lastAnswer = undefined
     }
     if (resuming) trial.iteration = start?.ref.iteration ?? 0
     trial.begin(performance.now())
@@ -378,9 +399,9 @@ export class ExperimentRun {
       return
     }
     const handle = this.#s.executor.start(
-      { trialId: trial.id, config: trial.config, seed: trial.seed, restore: start?.state },
+      { trialId: trial.id, config: trial.config, seed: trial.seed, restore: start?.state, oneWay: this.#oneWay },
       {
-        report: (metrics) => this.#onReport(trial, metrics),
+        report: (metrics, madeAt) => this.#onReport(trial, metrics, undefined, madeAt),
         checkpoint: (state) => this.#onCheckpoint(trial, state),
         // Only a time limit needs to hear when the trainable starts; unasked, the executor can skip telling it.
         started: this.#s.trialTimeoutS === undefined ? undefined : () => this.#timeouts.started(trial.id),
@@ -397,21 +418,25 @@ export class ExperimentRun {
     this.#record.input({ event: 'checkpoint', trial_id: trial.id, seq: ref.seq, attempt: ref.attempt, iteration: ref.iteration })
   }
 
-  #onReport(trial: Trial, metrics: Metrics, journaled?: Result): Decision | Promise<Decision> {
+  /** `madeAt`: when a report that travelled one way was made (see `TrialListener.report`); undefined: now. */
+  #onReport(trial: Trial, metrics: Metrics, journaled?: Result, madeAt?: number): Decision | Promise<Decision> {
     if (journaled === undefined && trial.iteration < trial.rerunUntil) {
       // Re-done from an earlier checkpoint: the journal has this report, which keeps its first values.
       trial.iteration++
       return trial.iteration < trial.rerunUntil ? 'continue' : (trial.lastAnswer ?? 'continue')
     }
-    const result = journaled === undefined ? trial.record(metrics, performance.now()) : this.#adopt(trial, journaled)
+    const result = journaled === undefined ? trial.record(metrics, madeAt ?? performance.now()) : this.#adopt(trial, journaled)
     if (journaled === undefined) this.#record.input({ event: 'result', trial_id: trial.id, result })
     // Checked even while carrying: a divergence decides how the trial's end is recorded (#endWhileInterrupted).
     const diverged = trial.ending === undefined && this.#checks.result(trial, result) !== undefined
     // After a resumable interrupt, a report is kept for the next session, which judges it.
     if (this.#carrying()) return trial.ending ?? 'stop'
     this.#record.emit('onTrialResult', trial, result)
-    trial.lastAnswer = this.#answer(trial, result, diverged)
-    return trial.lastAnswer
+    // #judge notes the answer once it is given: still unset, the report waits for its turn, and its promise stands in.
+    trial.lastAnswer = undefined
+    const answer = this.#answer(trial, result, diverged)
+    trial.lastAnswer ??= answer
+    return answer
   }
 
   #answer(trial: Trial, result: Result, diverged: boolean): Decision | Promise<Decision> {
@@ -440,13 +465,14 @@ export class ExperimentRun {
 
   /** A report's answer: a decision, or the ending the trial was told while its report waited its turn. */
   #judge(trial: Trial, result: Result): Decision {
-    if (trial.ending) return trial.ending
-    const decision = this.#decide(trial, result)
-    if (decision !== 'continue') {
+    const told = trial.ending
+    const decision = told ?? this.#decide(trial, result)
+    if (told === undefined && decision !== 'continue') {
       // A stop the interrupt answers is no decision of the scheduler's: a restore judges that report afresh.
       if (!this.#interrupted) this.#record.output({ event: 'decision', trial_id: trial.id, iteration: result.training_iteration, decision })
       this.#tellEnding(trial, decision)
     }
+    trial.lastAnswer = decision
     return decision
   }
 
@@ -582,10 +608,17 @@ export class ExperimentRun {
     return journaled?.final ? this.#adopt(trial, journaled.final) : trial.record(outcome.final, performance.now())
   }
 
-  /** Writes a trial's end, on disk before any tracker hears of it. */
+  /**
+   * Writes a trial's end, on disk before any tracker hears of it. With nobody listening, a quiet
+   * end waits for its batch's write (which a crash can lose, as it can the batch's reports; the
+   * restore runs the trial again, or ends it as its journaled decision told): one write per batch
+   * instead of one more per trial, and still nothing anyone was told of is lost. An errored end is
+   * written at once, as the log is about to say it.
+   */
   #recordEnd(trial: Trial, state: TrialState, outcome: TrialOutcome, final: Result | undefined): void {
     this.#record.input(endEvent(trial, state, outcome, final, this.#record.elapsedS()))
-    this.#record.flush()
+    const quiet = state !== 'errored' && outcome.kind !== 'errored' && outcome.kind !== 'unloadable'
+    if (!quiet || (this.#s.endsHeard?.() ?? true)) this.#record.flush()
   }
 
   /** A trial ended for good: tell the searcher, the scheduler and the trackers. */
@@ -633,9 +666,34 @@ export class ExperimentRun {
     this.#carried = []
     const caught = [...this.#running.values()].filter(({ handle }) => handle === undefined).map(({ trial }) => trial)
     for (const trial of caught.sort((a, b) => a.id - b.id)) {
-      if (trial.ending) this.#onEnd(trial, { kind: trial.ending === 'pause' ? 'paused' : 'stopped' })
+      if (trial.ending) this.#endAsTold(trial)
+      else if (trial.lastAnswer instanceof Promise) this.#relaunchWhenAnswered(trial, trial.lastAnswer)
       else this.#launch(trial, true)
     }
+  }
+
+  /** A trial the crash or the interrupt caught after it was told to stop or pause: it ends as told, at the report that told it. */
+  #endAsTold(trial: Trial): void {
+    this.#onEnd(trial, { kind: trial.ending === 'pause' ? 'paused' : 'stopped' })
+  }
+
+  /**
+   * A caught trial whose last report still waits for its turn to be judged (a reproducible run's
+   * ordered reports): its newest checkpoint may stand for that very report, and a run started
+   * from it would go on past it without the answer. So it keeps its slot without a thread, as it
+   * kept its thread while it waited, and once the answer comes it ends as told or starts again.
+   */
+  #relaunchWhenAnswered(trial: Trial, answer: Promise<Decision>): void {
+    void answer.then(() => {
+      // Ended meanwhile (an interrupt ends waiting trials at once), or already started again.
+      if (this.#running.get(trial.id)?.handle !== undefined || !this.#running.has(trial.id)) return
+      try {
+        if (trial.ending) this.#endAsTold(trial)
+        else this.#launch(trial, true)
+      } catch (error) {
+        this.#fail(error)
+      }
+    })
   }
 
   /** Live, after a resumable interrupt: inputs are written down for the next session rather than acted on. */

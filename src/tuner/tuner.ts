@@ -268,10 +268,27 @@ export class Tuner<S extends Space = Space, D = unknown> {
       scheduler: scheduler.constructor.name,
       startedAt: new Date().toISOString(),
     }
-    // Everything that can refuse the folder does so here, before any thread starts.
-    const opened = await this.#openStore(experiment, searcher, scheduler)
+    // First in line, so its pointer to the trial logs comes before the reporter's closing summary.
+    const trialOutput = new TrialOutputLog({
+      dir: this.#storageDir ?? '',
+      // Without a folder (storageDir: false), trial output has only the console to go to.
+      mode: this.#storageDir === undefined ? consoleOnly(this.#trialOutput) : this.#trialOutput,
+      logger: this.#logger,
+    })
+    const onOutput = (output: TrialOutput) => trialOutput.write(output)
+    // The local threads start here, so they boot (the worker, the trainable's import) while this thread opens the
+    // folder and sets up; a folder that is refused closes them again before any trial runs.
+    const pool = this.#executor === undefined ? this.#startPool(onOutput) : undefined
+    let opened: OpenedStore
+    try {
+      opened = await this.#openStore(experiment, searcher, scheduler)
+    } catch (error) {
+      await pool?.close()
+      throw error
+    }
     if (opened.finished) {
       opened.store?.close()
+      await pool?.close()
       return (await loadExperiment(this.#storageDir as string)).results as ResultGrid<ConfigOf<S>>
     }
     const { store, journal } = opened
@@ -280,27 +297,9 @@ export class Tuner<S extends Space = Space, D = unknown> {
         `experiment ${this.name}: seed ${this.seed}, ${this.#concurrency} threads, ${sharedBytes(this.#data)} bytes shared`,
       )
       const checkpoints = new CheckpointStore(store === undefined ? undefined : join(store.dir, 'checkpoints'), this.#logger)
-      // First in line, so its pointer to the trial logs comes before the reporter's closing summary.
-      const trialOutput = new TrialOutputLog({
-        dir: store?.dir ?? '',
-        // Without a folder (storageDir: false), trial output has only the console to go to.
-        mode: store === undefined ? consoleOnly(this.#trialOutput) : this.#trialOutput,
-        logger: this.#logger,
-      })
-      const onOutput = (output: TrialOutput) => trialOutput.write(output)
       const executor =
         this.#executor === undefined
-          ? new LocalPool({
-              trainable: this.#trainable,
-              concurrency: this.#concurrency,
-              data: this.#data,
-              maxHeapMb: this.#maxHeapMb,
-              onStrayError: (error) =>
-                this.#logger.warn(
-                  `a worker thread failed after its trial had ended (a timer or callback that outlived it?): ${error.message}`,
-                ),
-              onOutput,
-            })
+          ? (pool as LocalPool)
           : await this.#executor.open({
               name: this.name,
               trainable: this.#trainable,
@@ -335,6 +334,7 @@ export class Tuner<S extends Space = Space, D = unknown> {
         journal: store?.writer,
         elapsedBeforeS: journal === undefined ? 0 : elapsedBefore(journal),
         retryErrored: restore?.retryErrored ?? false,
+        endsHeard: trackers.length > 0 ? undefined : () => this.#events.listening,
       })
       if (store !== undefined) {
         store.writer.onFailure = (error) => {
@@ -385,16 +385,25 @@ export class Tuner<S extends Space = Space, D = unknown> {
     }
   }
 
+  /** The local pool of worker threads, started at once. */
+  #startPool(onOutput: (output: TrialOutput) => void): LocalPool {
+    return new LocalPool({
+      trainable: this.#trainable,
+      concurrency: this.#concurrency,
+      data: this.#data,
+      maxHeapMb: this.#maxHeapMb,
+      onStrayError: (error) =>
+        this.#logger.warn(`a worker thread failed after its trial had ended (a timer or callback that outlived it?): ${error.message}`),
+      onOutput,
+    })
+  }
+
   /**
    * Opens the experiment's folder: a new journal, or (restoring) the
    * existing one, read again under the lock. `finished` when a restored
    * experiment has nothing left to do.
    */
-  async #openStore(
-    experiment: ExperimentInfo,
-    searcher: Searcher,
-    scheduler: object,
-  ): Promise<{ store?: ExperimentStore; journal?: JournalFile; finished: boolean }> {
+  async #openStore(experiment: ExperimentInfo, searcher: Searcher, scheduler: object): Promise<OpenedStore> {
     const dir = this.#storageDir
     if (dir === undefined) return { finished: false }
     const clash = this.#trackersOrDefault().findIndex((t) => t instanceof JsonlTracker && resolve(t.dir) === resolve(dir))
@@ -494,6 +503,13 @@ export class Tuner<S extends Space = Space, D = unknown> {
   #trackersOrDefault(): readonly Tracker[] {
     return this.#trackers ?? [new ConsoleReporter()]
   }
+}
+
+/** The experiment's folder as `fit()` opened it: its store and journal (none without storage), and whether a restored experiment had finished. */
+interface OpenedStore {
+  readonly store?: ExperimentStore
+  readonly journal?: JournalFile
+  readonly finished: boolean
 }
 
 /** A trial output mode without its files: what would have gone to a file goes to the console instead. */

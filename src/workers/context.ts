@@ -5,7 +5,7 @@ import { argumentAt, check, isPlainObject, oneOf } from '../options/index.ts'
 import { createRandom } from '../search/rng.ts'
 import { findUnstorable } from '../storable.ts'
 import type { Decision, Metrics } from '../types.ts'
-import type { RunMessage, TrialTask } from './protocol.ts'
+import type { ReportMessage, RunMessage, TrialTask } from './protocol.ts'
 
 /**
  * What a trainable receives beside its config, inside its worker thread.
@@ -34,8 +34,14 @@ export interface TrialContext<D = unknown> {
   /**
    * Sends metrics to the driver and waits for its decision. Resolves to go on;
    * rejects with a `TrialStopSignal` when the trial is stopped, which ends the
-   * trainable unless it catches it. Values are numbers, strings, booleans,
-   * null, and arrays and plain objects of them (what the log stores); anything
+   * trainable unless it catches it. When nothing decides on reports (the
+   * FIFO scheduler, no `stop.maxIterations` or `stop.metricThreshold`), it
+   * resolves at once and the report travels one way (with the next message,
+   * at the end of the event-loop turn, or with the trial's end); a stop the
+   * driver tells (a time budget, an abort) then lands at the next report, and
+   * a report whose metric is NaN still waits for its answer. Values are
+   * numbers, strings, booleans, null, and arrays and plain objects of them
+   * (what the log stores); anything
    * else (a BigInt, a function, a Date, a typed array) is refused with a
    * `ReportError` naming the metric. Await every call: one made before the
    * previous one was awaited is dropped, and the trial errors.
@@ -101,16 +107,27 @@ export interface TrialScope<D> {
 }
 
 /** What a trial's context is built from: the parts of its task it needs. */
-export type ContextTask = Pick<TrialTask, 'trialId' | 'seed' | 'restore' | 'run'>
+export type ContextTask = Pick<TrialTask, 'trialId' | 'seed' | 'restore' | 'run'> & Partial<Pick<TrialTask, 'oneWay'>>
+
+/** How one-way reports leave (see `TrialTask.oneWay`): held for a while (see `Outbox`), with a look for stops first. */
+export interface OneWayLink {
+  /** Sends a one-way report, now or with what follows it. */
+  hold(report: ReportMessage): void
+  /** Takes the driver's messages waiting on the link now, so a stop told meanwhile lands at this report. */
+  poll(): void
+}
 
 /**
  * Builds the context of one run; `post` sends its messages to the driver (on
  * the thread's link), and the driver's decisions come back through
- * {@link TrialScope.decide}. Nothing here is made for a trial that does not
- * use it: `ctx.random` and `ctx.signal` are built on first use.
+ * {@link TrialScope.decide}. With `task.oneWay` and a `oneWay` link, a report
+ * the driver would only answer 'continue' resolves at once and travels one way.
+ * Nothing here is made for a trial that does not use it: `ctx.random` and
+ * `ctx.signal` are built on first use.
  */
-export function createContext<D>(task: ContextTask, data: D, post: (message: RunMessage) => void): TrialScope<D> {
+export function createContext<D>(task: ContextTask, data: D, post: (message: RunMessage) => void, oneWay?: OneWayLink): TrialScope<D> {
   const { run } = task
+  const watched = oneWay === undefined ? undefined : task.oneWay
   let controller: AbortController | undefined
   let begun = false
   let random: (() => number) | undefined
@@ -118,6 +135,11 @@ export function createContext<D>(task: ContextTask, data: D, post: (message: Run
   let misuse: ReportError | undefined
   let waiting: ((decision: Decision) => void) | undefined
   let answered: Promise<unknown> = Promise.resolve()
+  /** A one-way report was made in this microtask: one made before it settles was not awaited (misuse, as for a waiting one). */
+  let settling = false
+  const settled = () => {
+    settling = false
+  }
   let sent = 0
   const send = (message: RunMessage) => {
     post(message)
@@ -127,7 +149,7 @@ export function createContext<D>(task: ContextTask, data: D, post: (message: Run
   async function sendReport(metrics: Metrics): Promise<void> {
     if (ending) throw new TrialStopSignal(ending)
     checkMetrics(metrics, 'ctx.report(metrics)')
-    if (waiting) {
+    if (waiting || settling) {
       // Kept to fail this trial when it ends, even if nothing awaits this call: the report was lost.
       misuse ??= new ReportError(
         'ctx.report(metrics): called again before the previous report was awaited, so this report was dropped; await every ctx.report',
@@ -135,13 +157,20 @@ export function createContext<D>(task: ContextTask, data: D, post: (message: Run
       )
       throw misuse
     }
+    if (watched !== undefined && oneWay !== undefined) {
+      oneWay.poll()
+      if (ending) throw new TrialStopSignal(ending)
+      if (!diverges(metrics, watched)) {
+        settling = true
+        queueMicrotask(settled)
+        holdReport(oneWay, { type: 'report', run, metrics, at: performance.timeOrigin + performance.now() })
+        return
+      }
+    }
     try {
       send({ type: 'report', run, metrics })
     } catch (error) {
-      throw new ReportError(`ctx.report(metrics): cannot be sent to the driver (${(error as Error).message})`, {
-        field: 'metrics',
-        cause: error,
-      })
+      throw unsendable(error)
     }
     const answer = new Promise<Decision>((resolve) => {
       waiting = resolve
@@ -201,6 +230,28 @@ export function createContext<D>(task: ContextTask, data: D, post: (message: Run
     answered: () => answered,
     sent: () => sent,
   }
+}
+
+/** Whether one of `metrics` is NaN: the driver ends a diverged trial at that report, so it waits for the answer. */
+function diverges(metrics: Metrics, watched: readonly string[]): boolean {
+  for (const name of watched) if (Number.isNaN(metrics[name])) return true
+  return false
+}
+
+/** Hands a one-way report to the link; what cannot be sent is the trainable's error, as for any report. */
+function holdReport(link: OneWayLink, report: ReportMessage): void {
+  try {
+    link.hold(report)
+  } catch (error) {
+    throw unsendable(error)
+  }
+}
+
+function unsendable(error: unknown): ReportError {
+  return new ReportError(`ctx.report(metrics): cannot be sent to the driver (${(error as Error).message})`, {
+    field: 'metrics',
+    cause: error,
+  })
 }
 
 /**

@@ -9,12 +9,22 @@ export interface TrialRun {
   readonly seed: number
   /** The checkpoint to resume from, if any. */
   readonly restore?: unknown
+  /**
+   * Set when the driver answers 'continue' to every report of this run unless one of these metrics is NaN (a diverged
+   * trial ends at that report) or the run was told to end (`stop`): an executor may then resolve such a report at once
+   * and send it one way, as long as the listener hears every report, in order, before the end, and a stop still lands
+   * at the next report. Undefined: every report waits for its answer.
+   */
+  readonly oneWay?: readonly string[]
 }
 
 /** What the executor hands back while a trial runs. */
 export interface TrialListener {
-  /** A report; the answer (possibly later: the trial waits for it) goes back before its `report` resolves. */
-  report(metrics: Metrics): Decision | Promise<Decision>
+  /**
+   * A report; the answer (possibly later: the trial waits for it) goes back before its `report` resolves. `madeAt`
+   * (`performance.now()` of this thread) is when a report that travelled one way was made; undefined: just now.
+   */
+  report(metrics: Metrics, madeAt?: number): Decision | Promise<Decision>
   /** A checkpoint the trial saved. */
   checkpoint(state: unknown): void
   /**

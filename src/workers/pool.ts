@@ -97,13 +97,15 @@ export class LocalPool implements Executor {
       restore: run.restore,
       run: key,
       announce: listener.started !== undefined,
+      oneWay: run.oneWay,
     }
     const done = this.#piscina.run(task, { signal: kill }).then(
       (result: TaskResult) => {
         const arriving = live.arrived(result.messages)
-        return arriving === undefined ? this.#ended(live, result.outcome) : arriving.then(() => this.#ended(live, result.outcome))
+        return arriving === undefined ? this.#ended(live, result) : arriving.then(() => this.#ended(live, result))
       },
-      (error: unknown): TrialOutcome => this.#ended(live, { kind: 'errored', error: serializeError(this.#workerFailure(error)) }),
+      (error: unknown): TrialOutcome =>
+        this.#ended(live, { outcome: { kind: 'errored', error: serializeError(this.#workerFailure(error)) }, messages: 0 }),
     )
     return new RunHandle(done, live, kill)
   }
@@ -113,9 +115,11 @@ export class LocalPool implements Executor {
     this.#router.closeLinks()
   }
 
-  #ended(live: LiveRun, outcome: TrialOutcome): TrialOutcome {
+  /** The run's end, once its messages on the link are in: the one-way reports its result carries come first (their answers no longer matter). */
+  #ended(live: LiveRun, result: TaskResult): TrialOutcome {
+    for (const report of result.reports ?? []) void live.oneWay(report.metrics, report.at)
     this.#router.close(live.run)
-    return outcome
+    return result.outcome
   }
 
   /** Rewords piscina's and Node's worker failures so the trial's error says what happened. */

@@ -22,6 +22,14 @@ export interface TrialTask {
   readonly run: number
   /** Send a {@link StartedMessage} when the trainable starts: only when the driver listens for it (a time limit counts from it). */
   readonly announce: boolean
+  /** Reports travel one way, unless one of these metrics is NaN (see `TrialRun.oneWay`); undefined: every report waits for its answer. */
+  readonly oneWay: readonly string[] | undefined
+}
+
+/** A one-way report that travels in its run's result: its metrics and when it was made (see {@link ReportMessage.at}). */
+export interface OneWayReport {
+  readonly metrics: Metrics
+  readonly at: number
 }
 
 /** What a worker returns for one task: how the trial ended, and how many messages the run sent on the link. */
@@ -32,6 +40,8 @@ export interface TaskResult {
    * the run's last messages: the driver waits until this many of them arrived before the trial ends.
    */
   readonly messages: number
+  /** One-way reports the run made after its last message on the link: the driver takes them, in order, before the end. */
+  readonly reports?: readonly OneWayReport[] | undefined
 }
 
 /** Worker -> driver on `parentPort` (piscina emits it as the pool's `'message'`), once per thread: its end of the link. */
@@ -59,11 +69,16 @@ export interface OutputMessage {
   readonly chunks: readonly (readonly [stream: TrialOutput['stream'], text: string])[]
 }
 
-/** Worker -> driver on the link: a report; the driver answers it with a {@link DecisionMessage}. */
+/** Worker -> driver on the link: a report; the driver answers it with a {@link DecisionMessage}, unless it travels one way. */
 export interface ReportMessage {
   readonly type: 'report'
   readonly run: number
   readonly metrics: Metrics
+  /**
+   * Set on a one-way report (see `TrialTask.oneWay`), which gets no answer: when it was made, ms since the epoch
+   * (`performance.timeOrigin + performance.now()`, which threads of one process share), since it may reach the driver later.
+   */
+  readonly at?: number
 }
 
 /** Worker -> driver on the link: state to resume from; not answered. */

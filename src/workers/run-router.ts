@@ -1,5 +1,5 @@
 import type { MessagePort } from 'node:worker_threads'
-import type { Decision, TrialOutput } from '../types.ts'
+import type { Decision, Metrics, TrialOutput } from '../types.ts'
 import type { TrialListener } from './executor.ts'
 import type { DecisionMessage, LinkMessage } from './protocol.ts'
 
@@ -37,6 +37,11 @@ export class LiveRun {
     if (this.link) this.link.postMessage(message)
     // Not heard from yet: any thread may hold it, or get it next (see DecisionMessage).
     else for (const link of this.#links) link.postMessage(message)
+  }
+
+  /** Hands the listener a report that travelled one way (`at`: when it was made, see `ReportMessage.at`); returns its answer, which no message carries. */
+  oneWay(metrics: Metrics, at: number): Decision | Promise<Decision> {
+    return this.listener.report(metrics, at - performance.timeOrigin)
   }
 
   /** Answers a report on `link`: the decision, or the ending the run was told before it. */
@@ -133,6 +138,13 @@ export class RunRouter {
         live.listener.started?.()
         return
       case 'report': {
+        if (message.at !== undefined) {
+          // No answer goes back: one that is not 'continue' (the run was told to end meanwhile) reaches it as a stop at its next report.
+          const answer = live.oneWay(message.metrics, message.at)
+          if (answer instanceof Promise) void answer.then((decision) => stopUnlessContinue(live, decision))
+          else stopUnlessContinue(live, answer)
+          return
+        }
         // Every report is recorded, even one that crossed a stop on its way; the answer is the stop.
         const answer = live.listener.report(message.metrics)
         if (answer instanceof Promise) void answer.then((decision) => live.answer(link, decision))
@@ -144,4 +156,8 @@ export class RunRouter {
         return
     }
   }
+}
+
+function stopUnlessContinue(live: LiveRun, decision: Decision): void {
+  if (decision !== 'continue') live.stop(decision)
 }

@@ -4,11 +4,12 @@
  * trial's output sent to the driver (see `capture.ts`). Loaded by
  * `bootstrap.js`, which hands over the trainable's loader.
  */
-import { MessageChannel, parentPort, workerData } from 'node:worker_threads'
+import { MessageChannel, parentPort, receiveMessageOnPort, workerData } from 'node:worker_threads'
 import { ConfigError, show } from '../errors.ts'
 import type { Decision } from '../types.ts'
 import { OutputCapture } from './capture.ts'
-import { checkMetrics, createContext, type TrialContext, type TrialScope, TrialStopSignal } from './context.ts'
+import { checkMetrics, createContext, type OneWayLink, type TrialContext, type TrialScope, TrialStopSignal } from './context.ts'
+import { Outbox } from './outbox.ts'
 import type { DecisionMessage, LinkHello, LinkMessage, TaskResult, TrialOutcome, TrialTask, WorkerSetup } from './protocol.ts'
 import { serializeError } from './protocol.ts'
 
@@ -24,6 +25,8 @@ export function createTrialRunner(importTrainable: () => Promise<{ default?: unk
   const { port1: link, port2 } = new MessageChannel()
   parentPort?.postMessage({ type: 'hyperpool:link', port: port2 } satisfies LinkHello, [port2])
   const post = (message: LinkMessage) => link.postMessage(message)
+  const outbox = new Outbox(post)
+  const send = (message: LinkMessage) => outbox.send(message)
   /** The run on this thread now. */
   let current: { run: number; scope: TrialScope<unknown> } | undefined
   /**
@@ -32,12 +35,22 @@ export function createTrialRunner(importTrainable: () => Promise<{ default?: unk
    * per experiment (abort, time budget), to the threads running then.
    */
   const early = new Map<number, Exclude<Decision, 'continue'>>()
-  link.on('message', (message: DecisionMessage) => {
+  const take = (message: DecisionMessage) => {
     if (current?.run === message.run) current.scope.decide(message.decision)
     else if (message.decision !== 'continue') early.set(message.run, message.decision)
-  })
+  }
+  link.on('message', take)
+  const oneWay: OneWayLink = {
+    hold: (report) => outbox.hold(report),
+    // A trainable that computes between reports without yielding would never hear a stop: look for one at each report.
+    poll: () => {
+      for (let got = receiveMessageOnPort(link); got !== undefined; got = receiveMessageOnPort(link)) take(got.message as DecisionMessage)
+    },
+  }
   const capture = new OutputCapture(post)
   capture.install()
+  // A trainable that ends its thread (process.exit) right after a one-way report: the report still goes.
+  process.on('exit', () => outbox.flush())
   const load = async (): Promise<Trainable> => {
     const module = await importTrainable()
     if (typeof module.default !== 'function') {
@@ -87,7 +100,8 @@ export function createTrialRunner(importTrainable: () => Promise<{ default?: unk
 
   return async (task: TrialTask): Promise<TaskResult> => {
     capture.begin(task.run, task.trialId)
-    const scope = createContext(task, setup.data, post)
+    outbox.begin()
+    const scope = createContext(task, setup.data, send, oneWay)
     current = { run: task.run, scope }
     const stop = early.get(task.run)
     if (stop !== undefined) {
@@ -96,6 +110,7 @@ export function createTrialRunner(importTrainable: () => Promise<{ default?: unk
     }
     const outcome = await runTrial(task, scope)
     current = undefined
-    return { outcome, messages: scope.sent() + capture.end() }
+    const { flushed, reports } = outbox.end()
+    return { outcome, messages: scope.sent() + flushed + capture.end(), reports }
   }
 }

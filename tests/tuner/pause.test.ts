@@ -78,6 +78,39 @@ describe('pause and resume through checkpoints', () => {
     expect(saved.weight).toBeInstanceOf(Float64Array)
   })
 
+  it('resumes a trial paused after its newest checkpoint: the report re-done on the way is not paused again', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'hyperpool-pause-'))
+    // Paused at report 2, whose checkpoint is the one before report 1: the resumed run re-does report 2.
+    // Were that report answered with the pause again, the trial would pause for ever: the signal ends that.
+    const abort = new AbortController()
+    let starts = 0
+    const tracker = {
+      onTrialStart: () => {
+        if (++starts > 10) abort.abort()
+      },
+    }
+    const results = await new Tuner({
+      trainable: BEHAVIOURS,
+      space: { behaviour: 'sparse-checkpoints', x: grid([1, 2]), epochs: 4 },
+      search: new GridSearch(),
+      scheduler: new PauseOnce(2),
+      metric: 'loss',
+      numSamples: 1,
+      concurrency: 1,
+      trackers: [tracker],
+      logger: memoryLogger(),
+      storageDir: dir,
+      name: 'sparse',
+      signal: abort.signal,
+      seed: 3,
+    }).fit()
+    expect(results.trials.map((t) => [t.state, t.history.map((r) => r.epoch)])).toEqual([
+      ['completed', [1, 2, 3, 4]],
+      ['completed', [1, 2, 3, 4]],
+    ])
+    expect(starts).toBe(4)
+  })
+
   it('resumes a trial from another trial checkpoint with a new config when the scheduler plans it', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'hyperpool-clone-'))
     const results = await tuner(new CloneFirst(2), dir).fit()

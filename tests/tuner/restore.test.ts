@@ -66,6 +66,17 @@ function crashedCopy(finished: string, lines: number, tornBytes = 0): string {
   return copy
 }
 
+interface JournalEvent {
+  event: string
+  trial_id?: number
+  trial?: { id: number }
+  iteration?: number
+  result?: { training_iteration: number }
+}
+
+/** The trial a journal line is about, if any. */
+const idOf = (e: JournalEvent) => e.trial_id ?? e.trial?.id
+
 describe('Tuner.restore from a journal cut anywhere', () => {
   it('ends a reproducible run with the uninterrupted table, from every cut (torn last lines included)', async () => {
     const storageDir = temporaryDir()
@@ -101,6 +112,31 @@ describe('Tuner.restore from a journal cut anywhere', () => {
     expect(tableOf(await reproducible(temporaryDir(), { search: search() }).fit())).toEqual(reference)
     const finished = join(storageDir, NAME)
     for (const at of [3, 12, 40, 90].filter((n) => n < journalLines(finished).length - 1)) {
+      const results = await (await Tuner.restore(crashedCopy(finished, at), { logger: memoryLogger() })).fit()
+      expect(tableOf(results), `cut at line ${at}`).toEqual(reference)
+    }
+  }, 300_000)
+
+  it('ends a trial at the report whose judgement waited for an earlier trial, when the crash came before that judgement', async () => {
+    const storageDir = temporaryDir()
+    const reference = tableOf(await reproducible(storageDir).fit())
+    const finished = join(storageDir, NAME)
+    const events = journalLines(finished).map((line) => JSON.parse(line) as JournalEvent)
+    // Cuts right after a report whose decision (stop) comes only after another trial's line: the report waited for its
+    // turn (reproducible), and a crash before its judgement leaves a trial whose newest checkpoint stands for that report.
+    const cuts: number[] = []
+    events.forEach((e, i) => {
+      if (e.event !== 'result') return
+      const own = events.slice(i + 1).find((later) => idOf(later) === e.trial_id)
+      const decided = own?.event === 'decision' && own.iteration === e.result?.training_iteration
+      if (decided && idOf(events[i + 1] as JournalEvent) !== e.trial_id) cuts.push(i + 1)
+    })
+    expect(cuts.length).toBeGreaterThan(0)
+    // And right after a stop decision whose trial's end came a line or more later.
+    events.forEach((e, i) => {
+      if (e.event === 'decision' && events[i + 1]?.event !== 'trial_end') cuts.push(i + 1)
+    })
+    for (const at of cuts.slice(0, 6)) {
       const results = await (await Tuner.restore(crashedCopy(finished, at), { logger: memoryLogger() })).fit()
       expect(tableOf(results), `cut at line ${at}`).toEqual(reference)
     }

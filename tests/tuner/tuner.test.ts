@@ -18,6 +18,8 @@ import {
   type TunerOptions,
   uniform,
 } from '../../src/index.ts'
+import type { ExecutorSetup, TrialListener, TrialRun } from '../../src/workers/executor.ts'
+import { LocalPool } from '../../src/workers/pool.ts'
 import { fixtureTuner, memoryLogger } from '../helpers.ts'
 
 function tuner(options: Partial<TunerOptions> & { space: TunerOptions['space'] }) {
@@ -46,6 +48,46 @@ describe('Tuner on the worker pool', () => {
     const xs = results.trials.map((t) => Math.abs(t.config.x as number))
     expect(Math.abs(results.best().config.x as number)).toBe(Math.min(...xs))
   })
+
+  it('sends reports one way only when nothing decides on them: FIFO and no per-report stop criterion', async () => {
+    /** The `oneWay` each trial's run was started with, through a pool the test wraps. */
+    const oneWayOf = async (options: Partial<TunerOptions>) => {
+      const seen: unknown[] = []
+      const executor = {
+        open: async (setup: ExecutorSetup) => {
+          const pool = new LocalPool({ trainable: setup.trainable, concurrency: setup.slots, data: setup.data, onOutput: setup.onOutput })
+          return {
+            slots: pool.slots,
+            start: (run: TrialRun, listener: TrialListener) => {
+              seen.push(run.oneWay)
+              return pool.start(run, listener)
+            },
+            close: () => pool.close(),
+          }
+        },
+      }
+      const results = await tuner({
+        space: { behaviour: 'curve', x: uniform(-1, 1), epochs: 3 },
+        numSamples: 2,
+        executor,
+        ...options,
+      }).fit()
+      // Whichever way they travelled, every report is there, numbered, with a clock that runs.
+      for (const trial of results.trials) {
+        expect(trial.history.map((r) => r.training_iteration)).toEqual([1, 2, 3].slice(0, trial.history.length))
+        const times = trial.history.map((r) => r.time_total_s)
+        expect(times).toEqual([...times].sort((a, b) => a - b))
+      }
+      return [...new Set(seen.map((x) => JSON.stringify(x) ?? 'undefined'))]
+    }
+    expect(await oneWayOf({})).toEqual(['["loss"]'])
+    expect(await oneWayOf({ reproducible: true, concurrency: 2 })).toEqual(['["loss"]'])
+    expect(await oneWayOf({ stop: { maxIterations: 2 } })).toEqual(['undefined'])
+    expect(await oneWayOf({ stop: { metricThreshold: 0.1 } })).toEqual(['undefined'])
+    expect(await oneWayOf({ scheduler: new ASHAScheduler({ maxT: 3 }) })).toEqual(['undefined'])
+    // A FIFO subclass with its own onTrialResult may decide: its reports wait for their answers.
+    expect(await oneWayOf({ scheduler: new StopPositive(2) })).toEqual(['undefined'])
+  }, 120_000)
 
   it('records a returned object as the final result', async () => {
     const results = await tuner({ space: { behaviour: 'final', x: 3 }, numSamples: 2, concurrency: 2 }).fit()

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { GridSearch, grid, Tuner } from '../../src/index.ts'
+import { type Decision, GridSearch, grid, type Metrics, Tuner } from '../../src/index.ts'
 import { LocalPool } from '../../src/workers/pool.ts'
 import { BEHAVIOURS, memoryLogger } from '../helpers.ts'
 
@@ -32,6 +32,65 @@ describe('shared data on the worker pool', () => {
     expect(reader?.lastResult?.sum).toBe(500)
     expect(writer?.lastResult?.sum).toBe(500)
     expect(Atomics.load(flag, 0)).toBe(42)
+  })
+})
+
+describe('one-way reports on the local pool', () => {
+  /** Reports as the listener heard them: metrics, and whether they came one way (with the time they were made). */
+  function listening(answer: (metrics: Metrics) => Decision = () => 'continue') {
+    const heard: Array<{ loss: unknown; oneWay: boolean }> = []
+    const listener = {
+      report: (metrics: Metrics, madeAt?: number) => {
+        heard.push({ loss: metrics.loss, oneWay: madeAt !== undefined })
+        return answer(metrics)
+      },
+      checkpoint() {},
+    }
+    return { heard, listener }
+  }
+
+  it('hands every report to the driver, in order, before the end; one whose watched metric is NaN waits for its answer', async () => {
+    const pool = new LocalPool({ trainable: BEHAVIOURS.href, concurrency: 1, data: undefined })
+    try {
+      const curve = listening()
+      const done = await pool.start({ trialId: 0, config: { behaviour: 'curve', epochs: 4 }, seed: 1, oneWay: ['loss'] }, curve.listener)
+        .done
+      expect(done).toEqual({ kind: 'completed', final: undefined })
+      expect(curve.heard.map((r) => r.oneWay)).toEqual([true, true, true, true])
+      expect(curve.heard.map((r) => r.loss)).toEqual([1, 1 / 2, 1 / 3, 1 / 4])
+      // Diverges at report 2: that report waits, and the driver's stop ends the trial there.
+      const nan = listening((metrics) => (Number.isNaN(metrics.loss) ? 'stop' : 'continue'))
+      const stopped = await pool.start(
+        { trialId: 1, config: { behaviour: 'nan-at', x: 2, epochs: 4 }, seed: 1, oneWay: ['loss'] },
+        nan.listener,
+      ).done
+      expect(stopped).toEqual({ kind: 'stopped' })
+      expect(nan.heard).toEqual([
+        { loss: 1, oneWay: true },
+        { loss: Number.NaN, oneWay: false },
+      ])
+    } finally {
+      await pool.close()
+    }
+  })
+
+  it('lands a stop told while the trainable never yields at its next report, and aborts ctx.signal', async () => {
+    const flag = new Int32Array(new SharedArrayBuffer(8))
+    const pool = new LocalPool({ trainable: BEHAVIOURS.href, concurrency: 1, data: { flag } })
+    try {
+      const { heard, listener } = listening()
+      const handle = pool.start({ trialId: 0, config: { behaviour: 'blocked-between-reports' }, seed: 1, oneWay: ['loss'] }, listener)
+      while (Atomics.load(flag, 0) !== 1) await new Promise((resolve) => setTimeout(resolve, 5))
+      // The thread is blocked after its first report: the stop waits on its link, where no event-loop turn will read it.
+      handle.stop()
+      Atomics.store(flag, 0, 2)
+      Atomics.notify(flag, 0)
+      expect(await handle.done).toEqual({ kind: 'stopped' })
+      expect(Atomics.load(flag, 1)).toBe(1)
+      expect(heard).toEqual([{ loss: 1, oneWay: true }])
+    } finally {
+      await pool.close()
+    }
   })
 })
 
