@@ -36,8 +36,9 @@ export interface TrialContext<D = unknown> {
    * rejects with a `TrialStopSignal` when the trial is stopped, which ends the
    * trainable unless it catches it. When nothing decides on reports (the
    * FIFO scheduler, no `stop.maxIterations` or `stop.metricThreshold`), it
-   * resolves at once and the report travels one way (with the next message,
-   * at the end of the event-loop turn, or with the trial's end); a stop the
+   * resolves at once and the report travels one way (at once, or, made within
+   * 1 ms of the trial's start or last message, with the next message, at the
+   * end of the event-loop turn, or with the trial's end); a stop the
    * driver tells (a time budget, an abort) then lands at the next report, and
    * a report whose metric is NaN still waits for its answer. Values are
    * numbers, strings, booleans, null, and arrays and plain objects of them

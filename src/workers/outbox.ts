@@ -1,12 +1,22 @@
 import type { LinkMessage, OneWayReport, ReportMessage } from './protocol.ts'
 
 /**
+ * A one-way report is held only when it comes this soon (ms) after the run's
+ * start or its last message: a burst, or a trial that reports and returns.
+ * A trainable that computes without yielding between reports would otherwise
+ * deliver each report only at its next one: live progress an epoch late, and
+ * the report lost if the thread dies meanwhile. Past this, it goes at once.
+ */
+export const HOLD_WINDOW_MS = 1
+
+/**
  * Worker side: what a run sends on its thread's link, where a one-way report
- * (see `TrialTask.oneWay`) may wait a little. It goes out before the run's
- * next message, at the end of the event-loop turn it was made in, or, when the
- * run ends first (a trial that reports and returns), in the run's result
- * instead of a message of its own: one message fewer per trial, and never
- * after anything the run sent later.
+ * (see `TrialTask.oneWay`) made within {@link HOLD_WINDOW_MS} of the run's
+ * start or last message may wait a little. It goes out before the run's next
+ * message, at the end of the event-loop turn it was made in, or, when the run
+ * ends first (a trial that reports and returns), in the run's result instead
+ * of a message of its own: one message fewer per trial, and never after
+ * anything the run sent later. A later report goes at once.
  *
  * @example
  * ```ts
@@ -22,25 +32,43 @@ export class Outbox {
   #scheduled: NodeJS.Immediate | undefined
   /** Held reports this run sent on the link: they count among its messages. */
   #flushed = 0
+  /** When the run began or last sent (or held) a message, by `#clock`. */
+  #lastAt = 0
+  readonly #clock: () => number
 
-  constructor(post: (message: LinkMessage) => void) {
+  /** `clock`: ms, for tests. */
+  constructor(post: (message: LinkMessage) => void, clock: () => number = performance.now.bind(performance)) {
     this.#post = post
+    this.#clock = clock
   }
 
   /** A run begins on this thread. */
   begin(): void {
     this.#flushed = 0
+    this.#lastAt = this.#clock()
   }
 
   /** Sends `message` now, after the report held before it. */
   send(message: LinkMessage): void {
     this.flush()
     this.#post(message)
+    this.#lastAt = this.#clock()
   }
 
-  /** Holds a one-way report until the next message, the end of this turn or the run's end, whichever comes first. */
+  /**
+   * Holds a one-way report until the next message, the end of this turn or the run's end, whichever comes
+   * first, if it comes within {@link HOLD_WINDOW_MS} of the run's start or last message; otherwise sends it.
+   */
   hold(report: ReportMessage): void {
     this.flush()
+    const now = this.#clock()
+    const soon = now - this.#lastAt <= HOLD_WINDOW_MS
+    this.#lastAt = now
+    if (!soon) {
+      this.#post(report)
+      this.#flushed++
+      return
+    }
     this.#held = report
     this.#scheduled ??= setImmediate(this.#atTurnEnd)
   }

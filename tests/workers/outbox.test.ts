@@ -1,0 +1,44 @@
+import { describe, expect, it } from 'vitest'
+import { HOLD_WINDOW_MS, Outbox } from '../../src/workers/outbox.ts'
+import type { LinkMessage, ReportMessage } from '../../src/workers/protocol.ts'
+
+/** An outbox on a hand-moved clock, with what it posted. */
+function outbox() {
+  const posted: LinkMessage[] = []
+  let now = 1000
+  const box = new Outbox((message) => posted.push(message), () => now)
+  const report = (loss: number): ReportMessage => ({ type: 'report', run: 1, metrics: { loss }, at: now })
+  return { box, posted, report, advance: (ms: number) => (now += ms) }
+}
+
+describe('Outbox: which one-way reports wait', () => {
+  it('a report right after the run began travels in the result, not as a message', () => {
+    const { box, posted, report } = outbox()
+    box.begin()
+    box.hold(report(1))
+    expect(posted).toEqual([])
+    expect(box.end()).toEqual({ flushed: 0, reports: [{ metrics: { loss: 1 }, at: 1000 }] })
+  })
+
+  it('a report after the trainable computed for longer than the window goes at once', () => {
+    const { box, posted, report, advance } = outbox()
+    box.begin()
+    advance(HOLD_WINDOW_MS + 50)
+    box.hold(report(1))
+    expect(posted.map((m) => m.type)).toEqual(['report'])
+    advance(5_000) // a long epoch computed without yielding: the driver already has the report
+    box.hold(report(2))
+    expect(posted).toHaveLength(2)
+    expect(box.end()).toEqual({ flushed: 2, reports: undefined })
+  })
+
+  it('a burst is held one at a time, in order, each sent before the next message', () => {
+    const { box, posted, report } = outbox()
+    box.begin()
+    box.hold(report(1))
+    box.hold(report(2))
+    box.send({ type: 'checkpoint', run: 1, state: 'x' })
+    expect(posted.map((m) => (m.type === 'report' ? m.metrics.loss : m.type))).toEqual([1, 2, 'checkpoint'])
+    expect(box.end()).toEqual({ flushed: 2, reports: undefined })
+  })
+})
