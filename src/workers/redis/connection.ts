@@ -58,14 +58,32 @@ export class OutageNotice {
  * ```
  */
 export function connect(url: string, notice: OutageNotice): Redis {
-  const redis = new Redis(url, {
-    maxRetriesPerRequest: null,
-    retryStrategy: (times) => Math.min(50 * 2 ** times, MAX_BACKOFF_MS),
-    connectionName: 'hyperpool',
-  })
+  const redis = new Redis(url, { ...bullConnection(url), connectionName: 'hyperpool' })
   redis.on('error', (error: Error) => notice.lost(url, error))
   redis.on('ready', () => notice.back(url))
   return redis
+}
+
+/** What BullMQ's connections are given. */
+export interface BullConnection {
+  readonly url: string
+  readonly maxRetriesPerRequest: null
+  readonly retryStrategy: (times: number) => number
+}
+
+/**
+ * The options of BullMQ's own connections (queue, events, workers): the same
+ * backoff as ours. BullMQ's default waits up to 20 s between attempts, so
+ * after a restart its connections came back long after ours; and one of them
+ * still waiting to reconnect when it is closed never closes (see `closeEvents`).
+ *
+ * @example
+ * ```ts
+ * new Queue(id, { connection: bullConnection(url), prefix: QUEUE_PREFIX })
+ * ```
+ */
+export function bullConnection(url: string): BullConnection {
+  return { url, maxRetriesPerRequest: null, retryStrategy: (times) => Math.min(50 * 2 ** times, MAX_BACKOFF_MS) }
 }
 
 /** The URL without its password, for messages. */
