@@ -1,3 +1,4 @@
+import type { QueueEvents } from 'bullmq'
 import { Redis } from 'ioredis'
 import { custom, invalid } from '../../options/index.ts'
 
@@ -120,4 +121,22 @@ export async function tidyWithin(tidy: () => Promise<unknown>): Promise<boolean>
   } finally {
     clearTimeout(timer)
   }
+}
+
+/**
+ * Closes BullMQ's event listener once its connection is up: BullMQ's close
+ * waits for the connection's end, which ioredis never announces for a
+ * connection waiting to reconnect, so a close right after a Redis restart
+ * hung forever (before the reconnect) or, under the close's deadline, left
+ * the experiment's keys behind.
+ *
+ * @example
+ * ```ts
+ * await closeEvents(new QueueEvents(id, { connection: bullConnection(url) }))
+ * ```
+ */
+export async function closeEvents(events: QueueEvents): Promise<void> {
+  const client = await events.getBackend().client
+  if (client.status !== 'ready') await new Promise((resolve) => client.once('ready', resolve))
+  await events.close()
 }

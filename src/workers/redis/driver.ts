@@ -3,7 +3,7 @@ import type { Redis } from 'ioredis'
 import type { Logger } from '../../logger.ts'
 import type { TrialOutput } from '../../types.ts'
 import type { Executor, TrialHandle, TrialListener, TrialRun } from '../executor.ts'
-import { type BullConnection, CLOSE_DEADLINE_MS, redact, tidyWithin } from './connection.ts'
+import { type BullConnection, CLOSE_DEADLINE_MS, closeEvents, redact, tidyWithin } from './connection.ts'
 import { deleteMatching, expireMatching } from './keys.ts'
 import { RemoteRun } from './remote-run.ts'
 import {
@@ -269,17 +269,4 @@ export class RedisDriver implements Executor {
       `no worker has taken a trial in ${noWorkerWarnMs / 1000} s (queue ${QUEUE_PREFIX}:${id} on ${redact(connection.url)}): start one on any machine that reaches Redis, in a checkout of the same code, with \`npx hyperpool worker --redis ${redact(connection.url)}\``,
     )
   }
-}
-
-/**
- * Closes BullMQ's event listener once its connection is up: BullMQ's close
- * waits for the connection's end, which ioredis never announces for a
- * connection waiting to reconnect, so a close right after a Redis restart
- * hung forever (before the reconnect) or, under the close's deadline, left
- * the experiment's keys behind.
- */
-async function closeEvents(events: QueueEvents): Promise<void> {
-  const client = await events.getBackend().client
-  if (client.status !== 'ready') await new Promise((resolve) => client.once('ready', resolve))
-  await events.close()
 }
