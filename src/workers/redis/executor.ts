@@ -6,6 +6,7 @@ import type { Executor, ExecutorFactory, ExecutorSetup } from '../executor.ts'
 import { bullConnection, connect, OutageNotice, REDIS_URL } from './connection.ts'
 import { fileHash, publishData } from './data.ts'
 import { RedisDriver } from './driver.ts'
+import { pruneRegistry } from './keys.ts'
 import { type ExperimentManifest, experimentKeys } from './wire.ts'
 
 /**
@@ -111,6 +112,7 @@ export class RedisExecutor implements ExecutorFactory {
         await redis.set(keys.manifest, JSON.stringify(manifest), 'PX', keyTtlMs)
       }
       await publish()
+      await pruneRegistry(redis)
       const driver = new RedisDriver({
         id,
         slots: setup.slots,

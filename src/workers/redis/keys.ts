@@ -1,4 +1,5 @@
 import type { Redis } from 'ioredis'
+import { experimentKeys, REGISTRY } from './wire.ts'
 
 /** Visits every key matching `pattern` in batches (SCAN, never KEYS, so a big Redis is not blocked). */
 async function scanMatching(redis: Redis, pattern: string, visit: (keys: string[]) => Promise<unknown>): Promise<void> {
@@ -45,4 +46,23 @@ export function expireMatching(redis: Redis, pattern: string, ttlMs: number, kee
     for (const key of keys) if (key !== keep && !OWN_EXPIRY.test(key)) batch.pexpire(key, ttlMs)
     return batch.exec()
   })
+}
+
+/**
+ * Takes off the registry the experiments whose manifest is gone: their keys
+ * expired after their driver was killed, with no worker left to remove them.
+ *
+ * @example
+ * ```ts
+ * await pruneRegistry(redis)
+ * ```
+ */
+export async function pruneRegistry(redis: Redis): Promise<void> {
+  const ids = await redis.smembers(REGISTRY)
+  if (ids.length === 0) return
+  const batch = redis.pipeline()
+  for (const id of ids) batch.exists(experimentKeys(id).manifest)
+  const found = (await batch.exec()) ?? []
+  const gone = ids.filter((_, i) => found[i]?.[1] === 0)
+  if (gone.length > 0) await redis.srem(REGISTRY, ...gone)
 }
