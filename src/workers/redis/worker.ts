@@ -167,7 +167,7 @@ export class RedisWorker {
         }
       } else {
         // The driver is gone (killed) and nobody ended the experiment: clean up after it.
-        await this.#leave(id)
+        await this.#leaveWithin(id)
         await this.#redis.srem(REGISTRY, id).catch(() => {})
         await deleteMatching(this.#redis, keys.pattern).catch(() => {})
         this.#missing.delete(id)
@@ -176,7 +176,7 @@ export class RedisWorker {
     }
     for (const id of this.#joined.keys()) {
       if (ids.includes(id)) continue
-      await this.#leave(id)
+      await this.#leaveWithin(id)
       // BullMQ's worker may have written a key of the ended experiment's queue as it closed: remove what is left.
       await deleteMatching(this.#redis, experimentKeys(id).pattern).catch(() => {})
     }
@@ -251,6 +251,11 @@ export class RedisWorker {
     this.#refused.add(id)
     this.#logger.error(`refused experiment ${id}: ${reason}`)
     void send(this.#redis, experimentKeys(id).inbox, { type: 'refused', worker: this.name, reason }).catch(() => {})
+  }
+
+  /** Leaves, waiting at most the close's deadline: polls run one at a time, and one stuck leaving would stop them all. */
+  async #leaveWithin(id: string): Promise<void> {
+    if (!(await tidyWithin(() => this.#leave(id)))) this.#logger.warn(`leaving experiment ${id} takes long; going on meanwhile`)
   }
 
   async #leave(id: string): Promise<void> {

@@ -86,6 +86,14 @@ describe.skipIf(!existsSync(SERVER))('Redis restarting mid-run', { timeout: 180_
     await new Promise((resolve) => setTimeout(resolve, 4 * ALIVE_MS))
     await startServer(port, dir, persist)
     writeFileSync(release, '')
+    let ended = false
+    void fit.finally(() => {
+      ended = true
+    })
+    // A run that does not end says what the driver and the worker logged.
+    await until('the run to end after the outage', () => ended, 90_000).catch((error: Error) => {
+      throw new Error(`${error.message}\n--- driver ---\n${lines.join('\n')}\n--- worker ---\n${worker?.output()}`)
+    })
     const results = await fit
     // The driver removed the experiment's keys as it closed; a key BullMQ's worker wrote as it left goes at its next poll.
     const client = new Redis(url)
