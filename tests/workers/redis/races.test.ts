@@ -90,7 +90,7 @@ describe.skipIf(redisUnavailable !== undefined)('a worker process under races', 
       const results = await fit
       expect(results.trials.map((t) => [t.state, t.history.map((r) => r.training_iteration)])).toEqual([['completed', [1, 2, 3, 4]]])
       expect(logger.lines.find((line) => line.includes('trial 0: its worker'))).toMatch(
-        new RegExp(`^warn: trial 0: its worker (\\S+) was lost; it restarts on \\1 after report 2$`),
+        /^warn: trial 0: its worker (\S+) was lost; it restarts on \1 after report 2$/,
       )
     } finally {
       await worker.close()
