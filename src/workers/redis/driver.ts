@@ -105,7 +105,7 @@ export class RedisDriver implements Executor {
       job,
       run.restore === undefined ? undefined : { reports: 0, state: run.restore },
       listener,
-      (worker, message) => this.#tell(worker, message),
+      (worker, message) => this.#tell(worker, message, remote),
       (run) => this.#withdraw(run),
     )
     this.#runs.set(key, remote)
@@ -199,8 +199,19 @@ export class RedisDriver implements Executor {
     }
   }
 
-  #tell(worker: string, message: WorkerMessage): void {
-    void send(this.#p.redis, this.#p.keys.worker(worker), message).catch(() => {})
+  /** Sends `message` to `worker`; if Redis refuses it, `run` (waiting for it there) ends as errored rather than never. */
+  #tell(worker: string, message: WorkerMessage, run?: RemoteRun): void {
+    void send(this.#p.redis, this.#p.keys.worker(worker), message).catch((error: Error) => {
+      // Commands wait through reconnects, so only a refusal lands here (Redis out of memory, a read-only replica, no permission).
+      run?.finish({
+        kind: 'errored',
+        error: {
+          name: 'WorkerError',
+          message: `the driver could not send its ${message.type} to worker ${worker}: ${error.message}`,
+          stack: undefined,
+        },
+      })
+    })
   }
 
   /** Removes a run's job if it is still waiting: BullMQ refuses to remove a job a worker holds (locked). */

@@ -135,7 +135,7 @@ export class ExperimentMember {
     let reports = from?.reports ?? 0
     const worker = this.#s.worker
     await send(redis, keys.inbox, { type: 'begin', run, attempt, worker, from: reports })
-    const here: Attempt = { run, handle: undefined, waiting: undefined }
+    const here: Attempt = { run, handle: undefined, waiting: undefined, failure: undefined }
     this.#attempts.set(attempt, here)
     here.handle = this.#pool.start(
       { trialId, config, seed, restore: from?.state },
@@ -145,7 +145,11 @@ export class ExperimentMember {
           const answer = new Promise<Decision>((resolve) => {
             here.waiting = { index, resolve }
           })
-          void send(redis, keys.inbox, { type: 'report', run, attempt, worker, index, metrics })
+          void send(redis, keys.inbox, { type: 'report', run, attempt, worker, index, metrics }).catch((error: Error) => {
+            // Refused by Redis (commands wait through reconnects): no answer will come, so the trial ends, saying why.
+            here.failure ??= `its report ${index} could not reach the driver: ${error.message}`
+            here.handle?.kill()
+          })
           return answer
         },
         checkpoint: (state) => {
@@ -161,8 +165,10 @@ export class ExperimentMember {
         started: announce ? () => void send(redis, keys.inbox, { type: 'started', run, attempt }) : undefined,
       },
     )
-    const outcome = await here.handle.done
+    const ended = await here.handle.done
     this.#attempts.delete(attempt)
+    const outcome: typeof ended =
+      here.failure === undefined ? ended : { kind: 'errored', error: { name: 'WorkerError', message: here.failure, stack: undefined } }
     // Neither completed nor failed: BullMQ finds the job stalled once its lock lapses and hands it to another worker.
     if (this.#leaving) return new Promise<void>(() => {})
     await send(redis, keys.inbox, { type: 'end', run, attempt, outcome })
@@ -174,4 +180,6 @@ interface Attempt {
   readonly run: number
   handle: TrialHandle | undefined
   waiting: { readonly index: number; readonly resolve: (decision: Decision) => void } | undefined
+  /** Why the attempt was ended here (a message Redis refused), if it was. */
+  failure: string | undefined
 }

@@ -96,4 +96,41 @@ describe.skipIf(redisUnavailable !== undefined)('a worker process under races', 
       await worker.close()
     }
   })
+
+  it('a decision Redis refuses to carry ends its trial as errored, saying why, instead of leaving it waiting', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'hp-redis-refused-'))
+    const release = join(dir, 'release')
+    const worker = new RedisWorker({ connection: url, concurrency: 1, logger: memoryLogger() })
+    try {
+      const tuner = new Tuner({
+        trainable: FIXTURE,
+        space: { x: 0.5, epochs: 3, hold: 2, release },
+        metric: 'loss',
+        numSamples: 1,
+        concurrency: 1,
+        seed: 1,
+        storageDir: false,
+        trackers: [],
+        handleSignals: false,
+        logger: memoryLogger(),
+        executor: new RedisExecutor({ connection: url }),
+      })
+      const fit = tuner.fit()
+      let reports = 0
+      void (async () => {
+        for await (const event of tuner.events()) if (event.type === 'result') reports++
+      })()
+      await until('the first report', () => reports === 1)
+      const [id = ''] = await client.smembers(REGISTRY)
+      // The worker's inbox becomes a string: Redis refuses the next decision with WRONGTYPE.
+      const inbox = experimentKeys(id).worker(worker.name)
+      await client.multi().del(inbox).set(inbox, 'not a stream').exec()
+      writeFileSync(release, '')
+      const results = await fit
+      expect(results.trials[0]?.state).toBe('errored')
+      expect(results.trials[0]?.error?.message).toMatch(/the driver could not send its decision to worker \S+: WRONGTYPE/)
+    } finally {
+      await worker.close()
+    }
+  })
 })
