@@ -27,7 +27,7 @@ export interface RedisWorkerOptions {
   readonly concurrency?: number
   /**
    * Heap cap per worker thread, MB.
-   * @default the driver's Tuner's `maxHeapMb`, else the local pool's default for this machine
+   * @default the driver's Tuner's `maxHeapMb`, else the local pool's default
    */
   readonly maxHeapMb?: number
   /**
@@ -63,7 +63,7 @@ export interface RedisWorkerOptions {
 export const REDIS_WORKER_OPTIONS = defineOptions('RedisWorker', {
   connection: REDIS_URL.required(),
   concurrency: integer({ min: 1 }).withDefault(computed("the machine's available cores", availableParallelism)),
-  maxHeapMb: integer({ min: 16 }).withDeferredDefault("the driver's Tuner's `maxHeapMb`"),
+  maxHeapMb: integer({ min: 16 }).withDeferredDefault("the driver's Tuner's `maxHeapMb`, else the local pool's default"),
   lockMs: integer({ min: 100 }).withDefault(10_000),
   stalledCheckMs: integer({ min: 50 }).withDefault(5000),
   maxStalledCount: integer({ min: 0 }).withDefault(3),
@@ -71,7 +71,7 @@ export const REDIS_WORKER_OPTIONS = defineOptions('RedisWorker', {
   logger: LOGGER.withDeferredDefault('a logger to stderr'),
 } satisfies SchemaOf<RedisWorkerOptions>)
 
-/** How long a driver's liveness key must stay missing before its experiment is cleared, when its manifest is gone too, ms. */
+/** How long a driver's liveness key must stay missing before its experiment is cleared, when its manifest does not say, ms. */
 const DEFAULT_ALIVE_MS = 10_000
 
 /** An experiment this process has joined: its member and the read of its inbox. */
@@ -200,7 +200,8 @@ export class RedisWorker {
       return false
     }
     const manifest = await this.#redis.get(keys.manifest).catch(() => null)
-    const aliveMs = manifest === null ? DEFAULT_ALIVE_MS : (JSON.parse(manifest) as ExperimentManifest).aliveMs
+    const aliveMs =
+      manifest === null ? DEFAULT_ALIVE_MS : ((JSON.parse(manifest) as Partial<ExperimentManifest>).aliveMs ?? DEFAULT_ALIVE_MS)
     return now - since >= aliveMs
   }
 
