@@ -177,7 +177,9 @@ export class RedisWorker {
     for (const id of this.#joined.keys()) {
       if (ids.includes(id)) continue
       await this.#leaveWithin(id)
-      // BullMQ's worker may have written a key of the ended experiment's queue as it closed: remove what is left.
+      // BullMQ's worker may have written a key of the ended experiment's queue as it closed: remove what is left, unless
+      // the experiment is listed again meanwhile (a driver publishing it again after Redis lost it).
+      if ((await this.#redis.sismember(REGISTRY, id).catch(() => 1)) === 1) continue
       await deleteMatching(this.#redis, experimentKeys(id).pattern).catch(() => {})
     }
   }
@@ -208,7 +210,11 @@ export class RedisWorker {
   async #join(id: string): Promise<void> {
     const keys = experimentKeys(id)
     const text = await this.#redis.get(keys.manifest)
-    if (text === null) throw new Error('its manifest is gone')
+    if (text === null) {
+      // Gone for now (Redis lost it, and its driver publishes it again), or for good: not a refusal; the next poll sees which.
+      this.#joined.delete(id)
+      return
+    }
     const manifest = JSON.parse(text) as ExperimentManifest
     let hash: string
     try {

@@ -6,9 +6,11 @@ import { type ChildProcess, spawn } from 'node:child_process'
 import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { pathToFileURL } from 'node:url'
 import { Redis } from 'ioredis'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { RedisExecutor, RedisWorker, Tuner } from '../../../src/index.ts'
+import { fileHash } from '../../../src/workers/redis/data.ts'
 import { experimentKeys, REGISTRY } from '../../../src/workers/redis/wire.ts'
 import { memoryLogger } from '../../helpers.ts'
 import { freePort, redisUnavailable, until } from './redis-server.ts'
@@ -131,6 +133,33 @@ describe.skipIf(redisUnavailable !== undefined)('a worker process under races', 
       expect(results.trials[0]?.error?.message).toMatch(/the driver could not send its decision to worker \S+: WRONGTYPE/)
     } finally {
       await worker.close()
+    }
+  })
+
+  it('an experiment listed while its manifest is missing (Redis lost it; its driver publishes it again) is joined once it is back, not refused', async () => {
+    const logger = memoryLogger()
+    const worker = new RedisWorker({ connection: url, concurrency: 1, pollMs: 10, logger })
+    const keys = experimentKeys('republished-1')
+    try {
+      await client.set(keys.alive, '1', 'PX', 60_000)
+      await client.sadd(REGISTRY, 'republished-1')
+      // Polls that find it listed without its manifest.
+      await new Promise((resolve) => setTimeout(resolve, 300))
+      const trainable = pathToFileURL(FIXTURE).href
+      const manifest = {
+        name: 'republished',
+        trainable,
+        trainableHash: await fileHash(trainable),
+        dataChunks: 0,
+        aliveMs: 10_000,
+        keyTtlMs: 60_000,
+      }
+      await client.set(keys.manifest, JSON.stringify(manifest))
+      await until('the worker to join', () => worker.experiments.includes('republished-1'))
+      expect(logger.lines.join('\n')).not.toContain('refused experiment republished-1')
+    } finally {
+      await worker.close()
+      await client.flushall()
     }
   })
 })
