@@ -8,7 +8,7 @@ import { connect } from 'node:net'
 import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { QueueEvents } from 'bullmq'
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, onTestFinished } from 'vitest'
 import { RedisExecutor, RedisWorker } from '../../../src/index.ts'
 import { closeEvents } from '../../../src/workers/redis/connection.ts'
 import { memoryLogger } from '../../helpers.ts'
@@ -58,6 +58,7 @@ describe.skipIf(redisUnavailable !== undefined)('closing right after Redis came 
     first.server.kill('SIGKILL')
     await until('the connection to wait to reconnect', () => client.status === 'reconnecting')
     const second = await ownRedis(port)
+    onTestFinished(() => void second.server.kill('SIGKILL'))
     const listening = () =>
       new Promise<boolean>((resolve) => {
         const socket = connect(port, '127.0.0.1')
@@ -68,6 +69,5 @@ describe.skipIf(redisUnavailable !== undefined)('closing right after Redis came 
     expect(client.status).toBe('reconnecting')
     await closeEvents(events)
     expect(client.status).toBe('end')
-    second.server.kill('SIGKILL')
   })
 })
