@@ -24,7 +24,7 @@ the experiment. See docs/distributed.md.
 Flags:
   --redis <url>             redis://[user:password@]host[:port][/db], or rediss:// for TLS (required)
   --concurrency <n>         trials at once, one thread each (default: the machine's cores)
-  --max-heap-mb <n>         heap cap per thread, MB (default: as the Tuner's maxHeapMb)
+  --max-heap-mb <n>         heap cap per thread, MB (default: the driver's Tuner's maxHeapMb, else the local pool's)
   --lock-ms <n>             BullMQ's lock on a running trial; a killed worker's trial is found lost once it lapses (default 10000)
   --stalled-check-ms <n>    how often this worker looks for lost trials (default 5000)
   --help                    this help

@@ -304,6 +304,7 @@ export class Tuner<S extends Space = Space, D = unknown> {
               name: this.name,
               trainable: this.#trainable,
               slots: this.#concurrency,
+              maxHeapMb: this.#maxHeapMb,
               data: this.#data,
               logger: this.#logger,
               onOutput,

@@ -70,6 +70,8 @@ export interface ExecutorSetup {
   readonly trainable: string
   /** Trials at once (the Tuner's `concurrency`): the executor's `slots`. */
   readonly slots: number
+  /** The Tuner's heap cap per worker thread, MB (`maxHeapMb`), if it set one: remote workers apply it too. */
+  readonly maxHeapMb?: number | undefined
   /** The experiment data, already in shared memory (see `shareData`); undefined when none. */
   readonly data: unknown
   /** Where the executor logs what the experiment's user should hear (a worker joined, one was lost). */

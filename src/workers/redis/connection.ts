@@ -1,3 +1,4 @@
+import type { QueueEvents } from 'bullmq'
 import { Redis } from 'ioredis'
 import { custom, invalid } from '../../options/index.ts'
 
@@ -58,14 +59,32 @@ export class OutageNotice {
  * ```
  */
 export function connect(url: string, notice: OutageNotice): Redis {
-  const redis = new Redis(url, {
-    maxRetriesPerRequest: null,
-    retryStrategy: (times) => Math.min(50 * 2 ** times, MAX_BACKOFF_MS),
-    connectionName: 'hyperpool',
-  })
+  const redis = new Redis(url, { ...bullConnection(url), connectionName: 'hyperpool' })
   redis.on('error', (error: Error) => notice.lost(url, error))
   redis.on('ready', () => notice.back(url))
   return redis
+}
+
+/** What BullMQ's connections are given. */
+export interface BullConnection {
+  readonly url: string
+  readonly maxRetriesPerRequest: null
+  readonly retryStrategy: (times: number) => number
+}
+
+/**
+ * The options of BullMQ's own connections (queue, events, workers): the same
+ * backoff as ours. BullMQ's default waits up to 20 s between attempts, so
+ * after a restart its connections came back long after ours; and one of them
+ * still waiting to reconnect when it is closed never closes (see `closeEvents`).
+ *
+ * @example
+ * ```ts
+ * new Queue(id, { connection: bullConnection(url), prefix: QUEUE_PREFIX })
+ * ```
+ */
+export function bullConnection(url: string): BullConnection {
+  return { url, maxRetriesPerRequest: null, retryStrategy: (times) => Math.min(50 * 2 ** times, MAX_BACKOFF_MS) }
 }
 
 /** The URL without its password, for messages. */
@@ -102,4 +121,22 @@ export async function tidyWithin(tidy: () => Promise<unknown>): Promise<boolean>
   } finally {
     clearTimeout(timer)
   }
+}
+
+/**
+ * Closes BullMQ's event listener once its connection is up: BullMQ's close
+ * waits for the connection's end, which ioredis never announces for a
+ * connection waiting to reconnect, so a close right after a Redis restart
+ * hung forever (before the reconnect) or, under the close's deadline, left
+ * the experiment's keys behind.
+ *
+ * @example
+ * ```ts
+ * await closeEvents(new QueueEvents(id, { connection: bullConnection(url) }))
+ * ```
+ */
+export async function closeEvents(events: QueueEvents): Promise<void> {
+  const client = await events.getBackend().client
+  if (client.status !== 'ready') await new Promise((resolve) => client.once('ready', resolve))
+  await events.close()
 }

@@ -10,16 +10,22 @@ import { decode, encode, type experimentKeys } from './wire.ts'
 export const DATA_CHUNK_BYTES = 4 * 2 ** 20
 
 /**
- * Publishes the experiment's data once, in chunks of {@link DATA_CHUNK_BYTES};
+ * Publishes the experiment's data once (expiring in `ttlMs` unless refreshed), in chunks of {@link DATA_CHUNK_BYTES};
  * returns how many. Over `maxBytes` it refuses with a DataError that points
  * at `dataModule`, which every worker loads itself.
  *
  * @example
  * ```ts
- * const chunks = await publishData(redis, keys, shareData({ X }), 512 * 2 ** 20)
+ * const chunks = await publishData(redis, keys, shareData({ X }), 512 * 2 ** 20, 600_000)
  * ```
  */
-export async function publishData(redis: Redis, keys: ReturnType<typeof experimentKeys>, data: unknown, maxBytes: number): Promise<number> {
+export async function publishData(
+  redis: Redis,
+  keys: ReturnType<typeof experimentKeys>,
+  data: unknown,
+  maxBytes: number,
+  ttlMs: number,
+): Promise<number> {
   if (data === undefined) return 0
   const bytes = encode(data)
   if (bytes.byteLength > maxBytes) {
@@ -30,7 +36,7 @@ export async function publishData(redis: Redis, keys: ReturnType<typeof experime
   }
   const chunks = Math.ceil(bytes.byteLength / DATA_CHUNK_BYTES)
   for (let i = 0; i < chunks; i++) {
-    await redis.set(keys.data(i), bytes.subarray(i * DATA_CHUNK_BYTES, (i + 1) * DATA_CHUNK_BYTES))
+    await redis.set(keys.data(i), bytes.subarray(i * DATA_CHUNK_BYTES, (i + 1) * DATA_CHUNK_BYTES), 'PX', ttlMs)
   }
   return chunks
 }

@@ -3,7 +3,8 @@ import type { Redis } from 'ioredis'
 import type { Logger } from '../../logger.ts'
 import type { TrialOutput } from '../../types.ts'
 import type { Executor, TrialHandle, TrialListener, TrialRun } from '../executor.ts'
-import { CLOSE_DEADLINE_MS, tidyWithin } from './connection.ts'
+import { type BullConnection, CLOSE_DEADLINE_MS, closeEvents, redact, tidyWithin } from './connection.ts'
+import { deleteMatching, expireMatching } from './keys.ts'
 import { RemoteRun } from './remote-run.ts'
 import {
   type DriverMessage,
@@ -26,11 +27,17 @@ export interface DriverParts {
   readonly redis: Redis
   /** For the blocking read of the driver's inbox. */
   readonly reader: Redis
-  readonly connection: { readonly url: string; readonly maxRetriesPerRequest: null }
+  readonly connection: BullConnection
   readonly logger: Logger
   readonly onOutput: (output: TrialOutput) => void
   /** How long the driver's liveness key lasts unrenewed, ms: workers leave an experiment whose driver is gone that long. */
   readonly aliveMs: number
+  /** The expiry the driver keeps refreshing on the experiment's keys, ms: a killed driver's keys go away on their own. */
+  readonly keyTtlMs: number
+  /** Writes the manifest and the data (again, when Redis lost them). */
+  readonly publish: () => Promise<void>
+  /** How long the driver waits for a first worker to take a trial before it says how to start one, ms. */
+  readonly noWorkerWarnMs: number
 }
 
 /**
@@ -38,7 +45,11 @@ export interface DriverParts {
  * job on the experiment's queue; what the run says comes back on the driver's
  * inbox stream and is routed to its {@link RemoteRun}. A job BullMQ gives up
  * on (lost with its worker more often than the workers' `maxStalledCount`)
- * ends its run as errored.
+ * ends its run as errored. While it lives, the driver renews its liveness
+ * key, keeps the experiment's keys from expiring, and publishes the
+ * experiment again (running trials queued again from their last
+ * checkpoints) if Redis lost it: the journal, in the driver, stays the
+ * source of truth.
  *
  * @example
  * ```ts
@@ -53,7 +64,12 @@ export class RedisDriver implements Executor {
   readonly #runs = new Map<number, RemoteRun>()
   readonly #stop = new AbortController()
   readonly #reading: Promise<void>
-  readonly #heartbeat: NodeJS.Timeout
+  readonly #timers: NodeJS.Timeout[] = []
+  /** The heartbeat under way, if any: one at a time (with Redis away, they would pile up and all run at its return). */
+  #beat: Promise<void> | undefined
+  #expiring: Promise<void> | undefined
+  /** A worker took a trial: the warning of a driver without workers is moot. */
+  #served = false
   #count = 0
 
   constructor(parts: DriverParts) {
@@ -66,64 +82,77 @@ export class RedisDriver implements Executor {
     this.#queue.on('error', () => {})
     this.#events.on('error', () => {})
     this.#reading = readStream<DriverMessage>(parts.reader, parts.keys.inbox, (m) => this.#receive(m), this.#stop.signal)
-    this.#heartbeat = setInterval(() => void this.#renew(), Math.max(100, parts.aliveMs / 4))
+    // Back from an outage: renew at once (the liveness key may have lapsed meanwhile), and see whether Redis kept the experiment.
+    parts.redis.on('ready', () => void this.#heartbeat())
   }
 
   /** Ready when the queue's event listener is: a job that fails before it listens would go unheard. */
   async ready(): Promise<void> {
-    await Promise.all([this.#events.waitUntilReady(), this.#queue.waitUntilReady(), this.#renew()])
-    await this.#p.redis.sadd(REGISTRY, this.#p.id)
+    const { redis, id, aliveMs, keyTtlMs, noWorkerWarnMs } = this.#p
+    await Promise.all([this.#events.waitUntilReady(), this.#queue.waitUntilReady(), this.#heartbeat()])
+    await redis.sadd(REGISTRY, id)
+    this.#timers.push(
+      setInterval(() => void this.#heartbeat(), Math.max(100, aliveMs / 4)),
+      setInterval(() => void this.#refreshExpiry(), keyTtlMs / 3),
+      setTimeout(() => this.#warnNoWorker(), noWorkerWarnMs),
+    )
   }
 
   start(run: TrialRun, listener: TrialListener): TrialHandle {
     const key = this.#count++
+    const job: RunJob = { run: key, trialId: run.trialId, config: run.config, seed: run.seed, announce: listener.started !== undefined }
     const remote = new RemoteRun(
-      key,
-      run.trialId,
+      job,
+      run.restore === undefined ? undefined : { reports: 0, state: run.restore },
       listener,
-      (worker, message) => this.#tell(worker, message),
+      (worker, message) => this.#tell(worker, message, remote),
       (run) => this.#withdraw(run),
     )
     this.#runs.set(key, remote)
     void remote.done.then(() => this.#runs.delete(key))
-    const job: RunJob = { run: key, trialId: run.trialId, config: run.config, seed: run.seed, announce: listener.started !== undefined }
-    const stored =
-      run.restore === undefined ? undefined : this.#p.redis.set(this.#p.keys.checkpoint(key), encode({ reports: 0, state: run.restore }))
-    void Promise.resolve(stored)
-      .then(() => this.#queue.add('trial', job, { jobId: `run-${key}`, removeOnComplete: true, removeOnFail: true }))
-      .catch((error: Error) =>
-        remote.finish({
-          kind: 'errored',
-          error: { name: error.name, message: `the trial could not be queued: ${error.message}`, stack: error.stack },
-        }),
-      )
+    void this.#enqueue(remote).catch((error: Error) =>
+      remote.finish({
+        kind: 'errored',
+        error: { name: error.name, message: `the trial could not be queued: ${error.message}`, stack: error.stack },
+      }),
+    )
     return remote
   }
 
   /** Ends the experiment on Redis: workers leave it, and its queue and keys are removed. */
   async close(): Promise<void> {
-    clearInterval(this.#heartbeat)
+    for (const timer of this.#timers) clearTimeout(timer)
     this.#stop.abort()
     const { redis, reader, keys, id, logger } = this.#p
     reader.disconnect()
     const tidy = await tidyWithin(async () => {
+      // A heartbeat under way may publish the experiment again: let it end first.
+      await this.#beat
+      await this.#expiring
       await redis.srem(REGISTRY, id)
       await redis.del(keys.alive)
       await this.#reading
-      await this.#events.close()
+      await closeEvents(this.#events)
       await this.#queue.obliterate({ force: true }).catch(() => {})
       await this.#queue.close()
       await deleteMatching(redis, keys.pattern)
       await redis.quit()
     })
     if (tidy) return
-    // Redis is away: end anyway, so fit() returns; the keys go when a worker sees the liveness key lapse.
+    // Redis is away: end anyway, so fit() returns; the keys go when a worker sees the liveness key lapse, or expire.
     logger.warn(
-      `Redis did not answer within ${CLOSE_DEADLINE_MS / 1000} s at the end: the experiment's keys stay until a worker clears them`,
+      `Redis did not answer within ${CLOSE_DEADLINE_MS / 1000} s at the end: the experiment's keys stay until a worker clears them, or for ${this.#p.keyTtlMs / 1000} s`,
     )
     redis.disconnect()
     void this.#events.disconnect().catch(() => {})
     void this.#queue.disconnect().catch(() => {})
+  }
+
+  /** Puts the run's job on the queue, with the checkpoint it starts from. */
+  async #enqueue(remote: RemoteRun): Promise<void> {
+    const { redis, keys, keyTtlMs } = this.#p
+    if (remote.latest !== undefined) await redis.set(keys.checkpoint(remote.run), encode(remote.latest), 'PX', keyTtlMs)
+    await this.#queue.add('trial', remote.job, { jobId: `run-${remote.run}`, removeOnComplete: true, removeOnFail: true })
   }
 
   #receive(message: DriverMessage): void {
@@ -143,11 +172,12 @@ export class RedisDriver implements Executor {
     if (run === undefined) {
       // A run that ended (a stale attempt of it): its report still waits for an answer, so tell it to end.
       if (message.type === 'report')
-        this.#tell(message.worker, { type: 'decision', run: message.run, attempt: message.attempt, decision: 'stop' })
+        this.#tell(message.worker, { type: 'decision', run: message.run, attempt: message.attempt, index: message.index, decision: 'stop' })
       return
     }
     switch (message.type) {
       case 'begin': {
+        this.#served = true
         const lost = run.begin(message.attempt, message.worker, message.from)
         if (lost !== undefined) {
           logger.warn(`trial ${run.trialId}: its worker ${lost} was lost; it restarts on ${message.worker} after report ${message.from}`)
@@ -158,7 +188,7 @@ export class RedisDriver implements Executor {
         run.started(message.attempt)
         return
       case 'report':
-        run.report(message.attempt, message.worker, message.metrics)
+        run.report(message.attempt, message.worker, message.index, message.metrics)
         return
       case 'checkpoint':
         run.checkpoint(message.attempt, message.after, message.state)
@@ -169,8 +199,19 @@ export class RedisDriver implements Executor {
     }
   }
 
-  #tell(worker: string, message: WorkerMessage): void {
-    void send(this.#p.redis, this.#p.keys.worker(worker), message).catch(() => {})
+  /** Sends `message` to `worker`; if Redis refuses it, `run` (waiting for it there) ends as errored rather than never. */
+  #tell(worker: string, message: WorkerMessage, run?: RemoteRun): void {
+    void send(this.#p.redis, this.#p.keys.worker(worker), message).catch((error: Error) => {
+      // Commands wait through reconnects, so only a refusal lands here (Redis out of memory, a read-only replica, no permission).
+      run?.finish({
+        kind: 'errored',
+        error: {
+          name: 'WorkerError',
+          message: `the driver could not send its ${message.type} to worker ${worker}: ${error.message}`,
+          stack: undefined,
+        },
+      })
+    })
   }
 
   /** Removes a run's job if it is still waiting: BullMQ refuses to remove a job a worker holds (locked). */
@@ -191,17 +232,52 @@ export class RedisDriver implements Executor {
     })
   }
 
-  async #renew(): Promise<void> {
-    await this.#p.redis.set(this.#p.keys.alive, String(process.pid), 'PX', this.#p.aliveMs).catch(() => {})
+  #heartbeat(): Promise<void> {
+    if (this.#stop.signal.aborted) return Promise.resolve()
+    this.#beat ??= this.#renew().finally(() => {
+      this.#beat = undefined
+    })
+    return this.#beat
   }
-}
 
-/** Deletes every key matching `pattern` (SCAN, never KEYS, so a big Redis is not blocked). */
-export async function deleteMatching(redis: Redis, pattern: string): Promise<void> {
-  let cursor = '0'
-  do {
-    const [next, found] = await redis.scan(cursor, 'MATCH', pattern, 'COUNT', 1000)
-    cursor = next
-    if (found.length > 0) await redis.del(...found)
-  } while (cursor !== '0')
+  /** Renews the liveness key; a manifest gone means Redis lost the experiment (restarted without its data): publish it again. */
+  async #renew(): Promise<void> {
+    const { redis, keys, aliveMs } = this.#p
+    try {
+      const [, [, present] = []] =
+        (await redis.multi().set(keys.alive, String(process.pid), 'PX', aliveMs).exists(keys.manifest).exec()) ?? []
+      if (present === 0 && !this.#stop.signal.aborted) await this.#republish()
+    } catch {
+      // Redis away: the next heartbeat tries again.
+    }
+  }
+
+  /** Redis lost the experiment's keys: publishes it again and queues its running trials again from their last checkpoints. */
+  async #republish(): Promise<void> {
+    const { redis, id, logger, publish } = this.#p
+    const runs = [...this.#runs.values()].filter((run) => !run.ended)
+    logger.warn(
+      `Redis lost experiment ${id} (restarted without its data?): publishing it again and queueing its ${runs.length} unfinished trial${runs.length === 1 ? '' : 's'} again from their last checkpoints; the journal keeps every report`,
+    )
+    await publish()
+    await Promise.all(runs.map((run) => this.#enqueue(run)))
+    await redis.sadd(REGISTRY, id)
+  }
+
+  #refreshExpiry(): void {
+    const { redis, keys, keyTtlMs } = this.#p
+    this.#expiring ??= expireMatching(redis, keys.pattern, keyTtlMs, keys.alive)
+      .catch(() => {})
+      .finally(() => {
+        this.#expiring = undefined
+      })
+  }
+
+  #warnNoWorker(): void {
+    if (this.#served || this.#runs.size === 0) return
+    const { logger, connection, noWorkerWarnMs, id } = this.#p
+    logger.warn(
+      `no worker has taken a trial in ${noWorkerWarnMs / 1000} s (queue ${QUEUE_PREFIX}:${id} on ${redact(connection.url)}): start one on any machine that reaches Redis, in a checkout of the same code, with \`npx hyperpool worker --redis ${redact(connection.url)}\``,
+    )
+  }
 }

@@ -3,9 +3,10 @@ import { isAbsolute, resolve } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { custom, defineOptions, integer, invalid, type SchemaOf } from '../../options/index.ts'
 import type { Executor, ExecutorFactory, ExecutorSetup } from '../executor.ts'
-import { connect, OutageNotice, REDIS_URL } from './connection.ts'
+import { bullConnection, connect, OutageNotice, REDIS_URL } from './connection.ts'
 import { fileHash, publishData } from './data.ts'
 import { RedisDriver } from './driver.ts'
+import { pruneRegistry } from './keys.ts'
 import { type ExperimentManifest, experimentKeys } from './wire.ts'
 
 /**
@@ -35,7 +36,18 @@ export interface RedisExecutorOptions {
    * @default 10000
    */
   readonly aliveMs?: number
+  /**
+   * The expiry the driver keeps refreshing (every third of it) on the experiment's keys, ms: a killed
+   * driver's keys are gone this long after it, even with no worker left to remove them. Redis away
+   * longer than this loses them as a restart without persistence does: the driver then publishes the
+   * experiment again and queues its running trials again from their last checkpoints.
+   * @default 600000 (10 minutes)
+   */
+  readonly keyTtlMs?: number
 }
+
+/** How long a driver waits for a first worker to take a trial before it says how to start one, ms. */
+const NO_WORKER_WARN_MS = 5000
 
 /** A data module option: a file URL or path, read as a file URL string. */
 const MODULE_URL = custom<string>('a file URL or a path to a module', (value, at) => {
@@ -51,6 +63,7 @@ export const REDIS_EXECUTOR_OPTIONS = defineOptions('RedisExecutor', {
   maxDataMb: integer({ min: 1 }).withDefault(512),
   dataModule: MODULE_URL,
   aliveMs: integer({ min: 100 }).withDefault(10_000),
+  keyTtlMs: integer({ min: 300 }).withDefault(600_000),
 } satisfies SchemaOf<RedisExecutorOptions>)
 
 /**
@@ -81,26 +94,38 @@ export class RedisExecutor implements ExecutorFactory {
     const notice = new OutageNotice((level, message) => setup.logger[level](message))
     const redis = connect(url, notice)
     const reader = connect(url, notice)
+    const { dataModule, aliveMs, keyTtlMs } = this.#o
     try {
-      const dataModule = this.#o.dataModule
-      const manifest: ExperimentManifest = {
-        name: setup.name,
-        trainable: setup.trainable,
-        trainableHash: await fileHash(setup.trainable),
-        dataChunks: dataModule === undefined ? await publishData(redis, keys, setup.data, this.#o.maxDataMb * 2 ** 20) : 0,
-        dataModule,
+      const trainableHash = await fileHash(setup.trainable)
+      const publish = async () => {
+        const dataChunks = dataModule === undefined ? await publishData(redis, keys, setup.data, this.#o.maxDataMb * 2 ** 20, keyTtlMs) : 0
+        const manifest: ExperimentManifest = {
+          name: setup.name,
+          trainable: setup.trainable,
+          trainableHash,
+          dataChunks,
+          dataModule,
+          maxHeapMb: setup.maxHeapMb,
+          aliveMs,
+          keyTtlMs,
+        }
+        await redis.set(keys.manifest, JSON.stringify(manifest), 'PX', keyTtlMs)
       }
-      await redis.set(keys.manifest, JSON.stringify(manifest))
+      await publish()
+      await pruneRegistry(redis)
       const driver = new RedisDriver({
         id,
         slots: setup.slots,
         keys,
         redis,
         reader,
-        connection: { url, maxRetriesPerRequest: null },
+        connection: bullConnection(url),
         logger: setup.logger,
         onOutput: setup.onOutput,
-        aliveMs: this.#o.aliveMs,
+        aliveMs,
+        keyTtlMs,
+        publish,
+        noWorkerWarnMs: NO_WORKER_WARN_MS,
       })
       await driver.ready()
       setup.logger.debug(`experiment ${id} published on Redis`)

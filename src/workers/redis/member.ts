@@ -4,6 +4,7 @@ import type { Redis } from 'ioredis'
 import type { Decision } from '../../types.ts'
 import type { TrialHandle } from '../executor.ts'
 import { LocalPool } from '../pool.ts'
+import type { BullConnection } from './connection.ts'
 import {
   decode,
   type ExperimentManifest,
@@ -21,8 +22,9 @@ export interface MemberSettings {
   /** This process's name on the driver's log: `host:pid`. */
   readonly worker: string
   readonly concurrency: number
+  /** This process's own cap; without one, the Tuner's from the manifest applies. */
   readonly maxHeapMb: number | undefined
-  readonly connection: { readonly url: string; readonly maxRetriesPerRequest: null }
+  readonly connection: BullConnection
   /** BullMQ's lock on a running job, ms: a job whose worker stopped renewing it for this long is stalled. */
   readonly lockMs: number
   /** How often BullMQ looks for stalled jobs, ms. */
@@ -51,9 +53,13 @@ export class ExperimentMember {
   readonly #redis: Redis
   readonly #pool: LocalPool
   readonly #bull: Worker<RunJob>
-  /** The pending report of each run here, by run: what resolves it. */
-  readonly #waiting = new Map<number, { attempt: string; resolve: (decision: Decision) => void }>()
-  readonly #handles = new Map<number, TrialHandle>()
+  readonly #keyTtlMs: number
+  /**
+   * The runs here, by attempt. One run may be here twice: its lock lapsed (Redis away longer than
+   * `lockMs`) and BullMQ handed its job out again while the first attempt still ran; each attempt is
+   * answered apart, and the driver tells the stale one to stop.
+   */
+  readonly #attempts = new Map<string, Attempt>()
   /** Leaving: the runs killed on the way out are not ended on the driver; their jobs stall and run again elsewhere. */
   #leaving = false
 
@@ -68,11 +74,12 @@ export class ExperimentMember {
     this.#keys = keys
     this.#s = s
     this.#redis = redis
+    this.#keyTtlMs = manifest.keyTtlMs
     this.#pool = new LocalPool({
       trainable: manifest.trainable,
       concurrency: s.concurrency,
       data,
-      maxHeapMb: s.maxHeapMb,
+      maxHeapMb: s.maxHeapMb ?? manifest.maxHeapMb,
       onOutput: (output) => void send(redis, keys.inbox, { type: 'output', output }).catch(() => {}),
     })
     this.#bull = new Worker<RunJob>(id, (job) => this.#process(job), {
@@ -90,24 +97,30 @@ export class ExperimentMember {
 
   /** A message on this process's inbox for this experiment. */
   receive(message: WorkerMessage): void {
-    if (message.type === 'kill') {
-      this.#handles.get(message.run)?.kill()
-      return
-    }
-    const waiting = this.#waiting.get(message.run)
-    if (message.attempt === undefined || waiting?.attempt === message.attempt) {
-      if (waiting !== undefined) {
-        this.#waiting.delete(message.run)
+    const attempts =
+      message.type === 'decision' && message.attempt !== undefined
+        ? [this.#attempts.get(message.attempt)]
+        : [...this.#attempts.values()].filter((attempt) => attempt.run === message.run)
+    for (const attempt of attempts) {
+      if (attempt === undefined) continue
+      if (message.type === 'kill') {
+        attempt.handle?.kill()
+        continue
+      }
+      const waiting = attempt.waiting
+      // The answer to the report waiting, or an unprompted stop or pause (no index): a decision sent twice resolves nothing more.
+      if (waiting !== undefined && (message.index === undefined || message.index === waiting.index)) {
+        attempt.waiting = undefined
         waiting.resolve(message.decision)
       }
-      if (message.decision !== 'continue') this.#handles.get(message.run)?.stop(message.decision)
+      if (message.decision !== 'continue') attempt.handle?.stop(message.decision)
     }
   }
 
   /** Leaves the experiment: running trials end with their threads (the driver restarts them elsewhere if it still runs). */
   async close(): Promise<void> {
     this.#leaving = true
-    for (const handle of this.#handles.values()) handle.kill()
+    for (const attempt of this.#attempts.values()) attempt.handle?.kill()
     await this.#bull.close(true)
     await this.#pool.close()
   }
@@ -122,13 +135,21 @@ export class ExperimentMember {
     let reports = from?.reports ?? 0
     const worker = this.#s.worker
     await send(redis, keys.inbox, { type: 'begin', run, attempt, worker, from: reports })
-    const handle = this.#pool.start(
+    const here: Attempt = { run, handle: undefined, waiting: undefined, failure: undefined }
+    this.#attempts.set(attempt, here)
+    here.handle = this.#pool.start(
       { trialId, config, seed, restore: from?.state },
       {
         report: (metrics) => {
-          reports++
-          const answer = new Promise<Decision>((resolve) => this.#waiting.set(run, { attempt, resolve }))
-          void send(redis, keys.inbox, { type: 'report', run, attempt, worker, metrics })
+          const index = ++reports
+          const answer = new Promise<Decision>((resolve) => {
+            here.waiting = { index, resolve }
+          })
+          void send(redis, keys.inbox, { type: 'report', run, attempt, worker, index, metrics }).catch((error: Error) => {
+            // Refused by Redis (commands wait through reconnects): no answer will come, so the trial ends, saying why.
+            here.failure ??= `its report ${index} could not reach the driver: ${error.message}`
+            here.handle?.kill()
+          })
           return answer
         },
         checkpoint: (state) => {
@@ -137,19 +158,28 @@ export class ExperimentMember {
           // Kept for a restart elsewhere, and told to the driver, in one step: a restart never starts from a checkpoint the driver has not seen.
           void redis
             .multi()
-            .set(keys.checkpoint(run), encode(saved))
+            .set(keys.checkpoint(run), encode(saved), 'PX', this.#keyTtlMs)
             .xadd(keys.inbox, '*', 'm', encode({ type: 'checkpoint', run, attempt, after: reports, state }))
             .exec()
         },
         started: announce ? () => void send(redis, keys.inbox, { type: 'started', run, attempt }) : undefined,
       },
     )
-    this.#handles.set(run, handle)
-    const outcome = await handle.done
-    this.#handles.delete(run)
-    this.#waiting.delete(run)
+    const ended = await here.handle.done
+    this.#attempts.delete(attempt)
+    const outcome: typeof ended =
+      here.failure === undefined ? ended : { kind: 'errored', error: { name: 'WorkerError', message: here.failure, stack: undefined } }
     // Neither completed nor failed: BullMQ finds the job stalled once its lock lapses and hands it to another worker.
     if (this.#leaving) return new Promise<void>(() => {})
     await send(redis, keys.inbox, { type: 'end', run, attempt, outcome })
   }
+}
+
+/** One attempt of a run on this process: its trial, and the report it waits to have answered. */
+interface Attempt {
+  readonly run: number
+  handle: TrialHandle | undefined
+  waiting: { readonly index: number; readonly resolve: (decision: Decision) => void } | undefined
+  /** Why the attempt was ended here (a message Redis refused), if it was. */
+  failure: string | undefined
 }

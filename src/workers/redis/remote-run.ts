@@ -1,7 +1,7 @@
 import type { Decision, Metrics } from '../../types.ts'
 import type { TrialHandle, TrialListener } from '../executor.ts'
 import type { TrialOutcome } from '../protocol.ts'
-import type { WorkerMessage } from './wire.ts'
+import type { RunJob, StoredCheckpoint, WorkerMessage } from './wire.ts'
 
 /** How a run reaches the worker that holds it: set by the driver. */
 export type Tell = (worker: string, message: WorkerMessage) => void
@@ -21,6 +21,10 @@ export class RemoteRun implements TrialHandle {
   readonly done: Promise<TrialOutcome>
   readonly run: number
   readonly trialId: number
+  /** What the run's job carries: queued again as it was if Redis loses it. */
+  readonly job: RunJob
+  /** The latest checkpoint the run saved (or the one it started from): where it restarts if Redis loses it. */
+  latest: StoredCheckpoint | undefined
   readonly #listener: TrialListener
   readonly #tell: Tell
   readonly #withdraw: Withdraw
@@ -36,9 +40,11 @@ export class RemoteRun implements TrialHandle {
   #killed = false
   ended = false
 
-  constructor(run: number, trialId: number, listener: TrialListener, tell: Tell, withdraw: Withdraw) {
-    this.run = run
-    this.trialId = trialId
+  constructor(job: RunJob, restore: StoredCheckpoint | undefined, listener: TrialListener, tell: Tell, withdraw: Withdraw) {
+    this.run = job.run
+    this.trialId = job.trialId
+    this.job = job
+    this.latest = restore
     this.#listener = listener
     this.#tell = tell
     this.#withdraw = withdraw
@@ -49,6 +55,8 @@ export class RemoteRun implements TrialHandle {
 
   /** A worker picked the job up; `from` reports were made before the checkpoint it restarts from. Returns the worker it replaces, if any. */
   begin(attempt: string, worker: string, from: number): string | undefined {
+    // The same message twice (resent after a reconnect): nothing new.
+    if (attempt === this.attempt) return undefined
     const previous = this.attempt === undefined ? undefined : this.worker
     this.attempt = attempt
     this.worker = worker
@@ -64,26 +72,30 @@ export class RemoteRun implements TrialHandle {
     this.#listener.started?.()
   }
 
-  report(attempt: string, worker: string, metrics: Metrics): void {
+  /** Report `index` of the run (1 for its first) from `attempt`. */
+  report(attempt: string, worker: string, index: number, metrics: Metrics): void {
     // A stale attempt (its lock was taken over while it still ran) is told to end; what it reports is not kept.
     if (attempt !== this.attempt) {
-      this.#tell(worker, { type: 'decision', run: this.run, attempt, decision: 'stop' })
+      this.#tell(worker, { type: 'decision', run: this.run, attempt, index, decision: 'stop' })
       return
     }
-    this.#position++
-    if (this.#position <= this.#delivered) {
-      this.#answer(attempt, worker, this.#ending ?? 'continue')
+    // A report this attempt already made (its message sent again after a reconnect): answered the first time.
+    if (index <= this.#position) return
+    this.#position = index
+    if (index <= this.#delivered) {
+      this.#answer(attempt, worker, index, this.#ending ?? 'continue')
       return
     }
     this.#delivered++
     const answer = this.#listener.report(metrics)
-    if (answer instanceof Promise) void answer.then((decision) => this.#answer(attempt, worker, decision))
-    else this.#answer(attempt, worker, answer)
+    if (answer instanceof Promise) void answer.then((decision) => this.#answer(attempt, worker, index, decision))
+    else this.#answer(attempt, worker, index, answer)
   }
 
   /** A checkpoint saved after `after` reports: passed on unless the report that follows it was already delivered. */
   checkpoint(attempt: string, after: number, state: unknown): void {
     if (attempt !== this.attempt || after < this.#delivered) return
+    this.latest = { reports: after + 1, state }
     this.#listener.checkpoint(state)
   }
 
@@ -124,8 +136,8 @@ export class RemoteRun implements TrialHandle {
     })
   }
 
-  #answer(attempt: string, worker: string, decision: Decision): void {
+  #answer(attempt: string, worker: string, index: number, decision: Decision): void {
     if (decision !== 'continue') this.#ending ??= decision
-    this.#tell(worker, { type: 'decision', run: this.run, attempt, decision: this.#ending ?? decision })
+    this.#tell(worker, { type: 'decision', run: this.run, attempt, index, decision: this.#ending ?? decision })
   }
 }

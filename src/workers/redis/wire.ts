@@ -56,6 +56,12 @@ export interface ExperimentManifest {
   readonly dataChunks: number
   /** A module each worker imports once for its data, instead of published data. */
   readonly dataModule: string | undefined
+  /** The Tuner's heap cap per thread, MB: a worker without its own `maxHeapMb` applies it. */
+  readonly maxHeapMb: number | undefined
+  /** How long the driver's liveness key lasts unrenewed, ms: a worker declares the driver gone after seeing it missing this long. */
+  readonly aliveMs: number
+  /** The expiry the driver keeps refreshing on the experiment's keys, ms: what a worker's checkpoints are written with. */
+  readonly keyTtlMs: number
 }
 
 /**
@@ -83,14 +89,29 @@ export type DriverMessage =
   | { readonly type: 'refused'; readonly worker: string; readonly reason: string }
   | { readonly type: 'begin'; readonly run: number; readonly attempt: string; readonly worker: string; readonly from: number }
   | { readonly type: 'started'; readonly run: number; readonly attempt: string }
-  | { readonly type: 'report'; readonly run: number; readonly attempt: string; readonly worker: string; readonly metrics: Metrics }
+  | {
+      readonly type: 'report'
+      readonly run: number
+      readonly attempt: string
+      readonly worker: string
+      /** The report's number in the run (1 for its first): a message sent twice (resent after a reconnect) is seen as such. */
+      readonly index: number
+      readonly metrics: Metrics
+    }
   | { readonly type: 'checkpoint'; readonly run: number; readonly attempt: string; readonly after: number; readonly state: unknown }
   | { readonly type: 'output'; readonly output: TrialOutput }
   | { readonly type: 'end'; readonly run: number; readonly attempt: string; readonly outcome: TrialOutcome }
 
 /** Driver -> worker: a report's answer, an unprompted stop or pause, or a kill. */
 export type WorkerMessage =
-  | { readonly type: 'decision'; readonly run: number; readonly attempt: string | undefined; readonly decision: Decision }
+  | {
+      readonly type: 'decision'
+      readonly run: number
+      /** The attempt, with the number of the report answered; both undefined for an unprompted stop or pause. */
+      readonly attempt: string | undefined
+      readonly index?: number
+      readonly decision: Decision
+    }
   | { readonly type: 'kill'; readonly run: number }
 
 export function encode(message: unknown): Buffer {

@@ -3,9 +3,9 @@ import { fileURLToPath } from 'node:url'
 import type { Redis } from 'ioredis'
 import { createLogger, LOGGER, type Logger } from '../../logger.ts'
 import { computed, defineOptions, integer, type SchemaOf } from '../../options/index.ts'
-import { connect, OutageNotice, REDIS_URL, redact, tidyWithin } from './connection.ts'
+import { bullConnection, connect, OutageNotice, REDIS_URL, redact, tidyWithin } from './connection.ts'
 import { fileHash, loadData } from './data.ts'
-import { deleteMatching } from './driver.ts'
+import { deleteMatching } from './keys.ts'
 import { ExperimentMember } from './member.ts'
 import { type ExperimentManifest, experimentKeys, REGISTRY, readStream, send, type WorkerMessage } from './wire.ts'
 
@@ -27,7 +27,7 @@ export interface RedisWorkerOptions {
   readonly concurrency?: number
   /**
    * Heap cap per worker thread, MB.
-   * @default as the Tuner's `maxHeapMb`
+   * @default the driver's Tuner's `maxHeapMb`, else the local pool's default
    */
   readonly maxHeapMb?: number
   /**
@@ -63,13 +63,16 @@ export interface RedisWorkerOptions {
 export const REDIS_WORKER_OPTIONS = defineOptions('RedisWorker', {
   connection: REDIS_URL.required(),
   concurrency: integer({ min: 1 }).withDefault(computed("the machine's available cores", availableParallelism)),
-  maxHeapMb: integer({ min: 16 }).withDeferredDefault("as the Tuner's `maxHeapMb`"),
+  maxHeapMb: integer({ min: 16 }).withDeferredDefault("the driver's Tuner's `maxHeapMb`, else the local pool's default"),
   lockMs: integer({ min: 100 }).withDefault(10_000),
   stalledCheckMs: integer({ min: 50 }).withDefault(5000),
   maxStalledCount: integer({ min: 0 }).withDefault(3),
   pollMs: integer({ min: 10 }).withDefault(500),
   logger: LOGGER.withDeferredDefault('a logger to stderr'),
 } satisfies SchemaOf<RedisWorkerOptions>)
+
+/** How long a driver's liveness key must stay missing before its experiment is cleared, when its manifest does not say, ms. */
+const DEFAULT_ALIVE_MS = 10_000
 
 /** An experiment this process has joined: its member and the read of its inbox. */
 interface Joined {
@@ -104,6 +107,10 @@ export class RedisWorker {
   /** Experiments this process refused: not tried again. */
   readonly #refused = new Set<string>()
   readonly #timer: NodeJS.Timeout
+  /** The poll under way, if any: one at a time (with Redis away, they would pile up and all run at its return). */
+  #polling: Promise<void> | undefined
+  /** When this process first saw each experiment's liveness key missing (its clock, Redis reachable all along). */
+  readonly #missing = new Map<string, number>()
   #closed = false
 
   constructor(options: RedisWorkerOptions) {
@@ -111,9 +118,11 @@ export class RedisWorker {
     this.#logger = this.#o.logger ?? createLogger()
     this.#notice = new OutageNotice((level, message) => this.#logger[level](message))
     this.#redis = connect(this.#o.connection, this.#notice)
+    // A liveness key may lapse while Redis is away (its expiry runs on): what was seen missing before counts for nothing.
+    this.#redis.on('ready', () => this.#missing.clear())
     this.#logger.info(`worker ${this.name}: ${this.#o.concurrency} threads, waiting for experiments on ${redact(this.#o.connection)}`)
-    this.#timer = setInterval(() => void this.#poll(), this.#o.pollMs)
-    void this.#poll()
+    this.#timer = setInterval(() => this.#pollOnce(), this.#o.pollMs)
+    this.#pollOnce()
   }
 
   /** The experiments this process runs trials of now. */
@@ -127,11 +136,18 @@ export class RedisWorker {
     this.#closed = true
     clearInterval(this.#timer)
     const tidy = await tidyWithin(async () => {
+      await this.#polling
       await Promise.all([...this.#joined.keys()].map((id) => this.#leave(id)))
       await this.#redis.quit().catch(() => {})
     })
     // Redis is away: leave without its answer, so the process can exit; its trials' locks lapse and others take them.
     if (!tidy) this.#redis.disconnect()
+  }
+
+  #pollOnce(): void {
+    this.#polling ??= this.#poll().finally(() => {
+      this.#polling = undefined
+    })
   }
 
   async #poll(): Promise<void> {
@@ -144,30 +160,61 @@ export class RedisWorker {
     if (this.#closed) return
     for (const id of ids) {
       const keys = experimentKeys(id)
-      const alive = (await this.#redis.exists(keys.alive).catch(() => 1)) === 1
-      if (!alive) {
+      if (!(await this.#driverGone(id))) {
+        if (!this.#joined.has(id) && !this.#refused.has(id)) {
+          const joining = this.#join(id).catch((error: Error) => this.#refuse(id, error.message))
+          this.#joined.set(id, joining)
+        }
+      } else {
         // The driver is gone (killed) and nobody ended the experiment: clean up after it.
-        await this.#leave(id)
+        await this.#leaveWithin(id)
         await this.#redis.srem(REGISTRY, id).catch(() => {})
         await deleteMatching(this.#redis, keys.pattern).catch(() => {})
+        this.#missing.delete(id)
         this.#logger.info(`experiment ${id}: its driver is gone; left it and removed its keys`)
-      } else if (!this.#joined.has(id) && !this.#refused.has(id)) {
-        const joining = this.#join(id).catch((error: Error) => this.#refuse(id, error.message))
-        this.#joined.set(id, joining)
       }
     }
     for (const id of this.#joined.keys()) {
       if (ids.includes(id)) continue
-      await this.#leave(id)
-      // BullMQ's worker may have written a key of the ended experiment's queue as it closed: remove what is left.
+      await this.#leaveWithin(id)
+      // BullMQ's worker may have written a key of the ended experiment's queue as it closed: remove what is left, unless
+      // the experiment is listed again meanwhile (a driver publishing it again after Redis lost it).
+      if ((await this.#redis.sismember(REGISTRY, id).catch(() => 1)) === 1) continue
       await deleteMatching(this.#redis, experimentKeys(id).pattern).catch(() => {})
     }
+  }
+
+  /**
+   * Whether experiment `id`'s driver is gone: its liveness key missing on polls `aliveMs` apart (the
+   * driver's, from its manifest), Redis reachable all along. A key missing once is not enough: it
+   * may have lapsed while Redis was away, and a live driver renews it as soon as Redis is back.
+   */
+  async #driverGone(id: string): Promise<boolean> {
+    const keys = experimentKeys(id)
+    if ((await this.#redis.exists(keys.alive).catch(() => 1)) === 1) {
+      this.#missing.delete(id)
+      return false
+    }
+    const now = Date.now()
+    const since = this.#missing.get(id)
+    if (since === undefined) {
+      this.#missing.set(id, now)
+      return false
+    }
+    const manifest = await this.#redis.get(keys.manifest).catch(() => null)
+    const aliveMs =
+      manifest === null ? DEFAULT_ALIVE_MS : ((JSON.parse(manifest) as Partial<ExperimentManifest>).aliveMs ?? DEFAULT_ALIVE_MS)
+    return now - since >= aliveMs
   }
 
   async #join(id: string): Promise<void> {
     const keys = experimentKeys(id)
     const text = await this.#redis.get(keys.manifest)
-    if (text === null) throw new Error('its manifest is gone')
+    if (text === null) {
+      // Gone for now (Redis lost it, and its driver publishes it again), or for good: not a refusal; the next poll sees which.
+      this.#joined.delete(id)
+      return
+    }
     const manifest = JSON.parse(text) as ExperimentManifest
     let hash: string
     try {
@@ -190,7 +237,7 @@ export class RedisWorker {
         worker: this.name,
         concurrency: this.#o.concurrency,
         maxHeapMb: this.#o.maxHeapMb,
-        connection: { url: this.#o.connection, maxRetriesPerRequest: null },
+        connection: bullConnection(this.#o.connection),
         lockMs: this.#o.lockMs,
         stalledCheckMs: this.#o.stalledCheckMs,
         maxStalledCount: this.#o.maxStalledCount,
@@ -211,6 +258,11 @@ export class RedisWorker {
     this.#refused.add(id)
     this.#logger.error(`refused experiment ${id}: ${reason}`)
     void send(this.#redis, experimentKeys(id).inbox, { type: 'refused', worker: this.name, reason }).catch(() => {})
+  }
+
+  /** Leaves, waiting at most the close's deadline: polls run one at a time, and one stuck leaving would stop them all. */
+  async #leaveWithin(id: string): Promise<void> {
+    if (!(await tidyWithin(() => this.#leave(id)))) this.#logger.warn(`leaving experiment ${id} takes long; going on meanwhile`)
   }
 
   async #leave(id: string): Promise<void> {
