@@ -4,8 +4,9 @@
  */
 
 import { SpaceError } from '../../errors.ts'
+import { signOf } from '../../objectives/index.ts'
 import { argumentAt, optionAt } from '../../options/index.ts'
-import type { Config, Mode, Result, TrialState } from '../../types.ts'
+import type { Config, Result, TrialState } from '../../types.ts'
 import { conditionalPath } from '../branches.ts'
 import { PointQueue } from '../points-to-evaluate.ts'
 import { createRandom, deriveSeed } from '../rng.ts'
@@ -230,8 +231,4 @@ export class GPSearch implements Searcher {
     })
     return x.every(Number.isFinite) ? x : undefined
   }
-}
-
-function signOf(mode: Mode): number {
-  return mode === 'max' ? -1 : 1
 }

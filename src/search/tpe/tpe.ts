@@ -2,8 +2,10 @@
  * TPESearch: the Tree-structured Parzen Estimator of Bergstra et al. (2011),
  * as Optuna's TPESampler implements it, behind the Searcher interface.
  */
+
+import { signOf } from '../../objectives/index.ts'
 import { argumentAt, optionAt } from '../../options/index.ts'
-import type { Config, Mode, Result, TrialState } from '../../types.ts'
+import type { Config, Result, TrialState } from '../../types.ts'
 import { PointQueue } from '../points-to-evaluate.ts'
 import { createRandom, deriveSeed } from '../rng.ts'
 import { sampleConfig } from '../sample.ts'
@@ -342,10 +344,6 @@ function byDominance(completed: readonly TPERecord[], n: number): TPERecord[] {
     completed.map((r) => r.point ?? []),
     n,
   ).map((i) => completed[i] as TPERecord)
-}
-
-function signOf(mode: Mode): number {
-  return mode === 'max' ? -1 : 1
 }
 
 /** A dimension's model coordinate of an encoded value (log k for log-scale integers), the order bandwidths use. */
