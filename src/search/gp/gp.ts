@@ -18,8 +18,7 @@ import { checkWarmStart } from '../warm-start.ts'
 import { LogEI } from './acquisition.ts'
 import { latinHypercube } from './design.ts'
 import { decodeUnit, drawnCoordinate, encodeUnit, type UnitSpace, unitSpace } from './encode.ts'
-import { fitKernel } from './fit.ts'
-import type { KernelParams } from './kernel.ts'
+import { fitKernel, type KernelFit } from './fit.ts'
 import { fitSubset, type Observation, selectRows, trainingData } from './observations.ts'
 import { maximizeAcquisition } from './optimize.ts'
 import { GP_OPTIONS, type GPOptions, type ResolvedGPOptions } from './options.ts'
@@ -46,7 +45,7 @@ interface GPState {
   suggested: number
   readonly records: Map<number, GPRecord>
   /** The previous fit: the next fit's starting point, and the kernel until then. */
-  fitted: KernelParams | undefined
+  fitted: KernelFit | undefined
   /** How many trials the previous fit saw. */
   fittedOn: number
   /** The first trials' Latin hypercube, made at the first suggestion. */
@@ -214,7 +213,7 @@ export class GPSearch implements Searcher {
     }
     const running = [...s.records.values()].filter((r) => r.status === 'running').sort((a, b) => a.id - b.id)
     const modelRows = selectRows(training, fitSubset(training.y, o.maxModelTrials))
-    const posterior = Posterior.create(modelRows.points, modelRows.y, s.fitted, running.length)
+    const posterior = Posterior.create(modelRows.points, modelRows.y, s.fitted.params, running.length)
     if (posterior === undefined) return undefined
     let best = training.y[training.best] as number
     for (const record of running) {

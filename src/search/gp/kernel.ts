@@ -64,9 +64,12 @@ export function squaredDelta(a: number, b: number, categorical: boolean): number
 }
 
 /**
- * Squared differences of every pair i > j, per dimension, in the order
- * (1,0), (2,0), (2,1), (3,0), ...: pair p = i (i - 1) / 2 + j, dimension d at p * D + d.
- * A fit evaluates the kernel at many parameters over the same pairs.
+ * Squared differences of every pair i > j, per dimension, pairs in the order
+ * (1,0), (2,0), (2,1), (3,0), ...: pair p = i (i - 1) / 2 + j, dimension d at
+ * d * P + p with P = n (n - 1) / 2. A fit evaluates the kernel at many
+ * parameters over the same pairs; dimension-major, each dimension's pass
+ * (r2 += theta_d delta_d, and its gradient's dot product) is one long loop
+ * through memory in order.
  *
  * @example
  * ```ts
@@ -75,12 +78,15 @@ export function squaredDelta(a: number, b: number, categorical: boolean): number
  */
 export function pairDeltas(points: Points): Float64Array {
   const { X, n, D, categorical } = points
-  const out = new Float64Array(((n * (n - 1)) / 2) * D)
-  let p = 0
-  for (let i = 1; i < n; i++) {
-    for (let j = 0; j < i; j++) {
-      for (let d = 0; d < D; d++) out[p + d] = squaredDelta(X[i * D + d] as number, X[j * D + d] as number, categorical[d] === 1)
-      p += D
+  const P = (n * (n - 1)) / 2
+  const out = new Float64Array(P * D)
+  for (let d = 0; d < D; d++) {
+    const at = d * P
+    const isCategorical = categorical[d] === 1
+    let p = 0
+    for (let i = 1; i < n; i++) {
+      const xi = X[i * D + d] as number
+      for (let j = 0; j < i; j++) out[at + p++] = squaredDelta(xi, X[j * D + d] as number, isCategorical)
     }
   }
   return out
@@ -88,8 +94,10 @@ export function pairDeltas(points: Points): Float64Array {
 
 /**
  * The kernel matrix plus noise on the diagonal, lower triangle only,
- * row-major with stride `stride`, from precomputed pair differences. `r2`
- * (length n (n - 1) / 2), when given, receives each pair's r2 for gradients.
+ * row-major with stride `stride`, from precomputed pair differences.
+ * `slopes` (length n (n - 1) / 2), when given, receives each pair's
+ * dm/d(r2) (see {@link matern52Slope}) for gradients, from the same square
+ * root and exponential as the kernel.
  *
  * @example
  * ```ts
@@ -102,19 +110,26 @@ export function kernelMatrix(
   D: number,
   params: KernelParams,
   stride = n,
-  r2?: Float64Array,
+  slopes?: Float64Array,
 ): Float64Array {
   const K = new Float64Array(stride * stride)
   const { theta, scale, noise } = params
+  const P = (n * (n - 1)) / 2
+  const r2 = new Float64Array(P)
+  for (let d = 0; d < D; d++) {
+    const t = theta[d] as number
+    const at = d * P
+    for (let p = 0; p < P; p++) r2[p] = (r2[p] as number) + t * (deltas[at + p] as number)
+  }
   let p = 0
   for (let i = 0; i < n; i++) {
     const row = i * stride
     for (let j = 0; j < i; j++) {
-      let sum = 0
-      const at = p * D
-      for (let d = 0; d < D; d++) sum += (theta[d] as number) * (deltas[at + d] as number)
-      if (r2 !== undefined) r2[p] = sum
-      K[row + j] = scale * matern52(sum)
+      const q = r2[p] as number
+      const s = Math.sqrt(5 * q)
+      const e = expNonPositive(-s)
+      K[row + j] = scale * ((1 + s + (5 / 3) * q) * e)
+      if (slopes !== undefined) slopes[p] = (-5 / 6) * (1 + s) * e
       p++
     }
     K[row + i] = scale + noise
