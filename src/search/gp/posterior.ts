@@ -234,36 +234,80 @@ export class Posterior {
 
 /**
  * Forward substitution L X = V for the first m of the B right-hand sides
- * stored column-wise in V (V[i * B + c]), in place. Four right-hand sides at
- * a time, their running sums kept in locals along the row of L: each step
- * loads one entry of L for four updates, and nothing is stored until the
- * row's end (about twice as fast in V8 as updating V entry by entry).
+ * stored column-wise in V (V[i * B + c]), in place. Two rows by four
+ * right-hand sides at a time, their running sums kept in locals: each step
+ * loads two entries of L and four of V for eight updates, and nothing is
+ * stored until the rows' end (each halving of the loads per update measured
+ * about 1.3-2x faster in V8).
  */
 function forwardSubstitute(L: Float64Array, stride: number, n: number, V: Float64Array, B: number, m: number): void {
-  for (let i = 0; i < n; i++) {
+  let i = 0
+  for (; i + 1 < n; i += 2) {
     const row = i * B
+    const row1 = row + B
     const lRow = i * stride
+    const lRow1 = lRow + stride
     const inv = 1 / (L[lRow + i] as number)
+    const inv1 = 1 / (L[lRow1 + i + 1] as number)
+    const link = L[lRow1 + i] as number
     let c = 0
     for (; c + 3 < m; c += 4) {
       let s0 = V[row + c] as number
       let s1 = V[row + c + 1] as number
       let s2 = V[row + c + 2] as number
       let s3 = V[row + c + 3] as number
+      let t0 = V[row1 + c] as number
+      let t1 = V[row1 + c + 1] as number
+      let t2 = V[row1 + c + 2] as number
+      let t3 = V[row1 + c + 3] as number
       for (let j = 0; j < i; j++) {
         const l = L[lRow + j] as number
+        const k = L[lRow1 + j] as number
         const at = j * B + c
-        s0 -= l * (V[at] as number)
-        s1 -= l * (V[at + 1] as number)
-        s2 -= l * (V[at + 2] as number)
-        s3 -= l * (V[at + 3] as number)
+        const v0 = V[at] as number
+        const v1 = V[at + 1] as number
+        const v2 = V[at + 2] as number
+        const v3 = V[at + 3] as number
+        s0 -= l * v0
+        s1 -= l * v1
+        s2 -= l * v2
+        s3 -= l * v3
+        t0 -= k * v0
+        t1 -= k * v1
+        t2 -= k * v2
+        t3 -= k * v3
       }
-      V[row + c] = s0 * inv
-      V[row + c + 1] = s1 * inv
-      V[row + c + 2] = s2 * inv
-      V[row + c + 3] = s3 * inv
+      s0 *= inv
+      s1 *= inv
+      s2 *= inv
+      s3 *= inv
+      V[row + c] = s0
+      V[row + c + 1] = s1
+      V[row + c + 2] = s2
+      V[row + c + 3] = s3
+      V[row1 + c] = (t0 - link * s0) * inv1
+      V[row1 + c + 1] = (t1 - link * s1) * inv1
+      V[row1 + c + 2] = (t2 - link * s2) * inv1
+      V[row1 + c + 3] = (t3 - link * s3) * inv1
     }
     for (; c < m; c++) {
+      let sum = V[row + c] as number
+      let sum1 = V[row1 + c] as number
+      for (let j = 0; j < i; j++) {
+        const v = V[j * B + c] as number
+        sum -= (L[lRow + j] as number) * v
+        sum1 -= (L[lRow1 + j] as number) * v
+      }
+      sum *= inv
+      V[row + c] = sum
+      V[row1 + c] = (sum1 - link * sum) * inv1
+    }
+  }
+  if (i < n) {
+    const row = i * B
+    const lRow = i * stride
+    const inv = 1 / (L[lRow + i] as number)
+    for (let c = 0; c < m; c++) {
       let sum = V[row + c] as number
       for (let j = 0; j < i; j++) sum -= (L[lRow + j] as number) * (V[j * B + c] as number)
       V[row + c] = sum * inv
