@@ -44,16 +44,20 @@ export function matern52(r2: number): number {
 }
 
 /**
- * dm/d(r2): -5/6 (1 + sqrt(5 r2)) exp(-sqrt(5 r2)), finite at r2 = 0 (where d/dr is not).
+ * m(r2), with dm/d(r2) = -5/6 (1 + sqrt(5 r2)) exp(-sqrt(5 r2)) written to
+ * `slopes[at]` (finite at r2 = 0, where d/dr is not), from one square root
+ * and one exponential.
  *
  * @example
  * ```ts
- * matern52Slope(0) // -5/6
+ * matern52WithSlope(0, slopes, 0) // 1, and slopes[0] = -5/6
  * ```
  */
-export function matern52Slope(r2: number): number {
+export function matern52WithSlope(r2: number, slopes: Float64Array, at: number): number {
   const s = Math.sqrt(5 * r2)
-  return (-5 / 6) * (1 + s) * expNonPositive(-s)
+  const e = expNonPositive(-s)
+  slopes[at] = (-5 / 6) * (1 + s) * e
+  return (1 + s + (5 / 3) * r2) * e
 }
 
 /** The squared difference of dimension d between a and b (Hamming for categorical dimensions). */
@@ -96,8 +100,7 @@ export function pairDeltas(points: Points): Float64Array {
  * The kernel matrix plus noise on the diagonal, lower triangle only,
  * row-major with stride `stride`, from precomputed pair differences.
  * `slopes` (length n (n - 1) / 2), when given, receives each pair's
- * dm/d(r2) (see {@link matern52Slope}) for gradients, from the same square
- * root and exponential as the kernel.
+ * dm/d(r2) (see {@link matern52WithSlope}) for gradients.
  *
  * @example
  * ```ts
@@ -125,11 +128,7 @@ export function kernelMatrix(
   for (let i = 0; i < n; i++) {
     const row = i * stride
     for (let j = 0; j < i; j++) {
-      const q = r2[p] as number
-      const s = Math.sqrt(5 * q)
-      const e = expNonPositive(-s)
-      K[row + j] = scale * ((1 + s + (5 / 3) * q) * e)
-      if (slopes !== undefined) slopes[p] = (-5 / 6) * (1 + s) * e
+      K[row + j] = scale * (slopes === undefined ? matern52(r2[p] as number) : matern52WithSlope(r2[p] as number, slopes, p))
       p++
     }
     K[row + i] = scale + noise
@@ -159,7 +158,8 @@ export function pointsKernelMatrix(points: Points, params: KernelParams, stride 
 
 /**
  * The kernel between x (D coordinates at `offset` in `x`) and each of the
- * points, into `out` (length >= n); `r2Out`, when given, receives each r2.
+ * points, into `out` (length >= n); `slopesOut`, when given, receives each
+ * dm/d(r2) (see {@link matern52WithSlope}).
  *
  * @example
  * ```ts
@@ -172,7 +172,7 @@ export function crossKernel(
   x: ArrayLike<number>,
   offset: number,
   out: Float64Array,
-  r2Out?: Float64Array,
+  slopesOut?: Float64Array,
 ): void {
   const { X, n, D, categorical } = points
   const { theta, scale } = params
@@ -189,7 +189,6 @@ export function crossKernel(
         sum += (theta[d] as number) * diff * diff
       }
     }
-    if (r2Out !== undefined) r2Out[i] = sum
-    out[i] = scale * matern52(sum)
+    out[i] = scale * (slopesOut === undefined ? matern52(sum) : matern52WithSlope(sum, slopesOut, i))
   }
 }
