@@ -13,5 +13,6 @@ export {
   objectiveOptions,
   type Point,
   pointOf,
+  signOf,
 } from './objective.ts'
 export { compareScored, countsAsScore, type Scope, scoreTrial } from './score.ts'

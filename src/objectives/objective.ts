@@ -7,7 +7,19 @@ import type { ExperimentInfo, Mode, Objective } from '../types.ts'
 export type { Objective }
 
 /**
- * `value` signed so that lower is better: as it is for `'min'`, negated for `'max'`.
+ * The factor that makes a value of `mode` lower-is-better: 1 for `'min'`, -1 for `'max'`.
+ *
+ * @example
+ * ```ts
+ * signOf('max') * 0.9 // -0.9
+ * ```
+ */
+export function signOf(mode: Mode): 1 | -1 {
+  return mode === 'max' ? -1 : 1
+}
+
+/**
+ * `value` signed so that lower is better (see {@link signOf}): as it is for `'min'`, negated for `'max'`.
  *
  * @example
  * ```ts
@@ -15,7 +27,7 @@ export type { Objective }
  * ```
  */
 export function minimised(value: number, mode: Mode): number {
-  return mode === 'max' ? -value : value
+  return signOf(mode) * value
 }
 
 /**

@@ -6,7 +6,10 @@ import type { LinkMessage, ReportMessage } from '../../src/workers/protocol.ts'
 function outbox() {
   const posted: LinkMessage[] = []
   let now = 1000
-  const box = new Outbox((message) => posted.push(message), () => now)
+  const box = new Outbox(
+    (message) => posted.push(message),
+    () => now,
+  )
   const report = (loss: number): ReportMessage => ({ type: 'report', run: 1, metrics: { loss }, at: now })
   return { box, posted, report, advance: (ms: number) => (now += ms) }
 }

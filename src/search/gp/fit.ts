@@ -6,7 +6,7 @@
  * the defaults (every lengthscale 1, scale 1, noise 1), as Optuna does.
  */
 import { type KernelParams, type Points, pairDeltas } from './kernel.ts'
-import { minimize } from './lbfgs.ts'
+import { type Curvature, minimize } from './lbfgs.ts'
 import { type FitData, logMarginalLikelihood, logPrior, paramsFromRaw, rawFromParams } from './likelihood.ts'
 
 /** How hard the fit works. */
@@ -23,15 +23,23 @@ const UPPER_LOG = 12
 const LOWER_LOG_NOISE = -30
 const UPPER_LOG_NOISE = 3
 
+/** A fit's result: the kernel parameters, and the optimiser's curvature pairs for the next fit's warm start. */
+export interface KernelFit {
+  readonly params: KernelParams
+  readonly curvature: Curvature | undefined
+}
+
 /**
- * The fitted kernel parameters for `y` (standardised values) at `points`.
+ * The fitted kernel parameters for `y` (standardised values) at `points`,
+ * started from `warmStart` (the previous fit's parameters and curvature) when given.
  *
  * @example
  * ```ts
- * const params = fitKernel(points, y, previous, { maxIterations: 50, gradientTolerance: 1e-2 })
+ * const fit = fitKernel(points, y, previous, { maxIterations: 50, gradientTolerance: 1e-2 })
+ * fit.params.theta // inverse squared lengthscales
  * ```
  */
-export function fitKernel(points: Points, y: Float64Array, warmStart: KernelParams | undefined, options: FitOptions): KernelParams {
+export function fitKernel(points: Points, y: Float64Array, warmStart: KernelFit | undefined, options: FitOptions): KernelFit {
   const D = points.D
   const data: FitData = { deltas: pairDeltas(points), n: points.n, D, y }
   const lower = new Float64Array(D + 2).fill(LOWER_LOG)
@@ -44,10 +52,18 @@ export function fitKernel(points: Points, y: Float64Array, warmStart: KernelPara
     return -value
   }
   const defaults = new Float64Array(D + 2)
-  const starts = warmStart !== undefined && warmStart.theta.length === D ? [rawFromParams(warmStart), defaults] : [defaults]
-  for (const start of starts) {
-    const result = minimize(objective, start, { lower, upper, ...options })
-    if (Number.isFinite(result.value)) return paramsFromRaw(result.x, D)
+  const warm = warmStart !== undefined && warmStart.params.theta.length === D ? warmStart : undefined
+  const starts: Array<readonly [Float64Array, Curvature | undefined]> =
+    warm !== undefined
+      ? [
+          [rawFromParams(warm.params), warm.curvature],
+          [defaults, undefined],
+        ]
+      : [[defaults, undefined]]
+  for (const [start, curvature] of starts) {
+    // The previous fit's curvature pairs: the likelihood surface moves little with a few more trials.
+    const result = minimize(objective, start, { lower, upper, ...options, ...(curvature === undefined ? {} : { curvature }) })
+    if (Number.isFinite(result.value)) return { params: paramsFromRaw(result.x, D), curvature: result.curvature }
   }
-  return paramsFromRaw(defaults, D)
+  return { params: paramsFromRaw(defaults, D), curvature: undefined }
 }

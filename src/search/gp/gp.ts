@@ -4,8 +4,9 @@
  */
 
 import { SpaceError } from '../../errors.ts'
+import { signOf } from '../../objectives/index.ts'
 import { argumentAt, optionAt } from '../../options/index.ts'
-import type { Config, Mode, Result, TrialState } from '../../types.ts'
+import type { Config, Result, TrialState } from '../../types.ts'
 import { conditionalPath } from '../branches.ts'
 import { PointQueue } from '../points-to-evaluate.ts'
 import { createRandom, deriveSeed } from '../rng.ts'
@@ -17,8 +18,7 @@ import { checkWarmStart } from '../warm-start.ts'
 import { LogEI } from './acquisition.ts'
 import { latinHypercube } from './design.ts'
 import { decodeUnit, drawnCoordinate, encodeUnit, type UnitSpace, unitSpace } from './encode.ts'
-import { fitKernel } from './fit.ts'
-import type { KernelParams } from './kernel.ts'
+import { fitKernel, type KernelFit } from './fit.ts'
 import { fitSubset, type Observation, selectRows, trainingData } from './observations.ts'
 import { maximizeAcquisition } from './optimize.ts'
 import { GP_OPTIONS, type GPOptions, type ResolvedGPOptions } from './options.ts'
@@ -45,7 +45,7 @@ interface GPState {
   suggested: number
   readonly records: Map<number, GPRecord>
   /** The previous fit: the next fit's starting point, and the kernel until then. */
-  fitted: KernelParams | undefined
+  fitted: KernelFit | undefined
   /** How many trials the previous fit saw. */
   fittedOn: number
   /** The first trials' Latin hypercube, made at the first suggestion. */
@@ -213,7 +213,7 @@ export class GPSearch implements Searcher {
     }
     const running = [...s.records.values()].filter((r) => r.status === 'running').sort((a, b) => a.id - b.id)
     const modelRows = selectRows(training, fitSubset(training.y, o.maxModelTrials))
-    const posterior = Posterior.create(modelRows.points, modelRows.y, s.fitted, running.length)
+    const posterior = Posterior.create(modelRows.points, modelRows.y, s.fitted.params, running.length)
     if (posterior === undefined) return undefined
     let best = training.y[training.best] as number
     for (const record of running) {
@@ -230,8 +230,4 @@ export class GPSearch implements Searcher {
     })
     return x.every(Number.isFinite) ? x : undefined
   }
-}
-
-function signOf(mode: Mode): number {
-  return mode === 'max' ? -1 : 1
 }

@@ -44,16 +44,20 @@ export function matern52(r2: number): number {
 }
 
 /**
- * dm/d(r2): -5/6 (1 + sqrt(5 r2)) exp(-sqrt(5 r2)), finite at r2 = 0 (where d/dr is not).
+ * m(r2), with dm/d(r2) = -5/6 (1 + sqrt(5 r2)) exp(-sqrt(5 r2)) written to
+ * `slopes[at]` (finite at r2 = 0, where d/dr is not), from one square root
+ * and one exponential.
  *
  * @example
  * ```ts
- * matern52Slope(0) // -5/6
+ * matern52WithSlope(0, slopes, 0) // 1, and slopes[0] = -5/6
  * ```
  */
-export function matern52Slope(r2: number): number {
+export function matern52WithSlope(r2: number, slopes: Float64Array, at: number): number {
   const s = Math.sqrt(5 * r2)
-  return (-5 / 6) * (1 + s) * expNonPositive(-s)
+  const e = expNonPositive(-s)
+  slopes[at] = (-5 / 6) * (1 + s) * e
+  return (1 + s + (5 / 3) * r2) * e
 }
 
 /** The squared difference of dimension d between a and b (Hamming for categorical dimensions). */
@@ -64,9 +68,12 @@ export function squaredDelta(a: number, b: number, categorical: boolean): number
 }
 
 /**
- * Squared differences of every pair i > j, per dimension, in the order
- * (1,0), (2,0), (2,1), (3,0), ...: pair p = i (i - 1) / 2 + j, dimension d at p * D + d.
- * A fit evaluates the kernel at many parameters over the same pairs.
+ * Squared differences of every pair i > j, per dimension, pairs in the order
+ * (1,0), (2,0), (2,1), (3,0), ...: pair p = i (i - 1) / 2 + j, dimension d at
+ * d * P + p with P = n (n - 1) / 2. A fit evaluates the kernel at many
+ * parameters over the same pairs; dimension-major, each dimension's pass
+ * (r2 += theta_d delta_d, and its gradient's dot product) is one long loop
+ * through memory in order.
  *
  * @example
  * ```ts
@@ -75,12 +82,15 @@ export function squaredDelta(a: number, b: number, categorical: boolean): number
  */
 export function pairDeltas(points: Points): Float64Array {
   const { X, n, D, categorical } = points
-  const out = new Float64Array(((n * (n - 1)) / 2) * D)
-  let p = 0
-  for (let i = 1; i < n; i++) {
-    for (let j = 0; j < i; j++) {
-      for (let d = 0; d < D; d++) out[p + d] = squaredDelta(X[i * D + d] as number, X[j * D + d] as number, categorical[d] === 1)
-      p += D
+  const P = (n * (n - 1)) / 2
+  const out = new Float64Array(P * D)
+  for (let d = 0; d < D; d++) {
+    const at = d * P
+    const isCategorical = categorical[d] === 1
+    let p = 0
+    for (let i = 1; i < n; i++) {
+      const xi = X[i * D + d] as number
+      for (let j = 0; j < i; j++) out[at + p++] = squaredDelta(xi, X[j * D + d] as number, isCategorical)
     }
   }
   return out
@@ -88,8 +98,9 @@ export function pairDeltas(points: Points): Float64Array {
 
 /**
  * The kernel matrix plus noise on the diagonal, lower triangle only,
- * row-major with stride `stride`, from precomputed pair differences. `r2`
- * (length n (n - 1) / 2), when given, receives each pair's r2 for gradients.
+ * row-major with stride `stride`, from precomputed pair differences.
+ * `slopes` (length n (n - 1) / 2), when given, receives each pair's
+ * dm/d(r2) (see {@link matern52WithSlope}) for gradients.
  *
  * @example
  * ```ts
@@ -102,19 +113,22 @@ export function kernelMatrix(
   D: number,
   params: KernelParams,
   stride = n,
-  r2?: Float64Array,
+  slopes?: Float64Array,
 ): Float64Array {
   const K = new Float64Array(stride * stride)
   const { theta, scale, noise } = params
+  const P = (n * (n - 1)) / 2
+  const r2 = new Float64Array(P)
+  for (let d = 0; d < D; d++) {
+    const t = theta[d] as number
+    const at = d * P
+    for (let p = 0; p < P; p++) r2[p] = (r2[p] as number) + t * (deltas[at + p] as number)
+  }
   let p = 0
   for (let i = 0; i < n; i++) {
     const row = i * stride
     for (let j = 0; j < i; j++) {
-      let sum = 0
-      const at = p * D
-      for (let d = 0; d < D; d++) sum += (theta[d] as number) * (deltas[at + d] as number)
-      if (r2 !== undefined) r2[p] = sum
-      K[row + j] = scale * matern52(sum)
+      K[row + j] = scale * (slopes === undefined ? matern52(r2[p] as number) : matern52WithSlope(r2[p] as number, slopes, p))
       p++
     }
     K[row + i] = scale + noise
@@ -144,7 +158,8 @@ export function pointsKernelMatrix(points: Points, params: KernelParams, stride 
 
 /**
  * The kernel between x (D coordinates at `offset` in `x`) and each of the
- * points, into `out` (length >= n); `r2Out`, when given, receives each r2.
+ * points, into `out` (length >= n); `slopesOut`, when given, receives each
+ * dm/d(r2) (see {@link matern52WithSlope}).
  *
  * @example
  * ```ts
@@ -157,7 +172,7 @@ export function crossKernel(
   x: ArrayLike<number>,
   offset: number,
   out: Float64Array,
-  r2Out?: Float64Array,
+  slopesOut?: Float64Array,
 ): void {
   const { X, n, D, categorical } = points
   const { theta, scale } = params
@@ -174,7 +189,6 @@ export function crossKernel(
         sum += (theta[d] as number) * diff * diff
       }
     }
-    if (r2Out !== undefined) r2Out[i] = sum
-    out[i] = scale * matern52(sum)
+    out[i] = scale * (slopesOut === undefined ? matern52(sum) : matern52WithSlope(sum, slopesOut, i))
   }
 }

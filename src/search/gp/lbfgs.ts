@@ -23,6 +23,17 @@ export interface MinimizeOptions {
   readonly relativeTolerance?: number
   /** Correction pairs kept. Default 10. */
   readonly memory?: number
+  /**
+   * Correction pairs to start from: a result's `curvature` from a similar problem in the same variables
+   * (the same fit after a few more trials), so the first steps are already quasi-Newton steps.
+   */
+  readonly curvature?: Curvature
+}
+
+/** L-BFGS correction pairs: steps s and gradient changes y, oldest first. */
+export interface Curvature {
+  readonly s: readonly Float64Array[]
+  readonly y: readonly Float64Array[]
 }
 
 /** Where {@link minimize} stopped. */
@@ -31,6 +42,8 @@ export interface MinimizeResult {
   readonly value: number
   readonly iterations: number
   readonly evaluations: number
+  /** The correction pairs at the end (see {@link MinimizeOptions.curvature}). */
+  readonly curvature: Curvature
 }
 
 const MAX_LINE_SEARCH = 20
@@ -61,11 +74,24 @@ export function minimize(objective: Objective, x0: ArrayLike<number>, options: M
   let g = new Float64Array(n)
   let f = objective(x, g)
   let evaluations = 1
-  if (!Number.isFinite(f)) return { x, value: f, iterations: 0, evaluations }
-
   const S: Float64Array[] = []
   const Y: Float64Array[] = []
   const rho: number[] = []
+  if (!Number.isFinite(f)) return { x, value: f, iterations: 0, evaluations, curvature: { s: S, y: Y } }
+  const given = options.curvature
+  if (given !== undefined) {
+    for (let k = Math.max(0, given.s.length - memory); k < given.s.length; k++) {
+      const s = given.s[k] as Float64Array
+      const y = given.y[k] as Float64Array
+      if (s.length !== n || y.length !== n) continue
+      let sy = 0
+      for (let i = 0; i < n; i++) sy += (s[i] as number) * (y[i] as number)
+      if (!(sy > 0)) continue
+      S.push(s.slice())
+      Y.push(y.slice())
+      rho.push(1 / sy)
+    }
+  }
   const alphas = new Float64Array(memory)
   const d = new Float64Array(n)
   const free = new Uint8Array(n)
@@ -148,7 +174,7 @@ export function minimize(objective: Objective, x0: ArrayLike<number>, options: M
     f = fNext
     if (improvement <= relativeTolerance * Math.max(Math.abs(f), 1)) break
   }
-  return { x, value: f, iterations, evaluations }
+  return { x, value: f, iterations, evaluations, curvature: { s: S, y: Y } }
 }
 
 /** d = -H g over the free variables, H the L-BFGS inverse Hessian of the pairs (S, Y). */

@@ -8,8 +8,8 @@
  * logs keeping every parameter positive, `minNoise` keeping the kernel
  * matrix well conditioned however noiseless the objective.
  */
-import { type KernelParams, kernelMatrix, matern52Slope } from './kernel.ts'
-import { cholesky, inverseFromCholesky, logDeterminant, solveCholesky } from './linalg.ts'
+import { type KernelParams, kernelMatrix } from './kernel.ts'
+import { cholesky, dot, inverseFromCholesky, logDeterminant, solveCholesky } from './linalg.ts'
 
 /** The smallest noise variance (of standardised values), as Optuna's default. */
 export const MIN_NOISE = 1e-6
@@ -69,8 +69,9 @@ export function logMarginalLikelihood(data: FitData, raw: ArrayLike<number>, gra
   const params = paramsFromRaw(raw, D)
   gradient.fill(0)
   const pairs = (n * (n - 1)) / 2
-  const r2 = new Float64Array(pairs)
-  const K = kernelMatrix(deltas, n, D, params, n, r2)
+  // Per pair dm/d(r2), then (below) d mll / d r2 in its place.
+  const slopes = new Float64Array(pairs)
+  const K = kernelMatrix(deltas, n, D, params, n, slopes)
   const chol = cholesky(K, n, n, 0)
   if (chol === undefined) return Number.NEGATIVE_INFINITY
   const alpha = Float64Array.from(y)
@@ -84,6 +85,7 @@ export function logMarginalLikelihood(data: FitData, raw: ArrayLike<number>, gra
   const { theta, scale, noise } = params
   let scaleGrad = 0
   let diagonal = 0
+  // Each dimension's gradient is then one dot product of the pairs' d mll / d r2 with its deltas.
   let p = 0
   for (let i = 0; i < n; i++) {
     const row = i * n
@@ -91,14 +93,12 @@ export function logMarginalLikelihood(data: FitData, raw: ArrayLike<number>, gra
     for (let j = 0; j < i; j++) {
       const w = ai * (alpha[j] as number) - (inverse[row + j] as number)
       scaleGrad += w * (K[row + j] as number)
-      const c = w * scale * matern52Slope(r2[p] as number)
-      const at = p * D
-      for (let d = 0; d < D; d++) gradient[d] = (gradient[d] as number) + c * (deltas[at + d] as number)
+      slopes[p] = w * scale * (slopes[p] as number)
       p++
     }
     diagonal += ai * ai - (inverse[row + i] as number)
   }
-  for (let d = 0; d < D; d++) gradient[d] = (gradient[d] as number) * (theta[d] as number)
+  for (let d = 0; d < D; d++) gradient[d] = (theta[d] as number) * dot(slopes, 0, deltas, d * pairs, pairs)
   gradient[D] = scaleGrad + 0.5 * scale * diagonal
   gradient[D + 1] = 0.5 * (noise - MIN_NOISE) * diagonal
   return value

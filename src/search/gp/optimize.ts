@@ -2,7 +2,8 @@
  * Maximising the acquisition over the space, as Optuna's GPSampler does:
  * score many quasi-random candidates, start local searches from the best
  * one, a few more picked at random in proportion to their EI, and the best
- * trial so far; each local search alternates L-BFGS over the continuous
+ * trial so far, then polish the best end point with a tighter stopping
+ * rule; each local search alternates L-BFGS over the continuous
  * coordinates (rescaled by the lengthscales, so every direction is equally
  * curved) with a search over each discrete and categorical dimension, until
  * no dimension moves.
@@ -27,8 +28,21 @@ export interface AcquisitionSearch {
 const EXHAUSTIVE_LIMIT = 16
 /** Rounds of (continuous pass, discrete passes) per local search. */
 const MAX_ROUNDS = 10
-/** Projected-gradient tolerance of the continuous passes in rescaled coordinates (Optuna: sqrt(1e-4)). */
-const GRADIENT_TOLERANCE = 1e-2
+/**
+ * When a continuous pass stops (projected gradient in rescaled coordinates, or an L-BFGS step
+ * gaining less than this fraction of log EI): every start's search stops at the looser rule,
+ * then the best one found is polished at the tighter one. Optuna runs every search to 1e-2.
+ * Most starts end below the best, where the last digits of their climb change nothing; the
+ * winner's last digits place the suggestion. Measured on 8 states each (40 GP trials, seeds
+ * 0-7) of six test functions: the same or a higher maximum to 7 digits, with 11-58% fewer
+ * evaluations (Rosenbrock-10: 791 instead of 1,871).
+ */
+interface Stop {
+  readonly gradientTolerance: number
+  readonly relativeTolerance: number
+}
+const SCREEN: Stop = { gradientTolerance: 0.3, relativeTolerance: 1e-4 }
+const POLISH: Stop = { gradientTolerance: 1e-3, relativeTolerance: 1e-12 }
 
 /**
  * The unit coordinates maximising `acquisition`, snapped onto values the
@@ -66,13 +80,14 @@ export function maximizeAcquisition(
   let best = starts[0] as Float64Array
   let bestValue = Number.NEGATIVE_INFINITY
   for (const start of starts) {
-    const { x, value } = localSearch(acquisition, unit, start, lengthscales, search.maxIterations)
+    const { x, value } = localSearch(acquisition, unit, start, lengthscales, search.maxIterations, SCREEN)
     if (value > bestValue) {
       best = x
       bestValue = value
     }
   }
-  return best
+  const polished = localSearch(acquisition, unit, best.slice(), lengthscales, search.maxIterations, POLISH)
+  return polished.value >= bestValue ? polished.x : best
 }
 
 /**
@@ -116,6 +131,7 @@ function localSearch(
   start: Float64Array,
   lengthscales: Float64Array,
   maxIterations: number,
+  stop: Stop,
 ): { x: Float64Array; value: number } {
   const D = unit.D
   const dims = unit.encoding.dims
@@ -131,7 +147,7 @@ function localSearch(
   if (!Number.isFinite(value)) return { x, value }
   for (let round = 0; round < MAX_ROUNDS; round++) {
     if (continuous.length > 0) {
-      const moved = continuousPass(acquisition, x, value, continuous, lengthscales, maxIterations)
+      const moved = continuousPass(acquisition, x, value, continuous, lengthscales, maxIterations, stop)
       x = moved.x
       value = moved.value
     }
@@ -163,6 +179,7 @@ function continuousPass(
   dims: readonly number[],
   lengthscales: Float64Array,
   maxIterations: number,
+  stop: Stop,
 ): { x: Float64Array; value: number } {
   const scales = Float64Array.from(dims, (d) => lengthscales[d] as number)
   const upper = Float64Array.from(scales, (s) => 1 / s)
@@ -181,7 +198,7 @@ function continuousPass(
       return -v
     },
     z0,
-    { lower: new Float64Array(dims.length), upper, maxIterations, gradientTolerance: GRADIENT_TOLERANCE },
+    { lower: new Float64Array(dims.length), upper, maxIterations, ...stop },
   )
   if (!(-result.value > value)) return { x, value }
   const moved = x.slice()

@@ -4,7 +4,7 @@
  * numeric dimension's records in sorted order, and the estimators it may
  * reuse; and how records are kept as trials are added, report and end.
  */
-import type { Mode, Result, TrialState } from '../../types.ts'
+import type { Result, TrialState } from '../../types.ts'
 import type { PointQueue } from '../points-to-evaluate.ts'
 import type { Space } from '../space.ts'
 import type { Dim, Encoding } from './encode.ts'
@@ -129,18 +129,6 @@ export function observeResult(s: TPEState, record: TrialRecord, result: Result):
   if (typeof value !== 'number') return
   record.value = s.sign * value
   record.step = typeof result.training_iteration === 'number' ? result.training_iteration : record.step + 1
-}
-
-/**
- * +1 for 'min', -1 for 'max': records hold signed values, lower is better.
- *
- * @example
- * ```ts
- * signOf('max') // -1
- * ```
- */
-export function signOf(mode: Mode): number {
-  return mode === 'max' ? -1 : 1
 }
 
 /** A dimension's model coordinate of an encoded value (log k for log-scale integers), the order bandwidths use. */

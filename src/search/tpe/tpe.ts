@@ -4,6 +4,7 @@
  * class wires the parts: state.ts keeps the trial records, sample-tpe.ts
  * makes a suggestion from them (split.ts, fit.ts, groups.ts, propose.ts).
  */
+import { signOf } from '../../objectives/index.ts'
 import { argumentAt, optionAt } from '../../options/index.ts'
 import type { Config, Result, TrialState } from '../../types.ts'
 import { PointQueue } from '../points-to-evaluate.ts'
@@ -18,7 +19,7 @@ import { defaultGammaMultiObjective, equalWeights } from './multi-objective.ts'
 import { type ResolvedTPEOptions, TPE_OPTIONS, type TPEOptions } from './options.ts'
 import { sampleTPE } from './sample-tpe.ts'
 import { defaultGamma, defaultWeights } from './split.ts'
-import { addRecord, endRecord, observeResult, signOf, type TPEState } from './state.ts'
+import { addRecord, endRecord, observeResult, type TPEState } from './state.ts'
 
 /**
  * Tree-structured Parzen Estimator search. After `nStartupTrials` random
