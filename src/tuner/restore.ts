@@ -237,7 +237,8 @@ export async function restorePlan(dir: string, given: unknown): Promise<{ option
 /**
  * The exact code that continues the experiment in `dir`: an absolute path (the
  * script that runs it may start elsewhere), the data it needs again named by
- * its keys (it is not stored), and the `.fit()` that runs it.
+ * its keys (it is not stored), the executor it ran on if not the local pool
+ * (`ExecutorFactory.code`), and the `.fit()` that runs it.
  *
  * @example
  * ```ts
@@ -245,8 +246,9 @@ export async function restorePlan(dir: string, given: unknown): Promise<{ option
  * // 'await (await Tuner.restore("/home/me/runs/exp1", { data: { X, y } })).fit()'
  * ```
  */
-export function resumeCode(dir: string, data: JournalHeader['data']): string {
-  const options = data === null ? '' : `, { data: ${dataShape(data)} }`
+export function resumeCode(dir: string, data: JournalHeader['data'], executor?: string): string {
+  const parts = [...(data === null ? [] : [`data: ${dataShape(data)}`]), ...(executor === undefined ? [] : [`executor: ${executor}`])]
+  const options = parts.length === 0 ? '' : `, { ${parts.join(', ')} }`
   return `await (await Tuner.restore(${JSON.stringify(resolve(dir))}${options})).fit()`
 }
 

@@ -465,7 +465,7 @@ export class Tuner<S extends Space = Space, D = unknown> {
     this.#logger.warn(
       store === undefined
         ? `${signal} again: exiting now; nothing was kept on disk (storageDir: false)`
-        : `${signal} again: exiting now; the journal is valid; resume with: ${resumeCode(store.dir, fingerprintData(this.#data))}`,
+        : `${signal} again: exiting now; the journal is valid; resume with: ${resumeCode(store.dir, fingerprintData(this.#data), this.#executor?.code)}`,
     )
   }
 
@@ -482,7 +482,7 @@ export class Tuner<S extends Space = Space, D = unknown> {
       return
     }
     this.#logger.warn(
-      `the experiment ended early (${interrupted.why}); ${done}, the rest can be resumed. Continue it with: ${resumeCode(this.#storageDir, fingerprintData(this.#data))}`,
+      `the experiment ended early (${interrupted.why}); ${done}, the rest can be resumed. Continue it with: ${resumeCode(this.#storageDir, fingerprintData(this.#data), this.#executor?.code)}`,
     )
   }
 

@@ -92,4 +92,9 @@ export interface ExecutorSetup {
  */
 export interface ExecutorFactory {
   open(setup: ExecutorSetup): Promise<Executor>
+  /**
+   * This executor as code (secrets left out), e.g. `new RedisExecutor({ connection: "redis://host:6379" })`:
+   * the resume hint of an interrupted run passes it to `Tuner.restore`, which would otherwise continue on the local pool.
+   */
+  readonly code?: string
 }

@@ -3,7 +3,7 @@ import { isAbsolute, resolve } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { custom, defineOptions, integer, invalid, type SchemaOf } from '../../options/index.ts'
 import type { Executor, ExecutorFactory, ExecutorSetup } from '../executor.ts'
-import { bullConnection, connect, OutageNotice, REDIS_URL } from './connection.ts'
+import { bullConnection, connect, OutageNotice, REDIS_URL, redact } from './connection.ts'
 import { fileHash, publishData } from './data.ts'
 import { RedisDriver } from './driver.ts'
 import { pruneRegistry } from './keys.ts'
@@ -84,6 +84,11 @@ export class RedisExecutor implements ExecutorFactory {
 
   constructor(options: RedisExecutorOptions) {
     this.#o = REDIS_EXECUTOR_OPTIONS.read(options)
+  }
+
+  /** This executor as code, its password left out: what an interrupted run's resume hint passes to `Tuner.restore`. */
+  get code(): string {
+    return `new RedisExecutor({ connection: ${JSON.stringify(redact(this.#o.connection))} })`
   }
 
   /** Publishes the experiment (its manifest and data) under a fresh id and returns its executor. */
