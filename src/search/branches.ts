@@ -100,6 +100,8 @@ function isConstant(value: unknown): boolean {
 function numericRange(value: unknown): readonly [number, number] | undefined {
   if (typeof value === 'number') return [value, value]
   if (!isDomain(value) || value.$domain === 'randn' || value.$domain === 'choice' || value.$domain === 'grid') return undefined
+  // randint and lograndint leave out `high`: integers, so the last they draw is high - 1.
+  if (value.$domain === 'randint' || value.$domain === 'lograndint') return [value.low, value.high - 1]
   return [value.low, value.high]
 }
 

@@ -20,6 +20,8 @@ export class ObjectiveLeaders {
   readonly #best: readonly BestOfLast[]
   /** With several objectives, each trial's last point (every objective finite); none for one objective. */
   readonly #points = new Map<number, Point>()
+  /** The front as last computed; dropped when a point changes. A status line asks for it at every redraw. */
+  #front: number[] | undefined
 
   constructor(objectives: readonly Objective[]) {
     this.objectives = objectives
@@ -36,6 +38,7 @@ export class ObjectiveLeaders {
     for (const best of this.#best) best.update(trial, result)
     if (!this.several) return
     const point = pointOf(result, this.objectives)
+    this.#front = undefined
     if (point === undefined) this.#points.delete(trial.id)
     else this.#points.set(trial.id, point)
   }
@@ -43,7 +46,7 @@ export class ObjectiveLeaders {
   /** Forgets a trial's values: a retried trial starts over. */
   forget(id: number): void {
     for (const best of this.#best) best.forget(id)
-    this.#points.delete(id)
+    if (this.#points.delete(id)) this.#front = undefined
   }
 
   /** The best trial by objective `index` and its value, or undefined when no trial has one. */
@@ -53,9 +56,12 @@ export class ObjectiveLeaders {
 
   /** The ids of the trials on the Pareto front, ascending; empty with one objective. */
   front(): number[] {
-    const ids = [...this.#points.keys()]
-    return paretoFrontIndices([...this.#points.values()])
-      .map((i) => ids[i] as number)
-      .sort((a, b) => a - b)
+    if (this.#front === undefined) {
+      const ids = [...this.#points.keys()]
+      this.#front = paretoFrontIndices([...this.#points.values()])
+        .map((i) => ids[i] as number)
+        .sort((a, b) => a - b)
+    }
+    return [...this.#front]
   }
 }

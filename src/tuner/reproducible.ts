@@ -3,6 +3,7 @@ import { optionAt, problemAt } from '../options/index.ts'
 import { ASHAScheduler } from '../scheduler/asha.ts'
 import { FIFOScheduler } from '../scheduler/fifo.ts'
 import { MedianStoppingRule } from '../scheduler/median.ts'
+import type { Scheduler } from '../scheduler/scheduler.ts'
 
 /**
  * The Tuner's `reproducible` option (a boolean, already read), checked against the scheduler. With it,
@@ -24,8 +25,8 @@ export function checkReproducible(reproducible: boolean, scheduler: unknown): bo
 }
 
 /**
- * Whether a reproducible run must hand `scheduler` its reports in order: every scheduler but the
- * plain FIFOScheduler, which decides from each trial's own results (a subclass may not).
+ * Whether a reproducible run must hand `scheduler` its reports in order: every scheduler but one
+ * that never decides on a report (`Scheduler.alwaysContinues`, the rule one-way reports use too).
  *
  * @example
  * ```ts
@@ -33,8 +34,8 @@ export function checkReproducible(reproducible: boolean, scheduler: unknown): bo
  * ordersReports(new ASHAScheduler()) // true
  * ```
  */
-export function ordersReports(scheduler: object): boolean {
-  return scheduler.constructor !== FIFOScheduler
+export function ordersReports(scheduler: Scheduler): boolean {
+  return scheduler.alwaysContinues !== true
 }
 
 function orderProblem(scheduler: unknown): string | undefined {

@@ -34,13 +34,16 @@ export interface TrialContext<D = unknown> {
   /**
    * Sends metrics to the driver and waits for its decision. Resolves to go on;
    * rejects with a `TrialStopSignal` when the trial is stopped, which ends the
-   * trainable unless it catches it. When nothing decides on reports (the
-   * FIFO scheduler, no `stop.maxIterations` or `stop.metricThreshold`), it
-   * resolves at once and the report travels one way (at once, or, made within
-   * 1 ms of the trial's start or last message, with the next message, at the
-   * end of the event-loop turn, or with the trial's end); a stop the
-   * driver tells (a time budget, an abort) then lands at the next report, and
-   * a report whose metric is NaN still waits for its answer. Values are
+   * trainable unless it catches it. On the local pool, when nothing decides
+   * on reports (the FIFO scheduler, no `stop.maxIterations` or
+   * `stop.metricThreshold`), it resolves at once and the report travels one
+   * way (at once, or, made within 1 ms of the trial's start or last message,
+   * with the next message, at the end of the event-loop turn, or with the
+   * trial's end; such a held report is lost if the thread dies, e.g. out of
+   * memory, before it next yields or reports); a stop the driver tells (a
+   * time budget, an abort) then lands at the next report, and a report whose
+   * metric is NaN still waits for its answer. On Redis workers every report
+   * waits for its answer. Values are
    * numbers, strings, booleans, null, and arrays and plain objects of them
    * (what the log stores); anything
    * else (a BigInt, a function, a Date, a typed array) is refused with a

@@ -13,8 +13,10 @@ import {
   GPSearch,
   GridSearch,
   grid,
+  lograndint,
   loguniform,
   PopulationBasedTraining,
+  qrandint,
   RandomSearch,
   randint,
   type Searcher,
@@ -98,6 +100,10 @@ describe('choice and grid over sub-spaces', () => {
     ).not.toThrow()
     expect(() => choice([{ C: uniform(0, 1) }, { C: uniform(2, 3) }, { C: 5 }])).not.toThrow()
     expect(() => choice([{ C: uniform(0, 1) }, { C: 0.5, gamma: uniform(0, 1) }])).toThrow(SpaceError)
+    // randint and lograndint leave out their high end, so these ranges do not meet; qrandint's high is drawn, so they do.
+    expect(() => choice([{ n: randint(0, 5) }, { n: randint(5, 10) }])).not.toThrow()
+    expect(() => choice([{ n: lograndint(1, 8) }, { n: 8 }])).not.toThrow()
+    expect(() => choice([{ n: qrandint(0, 5) }, { n: randint(5, 10) }])).toThrow(SpaceError)
   })
 
   it('type a config as the union of the branches, discriminated by a literal tag', () => {

@@ -88,17 +88,20 @@ export class RedisDriver implements Executor {
 
   /** Ready when the queue's event listener is: a job that fails before it listens would go unheard. */
   async ready(): Promise<void> {
-    const { redis, id, aliveMs, keyTtlMs, noWorkerWarnMs } = this.#p
+    const { redis, id, aliveMs, keyTtlMs } = this.#p
     await Promise.all([this.#events.waitUntilReady(), this.#queue.waitUntilReady(), this.#heartbeat()])
     await redis.sadd(REGISTRY, id)
+    // The queue's own keys get their expiry now, not a third of keyTtlMs later: a driver killed before that left them for good.
+    this.#refreshExpiry()
     this.#timers.push(
       setInterval(() => void this.#heartbeat(), Math.max(100, aliveMs / 4)),
       setInterval(() => void this.#refreshExpiry(), keyTtlMs / 3),
-      setTimeout(() => this.#warnNoWorker(), noWorkerWarnMs),
     )
   }
 
   start(run: TrialRun, listener: TrialListener): TrialHandle {
+    // Timed from the first trial queued, not from ready(): a warning checked before any trial waited never came.
+    if (this.#count === 0) this.#timers.push(setTimeout(() => this.#warnNoWorker(), this.#p.noWorkerWarnMs))
     const key = this.#count++
     const job: RunJob = { run: key, trialId: run.trialId, config: run.config, seed: run.seed, announce: listener.started !== undefined }
     const remote = new RemoteRun(
@@ -153,6 +156,8 @@ export class RedisDriver implements Executor {
     const { redis, keys, keyTtlMs } = this.#p
     if (remote.latest !== undefined) await redis.set(keys.checkpoint(remote.run), encode(remote.latest), 'PX', keyTtlMs)
     await this.#queue.add('trial', remote.job, { jobId: `run-${remote.run}`, removeOnComplete: true, removeOnFail: true })
+    // The first job's keys expire from the start too (the refresh after ready() may have run before them).
+    if (remote.run === 0) this.#refreshExpiry()
   }
 
   #receive(message: DriverMessage): void {
@@ -259,9 +264,10 @@ export class RedisDriver implements Executor {
     logger.warn(
       `Redis lost experiment ${id} (restarted without its data?): publishing it again and queueing its ${runs.length} unfinished trial${runs.length === 1 ? '' : 's'} again from their last checkpoints; the journal keeps every report`,
     )
+    // Listed first: a worker that saw the registry empty checks it before removing the experiment's keys, and must find it.
+    await redis.sadd(REGISTRY, id)
     await publish()
     await Promise.all(runs.map((run) => this.#enqueue(run)))
-    await redis.sadd(REGISTRY, id)
   }
 
   #refreshExpiry(): void {
