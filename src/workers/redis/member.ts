@@ -135,7 +135,7 @@ export class ExperimentMember {
     let reports = from?.reports ?? 0
     const worker = this.#s.worker
     await send(redis, keys.inbox, { type: 'begin', run, attempt, worker, from: reports })
-    const here: Attempt = { run, handle: undefined, waiting: undefined, failure: undefined }
+    const here: Attempt = { run, handle: undefined, waiting: undefined, failure: undefined, pending: undefined }
     this.#attempts.set(attempt, here)
     here.handle = this.#pool.start(
       { trialId, config, seed, restore: from?.state },
@@ -150,17 +150,20 @@ export class ExperimentMember {
             here.failure ??= `its report ${index} could not reach the driver: ${error.message}`
             here.handle?.kill()
           })
-          return answer
+          const pending = here.pending
+          if (pending?.reports !== index) return answer
+          // The checkpoint stands for this report: kept for a restart elsewhere only once the driver has the report (its
+          // answer came), so a restart from it never skips a report the driver did not get.
+          here.pending = undefined
+          return answer.then(async (decision) => {
+            await redis.set(keys.checkpoint(run), encode(pending), 'PX', this.#keyTtlMs).catch(() => {})
+            return decision
+          })
         },
         checkpoint: (state) => {
           // By the convention of ctx.checkpoint the state includes the work of the report that follows it: a restart goes on after that one.
-          const saved: StoredCheckpoint = { reports: reports + 1, state }
-          // Kept for a restart elsewhere, and told to the driver, in one step: a restart never starts from a checkpoint the driver has not seen.
-          void redis
-            .multi()
-            .set(keys.checkpoint(run), encode(saved), 'PX', this.#keyTtlMs)
-            .xadd(keys.inbox, '*', 'm', encode({ type: 'checkpoint', run, attempt, after: reports, state }))
-            .exec()
+          here.pending = { reports: reports + 1, state }
+          void send(redis, keys.inbox, { type: 'checkpoint', run, attempt, after: reports, state }).catch(() => {})
         },
         started: announce ? () => void send(redis, keys.inbox, { type: 'started', run, attempt }) : undefined,
       },
@@ -182,4 +185,6 @@ interface Attempt {
   waiting: { readonly index: number; readonly resolve: (decision: Decision) => void } | undefined
   /** Why the attempt was ended here (a message Redis refused), if it was. */
   failure: string | undefined
+  /** The checkpoint made before the report not yet made or answered: stored for a restart elsewhere once it is answered. */
+  pending: StoredCheckpoint | undefined
 }

@@ -33,6 +33,8 @@ export class RemoteRun implements TrialHandle {
   worker: string | undefined
   /** Reports passed to the listener, over all attempts. */
   #delivered = 0
+  /** A checkpoint whose report has not arrived yet: it becomes `latest` when that report does. */
+  #pending: StoredCheckpoint | undefined
   /** Reports the current attempt has made, counted from the start of the run. */
   #position = 0
   #started = false
@@ -87,15 +89,20 @@ export class RemoteRun implements TrialHandle {
       return
     }
     this.#delivered++
+    // The checkpoint before this report stands for it: only now can a restart begin after it.
+    if (this.#pending?.reports === this.#delivered) {
+      this.latest = this.#pending
+      this.#pending = undefined
+    }
     const answer = this.#listener.report(metrics)
     if (answer instanceof Promise) void answer.then((decision) => this.#answer(attempt, worker, index, decision))
     else this.#answer(attempt, worker, index, answer)
   }
 
-  /** A checkpoint saved after `after` reports: passed on unless the report that follows it was already delivered. */
+  /** A checkpoint saved after `after` reports: passed on unless the report that follows it was already delivered; a restart may begin after it once that report arrives. */
   checkpoint(attempt: string, after: number, state: unknown): void {
     if (attempt !== this.attempt || after < this.#delivered) return
-    this.latest = { reports: after + 1, state }
+    this.#pending = { reports: after + 1, state }
     this.#listener.checkpoint(state)
   }
 

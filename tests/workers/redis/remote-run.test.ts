@@ -1,0 +1,38 @@
+import { describe, expect, it } from 'vitest'
+import type { TrialListener } from '../../../src/workers/executor.ts'
+import { RemoteRun } from '../../../src/workers/redis/remote-run.ts'
+
+/** A run on the driver side, its listener recording what the Tuner would hear. */
+function remoteRun() {
+  const reports: unknown[] = []
+  const listener = {
+    report: (metrics: unknown) => {
+      reports.push(metrics)
+      return 'continue' as const
+    },
+    checkpoint: () => {},
+    end: () => {},
+  } as unknown as TrialListener
+  const run = new RemoteRun(
+    { run: 0, trialId: 0, config: {}, seed: 1, announce: false },
+    undefined,
+    listener,
+    () => {},
+    () => {},
+  )
+  return { run, reports }
+}
+
+describe('RemoteRun: where a restart may begin', () => {
+  it('a checkpoint counts only once the report it stands for has arrived', () => {
+    const { run, reports } = remoteRun()
+    run.begin('a1', 'w1', 0)
+    run.report('a1', 'w1', 1, { loss: 1 })
+    run.checkpoint('a1', 1, 'after epoch 2') // stands for report 2, which has not arrived
+    // Redis lost the experiment here: the restart must re-do report 2, not begin after it.
+    expect(run.latest).toBeUndefined()
+    run.report('a1', 'w1', 2, { loss: 0.5 })
+    expect(run.latest).toEqual({ reports: 2, state: 'after epoch 2' })
+    expect(reports).toEqual([{ loss: 1 }, { loss: 0.5 }])
+  })
+})
