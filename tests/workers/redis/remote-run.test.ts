@@ -18,7 +18,7 @@ function remoteRun() {
     undefined,
     listener,
     () => {},
-    () => {},
+    async () => false,
   )
   return { run, reports }
 }
