@@ -12,12 +12,10 @@ import { pathToFileURL } from 'node:url'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { ConfigError, RedisExecutor, RedisWorker, Tuner } from '../../../src/index.ts'
 import { experimentKeys, REGISTRY } from '../../../src/workers/redis/wire.ts'
-import { memoryLogger } from '../../helpers.ts'
-import { redisUnavailable, startRedis, type TestRedis, until } from './redis-server.ts'
+import { BEHAVIOURS, memoryLogger } from '../../helpers.ts'
+import { FIXTURE, onRedis, redisUnavailable, startRedis, type TestRedis, until } from './redis-server.ts'
 
 const ROOT = join(import.meta.dirname, '../../..')
-const FIXTURE = join(import.meta.dirname, '../../fixtures/distributed.ts')
-const BEHAVIOURS = join(import.meta.dirname, '../../fixtures/behaviours.ts')
 
 describe.skipIf(redisUnavailable !== undefined)("an experiment's life on Redis", { timeout: 120_000 }, () => {
   let redis: TestRedis
@@ -100,19 +98,7 @@ describe.skipIf(redisUnavailable !== undefined)("an experiment's life on Redis",
 
   it('a driver no worker serves says once how to start one, and carries on when one comes', async () => {
     const logger = memoryLogger()
-    const fit = new Tuner({
-      trainable: FIXTURE,
-      space: { x: 0.5, epochs: 2 },
-      metric: 'loss',
-      numSamples: 2,
-      concurrency: 1,
-      seed: 1,
-      storageDir: false,
-      trackers: [],
-      handleSignals: false,
-      logger,
-      executor: new RedisExecutor({ connection: redis.url }),
-    }).fit()
+    const fit = new Tuner(onRedis(redis.url, { space: { x: 0.5, epochs: 2 }, numSamples: 2, logger })).fit()
     const warning = () => logger.lines.filter((line) => line.includes('no worker has taken a trial'))
     await until('the warning', () => warning().length > 0)
     const worker = new RedisWorker({ connection: redis.url, concurrency: 1, pollMs: 50, logger: memoryLogger() })

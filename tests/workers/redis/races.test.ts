@@ -9,13 +9,11 @@ import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { Redis } from 'ioredis'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { RedisExecutor, RedisWorker, Tuner } from '../../../src/index.ts'
+import { RedisWorker, Tuner } from '../../../src/index.ts'
 import { fileHash } from '../../../src/workers/redis/data.ts'
 import { experimentKeys, REGISTRY } from '../../../src/workers/redis/wire.ts'
 import { memoryLogger } from '../../helpers.ts'
-import { freePort, redisUnavailable, until } from './redis-server.ts'
-
-const FIXTURE = join(import.meta.dirname, '../../fixtures/distributed.ts')
+import { FIXTURE, freePort, onRedis, redisUnavailable, until } from './redis-server.ts'
 
 describe.skipIf(redisUnavailable !== undefined)('a worker process under races', { timeout: 120_000 }, () => {
   // A server of this file's own: CLIENT PAUSE below stops every client of it.
@@ -65,19 +63,7 @@ describe.skipIf(redisUnavailable !== undefined)('a worker process under races', 
     // Two threads, so the process can take the run again while its first attempt still holds; a fast stalled check.
     const worker = new RedisWorker({ connection: url, concurrency: 2, lockMs: 60_000, stalledCheckMs: 100, logger: memoryLogger() })
     try {
-      const tuner = new Tuner({
-        trainable: FIXTURE,
-        space: { x: 0.5, epochs: 4, hold: 3, release },
-        metric: 'loss',
-        numSamples: 1,
-        concurrency: 1,
-        seed: 1,
-        storageDir: false,
-        trackers: [],
-        handleSignals: false,
-        logger,
-        executor: new RedisExecutor({ connection: url }),
-      })
+      const tuner = new Tuner(onRedis(url, { space: { x: 0.5, epochs: 4, hold: 3, release }, logger }))
       const fit = tuner.fit()
       let reports = 0
       void (async () => {
@@ -104,19 +90,7 @@ describe.skipIf(redisUnavailable !== undefined)('a worker process under races', 
     const release = join(dir, 'release')
     const worker = new RedisWorker({ connection: url, concurrency: 1, logger: memoryLogger() })
     try {
-      const tuner = new Tuner({
-        trainable: FIXTURE,
-        space: { x: 0.5, epochs: 3, hold: 2, release },
-        metric: 'loss',
-        numSamples: 1,
-        concurrency: 1,
-        seed: 1,
-        storageDir: false,
-        trackers: [],
-        handleSignals: false,
-        logger: memoryLogger(),
-        executor: new RedisExecutor({ connection: url }),
-      })
+      const tuner = new Tuner(onRedis(url, { space: { x: 0.5, epochs: 3, hold: 2, release }, logger: memoryLogger() }))
       const fit = tuner.fit()
       let reports = 0
       void (async () => {

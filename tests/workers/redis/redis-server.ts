@@ -12,6 +12,7 @@ import { existsSync } from 'node:fs'
 import { createServer } from 'node:net'
 import { join } from 'node:path'
 import { Redis } from 'ioredis'
+import { RedisExecutor, type TunerOptions } from '../../../src/index.ts'
 
 const ROOT = join(import.meta.dirname, '../../..')
 const SERVER = '/usr/bin/redis-server'
@@ -96,5 +97,27 @@ export async function until(what: string, test: () => boolean | Promise<boolean>
   while (!(await test())) {
     if (Date.now() > deadline) throw new Error(`gave up waiting for ${what}`)
     await new Promise((resolve) => setTimeout(resolve, 20))
+  }
+}
+
+/** The trainable every Redis test runs: reports `epochs` times, can hold until a file appears (see the fixture). */
+export const FIXTURE = join(import.meta.dirname, '../../fixtures/distributed.ts')
+
+/**
+ * A Tuner's options for {@link FIXTURE} on a RedisExecutor at `url`: one trial at a time, seeded, nothing written to
+ * disk, no tracker, no signal handler; `extra` gives the space and whatever else the test varies (its own executor too).
+ */
+export function onRedis(url: string, extra: Partial<TunerOptions> & Pick<TunerOptions, 'space'>): TunerOptions {
+  return {
+    trainable: FIXTURE,
+    metric: 'loss',
+    numSamples: 1,
+    concurrency: 1,
+    seed: 1,
+    storageDir: false,
+    trackers: [],
+    handleSignals: false,
+    executor: new RedisExecutor({ connection: url }),
+    ...extra,
   }
 }

@@ -6,9 +6,8 @@ import { join } from 'node:path'
 import { Redis } from 'ioredis'
 import { afterEach, describe, expect, it } from 'vitest'
 import { createLogger, RedisExecutor, Tuner } from '../../../src/index.ts'
-import { freePort, startWorker, until, type WorkerProcess } from './redis-server.ts'
+import { freePort, onRedis, startWorker, until, type WorkerProcess } from './redis-server.ts'
 
-const FIXTURE = join(import.meta.dirname, '../../fixtures/distributed.ts')
 const SERVER = '/usr/bin/redis-server'
 /** The driver's liveness key lasts this long unrenewed: the outages below last longer, so it lapses during them. */
 const ALIVE_MS = 500
@@ -58,19 +57,14 @@ describe.skipIf(!existsSync(SERVER))('Redis restarting mid-run', { timeout: 180_
     const logger = createLogger({ level: 'info', sink: (level, message) => lines.push(`${level}: ${message}`) })
     // A lock longer than any outage here: a lapsed lock is the worker-killed case, tested in faults.test.ts.
     worker = startWorker(url, '--concurrency', '1', '--lock-ms', '120000')
-    const tuner = new Tuner({
-      trainable: FIXTURE,
-      space: { x: 0.5, epochs: 5, hold: 3, release },
-      metric: 'loss',
-      numSamples: 2,
-      concurrency: 1,
-      seed: 1,
-      storageDir: false,
-      trackers: [],
-      handleSignals: false,
-      logger,
-      executor: new RedisExecutor({ connection: url, aliveMs: ALIVE_MS }),
-    })
+    const tuner = new Tuner(
+      onRedis(url, {
+        space: { x: 0.5, epochs: 5, hold: 3, release },
+        numSamples: 2,
+        logger,
+        executor: new RedisExecutor({ connection: url, aliveMs: ALIVE_MS }),
+      }),
+    )
     const fit = tuner.fit()
     let reports = 0
     void (async () => {
