@@ -59,6 +59,37 @@ export function truncateUtf8(text: string, maxBytes: number): string {
 }
 
 /**
+ * `items` joined by `separator` within `maxBytes` of UTF-8: all of them when
+ * they fit, else as many whole items as fit followed by `… and N more`, so a
+ * list that is too long ends at an item's end, never inside a name (as
+ * `truncateUtf8` would cut it).
+ *
+ * @example
+ * ```ts
+ * joinWithin(['trial_0000', 'trial_0001', 'trial_0002'], ',', 40) // 'trial_0000,trial_0001,trial_0002'
+ * joinWithin(['trial_0000', 'trial_0001', 'trial_0002'], ',', 30) // 'trial_0000,… and 2 more'
+ * ```
+ */
+export function joinWithin(items: readonly string[], separator: string, maxBytes: number): string {
+  const whole = items.join(separator)
+  if (Buffer.byteLength(whole, 'utf8') <= maxBytes) return whole
+  const separatorBytes = Buffer.byteLength(separator, 'utf8')
+  // The marker shrinks as more items fit while the kept part grows, so every count is tried; the longest that fits wins.
+  let fits = 0
+  let kept = 0
+  for (let k = 1; k < items.length; k++) {
+    kept += Buffer.byteLength(items[k - 1] as string, 'utf8') + separatorBytes
+    if (kept + Buffer.byteLength(moreMarker(items.length - k), 'utf8') <= maxBytes) fits = k
+  }
+  return [...items.slice(0, fits), moreMarker(items.length - fits)].join(separator)
+}
+
+/** What stands for the `n` items a joined list left out. */
+function moreMarker(n: number): string {
+  return `… and ${n} more`
+}
+
+/**
  * A key MLflow accepts: characters other than letters, digits, `_ - . /` and
  * space become `_`; empty, `.` and `..` path segments (which MLflow rejects)
  * become `_`; at most 250 characters, and a key cut to that length is cleaned

@@ -6,6 +6,7 @@ import type { ExperimentInfo, ExperimentSummary, Result, TrialInfo } from '../..
 import { ObjectiveLeaders } from '../objective-leaders.ts'
 import type { Tracker } from '../tracker.ts'
 import {
+  joinWithin,
   MAX_TAG_VALUE_BYTES,
   type MlflowKeyValue,
   type MlflowMetric,
@@ -224,7 +225,8 @@ export class MLflowTracker implements Tracker {
     })
     if (leaders.several) {
       const front = leaders.front()
-      tags.push(tag('hyperpool.pareto_front', front.map(trialName).join(',')))
+      // A long front ends at a whole run name with how many were left out, so every name in the tag is one to look up.
+      tags.push(tag('hyperpool.pareto_front', joinWithin(front.map(trialName), ',', MAX_TAG_VALUE_BYTES)))
       session.addMetrics(session.parent, [{ key: 'pareto_front_size', value: front.length, timestamp: now, step: 0 }])
     }
     session.addMetrics(

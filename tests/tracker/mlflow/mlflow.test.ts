@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { ConfigError } from '../../../src/errors.ts'
-import { BATCH_LIMITS, mlflowKey, nextBatch, truncateUtf8, uniqueKey } from '../../../src/tracker/mlflow/batch.ts'
+import { BATCH_LIMITS, joinWithin, mlflowKey, nextBatch, truncateUtf8, uniqueKey } from '../../../src/tracker/mlflow/batch.ts'
 import { MlflowRequestError } from '../../../src/tracker/mlflow/http.ts'
 import { MLflowTracker, type MLflowTrackerOptions } from '../../../src/tracker/mlflow/mlflow.ts'
 import { Retrier } from '../../../src/tracker/mlflow/retry.ts'
@@ -139,6 +139,24 @@ describe('MLflowTracker: what reaches the server', () => {
     expect(parent?.tags.get('hyperpool.pareto_front')).toBe('trial_0000,trial_0001')
     // No single best trial: the one-objective tag would name the first objective's leader as if it were.
     expect(parent?.tags.has('hyperpool.best_trial')).toBe(false)
+  })
+
+  it('ends a Pareto front too long for a tag at a whole run name, saying how many were left out', async () => {
+    // 460 trials all on the front (loss and acc both rise): 460 names of 11 bytes each pass MLflow's 5000.
+    const scripts = Array.from({ length: 460 }, (_, id) => ({
+      id,
+      config: { x: id },
+      metrics: [{ loss: id, acc: id }],
+      state: 'completed' as const,
+    }))
+    await play(tracker(), scripts, 'wide', twoObjectives('wide'))
+    const value = server.runNamed('wide')?.tags.get('hyperpool.pareto_front') as string
+    expect(Buffer.byteLength(value)).toBeLessThanOrEqual(5000)
+    const names = value.split(',')
+    const marker = names.pop()
+    expect(names).toEqual(Array.from({ length: names.length }, (_, i) => `trial_${String(i).padStart(4, '0')}`))
+    expect(marker).toBe(`… and ${460 - names.length} more`)
+    expect(names.length).toBeGreaterThan(400)
   })
 
   it('sends each run status after the run’s metrics, and the parent’s last', async () => {
@@ -302,6 +320,17 @@ describe('MLflowTracker: batching', () => {
     expect(mlflowKey('val//loss')).toBe('val/_/loss')
     expect(mlflowKey('../x')).toBe('_/x')
     expect(mlflowKey('k'.repeat(300))).toHaveLength(250)
+  })
+
+  it('joins a list within a byte limit at whole items, the rest counted', () => {
+    const items = ['trial_0000', 'trial_0001', 'trial_0002']
+    expect(joinWithin(items, ',', 32)).toBe('trial_0000,trial_0001,trial_0002')
+    expect(joinWithin(items, ',', 30)).toBe('trial_0000,… and 2 more')
+    // "…" is 3 bytes of UTF-8: 'trial_0000,' (11) and '… and 2 more' (14) fit in 25, not in 24.
+    expect(joinWithin(items, ',', 25)).toBe('trial_0000,… and 2 more')
+    expect(joinWithin(items, ',', 24)).toBe('… and 3 more')
+    // Items are measured in bytes too: 'é' is 2.
+    expect(joinWithin(Array(10).fill('é'), ',', 20)).toBe('é,é,… and 8 more')
   })
 })
 
