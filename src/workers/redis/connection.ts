@@ -25,7 +25,7 @@ export const REDIS_URL = custom<string>('a redis:// or rediss:// URL', (value, a
 })
 
 /** Longest wait between two reconnection attempts, ms: a Redis back after a restart is found within it. */
-const MAX_BACKOFF_MS = 2000
+export const MAX_BACKOFF_MS = 2000
 
 /**
  * Says once that Redis went away, and once that it came back, however many

@@ -3,7 +3,7 @@ import { isAbsolute, resolve } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { custom, defineOptions, integer, invalid, type SchemaOf } from '../../options/index.ts'
 import type { Executor, ExecutorFactory, ExecutorSetup } from '../executor.ts'
-import { bullConnection, connect, OutageNotice, REDIS_URL, redact } from './connection.ts'
+import { bullConnection, connect, MAX_BACKOFF_MS, OutageNotice, REDIS_URL, redact } from './connection.ts'
 import { fileHash, publishData } from './data.ts'
 import { RedisDriver } from './driver.ts'
 import { pruneRegistry } from './keys.ts'
@@ -40,7 +40,8 @@ export interface RedisExecutorOptions {
    * The expiry the driver keeps refreshing (every third of it) on the experiment's keys, ms: a killed
    * driver's keys are gone this long after it, even with no worker left to remove them. Redis away
    * longer than this loses them as a restart without persistence does: the driver then publishes the
-   * experiment again and queues its running trials again from their last checkpoints.
+   * experiment again and queues its running trials again from their last checkpoints. At least 6000: each
+   * refresh period (a third) must outlast the 2 s wait between reconnection attempts.
    * @default 600000 (10 minutes)
    */
   readonly keyTtlMs?: number
@@ -48,6 +49,14 @@ export interface RedisExecutorOptions {
 
 /** How long a driver waits for a first worker to take a trial before it says how to start one, ms. */
 const NO_WORKER_WARN_MS = 5000
+
+/**
+ * The shortest `keyTtlMs`: the driver refreshes the keys every third of it, each time SCANning Redis's whole keyspace,
+ * so a refresh period must be at least the longest reconnection wait. Then a refresh lost to a dropped connection
+ * leaves two more before the keys lapse (a lapsed manifest makes the driver publish again and queue every unfinished
+ * trial again), and the keyspace is scanned at most once per 2 s.
+ */
+const MIN_KEY_TTL_MS = 3 * MAX_BACKOFF_MS
 
 /** A data module option: a file URL or path, read as a file URL string. */
 const MODULE_URL = custom<string>('a file URL or a path to a module', (value, at) => {
@@ -63,7 +72,10 @@ export const REDIS_EXECUTOR_OPTIONS = defineOptions('RedisExecutor', {
   maxDataMb: integer({ min: 1 }).withDefault(512),
   dataModule: MODULE_URL,
   aliveMs: integer({ min: 100 }).withDefault(10_000),
-  keyTtlMs: integer({ min: 300 }).withDefault(600_000),
+  keyTtlMs: integer({
+    min: MIN_KEY_TTL_MS,
+    rule: `an integer >= ${MIN_KEY_TTL_MS} (3 refresh periods of keyTtlMs / 3, each at least the ${MAX_BACKOFF_MS} ms reconnection wait)`,
+  }).withDefault(600_000),
 } satisfies SchemaOf<RedisExecutorOptions>)
 
 /**

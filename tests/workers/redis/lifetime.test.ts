@@ -61,7 +61,7 @@ describe.skipIf(redisUnavailable !== undefined)("an experiment's life on Redis",
     const storage = mkdtempSync(join(tmpdir(), 'hp-redis-ttl-'))
     const driver = spawn(
       process.execPath,
-      ['--import', 'tsx', join(ROOT, 'tests/fixtures/redis-driver.ts'), redis.url, storage, join(storage, 'never'), '1000'],
+      ['--import', 'tsx', join(ROOT, 'tests/fixtures/redis-driver.ts'), redis.url, storage, join(storage, 'never'), '6000'],
       { cwd: ROOT, stdio: 'ignore' },
     )
     let id = ''
@@ -90,9 +90,14 @@ describe.skipIf(redisUnavailable !== undefined)("an experiment's life on Redis",
     expect(registry).toHaveLength(1)
   })
 
-  it('refuses a keyTtlMs that is not an integer of at least 300, naming it', () => {
+  it('refuses a keyTtlMs under 3 refresh periods of the 2 s reconnection wait, saying why', () => {
     expect(() => new RedisExecutor({ connection: redis.url, keyTtlMs: 10 })).toThrow(ConfigError)
-    expect(() => new RedisExecutor({ connection: redis.url, keyTtlMs: 10 })).toThrow(/RedisExecutor\(\{ keyTtlMs \}\): .*300.*got 10/)
+    // 300 was the old floor: refreshed every 100 ms, a SCAN of the keyspace each time, lapsed by one reconnection wait.
+    expect(() => new RedisExecutor({ connection: redis.url, keyTtlMs: 300 })).toThrow(
+      'RedisExecutor({ keyTtlMs }): must be an integer >= 6000 (3 refresh periods of keyTtlMs / 3, each at least the 2000 ms reconnection wait), got 300',
+    )
+    expect(() => new RedisExecutor({ connection: redis.url, keyTtlMs: 5999 })).toThrow(/>= 6000.*got 5999/)
+    expect(() => new RedisExecutor({ connection: redis.url, keyTtlMs: 6000 })).not.toThrow()
     expect(() => new RedisExecutor({ connection: redis.url, keyTTLMs: 1000 } as never)).toThrow(/keyTTLMs.*keyTtlMs/)
   })
 
