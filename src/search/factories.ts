@@ -15,16 +15,18 @@ import {
   type Randn,
   type Uniform,
 } from './domain.ts'
-import { checkBranches } from './validate.ts'
 
-/** Fails fast, where the user wrote the bad domain, rather than when the first trial is sampled. */
+/**
+ * Fails fast, where the user wrote the bad domain, rather than when the first trial is sampled. A conditional
+ * choice's branches are checked with the space it sits in (validateSpace, when a searcher or the Tuner takes it),
+ * which names them by their path (`space.model.values[0].C`): here the domain has none.
+ */
 function checked<D extends Domain>(domain: D): D {
   const problem = domainProblem(domain)
   if (problem !== undefined) {
     // Not yet in a space, the domain has no path: its factory names it.
     throw new SpaceError(`${domain.$domain}(${DOMAIN_PARAMS[domain.$domain].join(', ')}): ${problem}`, { field: domain.$domain })
   }
-  checkBranches(domain)
   return Object.freeze(domain)
 }
 

@@ -78,16 +78,3 @@ function checkDomain(value: Record<string, unknown>, field: string, ancestors: S
     )
   }
 }
-
-/**
- * Checks the sub-space branches of a conditional `choice`/`grid` made by a
- * factory, naming them as `choice(values).values[0].C: ...`.
- *
- * @example
- * ```ts
- * checkBranches(choice([{ kind: 'svm', 'a/b': uniform(0, 1) }]) // SpaceError: choice(values).values[0].a/b: needs a key that ...
- * ```
- */
-export function checkBranches(domain: Domain): void {
-  if (asConditional(domain) !== undefined) checkDomain(domain as unknown as Record<string, unknown>, `${domain.$domain}(values)`, new Set())
-}

@@ -64,46 +64,49 @@ describe('choice and grid over sub-spaces', () => {
   })
 
   it('check each branch as a space, naming where the fault is', () => {
-    const bad = () => choice([{ kind: 'a', 'x/y': uniform(0, 1) }])
-    expect(thrown(bad, SpaceError).message).toMatch(/^choice\(values\)\.values\[0\]\.x\/y: needs a key that is non-empty, has no "\/"/)
+    const bad = { model: choice([{ kind: 'a', 'x/y': uniform(0, 1) }]) }
+    expect(thrown(() => validateSpace(bad), SpaceError).message).toMatch(
+      /^space\.model\.values\[0\]\.x\/y: needs a key that is non-empty, has no "\/"/,
+    )
     const parsed = { m: { $domain: 'grid', values: [{ k: { $domain: 'uniform', low: 2, high: 1 } }] } }
     expect(thrown(() => validateSpace(parsed), SpaceError).message).toBe('space.m.values[0].k: uniform needs low < high, got low=2, high=1')
   })
 
-  it('refuse two branches a config could fit alike, saying to tag them; accept branches a key tells apart', () => {
+  it('refuse two branches a config could fit alike, naming the parameter by its path and saying to tag them; accept branches a key tells apart', () => {
     // { C: 0.5 } (gamma left to draw) fits both: it would be read as the first.
-    const untagged = () => choice([{ C: uniform(0, 1) }, { C: uniform(0, 10), gamma: uniform(0, 1) }])
-    const error = thrown(untagged, SpaceError)
+    const untagged = choice([{ C: uniform(0, 1) }, { C: uniform(0, 10), gamma: uniform(0, 1) }])
+    const error = thrown(() => validateSpace({ opt: { model: untagged } }), SpaceError)
     expect(error.message).toBe(
-      'choice(values): choice needs branches a config can be read back into: values[0] and values[1] share C and none of them ' +
+      'space.opt.model: choice needs branches a config can be read back into: values[0] and values[1] share C and none of them ' +
         'tells the two apart (a different constant in each, or ranges that do not meet), so a config of values[1] could be read ' +
         'as values[0]; give each branch a tag, e.g. kind: \'a\' in one and kind: \'b\' in the other, got keys ["C"] and ["C", "gamma"]',
     )
-    expect(error.field).toBe('choice(values)')
+    expect(error.field).toBe('space.opt.model')
+    // The Tuner checks its space the same way, so the path is what its user reads.
+    const tuner = () =>
+      new Tuner({ trainable: new URL('../fixtures/behaviours.ts', import.meta.url), space: { model: untagged }, metric: 'loss' })
+    expect(thrown(tuner, SpaceError).message).toMatch(/^space\.model: choice needs branches /)
+    // Nested in a branch of another choice, the inner one is named through it.
+    const nested = { outer: choice([{ kind: 'a', inner: untagged }, 'off']) }
+    expect(thrown(() => validateSpace(nested), SpaceError).field).toBe('space.outer.values[0].inner')
     const parsed = { m: { $domain: 'grid', values: ['off', { x: 1, y: { $domain: 'uniform', low: 0, high: 1 } }, { x: 1 }] } }
     expect(thrown(() => validateSpace(parsed), SpaceError).message).toMatch(
       /^space\.m: grid needs branches .*values\[1\] and values\[2\] share x /,
     )
+    const fits =
+      (...values: Parameters<typeof choice>[0]) =>
+      () =>
+        validateSpace({ model: choice(values) })
     // Told apart: the fix the message gives (a tag), keys in common none, a different constant, ranges that do not meet.
-    expect(() =>
-      choice([
-        { kind: 'a', C: uniform(0, 1) },
-        { kind: 'b', C: uniform(0, 10), gamma: uniform(0, 1) },
-      ]),
-    ).not.toThrow()
-    expect(() => choice([{ C: uniform(0, 1) }, { trees: randint(1, 9) }, 'off'])).not.toThrow()
-    expect(() =>
-      choice([
-        { layers: 2, C: uniform(0, 1) },
-        { layers: 3, C: uniform(0, 1) },
-      ]),
-    ).not.toThrow()
-    expect(() => choice([{ C: uniform(0, 1) }, { C: uniform(2, 3) }, { C: 5 }])).not.toThrow()
-    expect(() => choice([{ C: uniform(0, 1) }, { C: 0.5, gamma: uniform(0, 1) }])).toThrow(SpaceError)
+    expect(fits({ kind: 'a', C: uniform(0, 1) }, { kind: 'b', C: uniform(0, 10), gamma: uniform(0, 1) })).not.toThrow()
+    expect(fits({ C: uniform(0, 1) }, { trees: randint(1, 9) }, 'off')).not.toThrow()
+    expect(fits({ layers: 2, C: uniform(0, 1) }, { layers: 3, C: uniform(0, 1) })).not.toThrow()
+    expect(fits({ C: uniform(0, 1) }, { C: uniform(2, 3) }, { C: 5 })).not.toThrow()
+    expect(fits({ C: uniform(0, 1) }, { C: 0.5, gamma: uniform(0, 1) })).toThrow(SpaceError)
     // randint and lograndint leave out their high end, so these ranges do not meet; qrandint's high is drawn, so they do.
-    expect(() => choice([{ n: randint(0, 5) }, { n: randint(5, 10) }])).not.toThrow()
-    expect(() => choice([{ n: lograndint(1, 8) }, { n: 8 }])).not.toThrow()
-    expect(() => choice([{ n: qrandint(0, 5) }, { n: randint(5, 10) }])).toThrow(SpaceError)
+    expect(fits({ n: randint(0, 5) }, { n: randint(5, 10) })).not.toThrow()
+    expect(fits({ n: lograndint(1, 8) }, { n: 8 })).not.toThrow()
+    expect(fits({ n: qrandint(0, 5) }, { n: randint(5, 10) })).toThrow(SpaceError)
   })
 
   it('type a config as the union of the branches, discriminated by a literal tag', () => {
