@@ -73,6 +73,22 @@ describe.skipIf(SKIP)('the report in chromium', () => {
     const loss = t.lastResult?.loss
     return typeof loss === 'number' && Number.isFinite(loss) ? loss : undefined
   }
+  /**
+   * A new page on the report at `path`, once it is drawn: the report is let through the context's route, and the page's
+   * console errors and warnings and its uncaught errors are added to `problems`.
+   */
+  const openReport = async (path: string): Promise<Page> => {
+    const href = pathToFileURL(path).href
+    reports.add(href)
+    const opened = await context.newPage()
+    opened.on('console', (message) => {
+      if (message.type() === 'error' || message.type() === 'warning') problems.push(`console ${message.type()}: ${message.text()}`)
+    })
+    opened.on('pageerror', (error) => problems.push(`page error: ${error.message}`))
+    await opened.goto(href)
+    await opened.waitForFunction("document.documentElement.dataset.ready === 'true'")
+    return opened
+  }
   // Strings, not functions: they run in the page, whose DOM types this project's Node-only config does not load.
   const summary = () => page.evaluate('window.__hyperpoolReport') as Promise<Summary>
   const charts = async (name: string) => (await summary()).charts.filter((c) => c.chart === name)
@@ -83,7 +99,6 @@ describe.skipIf(SKIP)('the report in chromium', () => {
     const written = await writeReport(dir)
     trials = (await loadExperiment(dir)).results.trials
     url = pathToFileURL(written.path).href
-    reports.add(url)
     context = await chromium.launchPersistentContext(join(root, 'profile'), {
       executablePath: CHROMIUM,
       args: ARGS,
@@ -92,13 +107,7 @@ describe.skipIf(SKIP)('the report in chromium', () => {
     // Everything the page asks for is recorded; anything but the report itself is refused.
     await context.route('**/*', (route) => (reports.has(route.request().url()) ? route.continue() : route.abort()))
     context.on('request', (request) => requests.push(request.url()))
-    page = context.pages()[0] ?? (await context.newPage())
-    page.on('console', (message) => {
-      if (message.type() === 'error' || message.type() === 'warning') problems.push(`console ${message.type()}: ${message.text()}`)
-    })
-    page.on('pageerror', (error) => problems.push(`page error: ${error.message}`))
-    await page.goto(url)
-    await page.waitForFunction("document.documentElement.dataset.ready === 'true'")
+    page = await openReport(written.path)
   }, 240_000)
 
   afterAll(async () => {
@@ -261,15 +270,7 @@ describe.skipIf(SKIP)('the report in chromium', () => {
     const both = results.trials.filter((t) => [t.lastResult?.loss, t.lastResult?.latency].every((v) => typeof v === 'number'))
     const front = results.paretoFront().map((t) => t.id)
     expect(front.length).toBeGreaterThan(1)
-    const second = await context.newPage()
-    second.on('console', (message) => {
-      if (message.type() === 'error' || message.type() === 'warning') problems.push(`console ${message.type()}: ${message.text()}`)
-    })
-    second.on('pageerror', (error) => problems.push(`page error: ${error.message}`))
-    const href = pathToFileURL(path).href
-    reports.add(href)
-    await second.goto(href)
-    await second.waitForFunction("document.documentElement.dataset.ready === 'true'")
+    const second = await openReport(path)
     const drawn = ((await second.evaluate('window.__hyperpoolReport')) as Summary).charts
     expect(drawn[0]).toMatchObject({ chart: 'pareto', points: both.length, lines: 1, axes: 2, visible: true, empty: false })
     const onFront = await second.$$eval('[data-chart="pareto"] circle.pt.front', (marks) =>
@@ -310,15 +311,7 @@ describe.skipIf(SKIP)('the report in chromium', () => {
     const stopped = (await loadExperiment(dir)).results.trials
     const paused = stopped.filter((t) => t.state === 'paused')
     expect(paused.length).toBeGreaterThan(0)
-    const second = await context.newPage()
-    second.on('console', (message) => {
-      if (message.type() === 'error' || message.type() === 'warning') problems.push(`console ${message.type()}: ${message.text()}`)
-    })
-    second.on('pageerror', (error) => problems.push(`page error: ${error.message}`))
-    const href = pathToFileURL(path).href
-    reports.add(href)
-    await second.goto(href)
-    await second.waitForFunction("document.documentElement.dataset.ready === 'true'")
+    const second = await openReport(path)
     const drawn = ((await second.evaluate('window.__hyperpoolReport')) as Summary).charts
     const curves = drawn.find((c) => c.chart === 'curves')
     const withCurve = stopped.filter((t) => t.history.some((r) => typeof r.loss === 'number'))
