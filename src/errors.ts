@@ -72,6 +72,44 @@ export class TrialError extends HyperpoolError {
   }
 }
 
+/** An error's fields as they cross a thread, a process or a journal line. */
+export interface ErrorFields {
+  readonly name: string
+  readonly message: string
+  readonly stack?: string | null | undefined
+}
+
+/**
+ * The one way a {@link TrialError} is built from an error's fields. From `failure` alone (what the trial's task
+ * failed with, across a thread or a process): named after the trial and the failure, the failure kept as its
+ * cause. Given `recorded` (the trial's error as a journal stored it), its name, message and stack are kept as they
+ * were, and `failure` (the journal's `thrown`) is its cause when `recorded` was built from it (not, say, a
+ * DivergedError), so a restored trial's error is the one the Tuner had.
+ *
+ * @example
+ * ```ts
+ * toTrialError(3, { name: 'RangeError', message: 'boom' }).message // 'trial 3: RangeError: boom'
+ * toTrialError(3, thrown, stored) // as the journal stored it, `thrown` its cause
+ * ```
+ */
+export function toTrialError(trialId: number, failure: ErrorFields): TrialError
+export function toTrialError(trialId: number, failure: ErrorFields | undefined, recorded: ErrorFields): TrialError
+export function toTrialError(trialId: number, failure: ErrorFields | undefined, recorded?: ErrorFields): TrialError {
+  const built = failure === undefined ? undefined : `trial ${trialId}: ${failure.name}: ${failure.message}`
+  const cause =
+    failure !== undefined && (recorded === undefined || recorded.message === built)
+      ? Object.assign(new Error(failure.message), { name: failure.name, stack: failure.stack ?? undefined })
+      : undefined
+  // The overloads give `failure` or `recorded`, so one of the messages is there.
+  const error = new TrialError(trialId, (recorded?.message ?? built) as string, cause === undefined ? {} : { cause })
+  if (recorded !== undefined) {
+    error.name = recorded.name
+    // None rather than the loader's: this stack would point at the journal reader, not at where the trial failed.
+    error.stack = recorded.stack ?? `${recorded.name}: ${recorded.message}`
+  }
+  return error
+}
+
 /**
  * A trainable used its context wrongly: `ctx.report` given something that is
  * not a plain object of metrics, or a value the log cannot store (a BigInt, a

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { errnoCode } from '../errno.ts'
-import { ConfigError, JournalError, show, TrialError } from '../errors.ts'
+import { ConfigError, JournalError, show, toTrialError } from '../errors.ts'
 import { argumentAt, check, isObject, PATH, type Place, problemAt } from '../options/index.ts'
 import type { ExperimentInfo, ExperimentSummary, Result, TrialInfo, TrialState } from '../types.ts'
 import { decodeLine, EXPERIMENT_FILE, JOURNAL_VERSION, type JsonlEvent, type StoredError } from './codec.ts'
@@ -241,7 +241,11 @@ class Rebuild {
         // A journal keeps a returned result in the end itself; a tracker's file has it as a result line before.
         if (event.final !== undefined) this.record(trial, event.final)
         trial.state = event.trial.state
-        trial.error = event.trial.error === null ? undefined : restoreError(trial.id, event.trial.error)
+        // The error the Tuner had, its cause too: built as the Tuner built it, from what the trial threw.
+        trial.error =
+          event.trial.error === null
+            ? undefined
+            : toTrialError(trial.id, isObject(event.thrown) ? event.thrown : undefined, event.trial.error)
         this.ended.add(trial.id)
         return
       }
@@ -280,17 +284,6 @@ class Rebuild {
   private corrupt(lineNo: number, what: string): ConfigError {
     return new ConfigError(`${show(this.path)} line ${lineNo}: ${what}`, { field: 'dir' })
   }
-}
-
-/**
- * The trial's error as the Tuner had it: a {@link TrialError} (what the Tuner
- * records) with the stored name, message and stack (or none, rather than the loader's).
- */
-function restoreError(trialId: number, stored: StoredError): TrialError {
-  const error = new TrialError(trialId, stored.message)
-  error.name = stored.name
-  error.stack = stored.stack ?? `${stored.name}: ${stored.message}`
-  return error
 }
 
 /**

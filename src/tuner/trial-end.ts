@@ -1,10 +1,12 @@
-import { TrialError } from '../errors.ts'
 import { storedError, type TrialEndEvent } from '../journal/codec.ts'
 import type { Scheduler } from '../scheduler/scheduler.ts'
 import type { Result, TrialState } from '../types.ts'
 import type { SerializedError, TrialOutcome } from '../workers/protocol.ts'
 import type { StopCriteria } from './stop.ts'
 import type { Trial } from './trial.ts'
+
+// The one builder lives beside TrialError (a journal reader builds it too); the loop takes it from here.
+export { toTrialError } from '../errors.ts'
 
 /**
  * What a trial becomes when its run ends: its state, and whether it goes
@@ -42,19 +44,6 @@ function ranFullBudget(trial: Trial, stop: StopCriteria, scheduler: Scheduler): 
   if (typeof maxT !== 'number' || typeof timeAttr !== 'string') return false
   const reached = last[timeAttr]
   return typeof reached === 'number' && reached >= maxT
-}
-
-/**
- * The error a trial ends with, named after it.
- *
- * @example
- * ```ts
- * toTrialError(3, { name: 'RangeError', message: 'boom', stack: undefined }).message // 'trial 3: RangeError: boom'
- * ```
- */
-export function toTrialError(trialId: number, error: SerializedError): TrialError {
-  const cause = Object.assign(new Error(error.message), { name: error.name, stack: error.stack })
-  return new TrialError(trialId, `trial ${trialId}: ${error.name}: ${error.message}`, { cause })
 }
 
 /**

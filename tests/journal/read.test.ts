@@ -1,7 +1,8 @@
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { ConfigError, JournalError } from '../../src/errors.ts'
+import { ConfigError, DivergedError, JournalError, TrialError, toTrialError } from '../../src/errors.ts'
+import { storedError } from '../../src/journal/codec.ts'
 import { readExperiment, readJournal } from '../../src/journal/read.ts'
 import { temporaryDir } from '../helpers.ts'
 
@@ -85,5 +86,33 @@ describe('reading a journal', () => {
     await expect(readExperiment(twice)).rejects.toThrow(/line 3: a second "experiment_start"/)
     const orphan = journalOf([header, { event: 'experiment_start', experiment }, { event: 'result', trial_id: 4, result: {} }])
     await expect(readExperiment(orphan)).rejects.toThrow(/line 3: trial 4 has no "trial_start"/)
+  })
+
+  it('gives an errored trial back the error the Tuner had: name, message, stack, and what it threw as the cause', async () => {
+    const start = (id: number) => ({ event: 'trial_start', trial: { id, config: { x: 1 }, seed: 3 } })
+    const thrown = { name: 'RangeError', message: 'boom', stack: 'RangeError: boom\n    at train (trainable.ts:3:9)' }
+    const live = toTrialError(0, thrown)
+    const diverged = new DivergedError(1, 'loss', 2)
+    const end = (id: number, error: Error) => ({
+      event: 'trial_end',
+      trial: { id, state: 'errored', error: storedError(error) },
+      outcome: 'errored',
+      thrown,
+    })
+    const dir = journalOf([header, { event: 'experiment_start', experiment }, start(0), end(0, live), start(1), end(1, diverged)])
+    const [first, second] = (await readExperiment(dir)).trials.map((t) => t.error)
+    expect(first).toBeInstanceOf(TrialError)
+    expect(first).toMatchObject({
+      name: 'TrialError',
+      message: 'trial 0: RangeError: boom',
+      trialId: 0,
+      field: 'trial 0',
+      stack: live.stack,
+    })
+    expect(first?.cause).toMatchObject({ name: 'RangeError', message: 'boom', stack: thrown.stack })
+    expect(first?.cause).toEqual(live.cause)
+    // Not built from what the trial threw (a NaN ended it): that is not its cause.
+    expect(second).toMatchObject({ name: 'DivergedError', message: diverged.message, trialId: 1 })
+    expect(second?.cause).toBeUndefined()
   })
 })
