@@ -54,6 +54,8 @@ describe('hypervolume', () => {
     ).toBe(0)
     expect(hypervolume([], [1, 1])).toBe(0)
     expect(hypervolume([[0, 0, 0]], [1, 2, 3])).toBe(6)
+    // One objective: the stretch from the best point to the reference (4 lies outside the box).
+    expect(hypervolume([[2], [0.5], [4]], [3])).toBe(2.5)
   })
 
   it('refuses points of the wrong length and a reference that is not numbers', () => {

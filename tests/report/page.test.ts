@@ -13,6 +13,7 @@ import {
   uniform,
   writeReport,
 } from '../../src/index.ts'
+import { goodnessOf } from '../../src/report/charts/frame.ts'
 import { reportModel } from '../../src/report/model.ts'
 import { renderPage } from '../../src/report/page.ts'
 import { categoryScale, linearScale, logScale } from '../../src/report/scale.ts'
@@ -103,6 +104,14 @@ describe('scales', () => {
 
 describe('the page', () => {
   const html = renderPage(reportModel(loaded(trials)), { title: 'a <title>', writtenAt: new Date(0), refreshS: 0 })
+
+  it('rates a value between the worst and the best for colour, and every value best when all are equal', () => {
+    expect([1, 2, 3].map(goodnessOf([1, 2, 3], 'min'))).toEqual([1, 0.5, 0])
+    expect([1, 2, 3].map(goodnessOf([1, 2, 3], 'max'))).toEqual([0, 0.5, 1])
+    // No spread to divide by: not NaN (which would leave the marks uncoloured), the best colour for all.
+    expect([4, 4].map(goodnessOf([4, 4], 'min'))).toEqual([1, 1])
+    expect(goodnessOf([], 'max')(0)).toBe(1)
+  })
 
   it('escapes every name and value: one script element, the one it brings', () => {
     expect(html.match(/<script/g)).toHaveLength(1)

@@ -30,6 +30,16 @@ describe('MedianStoppingRule', () => {
     expect(series(c, [0.6, 0.6])).toEqual(['continue', 'stop'])
   })
 
+  it('keeps a trial resumed from a checkpoint its points before that, and judges it by the best of those kept', () => {
+    const { a, b, c, rule, series } = setupRule()
+    series(a, [1, 1, 1, 1])
+    series(b, [2, 2, 2, 2])
+    // The first attempt's 0.01 at t=2 keeps it going, though the median of the others is 1.5...
+    expect(series(c, [5, 0.01, 5])).toEqual(['continue', 'continue', 'continue'])
+    // ...until it resumes from its checkpoint of t=1: the 0.01 was never made, and its best left is 5.
+    expect(rule.onTrialResult(c, report(c, 2, { loss: 5 }))).toBe('stop')
+  })
+
   it('judges nobody during the grace period', () => {
     const { a, b, c, series } = setupRule({ gracePeriod: 3 })
     series(a, [1, 1, 1])

@@ -20,6 +20,7 @@ import { categoricalKernels } from '../../src/search/tpe/categorical.ts'
 import { mixtureLogPdf } from '../../src/search/tpe/density.ts'
 import { decodeConfig, encodeConfig, encodeSpace } from '../../src/search/tpe/encode.ts'
 import { expNonPositive } from '../../src/search/tpe/fastexp.ts'
+import { observationWeights } from '../../src/search/tpe/options.ts'
 import {
   buildParzen,
   type Kernels,
@@ -335,6 +336,26 @@ describe('good/bad split', () => {
     expect(w[4]).toBe(1)
     expect([...w.slice(5)].every((v) => v === 1)).toBe(true)
     expect((w[1] as number) - (w[0] as number)).toBeCloseTo((1 - 1 / 30) / 4, 12)
+  })
+
+  it('refuses a weights function that returns too few, negative, non-finite or only zero weights, as Optuna does, naming the option', () => {
+    const refusal = (weights: (n: number) => ArrayLike<number>, n = 3) => {
+      try {
+        observationWeights(weights, n)
+      } catch (error) {
+        expect(error).toBeInstanceOf(ConfigError)
+        return (error as Error).message
+      }
+      return 'accepted'
+    }
+    expect(refusal(() => [1, 1])).toBe('TPESearch({ weights }): must return at least n numbers, got [1, 1] for n=3')
+    expect(refusal(() => [1, -1, 1])).toBe('TPESearch({ weights }): must return finite numbers >= 0, got [1, -1, 1] for n=3')
+    expect(refusal(() => [1, Number.NaN, 1])).toMatch(/must return finite numbers >= 0/)
+    expect(refusal(() => new Float64Array(3))).toBe('TPESearch({ weights }): must not return all zeros, got [0, 0, 0] for n=3')
+    expect(refusal(() => null as never)).toBe('TPESearch({ weights }): must return at least n numbers, got [] for n=3')
+    // Longer than n is fine (only the first n count); none of n = 0 needs no weight at all.
+    expect(refusal(() => [0, 2, 1, -5])).toBe('accepted')
+    expect(refusal(() => [], 0)).toBe('accepted')
   })
 
   it('puts the best completed trials below, then stopped ones by how far they got; running above; errored nowhere', () => {

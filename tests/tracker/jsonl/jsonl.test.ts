@@ -1,8 +1,8 @@
-import { appendFile, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises'
+import { appendFile, mkdtemp, readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { ConfigError, TrialError } from '../../../src/errors.ts'
+import { ConfigError, TrackerError, TrialError } from '../../../src/errors.ts'
 import { JsonlTracker } from '../../../src/tracker/jsonl/jsonl.ts'
 import { loadExperiment } from '../../../src/tuner/load.ts'
 import type { Config, ExperimentInfo, Result, TrialInfo, TrialState } from '../../../src/types.ts'
@@ -225,6 +225,24 @@ describe('JsonlTracker + loadExperiment', () => {
     expect(() => new JsonlTracker('')).toThrow(ConfigError)
     const tracker = new JsonlTracker(dir)
     expect(() => tracker.onTrialStart(trialInfo(TRIALS[0] as FakeTrial, 'running', []))).toThrow(/no experiment is open/)
+  })
+
+  it('says when its log cannot be written, naming the folder: at once, when the file will not open, and at every hook after', async () => {
+    // A file where the folder goes: creating the folder fails before anything is written.
+    await writeFile(join(dir, 'taken'), 'x')
+    const blocked = new JsonlTracker(join(dir, 'taken', 'run'))
+    expect(() => blocked.onExperimentStart(experiment())).toThrow(TrackerError)
+    expect(() => blocked.onExperimentStart(experiment())).toThrow(/^JsonlTracker\(".*taken\/run"\): writing the log failed: ENOTDIR/)
+    // The folder is there but the log opens nowhere (a link into a folder that is not): the open fails later, on the stream.
+    await symlink(join(dir, 'gone', 'experiment.jsonl'), join(dir, 'experiment.jsonl'))
+    const tracker = new JsonlTracker(dir)
+    const error = await tracker.onExperimentStart(experiment()).catch((e: unknown) => e)
+    expect(error).toBeInstanceOf(TrackerError)
+    expect((error as TrackerError).message).toMatch(/^JsonlTracker\(".*"\): writing the log failed: ENOENT/)
+    expect((error as TrackerError).cause).toMatchObject({ code: 'ENOENT' })
+    // Kept for the next hook, which would otherwise write into a stream that failed.
+    expect(() => tracker.onTrialStart(trialInfo(TRIALS[0] as FakeTrial, 'running', []))).toThrow(/writing the log failed: ENOENT/)
+    await expect(tracker.onExperimentEnd(experiment(), summary)).rejects.toThrow(/writing the log failed: ENOENT/)
   })
 })
 
