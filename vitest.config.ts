@@ -27,7 +27,11 @@ export default defineConfig({
       // 95.04 (statements 93.83, branches 88.27, lines 95.69). Their new code runs mostly in worker threads (the outbox's
       // caller, the one-way context) and in Redis worker processes, where v8 coverage does not look; in-process tests of
       // the outbox and the one-way context were added, the rest is owed back with the others.
-      thresholds: { statements: 93.5, branches: 87.5, functions: 94.5, lines: 95.5 },
+      // Partly paid back on branch debts (tests of behaviour no test reached: a JsonlTracker that cannot write, TPE's
+      // weights checks, one-objective hypervolume, the median rule after a checkpoint resume, the report's colour scale,
+      // MLflow's long-list tag, the restored TrialError's cause): measured statements 94.35, branches 88.96, functions
+      // 95.68, lines 96.1 in a full local run; each set 0.3 under that, rounded down. Functions stay 0.2 short of 95.5.
+      thresholds: { statements: 94.0, branches: 88.5, functions: 95.3, lines: 95.8 },
     },
   },
 })
