@@ -68,7 +68,7 @@ for (const megabytes of SIZES) {
     // The pool's own start-up bounds every threaded contender: the same efficiency, as a ratio to bare piscina's.
     const toPiscina = own.map((run, r) => (piscina[r] as CaseResult).wallMs[1] / run.wallMs[1])
     const steady = own.map((run, r) => perTrialMs(serial[r] as CaseResult, COUNTS) / perTrialMs(run, COUNTS) / threads)
-    // What does not grow with the trial count: start-up, each thread's warm-up, the tail.
+    // What does not grow with the trial count: the pool's start and stop, each thread's warm-up, the tail.
     const fixed = own.map((run) => run.wallMs[1] - COUNTS[1] * perTrialMs(run, COUNTS))
     const goal = contender === 'hyperpool' ? `≥ ${GOAL}: ${median(endToEnd) >= GOAL ? 'met' : 'not met'}` : ''
     return [
@@ -103,7 +103,7 @@ for (const megabytes of SIZES) {
       `${REPEATS} repeats, the contenders alternating (fork-json and fork-advanced in the first repeat only); every run, ${COUNTS[0]} trials or ${COUNTS[1]}, is a fresh process, ` +
       'so the serial loop pays its JIT warm-up in each run as every thread of a parallel run does (until this table, its two runs shared one process and the larger reused the warm code of the smaller). ' +
       `"wall ms" runs ${COUNTS[1]} trials end to end, start-up included; "ms per extra trial" is (wall(${COUNTS[1]}) − wall(${COUNTS[0]})) / ${COUNTS[1] - COUNTS[0]}, so fixed costs cancel; ` +
-      `"fixed ms" is wall(${COUNTS[1]}) − ${COUNTS[1]} × ms per extra trial: what does not grow with the trials (the pool's start-up, each thread's warm-up, the tail). ` +
+      `"fixed ms" is wall(${COUNTS[1]}) − ${COUNTS[1]} × ms per extra trial: what does not grow with the trials (starting the pool and stopping it, which every threaded run times, each thread's warm-up, the tail). ` +
       'Efficiency is the speed-up over the serial run of the same repeat divided by the threads (end to end: wall times; steady: ms per extra trial), ' +
       "then the median over repeats. \"Ratio to piscina-shared\" is piscina-shared's wall time over the contender's in the same repeat, i.e. the contender's end-to-end efficiency " +
       "as a fraction of piscina-shared's (above 1: faster): piscina-shared runs the same trials on the same pool with the data shared once, and nothing else, " +
