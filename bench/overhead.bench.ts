@@ -32,22 +32,36 @@ const space = NOOP_SPACE
 
 /**
  * One run of a contender: tasks per second end to end (pool start and stop included), the start-up to
- * the first task running, and the CPU time per task of the whole process (driver and worker threads).
+ * the first task running, the CPU time per task of the whole process (driver and worker threads), and
+ * the CPU each worker thread used before its first task began (the median of the threads; NaN where
+ * Linux's per-thread statistics are absent).
  */
 interface Run {
   readonly perSecond: number
   readonly startupMs: number
   readonly cpuUs: number
+  readonly threadStartupCpuMs: number
 }
 
 /** Starts timing a run (wall clock, and CPU of the whole process); the function returned ends it. */
-function startClock(): (tasks: number, firstReady: number) => Run {
+function startClock(): (tasks: number, firstReady: number, threadStartupCpuMs: readonly number[]) => Run {
   const wall = now()
   const cpu = process.cpuUsage()
-  return (tasks, firstReady) => {
+  return (tasks, firstReady, threadStartupCpuMs) => {
     const used = process.cpuUsage(cpu)
-    return { perSecond: tasks / ((now() - wall) / 1000), startupMs: firstReady - wall, cpuUs: (used.user + used.system) / tasks }
+    return {
+      perSecond: tasks / ((now() - wall) / 1000),
+      startupMs: firstReady - wall,
+      cpuUs: (used.user + used.system) / tasks,
+      threadStartupCpuMs: threadStartupCpuMs.length > 0 ? median(threadStartupCpuMs) : Number.NaN,
+    }
   }
+}
+
+/** What a task or trial tells of its start: when it began, and (its thread's first) the CPU its thread used before it. */
+interface Start {
+  readonly readyAt: number
+  readonly startupCpuMs?: number
 }
 
 /** The configs hyperpool's random search proposes, drawn ahead (untimed) so bare piscina carries the same tasks. */
@@ -79,8 +93,10 @@ async function barePiscina(configs: readonly Config[], inFlight: boolean, report
     link.on('message', () => link.postMessage('continue'))
   })
   let firstReady = Number.POSITIVE_INFINITY
-  const take = (reply: { readyAt: number }) => {
+  const threadCpu: number[] = []
+  const take = (reply: Start) => {
     firstReady = Math.min(firstReady, reply.readyAt)
+    if (reply.startupCpuMs !== undefined) threadCpu.push(reply.startupCpuMs)
   }
   if (inFlight) {
     let next = 0
@@ -93,7 +109,7 @@ async function barePiscina(configs: readonly Config[], inFlight: boolean, report
   }
   await pool.destroy()
   for (const link of links) link.close()
-  return stop(configs.length, firstReady)
+  return stop(configs.length, firstReady, threadCpu)
 }
 
 /** `journal`: the experiment keeps its journal in a folder, as by default; false: `storageDir: false`. No tracker either way. */
@@ -115,7 +131,9 @@ async function hyperpool(journal: boolean): Promise<Run> {
     })
     const stop = startClock()
     const results = await tuner.fit()
-    const run = stop(TRIALS, Math.min(...results.trials.map((t) => t.history[0]?.readyAt as number)))
+    const starts = results.trials.map((t) => t.history[0] as unknown as Start)
+    const threadCpu = starts.flatMap((start) => (start.startupCpuMs === undefined ? [] : [start.startupCpuMs]))
+    const run = stop(TRIALS, Math.min(...starts.map((start) => start.readyAt)), threadCpu)
     if (results.trials.some((t) => t.state !== 'completed')) throw new Error('a no-op trial did not complete')
     return run
   } finally {
@@ -191,6 +209,16 @@ writeResults(
       columns: ['path', 'ms (median)', 'ms: IQR (min–max)', 'ratio to piscina (median)', 'ratio: IQR (min–max)', 'goal'],
       rows: measureRows('startupMs', (label, ratio) => (ours(label) ? `≤ 1.2: ${verdict(ratio <= 1.2)}` : '')),
       note: 'Measured in the same runs: both include starting the threads and loading the task module; hyperpool also its trainable and its own setup.',
+    },
+    {
+      title: 'Start-up CPU: what each worker thread used from its start to its first task, ms (median of the threads)',
+      columns: ['path', 'ms (median)', 'ms: IQR (min–max)', 'ratio to piscina (median)', 'ratio: IQR (min–max)', ''],
+      rows: measureRows('threadStartupCpuMs', () => ''),
+      note:
+        "Measured in the same runs, on Linux (each thread's own CPU time, /proc/thread-self/schedstat, read as its first task begins). " +
+        "Node's thread boot, then the modules the thread loads before the task: for bare piscina its task module; for hyperpool " +
+        'its worker entry with what that imports, and the trainable. A busy machine changes it far less than the wall clock above; ' +
+        "on an idle machine with a core per thread, the start-up's wall time is mostly this.",
     },
     {
       title: 'CPU time per trial (or task), all threads of the process, µs',

@@ -2,6 +2,7 @@
  * What the naive contenders run for one task: rebuild the dataset from the
  * message (as naive code does), then the workload.
  */
+import { readFileSync } from 'node:fs'
 import { type Dataset, fitRidge, type RidgeConfig } from './ridge.ts'
 
 export interface NaiveTask {
@@ -22,6 +23,24 @@ export interface NaiveReply {
 
 /** Epoch milliseconds with sub-millisecond precision, comparable across threads and processes. */
 export const now = () => performance.timeOrigin + performance.now()
+
+let startupTaken = false
+
+/**
+ * The CPU time this thread had used when its first task began, ms: its start-up (thread boot, module
+ * loading), which a busy machine changes much less than the wall clock. Given once per thread (the
+ * first caller), from Linux's per-thread scheduler statistics; undefined after, and where they are absent.
+ * Here because every task module of the start-up comparison already imports this file, so it adds no module to any.
+ */
+export function startupCpuMs(): number | undefined {
+  if (startupTaken) return undefined
+  startupTaken = true
+  try {
+    return Number(readFileSync('/proc/thread-self/schedstat', 'utf8').split(' ')[0]) / 1e6
+  } catch {
+    return undefined
+  }
+}
 
 export function runTask(task: NaiveTask): NaiveReply {
   const data: Dataset = {

@@ -6,7 +6,7 @@
  * nothing else of hyperpool's.
  */
 import { MessageChannel, parentPort } from 'node:worker_threads'
-import { now } from './naive-task.ts'
+import { now, startupCpuMs } from './naive-task.ts'
 
 const { port1: link, port2 } = new MessageChannel()
 parentPort?.postMessage({ type: 'bench:link', port: port2 }, [port2])
@@ -17,12 +17,13 @@ link.on('message', () => {
   resolve?.()
 })
 
-export default async function noopWithReport(_config: unknown): Promise<{ loss: number; readyAt: number }> {
+export default async function noopWithReport(_config: unknown): Promise<{ loss: number; readyAt: number; startupCpuMs?: number }> {
   const readyAt = now()
+  const cpu = startupCpuMs()
   const answer = new Promise<void>((resolve) => {
     answered = resolve
   })
   link.postMessage({ loss: 0 })
   await answer
-  return { loss: 0, readyAt }
+  return { loss: 0, readyAt, ...(cpu === undefined ? {} : { startupCpuMs: cpu }) }
 }
