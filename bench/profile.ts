@@ -16,6 +16,9 @@
  * 60b1bc5, and after its changes, half an hour apart on a machine at load
  * 10 and 18. `profile-round3-after` is the third round (branch journal2:
  * one-way reports under FIFO, batched journal writes), at load 17.
+ * `profile-round4-before` (made by this file in an export of eaa7a8a) and
+ * `profile-round4-after` bracket the fourth round (branch perf-trial), run
+ * one after the other on a shared machine at load ~20.
  */
 import { spawnSync } from 'node:child_process'
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs'

@@ -358,24 +358,16 @@ export class ExperimentRun {
     const plan = trial.state === 'paused' ? this.#s.scheduler.beforeResume?.(trial) : undefined
     if (plan?.config) trial.config = plan.config
     const donor = plan?.restoreFrom === undefined ? undefined : this.trials[plan.restoreFrom]
-    const planned: TrialStartEvent = {
-      event: 'trial_start',
-      trial: { id: trial.id, config: trial.config, seed: trial.seed, attempt: trial.attempt },
-      ...(donor === undefined ? {} : { donor: donor.id }),
-      ...(relaunch ? { relaunch: true as const } : {}),
-    }
     let start: StartPoint | undefined
-    let event: TrialStartEvent
     if (this.#record.replaying) {
-      event = journaled ?? (this.#record.output(planned) as TrialStartEvent)
+      const event = journaled ?? (this.#record.output(startEvent(trial, donor, relaunch, undefined)) as TrialStartEvent)
       const from = event.from
       if (from !== undefined)
         start = { ref: { trial: from.trial, seq: from.seq, attempt: 0, iteration: event.iteration ?? 0 }, state: undefined }
     } else {
       start = resuming ? startPoint(this.#s.checkpoints, trial, donor, this.#s.logger) : undefined
-      event =
-        start === undefined ? planned : { ...planned, from: { trial: start.ref.trial, seq: start.ref.seq }, iteration: start.ref.iteration }
-      this.#record.input(event)
+      // Built only when a journal keeps it (as every per-trial event): this runs for every trial.
+      if (this.#record.writes) this.#record.input(startEvent(trial, donor, relaunch, start))
     }
     const { checkpoints } = this.#s
     if (start !== undefined && start.ref.trial !== trial.id) {
@@ -426,7 +418,7 @@ export class ExperimentRun {
       return trial.iteration < trial.rerunUntil ? 'continue' : (trial.lastAnswer ?? 'continue')
     }
     const result = journaled === undefined ? trial.record(metrics, madeAt ?? performance.now()) : this.#adopt(trial, journaled)
-    if (journaled === undefined) this.#record.input({ event: 'result', trial_id: trial.id, result })
+    if (journaled === undefined && this.#record.writes) this.#record.input({ event: 'result', trial_id: trial.id, result })
     // Checked even while carrying: a divergence decides how the trial's end is recorded (#endWhileInterrupted).
     const diverged = trial.ending === undefined && this.#checks.result(trial, result) !== undefined
     // After a resumable interrupt, a report is kept for the next session, which judges it.
@@ -616,7 +608,7 @@ export class ExperimentRun {
    * written at once, as the log is about to say it.
    */
   #recordEnd(trial: Trial, state: TrialState, outcome: TrialOutcome, final: Result | undefined): void {
-    this.#record.input(endEvent(trial, state, outcome, final, this.#record.elapsedS()))
+    if (this.#record.writes) this.#record.input(endEvent(trial, state, outcome, final, this.#record.elapsedS()))
     const quiet = state !== 'errored' && outcome.kind !== 'errored' && outcome.kind !== 'unloadable'
     if (!quiet || (this.#s.endsHeard?.() ?? true)) this.#record.flush()
   }
@@ -741,6 +733,19 @@ export class ExperimentRun {
       interrupted: this.#interrupted,
     }
   }
+}
+
+/** The journal's line for a run's start: `start` is where a resumed run starts from (its or a donor's checkpoint). */
+function startEvent(trial: Trial, donor: Trial | undefined, relaunch: boolean, start: StartPoint | undefined): TrialStartEvent {
+  const planned: TrialStartEvent = {
+    event: 'trial_start',
+    trial: { id: trial.id, config: trial.config, seed: trial.seed, attempt: trial.attempt },
+    ...(donor === undefined ? {} : { donor: donor.id }),
+    ...(relaunch ? { relaunch: true as const } : {}),
+  }
+  return start === undefined
+    ? planned
+    : { ...planned, from: { trial: start.ref.trial, seq: start.ref.seq }, iteration: start.ref.iteration }
 }
 
 function take(queue: Trial[], wanted: TrialInfo): Trial | undefined {

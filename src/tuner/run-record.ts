@@ -54,6 +54,11 @@ export class RunRecord {
     this.#check = check
   }
 
+  /** Whether {@link input} writes anything: a journal, and no replay. Per-trial events are built only then. */
+  get writes(): boolean {
+    return this.#check === undefined && this.#journal !== undefined
+  }
+
   /** An input of the loop: written to the journal as it arrives (a replay has it already). */
   input(event: JsonlEvent): void {
     if (this.#check === undefined) this.#journal?.append(event)

@@ -82,7 +82,7 @@ export class LocalPool implements Executor {
     this.#piscina.on('error', (error: unknown) => options.onStrayError?.(error instanceof Error ? error : new WorkerError(String(error))))
     this.#router = new RunRouter(options.onOutput ?? ((output) => process[output.stream].write(output.text)))
     this.#piscina.on('message', (message: unknown) => {
-      if (isLinkHello(message)) this.#router.connect(message.port)
+      if (isLinkHello(message)) this.#router.connect(message.port, message.told)
     })
   }
 

@@ -48,6 +48,12 @@ export interface TaskResult {
 export interface LinkHello {
   readonly type: 'hyperpool:link'
   readonly port: MessagePort
+  /**
+   * One shared Int32 the driver adds 1 to after each message it posts on the link: a one-way report looks
+   * for a stop on the link only when this moved, so the common report (nothing told) costs a load, not a
+   * read of the port (which cost a no-op trial more than the rest of its report did).
+   */
+  readonly told: Int32Array
 }
 
 export function isLinkHello(message: unknown): message is LinkHello {

@@ -4,7 +4,28 @@ import type { TrialListener } from './executor.ts'
 import type { DecisionMessage, LinkMessage } from './protocol.ts'
 
 /** The driver's end of a thread's link, as far as a run needs it: where its decisions go. */
-export type LinkEnd = Pick<MessagePort, 'postMessage'>
+export interface LinkEnd {
+  postMessage(message: DecisionMessage): void
+}
+
+/**
+ * A thread's link as the driver holds it: each message posted also moves the thread's `told` count
+ * (see `LinkHello.told`), after the message is on the port, so the thread finds it when it looks.
+ */
+class ThreadLink implements LinkEnd {
+  readonly port: MessagePort
+  readonly #told: Int32Array | undefined
+
+  constructor(port: MessagePort, told: Int32Array | undefined) {
+    this.port = port
+    this.#told = told
+  }
+
+  postMessage(message: DecisionMessage): void {
+    this.port.postMessage(message)
+    if (this.#told !== undefined) Atomics.add(this.#told, 0, 1)
+  }
+}
 
 /**
  * One run in flight, as the driver sees it: its listener, the stop or pause
@@ -88,22 +109,23 @@ export class LiveRun {
 export class RunRouter {
   readonly #sink: (output: TrialOutput) => void
   readonly #runs = new Map<number, LiveRun>()
-  readonly #links = new Set<MessagePort>()
+  readonly #links = new Set<ThreadLink>()
 
   constructor(sink: (output: TrialOutput) => void) {
     this.#sink = sink
   }
 
-  /** A thread's link arrived: its messages are routed from now on. */
-  connect(link: MessagePort): void {
+  /** A thread's link arrived (with its `told` count, see `LinkHello.told`): its messages are routed from now on. */
+  connect(port: MessagePort, told?: Int32Array): void {
+    const link = new ThreadLink(port, told)
     // A stop told to a run not heard from yet went to the threads there were; this one may be about to run it.
     for (const live of this.#runs.values()) {
-      if (live.stopping && !live.link) link.postMessage({ run: live.run, decision: live.stopping } satisfies DecisionMessage)
+      if (live.stopping && !live.link) link.postMessage({ run: live.run, decision: live.stopping })
     }
     this.#links.add(link)
-    link.on('message', (message: LinkMessage) => this.receive(link, message))
+    port.on('message', (message: LinkMessage) => this.receive(link, message))
     // The thread ended (replaced, or the pool closed).
-    link.once('close', () => this.#links.delete(link))
+    port.once('close', () => this.#links.delete(link))
   }
 
   /** A run starts: its messages go to `listener` until it is closed. */
@@ -120,7 +142,7 @@ export class RunRouter {
 
   /** Closes every link: the threads are gone. */
   closeLinks(): void {
-    for (const link of this.#links) link.close()
+    for (const link of this.#links) link.port.close()
     this.#links.clear()
   }
 

@@ -23,7 +23,8 @@ type Trainable = (config: unknown, ctx: TrialContext) => unknown
 export function createTrialRunner(importTrainable: () => Promise<{ default?: unknown }>): (task: TrialTask) => Promise<TaskResult> {
   const setup = workerData as WorkerSetup
   const { port1: link, port2 } = new MessageChannel()
-  parentPort?.postMessage({ type: 'hyperpool:link', port: port2 } satisfies LinkHello, [port2])
+  const told = new Int32Array(new SharedArrayBuffer(Int32Array.BYTES_PER_ELEMENT))
+  parentPort?.postMessage({ type: 'hyperpool:link', port: port2, told } satisfies LinkHello, [port2])
   const post = (message: LinkMessage) => link.postMessage(message)
   const outbox = new Outbox(post)
   const send = (message: LinkMessage) => outbox.send(message)
@@ -40,10 +41,16 @@ export function createTrialRunner(importTrainable: () => Promise<{ default?: unk
     else if (message.decision !== 'continue') early.set(message.run, message.decision)
   }
   link.on('message', take)
+  /** The driver's `told` count when the link was last read here. */
+  let seen = 0
   const oneWay: OneWayLink = {
     hold: (report) => outbox.hold(report),
-    // A trainable that computes between reports without yielding would never hear a stop: look for one at each report.
+    // A trainable that computes between reports without yielding would never hear a stop: look for one at each
+    // report, when the driver has posted since the last look (its count moves after the message is on the link).
     poll: () => {
+      const count = Atomics.load(told, 0)
+      if (count === seen) return
+      seen = count
       for (let got = receiveMessageOnPort(link); got !== undefined; got = receiveMessageOnPort(link)) take(got.message as DecisionMessage)
     },
   }

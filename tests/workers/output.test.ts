@@ -1,5 +1,5 @@
 import { once } from 'node:events'
-import { MessageChannel, type MessagePort } from 'node:worker_threads'
+import { MessageChannel, type MessagePort, receiveMessageOnPort } from 'node:worker_threads'
 import { describe, expect, it, vi } from 'vitest'
 import type { Decision, TrialOutput } from '../../src/types.ts'
 import { OutputCapture } from '../../src/workers/capture.ts'
@@ -195,6 +195,23 @@ describe('RunRouter', () => {
     router.receive(link, { type: 'checkpoint', run: 6, state: { epoch: 9 } })
     expect(saved).toEqual([{ epoch: 1 }])
     expect(live.arrived(1)).toBeUndefined()
+  })
+
+  it("moves a thread's told count after each message it posts on the link, so a one-way report looks there only then", async () => {
+    const router = new RunRouter(() => {})
+    const { port1, port2 } = new MessageChannel()
+    const told = new Int32Array(new SharedArrayBuffer(4))
+    try {
+      router.connect(port1, told)
+      const live = router.open(2, listener)
+      live.stop('stop')
+      expect(Atomics.load(told, 0)).toBe(1)
+      // The message is on the port by the time the count moved: a synchronous read finds it.
+      expect(receiveMessageOnPort(port2)?.message).toEqual({ run: 2, decision: 'stop' })
+      expect(Atomics.load(told, 0)).toBe(1)
+    } finally {
+      router.closeLinks()
+    }
   })
 
   it('sends a stop for a run not heard from yet to every thread, and to a thread that connects later; then only to its own', async () => {

@@ -44,10 +44,8 @@ export interface TrialOutputOptions {
   readonly flushMs?: number
 }
 
-/** Per trial: its attempt and runs so far, and which header lines the current run's files already have. */
+/** Per trial that printed or runs again: which header lines the current run's files already have. */
 interface TrialLog {
-  attempt: number
-  runs: number
   /** Said before the first output of the current run on each stream; undefined on a first run. */
   header: string | undefined
   /** `header:stdout`, `late:stderr`, …: made on the first output, as most trials print nothing. */
@@ -83,6 +81,13 @@ export class TrialOutputLog implements Tracker {
   readonly #logger: Logger
   readonly #files: AppendFiles | undefined
   readonly #mirror: ConsoleMirror | undefined
+  /**
+   * Per trial id, the runs it has started and its attempt at the last one: numbers in arrays (trial ids count
+   * from 0), since every trial starts and most run once and print nothing; a {@link TrialLog} is made only for
+   * a trial that prints or runs again.
+   */
+  readonly #runs: number[] = []
+  readonly #attempts: number[] = []
   readonly #trials = new Map<number, TrialLog>()
   /** Trials that printed anything, for the closing pointer. */
   readonly #printed = new Set<number | undefined>()
@@ -134,18 +139,16 @@ export class TrialOutputLog implements Tracker {
 
   onTrialStart(trial: TrialInfo): void {
     const attempt = trial.attempt ?? 1
-    const log = this.#trials.get(trial.id)
-    if (log === undefined) {
-      this.#trials.set(trial.id, { attempt, runs: 1, header: undefined, written: undefined })
-      return
-    }
-    log.runs++
-    log.header =
-      attempt === log.attempt
-        ? `--- trial ${trial.id} resumed (run ${log.runs}) ---\n`
+    const runs = (this.#runs[trial.id] ?? 0) + 1
+    const before = this.#attempts[trial.id]
+    this.#runs[trial.id] = runs
+    this.#attempts[trial.id] = attempt
+    if (runs === 1) return
+    const header =
+      attempt === before
+        ? `--- trial ${trial.id} resumed (run ${runs}) ---\n`
         : `--- attempt ${attempt} of trial ${trial.id} (retried after an error) ---\n`
-    log.attempt = attempt
-    log.written = undefined
+    this.#trials.set(trial.id, { header, written: undefined })
   }
 
   onTrialEnd(trial: TrialInfo): void {
@@ -173,8 +176,13 @@ export class TrialOutputLog implements Tracker {
 
   /** The header lines `output` must follow in its file: a later run's, once per stream; a late write's, once per run. */
   #headed(output: TrialOutput): string {
-    const log = output.trialId === undefined ? undefined : this.#trials.get(output.trialId)
-    if (log === undefined) return ''
+    const id = output.trialId
+    if (id === undefined || this.#runs[id] === undefined) return ''
+    let log = this.#trials.get(id)
+    if (log === undefined) {
+      log = { header: undefined, written: undefined }
+      this.#trials.set(id, log)
+    }
     let header = ''
     log.written ??= new Set()
     if (log.header !== undefined && !log.written.has(`header:${output.stream}`)) {
