@@ -89,6 +89,27 @@ def mixedshift(p):
     return bowl + trees + rate - 1 + (0.1 if p["kind"] == "z" else 0.0)
 
 
+def styblinski5(p):
+    return sum(0.5 * (x**4 - 16 * x * x + 5 * x) for x in (p[f"x{i}"] for i in range(5)))
+
+
+# Per optimiser kind: where the (x, y) valley lies, how steep it is, and what the kind costs on its own.
+SWITCH = {"adam": (0.5, -0.5, 1.0, 0.3), "sgd": (-1.2, 0.8, 3.0, 0.0), "rmsprop": (1.5, 1.0, 0.5, 0.15),
+          "lion": (-0.3, -1.5, 2.0, 0.6)}
+
+
+def mixedswitch(p):
+    cx, cy, steep, cost = SWITCH[p["opt"]]
+    reg_gap = math.log10(p["reg"]) + 4 - 0.25 * p["depth"]
+    return (
+        steep * ((p["x"] - cx) ** 2 + 2 * (p["y"] - cy) ** 2)
+        + cost
+        + 0.02 * (p["depth"] - 6) ** 2
+        + 0.1 * reg_gap**2
+        + 3 * (p["frac"] - 0.35) ** 2
+    )
+
+
 F = optuna.distributions.FloatDistribution
 I = optuna.distributions.IntDistribution
 C = optuna.distributions.CategoricalDistribution
@@ -121,6 +142,18 @@ FUNCTIONS = {
             "trees": I(1, 1000, log=True),
             "rate": F(1e-4, 1.0, log=True),
             "kind": C(["x", "y", "z"]),
+        },
+    ),
+    "styblinski5": (styblinski5, floats([f"x{i}" for i in range(5)], -5.0, 5.0)),
+    "mixedswitch": (
+        mixedswitch,
+        {
+            "x": F(-2.0, 2.0),
+            "y": F(-2.0, 2.0),
+            "depth": I(1, 10),
+            "reg": F(1e-6, 1.0, log=True),
+            "frac": F(0.0, 1.0, step=0.05),
+            "opt": C(["adam", "sgd", "rmsprop", "lion"]),
         },
     ),
 }
