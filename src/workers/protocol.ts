@@ -57,7 +57,9 @@ export interface LinkHello {
 }
 
 export function isLinkHello(message: unknown): message is LinkHello {
-  return typeof message === 'object' && message !== null && (message as { type?: unknown }).type === 'hyperpool:link'
+  if (typeof message !== 'object' || message === null) return false
+  const { type, told } = message as { type?: unknown; told?: unknown }
+  return type === 'hyperpool:link' && told instanceof Int32Array
 }
 
 /**

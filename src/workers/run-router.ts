@@ -14,16 +14,16 @@ export interface LinkEnd {
  */
 class ThreadLink implements LinkEnd {
   readonly port: MessagePort
-  readonly #told: Int32Array | undefined
+  readonly #told: Int32Array
 
-  constructor(port: MessagePort, told: Int32Array | undefined) {
+  constructor(port: MessagePort, told: Int32Array) {
     this.port = port
     this.#told = told
   }
 
   postMessage(message: DecisionMessage): void {
     this.port.postMessage(message)
-    if (this.#told !== undefined) Atomics.add(this.#told, 0, 1)
+    Atomics.add(this.#told, 0, 1)
   }
 }
 
@@ -99,7 +99,7 @@ export class LiveRun {
  * @example
  * ```ts
  * const router = new RunRouter((output) => process[output.stream].write(output.text))
- * pool.on('message', (m) => isLinkHello(m) && router.connect(m.port))
+ * pool.on('message', (m) => isLinkHello(m) && router.connect(m.port, m.told))
  * const live = router.open(run, listener)
  * // ... the task's result arrives:
  * await live.arrived(result.messages)
@@ -115,8 +115,12 @@ export class RunRouter {
     this.#sink = sink
   }
 
-  /** A thread's link arrived (with its `told` count, see `LinkHello.told`): its messages are routed from now on. */
-  connect(port: MessagePort, told?: Int32Array): void {
+  /**
+   * A thread's link arrived with its `told` count (see `LinkHello.told`): its messages are routed from now on.
+   * The count is required: a thread reads its link only when the count moved, so a link without one would never
+   * hear a stop.
+   */
+  connect(port: MessagePort, told: Int32Array): void {
     const link = new ThreadLink(port, told)
     // A stop told to a run not heard from yet went to the threads there were; this one may be about to run it.
     for (const live of this.#runs.values()) {

@@ -4,7 +4,7 @@ import { describe, expect, it, vi } from 'vitest'
 import type { Decision, TrialOutput } from '../../src/types.ts'
 import { OutputCapture } from '../../src/workers/capture.ts'
 import { LocalPool } from '../../src/workers/pool.ts'
-import type { OutputMessage } from '../../src/workers/protocol.ts'
+import { isLinkHello, type OutputMessage } from '../../src/workers/protocol.ts'
 import { RunRouter } from '../../src/workers/run-router.ts'
 import { expectedLines } from '../fixtures/printing.ts'
 
@@ -214,16 +214,27 @@ describe('RunRouter', () => {
     }
   })
 
+  it('takes a link hello only with its told count: without one the thread would never look for a stop', () => {
+    const { port1 } = new MessageChannel()
+    try {
+      expect(isLinkHello({ type: 'hyperpool:link', port: port1, told: new Int32Array(new SharedArrayBuffer(4)) })).toBe(true)
+      expect(isLinkHello({ type: 'hyperpool:link', port: port1 })).toBe(false)
+      expect(isLinkHello({ type: 'hyperpool:link', port: port1, told: [0] })).toBe(false)
+    } finally {
+      port1.close()
+    }
+  })
+
   it('sends a stop for a run not heard from yet to every thread, and to a thread that connects later; then only to its own', async () => {
     const router = new RunRouter(() => {})
     const [a, b] = [new MessageChannel(), new MessageChannel()]
     const next = async (port: MessagePort) => ((await once(port, 'message')) as [unknown])[0]
     try {
-      router.connect(a.port1)
+      router.connect(a.port1, new Int32Array(new SharedArrayBuffer(4)))
       const live = router.open(3, listener)
       live.stop('pause')
       expect(await next(a.port2)).toEqual({ run: 3, decision: 'pause' })
-      router.connect(b.port1)
+      router.connect(b.port1, new Int32Array(new SharedArrayBuffer(4)))
       expect(await next(b.port2)).toEqual({ run: 3, decision: 'pause' })
       // Heard from on b: its thread is known, and the report is answered there with the pause.
       router.receive(b.port1, { type: 'report', run: 3, metrics: { loss: 1 } })
