@@ -245,7 +245,7 @@ class Rebuild {
         trial.error =
           event.trial.error === null
             ? undefined
-            : toTrialError(trial.id, isObject(event.thrown) ? event.thrown : undefined, event.trial.error)
+            : toTrialError(trial.id, isStoredError(event.thrown) ? event.thrown : undefined, event.trial.error)
         this.ended.add(trial.id)
         return
       }
@@ -307,11 +307,12 @@ const EVENT_SHAPES: Readonly<Record<string, (line: Record<string, unknown>) => b
   decision: ({ trial_id, iteration, decision }) =>
     Number.isInteger(trial_id) && Number.isInteger(iteration) && (decision === 'stop' || decision === 'pause'),
   checkpoint: ({ trial_id, seq, attempt, iteration }) => [trial_id, seq, attempt, iteration].every(Number.isInteger),
-  trial_end: ({ trial: t, final }) =>
+  trial_end: ({ trial: t, final, thrown }) =>
     isObject(t) &&
     Number.isInteger(t.id) &&
     isState(t.state) &&
     (t.error === null || isStoredError(t.error)) &&
+    (thrown === undefined || isStoredError(thrown)) &&
     (final === undefined || isObject(final)),
   retry: ({ trial_id }) => Number.isInteger(trial_id),
   interrupt: ({ cause, resumable }) => typeof cause === 'string' && typeof resumable === 'boolean',
@@ -325,5 +326,10 @@ function isState(value: unknown): value is TrialState {
 }
 
 function isStoredError(value: unknown): value is StoredError {
-  return isObject(value) && typeof value.name === 'string' && typeof value.message === 'string'
+  return (
+    isObject(value) &&
+    typeof value.name === 'string' &&
+    typeof value.message === 'string' &&
+    (value.stack === undefined || value.stack === null || typeof value.stack === 'string')
+  )
 }

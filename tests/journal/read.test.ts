@@ -115,4 +115,18 @@ describe('reading a journal', () => {
     expect(second).toMatchObject({ name: 'DivergedError', message: diverged.message, trialId: 1 })
     expect(second?.cause).toBeUndefined()
   })
+
+  it('refuses a trial end whose thrown error is not a stored error, naming the line', async () => {
+    const start = { event: 'trial_start', trial: { id: 0, config: { x: 1 }, seed: 3 } }
+    const stored = { name: 'TrialError', message: 'trial 0: boom', stack: null }
+    const end = {
+      event: 'trial_end',
+      trial: { id: 0, state: 'errored', error: stored },
+      outcome: 'errored',
+      thrown: { name: 5, message: 'boom', stack: 7 },
+    }
+    // A line after it: damage, not a crash's torn tail (which is skipped).
+    const dir = journalOf([header, { event: 'experiment_start', experiment }, start, end, { event: 'experiment_end', summary: {} }])
+    await expect(readExperiment(dir)).rejects.toThrow(/line 4: not a valid event \(malformed "trial_end" event\)/)
+  })
 })
