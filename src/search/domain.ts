@@ -197,7 +197,7 @@ export function domainProblem(domain: Domain): string | undefined {
     if (nested >= 0) {
       return `needs constants or sub-spaces as values (a domain itself is not a branch: wrap it, as { x: uniform(0, 1) }), got values[${nested}]=${show(values[nested])}`
     }
-    // A conditional choice: its sub-space values are branches, checked as spaces by validateSpace (and the factories).
+    // A conditional choice: its sub-space values are branches, checked as spaces by validateSpace when the space is checked (Tuner, Study, a searcher), which names their path.
     const conditional = values.some((value) => holdsDomain(value))
     for (const [index, value] of values.entries()) {
       if (conditional && isPlainObject(value)) continue

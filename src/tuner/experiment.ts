@@ -1,5 +1,5 @@
 import { hostname } from 'node:os'
-import { ConfigError, JournalError, show } from '../errors.ts'
+import { ConfigError, JournalError, show, toTrialError } from '../errors.ts'
 import type { InterruptCause, JsonlEvent, TrialEndEvent, TrialStartEvent } from '../journal/codec.ts'
 import type { JournalWriter } from '../journal/writer.ts'
 import type { Logger } from '../logger.ts'
@@ -21,7 +21,7 @@ import { SearchFeed } from './search-feed.ts'
 import { type StartPoint, startPoint } from './start-point.ts'
 import { meetsStop, type StopCriteria } from './stop.ts'
 import { Trial } from './trial.ts'
-import { endEvent, endState, outcomeOf, toTrialError } from './trial-end.ts'
+import { endEvent, endState, outcomeOf } from './trial-end.ts'
 import { TrialTimeouts } from './trial-timeouts.ts'
 
 /** What one run of the loop needs, already validated. */

@@ -61,7 +61,7 @@ export class RunRecord {
 
   /** An input of the loop: written to the journal as it arrives (a replay has it already). */
   input(event: JsonlEvent): void {
-    if (this.#check === undefined) this.#journal?.append(event)
+    if (this.writes) this.#journal?.append(event)
   }
 
   /** A decision of the loop: written to the journal, or, replaying, checked against it; returns the journal's. */

@@ -5,9 +5,6 @@ import type { SerializedError, TrialOutcome } from '../workers/protocol.ts'
 import type { StopCriteria } from './stop.ts'
 import type { Trial } from './trial.ts'
 
-// The one builder lives beside TrialError (a journal reader builds it too); the loop takes it from here.
-export { toTrialError } from '../errors.ts'
-
 /**
  * What a trial becomes when its run ends: its state, and whether it goes
  * back to the queue as a new attempt. A pure function of the trial, the
