@@ -153,6 +153,8 @@ export class ResultGrid<C = Record<string, unknown>> {
    * each trial by its last result, its best result (`'all'`) or its mean (`'avg'`).
    * Only finite values count (NaN never does; infinities with `allowInfinite`):
    * with scope `'last'` a trial whose last value is not finite is skipped.
+   * Every trial counts by what it reported, whatever state it ended in: one
+   * that reported and then errored keeps its reports.
    * Throws a {@link ResultError} when no trial has a score.
    *
    * With several objectives there is no single best trial: `best()` without a metric throws a

@@ -55,6 +55,20 @@ describe('ResultGrid rows and CSV', () => {
     expect(rows[2]?.error).toBe('TrialError: trainable threw: out of patience')
   })
 
+  it('counts a trial that reported and then errored by its reports; a grid of the others leaves it out, as the README shows', () => {
+    const scripts: readonly Script[] = [
+      { id: 0, config: { lr: 0.1 }, metrics: [{ loss: 2 }], state: 'completed' },
+      { id: 1, config: { lr: 0.2 }, metrics: [{ loss: 1 }], state: 'errored', error: new Error('out of memory') },
+    ]
+    const results = gridOf(scripts)
+    expect(results.best().id).toBe(1)
+    const others = new ResultGrid(
+      results.trials.filter((t) => t.state !== 'errored'),
+      { metric: 'loss', mode: 'min' },
+    )
+    expect(others.best().id).toBe(0)
+  })
+
   it('best() refuses a metric no trial reported', () => {
     expect(() => gridOf(SCRIPTS).best('accuracy')).toThrow(ResultError)
     expect(gridOf(SCRIPTS).best().id).toBe(0)
