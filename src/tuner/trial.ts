@@ -44,9 +44,12 @@ export class Trial implements TrialInfo {
     return this.history.at(-1)
   }
 
+  /** 1 for the first run; a retry's run is the next (the failure that ends a trial for good starts none). */
   get attempt(): number {
-    return this.failures + 1
+    return this.#attempt
   }
+
+  #attempt = 1
 
   /** How many reports of this run's course are recorded, counting those a re-run has not yet reached again. */
   get reported(): number {
@@ -86,6 +89,7 @@ export class Trial implements TrialInfo {
 
   /** Starts a fresh attempt after a failure: the failed attempt's results are dropped. */
   resetForRetry(): void {
+    this.#attempt = this.failures + 1
     this.state = 'pending'
     this.history = []
     this.iteration = 0

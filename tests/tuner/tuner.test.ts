@@ -221,8 +221,11 @@ describe('Tuner on the worker pool', () => {
     const retried = await tuner({ space: { behaviour: 'flaky' }, numSamples: 1, maxFailures: 1, data: { counter: counter() } }).fit()
     expect(retried.trials[0]?.state).toBe('completed')
     expect(retried.trials[0]?.lastResult?.loss).toBe(1)
+    expect(retried.trials[0]?.attempt).toBe(2)
     const once = await tuner({ space: { behaviour: 'flaky' }, numSamples: 1, maxFailures: 0, data: { counter: counter() } }).fit()
     expect(once.trials[0]?.state).toBe('errored')
+    // The failure that ends a trial starts no new attempt: it errored in its first.
+    expect(once.trials[0]?.attempt).toBe(1)
   })
 
   it('ends cleanly on abort, keeping every result so far, aborting ctx.signal and leaving the trials resumable', async () => {
