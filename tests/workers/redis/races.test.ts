@@ -13,7 +13,7 @@ import { RedisWorker, Tuner } from '../../../src/index.ts'
 import { fileHash } from '../../../src/workers/redis/data.ts'
 import { experimentKeys, REGISTRY } from '../../../src/workers/redis/wire.ts'
 import { memoryLogger } from '../../helpers.ts'
-import { FIXTURE, freePort, onRedis, redisUnavailable, until } from './redis-server.ts'
+import { countReports, FIXTURE, freePort, onRedis, redisUnavailable, until } from './redis-server.ts'
 
 describe.skipIf(redisUnavailable !== undefined)('a worker process under races', { timeout: 120_000 }, () => {
   // A server of this file's own: CLIENT PAUSE below stops every client of it.
@@ -65,11 +65,8 @@ describe.skipIf(redisUnavailable !== undefined)('a worker process under races', 
     try {
       const tuner = new Tuner(onRedis(url, { space: { x: 0.5, epochs: 4, hold: 3, release }, logger }))
       const fit = tuner.fit()
-      let reports = 0
-      void (async () => {
-        for await (const event of tuner.events()) if (event.type === 'result') reports++
-      })()
-      await until('two reports', () => reports === 2)
+      const reports = countReports(tuner)
+      await until('two reports', () => reports() === 2)
       const [id = ''] = await client.smembers(REGISTRY)
       // The lock lapses, as in a Redis outage longer than lockMs: BullMQ's stalled check hands the job out again.
       await client.del(`hyperpool:${id}:run-0:lock`)
@@ -92,11 +89,8 @@ describe.skipIf(redisUnavailable !== undefined)('a worker process under races', 
     try {
       const tuner = new Tuner(onRedis(url, { space: { x: 0.5, epochs: 3, hold: 2, release }, logger: memoryLogger() }))
       const fit = tuner.fit()
-      let reports = 0
-      void (async () => {
-        for await (const event of tuner.events()) if (event.type === 'result') reports++
-      })()
-      await until('the first report', () => reports === 1)
+      const reports = countReports(tuner)
+      await until('the first report', () => reports() === 1)
       const [id = ''] = await client.smembers(REGISTRY)
       // The worker's inbox becomes a string: Redis refuses the next decision with WRONGTYPE.
       const inbox = experimentKeys(id).worker(worker.name)

@@ -12,7 +12,7 @@ import { existsSync } from 'node:fs'
 import { createServer } from 'node:net'
 import { join } from 'node:path'
 import { Redis } from 'ioredis'
-import { RedisExecutor, type TunerOptions } from '../../../src/index.ts'
+import { RedisExecutor, type Tuner, type TunerOptions } from '../../../src/index.ts'
 
 const ROOT = join(import.meta.dirname, '../../..')
 const SERVER = '/usr/bin/redis-server'
@@ -120,4 +120,13 @@ export function onRedis(url: string, extra: Partial<TunerOptions> & Pick<TunerOp
     executor: new RedisExecutor({ connection: url }),
     ...extra,
   }
+}
+
+/** How many results `tuner` has reported so far: counts its events in the background from now on. */
+export function countReports(tuner: Tuner): () => number {
+  let reports = 0
+  void (async () => {
+    for await (const event of tuner.events()) if (event.type === 'result') reports++
+  })()
+  return () => reports
 }

@@ -6,7 +6,7 @@ import { join } from 'node:path'
 import { Redis } from 'ioredis'
 import { afterEach, describe, expect, it } from 'vitest'
 import { createLogger, RedisExecutor, Tuner } from '../../../src/index.ts'
-import { freePort, onRedis, startWorker, until, type WorkerProcess } from './redis-server.ts'
+import { countReports, freePort, onRedis, startWorker, until, type WorkerProcess } from './redis-server.ts'
 
 const SERVER = '/usr/bin/redis-server'
 /** The driver's liveness key lasts this long unrenewed: the outages below last longer, so it lapses during them. */
@@ -66,11 +66,8 @@ describe.skipIf(!existsSync(SERVER))('Redis restarting mid-run', { timeout: 180_
       }),
     )
     const fit = tuner.fit()
-    let reports = 0
-    void (async () => {
-      for await (const event of tuner.events()) if (event.type === 'result') reports++
-    })()
-    await until('two reports before the outage', () => reports >= 2, 45_000)
+    const reports = countReports(tuner)
+    await until('two reports before the outage', () => reports() >= 2, 45_000)
     const stopped = new Promise((resolve) => server?.once('exit', resolve))
     server?.kill('SIGKILL')
     await stopped
