@@ -106,7 +106,7 @@ describe('the import graph of src/', () => {
     // A broken walk or pattern would make the checks above pass on nothing.
     expect(graph.size).toBeGreaterThan(50)
     expect(graph.get(join(SRC, 'tuner/tuner.ts'))?.some((t) => rel(t) === 'tracker/dispatch.ts')).toBe(true)
-    expect(graph.get(join(SRC, 'tuner/experiment.ts'))?.some((t) => rel(t) === 'tuner/checkpoints.ts')).toBe(true)
-    expect(runtimeGraph.get(join(SRC, 'tuner/experiment.ts'))?.some((t) => rel(t) === 'tuner/checkpoints.ts')).toBe(false)
+    expect(graph.get(join(SRC, 'tuner/run-settings.ts'))?.some((t) => rel(t) === 'tuner/checkpoints.ts')).toBe(true)
+    expect(runtimeGraph.get(join(SRC, 'tuner/run-settings.ts'))?.some((t) => rel(t) === 'tuner/checkpoints.ts')).toBe(false)
   })
 })

@@ -65,11 +65,10 @@ export function answeredContext(): TrialScope<undefined> & { received: RunMessag
   })
   const scope = createContext({ trialId: 4, seed: 1, restore: undefined, run: 0 }, undefined, (message) => worker.postMessage(message))
   worker.on('message', (message: DecisionMessage) => scope.decide(message.decision))
-  return {
-    ...scope,
+  return Object.assign(scope, {
     received,
     close: () => {
       driver.close()
     },
-  }
+  })
 }

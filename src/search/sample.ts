@@ -88,7 +88,9 @@ export function sampleDomain(domain: Domain, random: () => number): unknown {
  */
 export function sampleConfig(space: Space, random: () => number): Record<string, unknown> {
   const config: Record<string, unknown> = {}
-  for (const [key, value] of Object.entries(space)) {
+  // Keys, not entries: this runs for every proposal, and a [key, value] array per parameter was most of what it allocated.
+  for (const key of Object.keys(space)) {
+    const value = space[key]
     if (isDomain(value)) config[key] = sampleDomain(value, random)
     else if (isPlainObject(value)) config[key] = sampleConfig(value as Space, random)
     else config[key] = copyJson(value)

@@ -1,7 +1,7 @@
 import { type ConfigError, DivergedError, show } from '../errors.ts'
 import type { Logger } from '../logger.ts'
 import { didYouMean, optionAt, problemAt } from '../options/index.ts'
-import type { Result, TrialInfo } from '../types.ts'
+import type { Objective, Result, TrialInfo } from '../types.ts'
 import type { MetricCheck } from './options.ts'
 
 /** Fields every result carries: never what a user meant by `metric`. */
@@ -104,4 +104,25 @@ function guess(metric: string, reported: readonly string[]): string {
   const lower = metric.toLowerCase()
   const related = keys.find((key) => key.toLowerCase().includes(lower) || lower.includes(key.toLowerCase()))
   return related === undefined ? '' : ` (did you mean ${related}?)`
+}
+
+/**
+ * A metric no trial ever reported is almost always a typo: warns with the keys that were reported instead.
+ *
+ * @example
+ * ```ts
+ * warnMetricUnseen(run.trials, [{ metric: 'loss', mode: 'min' }], logger)
+ * ```
+ */
+export function warnMetricUnseen(trials: readonly TrialInfo[], objectives: readonly Objective[], logger: Logger): void {
+  const keys = new Set<string>()
+  for (const trial of trials) {
+    for (const result of trial.history) {
+      if (objectives.every((x) => typeof result[x.metric] === 'number')) return
+      for (const key of Object.keys(result)) keys.add(key)
+    }
+  }
+  if (keys.size === 0) return
+  for (const auto of AUTOMATIC) keys.delete(auto)
+  logger.warn(`metric: no trial reported a number for ${show(objectives[0]?.metric)}; reported keys: ${[...keys].join(', ') || 'none'}`)
 }

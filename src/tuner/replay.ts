@@ -1,8 +1,11 @@
 import { ConfigError, JournalError } from '../errors.ts'
 import { encodeEvent, type JsonlEvent } from '../journal/codec.ts'
 import type { JournalFile, JournalLine } from '../journal/read.ts'
+import type { Logger } from '../logger.ts'
+import type { Executor } from '../workers/executor.ts'
 import type { ExperimentRun } from './experiment.ts'
 import type { ReplayCheck } from './run-record.ts'
+import type { ExperimentStore } from './storage.ts'
 
 /** The fields of the errors with which the loop's own checks end a run (rather than a searcher or scheduler that threw). */
 const RUN_CHECKS: ReadonlySet<string> = new Set(['trainable', 'metric'])
@@ -201,5 +204,40 @@ function brief(event: JsonlEvent): string {
       return `an interrupt (${event.why})`
     default:
       return `a "${event.event}" line`
+  }
+}
+
+/**
+ * `fit()` of a restored experiment: replays the journal into `run`, writes the lines the last session left unwritten,
+ * and says what it restored; returns the number of the session about to begin. On a failed replay the executor is
+ * closed, as no trial will run on it.
+ *
+ * @example
+ * ```ts
+ * const session = journal === undefined ? 1 : replayIntoRun(run, journal, experiment.concurrency, { store, executor, logger, dir })
+ * ```
+ */
+export function replayIntoRun(
+  run: ExperimentRun,
+  journal: JournalFile,
+  concurrency: number,
+  at: {
+    readonly store: ExperimentStore | undefined
+    readonly executor: Executor
+    readonly logger: Logger
+    readonly dir: string | undefined
+  },
+): number {
+  try {
+    const { unwritten, sessions } = replayJournal(run, journal, concurrency)
+    for (const event of unwritten) at.store?.writer.append(event)
+    const finished = run.trials.filter((t) => t.state === 'completed' || t.state === 'stopped' || t.state === 'errored').length
+    at.logger.info(
+      `${at.dir}: restored ${run.trials.length} trials (${finished} finished, ${run.trials.length - finished} to restart) (session ${sessions + 1})`,
+    )
+    return sessions + 1
+  } catch (error) {
+    void at.executor.close()
+    throw error
   }
 }

@@ -1,11 +1,9 @@
-import { join, resolve } from 'node:path'
-import { ConfigError, JournalError, show } from '../errors.ts'
-import { JOURNAL_VERSION, type JournalHeader } from '../journal/codec.ts'
+import { join } from 'node:path'
+import { ConfigError, JournalError } from '../errors.ts'
 import { fingerprintData } from '../journal/fingerprint.ts'
-import type { JournalFile } from '../journal/read.ts'
 import { createLogger, type Logger } from '../logger.ts'
 import { objectiveOptions } from '../objectives/index.ts'
-import { argumentAt, objectivesFrom, optionAt, problemAt, TRACKER_WAIT_MS } from '../options/index.ts'
+import { objectivesFrom, optionAt, TRACKER_WAIT_MS } from '../options/index.ts'
 import { checkMutationsAgainst } from '../scheduler/explore.ts'
 import { PopulationBasedTraining } from '../scheduler/pbt.ts'
 import type { Scheduler } from '../scheduler/scheduler.ts'
@@ -13,28 +11,28 @@ import type { Searcher } from '../search/searcher.ts'
 import { type ConfigOf, type Space, spaceToJSON } from '../search/space.ts'
 import { ConsoleReporter } from '../tracker/console/console.ts'
 import { TrackerHub } from '../tracker/dispatch.ts'
-import { JsonlTracker } from '../tracker/jsonl/jsonl.ts'
 import type { Tracker } from '../tracker/tracker.ts'
 import { TrialOutputLog, type TrialOutputMode } from '../tracker/trial-output/trial-output.ts'
-import type { ExperimentInfo, ExperimentSummary, Mode, Objective, TrialInfo, TrialOutput } from '../types.ts'
-import type { Executor, ExecutorFactory } from '../workers/executor.ts'
+import type { ExperimentInfo, ExperimentSummary, Mode, Objective, TrialOutput } from '../types.ts'
+import type { ExecutorFactory } from '../workers/executor.ts'
 import { LocalPool } from '../workers/pool.ts'
 import { shareData, sharedBytes } from '../workers/shared-data.ts'
 import { CheckpointStore } from './checkpoints.ts'
 import { EventFanout, type TunerEvent } from './events.ts'
 import { ExperimentRun } from './experiment.ts'
 import { loadExperiment } from './load.ts'
-import { AUTOMATIC } from './metric-checks.ts'
+import { warnMetricUnseen } from './metric-checks.ts'
+import { type OpenedStore, openStore } from './open-store.ts'
 import { type MetricCheck, TUNER_OPTIONS, type TunerOptions } from './options.ts'
-import { describePlugin } from './plugins.ts'
-import { replayJournal } from './replay.ts'
+import { replayIntoRun } from './replay.ts'
 import { checkReproducible, ordersReports } from './reproducible.ts'
-import { checkSameData, elapsedBefore, isFinished, type RestoreOptions, type RestorePlan, restorePlan, resumeCode } from './restore.ts'
+import { checkSameData, elapsedBefore, type RestoreOptions, type RestorePlan, restorePlan } from './restore.ts'
 import { ResultGrid } from './results.ts'
 import { onStopSignals } from './signals.ts'
 import type { StopCriteria } from './stop.ts'
 import { checkThresholds } from './stop.ts'
-import { claimFolder, createStore, type ExperimentStore, reopenStore } from './storage.ts'
+import { exitNow, interruptOnSignal, type ResumeContext, sayHowToResume } from './stop-notices.ts'
+import { claimFolder } from './storage.ts'
 
 /**
  * Runs an experiment: proposes configs, trains them on a pool of worker
@@ -281,7 +279,12 @@ export class Tuner<S extends Space = Space, D = unknown> {
     const pool = this.#executor === undefined ? this.#startPool(onOutput) : undefined
     let opened: OpenedStore
     try {
-      opened = await this.#openStore(experiment, searcher, scheduler)
+      opened = await openStore(
+        { dir: this.#storageDir, trackers, restore, data: this.#data, logger: this.#logger },
+        experiment,
+        searcher,
+        scheduler,
+      )
     } catch (error) {
       await pool?.close()
       throw error
@@ -345,14 +348,17 @@ export class Tuner<S extends Space = Space, D = unknown> {
           run.interrupt('journal', `the journal could not be written: ${error.message}`)
         }
       }
-      const session = journal === undefined ? 1 : this.#replay(run, journal, experiment, store, executor)
+      const session =
+        journal === undefined
+          ? 1
+          : replayIntoRun(run, journal, experiment.concurrency, { store, executor, logger: this.#logger, dir: this.#storageDir })
       // A restore's banner shows the concurrency this session runs with, not the recorded one.
       hub.emit('onExperimentStart', session === 1 ? experiment : { ...experiment, session, concurrency: this.#concurrency })
       let summary: ExperimentSummary
       const stopListening = this.#handleSignals
         ? onStopSignals(
-            (signal) => this.#onSignal(run, signal),
-            (signal) => this.#exitNow(store, signal),
+            (signal) => interruptOnSignal(run, signal, this.#stopGraceMs, this.#logger),
+            (signal) => exitNow(store, signal, this.#resumeContext()),
           )
         : () => {}
       try {
@@ -362,12 +368,12 @@ export class Tuner<S extends Space = Space, D = unknown> {
         await executor.close()
       }
       // A run that failed (metricCheck 'error' included) says why when fit() rejects.
-      if (run.fatal === undefined) this.#checkMetricSeen(run.trials)
+      if (run.fatal === undefined) warnMetricUnseen(run.trials, this.#objectives, this.#logger)
       store?.writer.append({ event: 'experiment_end', summary })
       store?.writer.flush()
       hub.emit('onExperimentEnd', experiment, summary)
       await Promise.all([hub.flush(TRACKER_WAIT_MS), checkpoints.flush()])
-      this.#sayHowToResume(run, summary)
+      sayHowToResume(run, summary, this.#storageDir, this.#resumeContext())
       if (run.fatal !== undefined) throw run.fatal
       if (store?.writer.failure) {
         const { message } = store.writer.failure
@@ -399,118 +405,15 @@ export class Tuner<S extends Space = Space, D = unknown> {
     })
   }
 
-  /**
-   * Opens the experiment's folder: a new journal, or (restoring) the
-   * existing one, read again under the lock. `finished` when a restored
-   * experiment has nothing left to do.
-   */
-  async #openStore(experiment: ExperimentInfo, searcher: Searcher, scheduler: object): Promise<OpenedStore> {
-    const dir = this.#storageDir
-    if (dir === undefined) return { finished: false }
-    const clash = this.#trackersOrDefault().findIndex((t) => t instanceof JsonlTracker && resolve(t.dir) === resolve(dir))
-    if (clash !== -1) {
-      throw problemAt(
-        optionAt('Tuner', `trackers[${clash}]`),
-        `a JsonlTracker in ${dir} would write over the experiment's own journal there, which records every event already; drop it or give it another folder`,
-      )
-    }
-    if (this.#restore === undefined) {
-      const header: JournalHeader = {
-        event: 'journal',
-        version: JOURNAL_VERSION,
-        search: describePlugin(searcher),
-        scheduler: describePlugin(scheduler),
-        data: fingerprintData(this.#data),
-      }
-      return { store: createStore(dir, [header, { event: 'experiment_start', experiment }], this.#logger), finished: false }
-    }
-    const { store, journal } = await reopenStore(dir, this.#logger, argumentAt('Tuner.restore', 'dir'))
-    const finished = isFinished(journal, this.#restore.retryErrored)
-    if (finished) this.#logger.info(`${dir}: the experiment has finished, nothing to resume; returning its results`)
-    return { store, journal, finished }
-  }
-
-  /** Replays the journal into `run`; returns the number of the session about to begin. */
-  #replay(
-    run: ExperimentRun,
-    journal: JournalFile,
-    experiment: ExperimentInfo,
-    store: ExperimentStore | undefined,
-    executor: Executor,
-  ): number {
-    try {
-      const { unwritten, sessions } = replayJournal(run, journal, experiment.concurrency)
-      for (const event of unwritten) store?.writer.append(event)
-      const finished = run.trials.filter((t) => t.state === 'completed' || t.state === 'stopped' || t.state === 'errored').length
-      this.#logger.info(
-        `${this.#storageDir}: restored ${run.trials.length} trials (${finished} finished, ${run.trials.length - finished} to restart) (session ${sessions + 1})`,
-      )
-      return sessions + 1
-    } catch (error) {
-      void executor.close()
-      throw error
-    }
-  }
-
-  #onSignal(run: ExperimentRun, signal: string): void {
-    this.#logger.warn(
-      `${signal}: ending the experiment: running trials stop at their next report (within ${this.#stopGraceMs} ms); ${signal === 'SIGINT' ? 'press Ctrl-C' : 'send it'} again to exit at once`,
-    )
-    run.interrupt('signal', signal)
-  }
-
-  /** A second signal: write what the journal holds and release the folder now, as the process exits without waiting. */
-  #exitNow(store: ExperimentStore | undefined, signal: string): void {
-    store?.close()
-    this.#logger.warn(
-      store === undefined
-        ? `${signal} again: exiting now; nothing was kept on disk (storageDir: false)`
-        : `${signal} again: exiting now; the journal is valid; resume with: ${resumeCode(store.dir, fingerprintData(this.#data), this.#executor?.code)}`,
-    )
-  }
-
-  /** After an interrupt, the one line that says what happened and what to run to continue. */
-  #sayHowToResume(run: ExperimentRun, summary: ExperimentSummary): void {
-    const interrupted = run.interrupted
-    if (interrupted === undefined || !interrupted.resumable || run.fatal !== undefined) return
-    const { completed, stopped, errored } = summary.states
-    const done = `${completed + stopped + errored} of ${run.trials.length} trials started have finished`
-    if (this.#storageDir === undefined) {
-      this.#logger.warn(
-        `the experiment ended early (${interrupted.why}); ${done}. It kept nothing on disk (storageDir: false), so it cannot be resumed`,
-      )
-      return
-    }
-    this.#logger.warn(
-      `the experiment ended early (${interrupted.why}); ${done}, the rest can be resumed. Continue it with: ${resumeCode(this.#storageDir, fingerprintData(this.#data), this.#executor?.code)}`,
-    )
-  }
-
-  /** A metric no trial ever reported is almost always a typo: say which keys were reported instead. */
-  #checkMetricSeen(trials: readonly TrialInfo[]): void {
-    const keys = new Set<string>()
-    for (const trial of trials) {
-      for (const result of trial.history) {
-        if (this.#objectives.every((x) => typeof result[x.metric] === 'number')) return
-        for (const key of Object.keys(result)) keys.add(key)
-      }
-    }
-    if (keys.size === 0) return
-    for (const auto of AUTOMATIC) keys.delete(auto)
-    this.#logger.warn(`metric: no trial reported a number for ${show(this.#metric)}; reported keys: ${[...keys].join(', ') || 'none'}`)
+  /** What the stop notices need to name the code that resumes the experiment. */
+  #resumeContext(): ResumeContext {
+    return { logger: this.#logger, data: this.#data, executorCode: this.#executor?.code }
   }
 
   /** The trackers given, or the default one. */
   #trackersOrDefault(): readonly Tracker[] {
     return this.#trackers ?? [new ConsoleReporter()]
   }
-}
-
-/** The experiment's folder as `fit()` opened it: its store and journal (none without storage), and whether a restored experiment had finished. */
-interface OpenedStore {
-  readonly store?: ExperimentStore
-  readonly journal?: JournalFile
-  readonly finished: boolean
 }
 
 /** A trial output mode without its files: what would have gone to a file goes to the console instead. */

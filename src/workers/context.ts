@@ -38,8 +38,8 @@ export interface TrialContext<D = unknown> {
    * on reports (the FIFO scheduler, no `stop.maxIterations` or
    * `stop.metricThreshold`), it resolves at once and the report travels one
    * way (at once, or, made within 1 ms of the trial's start or last message,
-   * with the next message, at the end of the event-loop turn, or with the
-   * trial's end; such a held report is lost if the thread dies, e.g. out of
+   * with the next message, when the trainable next yields to the event loop,
+   * or with the trial's end; such a held report is lost if the thread dies, e.g. out of
    * memory, before it next yields or reports); a stop the driver tells (a
    * time budget, an abort) then lands at the next report, and a report whose
    * metric is NaN still waits for its answer. On Redis workers every report
@@ -104,8 +104,11 @@ export interface TrialScope<D> {
   ended(): Exclude<Decision, 'continue'> | undefined
   /** The report the trainable made before awaiting the previous one, if it did: the trial fails with it. */
   misuse(): ReportError | undefined
-  /** Settles once the driver has answered the last report: a report the trainable did not await has been recorded. */
-  answered(): Promise<unknown>
+  /**
+   * Settles once the driver has answered the last report that waited for an answer (a report the trainable
+   * did not await has then been recorded); undefined when no report waited.
+   */
+  answered(): Promise<unknown> | undefined
   /** How many messages the run has sent (started, reports, checkpoints): the driver sees them all before the trial's end. */
   sent(): number
 }
@@ -130,111 +133,205 @@ export interface OneWayLink {
  * `ctx.signal` are built on first use.
  */
 export function createContext<D>(task: ContextTask, data: D, post: (message: RunMessage) => void, oneWay?: OneWayLink): TrialScope<D> {
-  const { run } = task
-  const watched = oneWay === undefined ? undefined : task.oneWay
-  let controller: AbortController | undefined
-  let begun = false
-  let random: (() => number) | undefined
-  let ending: Exclude<Decision, 'continue'> | undefined
-  let misuse: ReportError | undefined
-  let waiting: ((decision: Decision) => void) | undefined
-  let answered: Promise<unknown> = Promise.resolve()
+  return new RunScope(task, data, post, oneWay)
+}
+
+/**
+ * One run's state and what its worker reads of it. A class, not closures over a function's locals: a run's
+ * context is made for every trial, and a dozen closures and two accessor pairs each time cost a no-op trial
+ * more than the rest of its worker side did.
+ */
+class RunScope<D> implements TrialScope<D> {
+  readonly ctx: TrialContext<D>
+  readonly #task: ContextTask
+  readonly #post: (message: RunMessage) => void
+  readonly #oneWay: OneWayLink | undefined
+  /** The metrics whose NaN makes a report wait for its answer; undefined: every report waits. */
+  readonly #watched: readonly string[] | undefined
+  #controller: AbortController | undefined = undefined
+  #begun = false
+  #random: (() => number) | undefined = undefined
+  #ending: Exclude<Decision, 'continue'> | undefined = undefined
+  #misuse: ReportError | undefined = undefined
+  #waiting: ((decision: Decision) => void) | undefined = undefined
+  /** The last report that waited for its answer; undefined before the first. */
+  #answered: Promise<unknown> | undefined = undefined
   /** A one-way report was made in this microtask: one made before it settles was not awaited (misuse, as for a waiting one). */
-  let settling = false
-  const settled = () => {
-    settling = false
-  }
-  let sent = 0
-  const send = (message: RunMessage) => {
-    post(message)
-    sent++
+  #settling = false
+  #sent = 0
+
+  constructor(task: ContextTask, data: D, post: (message: RunMessage) => void, oneWay: OneWayLink | undefined) {
+    this.#task = task
+    this.#post = post
+    this.#oneWay = oneWay
+    this.#watched = oneWay === undefined ? undefined : task.oneWay
+    this.ctx = new RunContext(this, task, data)
   }
 
-  async function sendReport(metrics: Metrics): Promise<void> {
-    if (ending) throw new TrialStopSignal(ending)
+  started(): void {
+    this.#send({ type: 'started', run: this.#task.run })
+  }
+
+  running(): void {
+    this.#begun = true
+    if (this.#ending) this.#controller?.abort(new TrialStopSignal(this.#ending))
+  }
+
+  decide(decision: Decision): void {
+    if (decision !== 'continue' && this.#ending === undefined) {
+      this.#ending = decision
+      if (this.#begun) this.#controller?.abort(new TrialStopSignal(decision))
+    }
+    const resolve = this.#waiting
+    this.#waiting = undefined
+    resolve?.(decision)
+  }
+
+  ended(): Exclude<Decision, 'continue'> | undefined {
+    return this.#ending
+  }
+
+  misuse(): ReportError | undefined {
+    return this.#misuse
+  }
+
+  answered(): Promise<unknown> | undefined {
+    return this.#answered
+  }
+
+  sent(): number {
+    return this.#sent
+  }
+
+  /** `ctx.random`. */
+  random(): () => number {
+    this.#random ??= createRandom(this.#task.seed)
+    return this.#random
+  }
+
+  /** `ctx.signal`. */
+  signal(): AbortSignal {
+    if (this.#controller === undefined) {
+      this.#controller = new AbortController()
+      if (this.#ending && this.#begun) this.#controller.abort(new TrialStopSignal(this.#ending))
+    }
+    return this.#controller.signal
+  }
+
+  /** `ctx.report`. */
+  report(metrics: Metrics): Promise<void> {
+    let sending: Promise<void>
+    try {
+      // A one-way report is done once handed over: no async function, no promise of its own (it runs for every report).
+      if (this.#sentOneWay(metrics)) return DONE
+      sending = this.#sendAndWait(metrics)
+    } catch (error) {
+      sending = Promise.reject(error)
+    }
+    // A report nobody awaits must not reject unhandled: that ends the thread later, and the trial running
+    // on it then (the next one) would be blamed. Whoever awaits still gets the rejection.
+    sending.catch(ignore)
+    return sending
+  }
+
+  /** `ctx.checkpoint`. */
+  checkpoint(state: unknown): void {
+    this.#send({ type: 'checkpoint', run: this.#task.run, state })
+  }
+
+  /** `ctx.restore`. */
+  restore<T>(): T | undefined {
+    return this.#task.restore as T | undefined
+  }
+
+  #send(message: RunMessage): void {
+    this.#post(message)
+    this.#sent++
+  }
+
+  /**
+   * The part of a report that runs at once: the checks, then, when it may travel one way, the hand-over to the
+   * link. True: it went one way, and the report is done. Throws what the report rejects with.
+   */
+  #sentOneWay(metrics: Metrics): boolean {
+    if (this.#ending) throw new TrialStopSignal(this.#ending)
     checkMetrics(metrics, 'ctx.report(metrics)')
-    if (waiting || settling) {
+    if (this.#waiting || this.#settling) {
       // Kept to fail this trial when it ends, even if nothing awaits this call: the report was lost.
-      misuse ??= new ReportError(
+      this.#misuse ??= new ReportError(
         'ctx.report(metrics): called again before the previous report was awaited, so this report was dropped; await every ctx.report',
         { field: 'ctx.report' },
       )
-      throw misuse
+      throw this.#misuse
     }
-    if (watched !== undefined && oneWay !== undefined) {
-      oneWay.poll()
-      if (ending) throw new TrialStopSignal(ending)
-      if (!diverges(metrics, watched)) {
-        settling = true
-        queueMicrotask(settled)
-        holdReport(oneWay, { type: 'report', run, metrics, at: performance.timeOrigin + performance.now() })
-        return
-      }
-    }
+    const link = this.#oneWay
+    const watched = this.#watched
+    if (watched === undefined || link === undefined) return false
+    link.poll()
+    if (this.#ending) throw new TrialStopSignal(this.#ending)
+    if (diverges(metrics, watched)) return false
+    this.#settling = true
+    queueMicrotask(this.#settled)
+    holdReport(link, { type: 'report', run: this.#task.run, metrics, at: performance.timeOrigin + performance.now() })
+    return true
+  }
+
+  readonly #settled = (): void => {
+    this.#settling = false
+  }
+
+  /** A report that waits for the driver's answer. */
+  async #sendAndWait(metrics: Metrics): Promise<void> {
     try {
-      send({ type: 'report', run, metrics })
+      this.#send({ type: 'report', run: this.#task.run, metrics })
     } catch (error) {
       throw unsendable(error)
     }
     const answer = new Promise<Decision>((resolve) => {
-      waiting = resolve
+      this.#waiting = resolve
     })
-    answered = answer
+    this.#answered = answer
     const decision = await answer
     if (decision !== 'continue') throw new TrialStopSignal(decision)
   }
+}
 
-  const ctx: TrialContext<D> = {
-    trialId: task.trialId,
-    seed: task.seed,
-    get random(): () => number {
-      random ??= createRandom(task.seed)
-      return random
-    },
-    data,
-    get signal(): AbortSignal {
-      if (controller === undefined) {
-        controller = new AbortController()
-        if (ending && begun) controller.abort(new TrialStopSignal(ending))
-      }
-      return controller.signal
-    },
-    report(metrics: Metrics): Promise<void> {
-      const sending = sendReport(metrics)
-      // A report nobody awaits must not reject unhandled: that ends the thread later, and the trial running
-      // on it then (the next one) would be blamed. Whoever awaits still gets the rejection.
-      sending.catch(() => {})
-      return sending
-    },
-    checkpoint(state: unknown): void {
-      send({ type: 'checkpoint', run, state })
-    },
-    restore<T>(): T | undefined {
-      return task.restore as T | undefined
-    },
+/**
+ * What a trainable gets: `random` and `signal` are getters of the class, built on first use; `report`,
+ * `checkpoint` and `restore` stay the run's own functions, so a trainable may pass them around unbound.
+ */
+class RunContext<D> implements TrialContext<D> {
+  readonly trialId: number
+  readonly seed: number
+  readonly data: D
+  readonly report: (metrics: Metrics) => Promise<void>
+  readonly checkpoint: (state: unknown) => void
+  readonly restore: <T = unknown>() => T | undefined
+  readonly #scope: RunScope<D>
+
+  constructor(scope: RunScope<D>, task: ContextTask, data: D) {
+    this.#scope = scope
+    this.trialId = task.trialId
+    this.seed = task.seed
+    this.data = data
+    this.report = (metrics) => scope.report(metrics)
+    this.checkpoint = (state) => scope.checkpoint(state)
+    this.restore = <T>() => scope.restore<T>()
   }
-  return {
-    ctx,
-    started: () => send({ type: 'started', run }),
-    running(): void {
-      begun = true
-      if (ending) controller?.abort(new TrialStopSignal(ending))
-    },
-    decide(decision: Decision): void {
-      if (decision !== 'continue' && ending === undefined) {
-        ending = decision
-        if (begun) controller?.abort(new TrialStopSignal(ending))
-      }
-      const resolve = waiting
-      waiting = undefined
-      resolve?.(decision)
-    },
-    ended: () => ending,
-    misuse: () => misuse,
-    answered: () => answered,
-    sent: () => sent,
+
+  get random(): () => number {
+    return this.#scope.random()
+  }
+
+  get signal(): AbortSignal {
+    return this.#scope.signal()
   }
 }
+
+/** What a one-way report returns: settled already, and shared, since nothing about it differs between reports. */
+const DONE: Promise<void> = Promise.resolve()
+
+function ignore(): void {}
 
 /** Whether one of `metrics` is NaN: the driver ends a diverged trial at that report, so it waits for the answer. */
 function diverges(metrics: Metrics, watched: readonly string[]): boolean {

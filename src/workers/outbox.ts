@@ -13,10 +13,12 @@ export const HOLD_WINDOW_MS = 1
  * Worker side: what a run sends on its thread's link, where a one-way report
  * (see `TrialTask.oneWay`) made within {@link HOLD_WINDOW_MS} of the run's
  * start or last message may wait a little. It goes out before the run's next
- * message, at the end of the event-loop turn it was made in, or, when the run
- * ends first (a trial that reports and returns), in the run's result instead
- * of a message of its own: one message fewer per trial, and never after
- * anything the run sent later. A later report goes at once.
+ * message, as soon as the thread's microtasks have run out (the trainable
+ * yields to the event loop: `process.nextTick`, which costs a queue entry where
+ * a `setImmediate` cost an Immediate and two calls into Node's C++, per trial),
+ * or, when the run ends first (a trial that reports and returns), in the run's
+ * result instead of a message of its own: one message fewer per trial, and
+ * never after anything the run sent later. A later report goes at once.
  *
  * @example
  * ```ts
@@ -29,7 +31,8 @@ export const HOLD_WINDOW_MS = 1
 export class Outbox {
   readonly #post: (message: LinkMessage) => void
   #held: ReportMessage | undefined
-  #scheduled: NodeJS.Immediate | undefined
+  /** A look at the held report is queued (see `#whenYielding`). */
+  #scheduled = false
   /** Held reports this run sent on the link: they count among its messages. */
   #flushed = 0
   /** When the run began or last sent (or held) a message, by `#clock`. */
@@ -56,8 +59,9 @@ export class Outbox {
   }
 
   /**
-   * Holds a one-way report until the next message, the end of this turn or the run's end, whichever comes
-   * first, if it comes within {@link HOLD_WINDOW_MS} of the run's start or last message; otherwise sends it.
+   * Holds a one-way report until the next message, the trainable's yield to the event loop or the run's end,
+   * whichever comes first, if it comes within {@link HOLD_WINDOW_MS} of the run's start or last message;
+   * otherwise sends it.
    */
   hold(report: ReportMessage): void {
     this.flush()
@@ -70,7 +74,11 @@ export class Outbox {
       return
     }
     this.#held = report
-    this.#scheduled ??= setImmediate(this.#atTurnEnd)
+    if (this.#scheduled) return
+    this.#scheduled = true
+    // Runs once the microtask queue is empty: after a run that reports and returns has ended (its result took
+    // the report), or when the trainable awaits something that is not settled yet (then the report goes now).
+    process.nextTick(this.#whenYielding)
   }
 
   /** Sends the held report, if any. */
@@ -86,15 +94,11 @@ export class Outbox {
   end(): { flushed: number; reports: OneWayReport[] | undefined } {
     const held = this.#held
     this.#held = undefined
-    if (this.#scheduled !== undefined) {
-      clearImmediate(this.#scheduled)
-      this.#scheduled = undefined
-    }
     return { flushed: this.#flushed, reports: held === undefined ? undefined : [{ metrics: held.metrics, at: held.at as number }] }
   }
 
-  readonly #atTurnEnd = (): void => {
-    this.#scheduled = undefined
+  readonly #whenYielding = (): void => {
+    this.#scheduled = false
     this.flush()
   }
 }

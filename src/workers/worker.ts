@@ -73,14 +73,18 @@ export function createTrialRunner(importTrainable: () => Promise<{ default?: unk
   // cannot be loaded is still each trial's `unloadable` outcome (the rejection is kept for them).
   const trainable = load()
   trainable.catch(() => {})
+  /** The trainable once loaded: every later run calls it without awaiting the load again. */
+  let loaded: Trainable | undefined
 
   const runTrial = async (task: TrialTask, scope: TrialScope<unknown>): Promise<TrialOutcome> => {
-    const { ctx, ended, misuse, answered } = scope
-    let train: Trainable
-    try {
-      train = await trainable
-    } catch (error) {
-      return { kind: 'unloadable', error: serializeError(error) }
+    const { ctx } = scope
+    let train = loaded
+    if (train === undefined) {
+      try {
+        train = loaded = await trainable
+      } catch (error) {
+        return { kind: 'unloadable', error: serializeError(error) }
+      }
     }
     if (task.announce) scope.started()
     try {
@@ -88,20 +92,21 @@ export function createTrialRunner(importTrainable: () => Promise<{ default?: unk
       scope.running()
       const returned = await running
       // A last report the trainable did not await would race the trial's end to the driver: let it arrive first.
-      await answered()
-      const end = ended()
+      const answer = scope.answered()
+      if (answer !== undefined) await answer
+      const end = scope.ended()
       if (end) return { kind: end === 'stop' ? 'stopped' : 'paused' }
       // A report dropped for a missing await fails this trial, whatever the trainable did with the error.
-      const dropped = misuse()
+      const dropped = scope.misuse()
       if (dropped) return { kind: 'errored', error: serializeError(dropped) }
       if (returned === undefined) return { kind: 'completed', final: undefined }
       checkMetrics(returned, "the trainable's return value (nothing, or its final metrics)")
       return { kind: 'completed', final: returned }
     } catch (error) {
       // Once the driver ended the trial, whatever the trainable throws on its way out is the stop itself.
-      const end = ended() ?? (error instanceof TrialStopSignal ? error.decision : undefined)
+      const end = scope.ended() ?? (error instanceof TrialStopSignal ? error.decision : undefined)
       if (end) return { kind: end === 'pause' ? 'paused' : 'stopped' }
-      return { kind: 'errored', error: serializeError(misuse() ?? error) }
+      return { kind: 'errored', error: serializeError(scope.misuse() ?? error) }
     }
   }
 

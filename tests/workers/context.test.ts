@@ -13,7 +13,7 @@ import { answeredContext, BEHAVIOURS, fixtureTuner, memoryLogger } from '../help
 function context() {
   const scope = answeredContext()
   const metrics = () => scope.received.flatMap((message) => (message.type === 'report' ? [message.metrics] : []))
-  return { ...scope, metrics }
+  return Object.assign(scope, { metrics })
 }
 
 function nested(depth: number): unknown {
@@ -37,7 +37,8 @@ describe('ctx.report refuses what the log cannot store', () => {
     [circular, 'metrics.self', /got a circular reference$/],
     [{ deep: nested(MAX_DEPTH) }, `metrics.deep${'.d'.repeat(MAX_DEPTH - 1)}`, /got a value nested deeper than 100 levels$/],
   ])('refuses case %# with a ReportError naming the metric', async (metrics, field, message) => {
-    const { ctx, sent, close } = context()
+    const scope = context()
+    const { ctx, close } = scope
     const refusal = await ctx.report(metrics as Record<string, unknown>).catch((error: unknown) => error)
     close()
     expect(refusal).toBeInstanceOf(ReportError)
@@ -48,7 +49,7 @@ describe('ctx.report refuses what the log cannot store', () => {
       ),
     )
     expect((refusal as Error).message).toMatch(message)
-    expect(sent()).toBe(0)
+    expect(scope.sent()).toBe(0)
   })
 
   it.each([[null], [[1, 2]], [5], ['loss'], [new Map()]])('refuses metrics that are not a plain object: %o', async (metrics) => {
@@ -79,14 +80,15 @@ describe('ctx.report refuses what the log cannot store', () => {
 
 describe('a report made before the previous one was awaited', () => {
   it('rejects, fails that trial when it ends, and never rejects unhandled', async () => {
-    const { ctx, misuse, answered, close } = context()
+    const scope = context()
+    const { ctx, close } = scope
     const first = ctx.report({ loss: 1 })
     const second = ctx.report({ loss: 2 })
     await expect(second).rejects.toThrow(ReportError)
     await first
-    await answered()
+    await scope.answered()
     close()
-    expect(misuse()?.message).toMatch(
+    expect(scope.misuse()?.message).toMatch(
       /^ctx\.report\(metrics\): called again before the previous report was awaited, so this report was dropped/,
     )
   })
@@ -167,7 +169,7 @@ describe('a trial context on its own (in this thread, no pool)', () => {
   function bare(restore?: unknown) {
     const posted: RunMessage[] = []
     const scope = createContext({ trialId: 2, seed: 7, restore, run: 9 }, undefined, (message) => posted.push(message))
-    return { ...scope, posted }
+    return Object.assign(scope, { posted })
   }
 
   it('aborts ctx.signal for a stop told before the trainable runs only once it runs, so a listener added as it starts hears it', () => {
@@ -228,5 +230,19 @@ describe('a trial context on its own (in this thread, no pool)', () => {
       { type: 'checkpoint', run: 9, state: { epoch: 4 } },
     ])
     expect(scope.sent()).toBe(2)
+  })
+
+  it('keeps report, checkpoint and restore working when the trainable takes them off ctx', async () => {
+    const scope = bare({ epoch: 3 })
+    const { report, checkpoint, restore, trialId, seed } = scope.ctx
+    expect([trialId, seed, restore()]).toEqual([2, 7, { epoch: 3 }])
+    checkpoint({ epoch: 4 })
+    const answered = report({ loss: 1 })
+    scope.decide('continue')
+    await expect(answered).resolves.toBeUndefined()
+    expect(scope.posted).toEqual([
+      { type: 'checkpoint', run: 9, state: { epoch: 4 } },
+      { type: 'report', run: 9, metrics: { loss: 1 } },
+    ])
   })
 })

@@ -1,0 +1,71 @@
+import { fingerprintData } from '../journal/fingerprint.ts'
+import type { Logger } from '../logger.ts'
+import type { ExperimentSummary } from '../types.ts'
+import type { ExperimentRun } from './experiment.ts'
+import { resumeCode } from './restore.ts'
+import type { ExperimentStore } from './storage.ts'
+
+/** What the notices need to name the code that resumes the experiment. */
+export interface ResumeContext {
+  readonly logger: Logger
+  /** The experiment's data: its fingerprint goes into the resume code. */
+  readonly data: unknown
+  /** The code that builds the executor again (`ExecutorFactory.code`); undefined: the local pool. */
+  readonly executorCode: string | undefined
+}
+
+/**
+ * A first stop signal: says what happens now and how to exit at once, then interrupts the run.
+ *
+ * @example
+ * ```ts
+ * onStopSignals((signal) => interruptOnSignal(run, signal, stopGraceMs, logger), (signal) => exitNow(store, signal, context))
+ * ```
+ */
+export function interruptOnSignal(run: ExperimentRun, signal: string, stopGraceMs: number, logger: Logger): void {
+  logger.warn(
+    `${signal}: ending the experiment: running trials stop at their next report (within ${stopGraceMs} ms); ${signal === 'SIGINT' ? 'press Ctrl-C' : 'send it'} again to exit at once`,
+  )
+  run.interrupt('signal', signal)
+}
+
+/**
+ * A second signal: write what the journal holds and release the folder now, as the process exits without waiting.
+ *
+ * @example
+ * ```ts
+ * exitNow(store, 'SIGINT', { logger, data, executorCode: undefined })
+ * ```
+ */
+export function exitNow(store: ExperimentStore | undefined, signal: string, context: ResumeContext): void {
+  store?.close()
+  context.logger.warn(
+    store === undefined
+      ? `${signal} again: exiting now; nothing was kept on disk (storageDir: false)`
+      : `${signal} again: exiting now; the journal is valid; resume with: ${resumeCode(store.dir, fingerprintData(context.data), context.executorCode)}`,
+  )
+}
+
+/**
+ * After an interrupt, the one line that says what happened and what to run to continue.
+ *
+ * @example
+ * ```ts
+ * sayHowToResume(run, summary, tuner.dir, { logger, data, executorCode: undefined })
+ * ```
+ */
+export function sayHowToResume(run: ExperimentRun, summary: ExperimentSummary, dir: string | undefined, context: ResumeContext): void {
+  const interrupted = run.interrupted
+  if (interrupted === undefined || !interrupted.resumable || run.fatal !== undefined) return
+  const { completed, stopped, errored } = summary.states
+  const done = `${completed + stopped + errored} of ${run.trials.length} trials started have finished`
+  if (dir === undefined) {
+    context.logger.warn(
+      `the experiment ended early (${interrupted.why}); ${done}. It kept nothing on disk (storageDir: false), so it cannot be resumed`,
+    )
+    return
+  }
+  context.logger.warn(
+    `the experiment ended early (${interrupted.why}); ${done}, the rest can be resumed. Continue it with: ${resumeCode(dir, fingerprintData(context.data), context.executorCode)}`,
+  )
+}
