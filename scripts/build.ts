@@ -19,7 +19,7 @@
  *
  * @example
  * ```ts
- * await buildModules('/tmp/hyperpool-dist')   // a runnable build elsewhere (tests)
+ * await buildModules(join(ROOT, 'tests/.build-1'))   // a runnable build beside dist/ (tests/build/ does this)
  * ```
  */
 import { copyFileSync, mkdirSync, rmSync } from 'node:fs'
