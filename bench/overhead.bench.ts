@@ -11,13 +11,18 @@
  * The contenders alternate, repeat after repeat, so that a machine busy with
  * other work slows them alike; every ratio is taken within one repeat, then
  * the median over repeats.
+ *
+ * hyperpool is the package as shipped: compiled (`npm run bench`), the import
+ * of 'hyperpool' is the package's own dist/ (Node resolves a package's name
+ * from inside it), built first by `npm run bench`, so its worker threads load
+ * what a user's do. Run from source (tsx), it is src/.
  */
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { MessagePort } from 'node:worker_threads'
+import { type Config, RandomSearch, Tuner } from 'hyperpool'
 import { Piscina } from 'piscina'
-import { type Config, RandomSearch, Tuner } from '../src/index.ts'
 import { now } from './lib/naive-task.ts'
 import { NOOP_SPACE } from './lib/noop-space.ts'
 import { fmt, median, quantile, quick, writeResults } from './lib/report.ts'
@@ -217,7 +222,8 @@ writeResults(
       note:
         "Measured in the same runs, on Linux (each thread's own CPU time, /proc/thread-self/schedstat, read as its first task begins). " +
         "Node's thread boot, then the modules the thread loads before the task: for bare piscina its task module; for hyperpool " +
-        'its worker entry with what that imports, and the trainable. A busy machine changes it far less than the wall clock above; ' +
+        "the shipped build's (dist/): bootstrap.js, the worker entry and the one chunk it imports, then the trainable. " +
+        'A busy machine changes it far less than the wall clock above; ' +
         "on an idle machine with a core per thread, the start-up's wall time is mostly this.",
     },
     {

@@ -1,8 +1,10 @@
 /**
  * Runs every benchmark, one after another, each in its own process so one
- * cannot warm up or pollute another. `npm run bench` compiles the benchmarks
- * and the library to plain JavaScript first (bench/.build/), so no contender
- * pays for a TypeScript loader in its workers.
+ * cannot warm up or pollute another. `npm run bench` builds the package
+ * (dist/, as `npm pack` ships it) and compiles the benchmarks and the library
+ * to plain JavaScript (bench/.build/) first, so no contender pays for a
+ * TypeScript loader in its workers. A benchmark that imports 'hyperpool' gets
+ * dist/, as a user does; one that imports ../src/ gets tsc's copy of it.
  *
  *   npm run bench                  # all, full size
  *   npm run bench -- --quick       # all, small (what CI runs)

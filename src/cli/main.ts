@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs'
+import { createRequire } from 'node:module'
 import { HyperpoolError } from '../index.ts'
 import { didYouMean } from '../options/index.ts'
 import { HelpRequest, UsageError } from './args.ts'
@@ -35,7 +35,8 @@ export async function runCli(argv: readonly string[], io: CliIO = PROCESS_IO): P
   const [command = '', ...rest] = argv
   try {
     if (command === '--version' || command === '-v') {
-      const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }
+      // By the package's own name: this code runs from src/cli/ or from a chunk in dist/, at different depths.
+      const { version } = createRequire(import.meta.url)('hyperpool/package.json') as { version: string }
       io.stdout(`${version}\n`)
       return 0
     }

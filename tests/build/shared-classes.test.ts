@@ -1,0 +1,92 @@
+import { execFile } from 'node:child_process'
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { join, resolve } from 'node:path'
+import { promisify } from 'node:util'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { buildModules, ENTRY_POINTS } from '../../scripts/build.ts'
+
+/**
+ * The published build (scripts/build.ts) bundles the package into a few modules and keeps one copy of each
+ * class: the worker thread's code and a trainable that imports the built package share it, so `instanceof`
+ * holds across them. Built here (JavaScript only, as `npm run build` makes it) into a folder inside the
+ * checkout, so that its dependencies resolve as they do from dist/; the experiment runs in a child process,
+ * as a user's would, with nothing but Node.
+ */
+
+const ROOT = resolve(import.meta.dirname, '../..')
+const exec = promisify(execFile)
+let dir = ''
+
+// A trainable as a user writes one against the package: it imports hyperpool's classes and meets the ones the
+// worker creates (the stop signal out of ctx.report), or hands the worker one of its own (a stop it throws).
+const TRAINABLE = `
+import { appendFileSync } from 'node:fs'
+import { HyperpoolError, TrialStopSignal } from './index.js'
+
+export default async function train(config, ctx) {
+  if (config.how === 'throw') throw new TrialStopSignal('stop')
+  try {
+    for (;;) await ctx.report({ loss: 1 })
+  } catch (error) {
+    const seen = { stopSignal: error instanceof TrialStopSignal, hyperpoolError: error instanceof HyperpoolError }
+    appendFileSync(config.log, JSON.stringify(seen) + '\\n')
+    throw error
+  }
+}
+`
+
+const MAIN = `
+import { Tuner } from './index.js'
+
+// The state of one trial of the trainable, run the way how names.
+async function trial(how) {
+  const results = await new Tuner({
+    trainable: new URL('./trainable.js', import.meta.url),
+    space: { how, log: process.argv[2] },
+    metric: 'loss',
+    numSamples: 1,
+    stop: { maxIterations: 1 },
+    concurrency: 1,
+    storageDir: false,
+    trackers: [],
+    logLevel: 'error',
+  }).fit()
+  return results.trials[0].state
+}
+console.log(JSON.stringify({ throw: await trial('throw'), catch: await trial('catch') }))
+`
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(ROOT, 'tests/.build-'))
+  await buildModules(dir)
+  writeFileSync(join(dir, 'trainable.js'), TRAINABLE)
+  writeFileSync(join(dir, 'main.js'), MAIN)
+})
+
+afterAll(() => {
+  if (dir !== '') rmSync(dir, { recursive: true, force: true })
+})
+
+describe('the built package', () => {
+  it('is its entry points, the chunks they share and the copied files, all in one folder', () => {
+    const files = readdirSync(dir).filter((file) => file.endsWith('.js'))
+    for (const entry of Object.keys(ENTRY_POINTS)) expect(files).toContain(`${entry}.js`)
+    expect(files).toContain('bootstrap.js')
+    expect(files).toContain('browser.js')
+    expect(files.filter((file) => file.startsWith('chunk-')).length).toBeGreaterThan(0)
+    expect(existsSync(join(dir, 'worker.js.map'))).toBe(true)
+  })
+
+  it("shares hyperpool's classes between the worker thread and a trainable that imports the package", async () => {
+    const log = join(dir, 'seen.jsonl')
+    const { stdout } = await exec(process.execPath, [join(dir, 'main.js'), log], { cwd: dir })
+    const seen = readFileSync(log, 'utf8').trim().split('\n')
+    expect({ states: JSON.parse(stdout), seen: seen.map((line) => JSON.parse(line)) }).toEqual({
+      // A TrialStopSignal from the trainable's import is the worker's: that trial stopped, it did not error. (The
+      // other reached its stop criterion, maxIterations, which ends a trial as completed.)
+      states: { throw: 'stopped', catch: 'completed' },
+      // The stop signal the worker made is the trainable's TrialStopSignal, and a HyperpoolError, as documented.
+      seen: [{ stopSignal: true, hyperpoolError: true }],
+    })
+  })
+})
