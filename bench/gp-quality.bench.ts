@@ -92,26 +92,31 @@ const cell = (values: readonly number[]): string =>
 
 const started = performance.now()
 const seeds = Array.from({ length: LAST_SEED - FIRST_SEED }, (_, i) => FIRST_SEED + i)
-const rows: Array<Array<string | number>> = []
-const speedRows: Array<Array<string | number>> = []
-for (const fn of functions) {
-  const ours = new Map<string, number[]>()
+/** Per function and searcher: the best value of each seed's run, and its mean milliseconds per ask. */
+const ours = functions.map((fn) => {
+  const best = new Map<string, number[]>()
   const ms = new Map<string, number[]>()
   for (const [name, make] of SEARCHERS) {
     for (const seed of seeds) {
       const { curve, msPerAsk } = run(fn, make, seed)
-      ours.set(name, [...(ours.get(name) ?? []), curve[BUDGET - 1] as number])
+      best.set(name, [...(best.get(name) ?? []), curve[BUDGET - 1] as number])
       ms.set(name, [...(ms.get(name) ?? []), msPerAsk])
     }
   }
-  // Read after hyperpool's runs, so Optuna runs appended to the cache meanwhile count.
-  const optuna = optunaRuns()
+  return { best, ms }
+})
+// Read once, after all of hyperpool's runs, so Optuna runs appended to the cache meanwhile count.
+const optuna = optunaRuns()
+const rows: Array<Array<string | number>> = []
+const speedRows: Array<Array<string | number>> = []
+functions.forEach((fn, f) => {
+  const { best, ms } = ours[f] as (typeof ours)[number]
   const theirs = (sampler: string): number[] => {
     const bySeed = optuna.best.get(`${fn.name}|${sampler}`)
     return seeds.flatMap((seed) => (bySeed?.has(seed) ? [bySeed.get(seed) as number] : []))
   }
   const optunaGP = theirs('gp')
-  const gp = ours.get('GPSearch') ?? []
+  const gp = best.get('GPSearch') ?? []
   const verdict = optunaGP.length === 0 ? '–' : median(gp) <= median(optunaGP) ? 'hyperpool' : 'Optuna'
   const pick = (() => {
     const search = new AutoSearch()
@@ -123,9 +128,9 @@ for (const fn of functions) {
     cell(gp),
     `${cell(optunaGP)}${optunaGP.length > 0 && optunaGP.length < seeds.length ? ` (${optunaGP.length} seeds)` : ''}`,
     verdict,
-    cell(ours.get('TPESearch') ?? []),
+    cell(best.get('TPESearch') ?? []),
     cell(theirs('tpe')),
-    `${cell(ours.get(pick === 'gp' ? 'GPSearch' : 'TPESearch') ?? [])} (${pick})`,
+    `${cell(best.get(pick === 'gp' ? 'GPSearch' : 'TPESearch') ?? [])} (${pick})`,
   ])
   const optunaSeconds = optuna.seconds.get(`${fn.name}|gp`)
   speedRows.push([
@@ -134,8 +139,7 @@ for (const fn of functions) {
     optunaSeconds === undefined ? '–' : fmt(median(optunaSeconds) * 1000, 3),
     fmt(median(ms.get('TPESearch') ?? []), 3),
   ])
-}
-const optuna = optunaRuns()
+})
 writeResults(heldOut ? 'gp-quality-held-out' : 'gp-quality', [
   {
     title: `Best value after ${BUDGET} trials (lower is better): median [q25, q75] over seeds ${FIRST_SEED}-${LAST_SEED - 1}`,
