@@ -373,7 +373,7 @@ export class Tuner<S extends Space = Space, D = unknown> {
       store?.writer.flush()
       hub.emit('onExperimentEnd', experiment, summary)
       await Promise.all([hub.flush(TRACKER_WAIT_MS), checkpoints.flush()])
-      sayHowToResume(run, summary, this.#storageDir, this.#resumeContext())
+      sayHowToResume(run, summary, plannedTrials, this.#storageDir, this.#resumeContext())
       if (run.fatal !== undefined) throw run.fatal
       if (store?.writer.failure) {
         const { message } = store.writer.failure
