@@ -98,6 +98,8 @@ export class Tuner<S extends Space = Space, D = unknown> {
     this.#objectives = objectivesFrom('Tuner', o.metric, o.mode)
     ;({ metric: this.#metric, mode: this.#mode } = this.#objectives[0] as Objective)
     checkThresholds(o.stop.metricThreshold, this.#objectives)
+    // A scheduler that ranks by one objective refuses several now, not when fit() sets it up.
+    o.scheduler.checkObjectives?.(this.#objectives)
     this.#search = o.search
     this.#scheduler = o.scheduler
     this.#numSamples = o.numSamples
