@@ -19,6 +19,7 @@ import { setOwn } from '../storable.ts'
 import { csvTable } from '../tracker/csv/format.ts'
 import { type RowSource, trialRow } from '../tracker/trial-row.ts'
 import type { Mode, Objective, TrialInfo } from '../types.ts'
+import { SPACE } from './options.ts'
 
 export type { Scope }
 
@@ -58,7 +59,7 @@ export const RESULT_GRID_OPTIONS = defineOptions('ResultGrid', {
   metric: METRICS.required(),
   mode: MODES.required(),
   interrupted: boolean().withDefault(false),
-  space: satisfying<unknown>('a search space', (value) => typeof value === 'object' && value !== null),
+  space: SPACE,
 } satisfies SchemaOf<ResultGridOptions>)
 
 /** The trials a ResultGrid holds: objects with an integer `id`, as TrialInfo has. */
