@@ -7,7 +7,6 @@ import { isDomain } from './domain.ts'
 import { isPlainObject } from './json.ts'
 import { branchOf } from './points-to-evaluate.ts'
 import type { Constant, Space } from './space.ts'
-import { validateSpace } from './validate.ts'
 
 /**
  * The leaves of a space (domains and constants) with their key paths, depth
@@ -89,9 +88,7 @@ export function unflatten(entries: ReadonlyArray<{ readonly path: readonly strin
  * columns. Arrays and empty objects are leaves. Given the config's `space`
  * (or its JSON form), a choice over sub-spaces gives its branch's label
  * under its own key and the branch's values under `key[label]/...`, as
- * `flattenSpace` names them; the branches not taken give no column. The
- * space is checked as {@link validateSpace} checks every space (a
- * SpaceError names the path of a fault).
+ * `flattenSpace` names them; the branches not taken give no column.
  *
  * @example
  * ```ts
@@ -102,7 +99,6 @@ export function unflatten(entries: ReadonlyArray<{ readonly path: readonly strin
  */
 export function flattenConfig(config: Record<string, unknown>, space?: unknown): Record<string, unknown> {
   if (!isPlainObject(config)) throw invalid(argumentAt('flattenConfig', 'config'), 'a plain object (a config or a result)', config)
-  if (space !== undefined) validateSpace(space)
   const flat: Record<string, unknown> = {}
   const walk = (node: Record<string, unknown>, prefix: string, spaceNode: unknown): void => {
     for (const [key, value] of Object.entries(node)) {

@@ -19,7 +19,6 @@ import { setOwn } from '../storable.ts'
 import { csvTable } from '../tracker/csv/format.ts'
 import { type RowSource, trialRow } from '../tracker/trial-row.ts'
 import type { Mode, Objective, TrialInfo } from '../types.ts'
-import { SPACE } from './options.ts'
 
 export type { Scope }
 
@@ -59,7 +58,7 @@ export const RESULT_GRID_OPTIONS = defineOptions('ResultGrid', {
   metric: METRICS.required(),
   mode: MODES.required(),
   interrupted: boolean().withDefault(false),
-  space: SPACE,
+  space: satisfying<unknown>('a search space', (value) => typeof value === 'object' && value !== null),
 } satisfies SchemaOf<ResultGridOptions>)
 
 /** The trials a ResultGrid holds: objects with an integer `id`, as TrialInfo has. */

@@ -58,17 +58,6 @@ describe('flatten', () => {
     })
   })
 
-  it('flattenConfig checks a space it is given as every space is checked, naming the fault by its path', () => {
-    const bad = { model: { $domain: 'choice', values: [{ kind: 'svm', C: { $domain: 'uniform', low: 2, high: 1 } }, { kind: 'rf' }] } }
-    expect(() => flattenConfig({ model: { kind: 'svm', C: 1 } }, bad)).toThrow(SpaceError)
-    expect(() => flattenConfig({ model: { kind: 'svm', C: 1 } }, bad)).toThrow(
-      'space.model.values[0].C: uniform needs low < high, got low=2, high=1',
-    )
-    expect(() => flattenConfig({ a: 1 }, { a: { $domain: 'unifrom', low: 0, high: 1 } })).toThrow(
-      /^space\.a: unknown \$domain.*did you mean uniform/,
-    )
-  })
-
   it('isDomain checks the marker', () => {
     expect(isDomain(uniform(0, 1))).toBe(true)
     expect(isDomain({ $domain: 'choice', values: [1] })).toBe(true)
