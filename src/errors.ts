@@ -72,17 +72,64 @@ export class TrialError extends HyperpoolError {
   }
 }
 
-/** An error's fields as they cross a thread, a process or a journal line. */
-export interface ErrorFields {
+/**
+ * An error as plain fields: the one shape in which an error crosses a thread (structured clone), a process (Redis)
+ * or a journal line (JSON, where a missing stack is `null`). `cause` is the error's own cause, as fields too, at most
+ * {@link CAUSE_DEPTH} levels deep.
+ *
+ * @example
+ * ```ts
+ * const error: SerializedError = { name: 'RangeError', message: 'boom', stack: undefined, cause: { name: 'Error', message: 'disk full' } }
+ * ```
+ */
+export interface SerializedError {
   readonly name: string
   readonly message: string
   readonly stack?: string | null | undefined
+  readonly cause?: SerializedError
+}
+
+/** How many levels of `cause` an error keeps as it crosses: enough for a chain of wrappers, and a cycle ends there. */
+export const CAUSE_DEPTH = 5
+
+/**
+ * The plain form of what a trainable threw (an Error or anything else), its `cause` chain kept to
+ * {@link CAUSE_DEPTH} levels; a cause that is not an Error is kept as its printed value.
+ *
+ * @example
+ * ```ts
+ * serializeError(new Error('load failed', { cause: new Error('ENOENT') })).cause?.message // 'ENOENT'
+ * serializeError('oops').message // 'non-Error thrown: oops'
+ * ```
+ */
+export function serializeError(error: unknown): SerializedError {
+  if (error instanceof Error) return errorFields(error, CAUSE_DEPTH)
+  return { name: 'Error', message: `non-Error thrown: ${String(error)}`, stack: undefined }
+}
+
+function errorFields(error: Error, depth: number): SerializedError {
+  const fields = { name: error.name, message: error.message, stack: error.stack }
+  if (depth === 0 || error.cause === undefined) return fields
+  const { cause } = error
+  return {
+    ...fields,
+    cause: cause instanceof Error ? errorFields(cause, depth - 1) : { name: 'Error', message: `non-Error cause: ${show(cause)}` },
+  }
+}
+
+/** An Error rebuilt from its fields, its cause chain too (to {@link CAUSE_DEPTH} levels). */
+function rebuildError(fields: SerializedError, depth = CAUSE_DEPTH): Error {
+  const cause = fields.cause === undefined || depth === 0 ? undefined : rebuildError(fields.cause, depth - 1)
+  return Object.assign(new Error(fields.message, cause === undefined ? undefined : { cause }), {
+    name: fields.name,
+    stack: fields.stack ?? undefined,
+  })
 }
 
 /**
  * The one way a {@link TrialError} is built from an error's fields. From `failure` alone (what the trial's task
  * failed with, across a thread or a process): named after the trial and the failure, the failure kept as its
- * cause. Given `recorded` (the trial's error as a journal stored it), its name, message and stack are kept as they
+ * cause (with its own cause chain). Given `recorded` (the trial's error as a journal stored it), its name, message and stack are kept as they
  * were, and `failure` (the journal's `thrown`) is its cause when `recorded` was built from it (not, say, a
  * DivergedError), so a restored trial's error is the one the Tuner had.
  *
@@ -92,14 +139,11 @@ export interface ErrorFields {
  * toTrialError(3, thrown, stored) // as the journal stored it, `thrown` its cause
  * ```
  */
-export function toTrialError(trialId: number, failure: ErrorFields): TrialError
-export function toTrialError(trialId: number, failure: ErrorFields | undefined, recorded: ErrorFields): TrialError
-export function toTrialError(trialId: number, failure: ErrorFields | undefined, recorded?: ErrorFields): TrialError {
+export function toTrialError(trialId: number, failure: SerializedError): TrialError
+export function toTrialError(trialId: number, failure: SerializedError | undefined, recorded: SerializedError): TrialError
+export function toTrialError(trialId: number, failure: SerializedError | undefined, recorded?: SerializedError): TrialError {
   const built = failure === undefined ? undefined : `trial ${trialId}: ${failure.name}: ${failure.message}`
-  const cause =
-    failure !== undefined && (recorded === undefined || recorded.message === built)
-      ? Object.assign(new Error(failure.message), { name: failure.name, stack: failure.stack ?? undefined })
-      : undefined
+  const cause = failure !== undefined && (recorded === undefined || recorded.message === built) ? rebuildError(failure) : undefined
   // The overloads give `failure` or `recorded`, so one of the messages is there.
   const error = new TrialError(trialId, (recorded?.message ?? built) as string, cause === undefined ? {} : { cause })
   if (recorded !== undefined) {

@@ -12,6 +12,7 @@
  * ```
  */
 
+export type { SerializedError } from './errors.ts'
 export {
   ConfigError,
   DataError,
@@ -131,7 +132,7 @@ export type {
 export type { TrialContext } from './workers/context.ts'
 export { TrialStopSignal } from './workers/context.ts'
 export type { Executor, ExecutorFactory, ExecutorSetup, TrialHandle, TrialListener, TrialRun } from './workers/executor.ts'
-export type { SerializedError, TrialOutcome } from './workers/protocol.ts'
+export type { TrialOutcome } from './workers/protocol.ts'
 export { RedisExecutor, type RedisExecutorOptions } from './workers/redis/executor.ts'
 export { RedisWorker, type RedisWorkerOptions } from './workers/redis/worker.ts'
 export type { SharedData, SharedMatrix, TypedArray } from './workers/shared-data.ts'

@@ -27,32 +27,19 @@
  * back as the number. A tag rather than the bare string `"NaN"` keeps a
  * string metric or config value `"NaN"` a string on the way back.
  */
+import type { SerializedError } from '../errors.ts'
 import { isObject } from '../options/index.ts'
 import type { Config, ExperimentInfo, ExperimentSummary, Result, TrialState } from '../types.ts'
 
 /**
- * An error as stored in a `trial_end` line.
- *
- * @example
- * ```ts
- * const stored: StoredError = { name: 'TrialError', message: 'boom', stack: null }
- * ```
- */
-export interface StoredError {
-  readonly name: string
-  readonly message: string
-  readonly stack: string | null
-}
-
-/**
- * An error as a `trial_end` line stores it; null for none.
+ * An error as a `trial_end` line stores it (its stack `null` when it has none); null for none.
  *
  * @example
  * ```ts
  * storedError(trial.error) // { name: 'TrialError', message: 'trial 3: RangeError: boom', stack: '...' }
  * ```
  */
-export function storedError(error: Error | undefined): StoredError | null {
+export function storedError(error: Error | undefined): SerializedError | null {
   return error === undefined ? null : { name: error.name, message: error.message, stack: error.stack ?? null }
 }
 
@@ -216,9 +203,9 @@ export type OutcomeKind = 'completed' | 'stopped' | 'paused' | 'errored' | 'unlo
  */
 export interface TrialEndEvent {
   readonly event: 'trial_end'
-  readonly trial: { readonly id: number; readonly state: TrialState; readonly error: StoredError | null }
+  readonly trial: { readonly id: number; readonly state: TrialState; readonly error: SerializedError | null }
   readonly outcome?: OutcomeKind
-  readonly thrown?: StoredError
+  readonly thrown?: SerializedError
   readonly final?: Result
   readonly t?: number
 }

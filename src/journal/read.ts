@@ -1,10 +1,10 @@
 import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { errnoCode } from '../errno.ts'
-import { ConfigError, JournalError, show, toTrialError } from '../errors.ts'
+import { CAUSE_DEPTH, ConfigError, JournalError, type SerializedError, show, toTrialError } from '../errors.ts'
 import { argumentAt, check, isObject, PATH, type Place, problemAt } from '../options/index.ts'
 import type { ExperimentInfo, ExperimentSummary, Result, TrialInfo, TrialState } from '../types.ts'
-import { decodeLine, EXPERIMENT_FILE, JOURNAL_VERSION, type JsonlEvent, type StoredError } from './codec.ts'
+import { decodeLine, EXPERIMENT_FILE, JOURNAL_VERSION, type JsonlEvent } from './codec.ts'
 
 /**
  * An experiment log read back as plain data: the settings, every trial as it
@@ -245,7 +245,7 @@ class Rebuild {
         trial.error =
           event.trial.error === null
             ? undefined
-            : toTrialError(trial.id, isStoredError(event.thrown) ? event.thrown : undefined, event.trial.error)
+            : toTrialError(trial.id, isSerializedError(event.thrown) ? event.thrown : undefined, event.trial.error)
         this.ended.add(trial.id)
         return
       }
@@ -311,8 +311,8 @@ const EVENT_SHAPES: Readonly<Record<string, (line: Record<string, unknown>) => b
     isObject(t) &&
     Number.isInteger(t.id) &&
     isState(t.state) &&
-    (t.error === null || isStoredError(t.error)) &&
-    (thrown === undefined || isStoredError(thrown)) &&
+    (t.error === null || isSerializedError(t.error)) &&
+    (thrown === undefined || isSerializedError(thrown)) &&
     (final === undefined || isObject(final)),
   retry: ({ trial_id }) => Number.isInteger(trial_id),
   interrupt: ({ cause, resumable }) => typeof cause === 'string' && typeof resumable === 'boolean',
@@ -325,11 +325,13 @@ function isState(value: unknown): value is TrialState {
   return STATES.has(value)
 }
 
-function isStoredError(value: unknown): value is StoredError {
+/** An error's fields as a journal line holds them, its cause chain (when there is one) no deeper than `CAUSE_DEPTH`. */
+function isSerializedError(value: unknown, depth = CAUSE_DEPTH): value is SerializedError {
   return (
     isObject(value) &&
     typeof value.name === 'string' &&
     typeof value.message === 'string' &&
-    (value.stack === undefined || value.stack === null || typeof value.stack === 'string')
+    (value.stack === undefined || value.stack === null || typeof value.stack === 'string') &&
+    (value.cause === undefined || (depth > 0 && isSerializedError(value.cause, depth - 1)))
   )
 }

@@ -1,7 +1,7 @@
 import { defineOptions, integer, invalid, METRIC, number, optionAt, type SchemaOf } from '../options/index.ts'
 import { createRandom, deriveSeed } from '../search/rng.ts'
-import type { Decision, Result, TrialInfo } from '../types.ts'
-import { nanPercentile, numberIn, type Objective, readSetup, ready, scoreIn, TIME_ATTR } from './common.ts'
+import type { Decision, Objective as ExperimentObjective, Result, TrialInfo } from '../types.ts'
+import { nanPercentile, numberIn, type Objective, rankedObjective, readSetup, ready, scoreIn, TIME_ATTR } from './common.ts'
 import type { Scheduler, SchedulerSetup } from './scheduler.ts'
 
 /**
@@ -119,6 +119,11 @@ export class ASHAScheduler implements Scheduler {
     this.gracePeriod = o.gracePeriod
     this.reductionFactor = o.reductionFactor
     this.brackets = o.brackets
+  }
+
+  /** Refuses several objectives unless the `metric` option picks one (see `Scheduler.checkObjectives`). */
+  checkObjectives(objectives: readonly ExperimentObjective[]): void {
+    rankedObjective('ASHAScheduler', objectives, this.metric)
   }
 
   setup(options: SchedulerSetup): void {

@@ -1,7 +1,7 @@
 import { ConfigError, show } from '../errors.ts'
 import { argumentAt, check, invalid, METRIC, MODE, optionAt, problemAt } from '../options/index.ts'
 import { validateSeed } from '../search/rng.ts'
-import type { Result } from '../types.ts'
+import type { Objective as ExperimentObjective, Result } from '../types.ts'
 import type { SchedulerSetup } from './scheduler.ts'
 
 /**
@@ -36,22 +36,39 @@ export function readSetup(owner: string, options: SchedulerSetup, rankBy?: strin
   let metric = check(METRIC.required(), options.metric, optionAt(`${owner}.setup`, 'metric'))
   let mode = check(MODE.required(), options.mode, optionAt(`${owner}.setup`, 'mode'))
   validateSeed(seed, optionAt(`${owner}.setup`, 'seed'))
-  // Several objectives: this scheduler ranks trials by one number, so its own `metric` option picks which.
-  const objectives = options.objectives ?? [{ metric, mode }]
-  const names = objectives.map((o) => o.metric).join(', ')
-  if (rankBy === undefined && objectives.length > 1) {
-    throw problemAt(
-      optionAt(owner, 'metric'),
-      `must name the objective to rank trials by, as this experiment has ${objectives.length} (${names}), got undefined`,
-    )
-  }
-  if (rankBy !== undefined) {
-    const picked = objectives.find((o) => o.metric === rankBy)
-    if (picked === undefined)
-      throw problemAt(optionAt(owner, 'metric'), `must be one of the experiment's objectives (${names}), got ${show(rankBy)}`)
-    ;({ metric, mode } = picked)
-  }
+  ;({ metric, mode } = rankedObjective(owner, options.objectives ?? [{ metric, mode }], rankBy))
   return { metric, mode, seed, sign: mode === 'max' ? 1 : -1 }
+}
+
+/**
+ * The objective a scheduler that ranks trials by one number ranks them by: the one objective, or with several the
+ * one its own `metric` option (`rankBy`) names; a {@link ConfigError} otherwise. The Tuner asks it when it is built
+ * (`Scheduler.checkObjectives`), `setup` again for a scheduler driven by hand.
+ *
+ * @example
+ * ```ts
+ * rankedObjective('ASHAScheduler', [{ metric: 'loss', mode: 'min' }, { metric: 'acc', mode: 'max' }], 'acc') // { metric: 'acc', mode: 'max' }
+ * ```
+ */
+export function rankedObjective(
+  owner: string,
+  objectives: readonly ExperimentObjective[],
+  rankBy: string | undefined,
+): ExperimentObjective {
+  const names = objectives.map((o) => o.metric).join(', ')
+  if (rankBy === undefined) {
+    if (objectives.length > 1) {
+      throw problemAt(
+        optionAt(owner, 'metric'),
+        `must name the objective to rank trials by, as this experiment has ${objectives.length} (${names}), got undefined`,
+      )
+    }
+    return objectives[0] as ExperimentObjective
+  }
+  const picked = objectives.find((o) => o.metric === rankBy)
+  if (picked === undefined)
+    throw problemAt(optionAt(owner, 'metric'), `must be one of the experiment's objectives (${names}), got ${show(rankBy)}`)
+  return picked
 }
 
 /** The setup, or a {@link ConfigError} when a trial arrives before `setup()`. */

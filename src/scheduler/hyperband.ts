@@ -1,6 +1,6 @@
 import { defineOptions, METRIC, number, type SchemaOf } from '../options/index.ts'
-import type { Decision, Result, TrialInfo } from '../types.ts'
-import { numberIn, type Objective, readSetup, ready, scoreIn, TIME_ATTR } from './common.ts'
+import type { Decision, Objective as ExperimentObjective, Result, TrialInfo } from '../types.ts'
+import { numberIn, type Objective, rankedObjective, readSetup, ready, scoreIn, TIME_ATTR } from './common.ts'
 import type { RunCandidates, RunChoice, Scheduler, SchedulerSetup } from './scheduler.ts'
 
 /**
@@ -140,6 +140,11 @@ export class HyperBandScheduler implements Scheduler {
     this.maxT = o.maxT
     this.reductionFactor = o.reductionFactor
     this.plan = bandPlan(this.maxT, this.reductionFactor)
+  }
+
+  /** Refuses several objectives unless the `metric` option picks one (see `Scheduler.checkObjectives`). */
+  checkObjectives(objectives: readonly ExperimentObjective[]): void {
+    rankedObjective('HyperBandScheduler', objectives, this.metric)
   }
 
   setup(options: SchedulerSetup): void {

@@ -1,6 +1,6 @@
 import { boolean, defineOptions, integer, METRIC, number, type SchemaOf } from '../options/index.ts'
-import type { Decision, Result, TrialInfo } from '../types.ts'
-import { median, numberIn, type Objective, readSetup, ready, scoreIn, TIME_ATTR } from './common.ts'
+import type { Decision, Objective as ExperimentObjective, Result, TrialInfo } from '../types.ts'
+import { median, numberIn, type Objective, rankedObjective, readSetup, ready, scoreIn, TIME_ATTR } from './common.ts'
 import type { Scheduler, SchedulerSetup } from './scheduler.ts'
 
 /**
@@ -109,6 +109,11 @@ export class MedianStoppingRule implements Scheduler {
     this.gracePeriod = o.gracePeriod
     this.minSamplesRequired = o.minSamplesRequired
     this.hardStop = o.hardStop
+  }
+
+  /** Refuses several objectives unless the `metric` option picks one (see `Scheduler.checkObjectives`). */
+  checkObjectives(objectives: readonly ExperimentObjective[]): void {
+    rankedObjective('MedianStoppingRule', objectives, this.metric)
   }
 
   setup(options: SchedulerSetup): void {

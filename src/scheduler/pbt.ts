@@ -1,8 +1,8 @@
 import { arrayOf, custom, defineOptions, METRIC, number, type SchemaOf } from '../options/index.ts'
 import { copyJson } from '../search/json.ts'
 import { createRandom, deriveSeed } from '../search/rng.ts'
-import type { Config, Decision, Result, TrialInfo } from '../types.ts'
-import { numberIn, type Objective, readSetup, ready, scoreIn, TIME_ATTR } from './common.ts'
+import type { Config, Decision, Objective as ExperimentObjective, Result, TrialInfo } from '../types.ts'
+import { numberIn, type Objective, rankedObjective, readSetup, ready, scoreIn, TIME_ATTR } from './common.ts'
 import { checkMutations, explore, MUTATIONS_RULE, type Mutations } from './explore.ts'
 import type { ResumePlan, RunCandidates, RunChoice, Scheduler, SchedulerSetup } from './scheduler.ts'
 
@@ -137,6 +137,11 @@ export class PopulationBasedTraining implements Scheduler {
     this.quantileFraction = o.quantileFraction
     this.resampleProbability = o.resampleProbability
     this.perturbationFactors = [...o.perturbationFactors]
+  }
+
+  /** Refuses several objectives unless the `metric` option picks one (see `Scheduler.checkObjectives`). */
+  checkObjectives(objectives: readonly ExperimentObjective[]): void {
+    rankedObjective('PopulationBasedTraining', objectives, this.metric)
   }
 
   setup(options: SchedulerSetup): void {

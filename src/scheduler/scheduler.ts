@@ -74,4 +74,10 @@ export interface Scheduler {
    * scheduler may ever stop or pause a trial on a report.
    */
   readonly alwaysContinues?: boolean
+  /**
+   * Refuses the experiment's objectives when it cannot work with them (a scheduler that ranks trials by one number,
+   * given several and no `metric` option to pick one), with the error `setup` would throw. The Tuner calls it when it
+   * is built, so the mistake shows before `fit()`.
+   */
+  checkObjectives?(objectives: readonly Objective[]): void
 }

@@ -168,7 +168,16 @@ export function isDomain(value: unknown): value is Domain {
 export function holdsDomain(value: unknown, depth = 0): boolean {
   // Nesting past MAX_DEPTH is refused by validation anyway; the walk stops there so a cycle cannot recurse forever.
   if (!isPlainObject(value) || depth >= MAX_DEPTH) return false
-  return Object.values(value).some((entry) => isDomain(entry) || holdsDomain(entry, depth + 1))
+  return Object.values(value).some((entry) => namesDomain(entry) || holdsDomain(entry, depth + 1))
+}
+
+/**
+ * A plain object with a `$domain` string, of a known kind or not: meant as a domain. A branch holding one with a
+ * misspelt kind is still a branch, so `validateSpace` reaches it and names its path, rather than the choice
+ * refusing it as a constant.
+ */
+function namesDomain(value: unknown): boolean {
+  return isPlainObject(value) && typeof value.$domain === 'string'
 }
 
 /**

@@ -3,6 +3,7 @@
  * factory-made spaces (a conditional choice's branches included).
  */
 import { SpaceError, show } from '../errors.ts'
+import { didYouMean } from '../options/index.ts'
 import { MAX_DEPTH } from '../storable.ts'
 import { ambiguousBranches, asConditional } from './branches.ts'
 import { DOMAIN_PARAMS, type Domain, domainProblem } from './domain.ts'
@@ -58,7 +59,9 @@ function checkSpace(space: Record<string, unknown>, path: string, ancestors: Set
 function checkDomain(value: Record<string, unknown>, field: string, ancestors: Set<object>): void {
   const kind = value.$domain
   if (typeof kind !== 'string' || !Object.hasOwn(DOMAIN_PARAMS, kind)) {
-    fail(field, `unknown $domain, needs one of ${Object.keys(DOMAIN_PARAMS).join(', ')}, got ${show(kind)}`)
+    const kinds = Object.keys(DOMAIN_PARAMS)
+    const guess = typeof kind === 'string' ? didYouMean(kind, kinds) : ''
+    fail(field, `unknown $domain, needs one of ${kinds.join(', ')}, got ${show(kind)}${guess}`)
   }
   const problem = domainProblem(value as unknown as Domain)
   if (problem !== undefined) fail(field, `${kind} ${problem}`)

@@ -1,5 +1,5 @@
+import type { SerializedError } from '../errors.ts'
 import type { Logger } from '../logger.ts'
-import type { SerializedError } from '../workers/protocol.ts'
 
 /**
  * Warns of each distinct trial error once. A trainable with a bug fails every

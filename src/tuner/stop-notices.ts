@@ -47,18 +47,32 @@ export function exitNow(store: ExperimentStore | undefined, signal: string, cont
 }
 
 /**
- * After an interrupt, the one line that says what happened and what to run to continue.
+ * After an interrupt, the one line that says what happened and what to run to continue; `plannedTrials` tells whether
+ * anything is left to run (failFast at the plan's last trial leaves nothing).
  *
  * @example
  * ```ts
- * sayHowToResume(run, summary, tuner.dir, { logger, data, executorCode: undefined })
+ * sayHowToResume(run, summary, 20, tuner.dir, { logger, data, executorCode: undefined })
  * ```
  */
-export function sayHowToResume(run: ExperimentRun, summary: ExperimentSummary, dir: string | undefined, context: ResumeContext): void {
+export function sayHowToResume(
+  run: ExperimentRun,
+  summary: ExperimentSummary,
+  plannedTrials: number,
+  dir: string | undefined,
+  context: ResumeContext,
+): void {
   const interrupted = run.interrupted
   if (interrupted === undefined || !interrupted.resumable || run.fatal !== undefined) return
   const { completed, stopped, errored } = summary.states
-  const done = `${completed + stopped + errored} of ${run.trials.length} trials started have finished`
+  const finished = completed + stopped + errored
+  if (finished === run.trials.length && run.trials.length >= plannedTrials) {
+    const all = plannedTrials === 1 ? 'its one planned trial has' : `all ${plannedTrials} planned trials have`
+    const retry = errored > 0 && dir !== undefined ? ' (Tuner.restore with retryErrored: true runs the errored ones again)' : ''
+    context.logger.warn(`the experiment ended early (${interrupted.why}), but ${all} finished: nothing is left to resume${retry}`)
+    return
+  }
+  const done = `${finished} of ${run.trials.length} trials started have finished`
   if (dir === undefined) {
     context.logger.warn(
       `the experiment ended early (${interrupted.why}); ${done}. It kept nothing on disk (storageDir: false), so it cannot be resumed`,

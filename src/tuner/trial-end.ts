@@ -1,7 +1,8 @@
+import type { SerializedError } from '../errors.ts'
 import { storedError, type TrialEndEvent } from '../journal/codec.ts'
 import type { Scheduler } from '../scheduler/scheduler.ts'
 import type { Result, TrialState } from '../types.ts'
-import type { SerializedError, TrialOutcome } from '../workers/protocol.ts'
+import type { TrialOutcome } from '../workers/protocol.ts'
 import type { StopCriteria } from './stop.ts'
 import type { Trial } from './trial.ts'
 
@@ -53,8 +54,7 @@ function ranFullBudget(trial: Trial, stop: StopCriteria, scheduler: Scheduler): 
  * ```
  */
 export function endEvent(trial: Trial, state: TrialState, outcome: TrialOutcome, final: Result | undefined, t: number): TrialEndEvent {
-  const thrown =
-    'error' in outcome ? { name: outcome.error.name, message: outcome.error.message, stack: outcome.error.stack ?? null } : undefined
+  const thrown = 'error' in outcome ? journaledError(outcome.error) : undefined
   return {
     event: 'trial_end',
     trial: { id: trial.id, state, error: state === 'errored' ? storedError(trial.error) : null },
@@ -75,7 +75,12 @@ export function endEvent(trial: Trial, state: TrialState, outcome: TrialOutcome,
  */
 export function outcomeOf(event: TrialEndEvent): TrialOutcome {
   const thrown = event.thrown
-  const error: SerializedError = { name: thrown?.name ?? 'Error', message: thrown?.message ?? '', stack: thrown?.stack ?? undefined }
+  const error: SerializedError = {
+    name: thrown?.name ?? 'Error',
+    message: thrown?.message ?? '',
+    stack: thrown?.stack ?? undefined,
+    ...(thrown?.cause === undefined ? {} : { cause: thrown.cause }),
+  }
   switch (event.outcome) {
     case 'completed':
       return { kind: 'completed', final: event.final }
@@ -87,4 +92,9 @@ export function outcomeOf(event: TrialEndEvent): TrialOutcome {
     default:
       return { kind: 'stopped' }
   }
+}
+
+/** An error as a journal line keeps it: its stack null when it has none, its cause chain as it came. */
+function journaledError({ name, message, stack, cause }: SerializedError): SerializedError {
+  return { name, message, stack: stack ?? null, ...(cause === undefined ? {} : { cause }) }
 }

@@ -1,5 +1,4 @@
-import { WorkerError } from '../errors.ts'
-import { type SerializedError, serializeError } from '../workers/protocol.ts'
+import { type SerializedError, serializeError, WorkerError } from '../errors.ts'
 
 /**
  * What a run gets before its trainable starts (a fresh thread's start and the module's import, which on a

@@ -98,6 +98,8 @@ export class Tuner<S extends Space = Space, D = unknown> {
     this.#objectives = objectivesFrom('Tuner', o.metric, o.mode)
     ;({ metric: this.#metric, mode: this.#mode } = this.#objectives[0] as Objective)
     checkThresholds(o.stop.metricThreshold, this.#objectives)
+    // A scheduler that ranks by one objective refuses several now, not when fit() sets it up.
+    o.scheduler.checkObjectives?.(this.#objectives)
     this.#search = o.search
     this.#scheduler = o.scheduler
     this.#numSamples = o.numSamples
@@ -373,7 +375,7 @@ export class Tuner<S extends Space = Space, D = unknown> {
       store?.writer.flush()
       hub.emit('onExperimentEnd', experiment, summary)
       await Promise.all([hub.flush(TRACKER_WAIT_MS), checkpoints.flush()])
-      sayHowToResume(run, summary, this.#storageDir, this.#resumeContext())
+      sayHowToResume(run, summary, plannedTrials, this.#storageDir, this.#resumeContext())
       if (run.fatal !== undefined) throw run.fatal
       if (store?.writer.failure) {
         const { message } = store.writer.failure

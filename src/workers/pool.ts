@@ -1,10 +1,10 @@
 import { Piscina } from 'piscina'
 import { errnoCode } from '../errno.ts'
-import { WorkerError } from '../errors.ts'
+import { serializeError, WorkerError } from '../errors.ts'
 import type { Decision, TrialOutput } from '../types.ts'
 import type { Executor, TrialHandle, TrialListener, TrialRun } from './executor.ts'
 import { defaultHeapMb, machineMemory } from './heap.ts'
-import { isLinkHello, serializeError, type TaskResult, type TrialOutcome, type TrialTask, type WorkerSetup } from './protocol.ts'
+import { isLinkHello, type TaskResult, type TrialOutcome, type TrialTask, type WorkerSetup } from './protocol.ts'
 import { type LiveRun, RunRouter } from './run-router.ts'
 
 /** Options of the local worker-thread pool. */

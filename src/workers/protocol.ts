@@ -1,6 +1,7 @@
 // Kept in the published .d.ts: its types use Node's, which newer TypeScript loads only when asked.
 /// <reference types="node" preserve="true" />
 import type { MessagePort } from 'node:worker_threads'
+import type { SerializedError } from '../errors.ts'
 import type { Config, Decision, Metrics, TrialOutput } from '../types.ts'
 
 /*
@@ -118,13 +119,6 @@ export interface DecisionMessage {
   readonly decision: Decision
 }
 
-/** A plain, cloneable form of an error thrown inside a worker. */
-export interface SerializedError {
-  readonly name: string
-  readonly message: string
-  readonly stack: string | undefined
-}
-
 /** How a trial's task ended, as the worker returns it. */
 export type TrialOutcome =
   | { readonly kind: 'completed'; readonly final: Metrics | undefined }
@@ -143,9 +137,4 @@ export interface WorkerSetup {
   /** URL of tsx's registration API, if installed, for TypeScript modules. */
   readonly tsLoader: string | undefined
   readonly data: unknown
-}
-
-export function serializeError(error: unknown): SerializedError {
-  if (error instanceof Error) return { name: error.name, message: error.message, stack: error.stack }
-  return { name: 'Error', message: `non-Error thrown: ${String(error)}`, stack: undefined }
 }

@@ -5,13 +5,12 @@
  * `bootstrap.js`, which hands over the trainable's loader.
  */
 import { MessageChannel, parentPort, receiveMessageOnPort, workerData } from 'node:worker_threads'
-import { ConfigError, show } from '../errors.ts'
+import { ConfigError, serializeError, show } from '../errors.ts'
 import type { Decision } from '../types.ts'
 import { OutputCapture } from './capture.ts'
 import { checkMetrics, createContext, type OneWayLink, type TrialContext, type TrialScope, TrialStopSignal } from './context.ts'
 import { Outbox } from './outbox.ts'
 import type { DecisionMessage, LinkHello, LinkMessage, TaskResult, TrialOutcome, TrialTask, WorkerSetup } from './protocol.ts'
-import { serializeError } from './protocol.ts'
 
 type Trainable = (config: unknown, ctx: TrialContext) => unknown
 

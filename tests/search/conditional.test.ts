@@ -28,6 +28,7 @@ import {
   validateSpace,
 } from '../../src/index.ts'
 import { branchNames } from '../../src/search/branches.ts'
+import type { Domain } from '../../src/search/domain.ts'
 import { flattenSpace } from '../../src/search/flatten.ts'
 import { encodeConfig, encodeSpace } from '../../src/search/tpe/encode.ts'
 import { dimGroups, fitGroup } from '../../src/search/tpe/groups.ts'
@@ -70,6 +71,17 @@ describe('choice and grid over sub-spaces', () => {
     )
     const parsed = { m: { $domain: 'grid', values: [{ k: { $domain: 'uniform', low: 2, high: 1 } }] } }
     expect(thrown(() => validateSpace(parsed), SpaceError).message).toBe('space.m.values[0].k: uniform needs low < high, got low=2, high=1')
+  })
+
+  it('name the path of a misspelt $domain inside a branch and guess the kind, as at the top level', () => {
+    const misspelt = { $domain: 'unifrom', low: 0, high: 1 } as unknown as Domain
+    const kinds = 'uniform, loguniform, quniform, qloguniform, randint, qrandint, lograndint, choice, grid, randn'
+    const nested = thrown(() => validateSpace({ model: choice([{ kind: 'svm', C: misspelt }, { kind: 'rf' }]) }), SpaceError)
+    expect(nested.message).toBe(`space.model.values[0].C: unknown $domain, needs one of ${kinds}, got "unifrom" (did you mean uniform?)`)
+    expect(nested.field).toBe('space.model.values[0].C')
+    expect(thrown(() => validateSpace({ C: misspelt }), SpaceError).message).toBe(
+      `space.C: unknown $domain, needs one of ${kinds}, got "unifrom" (did you mean uniform?)`,
+    )
   })
 
   it('refuse two branches a config could fit alike, naming the parameter by its path and saying to tag them; accept branches a key tells apart', () => {

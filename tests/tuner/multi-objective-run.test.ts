@@ -5,7 +5,18 @@
 import { cpSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { ASHAScheduler, loadExperiment, type ResultGrid, TPESearch, Tuner, uniform } from '../../src/index.ts'
+import {
+  ASHAScheduler,
+  ConfigError,
+  HyperBandScheduler,
+  loadExperiment,
+  MedianStoppingRule,
+  type ResultGrid,
+  type Scheduler,
+  TPESearch,
+  Tuner,
+  uniform,
+} from '../../src/index.ts'
 import { BEHAVIOURS, memoryLogger, temporaryDir } from '../helpers.ts'
 
 /** The fixture's 'curve' trials report loss (down with x², min) and draw (a seeded random number, max). */
@@ -61,17 +72,25 @@ describe('a multi-objective experiment', () => {
     expect(frontOf(restored)).toEqual(front)
   })
 
-  it('refuses a ranking scheduler that does not pick an objective, before any trial runs', async () => {
-    const tuner = new Tuner({
-      trainable: BEHAVIOURS,
-      space: { behaviour: 'curve' },
-      metric: ['loss', 'draw'],
-      mode: ['min', 'max'],
-      scheduler: new ASHAScheduler(),
-      trackers: [],
-      storageDir: temporaryDir(),
-      logger: memoryLogger(),
-    })
-    await expect(tuner.fit()).rejects.toThrow(/^ASHAScheduler\(\{ metric \}\): must name the objective to rank trials by/)
+  it('refuses a ranking scheduler that does not pick an objective when the Tuner is built, not at fit()', () => {
+    const build = (scheduler: Scheduler) => () =>
+      new Tuner({
+        trainable: BEHAVIOURS,
+        space: { behaviour: 'curve' },
+        metric: ['loss', 'draw'],
+        mode: ['min', 'max'],
+        scheduler,
+        trackers: [],
+        storageDir: temporaryDir(),
+        logger: memoryLogger(),
+      })
+    expect(build(new ASHAScheduler())).toThrow(ConfigError)
+    expect(build(new ASHAScheduler())).toThrow(
+      'ASHAScheduler({ metric }): must name the objective to rank trials by, as this experiment has 2 (loss, draw), got undefined',
+    )
+    expect(build(new MedianStoppingRule({ metric: 'acc' }))).toThrow(
+      `MedianStoppingRule({ metric }): must be one of the experiment's objectives (loss, draw), got "acc"`,
+    )
+    expect(build(new HyperBandScheduler({ metric: 'draw' }))).not.toThrow()
   })
 })

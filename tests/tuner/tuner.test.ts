@@ -184,6 +184,15 @@ describe('Tuner on the worker pool', () => {
     )
   })
 
+  it('with failFast at the last planned trial, says nothing is left to resume rather than "the rest can be resumed"', async () => {
+    const logger = memoryLogger()
+    await tuner({ space: { behaviour: 'throw', x: 2 }, numSamples: 1, concurrency: 1, failFast: true, logger }).fit()
+    const warnings = logger.lines.filter((line) => line.startsWith('warn: the experiment ended early'))
+    expect(warnings).toEqual([
+      'warn: the experiment ended early (failFast: trial 0 errored), but its one planned trial has finished: nothing is left to resume (Tuner.restore with retryErrored: true runs the errored ones again)',
+    ])
+  })
+
   it('survives a timer that throws after its trial ended: a warning, a new thread, the experiment goes on', async () => {
     const logger = memoryLogger()
     // Trial 1 holds the other thread until the warning about trial 0's timer is out, whenever that comes.

@@ -150,6 +150,17 @@ describe('RedisExecutor and RedisWorker options', () => {
     expect(() => new RedisWorker({ connection: 'redis://h', concurency: 2 } as never)).toThrow(/concurency.*concurrency/)
   })
 
+  it('refuses a keyTtlMs under 3 refresh periods of the 2 s reconnection wait, saying why', () => {
+    expect(() => new RedisExecutor({ connection: 'redis://h', keyTtlMs: 10 })).toThrow(ConfigError)
+    // 300 was the old floor: refreshed every 100 ms, a SCAN of the keyspace each time, lapsed by one reconnection wait.
+    expect(() => new RedisExecutor({ connection: 'redis://h', keyTtlMs: 300 })).toThrow(
+      'RedisExecutor({ keyTtlMs }): must be an integer >= 6000 (3 refresh periods of keyTtlMs / 3, each at least the 2000 ms reconnection wait), got 300',
+    )
+    expect(() => new RedisExecutor({ connection: 'redis://h', keyTtlMs: 5999 })).toThrow(/>= 6000.*got 5999/)
+    expect(() => new RedisExecutor({ connection: 'redis://h', keyTtlMs: 6000 })).not.toThrow()
+    expect(() => new RedisExecutor({ connection: 'redis://h', keyTTLMs: 1000 } as never)).toThrow(/keyTTLMs.*keyTtlMs/)
+  })
+
   it('the Tuner refuses an executor without open()', () => {
     const tuner = () => new Tuner({ trainable: FIXTURE, space: { x: uniform(0, 1) }, metric: 'loss', executor: {} as never })
     expect(tuner).toThrow(ConfigError)

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { ConfigError, RedisExecutor, RedisWorker, Tuner } from '../../../src/index.ts'
+import { RedisExecutor, RedisWorker, Tuner } from '../../../src/index.ts'
 import { experimentKeys, REGISTRY } from '../../../src/workers/redis/wire.ts'
 import { BEHAVIOURS, memoryLogger } from '../../helpers.ts'
 import { FIXTURE, onRedis, redisUnavailable, startRedis, type TestRedis, until } from './redis-server.ts'
@@ -88,17 +88,6 @@ describe.skipIf(redisUnavailable !== undefined)("an experiment's life on Redis",
     await next.close()
     expect(registry).not.toContain(id)
     expect(registry).toHaveLength(1)
-  })
-
-  it('refuses a keyTtlMs under 3 refresh periods of the 2 s reconnection wait, saying why', () => {
-    expect(() => new RedisExecutor({ connection: redis.url, keyTtlMs: 10 })).toThrow(ConfigError)
-    // 300 was the old floor: refreshed every 100 ms, a SCAN of the keyspace each time, lapsed by one reconnection wait.
-    expect(() => new RedisExecutor({ connection: redis.url, keyTtlMs: 300 })).toThrow(
-      'RedisExecutor({ keyTtlMs }): must be an integer >= 6000 (3 refresh periods of keyTtlMs / 3, each at least the 2000 ms reconnection wait), got 300',
-    )
-    expect(() => new RedisExecutor({ connection: redis.url, keyTtlMs: 5999 })).toThrow(/>= 6000.*got 5999/)
-    expect(() => new RedisExecutor({ connection: redis.url, keyTtlMs: 6000 })).not.toThrow()
-    expect(() => new RedisExecutor({ connection: redis.url, keyTTLMs: 1000 } as never)).toThrow(/keyTTLMs.*keyTtlMs/)
   })
 
   it('a driver no worker serves says once how to start one, and carries on when one comes', async () => {
