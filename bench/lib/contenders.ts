@@ -5,7 +5,7 @@
 import { type ChildProcess, fork } from 'node:child_process'
 import { Worker } from 'node:worker_threads'
 import { Piscina } from 'piscina'
-import { type Config, type Result, type Searcher, type TrialInfo, Tuner } from '../../src/index.ts'
+import { type Config, type Result, type Searcher, type TrialInfo, Tuner } from 'hyperpool'
 import { type NaiveReply, type NaiveTask, now } from './naive-task.ts'
 import { type Dataset, fitRidge, type RidgeConfig } from './ridge.ts'
 import { sibling } from './sibling.ts'
