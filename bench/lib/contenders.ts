@@ -4,8 +4,8 @@
  */
 import { type ChildProcess, fork } from 'node:child_process'
 import { Worker } from 'node:worker_threads'
-import { Piscina } from 'piscina'
 import { type Config, type Result, type Searcher, type TrialInfo, Tuner } from 'hyperpool'
+import { Piscina } from 'piscina'
 import { type NaiveReply, type NaiveTask, now } from './naive-task.ts'
 import { type Dataset, fitRidge, type RidgeConfig } from './ridge.ts'
 import { sibling } from './sibling.ts'
