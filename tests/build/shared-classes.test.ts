@@ -89,4 +89,21 @@ describe('the built package', () => {
       seen: [{ stopSignal: true, hyperpoolError: true }],
     })
   })
+
+  it('leaves bullmq and ioredis unloaded when the package is imported', async () => {
+    // Every trainable that imports the package loads its index in each worker thread: the Redis clients
+    // would cost each thread about a second there. Both are CommonJS, so loading them fills require's cache.
+    const probe = `
+      import { createRequire } from 'node:module'
+      const require = createRequire(import.meta.url)
+      const loaded = () => Object.keys(require.cache).some((path) => /[\\/]node_modules[\\/](bullmq|ioredis)[\\/]/.test(path))
+      const { RedisExecutor } = await import('./index.js')
+      const before = loaded()
+      require('bullmq') // what the executor does when it opens: the probe must see it
+      console.log(JSON.stringify({ exported: typeof RedisExecutor, before, after: loaded() }))
+    `
+    writeFileSync(join(dir, 'probe.js'), probe)
+    const { stdout } = await exec(process.execPath, [join(dir, 'probe.js')], { cwd: dir })
+    expect(JSON.parse(stdout)).toEqual({ exported: 'function', before: false, after: true })
+  })
 })

@@ -1,6 +1,7 @@
 import type { QueueEvents } from 'bullmq'
-import { Redis } from 'ioredis'
+import type { Redis } from 'ioredis'
 import { custom, invalid } from '../../options/index.ts'
+import { ioredis } from './lazy.ts'
 
 /**
  * A Redis URL option: `redis://[user:password@]host[:port][/db]`, or
@@ -59,7 +60,7 @@ export class OutageNotice {
  * ```
  */
 export function connect(url: string, notice: OutageNotice): Redis {
-  const redis = new Redis(url, { ...bullConnection(url), connectionName: 'hyperpool' })
+  const redis = new (ioredis().Redis)(url, { ...bullConnection(url), connectionName: 'hyperpool' })
   redis.on('error', (error: Error) => notice.lost(url, error))
   redis.on('ready', () => notice.back(url))
   return redis

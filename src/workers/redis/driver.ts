@@ -1,10 +1,11 @@
-import { Queue, QueueEvents } from 'bullmq'
+import type { Queue, QueueEvents } from 'bullmq'
 import type { Redis } from 'ioredis'
 import type { Logger } from '../../logger.ts'
 import type { TrialOutput } from '../../types.ts'
 import type { Executor, TrialHandle, TrialListener, TrialRun } from '../executor.ts'
 import { type BullConnection, CLOSE_DEADLINE_MS, closeEvents, redact, tidyWithin } from './connection.ts'
 import { deleteMatching, expireMatching } from './keys.ts'
+import { bullmq } from './lazy.ts'
 import { RemoteRun } from './remote-run.ts'
 import {
   type DriverMessage,
@@ -77,6 +78,7 @@ export class RedisDriver implements Executor {
   constructor(parts: DriverParts) {
     this.#p = parts
     this.slots = parts.slots
+    const { Queue, QueueEvents } = bullmq()
     this.#queue = new Queue(parts.id, { connection: parts.connection, prefix: QUEUE_PREFIX })
     this.#events = new QueueEvents(parts.id, { connection: parts.connection, prefix: QUEUE_PREFIX })
     this.#events.on('failed', ({ jobId, failedReason }) => this.#lost(jobId, failedReason))

@@ -1,10 +1,11 @@
 import { randomBytes } from 'node:crypto'
-import { type Job, Worker } from 'bullmq'
+import type { Job, Worker } from 'bullmq'
 import type { Redis } from 'ioredis'
 import type { Decision } from '../../types.ts'
 import type { TrialHandle } from '../executor.ts'
 import { LocalPool } from '../pool.ts'
 import type { BullConnection } from './connection.ts'
+import { bullmq } from './lazy.ts'
 import {
   decode,
   type ExperimentManifest,
@@ -82,6 +83,7 @@ export class ExperimentMember {
       maxHeapMb: s.maxHeapMb ?? manifest.maxHeapMb,
       onOutput: (output) => void send(redis, keys.inbox, { type: 'output', output }).catch(() => {}),
     })
+    const { Worker } = bullmq()
     this.#bull = new Worker<RunJob>(id, (job) => this.#process(job), {
       connection: s.connection,
       prefix: QUEUE_PREFIX,
