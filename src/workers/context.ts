@@ -296,9 +296,12 @@ class RunScope<D> implements TrialScope<D> {
   }
 }
 
+/** Where a context keeps its run: a symbol, not a `#` field, so a Proxy of ctx or `Object.create(ctx)` reads it too. */
+const SCOPE = Symbol('scope')
+
 /**
- * What a trainable gets: `random` and `signal` are getters of the class, built on first use; `report`,
- * `checkpoint` and `restore` stay the run's own functions, so a trainable may pass them around unbound.
+ * What a trainable gets: `report`, `checkpoint` and `restore` stay the run's own functions, so a trainable may
+ * pass them around unbound; `random` and `signal` are built on first use.
  */
 class RunContext<D> implements TrialContext<D> {
   readonly trialId: number
@@ -307,25 +310,39 @@ class RunContext<D> implements TrialContext<D> {
   readonly report: (metrics: Metrics) => Promise<void>
   readonly checkpoint: (state: unknown) => void
   readonly restore: <T = unknown>() => T | undefined
-  readonly #scope: RunScope<D>
+  declare readonly random: () => number
+  declare readonly signal: AbortSignal
+  readonly [SCOPE]: RunScope<D>
 
   constructor(scope: RunScope<D>, task: ContextTask, data: D) {
-    this.#scope = scope
+    this[SCOPE] = scope
     this.trialId = task.trialId
     this.seed = task.seed
     this.data = data
     this.report = (metrics) => scope.report(metrics)
     this.checkpoint = (state) => scope.checkpoint(state)
     this.restore = <T>() => scope.restore<T>()
+    Object.defineProperties(this, LAZY_MEMBERS)
   }
+}
 
-  get random(): () => number {
-    return this.#scope.random()
-  }
-
-  get signal(): AbortSignal {
-    return this.#scope.signal()
-  }
+/**
+ * `random` and `signal` as own, enumerable getters, as on the plain object a context was before it became a
+ * class: `{ ...ctx, data }` still carries them. Made once and shared by every context.
+ */
+const LAZY_MEMBERS: PropertyDescriptorMap = {
+  random: {
+    enumerable: true,
+    get(this: RunContext<unknown>): () => number {
+      return this[SCOPE].random()
+    },
+  },
+  signal: {
+    enumerable: true,
+    get(this: RunContext<unknown>): AbortSignal {
+      return this[SCOPE].signal()
+    },
+  },
 }
 
 /** What a one-way report returns: settled already, and shared, since nothing about it differs between reports. */

@@ -186,6 +186,18 @@ describe('a trial context on its own (in this thread, no pool)', () => {
     expect(scope.ended()).toBe('pause')
   })
 
+  it('keeps every member when ctx is spread, proxied or inherited from, as a plain object would', () => {
+    const { ctx } = bare()
+    const spread = { ...ctx, data: 'mine' }
+    expect(Object.keys(ctx)).toEqual(
+      expect.arrayContaining(['trialId', 'seed', 'data', 'report', 'checkpoint', 'restore', 'random', 'signal']),
+    )
+    expect(typeof spread.random()).toBe('number')
+    expect(spread.signal).toBeInstanceOf(AbortSignal)
+    expect(new Proxy(ctx, {}).signal).toBe(ctx.signal)
+    expect(typeof Object.create(ctx).random()).toBe('number')
+  })
+
   it('gives a signal read late, after an early stop and the start, already aborted', () => {
     const scope = bare()
     scope.decide('stop')
