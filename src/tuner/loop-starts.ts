@@ -116,10 +116,8 @@ export abstract class LoopStarts extends LoopEnds {
       else trial.lastAnswer = undefined
     }
     if (resuming) trial.iteration = start?.ref.iteration ?? 0
-    // A run that waits in the executor's queue is pending until a worker takes it (#taken): only then does it run.
-    const queued = this.s.executor.queues === true && !this.record.replaying
-    trial.begin(performance.now(), queued)
-    if (!queued) this.record.emit('onTrialStart', trial)
+    trial.begin(performance.now())
+    this.record.emit('onTrialStart', trial)
     if (this.record.replaying) {
       this.running.set(trial.id, { trial, handle: undefined })
       return
@@ -131,19 +129,11 @@ export abstract class LoopStarts extends LoopEnds {
         checkpoint: (state) => this.onCheckpoint(trial, state),
         // Only a time limit needs to hear when the trainable starts; unasked, the executor can skip telling it.
         started: this.s.trialTimeoutS === undefined ? undefined : () => this.timeouts.started(trial.id),
-        taken: queued ? () => this.#taken(trial) : undefined,
       },
     )
     this.running.set(trial.id, { trial, handle })
     this.timeouts.start(trial.id, () => handle.kill())
     void handle.done.then((outcome) => this.onEnd(trial, outcome))
-  }
-
-  /** A worker took the trial's queued run: it runs from now, and its clock with it (the wait was no running time). */
-  #taken(trial: Trial): void {
-    if (trial.state !== 'pending' || !this.running.has(trial.id)) return
-    trial.take(performance.now())
-    this.record.emit('onTrialStart', trial)
   }
 }
 

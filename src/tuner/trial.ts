@@ -56,21 +56,12 @@ export class Trial implements TrialInfo {
     return Math.max(this.iteration, this.rerunUntil)
   }
 
-  /**
-   * Starts a run (first, resumed or retried): the clock runs, no ending told yet. A `queued` run (it waits in the
-   * executor's queue for a worker) stays `pending` until {@link take}.
-   */
-  begin(now: number, queued = false): void {
-    this.state = queued ? 'pending' : 'running'
+  /** Starts a run (first, resumed or retried): the clock runs, no ending told yet. */
+  begin(now: number): void {
+    this.state = 'running'
     this.startedAt = now
     this.ending = undefined
     this.suspended = false
-  }
-
-  /** A worker took the queued run: it is running, and its clock starts over (the wait in the queue is not running time). */
-  take(now: number): void {
-    this.state = 'running'
-    this.startedAt = now
   }
 
   /** A paused run keeps its time, so `time_total_s` carries on when the trial resumes. */

@@ -32,11 +32,6 @@ export interface TrialListener {
    * Leave it out when nothing needs it: an executor may then save the message that tells it.
    */
   started?(): void
-  /**
-   * A worker took the run from the executor's queue. Only an executor whose runs can wait for a worker calls it (see
-   * `Executor.queues`), once per run; until then the trial is `pending`, not running.
-   */
-  taken?(): void
 }
 
 /** A running trial: its end, and a way to ask it to end early. */
@@ -62,12 +57,6 @@ export interface TrialHandle {
 export interface Executor {
   /** How many trials can run at once. */
   readonly slots: number
-  /**
-   * True when a started run can wait in a queue until a worker takes it (the Redis executor: more slots than free
-   * worker threads); the executor then calls the listener's `taken` when one does. Left out: every run is taken when
-   * `start` returns (the local pool).
-   */
-  readonly queues?: boolean
   start(run: TrialRun, listener: TrialListener): TrialHandle
   /** Ends every thread; call once, after the last trial ended. */
   close(): Promise<void>

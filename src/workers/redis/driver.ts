@@ -59,8 +59,6 @@ export interface DriverParts {
  */
 export class RedisDriver implements Executor {
   readonly slots: number
-  /** A run waits in the experiment's queue until a worker process picks it (its `begin` message). */
-  readonly queues = true
   readonly #p: DriverParts
   readonly #queue: Queue
   readonly #events: QueueEvents

@@ -65,8 +65,6 @@ export class RemoteRun implements TrialHandle {
     this.#position = from
     if (this.#killed) this.#tell(worker, { type: 'kill', run: this.run })
     else if (this.#ending) this.#tell(worker, { type: 'decision', run: this.run, attempt, decision: this.#ending })
-    // The first pickup takes the run out of the queue; a later one (its worker was lost) finds it running already.
-    if (previous === undefined) this.#listener.taken?.()
     return previous
   }
 
