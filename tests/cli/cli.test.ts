@@ -1,22 +1,24 @@
 import { execFile, spawn } from 'node:child_process'
-import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { promisify } from 'node:util'
-import { beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { buildModules } from '../../scripts/build.ts'
 import { runCli } from '../../src/cli/main.ts'
 import { loadExperiment } from '../../src/index.ts'
 
 /**
- * The `hyperpool` command. The real binary (built from this source into
- * dist/, as `npm pack` ships it) runs an experiment and summarises it in
+ * The `hyperpool` command. The real binary (built from this source as `npm pack`
+ * ships it, into a folder of the checkout so its dependencies resolve) runs an experiment and summarises it in
  * child processes; the rest of the command line is driven in-process
  * through `runCli`, with its output captured.
  */
 
 const ROOT = resolve(import.meta.dirname, '../..')
-const BIN = join(ROOT, 'dist/bin.js')
+// Not dist/ itself: a test run must not overwrite what `npm run bench` and the package's own import load.
+const BUILD = mkdtempSync(join(ROOT, 'tests/.build-cli-'))
+const BIN = join(BUILD, 'bin.js')
 const EXPERIMENT = join(ROOT, 'tests/fixtures/cli-experiment.ts')
 const NOT_OPTIONS = join(ROOT, 'tests/fixtures/cli-not-options.js')
 const JS_EXPERIMENT = join(ROOT, 'tests/fixtures/cli-experiment.js')
@@ -81,9 +83,11 @@ async function cli(...args: string[]): Promise<{ code: number; stdout: string; s
   return { code, stdout, stderr }
 }
 
+afterAll(() => rmSync(BUILD, { recursive: true, force: true }))
+
 beforeAll(async () => {
   // The binary as shipped: built from this source (its JavaScript; the declarations play no part here).
-  await buildModules(join(ROOT, 'dist'))
+  await buildModules(BUILD)
   const ran = await hyperpool(
     'run',
     EXPERIMENT,
