@@ -29,7 +29,9 @@ export function endState(
     return { state: retry ? 'pending' : 'errored', retry }
   }
   if (kind === 'completed') return { state: 'completed', retry: false }
-  if (kind === 'paused' && !settings.interrupted) return { state: 'paused', retry: false }
+  // Paused only when the driver decided it (a scheduler that will resume it, or an interrupt); a pause the
+  // trainable threw of its own accord would wait for a resume that never comes, so it ends the trial.
+  if (kind === 'paused' && trial.ending === 'pause' && !settings.interrupted) return { state: 'paused', retry: false }
   return { state: ranFullBudget(trial, settings.stop, settings.scheduler) ? 'completed' : 'stopped', retry: false }
 }
 

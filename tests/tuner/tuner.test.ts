@@ -37,6 +37,14 @@ class StopPositive extends FIFOScheduler implements Scheduler {
 }
 
 describe('Tuner on the worker pool', () => {
+  it('ends a trial that throws its own pause as stopped, since no scheduler decided it and none would resume it', async () => {
+    const results = await tuner({ space: { behaviour: 'throw-pause', x: 2 }, numSamples: 2, concurrency: 2 }).fit()
+    expect(results.trials.map((trial) => [trial.state, trial.lastResult?.training_iteration])).toEqual([
+      ['stopped', 1],
+      ['stopped', 1],
+    ])
+  })
+
   it('streams every report, numbers them and finds the best trial', async () => {
     const results = await tuner({ space: { behaviour: 'curve', x: uniform(-1, 1), epochs: 4 }, numSamples: 6, concurrency: 2 }).fit()
     expect(results.trials).toHaveLength(6)
