@@ -99,12 +99,14 @@ export const CAUSE_DEPTH = 5
  * @example
  * ```ts
  * serializeError(new Error('load failed', { cause: new Error('ENOENT') })).cause?.message // 'ENOENT'
- * serializeError('oops').message // 'non-Error thrown: oops'
+ * serializeError('oops').message // 'non-Error thrown: "oops"'
+ * serializeError({ code: 'E_DATA' }).message // 'non-Error thrown: {"code":"E_DATA"}'
  * ```
  */
 export function serializeError(error: unknown): SerializedError {
   if (error instanceof Error) return errorFields(error, CAUSE_DEPTH)
-  return { name: 'Error', message: `non-Error thrown: ${String(error)}`, stack: undefined }
+  // show(), as for a cause: String() of a thrown object is '[object Object]', which loses all it said.
+  return { name: 'Error', message: `non-Error thrown: ${show(error)}`, stack: undefined }
 }
 
 function errorFields(error: Error, depth: number): SerializedError {

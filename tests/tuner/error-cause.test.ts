@@ -38,4 +38,9 @@ describe("a thrown error's cause", () => {
       message: 'non-Error cause: {"code":7}',
     })
   })
+
+  it('keeps what a thrown non-Error said, printed as a cause is', () => {
+    expect(serializeError({ message: 'plain object thrown' }).message).toBe('non-Error thrown: {"message":"plain object thrown"}')
+    expect(serializeError('oops').message).toBe('non-Error thrown: "oops"')
+  })
 })
