@@ -202,7 +202,7 @@ export function domainProblem(domain: Domain): string | undefined {
     const values: unknown = domain.values
     if (!Array.isArray(values) || values.length === 0) return `needs a non-empty array, ${got}`
     // Without this, choice([uniform(0, 1), 5]) would hand trainables the domain object itself, not a draw from it.
-    const nested = values.findIndex(isDomain)
+    const nested = values.findIndex(namesDomain)
     if (nested >= 0) {
       return `needs constants or sub-spaces as values (a domain itself is not a branch: wrap it, as { x: uniform(0, 1) }), got values[${nested}]=${show(values[nested])}`
     }

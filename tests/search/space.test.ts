@@ -96,6 +96,11 @@ describe('factories: validation errors name the function, the rule and the value
       () => choice([uniform(0, 1) as never, 5]),
       /^choice\(values\): needs constants or sub-spaces as values \(a domain itself is not a branch: wrap it, as \{ x: uniform\(0, 1\) \}\), got values\[0\]=/,
     ],
+    [
+      'choice of a misspelt domain',
+      () => choice([{ $domain: 'unifrom', low: 0, high: 1 } as never, 5]),
+      /^choice\(values\): needs constants or sub-spaces as values .*got values\[0\]=\{"\$domain":"unifrom"/,
+    ],
     ['randn sd=0', () => randn(0, 0), /^randn\(mean, sd\): needs sd > 0, got mean=0, sd=0$/],
     ['randn sd<0', () => randn(0, -1), /needs sd > 0, got mean=0, sd=-1/],
     ['randn mean NaN', () => randn(Number.NaN, 1), /needs finite numbers, got mean=NaN, sd=1/],
