@@ -1,5 +1,5 @@
 /** The overhead benchmarks' space: a no-op trial with ten parameters of every kind, so a suggestion costs what a real one does. */
-import { choice, loguniform, randint, uniform } from '../../src/index.ts'
+import { choice, loguniform, randint, uniform } from 'hyperpool'
 
 export const NOOP_SPACE = {
   work: 'noop',

@@ -34,7 +34,7 @@ export class ExperimentRun extends LoopStarts {
 
   /** Runs to the end; never rejects (see `fatal`). */
   async run(): Promise<ExperimentSummary> {
-    const { signal, stop } = this.s
+    const { signal, stop } = this.settings
     const onAbort = () => this.interrupt('abort', 'the experiment was aborted')
     signal?.addEventListener('abort', onAbort, { once: true })
     const finished = new Promise<void>((resolve) => {
@@ -42,7 +42,7 @@ export class ExperimentRun extends LoopStarts {
     })
     if (this.#session > 0) this.#beginSession()
     if (stop.timeBudgetS !== undefined && !this.isInterrupted) {
-      const leftMs = Math.max(0, (stop.timeBudgetS - (this.s.elapsedBeforeS ?? 0)) * 1000)
+      const leftMs = Math.max(0, (stop.timeBudgetS - (this.settings.elapsedBeforeS ?? 0)) * 1000)
       this.#timers.push(setTimeout(() => this.interrupt('budget', `the time budget of ${stop.timeBudgetS} s ran out`), leftMs))
     }
     if (signal?.aborted) this.interrupt('abort', 'the experiment was aborted')
@@ -79,7 +79,7 @@ export class ExperimentRun extends LoopStarts {
       return
     }
     const running = this.running.size
-    if (running > 0) this.s.logger.info(`${why}: stopping ${running} running trial${running === 1 ? '' : 's'} at their next report`)
+    if (running > 0) this.settings.logger.info(`${why}: stopping ${running} running trial${running === 1 ? '' : 's'} at their next report`)
     const waiting: Trial[] = []
     for (const { trial, handle } of this.running.values()) {
       // A trial a restore caught, still waiting for its last report's answer (#relaunchWhenAnswered), has no thread to tell: it ends here.
@@ -113,7 +113,7 @@ export class ExperimentRun extends LoopStarts {
     this.record.replayThrough(undefined)
     this.#session = session
     this.#carried = carried
-    this.slots = this.s.executor.slots
+    this.slots = this.settings.executor.slots
   }
 
   /** A replayed `session` line: what the restore that wrote it did first, before the inputs that follow. */
@@ -130,7 +130,7 @@ export class ExperimentRun extends LoopStarts {
         return
       case 'checkpoint':
         this.#runningTrial(event.trial_id)
-        this.s.checkpoints.note({ trial: event.trial_id, seq: event.seq, attempt: event.attempt, iteration: event.iteration })
+        this.settings.checkpoints.note({ trial: event.trial_id, seq: event.seq, attempt: event.attempt, iteration: event.iteration })
         return
       case 'trial_end':
         this.onEnd(this.#runningTrial(event.trial.id), outcomeOf(event), event)
@@ -190,7 +190,7 @@ export class ExperimentRun extends LoopStarts {
       t: this.record.elapsedS(),
     })
     if (this.resumable) this.isInterrupted = false
-    if (this.s.retryErrored) {
+    if (this.settings.retryErrored) {
       for (const trial of this.trials) {
         if (trial.state !== 'errored') continue
         this.record.input({ event: 'retry', trial_id: trial.id })

@@ -45,10 +45,10 @@ export abstract class LoopEnds extends LoopReports {
       // Not retried: a seeded rerun of the same config would diverge the same way.
       trial.state = 'errored'
       this.errors.errored(trial.id, { name: diverged.name, message: `diverged: ${diverged.metric} is NaN (not retried)` })
-      if (this.s.failFast) this.interrupt('failFast', `failFast: trial ${trial.id} diverged`)
+      if (this.settings.failFast) this.interrupt('failFast', `failFast: trial ${trial.id} diverged`)
     } else if (outcome.kind === 'errored' && (state === 'errored' || retry)) {
       if (retry) {
-        this.errors.retrying(trial.id, trial.failures - trial.forgivenFailures, this.s.maxFailures + 1, outcome.error)
+        this.errors.retrying(trial.id, trial.failures - trial.forgivenFailures, this.settings.maxFailures + 1, outcome.error)
         this.judging.restart(trial.id)
         trial.resetForRetry()
         this.retry.push(trial)
@@ -57,7 +57,7 @@ export abstract class LoopEnds extends LoopReports {
       }
       trial.state = 'errored'
       this.errors.errored(trial.id, outcome.error)
-      if (this.s.failFast) this.interrupt('failFast', `failFast: trial ${trial.id} errored`)
+      if (this.settings.failFast) this.interrupt('failFast', `failFast: trial ${trial.id} errored`)
     } else if (state === 'paused') {
       trial.pause(performance.now())
       this.paused.push(trial)
@@ -101,7 +101,7 @@ export abstract class LoopEnds extends LoopReports {
   }
 
   #endState(trial: Trial, outcome: TrialOutcome, interrupted: boolean): { state: TrialState; retry: boolean } {
-    return endState(trial, outcome, { interrupted, maxFailures: this.s.maxFailures, stop: this.s.stop, scheduler: this.s.scheduler })
+    return endState(trial, outcome, { interrupted, maxFailures: this.settings.maxFailures, stop: this.settings.stop, scheduler: this.settings.scheduler })
   }
 
   /** The result a completed trainable returned, recorded as its last report. */
@@ -120,14 +120,14 @@ export abstract class LoopEnds extends LoopReports {
   #recordEnd(trial: Trial, state: TrialState, outcome: TrialOutcome, final: Result | undefined): void {
     if (this.record.writes) this.record.input(endEvent(trial, state, outcome, final, this.record.elapsedS()))
     const quiet = state !== 'errored' && outcome.kind !== 'errored' && outcome.kind !== 'unloadable'
-    if (!quiet || (this.s.endsHeard?.() ?? true)) this.record.flush()
+    if (!quiet || (this.settings.endsHeard?.() ?? true)) this.record.flush()
   }
 
   /** A trial ended for good: tell the searcher, the scheduler and the trackers. */
   protected complete(trial: Trial): void {
     this.guard(() => this.feed.complete(trial.id, trial.lastResult, trial.state))
     const result = trial.lastResult
-    this.judging.end(trial.id, result?.training_iteration ?? 0, () => this.guard(() => this.s.scheduler.onTrialComplete(trial, result)))
+    this.judging.end(trial.id, result?.training_iteration ?? 0, () => this.guard(() => this.settings.scheduler.onTrialComplete(trial, result)))
     this.record.emit('onTrialEnd', trial)
   }
 }

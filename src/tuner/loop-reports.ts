@@ -8,7 +8,7 @@ import type { Trial } from './trial.ts'
 export abstract class LoopReports extends LoopState {
   protected onCheckpoint(trial: Trial, state: unknown): void {
     // By the convention of ctx.checkpoint, a state comes before the report it goes with: it stands for the next one.
-    const ref = this.s.checkpoints.save(trial.id, trial.attempt, trial.iteration + 1, state)
+    const ref = this.settings.checkpoints.save(trial.id, trial.attempt, trial.iteration + 1, state)
     this.record.input({ event: 'checkpoint', trial_id: trial.id, seq: ref.seq, attempt: ref.attempt, iteration: ref.iteration })
   }
 
@@ -42,7 +42,7 @@ export abstract class LoopReports extends LoopState {
       return 'stop'
     }
     // Judged at once unless the run orders its reports (no closure then: this runs for every report).
-    if (!this.s.orderReports) return this.#judge(trial, result)
+    if (!this.settings.orderReports) return this.#judge(trial, result)
     const answer = this.judging.report(trial.id, result.training_iteration, () => this.#judge(trial, result))
     if (answer instanceof Promise) this.timeouts.hold(trial.id, answer)
     return answer
@@ -74,7 +74,7 @@ export abstract class LoopReports extends LoopState {
     if (this.isInterrupted) return 'stop'
     try {
       this.feed.result(trial.id, result)
-      const decision: unknown = this.s.scheduler.onTrialResult(trial, result)
+      const decision: unknown = this.settings.scheduler.onTrialResult(trial, result)
       if (decision !== 'continue' && decision !== 'stop' && decision !== 'pause') {
         throw new ConfigError(`scheduler.onTrialResult: must return "continue", "stop" or "pause", got ${show(decision)}`, {
           field: 'scheduler',
@@ -85,6 +85,6 @@ export abstract class LoopReports extends LoopState {
       this.fail(error)
       return 'stop'
     }
-    return meetsStop(this.s.stop, result, this.s.objectives) ? 'stop' : 'continue'
+    return meetsStop(this.settings.stop, result, this.settings.objectives) ? 'stop' : 'continue'
   }
 }

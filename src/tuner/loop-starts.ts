@@ -18,12 +18,12 @@ export abstract class LoopStarts extends LoopEnds {
    * Also false while a `reproducible` run waits for earlier trials to end.
    */
   #canCreate(): boolean {
-    return !this.exhausted && this.trials.length < this.s.plannedTrials && this.feed.canPropose(this.trials.length)
+    return !this.exhausted && this.trials.length < this.settings.plannedTrials && this.feed.canPropose(this.trials.length)
   }
 
   /** The trial to run next: the scheduler's choice if it makes one, else retries, then new trials, then paused ones. */
   protected next(): Trial | undefined {
-    const { scheduler } = this.s
+    const { scheduler } = this.settings
     if (!scheduler.choose) return this.retry.shift() ?? this.#newTrial() ?? this.paused.shift()
     for (;;) {
       const canCreate = this.#canCreate()
@@ -56,7 +56,7 @@ export abstract class LoopStarts extends LoopEnds {
     const waiting = [...this.retry.splice(0), ...this.paused.splice(0)]
     this.exhausted = true
     if (waiting.length === 0) return
-    if (!this.record.replaying) this.s.logger.info(`${why} of the ${waiting.length} waiting trials: stopping them`)
+    if (!this.record.replaying) this.settings.logger.info(`${why} of the ${waiting.length} waiting trials: stopping them`)
     for (const trial of waiting) {
       trial.state = 'stopped'
       this.record.output({ event: 'trial_end', trial: { id: trial.id, state: 'stopped', error: null } })
@@ -67,14 +67,14 @@ export abstract class LoopStarts extends LoopEnds {
   #newTrial(): Trial | undefined {
     const id = this.trials.length
     if (this.exhausted || !this.feed.canPropose(id)) return undefined
-    const config = id < this.s.plannedTrials ? this.feed.propose(id) : null
+    const config = id < this.settings.plannedTrials ? this.feed.propose(id) : null
     if (config === null) {
       this.exhausted = true
       return undefined
     }
-    const trial = new Trial(id, config, deriveSeed(this.s.seed, 'trial', id))
+    const trial = new Trial(id, config, deriveSeed(this.settings.seed, 'trial', id))
     this.trials.push(trial)
-    this.s.scheduler.onTrialAdd(trial)
+    this.settings.scheduler.onTrialAdd(trial)
     return trial
   }
 
@@ -87,7 +87,7 @@ export abstract class LoopStarts extends LoopEnds {
    */
   protected launch(trial: Trial, relaunch = false, journaled?: TrialStartEvent): void {
     const resuming = trial.state === 'paused' || relaunch
-    const plan = trial.state === 'paused' ? this.s.scheduler.beforeResume?.(trial) : undefined
+    const plan = trial.state === 'paused' ? this.settings.scheduler.beforeResume?.(trial) : undefined
     if (plan?.config) trial.config = plan.config
     const donor = plan?.restoreFrom === undefined ? undefined : this.trials[plan.restoreFrom]
     let start: StartPoint | undefined
@@ -97,11 +97,11 @@ export abstract class LoopStarts extends LoopEnds {
       if (from !== undefined)
         start = { ref: { trial: from.trial, seq: from.seq, attempt: 0, iteration: event.iteration ?? 0 }, state: undefined }
     } else {
-      start = resuming ? startPoint(this.s.checkpoints, trial, donor, this.s.logger) : undefined
+      start = resuming ? startPoint(this.settings.checkpoints, trial, donor, this.settings.logger) : undefined
       // Built only when a journal keeps it (as every per-trial event): this runs for every trial.
       if (this.record.writes) this.record.input(startEvent(trial, donor, relaunch, start))
     }
-    const { checkpoints } = this.s
+    const { checkpoints } = this.settings
     if (start !== undefined && start.ref.trial !== trial.id) {
       // A clone carries on from its donor's checkpoint, count and clock, as in Ray Tune; the checkpoint becomes its own.
       if (this.record.replaying) checkpoints.record(trial.id, trial.attempt, start.ref.iteration)
@@ -122,13 +122,13 @@ export abstract class LoopStarts extends LoopEnds {
       this.running.set(trial.id, { trial, handle: undefined })
       return
     }
-    const handle = this.s.executor.start(
+    const handle = this.settings.executor.start(
       { trialId: trial.id, config: trial.config, seed: trial.seed, restore: start?.state, oneWay: this.oneWay },
       {
         report: (metrics, madeAt) => this.onReport(trial, metrics, undefined, madeAt),
         checkpoint: (state) => this.onCheckpoint(trial, state),
         // Only a time limit needs to hear when the trainable starts; unasked, the executor can skip telling it.
-        started: this.s.trialTimeoutS === undefined ? undefined : () => this.timeouts.started(trial.id),
+        started: this.settings.trialTimeoutS === undefined ? undefined : () => this.timeouts.started(trial.id),
       },
     )
     this.running.set(trial.id, { trial, handle })

@@ -21,7 +21,7 @@ import { TrialTimeouts } from './trial-timeouts.ts'
  */
 export abstract class LoopState {
   readonly trials: Trial[] = []
-  protected readonly s: RunSettings
+  protected readonly settings: RunSettings
   protected readonly feed: SearchFeed
   protected readonly judging: SchedulerFeed
   protected readonly errors: TrialErrorLog
@@ -47,7 +47,7 @@ export abstract class LoopState {
   #fatal: unknown
 
   constructor(settings: RunSettings) {
-    this.s = settings
+    this.settings = settings
     this.record = new RunRecord(settings.journal, settings.hub, settings.elapsedBeforeS ?? 0)
     this.slots = settings.executor.slots
     this.feed = new SearchFeed(settings.searcher, settings.searchLag)
@@ -80,7 +80,7 @@ export abstract class LoopState {
     if (trial.iteration < trial.rerunUntil) handle.stop(decision)
     this.graceTimers.set(
       trial.id,
-      setTimeout(() => handle.kill(), this.s.stopGraceMs),
+      setTimeout(() => handle.kill(), this.settings.stopGraceMs),
     )
   }
 
