@@ -101,7 +101,12 @@ export abstract class LoopEnds extends LoopReports {
   }
 
   #endState(trial: Trial, outcome: TrialOutcome, interrupted: boolean): { state: TrialState; retry: boolean } {
-    return endState(trial, outcome, { interrupted, maxFailures: this.settings.maxFailures, stop: this.settings.stop, scheduler: this.settings.scheduler })
+    return endState(trial, outcome, {
+      interrupted,
+      maxFailures: this.settings.maxFailures,
+      stop: this.settings.stop,
+      scheduler: this.settings.scheduler,
+    })
   }
 
   /** The result a completed trainable returned, recorded as its last report. */
@@ -127,7 +132,9 @@ export abstract class LoopEnds extends LoopReports {
   protected complete(trial: Trial): void {
     this.guard(() => this.feed.complete(trial.id, trial.lastResult, trial.state))
     const result = trial.lastResult
-    this.judging.end(trial.id, result?.training_iteration ?? 0, () => this.guard(() => this.settings.scheduler.onTrialComplete(trial, result)))
+    this.judging.end(trial.id, result?.training_iteration ?? 0, () =>
+      this.guard(() => this.settings.scheduler.onTrialComplete(trial, result)),
+    )
     this.record.emit('onTrialEnd', trial)
   }
 }
