@@ -75,7 +75,7 @@ export class TrialError extends HyperpoolError {
 /**
  * An error as plain fields: the one shape in which an error crosses a thread (structured clone), a process (Redis)
  * or a journal line (JSON, where a missing stack is `null`). `cause` is the error's own cause, as fields too, at most
- * {@link CAUSE_DEPTH} levels deep.
+ * five levels deep (`CAUSE_DEPTH`).
  *
  * @example
  * ```ts
