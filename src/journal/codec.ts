@@ -40,7 +40,20 @@ import type { Config, ExperimentInfo, ExperimentSummary, Result, TrialState } fr
  * ```
  */
 export function storedError(error: Error | undefined): SerializedError | null {
-  return error === undefined ? null : { name: error.name, message: error.message, stack: error.stack ?? null }
+  return error === undefined ? null : journaledError({ name: error.name, message: error.message, stack: error.stack })
+}
+
+/**
+ * An error's fields as a journal line keeps them: the stack `null` when there is none (JSON has no `undefined`),
+ * the cause chain as it came.
+ *
+ * @example
+ * ```ts
+ * journaledError({ name: 'RangeError', message: 'boom' }) // { name: 'RangeError', message: 'boom', stack: null }
+ * ```
+ */
+export function journaledError({ name, message, stack, cause }: SerializedError): SerializedError {
+  return { name, message, stack: stack ?? null, ...(cause === undefined ? {} : { cause }) }
 }
 
 /**

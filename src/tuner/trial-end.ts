@@ -1,5 +1,5 @@
 import type { SerializedError } from '../errors.ts'
-import { storedError, type TrialEndEvent } from '../journal/codec.ts'
+import { journaledError, storedError, type TrialEndEvent } from '../journal/codec.ts'
 import type { Scheduler } from '../scheduler/scheduler.ts'
 import type { Result, TrialState } from '../types.ts'
 import type { TrialOutcome } from '../workers/protocol.ts'
@@ -29,8 +29,8 @@ export function endState(
     return { state: retry ? 'pending' : 'errored', retry }
   }
   if (kind === 'completed') return { state: 'completed', retry: false }
-  // Paused only when the driver decided it (a scheduler that will resume it, or an interrupt); a pause the
-  // trainable threw of its own accord would wait for a resume that never comes, so it ends the trial.
+  // Paused only when the driver decided it (a scheduler that will resume it; an interrupt's pauses end below);
+  // a pause the trainable threw of its own accord would wait for a resume that never comes, so it ends the trial.
   if (kind === 'paused' && trial.ending === 'pause' && !settings.interrupted) return { state: 'paused', retry: false }
   return { state: ranFullBudget(trial, settings.stop, settings.scheduler) ? 'completed' : 'stopped', retry: false }
 }
@@ -94,9 +94,4 @@ export function outcomeOf(event: TrialEndEvent): TrialOutcome {
     default:
       return { kind: 'stopped' }
   }
-}
-
-/** An error as a journal line keeps it: its stack null when it has none, its cause chain as it came. */
-function journaledError({ name, message, stack, cause }: SerializedError): SerializedError {
-  return { name, message, stack: stack ?? null, ...(cause === undefined ? {} : { cause }) }
 }
