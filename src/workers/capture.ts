@@ -36,7 +36,8 @@ export class OutputCapture {
   #batches = 0
   #chunks: [Stream, string][] = []
   #chars = 0
-  #scheduled = false
+  /** The end of the turn that wrote the pending chunks: cleared when they leave sooner, so a finished run leaves no Immediate behind (see drain.ts). */
+  #scheduled: NodeJS.Immediate | undefined
 
   constructor(post: (message: OutputMessage) => void) {
     this.#post = post
@@ -71,16 +72,12 @@ export class OutputCapture {
     else this.#chunks.push([stream, text])
     this.#chars += text.length
     if (this.#chars >= FLUSH_CHARS) this.flush()
-    else if (!this.#scheduled) {
-      this.#scheduled = true
-      setImmediate(() => {
-        this.#scheduled = false
-        this.flush()
-      })
-    }
+    else this.#scheduled ??= setImmediate(() => this.flush())
   }
 
   flush(): void {
+    if (this.#scheduled !== undefined) clearImmediate(this.#scheduled)
+    this.#scheduled = undefined
     if (this.#chunks.length === 0) return
     this.#post({ type: 'output', run: this.#run, trialId: this.#trialId, late: this.#late, chunks: this.#chunks })
     if (!this.#late) this.#batches++

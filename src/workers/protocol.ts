@@ -43,6 +43,25 @@ export interface TaskResult {
   readonly messages: number
   /** One-way reports the run made after its last message on the link: the driver takes them, in order, before the end. */
   readonly reports?: readonly OneWayReport[] | undefined
+  /**
+   * The trainable left work running on the thread after it returned (a timer, an unawaited write): the
+   * thread's event loop stands still between tasks, so the pool gives that work a last turn when it closes
+   * (see {@link DrainTask}).
+   */
+  readonly lingering?: true | undefined
+}
+
+/**
+ * Driver -> worker through piscina, one per thread as the pool closes, when a run left work behind (see
+ * {@link TaskResult.lingering}): the thread lets its event loop run until that work is done, or for at
+ * most `ms`. `arrived` counts the threads holding one, each holding its thread until all have arrived,
+ * so no thread takes two and leaves another undrained.
+ */
+export interface DrainTask {
+  readonly drain: true
+  readonly threads: number
+  readonly arrived: Int32Array
+  readonly ms: number
 }
 
 /** Worker -> driver on `parentPort` (piscina emits it as the pool's `'message'`), once per thread: its end of the link. */

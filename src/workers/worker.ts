@@ -9,8 +9,9 @@ import { ConfigError, serializeError, show } from '../errors.ts'
 import type { Decision } from '../types.ts'
 import { OutputCapture } from './capture.ts'
 import { checkMetrics, createContext, type OneWayLink, type TrialContext, type TrialScope, TrialStopSignal } from './context.ts'
+import { type DrainResult, drainThread, heldResources, leftBehind } from './drain.ts'
 import { Outbox } from './outbox.ts'
-import type { DecisionMessage, LinkHello, LinkMessage, TaskResult, TrialOutcome, TrialTask, WorkerSetup } from './protocol.ts'
+import type { DecisionMessage, DrainTask, LinkHello, LinkMessage, TaskResult, TrialOutcome, TrialTask, WorkerSetup } from './protocol.ts'
 
 type Trainable = (config: unknown, ctx: TrialContext) => unknown
 
@@ -19,7 +20,7 @@ type Trainable = (config: unknown, ctx: TrialContext) => unknown
  * From here on, what the thread writes to stdout and stderr goes to the driver, tagged by trial.
  * The thread's link to the driver (see protocol.ts) is made here, once, and serves every run.
  */
-export function createTrialRunner(importTrainable: () => Promise<{ default?: unknown }>): (task: TrialTask) => Promise<TaskResult> {
+export function createTrialRunner(importTrainable: () => Promise<{ default?: unknown }>): TrialRunner {
   const setup = workerData as WorkerSetup
   const { port1: link, port2 } = new MessageChannel()
   const told = new Int32Array(new SharedArrayBuffer(Int32Array.BYTES_PER_ELEMENT))
@@ -74,6 +75,8 @@ export function createTrialRunner(importTrainable: () => Promise<{ default?: unk
   trainable.catch(() => {})
   /** The trainable once loaded: every later run calls it without awaiting the load again. */
   let loaded: Trainable | undefined
+  /** What the thread holds with no trial's work left (its ports), taken as its first task arrives. */
+  let clean: ReadonlyMap<string, number> | undefined
 
   const runTrial = async (task: TrialTask, scope: TrialScope<unknown>): Promise<TrialOutcome> => {
     const { ctx } = scope
@@ -109,7 +112,9 @@ export function createTrialRunner(importTrainable: () => Promise<{ default?: unk
     }
   }
 
-  return async (task: TrialTask): Promise<TaskResult> => {
+  const runner = async (task: TrialTask | DrainTask): Promise<TaskResult | DrainResult> => {
+    clean ??= heldResources()
+    if ('drain' in task) return drainThread(task, clean)
     capture.begin(task.run, task.trialId)
     outbox.begin()
     const scope = createContext(task, setup.data, send, oneWay)
@@ -122,6 +127,17 @@ export function createTrialRunner(importTrainable: () => Promise<{ default?: unk
     const outcome = await runTrial(task, scope)
     current = undefined
     const { flushed, reports } = outbox.end()
-    return { outcome, messages: scope.sent() + flushed + capture.end(), reports }
+    const messages = scope.sent() + flushed + capture.end()
+    return { outcome, messages, reports, lingering: leftBehind(clean) || undefined }
   }
+  return Object.assign(runner, { loading: trainable.then(noop, noop) })
 }
+
+/**
+ * The task function piscina calls, and the trainable's import: piscina waits for a thread's
+ * tasks in `Atomics.wait`, which stops its event loop, so bootstrap.js awaits `loading` before the
+ * thread reports ready (otherwise the import would stand still until the first task arrived).
+ */
+export type TrialRunner = ((task: TrialTask | DrainTask) => Promise<TaskResult | DrainResult>) & { readonly loading: Promise<void> }
+
+const noop = () => {}

@@ -1,9 +1,9 @@
 import { once } from 'node:events'
 import { MessageChannel, type MessagePort, receiveMessageOnPort } from 'node:worker_threads'
-import { describe, expect, it, vi } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import type { Decision, TrialOutput } from '../../src/types.ts'
 import { OutputCapture } from '../../src/workers/capture.ts'
-import { LocalPool } from '../../src/workers/pool.ts'
+import { LEFT_BEHIND_MS, LocalPool } from '../../src/workers/pool.ts'
 import { isLinkHello, type OutputMessage } from '../../src/workers/protocol.ts'
 import { RunRouter } from '../../src/workers/run-router.ts'
 import { expectedLines } from '../fixtures/printing.ts'
@@ -54,17 +54,44 @@ describe('trial output from worker threads', () => {
     }
   })
 
-  it('tags output written after a run ended as late, with the trial it came from', async () => {
+  it('tags output written after a run ended as late, with the trial it came from, and delivers it by the close', async () => {
     const outputs: TrialOutput[] = []
-    const pool = new LocalPool({ trainable: PRINTING, concurrency: 1, data: undefined, onOutput: (o) => outputs.push(o) })
+    const stray: Error[] = []
+    const pool = new LocalPool({
+      trainable: PRINTING,
+      concurrency: 1,
+      data: undefined,
+      onOutput: (o) => outputs.push(o),
+      onStrayError: (e) => stray.push(e),
+    })
     try {
       await pool.start({ trialId: 5, config: { mode: 'late' }, seed: 0 }, listener).done
       expect(outputs).toEqual([{ trialId: 5, stream: 'stdout', text: 'during the run\n', late: false }])
-      await vi.waitFor(() => expect(outputs).toHaveLength(2))
-      expect(outputs[1]).toEqual({ trialId: 5, stream: 'stdout', text: 'late from trial 5\n', late: true })
+    } finally {
+      // The thread's event loop stands still between tasks: the timer's output comes in the close's last turn.
+      await pool.close()
+    }
+    expect(outputs[1]).toEqual({ trialId: 5, stream: 'stdout', text: 'late from trial 5\n', late: true })
+    expect(stray).toEqual([])
+  })
+
+  it('gives work a trial left running at most a second as the pool closes, then ends it and says so', async () => {
+    const stray: Error[] = []
+    const pool = new LocalPool({
+      trainable: PRINTING,
+      concurrency: 2,
+      data: undefined,
+      onOutput: () => {},
+      onStrayError: (e) => stray.push(e),
+    })
+    try {
+      await pool.start({ trialId: 0, config: { mode: 'interval' }, seed: 0 }, listener).done
     } finally {
       await pool.close()
     }
+    expect(stray.map((e) => e.message)).toEqual([
+      `work a trial left running on the thread (a timer, an interval, an unawaited write) had not finished ${LEFT_BEHIND_MS} ms into the pool's close, and was ended with the thread`,
+    ])
   })
 })
 

@@ -5,7 +5,7 @@ import { BEHAVIOURS, memoryLogger } from '../helpers.ts'
 
 describe('shared data on the worker pool', () => {
   it('lets a write in one worker be seen by another worker and by the driver', async () => {
-    const flag = new Int32Array(new SharedArrayBuffer(12))
+    const flag = new Int32Array(new SharedArrayBuffer(8))
     const values = new Float64Array(1000).fill(0.5)
     const results = await new Tuner({
       trainable: BEHAVIOURS,
