@@ -268,9 +268,20 @@ const NON_FINITE: ReadonlySet<string> = new Set(['NaN', 'Infinity', '-Infinity']
  */
 export function encodeEvent(event: JsonlEvent): string {
   const text = JSON.stringify(event)
-  // A replacer costs a call per value; pay for it only when the text holds a
-  // `null` (where a NaN or an Infinity would have gone) or a user's own "$num" key.
-  return text.includes('null') || text.includes(`"${TAG}"`) ? JSON.stringify(event, tagNonFinite) : text
+  // A replacer costs a call per value; pay for it only when the text holds a `null` (where a NaN or an
+  // Infinity would have gone) or a user's own "$num" key, and the event does hold one of those: every
+  // trial_end has its `"error":null`, and the walk costs a fraction of the replacer.
+  return (text.includes('null') || text.includes(`"${TAG}"`)) && needsTags(event) ? JSON.stringify(event, tagNonFinite) : text
+}
+
+/** Whether `value` holds what {@link tagNonFinite} changes: a non-finite number, or an object whose only key is the tag. */
+function needsTags(value: unknown): boolean {
+  if (typeof value === 'number') return !Number.isFinite(value)
+  if (typeof value !== 'object' || value === null) return false
+  if (Array.isArray(value)) return value.some(needsTags)
+  if (isOnly(value, [TAG])) return true
+  for (const key of Object.keys(value)) if (needsTags((value as Record<string, unknown>)[key])) return true
+  return false
 }
 
 /**

@@ -260,4 +260,21 @@ describe('the JSONL codec', () => {
     const back = decodeLine(encodeEvent({ event: 'result', trial_id: 0, result })) as { result: typeof result }
     expect(back.result).toEqual(result)
   })
+
+  it("tags a non-finite number wherever it sits beside the log's own nulls, and leaves a line of plain nulls untagged", async () => {
+    const { decodeLine, encodeEvent } = await import('../../../src/journal/codec.ts')
+    // A metric named like the trial_end's null field, nested, beside a null the user reported.
+    const result = {
+      error: Number.NaN,
+      deep: [{ x: null, y: [Number.NEGATIVE_INFINITY] }],
+      training_iteration: 1,
+      trial_id: 0,
+      time_total_s: 1,
+    }
+    const line = encodeEvent({ event: 'result', trial_id: 0, result })
+    expect(line).toContain('"error":{"$num":"NaN"}')
+    expect((decodeLine(line) as { result: typeof result }).result).toEqual(result)
+    const end = encodeEvent({ event: 'trial_end', trial: { id: 0, state: 'completed', error: null } })
+    expect(end).toBe('{"event":"trial_end","trial":{"id":0,"state":"completed","error":null}}')
+  })
 })
