@@ -274,7 +274,11 @@ export function encodeEvent(event: JsonlEvent): string {
   return (text.includes('null') || text.includes(`"${TAG}"`)) && needsTags(event) ? JSON.stringify(event, tagNonFinite) : text
 }
 
-/** Whether `value` holds what {@link tagNonFinite} changes: a non-finite number, or an object whose only key is the tag. */
+/**
+ * Whether `value` holds what {@link tagNonFinite} changes: a non-finite number, or an object whose only key
+ * is the tag. It reads values as they are, where JSON.stringify would first call a `toJSON`: events hold
+ * plain data only (reports are checked storable, see storable.ts).
+ */
 function needsTags(value: unknown): boolean {
   if (typeof value === 'number') return !Number.isFinite(value)
   if (typeof value !== 'object' || value === null) return false

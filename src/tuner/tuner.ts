@@ -15,7 +15,7 @@ import type { Tracker } from '../tracker/tracker.ts'
 import { TrialOutputLog, type TrialOutputMode } from '../tracker/trial-output/trial-output.ts'
 import type { ExperimentInfo, ExperimentSummary, Mode, Objective, TrialOutput } from '../types.ts'
 import type { ExecutorFactory } from '../workers/executor.ts'
-import { LocalPool } from '../workers/pool.ts'
+import { LEFT_BEHIND_MS, LocalPool } from '../workers/pool.ts'
 import { shareData, sharedBytes } from '../workers/shared-data.ts'
 import { CheckpointStore } from './checkpoints.ts'
 import { EventFanout, type TunerEvent } from './events.ts'
@@ -403,6 +403,12 @@ export class Tuner<S extends Space = Space, D = unknown> {
       maxHeapMb: this.#maxHeapMb,
       onStrayError: (error) =>
         this.#logger.warn(`a worker thread failed after its trial had ended (a timer or callback that outlived it?): ${error.message}`),
+      onLeftBehind: (kinds) =>
+        this.#logger.info(
+          kinds.length > 0
+            ? `work a trial left running on its thread (${kinds.join(', ')}) had not finished ${LEFT_BEHIND_MS} ms into the experiment's end: it was ended with the thread`
+            : `work a trial left running kept its thread busy past the experiment's end (${LEFT_BEHIND_MS} ms): it was ended with the thread`,
+        ),
       onOutput,
     })
   }

@@ -27,8 +27,4 @@ async function importModule(url) {
 
 const { createTrialRunner } = await importModule(workerData.entry)
 
-const runTrial = createTrialRunner(() => importModule(workerData.trainable))
-// piscina reports the thread ready once this module is loaded, then waits for tasks in Atomics.wait,
-// which stops the event loop: the trainable's import must be done by then, or it waits for the first task.
-await runTrial.loading
-export default runTrial
+export default createTrialRunner(() => importModule(workerData.trainable))

@@ -11,9 +11,9 @@ import type { DrainTask } from './protocol.ts'
 /** How often a draining thread looks whether its left-behind work is done. */
 const POLL_MS = 5
 
-/** What drainThread found: false when the thread's left-behind work was still running at the end of its time. */
+/** What drainThread found: the kinds of resource left-behind work still held at the end of its time (none: it finished). */
 export interface DrainResult {
-  readonly settled: boolean
+  readonly left: readonly string[]
 }
 
 /**
@@ -33,7 +33,32 @@ export function heldResources(): Map<string, number> {
   return held
 }
 
-/** Whether the thread holds more of some kind of resource than it did in `clean`. */
+/**
+ * The kinds of resource the thread holds more of than it did in `clean`, once
+ * each; empty when it is back to what it held.
+ *
+ * @example
+ * ```ts
+ * const clean = heldResources()
+ * setInterval(() => {}, 1000)
+ * heldBeyond(clean) // ['Timeout']
+ * ```
+ */
+export function heldBeyond(clean: ReadonlyMap<string, number>): string[] {
+  const beyond: string[] = []
+  for (const [kind, count] of heldResources()) if (count > (clean.get(kind) ?? 0)) beyond.push(kind)
+  return beyond
+}
+
+/**
+ * Whether the thread holds more of some kind of resource than it did in
+ * `clean`: {@link heldBeyond} without building the list, for every run's end.
+ *
+ * @example
+ * ```ts
+ * if (leftBehind(clean)) result.lingering = true
+ * ```
+ */
 export function leftBehind(clean: ReadonlyMap<string, number>): boolean {
   const counts = new Map<string, number>()
   for (const kind of process.getActiveResourcesInfo()) {
@@ -49,20 +74,23 @@ const sleep = () => new Promise((slept) => setTimeout(slept, POLL_MS))
 /**
  * Runs one {@link DrainTask}: waits until every thread holds one (or `ms`
  * passes), then lets the event loop run until the thread is back to `clean`
- * or `ms` has passed since the task arrived.
+ * or `ms` has passed since the task arrived. A thread that has run no trial
+ * (`clean` undefined) has nothing of a trial's to finish. Work that blocks the
+ * thread keeps this from ever looking at the clock: the pool ends such a
+ * thread on its own deadline.
  *
  * @example
  * ```ts
- * const { settled } = await drainThread(task, clean)
+ * const { left } = await drainThread(task, clean) // [] once everything finished
  * ```
  */
-export async function drainThread(task: DrainTask, clean: ReadonlyMap<string, number>): Promise<DrainResult> {
+export async function drainThread(task: DrainTask, clean: ReadonlyMap<string, number> | undefined): Promise<DrainResult> {
   const deadline = performance.now() + task.ms
   const waiting = () => performance.now() < deadline
   Atomics.add(task.arrived, 0, 1)
   while (Atomics.load(task.arrived, 0) < task.threads && waiting()) await sleep()
-  // One full turn first, so timers that came due while the thread stood still fire; then short sleeps, not a spin.
-  await new Promise((turned) => setImmediate(turned))
+  if (clean === undefined) return { left: [] }
+  // Each sleep is a turn of the event loop: timers that came due while the thread stood still fire in it.
   while (leftBehind(clean) && waiting()) await sleep()
-  return { settled: !leftBehind(clean) }
+  return { left: heldBeyond(clean) }
 }

@@ -20,10 +20,15 @@ export interface PoolOptions {
   readonly maxHeapMb?: number | undefined
   /**
    * A worker failed outside any trial (a timer or callback that outlived its trial threw): the
-   * thread is replaced and this hears of it. Also told, as the pool closes, of work a trial left
-   * running that did not finish in its last turn (see {@link LEFT_BEHIND_MS}). Default: ignored.
+   * thread is replaced and this hears of it. Default: ignored.
    */
   readonly onStrayError?: (error: Error) => void
+  /**
+   * As the pool closes: work a trial left running on a thread had not finished within
+   * {@link LEFT_BEHIND_MS} and was ended with the thread. `kinds`: what it still held (`Timeout`,
+   * `TCPWrap`, ...), empty when it kept the thread too busy to look. Default: ignored.
+   */
+  readonly onLeftBehind?: (kinds: readonly string[]) => void
   /**
    * What the trials write to stdout and stderr, tagged by trial; a trial's output has all arrived
    * before its `done` settles. Default: written to this process's stdout and stderr as is.
@@ -37,6 +42,9 @@ export interface PoolOptions {
  * the thread ran another trial (see drain.ts).
  */
 export const LEFT_BEHIND_MS = 1000
+
+/** How long past {@link LEFT_BEHIND_MS} the pool waits for a draining thread that never looked at the clock (its left-behind work blocks it) before ending it. */
+const DRAIN_GRACE_MS = 250
 
 /**
  * The local executor: a piscina pool of worker threads that stay warm across
@@ -61,6 +69,7 @@ export class LocalPool implements Executor {
   readonly #piscina: Piscina
   readonly #router: RunRouter
   readonly #onStrayError: ((error: Error) => void) | undefined
+  readonly #onLeftBehind: ((kinds: readonly string[]) => void) | undefined
   #runs = 0
   /** A run left work behind on its thread (see TaskResult.lingering): the threads get a last turn before they end. */
   #lingering = false
@@ -86,9 +95,9 @@ export class LocalPool implements Executor {
       maxThreads: options.concurrency,
       idleTimeout: Number.POSITIVE_INFINITY,
       concurrentTasksPerWorker: 1,
-      // A thread waits for its next task in Atomics.wait and reads it synchronously, and the driver reads
-      // results the same way: 11% more no-op trials/s than with the event-loop hand-off, measured side by
-      // side (README, design notes). The price, that the loop stands still between tasks, falls on work a
+      // A thread waits for its next task in Atomics.wait and reads it without a 'message' event (and the
+      // driver reads other threads' waiting results so too): 11% more no-op trials/s than with the
+      // event-loop hand-off, measured side by side (README, design notes). The price, that the loop stands still between tasks, falls on work a
       // trainable leaves running: see drain.ts and close().
       atomics: 'sync',
       // piscina's run and wait time histograms, which nothing here reads, cost a clock read and a record per task.
@@ -98,6 +107,7 @@ export class LocalPool implements Executor {
     })
     // Without a listener, piscina's 'error' event (a worker failing with no task running) would end the process.
     this.#onStrayError = options.onStrayError
+    this.#onLeftBehind = options.onLeftBehind
     this.#piscina.on('error', (error: unknown) => this.#stray(error))
     this.#router = new RunRouter(options.onOutput ?? ((output) => process[output.stream].write(output.text)))
     this.#piscina.on('message', (message: unknown) => {
@@ -130,26 +140,37 @@ export class LocalPool implements Executor {
     return new RunHandle(done, live, kill)
   }
 
-  async close(): Promise<void> {
-    if (this.#lingering && this.#running === 0) await this.#drain()
+  /**
+   * Ends the threads, after a last turn for work a trial left running on them (see drain.ts);
+   * `drain: false` skips that turn (a Redis worker leaving, whose runs were just killed).
+   */
+  async close(options: { readonly drain?: boolean } = {}): Promise<void> {
+    if (this.#lingering && this.#running === 0 && options.drain !== false) await this.#drain()
     await this.#piscina.destroy()
     this.#router.closeLinks()
   }
 
-  /** Gives every thread a last turn of its event loop, for the work a trial left running there (see drain.ts). */
+  /**
+   * Gives every thread a last turn of its event loop, for the work a trial left running there (see
+   * drain.ts). The thread keeps its own time; work that blocks it is ended from here, a little later.
+   */
   async #drain(): Promise<void> {
     const task: DrainTask = { drain: true, threads: this.slots, arrived: new Int32Array(new SharedArrayBuffer(4)), ms: LEFT_BEHIND_MS }
-    const drains = await Promise.allSettled(Array.from({ length: this.slots }, () => this.#piscina.run(task) as Promise<DrainResult>))
-    for (const drain of drains) {
-      if (drain.status === 'rejected') this.#stray(drain.reason)
-      else if (!drain.value.settled) {
-        this.#stray(
-          new WorkerError(
-            `work a trial left running on the thread (a timer, an interval, an unawaited write) had not finished ${LEFT_BEHIND_MS} ms into the pool's close, and was ended with the thread`,
-          ),
-        )
-      }
-    }
+    const kills = Array.from({ length: this.slots }, () => new KillSwitch())
+    const deadline = setTimeout(() => {
+      for (const kill of kills) kill.abort()
+    }, LEFT_BEHIND_MS + DRAIN_GRACE_MS)
+    const drains = await Promise.allSettled(kills.map((kill) => this.#piscina.run(task, { signal: kill }) as Promise<DrainResult>))
+    clearTimeout(deadline)
+    // A drain aborted before any thread took it (a thread still starting) held no work of a trial's.
+    let unstarted = this.slots - Atomics.load(task.arrived, 0)
+    drains.forEach((drain, i) => {
+      if (drain.status === 'fulfilled') {
+        if (drain.value.left.length > 0) this.#onLeftBehind?.(drain.value.left)
+      } else if (!kills[i]?.aborted) this.#stray(drain.reason)
+      else if (unstarted > 0) unstarted--
+      else this.#onLeftBehind?.([])
+    })
   }
 
   /** The run's end, once its messages on the link are in: the one-way reports its result carries come first (their answers no longer matter). */

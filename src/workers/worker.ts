@@ -20,7 +20,9 @@ type Trainable = (config: unknown, ctx: TrialContext) => unknown
  * From here on, what the thread writes to stdout and stderr goes to the driver, tagged by trial.
  * The thread's link to the driver (see protocol.ts) is made here, once, and serves every run.
  */
-export function createTrialRunner(importTrainable: () => Promise<{ default?: unknown }>): TrialRunner {
+export function createTrialRunner(
+  importTrainable: () => Promise<{ default?: unknown }>,
+): (task: TrialTask | DrainTask) => Promise<TaskResult | DrainResult> {
   const setup = workerData as WorkerSetup
   const { port1: link, port2 } = new MessageChannel()
   const told = new Int32Array(new SharedArrayBuffer(Int32Array.BYTES_PER_ELEMENT))
@@ -75,7 +77,10 @@ export function createTrialRunner(importTrainable: () => Promise<{ default?: unk
   trainable.catch(() => {})
   /** The trainable once loaded: every later run calls it without awaiting the load again. */
   let loaded: Trainable | undefined
-  /** What the thread holds with no trial's work left (its ports), taken as its first task arrives. */
+  /**
+   * What the thread holds with no trial's work left: its ports, and whatever the trainable's module made as it
+   * was imported (a client it keeps for every trial); taken once the module is loaded, as the first run starts.
+   */
   let clean: ReadonlyMap<string, number> | undefined
 
   const runTrial = async (task: TrialTask, scope: TrialScope<unknown>): Promise<TrialOutcome> => {
@@ -88,6 +93,8 @@ export function createTrialRunner(importTrainable: () => Promise<{ default?: unk
         return { kind: 'unloadable', error: serializeError(error) }
       }
     }
+    // Output the import printed leaves an Immediate pending until it is sent: send it first.
+    clean ??= (capture.flush(), heldResources())
     if (task.announce) scope.started()
     try {
       const running = train(task.config, ctx)
@@ -112,8 +119,7 @@ export function createTrialRunner(importTrainable: () => Promise<{ default?: unk
     }
   }
 
-  const runner = async (task: TrialTask | DrainTask): Promise<TaskResult | DrainResult> => {
-    clean ??= heldResources()
+  return async (task: TrialTask | DrainTask): Promise<TaskResult | DrainResult> => {
     if ('drain' in task) return drainThread(task, clean)
     capture.begin(task.run, task.trialId)
     outbox.begin()
@@ -128,16 +134,7 @@ export function createTrialRunner(importTrainable: () => Promise<{ default?: unk
     current = undefined
     const { flushed, reports } = outbox.end()
     const messages = scope.sent() + flushed + capture.end()
-    return { outcome, messages, reports, lingering: leftBehind(clean) || undefined }
+    // An unloadable trainable ran nothing, so it left nothing.
+    return { outcome, messages, reports, lingering: (clean !== undefined && leftBehind(clean)) || undefined }
   }
-  return Object.assign(runner, { loading: trainable.then(noop, noop) })
 }
-
-/**
- * The task function piscina calls, and the trainable's import: piscina waits for a thread's
- * tasks in `Atomics.wait`, which stops its event loop, so bootstrap.js awaits `loading` before the
- * thread reports ready (otherwise the import would stand still until the first task arrived).
- */
-export type TrialRunner = ((task: TrialTask | DrainTask) => Promise<TaskResult | DrainResult>) & { readonly loading: Promise<void> }
-
-const noop = () => {}

@@ -201,7 +201,7 @@ describe('Tuner on the worker pool', () => {
     ])
   })
 
-  it('survives a timer that throws after its trial ended: the other trials unharmed, a warning by the end', async () => {
+  it('survives a timer that throws after its trial ended: a warning by the end, when no later trial on its thread yields before it fires', async () => {
     const logger = memoryLogger()
     const results = await tuner({
       space: { behaviour: grid(['stray-throw', 'final', 'final']), x: 2 },
@@ -221,6 +221,16 @@ describe('Tuner on the worker pool', () => {
     expect(exited.length).toBeGreaterThan(0)
     for (const trial of exited) expect(trial.error?.message).toMatch(/^trial \d+: WorkerError: the trial's worker exited/)
     expect(results.trials.filter((t) => t.state === 'completed').length).toBe(8 - exited.length)
+  })
+
+  it('ends every trial as errored, and fit() returns, when the trainable ends its thread as it is imported', async () => {
+    // Every replacement thread dies before piscina hears it is ready: a thread that waited for the import to be
+    // ready would leave the trials queued for ever.
+    const trainable = new URL('../fixtures/exit-on-import.ts', import.meta.url).href
+    const results = await tuner({ trainable, space: { x: 1 }, numSamples: 2, concurrency: 1 }).fit()
+    expect(results.trials.map((t) => [t.state, t.error?.message])).toEqual(
+      [0, 1].map((id) => ['errored', `trial ${id}: WorkerError: the trial's worker exited: worker exited with code: 3`]),
+    )
   })
 
   it('retries a failed trial up to maxFailures times', async () => {

@@ -3,7 +3,7 @@ import { MessageChannel, type MessagePort, receiveMessageOnPort } from 'node:wor
 import { describe, expect, it } from 'vitest'
 import type { Decision, TrialOutput } from '../../src/types.ts'
 import { OutputCapture } from '../../src/workers/capture.ts'
-import { LEFT_BEHIND_MS, LocalPool } from '../../src/workers/pool.ts'
+import { LocalPool } from '../../src/workers/pool.ts'
 import { isLinkHello, type OutputMessage } from '../../src/workers/protocol.ts'
 import { RunRouter } from '../../src/workers/run-router.ts'
 import { expectedLines } from '../fixtures/printing.ts'
@@ -75,23 +75,41 @@ describe('trial output from worker threads', () => {
     expect(stray).toEqual([])
   })
 
-  it('gives work a trial left running at most a second as the pool closes, then ends it and says so', async () => {
-    const stray: Error[] = []
+  it('gives work a trial left running at most a second as the pool closes, then ends it and says what it held', async () => {
+    const left: (readonly string[])[] = []
     const pool = new LocalPool({
       trainable: PRINTING,
       concurrency: 2,
       data: undefined,
       onOutput: () => {},
-      onStrayError: (e) => stray.push(e),
+      onLeftBehind: (kinds) => left.push(kinds),
     })
     try {
       await pool.start({ trialId: 0, config: { mode: 'interval' }, seed: 0 }, listener).done
     } finally {
       await pool.close()
     }
-    expect(stray.map((e) => e.message)).toEqual([
-      `work a trial left running on the thread (a timer, an interval, an unawaited write) had not finished ${LEFT_BEHIND_MS} ms into the pool's close, and was ended with the thread`,
-    ])
+    expect(left).toEqual([['Timeout']])
+  })
+
+  it('ends a thread that work left behind blocks for good, and closes', async () => {
+    const left: (readonly string[])[] = []
+    const stray: Error[] = []
+    const pool = new LocalPool({
+      trainable: PRINTING,
+      concurrency: 1,
+      data: undefined,
+      onOutput: () => {},
+      onLeftBehind: (kinds) => left.push(kinds),
+      onStrayError: (e) => stray.push(e),
+    })
+    try {
+      await pool.start({ trialId: 0, config: { mode: 'block' }, seed: 0 }, listener).done
+    } finally {
+      await pool.close()
+    }
+    expect(left).toEqual([[]])
+    expect(stray).toEqual([])
   })
 })
 

@@ -122,9 +122,11 @@ export class ExperimentMember {
   /** Leaves the experiment: running trials end with their threads (the driver restarts them elsewhere if it still runs). */
   async close(): Promise<void> {
     this.#leaving = true
+    // Killed runs' threads are being replaced: the fresh ones hold nothing to finish, so no last turn for anyone.
+    const killed = this.#attempts.size > 0
     for (const attempt of this.#attempts.values()) attempt.handle?.kill()
     await this.#bull.close(true)
-    await this.#pool.close()
+    await this.#pool.close({ drain: !killed })
   }
 
   async #process(job: Job<RunJob>): Promise<void> {
