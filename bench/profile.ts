@@ -18,7 +18,9 @@
  * one-way reports under FIFO, batched journal writes), at load 17.
  * `profile-round4-before` (made by this file in an export of eaa7a8a) and
  * `profile-round4-after` bracket the fourth round (branch perf-trial), run
- * one after the other on a shared machine at load ~20.
+ * one after the other on a shared machine at load ~20. `profile-round5-before`
+ * (the code before threads waited in Atomics.wait) and `profile-round5-after`
+ * came an hour apart on a quiet machine whose speed drifted in between.
  */
 import { spawnSync } from 'node:child_process'
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs'
