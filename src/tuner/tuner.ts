@@ -403,11 +403,10 @@ export class Tuner<S extends Space = Space, D = unknown> {
       maxHeapMb: this.#maxHeapMb,
       onStrayError: (error) =>
         this.#logger.warn(`a worker thread failed after its trial had ended (a timer or callback that outlived it?): ${error.message}`),
-      onLeftBehind: (kinds) =>
+      onLeftBehind: (threads, kinds) =>
         this.#logger.info(
-          kinds.length > 0
-            ? `work a trial left running on its thread (${kinds.join(', ')}) had not finished ${LEFT_BEHIND_MS} ms into the experiment's end: it was ended with the thread`
-            : `work a trial left running kept its thread busy past the experiment's end (${LEFT_BEHIND_MS} ms): it was ended with the thread`,
+          `work trials left running after they returned, on ${threads === 1 ? '1 thread' : `${threads} threads`}, was ended with ${threads === 1 ? 'it' : 'them'} ` +
+            `${LEFT_BEHIND_MS / 1000} s after the last trial, unfinished (${kinds.length > 0 ? `still holding: ${kinds.join(', ')}` : 'it kept its thread busy'}; docs/data-and-workers.md)`,
         ),
       onOutput,
     })

@@ -24,11 +24,11 @@ export interface PoolOptions {
    */
   readonly onStrayError?: (error: Error) => void
   /**
-   * As the pool closes: work a trial left running on a thread had not finished within
-   * {@link LEFT_BEHIND_MS} and was ended with the thread. `kinds`: what it still held (`Timeout`,
-   * `TCPWrap`, ...), empty when it kept the thread too busy to look. Default: ignored.
+   * As the pool closes: work trials left running on `threads` threads had not finished within
+   * {@link LEFT_BEHIND_MS} and was ended with them. `kinds`: what it still held (`Timeout`,
+   * `TCPWrap`, ...), empty when it kept its threads too busy to look. Told once. Default: ignored.
    */
-  readonly onLeftBehind?: (kinds: readonly string[]) => void
+  readonly onLeftBehind?: (threads: number, kinds: readonly string[]) => void
   /**
    * What the trials write to stdout and stderr, tagged by trial; a trial's output has all arrived
    * before its `done` settles. Default: written to this process's stdout and stderr as is.
@@ -69,7 +69,7 @@ export class LocalPool implements Executor {
   readonly #piscina: Piscina
   readonly #router: RunRouter
   readonly #onStrayError: ((error: Error) => void) | undefined
-  readonly #onLeftBehind: ((kinds: readonly string[]) => void) | undefined
+  readonly #onLeftBehind: ((threads: number, kinds: readonly string[]) => void) | undefined
   #runs = 0
   /** A run left work behind on its thread (see TaskResult.lingering): the threads get a last turn before they end. */
   #lingering = false
@@ -164,13 +164,17 @@ export class LocalPool implements Executor {
     clearTimeout(deadline)
     // A drain aborted before any thread took it (a thread still starting) held no work of a trial's.
     let unstarted = this.slots - Atomics.load(task.arrived, 0)
+    let threads = 0
+    const kinds = new Set<string>()
     drains.forEach((drain, i) => {
       if (drain.status === 'fulfilled') {
-        if (drain.value.left.length > 0) this.#onLeftBehind?.(drain.value.left)
+        if (drain.value.left.length > 0) threads++
+        for (const kind of drain.value.left) kinds.add(kind)
       } else if (!kills[i]?.aborted) this.#stray(drain.reason)
       else if (unstarted > 0) unstarted--
-      else this.#onLeftBehind?.([])
+      else threads++
     })
+    if (threads > 0) this.#onLeftBehind?.(threads, [...kinds].sort())
   }
 
   /** The run's end, once its messages on the link are in: the one-way reports its result carries come first (their answers no longer matter). */

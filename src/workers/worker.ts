@@ -93,8 +93,11 @@ export function createTrialRunner(
         return { kind: 'unloadable', error: serializeError(error) }
       }
     }
-    // Output the import printed leaves an Immediate pending until it is sent: send it first.
-    clean ??= (capture.flush(), heldResources())
+    if (clean === undefined) {
+      // Output the import printed leaves an Immediate pending until it is sent: send it first.
+      capture.flush()
+      clean = heldResources()
+    }
     if (task.announce) scope.started()
     try {
       const running = train(task.config, ctx)
@@ -131,6 +134,9 @@ export function createTrialRunner(
       scope.decide(stop)
     }
     const outcome = await runTrial(task, scope)
+    // piscina parks the thread from a promise callback, where ticks the trainable queued last (a stream opens its
+    // file on one) would wait for the next task: let them run, so what they start counts as left behind below.
+    await new Promise((ticked) => process.nextTick(ticked))
     current = undefined
     const { flushed, reports } = outbox.end()
     const messages = scope.sent() + flushed + capture.end()

@@ -1,4 +1,7 @@
 import { once } from 'node:events'
+import { mkdtempSync, rmSync, statSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { dirname, join } from 'node:path'
 import { MessageChannel, type MessagePort, receiveMessageOnPort } from 'node:worker_threads'
 import { describe, expect, it } from 'vitest'
 import type { Decision, TrialOutput } from '../../src/types.ts'
@@ -76,31 +79,43 @@ describe('trial output from worker threads', () => {
   })
 
   it('gives work a trial left running at most a second as the pool closes, then ends it and says what it held', async () => {
-    const left: (readonly string[])[] = []
+    const left: [number, readonly string[]][] = []
     const pool = new LocalPool({
       trainable: PRINTING,
       concurrency: 2,
       data: undefined,
       onOutput: () => {},
-      onLeftBehind: (kinds) => left.push(kinds),
+      onLeftBehind: (threads, kinds) => left.push([threads, kinds]),
     })
     try {
       await pool.start({ trialId: 0, config: { mode: 'interval' }, seed: 0 }, listener).done
     } finally {
       await pool.close()
     }
-    expect(left).toEqual([['Timeout']])
+    expect(left).toEqual([[1, ['Timeout']]])
+  })
+
+  it('finishes a write stream a trial did not await, which opens its file only after the run ended', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'hyperpool-stream-')), 'out.bin')
+    const pool = new LocalPool({ trainable: PRINTING, concurrency: 1, data: undefined, onOutput: () => {} })
+    try {
+      await pool.start({ trialId: 0, config: { mode: 'stream', release: file }, seed: 0 }, listener).done
+    } finally {
+      await pool.close()
+    }
+    expect(statSync(file).size).toBe(1 << 20)
+    rmSync(dirname(file), { recursive: true, force: true })
   })
 
   it('ends a thread that work left behind blocks for good, and closes', async () => {
-    const left: (readonly string[])[] = []
+    const left: [number, readonly string[]][] = []
     const stray: Error[] = []
     const pool = new LocalPool({
       trainable: PRINTING,
       concurrency: 1,
       data: undefined,
       onOutput: () => {},
-      onLeftBehind: (kinds) => left.push(kinds),
+      onLeftBehind: (threads, kinds) => left.push([threads, kinds]),
       onStrayError: (e) => stray.push(e),
     })
     try {
@@ -108,7 +123,7 @@ describe('trial output from worker threads', () => {
     } finally {
       await pool.close()
     }
-    expect(left).toEqual([[]])
+    expect(left).toEqual([[1, []]])
     expect(stray).toEqual([])
   })
 })
