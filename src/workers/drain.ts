@@ -1,8 +1,8 @@
 /**
  * Work a trainable leaves running after it returns (a timer, an unawaited
  * write), on a thread whose event loop stands still between tasks: piscina
- * waits for the next task in `Atomics.wait`, which costs less per task than
- * waking the thread's event loop (see pool.ts). Such work runs
+ * waits for the next task in `Atomics.wait`, which skips waking the thread's
+ * event loop for each task (see pool.ts). Such work runs
  * while the thread has its next trial, and when the pool closes it gets a
  * last turn ({@link drainThread}).
  */
@@ -52,7 +52,7 @@ export function heldBeyond(clean: ReadonlyMap<string, number>): string[] {
 
 /**
  * Whether the thread holds more of some kind of resource than it did in
- * `clean`: {@link heldBeyond} without building the list, for every run's end.
+ * `clean`, as every run's end asks.
  *
  * @example
  * ```ts
@@ -60,13 +60,7 @@ export function heldBeyond(clean: ReadonlyMap<string, number>): string[] {
  * ```
  */
 export function leftBehind(clean: ReadonlyMap<string, number>): boolean {
-  const counts = new Map<string, number>()
-  for (const kind of process.getActiveResourcesInfo()) {
-    const count = (counts.get(kind) ?? 0) + 1
-    if (count > (clean.get(kind) ?? 0)) return true
-    counts.set(kind, count)
-  }
-  return false
+  return heldBeyond(clean).length > 0
 }
 
 const sleep = () => new Promise((slept) => setTimeout(slept, POLL_MS))

@@ -97,8 +97,9 @@ export class LocalPool implements Executor {
       concurrentTasksPerWorker: 1,
       // A thread waits for its next task in Atomics.wait and reads it without a 'message' event (and the
       // driver reads other threads' waiting results so too). Side by side with the event-loop hand-off
-      // it measured 0-12% more no-op trials/s depending on the order of the runs: not settled (README). The price, that the loop stands still between tasks, falls on work a
-      // trainable leaves running: see drain.ts and close().
+      // it measured 0-12% more no-op trials/s depending on the order of the runs: not settled (README).
+      // The price, that the loop stands still between tasks, falls on work a trainable leaves running:
+      // see drain.ts and close().
       atomics: 'sync',
       // piscina's run and wait time histograms, which nothing here reads, cost a clock read and a record per task.
       recordTiming: false,

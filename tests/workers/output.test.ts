@@ -4,12 +4,12 @@ import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { MessageChannel, type MessagePort, receiveMessageOnPort } from 'node:worker_threads'
 import { describe, expect, it } from 'vitest'
-import type { Decision, TrialOutput } from '../../src/types.ts'
+import type { Config, Decision, TrialOutput } from '../../src/types.ts'
 import { OutputCapture } from '../../src/workers/capture.ts'
 import { LocalPool } from '../../src/workers/pool.ts'
 import { isLinkHello, type OutputMessage } from '../../src/workers/protocol.ts'
 import { RunRouter } from '../../src/workers/run-router.ts'
-import { expectedLines } from '../fixtures/printing.ts'
+import { expectedLines, type PrintingConfig } from '../fixtures/printing.ts'
 
 const PRINTING = new URL('../fixtures/printing.ts', import.meta.url).href
 const listener = { report: () => 'continue' as const, checkpoint() {} }
@@ -19,6 +19,26 @@ function textOf(outputs: readonly TrialOutput[], trialId: number, stream: TrialO
     .filter((o) => o.trialId === trialId && o.stream === stream)
     .map((o) => o.text)
     .join('')
+}
+
+/** One trial of `config` on a fresh pool, closed after it: what the pool said of work left behind and of stray errors. */
+async function runOneTrial(config: PrintingConfig & Config, concurrency = 1) {
+  const left: [number, readonly string[]][] = []
+  const stray: Error[] = []
+  const pool = new LocalPool({
+    trainable: PRINTING,
+    concurrency,
+    data: undefined,
+    onOutput: () => {},
+    onLeftBehind: (threads, kinds) => left.push([threads, kinds]),
+    onStrayError: (error) => stray.push(error),
+  })
+  try {
+    await pool.start({ trialId: 0, config, seed: 0 }, listener).done
+  } finally {
+    await pool.close()
+  }
+  return { left, stray }
 }
 
 describe('trial output from worker threads', () => {
@@ -79,50 +99,19 @@ describe('trial output from worker threads', () => {
   })
 
   it('gives work a trial left running at most a second as the pool closes, then ends it and says what it held', async () => {
-    const left: [number, readonly string[]][] = []
-    const pool = new LocalPool({
-      trainable: PRINTING,
-      concurrency: 2,
-      data: undefined,
-      onOutput: () => {},
-      onLeftBehind: (threads, kinds) => left.push([threads, kinds]),
-    })
-    try {
-      await pool.start({ trialId: 0, config: { mode: 'interval' }, seed: 0 }, listener).done
-    } finally {
-      await pool.close()
-    }
+    const { left } = await runOneTrial({ mode: 'interval' }, 2)
     expect(left).toEqual([[1, ['Timeout']]])
   })
 
   it('finishes a write stream a trial did not await, which opens its file only after the run ended', async () => {
     const file = join(mkdtempSync(join(tmpdir(), 'hyperpool-stream-')), 'out.bin')
-    const pool = new LocalPool({ trainable: PRINTING, concurrency: 1, data: undefined, onOutput: () => {} })
-    try {
-      await pool.start({ trialId: 0, config: { mode: 'stream', release: file }, seed: 0 }, listener).done
-    } finally {
-      await pool.close()
-    }
+    await runOneTrial({ mode: 'stream', release: file })
     expect(statSync(file).size).toBe(1 << 20)
     rmSync(dirname(file), { recursive: true, force: true })
   })
 
   it('ends a thread that work left behind blocks for good, and closes', async () => {
-    const left: [number, readonly string[]][] = []
-    const stray: Error[] = []
-    const pool = new LocalPool({
-      trainable: PRINTING,
-      concurrency: 1,
-      data: undefined,
-      onOutput: () => {},
-      onLeftBehind: (threads, kinds) => left.push([threads, kinds]),
-      onStrayError: (e) => stray.push(e),
-    })
-    try {
-      await pool.start({ trialId: 0, config: { mode: 'block' }, seed: 0 }, listener).done
-    } finally {
-      await pool.close()
-    }
+    const { left, stray } = await runOneTrial({ mode: 'block' })
     expect(left).toEqual([[1, []]])
     expect(stray).toEqual([])
   })
