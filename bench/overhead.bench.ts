@@ -8,8 +8,9 @@
  * link of their thread (four messages per task: what a trial whose report
  * waits for its decision sends; under FIFO a no-op trial's report travels one
  * way, inside its result, so it sends two).
- * The contenders alternate, repeat after repeat, so that a machine busy with
- * other work slows them alike; every ratio is taken within one repeat, then
+ * The contenders alternate, repeat after repeat and in a new order each
+ * repeat, so that a machine busy with other work slows them alike and none
+ * always follows the same one; every ratio is taken within one repeat, then
  * the median over repeats.
  *
  * hyperpool is the package as shipped: compiled (`npm run bench`), the import
@@ -23,6 +24,7 @@ import { join } from 'node:path'
 import type { MessagePort } from 'node:worker_threads'
 import { type Config, RandomSearch, Tuner } from 'hyperpool'
 import { Piscina } from 'piscina'
+import seedrandom from 'seedrandom'
 import { now } from './lib/naive-task.ts'
 import { NOOP_SPACE } from './lib/noop-space.ts'
 import { fmt, median, quantile, quick, writeResults } from './lib/report.ts'
@@ -156,10 +158,13 @@ const contenders: Array<[string, () => Promise<Run>]> = [
 ]
 const runs = new Map<string, Run[]>(contenders.map(([label]) => [label, []]))
 const collect = (globalThis as { gc?: () => void }).gc
+// A new order every repeat (seeded, so reruns match): a fixed order, even rotated, gives each contender
+// the same predecessor every time, and side-by-side runs showed that moves a contender by up to 10%.
+const shuffle = seedrandom.alea('overhead-order')
 for (let r = 0; r < REPEATS; r++) {
-  // Each repeat starts with a different contender, so none always runs on a heap the one before left dirty.
-  for (let i = 0; i < contenders.length; i++) {
-    const [label, run] = contenders[(r + i) % contenders.length] as [string, () => Promise<Run>]
+  const order = contenders.map((contender) => ({ contender, key: shuffle() })).sort((a, b) => a.key - b.key)
+  for (const { contender } of order) {
+    const [label, run] = contender
     collect?.()
     runs.get(label)?.push(await run())
   }
@@ -200,7 +205,7 @@ writeResults(
         4,
       ),
       note:
-        `${REPEATS} repeats in one process, the contenders alternating; a run starts and stops its pool, so start-up is included. ` +
+        `${REPEATS} repeats in one process, the contenders in a new seeded random order each repeat; a run starts and stops its pool, so start-up is included. ` +
         'A ratio is taken within each repeat (the run / the bare piscina run of the same repeat), then the median over repeats. ' +
         'Bare piscina runs its defaults (Atomics on) with one task in flight per thread, a new one as each ends (the way the Tuner fills its slots); ' +
         'the row below it is handed every task at once instead. Its tasks carry the same 10-parameter configs, drawn ahead. ' +
