@@ -11,3 +11,16 @@
 export function formatNumber(value: number): string {
   return Number.isInteger(value) || !Number.isFinite(value) ? String(value) : String(Number(value.toPrecision(6)))
 }
+
+/**
+ * A count and its noun, plural unless the count is 1: one rule for every message that counts.
+ *
+ * @example
+ * ```ts
+ * countOf(1, 'trial') // '1 trial'
+ * countOf(3, 'running trial') // '3 running trials'
+ * ```
+ */
+export function countOf(count: number, noun: string): string {
+  return `${count} ${noun}${count === 1 ? '' : 's'}`
+}

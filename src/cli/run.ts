@@ -1,6 +1,7 @@
 import { existsSync, statSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { pathToFileURL } from 'node:url'
+import { countOf } from '../format.ts'
 import { type ResultGrid, TRIAL_OUTPUT_MODES, type TrialInfo, Tuner, type TunerOptions } from '../index.ts'
 import { resolveTsLoader } from '../workers/pool.ts'
 import { choiceFlag, integerFlag, readArgs, UsageError } from './args.ts'
@@ -57,7 +58,7 @@ export function bestTrialLine(results: ResultGrid): string {
   }
   if (results.objectives.length > 1) {
     const front = results.paretoFront()
-    return `Pareto front, ${front.length} trial${front.length === 1 ? '' : 's'}:\n${front.map(line).join('')}`
+    return `Pareto front, ${countOf(front.length, 'trial')}:\n${front.map(line).join('')}`
   }
   return `best ${line(results.best())}`
 }

@@ -1,5 +1,6 @@
 import { hostname } from 'node:os'
 import { JournalError } from '../errors.ts'
+import { countOf } from '../format.ts'
 import type { InterruptCause, JsonlEvent } from '../journal/codec.ts'
 import type { Decision, ExperimentSummary, TrialState } from '../types.ts'
 import { LoopStarts } from './loop-starts.ts'
@@ -79,7 +80,10 @@ export class ExperimentRun extends LoopStarts {
       return
     }
     const running = this.running.size
-    if (running > 0) this.settings.logger.info(`${why}: stopping ${running} running trial${running === 1 ? '' : 's'} at their next report`)
+    if (running > 0)
+      this.settings.logger.info(
+        `${why}: stopping ${countOf(running, 'running trial')} at ${running === 1 ? 'its next report' : 'their next reports'}`,
+      )
     const waiting: Trial[] = []
     for (const { trial, handle } of this.running.values()) {
       // A trial a restore caught, still waiting for its last report's answer (#relaunchWhenAnswered), has no thread to tell: it ends here.

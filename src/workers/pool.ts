@@ -1,6 +1,7 @@
 import { Piscina } from 'piscina'
 import { errnoCode } from '../errno.ts'
 import { serializeError, WorkerError } from '../errors.ts'
+import { countOf } from '../format.ts'
 import type { Decision, TrialOutput } from '../types.ts'
 import type { DrainResult } from './drain.ts'
 import type { Executor, TrialHandle, TrialListener, TrialRun } from './executor.ts'
@@ -81,7 +82,7 @@ export class LocalPool implements Executor {
     this.heapMb = options.maxHeapMb ?? defaultHeapMb(options.concurrency)
     this.#heapNote =
       options.maxHeapMb === undefined
-        ? `the default for ${options.concurrency} thread${options.concurrency === 1 ? '' : 's'} on ${(machineMemory() / 2 ** 30).toFixed(1)} GiB; set maxHeapMb to change it`
+        ? `the default for ${countOf(options.concurrency, 'thread')} on ${(machineMemory() / 2 ** 30).toFixed(1)} GiB; set maxHeapMb to change it`
         : 'maxHeapMb'
     const setup: WorkerSetup = {
       entry: new URL(`./worker${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url).href,

@@ -1,3 +1,4 @@
+import { countOf } from '../../format.ts'
 import { isBetter } from '../../objectives/index.ts'
 import type { ParamInfo, ReportModel } from '../model.ts'
 import { paramScale } from '../model.ts'
@@ -67,7 +68,7 @@ export function contourChart(model: ReportModel, a: ParamInfo, b: ParamInfo): st
         height: coordinate(Math.abs(y1 - y0)),
         fill: viridis(good(cell.best)),
       },
-      element('title', {}, `best ${escapeHtml(metric)}=${formatValue(cell.best)} over ${cell.trials} trial${cell.trials === 1 ? '' : 's'}`),
+      element('title', {}, `best ${escapeHtml(metric)}=${formatValue(cell.best)} over ${countOf(cell.trials, 'trial')}`),
     )
   }
   const label = `Contour (binned heat map): best ${metric} over ${a.name} and ${b.name}`

@@ -1,5 +1,6 @@
 import type { Queue, QueueEvents } from 'bullmq'
 import type { Redis } from 'ioredis'
+import { countOf } from '../../format.ts'
 import type { Logger } from '../../logger.ts'
 import type { TrialOutput } from '../../types.ts'
 import type { Executor, TrialHandle, TrialListener, TrialRun } from '../executor.ts'
@@ -166,7 +167,7 @@ export class RedisDriver implements Executor {
     const { logger } = this.#p
     switch (message.type) {
       case 'joined':
-        logger.info(`worker ${message.worker} joined the experiment with ${message.slots} thread${message.slots === 1 ? '' : 's'}`)
+        logger.info(`worker ${message.worker} joined the experiment with ${countOf(message.slots, 'thread')}`)
         return
       case 'refused':
         logger.error(`worker ${message.worker} refused the experiment: ${message.reason}`)
@@ -264,7 +265,7 @@ export class RedisDriver implements Executor {
     const { redis, id, logger, publish } = this.#p
     const runs = [...this.#runs.values()].filter((run) => !run.ended)
     logger.warn(
-      `Redis lost experiment ${id} (restarted without its data?): publishing it again and queueing its ${runs.length} unfinished trial${runs.length === 1 ? '' : 's'} again from their last checkpoints; the journal keeps every report`,
+      `Redis lost experiment ${id} (restarted without its data?): publishing it again and queueing its ${countOf(runs.length, 'unfinished trial')} again from their last checkpoints; the journal keeps every report`,
     )
     // Listed first: a worker that saw the registry empty checks it before removing the experiment's keys, and must find it.
     await redis.sadd(REGISTRY, id)
