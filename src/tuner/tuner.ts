@@ -1,5 +1,5 @@
 import { join } from 'node:path'
-import { ConfigError, JournalError } from '../errors.ts'
+import { ConfigError } from '../errors.ts'
 import { fingerprintData } from '../journal/fingerprint.ts'
 import { createLogger, type Logger } from '../logger.ts'
 import { objectiveOptions } from '../objectives/index.ts'
@@ -15,12 +15,14 @@ import type { Tracker } from '../tracker/tracker.ts'
 import { TrialOutputLog, type TrialOutputMode } from '../tracker/trial-output/trial-output.ts'
 import type { ExperimentInfo, ExperimentSummary, Mode, Objective, TrialOutput } from '../types.ts'
 import type { ExecutorFactory } from '../workers/executor.ts'
-import { LEFT_BEHIND_MS, LocalPool } from '../workers/pool.ts'
+import type { LocalPool } from '../workers/pool.ts'
 import { shareData, sharedBytes } from '../workers/shared-data.ts'
 import { CheckpointStore } from './checkpoints.ts'
 import { EventFanout, type TunerEvent } from './events.ts'
 import { ExperimentRun } from './experiment.ts'
+import { endOnJournalFailure, journalFailure } from './journal-failure.ts'
 import { loadExperiment } from './load.ts'
+import { startLocalPool } from './local-pool.ts'
 import { warnMetricUnseen } from './metric-checks.ts'
 import { type OpenedStore, openStore } from './open-store.ts'
 import { type MetricCheck, TUNER_OPTIONS, type TunerOptions } from './options.ts'
@@ -278,7 +280,17 @@ export class Tuner<S extends Space = Space, D = unknown> {
     const onOutput = (output: TrialOutput) => trialOutput.write(output)
     // The local threads start here, so they boot (the worker, the trainable's import) while this thread opens the
     // folder and sets up; a folder that is refused closes them again before any trial runs.
-    const pool = this.#executor === undefined ? this.#startPool(onOutput) : undefined
+    const pool =
+      this.#executor === undefined
+        ? startLocalPool({
+            trainable: this.#trainable,
+            concurrency: this.#concurrency,
+            data: this.#data,
+            maxHeapMb: this.#maxHeapMb,
+            logger: this.#logger,
+            onOutput,
+          })
+        : undefined
     let opened: OpenedStore
     try {
       opened = await openStore(
@@ -342,14 +354,7 @@ export class Tuner<S extends Space = Space, D = unknown> {
         retryErrored: restore?.retryErrored ?? false,
         endsHeard: trackers.length > 0 ? undefined : () => this.#events.listening,
       })
-      if (store !== undefined) {
-        store.writer.onFailure = (error) => {
-          this.#logger.error(
-            `${store.dir}: the journal could not be written (${error.message}): ending the experiment; Tuner.restore continues it from what was written`,
-          )
-          run.interrupt('journal', `the journal could not be written: ${error.message}`)
-        }
-      }
+      if (store !== undefined) endOnJournalFailure(store, run, this.#logger)
       const session =
         journal === undefined
           ? 1
@@ -377,13 +382,8 @@ export class Tuner<S extends Space = Space, D = unknown> {
       await Promise.all([hub.flush(TRACKER_WAIT_MS), checkpoints.flush()])
       sayHowToResume(run, summary, plannedTrials, this.#storageDir, this.#resumeContext())
       if (run.fatal !== undefined) throw run.fatal
-      if (store?.writer.failure) {
-        const { message } = store.writer.failure
-        throw new JournalError(
-          `${store.dir}: the journal could not be written (${message}); Tuner.restore continues the experiment from what was written`,
-          { field: 'storageDir', cause: store.writer.failure },
-        )
-      }
+      const journalFailed = journalFailure(store)
+      if (journalFailed !== undefined) throw journalFailed
       return new ResultGrid<ConfigOf<S>>(run.trials, {
         ...objectiveOptions(this.#objectives),
         interrupted: summary.interrupted,
@@ -392,24 +392,6 @@ export class Tuner<S extends Space = Space, D = unknown> {
     } finally {
       store?.close()
     }
-  }
-
-  /** The local pool of worker threads, started at once. */
-  #startPool(onOutput: (output: TrialOutput) => void): LocalPool {
-    return new LocalPool({
-      trainable: this.#trainable,
-      concurrency: this.#concurrency,
-      data: this.#data,
-      maxHeapMb: this.#maxHeapMb,
-      onStrayError: (error) =>
-        this.#logger.warn(`a worker thread failed after its trial had ended (a timer or callback that outlived it?): ${error.message}`),
-      onLeftBehind: (threads, kinds) =>
-        this.#logger.info(
-          `work trials left running after they returned, on ${threads === 1 ? '1 thread' : `${threads} threads`}, was ended with ${threads === 1 ? 'it' : 'them'} ` +
-            `${LEFT_BEHIND_MS / 1000} s after the last trial, unfinished (${kinds.length > 0 ? `still holding: ${kinds.join(', ')}` : 'it kept its thread busy'}; docs/data-and-workers.md)`,
-        ),
-      onOutput,
-    })
   }
 
   /** What the stop notices need to name the code that resumes the experiment. */

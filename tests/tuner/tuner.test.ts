@@ -188,7 +188,7 @@ describe('Tuner on the worker pool', () => {
     expect(results.errors).toHaveLength(1)
     expect(results.trials.map((t) => t.state).sort()).toEqual(['errored', 'paused'])
     expect(logger.lines).toContainEqual(
-      expect.stringMatching(/^info: failFast: trial \d errored: stopping 1 running trial at their next report$/),
+      expect.stringMatching(/^info: failFast: trial \d errored: stopping 1 running trial at its next report$/),
     )
   })
 
@@ -213,6 +213,15 @@ describe('Tuner on the worker pool', () => {
     // The thread's event loop stands still between tasks, and these trials never leave the microtask queue: the timer fires in the close's last turn.
     expect(results.trials.map((t) => t.state)).toEqual(['completed', 'completed', 'completed'])
     expect(logger.lines).toContainEqual(expect.stringMatching(/^warn: a worker thread failed after its trial had ended .*: stray timer$/))
+  })
+
+  it('says once, by the end, what work trials left running was ended unfinished, and on how many threads', async () => {
+    const logger = memoryLogger()
+    const results = await tuner({ space: { behaviour: 'stray-interval', x: 1 }, numSamples: 2, concurrency: 1, logger }).fit()
+    expect(results.trials.map((t) => t.state)).toEqual(['completed', 'completed'])
+    expect(logger.lines.filter((line) => line.includes('left work running'))).toEqual([
+      'info: trials left work running after they returned (still holding: Timeout): it was ended unfinished with its 1 thread, 1 s after the last trial (docs/data-and-workers.md)',
+    ])
   })
 
   it('survives a trainable that calls process.exit: the trial errors, the pool replaces the thread', async () => {

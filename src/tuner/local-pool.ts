@@ -1,0 +1,41 @@
+import { countOf } from '../format.ts'
+import type { Logger } from '../logger.ts'
+import type { TrialOutput } from '../types.ts'
+import { LEFT_BEHIND_MS, LocalPool } from '../workers/pool.ts'
+
+/** What the Tuner's own threads are started with. */
+export interface LocalPoolRequest {
+  readonly trainable: string
+  readonly concurrency: number
+  readonly data: unknown
+  readonly maxHeapMb: number | undefined
+  readonly logger: Logger
+  readonly onOutput: (output: TrialOutput) => void
+}
+
+/**
+ * The Tuner's pool of worker threads, started at once, saying in the experiment's log what trials left
+ * behind on their threads: a stray error, or work still running when the pool closed.
+ *
+ * @example
+ * ```ts
+ * const pool = startLocalPool({ trainable, concurrency: 2, data, maxHeapMb: undefined, logger, onOutput })
+ * ```
+ */
+export function startLocalPool(request: LocalPoolRequest): LocalPool {
+  const { logger } = request
+  return new LocalPool({
+    trainable: request.trainable,
+    concurrency: request.concurrency,
+    data: request.data,
+    maxHeapMb: request.maxHeapMb,
+    onStrayError: (error) =>
+      logger.warn(`a worker thread failed after its trial had ended (a timer or callback that outlived it?): ${error.message}`),
+    onLeftBehind: (threads, kinds) =>
+      logger.info(
+        `trials left work running after they returned (${kinds.length > 0 ? `still holding: ${kinds.join(', ')}` : 'it kept its thread busy'}): ` +
+          `it was ended unfinished with its ${countOf(threads, 'thread')}, ${LEFT_BEHIND_MS / 1000} s after the last trial (docs/data-and-workers.md)`,
+      ),
+    onOutput: request.onOutput,
+  })
+}
