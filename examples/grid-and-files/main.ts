@@ -26,7 +26,6 @@ const tuner = new Tuner({
   search: new GridSearch(),
   metric: 'mse',
   mode: 'min',
-  numSamples: 1, // each grid point once
   name: 'grid-and-files', // the experiment folder: runs/grid-and-files, where trial logs go too
   data: { x, y },
   trackers: [

@@ -1,4 +1,5 @@
 import { join } from 'node:path'
+import { countOf } from '../format.ts'
 import { EXPERIMENT_FILE, type ReportWritten, watchReport, writeReport } from '../index.ts'
 import { readArgs } from './args.ts'
 import { experimentDir, experimentDirToWatch } from './experiment-dir.ts'
@@ -44,5 +45,5 @@ export async function report(argv: readonly string[], io: CliIO): Promise<void> 
 
 /** One line for a report written: where, how many trials, and whether the experiment has ended. */
 function describe(written: ReportWritten): string {
-  return `${written.path}: ${written.trials} trials${written.ended ? '' : ' (the experiment has not ended)'}, ${written.bytes} bytes`
+  return `${written.path}: ${countOf(written.trials, 'trial')}${written.ended ? '' : ' (the experiment has not ended)'}, ${written.bytes} bytes`
 }

@@ -1,4 +1,4 @@
-import { formatNumber } from '../format.ts'
+import { countOf, formatNumber } from '../format.ts'
 import { flattenConfig, loadExperiment, type Mode, type Objective, type TrialInfo } from '../index.ts'
 import { compareScored, countsAsScore } from '../objectives/index.ts'
 import { integerFlag, readArgs, UsageError } from './args.ts'
@@ -50,12 +50,12 @@ export async function summary(command: string, argv: readonly string[], io: CliI
     .map(([state, count]) => `${count} ${state}`)
     .join(', ')
   const aims = results.objectives.map((o) => `${o.metric} (${o.mode})`).join(', ')
-  io.stdout(`experiment ${experiment.name}: ${aims}, ${results.trials.length} trials (${counts})`)
+  io.stdout(`experiment ${experiment.name}: ${aims}, ${countOf(results.trials.length, 'trial')} (${counts})`)
   // An interrupted run ended resumably: say so, and how, rather than pass it off as finished.
   const resume = `hyperpool resume ${dir} --module <the module it ran from> continues it`
   io.stdout(ending === undefined ? ', did not reach its end\n' : interrupted ? `, interrupted: ${resume}\n` : '\n')
   const shown = ranked.slice(0, top ?? 10)
-  if (several) io.stdout(`Pareto front: ${ranked.length} trials no other beats on every objective\n`)
+  if (several) io.stdout(`Pareto front: ${countOf(ranked.length, 'trial')} no other beats on every objective\n`)
   io.stdout(
     `${table(
       shown,

@@ -3,6 +3,7 @@
  * style and the script, all in one HTML document with nothing to fetch.
  */
 import { readFileSync } from 'node:fs'
+import { countOf } from '../format.ts'
 import { contourChart } from './charts/contour.ts'
 import { curvesChart } from './charts/curves.ts'
 import { edfChart } from './charts/edf.ts'
@@ -157,7 +158,7 @@ function header(model: ReportModel, options: PageOptions): string {
     ['started', experiment.startedAt],
     ['status', status],
   ]
-  if (several) facts.push(['front', `${trials.filter((t) => t.front).length} trials on the Pareto front`])
+  if (several) facts.push(['front', `${countOf(trials.filter((t) => t.front).length, 'trial')} on the Pareto front`])
   else if (best !== undefined) {
     const config = Object.entries(best.params)
       .map(([k, v]) => `${k}=${formatValue(v)}`)

@@ -18,6 +18,7 @@ import {
   problemAt,
   type SchemaOf,
 } from '../options/index.ts'
+import { plannedSamples } from '../search/grid.ts'
 import { checkConfig } from '../search/points-to-evaluate.ts'
 import { deriveSeed } from '../search/rng.ts'
 import type { Searcher } from '../search/searcher.ts'
@@ -56,7 +57,7 @@ export interface StudyOptions<S extends Space = Space> {
   readonly seed?: number
   /**
    * How many trials `ask` hands out before returning null (for GridSearch: repeats of the grid).
-   * @default 2147483647 (2^31 - 1: in effect unlimited, yet small enough for GridSearch to multiply)
+   * @default 2147483647 (2^31 - 1: in effect unlimited); 1 with GridSearch (the grid once)
    */
   readonly numSamples?: number
 }
@@ -137,7 +138,7 @@ export class Study<S extends Space = Space> {
     this.objectives = objectivesFrom('Study', o.metric, o.mode)
     ;({ metric: this.metric, mode: this.mode } = this.objectives[0] as Objective)
     this.seed = o.seed
-    this.numSamples = o.numSamples
+    this.numSamples = plannedSamples(o.search, o.numSamples, options.numSamples !== undefined)
     this.search = o.search
     this.#space = o.space
     const objectives = this.objectives.length > 1 ? { objectives: this.objectives } : {}

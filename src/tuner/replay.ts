@@ -1,4 +1,5 @@
 import { ConfigError, JournalError } from '../errors.ts'
+import { countOf } from '../format.ts'
 import { encodeEvent, type JsonlEvent } from '../journal/codec.ts'
 import type { JournalFile, JournalLine } from '../journal/read.ts'
 import type { Logger } from '../logger.ts'
@@ -233,7 +234,7 @@ export function replayIntoRun(
     for (const event of unwritten) at.store?.writer.append(event)
     const finished = run.trials.filter((t) => t.state === 'completed' || t.state === 'stopped' || t.state === 'errored').length
     at.logger.info(
-      `${at.dir}: restored ${run.trials.length} trials (${finished} finished, ${run.trials.length - finished} to restart) (session ${sessions + 1})`,
+      `${at.dir}: restored ${countOf(run.trials.length, 'trial')} (${finished} finished, ${run.trials.length - finished} to restart) (session ${sessions + 1})`,
     )
     return sessions + 1
   } catch (error) {

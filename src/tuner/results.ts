@@ -1,4 +1,5 @@
 import { ResultError, show } from '../errors.ts'
+import { countOf } from '../format.ts'
 import { isBetter, type Point, paretoFrontIndices, pointOf, type Scope, scoreTrial } from '../objectives/index.ts'
 import {
   argumentAt,
@@ -195,7 +196,7 @@ export class ResultGrid<C = Record<string, unknown>> {
       const skipped =
         infinite === 0 ? '' : `; ${infinite} only infinite, which count with best(metric, mode, scope, { allowInfinite: true })`
       throw new ResultError(
-        `best(${show(metric)}): no trial reported a numeric ${show(metric)} (of ${this.trials.length} trials${skipped})`,
+        `best(${show(metric)}): no trial reported a numeric ${show(metric)} (of ${countOf(this.trials.length, 'trial')}${skipped})`,
         {
           field: 'metric',
         },

@@ -7,6 +7,7 @@ import { objectivesFrom, optionAt, TRACKER_WAIT_MS } from '../options/index.ts'
 import { checkMutationsAgainst } from '../scheduler/explore.ts'
 import { PopulationBasedTraining } from '../scheduler/pbt.ts'
 import type { Scheduler } from '../scheduler/scheduler.ts'
+import { plannedSamples } from '../search/grid.ts'
 import type { Searcher } from '../search/searcher.ts'
 import { type ConfigOf, type Space, spaceToJSON } from '../search/space.ts'
 import { ConsoleReporter } from '../tracker/console/console.ts'
@@ -104,7 +105,7 @@ export class Tuner<S extends Space = Space, D = unknown> {
     o.scheduler.checkObjectives?.(this.#objectives)
     this.#search = o.search
     this.#scheduler = o.scheduler
-    this.#numSamples = o.numSamples
+    this.#numSamples = plannedSamples(o.search, o.numSamples, options.numSamples !== undefined)
     this.#concurrency = o.concurrency
     this.#trackers = o.trackers
     this.#maxFailures = o.maxFailures

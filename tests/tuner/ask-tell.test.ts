@@ -76,14 +76,18 @@ describe('Study (ask/tell)', () => {
     expect(study.ask()).toBeNull()
   })
 
-  it('ends when the searcher is exhausted (a grid, once)', () => {
-    const study = new Study({ space: { g: grid([1, 2, 3]) }, metric: 'loss', search: new GridSearch(), numSamples: 1 })
+  it.each([
+    [undefined, [1, 2, 3]],
+    [2, [1, 2, 3, 1, 2, 3]],
+  ])('ends when the searcher is exhausted: a grid, with numSamples %s, runs %j', (numSamples, expected) => {
+    const study = new Study({ space: { g: grid([1, 2, 3]) }, metric: 'loss', search: new GridSearch(), numSamples })
+    expect(study.numSamples).toBe(numSamples ?? 1)
     const seen: unknown[] = []
     for (let trial = study.ask(); trial !== null; trial = study.ask()) {
       seen.push(trial.config.g)
       study.tell(trial.trialId, 0)
     }
-    expect(seen).toEqual([1, 2, 3])
+    expect(seen).toEqual(expected)
   })
 
   it('rejects telling an unknown or already-told trial, bad states and bad metrics', () => {

@@ -105,7 +105,7 @@ describe('best() and non-finite scores', () => {
 
   it('says when only infinite scores were skipped, and how to count them', () => {
     expect(() => lossGrid([[Number.NEGATIVE_INFINITY]]).best()).toThrow(
-      /^best\("loss"\): no trial reported a numeric "loss" \(of 1 trials; 1 only infinite, which count with best\(metric, mode, scope, \{ allowInfinite: true \}\)\)$/,
+      /^best\("loss"\): no trial reported a numeric "loss" \(of 1 trial; 1 only infinite, which count with best\(metric, mode, scope, \{ allowInfinite: true \}\)\)$/,
     )
   })
 

@@ -205,8 +205,8 @@ describe('Tuner on the worker pool', () => {
     const logger = memoryLogger()
     const results = await tuner({
       space: { behaviour: grid(['stray-throw', 'final', 'final']), x: 2 },
+      // No numSamples: GridSearch runs its grid once.
       search: new GridSearch(),
-      numSamples: 1,
       concurrency: 1,
       logger,
     }).fit()

@@ -1,3 +1,4 @@
+import { countOf } from '../../format.ts'
 import type { ReportModel } from '../model.ts'
 import { extent, linearScale } from '../scale.ts'
 import { coordinate, element, formatValue } from '../svg.ts'
@@ -42,7 +43,7 @@ export function edfChart(model: ReportModel): string {
     })
   })
   d += `H${coordinate(box.right)}`
-  const label = `Empirical distribution of ${metric} over ${n} trials`
+  const label = `Empirical distribution of ${metric} over ${countOf(n, 'trial')}`
   return chartSvg(
     'edf',
     WIDTH,

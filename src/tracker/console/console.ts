@@ -1,7 +1,7 @@
 // Kept in the published .d.ts: its types use Node's, which newer TypeScript loads only when asked.
 /// <reference types="node" preserve="true" />
 import { show } from '../../errors.ts'
-import { formatNumber } from '../../format.ts'
+import { countOf, formatNumber } from '../../format.ts'
 import { experimentObjectives, type Objective } from '../../objectives/index.ts'
 import { computed, defineOptions, func, number, type SchemaOf, withMethods } from '../../options/index.ts'
 import { canRedraw, columnsOf, screen, type TextStream } from '../../terminal.ts'
@@ -105,7 +105,7 @@ export class ConsoleReporter implements Tracker {
     this.errored = 0
     screen.print(
       this.stream,
-      `[hyperpool] experiment ${show(experiment.name)}: ${objectives.map((o) => `${o.metric} (${o.mode})`).join(', ')}, ${experiment.plannedTrials} trials, ` +
+      `[hyperpool] experiment ${show(experiment.name)}: ${objectives.map((o) => `${o.metric} (${o.mode})`).join(', ')}, ${countOf(experiment.plannedTrials, 'trial')}, ` +
         `concurrency ${experiment.concurrency}, ${experiment.searcher} + ${experiment.scheduler}\n`,
     )
   }
@@ -135,7 +135,7 @@ export class ConsoleReporter implements Tracker {
       .map(([state, count]) => `${count} ${state}`)
     const best = this.leaders.several ? this.frontSummary() : this.bestSummary()
     const line =
-      `[hyperpool] ${summary.interrupted ? 'interrupted' : 'finished'}: ${summary.trials} trials` +
+      `[hyperpool] ${summary.interrupted ? 'interrupted' : 'finished'}: ${countOf(summary.trials, 'trial')}` +
       `${states.length > 0 ? ` (${states.join(', ')})` : ''} in ${formatDuration(summary.elapsedS * 1000)}; ${best}`
     // The summary takes the live line's row and stays: it is the last thing the run prints.
     screen.endLive(this.stream)
@@ -164,7 +164,7 @@ export class ConsoleReporter implements Tracker {
       return leader === undefined ? `no ${metric}` : `${metric}=${formatNumber(leader.value)} (trial ${leader.trial.id})`
     })
     return (
-      `${front.length} trials on the Pareto front of ${objectives.map((o) => o.metric).join(', ')}${front.length > 0 ? ` (${ids})` : ''}; ` +
+      `${countOf(front.length, 'trial')} on the Pareto front of ${objectives.map((o) => o.metric).join(', ')}${front.length > 0 ? ` (${ids})` : ''}; ` +
       `best by one objective: ${leaders.join(', ')}`
     )
   }

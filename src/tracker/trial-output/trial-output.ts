@@ -1,4 +1,5 @@
 import { join } from 'node:path'
+import { countOf } from '../../format.ts'
 import type { Logger } from '../../logger.ts'
 import type { TextStream } from '../../terminal.ts'
 import type { ExperimentInfo, TrialInfo, TrialOutput } from '../../types.ts'
@@ -164,7 +165,7 @@ export class TrialOutputLog implements Tracker {
     await this.#files.close()
     const trials = [...this.#printed].filter((id) => id !== undefined).length
     if (trials > 0 && this.#mirror === undefined) {
-      this.#logger.info(`trial output: ${trials} trials printed; see ${join(this.#dir, 'trial_<id>')}/stdout.log and stderr.log`)
+      this.#logger.info(`trial output: ${countOf(trials, 'trial')} printed; see ${join(this.#dir, 'trial_<id>')}/stdout.log and stderr.log`)
     }
     if (this.#failedWrites > 0) this.#logger.warn(`trial output: ${this.#failedWrites} writes failed; that output is lost`)
   }

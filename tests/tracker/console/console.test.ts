@@ -195,7 +195,7 @@ describe('ConsoleReporter', () => {
     })
     const lines = out.text().trimEnd().split('\n')
     expect(lines[1]).toContain('trials 0/? done')
-    expect(lines.at(-1)).toBe('[hyperpool] interrupted: 1 trials (1 errored) in 1m15s; no trial reported "loss"')
+    expect(lines.at(-1)).toBe('[hyperpool] interrupted: 1 trial (1 errored) in 1m15s; no trial reported "loss"')
   })
 
   it('validates its options', () => {
