@@ -3,6 +3,9 @@ import { defineConfig } from 'vitest/config'
 export default defineConfig({
   test: {
     include: ['tests/**/*.test.ts'],
+    // Two test files at a time on two cores: vitest's default (cores - 1) ran one, and most of a file's time is
+    // waiting (child processes, timers, Redis, the browser) rather than CPU.
+    maxWorkers: 2,
     testTimeout: 30_000,
     hookTimeout: 30_000,
     coverage: {
