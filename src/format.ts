@@ -19,8 +19,9 @@ export function formatNumber(value: number): string {
  * ```ts
  * countOf(1, 'trial') // '1 trial'
  * countOf(3, 'running trial') // '3 running trials'
+ * countOf(2, 'run status', 'run statuses') // '2 run statuses'
  * ```
  */
-export function countOf(count: number, noun: string): string {
-  return `${count} ${noun}${count === 1 ? '' : 's'}`
+export function countOf(count: number, noun: string, plural = `${noun}s`): string {
+  return `${count} ${count === 1 ? noun : plural}`
 }

@@ -74,7 +74,7 @@ async, that returns them):
 A .ts module needs tsx installed in the project (npm install -D tsx).
 
 Flags (each overrides the module's option):
-  --samples <n>       numSamples: how many trials
+  --samples <n>       numSamples: how many trials (GridSearch: repeats of the grid)
   --concurrency <n>   concurrency: how many trials at once (default: the machine's cores)
   --seed <n>          seed: the same seed gives the same trials
   --name <name>       name: the experiment's folder under the storage folder

@@ -55,7 +55,7 @@ export async function summary(command: string, argv: readonly string[], io: CliI
   const resume = `hyperpool resume ${dir} --module <the module it ran from> continues it`
   io.stdout(ending === undefined ? ', did not reach its end\n' : interrupted ? `, interrupted: ${resume}\n` : '\n')
   const shown = ranked.slice(0, top ?? 10)
-  if (several) io.stdout(`Pareto front: ${countOf(ranked.length, 'trial')} no other beats on every objective\n`)
+  if (several) io.stdout(`Pareto front: ${countOf(ranked.length, 'trial')} that no other beats on every objective\n`)
   io.stdout(
     `${table(
       shown,

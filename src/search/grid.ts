@@ -185,18 +185,3 @@ function gridValue(values: readonly unknown[], digit: number, random: () => numb
   const value = values[index]
   return isPlainObject(value) ? gridConfig(value as Space, rest, random) : copyJson(value)
 }
-
-/**
- * The `numSamples` a Tuner or Study runs: the one checked, except that GridSearch runs its grid once when
- * none was given, since repeats of a grid are the same trials again unless other dimensions are drawn.
- *
- * @example
- * ```ts
- * plannedSamples(new GridSearch(), 10, false) // 1: the grid once
- * plannedSamples(new GridSearch(), 3, true) // 3
- * plannedSamples(new RandomSearch(), 10, false) // 10
- * ```
- */
-export function plannedSamples(search: Searcher, numSamples: number, given: boolean): number {
-  return !given && search instanceof GridSearch ? 1 : numSamples
-}

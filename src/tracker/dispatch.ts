@@ -1,3 +1,4 @@
+import { countOf } from '../format.ts'
 import type { Logger } from '../logger.ts'
 import type { Tracker } from './tracker.ts'
 
@@ -74,7 +75,7 @@ export class TrackerHub {
     clearTimeout(timer)
     for (const lane of this.#lanes) {
       const lost = lane.dropped + (outcome === 'timeout' ? lane.queue.length + (lane.busy ? 1 : 0) : 0)
-      if (lost > 0) this.#logger.warn(`tracker ${lane.name}: ${lost} events were not delivered`)
+      if (lost > 0) this.#logger.warn(`tracker ${lane.name}: ${countOf(lost, 'event')} not delivered`)
     }
   }
 

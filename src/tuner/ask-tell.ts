@@ -18,7 +18,6 @@ import {
   problemAt,
   type SchemaOf,
 } from '../options/index.ts'
-import { plannedSamples } from '../search/grid.ts'
 import { checkConfig } from '../search/points-to-evaluate.ts'
 import { deriveSeed } from '../search/rng.ts'
 import type { Searcher } from '../search/searcher.ts'
@@ -26,6 +25,7 @@ import type { ConfigOf, Space } from '../search/space.ts'
 import type { Metrics, Mode, Objective, Result, TrialInfo, TrialState } from '../types.ts'
 import { checkMetrics } from '../workers/context.ts'
 import { RANDOM_SEED, SEARCHER, SPACE } from './options.ts'
+import { plannedSamples } from './planned-samples.ts'
 import { ResultGrid } from './results.ts'
 
 /**
@@ -57,7 +57,7 @@ export interface StudyOptions<S extends Space = Space> {
   readonly seed?: number
   /**
    * How many trials `ask` hands out before returning null (for GridSearch: repeats of the grid).
-   * @default 2147483647 (2^31 - 1: in effect unlimited); 1 with GridSearch (the grid once)
+   * @default 2147483647 (2^31 - 1: in effect unlimited; 1 with GridSearch: the grid once)
    */
   readonly numSamples?: number
 }

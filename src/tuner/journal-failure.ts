@@ -14,8 +14,10 @@ import type { ExperimentStore } from './storage.ts'
  */
 export function endOnJournalFailure(store: ExperimentStore, run: ExperimentRun, logger: Logger): void {
   store.writer.onFailure = (error) => {
-    logger.error(`${store.dir}: the journal could not be written (${error.message}): ending the experiment; ${CONTINUES}`)
-    run.interrupt('journal', `the journal could not be written: ${error.message}`)
+    logger.error(
+      `${store.dir}: ${WRITE_FAILED} (${error.message}): ending the experiment; Tuner.restore continues it from what was written`,
+    )
+    run.interrupt('journal', `${WRITE_FAILED}: ${error.message}`)
   }
 }
 
@@ -31,10 +33,13 @@ export function endOnJournalFailure(store: ExperimentStore, run: ExperimentRun, 
 export function journalFailure(store: ExperimentStore | undefined): JournalError | undefined {
   const failure = store?.writer.failure
   if (store === undefined || failure === undefined) return undefined
-  return new JournalError(`${store.dir}: the journal could not be written (${failure.message}); ${CONTINUES}`, {
-    field: 'storageDir',
-    cause: failure,
-  })
+  return new JournalError(
+    `${store.dir}: ${WRITE_FAILED} (${failure.message}); Tuner.restore continues the experiment from what was written`,
+    {
+      field: 'storageDir',
+      cause: failure,
+    },
+  )
 }
 
-const CONTINUES = 'Tuner.restore continues the experiment from what was written'
+const WRITE_FAILED = 'the journal could not be written'

@@ -79,7 +79,7 @@ import { STOP_CRITERIA, type StopCriteria } from './stop.ts'
   readonly scheduler?: Scheduler
   /**
    * Trials to run (for grid search: repeats of the whole grid).
-   * @default 10; 1 with GridSearch (the grid once)
+   * @default 10 (1 with GridSearch: the grid once, as Ray Tune's num_samples)
    */
   readonly numSamples?: number
   /**

@@ -1,5 +1,6 @@
 import { join } from 'node:path'
 import { ConfigError } from '../errors.ts'
+import { countOf } from '../format.ts'
 import { fingerprintData } from '../journal/fingerprint.ts'
 import { createLogger, type Logger } from '../logger.ts'
 import { objectiveOptions } from '../objectives/index.ts'
@@ -7,7 +8,6 @@ import { objectivesFrom, optionAt, TRACKER_WAIT_MS } from '../options/index.ts'
 import { checkMutationsAgainst } from '../scheduler/explore.ts'
 import { PopulationBasedTraining } from '../scheduler/pbt.ts'
 import type { Scheduler } from '../scheduler/scheduler.ts'
-import { plannedSamples } from '../search/grid.ts'
 import type { Searcher } from '../search/searcher.ts'
 import { type ConfigOf, type Space, spaceToJSON } from '../search/space.ts'
 import { ConsoleReporter } from '../tracker/console/console.ts'
@@ -23,15 +23,16 @@ import { EventFanout, type TunerEvent } from './events.ts'
 import { ExperimentRun } from './experiment.ts'
 import { endOnJournalFailure, journalFailure } from './journal-failure.ts'
 import { loadExperiment } from './load.ts'
-import { startLocalPool } from './local-pool.ts'
 import { warnMetricUnseen } from './metric-checks.ts'
 import { type OpenedStore, openStore } from './open-store.ts'
 import { type MetricCheck, TUNER_OPTIONS, type TunerOptions } from './options.ts'
+import { plannedSamples } from './planned-samples.ts'
 import { replayIntoRun } from './replay.ts'
 import { checkReproducible, ordersReports } from './reproducible.ts'
 import { checkSameData, elapsedBefore, type RestoreOptions, type RestorePlan, restorePlan } from './restore.ts'
 import { ResultGrid } from './results.ts'
 import { onStopSignals } from './signals.ts'
+import { startLocalPool } from './start-pool.ts'
 import type { StopCriteria } from './stop.ts'
 import { checkThresholds } from './stop.ts'
 import { exitNow, interruptOnSignal, type ResumeContext, sayHowToResume } from './stop-notices.ts'
@@ -312,7 +313,7 @@ export class Tuner<S extends Space = Space, D = unknown> {
     const { store, journal } = opened
     try {
       this.#logger.debug(
-        `experiment ${this.name}: seed ${this.seed}, ${this.#concurrency} threads, ${sharedBytes(this.#data)} bytes shared`,
+        `experiment ${this.name}: seed ${this.seed}, ${countOf(this.#concurrency, 'thread')}, ${sharedBytes(this.#data)} bytes shared`,
       )
       const checkpoints = new CheckpointStore(store === undefined ? undefined : join(store.dir, 'checkpoints'), this.#logger)
       const executor =

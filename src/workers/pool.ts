@@ -25,8 +25,8 @@ export interface PoolOptions {
    */
   readonly onStrayError?: (error: Error) => void
   /**
-   * As the pool closes: work trials left running on `threads` threads had not finished within
-   * {@link LEFT_BEHIND_MS} and was ended with them. `kinds`: what it still held (`Timeout`,
+   * As the pool closes: work that trials left running had not finished within {@link LEFT_BEHIND_MS}
+   * and was ended with the `threads` threads it ran on. `kinds`: what it still held (`Timeout`,
    * `TCPWrap`, ...), empty when it kept its threads too busy to look. Told once. Default: ignored.
    */
   readonly onLeftBehind?: (threads: number, kinds: readonly string[]) => void

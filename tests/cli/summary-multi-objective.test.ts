@@ -1,6 +1,7 @@
 import { join } from 'node:path'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { runCli } from '../../src/cli/main.ts'
+import { countOf } from '../../src/format.ts'
 import { loadExperiment, Tuner, uniform } from '../../src/index.ts'
 import { BEHAVIOURS, memoryLogger, temporaryDir } from '../helpers.ts'
 
@@ -42,7 +43,7 @@ describe('hyperpool summary of a multi-objective run', () => {
     const { code, stdout } = await cli('summary', dir)
     expect(code).toBe(0)
     expect(stdout).toMatch(/^experiment mo: loss \(min\), draw \(max\), 8 trials \(8 completed\)\n/)
-    expect(stdout).toContain(`Pareto front: ${front.length} trials no other beats on every objective\n`)
+    expect(stdout).toContain(`Pareto front: ${countOf(front.length, 'trial')} that no other beats on every objective\n`)
     const lines = stdout.trimEnd().split('\n')
     const header = lines.findIndex((line) => line.startsWith('rank'))
     expect(lines[header]).toMatch(/^rank\s+trial\s+state\s+loss\s+draw\s+reports\s+behaviour\s+x\s+epochs$/)

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { ConfigError, SpaceError } from '../../src/errors.ts'
 import { AutoSearch } from '../../src/search/auto.ts'
 import { GPSearch } from '../../src/search/gp/gp.ts'
-import { GridSearch, plannedSamples } from '../../src/search/grid.ts'
+import { GridSearch } from '../../src/search/grid.ts'
 import { RandomSearch } from '../../src/search/random.ts'
 import type { Searcher, SearcherSetup } from '../../src/search/searcher.ts'
 import {
@@ -146,12 +146,6 @@ describe.each([
 })
 
 describe('GridSearch', () => {
-  it('runs its grid once unless numSamples is given; other searchers keep the default they are given', () => {
-    expect(plannedSamples(new GridSearch(), 10, false)).toBe(1)
-    expect(plannedSamples(new GridSearch(), 3, true)).toBe(3)
-    expect(plannedSamples(new RandomSearch(), 10, false)).toBe(10)
-  })
-
   const gridSpace = { a: grid([1, 2, 3]), nested: { b: grid(['x', 'y']), deeper: { c: grid([true, false]) } }, u: uniform(0, 1) }
 
   function gridSearch(numSamples: number, s: Space = gridSpace): GridSearch {

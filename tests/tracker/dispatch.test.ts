@@ -83,7 +83,7 @@ describe('TrackerHub', () => {
     await hub.flush(20)
     expect(logger.lines).toContain('warn: tracker tracker is falling behind: more than 2 events queued; dropping events')
     // 2 dropped, 2 queued and 1 in flight when the flush gave up.
-    expect(logger.lines).toContain('warn: tracker tracker: 5 events were not delivered')
+    expect(logger.lines).toContain('warn: tracker tracker: 5 events not delivered')
     release()
   })
 })

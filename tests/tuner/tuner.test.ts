@@ -215,12 +215,12 @@ describe('Tuner on the worker pool', () => {
     expect(logger.lines).toContainEqual(expect.stringMatching(/^warn: a worker thread failed after its trial had ended .*: stray timer$/))
   })
 
-  it('says once, by the end, what work trials left running was ended unfinished, and on how many threads', async () => {
+  it('says once, by the end, that work trials left running was ended unfinished, what it held, and on how many threads', async () => {
     const logger = memoryLogger()
     const results = await tuner({ space: { behaviour: 'stray-interval', x: 1 }, numSamples: 2, concurrency: 1, logger }).fit()
     expect(results.trials.map((t) => t.state)).toEqual(['completed', 'completed'])
     expect(logger.lines.filter((line) => line.includes('left work running'))).toEqual([
-      'info: trials left work running after they returned (still holding: Timeout): it was ended unfinished with its 1 thread, 1 s after the last trial (docs/data-and-workers.md)',
+      'info: trials left work running after they returned (still holding: Timeout): ended unfinished 1 s after the last trial, with the 1 thread it ran on (docs/data-and-workers.md)',
     ])
   })
 

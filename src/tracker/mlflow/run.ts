@@ -1,4 +1,6 @@
 /** What the MLflow session keeps per run, and its account of what was not delivered. */
+
+import { countOf } from '../../format.ts'
 import type { MlflowKeyValue, PendingItems } from './batch.ts'
 
 /** How an MLflow run ends. */
@@ -86,7 +88,7 @@ export function describeLost(lost: Lost, where: string, lastError: string | unde
     ] as const
   )
     .filter(([n]) => n > 0)
-    .map(([n, what]) => `${n} ${what}${n === 1 ? '' : what === 'run status' ? 'es' : 's'}`)
+    .map(([n, what]) => (what === 'run status' ? countOf(n, what, 'run statuses') : countOf(n, what)))
   if (parts.length === 0) return undefined
   const overflow = lost.overflow > 0 ? `; ${lost.overflow} items were dropped because the buffer was full (maxBufferedItems)` : ''
   return `MLflowTracker: not delivered to ${where}: ${parts.join(', ')}${overflow}; last error: ${lastError ?? 'none'}`

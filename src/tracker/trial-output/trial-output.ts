@@ -167,7 +167,7 @@ export class TrialOutputLog implements Tracker {
     if (trials > 0 && this.#mirror === undefined) {
       this.#logger.info(`trial output: ${countOf(trials, 'trial')} printed; see ${join(this.#dir, 'trial_<id>')}/stdout.log and stderr.log`)
     }
-    if (this.#failedWrites > 0) this.#logger.warn(`trial output: ${this.#failedWrites} writes failed; that output is lost`)
+    if (this.#failedWrites > 0) this.#logger.warn(`trial output: ${countOf(this.#failedWrites, 'write')} failed; that output is lost`)
   }
 
   #pathOf(output: Pick<TrialOutput, 'trialId' | 'stream'>): string {

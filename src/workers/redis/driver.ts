@@ -265,7 +265,7 @@ export class RedisDriver implements Executor {
     const { redis, id, logger, publish } = this.#p
     const runs = [...this.#runs.values()].filter((run) => !run.ended)
     logger.warn(
-      `Redis lost experiment ${id} (restarted without its data?): publishing it again and queueing its ${countOf(runs.length, 'unfinished trial')} again from their last checkpoints; the journal keeps every report`,
+      `Redis lost experiment ${id} (restarted without its data?): publishing it again and queueing its ${countOf(runs.length, 'unfinished trial')} again, each from its last checkpoint; the journal keeps every report`,
     )
     // Listed first: a worker that saw the registry empty checks it before removing the experiment's keys, and must find it.
     await redis.sadd(REGISTRY, id)

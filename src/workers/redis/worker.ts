@@ -1,6 +1,7 @@
 import { availableParallelism, hostname } from 'node:os'
 import { fileURLToPath } from 'node:url'
 import type { Redis } from 'ioredis'
+import { countOf } from '../../format.ts'
 import { createLogger, LOGGER, type Logger } from '../../logger.ts'
 import { computed, defineOptions, integer, type SchemaOf } from '../../options/index.ts'
 import { bullConnection, connect, OutageNotice, REDIS_URL, redact, tidyWithin } from './connection.ts'
@@ -120,7 +121,9 @@ export class RedisWorker {
     this.#redis = connect(this.#o.connection, this.#notice)
     // A liveness key may lapse while Redis is away (its expiry runs on): what was seen missing before counts for nothing.
     this.#redis.on('ready', () => this.#missing.clear())
-    this.#logger.info(`worker ${this.name}: ${this.#o.concurrency} threads, waiting for experiments on ${redact(this.#o.connection)}`)
+    this.#logger.info(
+      `worker ${this.name}: ${countOf(this.#o.concurrency, 'thread')}, waiting for experiments on ${redact(this.#o.connection)}`,
+    )
     this.#timer = setInterval(() => this.#pollOnce(), this.#o.pollMs)
     this.#pollOnce()
   }

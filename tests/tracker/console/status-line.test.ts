@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { countOf, formatNumber } from '../../../src/format.ts'
+import { formatNumber } from '../../../src/format.ts'
 import { widthOf } from '../../../src/terminal.ts'
 import { formatDuration, type Progress, statusLine } from '../../../src/tracker/console/status-line.ts'
 
@@ -72,12 +72,6 @@ describe('number and time formats', () => {
     expect(formatNumber(0.031234567)).toBe('0.0312346')
     expect(formatNumber(42)).toBe('42')
     expect(formatNumber(Number.NaN)).toBe('NaN')
-  })
-
-  it('counts with the noun in the plural unless the count is 1', () => {
-    expect(countOf(1, 'running trial')).toBe('1 running trial')
-    expect(countOf(0, 'thread')).toBe('0 threads')
-    expect(countOf(3, 'thread')).toBe('3 threads')
   })
 
   it('writes seconds, minutes or hours', () => {

@@ -82,6 +82,8 @@ describe.skipIf('skip' in found)('the real TensorBoard reads the tracker’s fil
       concurrency: 1, // one trial at a time: ASHA's decisions do not depend on timing
       seed: 5,
       name: 'tb-hparams',
+      // Its journal in the temporary folder too, not runs/ in the checkout, which a second run would find taken.
+      storageDir: dir,
       logger: memoryLogger(),
       trackers: [
         new TensorBoardTracker(join(dir, 'tb')),

@@ -33,8 +33,8 @@ export function startLocalPool(request: LocalPoolRequest): LocalPool {
       logger.warn(`a worker thread failed after its trial had ended (a timer or callback that outlived it?): ${error.message}`),
     onLeftBehind: (threads, kinds) =>
       logger.info(
-        `trials left work running after they returned (${kinds.length > 0 ? `still holding: ${kinds.join(', ')}` : 'it kept its thread busy'}): ` +
-          `it was ended unfinished with its ${countOf(threads, 'thread')}, ${LEFT_BEHIND_MS / 1000} s after the last trial (docs/data-and-workers.md)`,
+        `trials left work running after they returned (${kinds.length > 0 ? `still holding: ${kinds.join(', ')}` : 'too busy to say what it held'}): ` +
+          `ended unfinished ${LEFT_BEHIND_MS / 1000} s after the last trial, with the ${countOf(threads, 'thread')} it ran on (docs/data-and-workers.md)`,
       ),
     onOutput: request.onOutput,
   })
