@@ -8,9 +8,10 @@
  * link of their thread (four messages per task: what a trial whose report
  * waits for its decision sends; under FIFO a no-op trial's report travels one
  * way, inside its result, so it sends two).
- * The contenders alternate, repeat after repeat and in a new order each
- * repeat, so that a machine busy with other work slows them alike and none
- * always follows the same one; every ratio is taken within one repeat, then
+ * The contenders alternate, repeat after repeat, in the orders of a Williams
+ * design (each contender follows every other equally often), so that a
+ * machine busy with other work slows them alike and no contender pays for
+ * always following the same one; every ratio is taken within one repeat, then
  * the median over repeats.
  *
  * hyperpool is the package as shipped: compiled (`npm run bench`), the import
@@ -24,7 +25,6 @@ import { join } from 'node:path'
 import type { MessagePort } from 'node:worker_threads'
 import { type Config, RandomSearch, Tuner } from 'hyperpool'
 import { Piscina } from 'piscina'
-import seedrandom from 'seedrandom'
 import { now } from './lib/naive-task.ts'
 import { NOOP_SPACE } from './lib/noop-space.ts'
 import { fmt, median, quantile, quick, writeResults } from './lib/report.ts'
@@ -32,7 +32,8 @@ import { makeDataset } from './lib/ridge.ts'
 import { sibling } from './lib/sibling.ts'
 
 const TRIALS = quick ? 500 : 10_000
-const REPEATS = quick ? 2 : 15
+// Two full Williams designs of the five contenders (10 orders each); quick mode, the first two orders.
+const REPEATS = quick ? 2 : 20
 const THREADS = 2
 
 const space = NOOP_SPACE
@@ -148,6 +149,16 @@ async function hyperpool(journal: boolean): Promise<Run> {
   }
 }
 
+/**
+ * The orders of a Williams design for n contenders: within the orders each contender runs first once (or twice)
+ * and follows every other equally often (2n orders for an odd n, the rows and their mirror images; n for an even n).
+ */
+function williamsOrders(n: number): number[][] {
+  const first = Array.from({ length: n }, (_, j) => (j % 2 === 1 ? (j + 1) / 2 : (n - j / 2) % n))
+  const rows = Array.from({ length: n }, (_, i) => first.map((c) => (c + i) % n))
+  return n % 2 === 0 ? rows : [...rows, ...rows.map((row) => [...row].reverse())]
+}
+
 const configs = drawConfigs(TRIALS)
 const contenders: Array<[string, () => Promise<Run>]> = [
   ['bare piscina (no-op tasks)', () => barePiscina(configs, true)],
@@ -158,13 +169,12 @@ const contenders: Array<[string, () => Promise<Run>]> = [
 ]
 const runs = new Map<string, Run[]>(contenders.map(([label]) => [label, []]))
 const collect = (globalThis as { gc?: () => void }).gc
-// A new order every repeat (seeded, so reruns match): a fixed order, even rotated, gives each contender
-// the same predecessor every time, and side-by-side runs showed that moves a contender by up to 10%.
-const shuffle = seedrandom.alea('overhead-order')
+// A fixed order, even rotated, gives each contender the same predecessor every time, and side-by-side runs
+// showed the predecessor moving a contender by up to 10%.
+const orders = williamsOrders(contenders.length)
 for (let r = 0; r < REPEATS; r++) {
-  const order = contenders.map((contender) => ({ contender, key: shuffle() })).sort((a, b) => a.key - b.key)
-  for (const { contender } of order) {
-    const [label, run] = contender
+  for (const index of orders[r % orders.length] as number[]) {
+    const [label, run] = contenders[index] as [string, () => Promise<Run>]
     collect?.()
     runs.get(label)?.push(await run())
   }
@@ -205,7 +215,7 @@ writeResults(
         4,
       ),
       note:
-        `${REPEATS} repeats in one process, the contenders in a new seeded random order each repeat; a run starts and stops its pool, so start-up is included. ` +
+        `${REPEATS} repeats in one process, the contenders in the orders of a Williams design (each follows every other equally often); a run starts and stops its pool, so start-up is included. ` +
         'A ratio is taken within each repeat (the run / the bare piscina run of the same repeat), then the median over repeats. ' +
         'Bare piscina runs its defaults (Atomics on) with one task in flight per thread, a new one as each ends (the way the Tuner fills its slots); ' +
         'the row below it is handed every task at once instead. Its tasks carry the same 10-parameter configs, drawn ahead. ' +
@@ -240,5 +250,11 @@ writeResults(
         'what a trial costs the machine, which a busy machine changes less than the wall clock.',
     },
   ],
-  { repeats: REPEATS, trials: TRIALS, threads: THREADS, runs: Object.fromEntries(runs) },
+  {
+    repeats: REPEATS,
+    trials: TRIALS,
+    threads: THREADS,
+    orders: orders.map((order) => order.map((i) => (contenders[i] as [string, unknown])[0])),
+    runs: Object.fromEntries(runs),
+  },
 )
