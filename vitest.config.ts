@@ -1,15 +1,10 @@
-import { availableParallelism } from 'node:os'
 import { defineConfig } from 'vitest/config'
 
 export default defineConfig({
   test: {
     include: ['tests/**/*.test.ts'],
-    // At least two test files at a time: vitest's default (cores - 1) runs one on two cores, and much of a file's
-    // time is waiting (child processes, timers, Redis, the browser). One CI run each: 484 s against 545 s for one at a time.
-    maxWorkers: Math.max(2, availableParallelism() - 1),
-    // Guards against a hang, not time limits: two files at once make the slowest tests take up to twice as long.
-    testTimeout: 60_000,
-    hookTimeout: 60_000,
+    testTimeout: 30_000,
+    hookTimeout: 30_000,
     coverage: {
       provider: 'v8',
       include: ['src/**'],

@@ -56,11 +56,20 @@ function runChild(
   })
   const journal = join(storageDir, NAME, 'experiment.jsonl')
   const lines = new LineCounter(journal)
+  // A signal the child can handle waits for three lines of its own (a new journal's first two or a restore's session line,
+  // then its run's): before its fit() listens, SIGINT or SIGTERM would end it unhandled, and on a busy machine the journal
+  // can pass the point while the previous child stops.
+  const atLeast = stopAt === undefined || stopAt.signal === 'SIGKILL' ? 0 : lines.count() + 3
   const watch =
     stopAt === undefined
       ? undefined
       : setInterval(() => {
-          if (lines.count() < stopAt.lines && !(stopAt.stall !== undefined && existsSync(stopAt.stall.split(':')[1] as string))) return
+          const count = lines.count()
+          if (
+            (count < stopAt.lines || count < atLeast) &&
+            !(stopAt.stall !== undefined && existsSync(stopAt.stall.split(':')[1] as string))
+          )
+            return
           clearInterval(watch)
           child.kill(stopAt.signal)
         }, 2)
