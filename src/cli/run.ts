@@ -2,7 +2,7 @@ import { existsSync, statSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { countOf } from '../format.ts'
-import { type ResultGrid, TRIAL_OUTPUT_MODES, type TrialInfo, Tuner, type TunerOptions } from '../index.ts'
+import { ResultError, type ResultGrid, TRIAL_OUTPUT_MODES, type TrialInfo, Tuner, type TunerOptions } from '../index.ts'
 import { resolveTsLoader } from '../workers/pool.ts'
 import { choiceFlag, integerFlag, readArgs, UsageError } from './args.ts'
 import type { CliIO } from './io.ts'
@@ -60,7 +60,13 @@ export function bestTrialLine(results: ResultGrid): string {
     const front = results.paretoFront()
     return `Pareto front, ${countOf(front.length, 'trial')}:\n${front.map(line).join('')}`
   }
-  return `best ${line(results.best())}`
+  try {
+    return `best ${line(results.best())}`
+  } catch (error) {
+    // Every trial errored, or none reported the metric: the run is over all the same, and its folder says the rest.
+    if (!(error instanceof ResultError)) throw error
+    return `no best trial: ${error.message.replace(/^best\([^)]*\): /, '')}\n`
+  }
 }
 
 /** The Tuner options a module's default export gives: an object, or a function (maybe async) returning one; `command` names who asked, in errors. */

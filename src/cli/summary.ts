@@ -1,5 +1,5 @@
 import { countOf, formatNumber } from '../format.ts'
-import { flattenConfig, loadExperiment, type Mode, type Objective, type TrialInfo } from '../index.ts'
+import { flattenConfig, type LoadedExperiment, loadExperiment, type Mode, type Objective, type TrialInfo } from '../index.ts'
 import { compareScored, countsAsScore } from '../objectives/index.ts'
 import { integerFlag, readArgs, UsageError } from './args.ts'
 import { experimentDir } from './experiment-dir.ts'
@@ -25,8 +25,10 @@ export async function summary(command: string, argv: readonly string[], io: CliI
   if (flags.json && flags.csv) throw new UsageError(`${command}: --json and --csv are two formats: give one`, command, '--csv')
   const top = integerFlag(command, 'top', flags.top, 1)
   const dir = experimentDir(command, positionals[0] as string)
-  const { experiment, results, summary: ending } = await loadExperiment(dir)
+  const { experiment, results, summary: ending, interruption } = await loadExperiment(dir)
   const interrupted = ending?.interrupted === true
+  // Journals before interrupts were read back carry none: their interrupted runs were taken for resumable.
+  const resumable = interrupted && (interruption === undefined || (interruption.resumable && interruption.cause !== 'check'))
   if (flags.csv) {
     io.stdout(results.toCSV())
     return
@@ -42,7 +44,7 @@ export async function summary(command: string, argv: readonly string[], io: CliI
     const objectives = several ? { objectives: results.objectives } : {}
     const trials = several ? { front: shown } : { trials: shown }
     io.stdout(
-      `${JSON.stringify({ experiment: { name, metric, mode, ...objectives, seed }, ended: ending !== undefined, interrupted, states, ...trials }, null, 2)}\n`,
+      `${JSON.stringify({ experiment: { name, metric, mode, ...objectives, seed }, ended: ending !== undefined, interrupted, resumable, states, ...trials }, null, 2)}\n`,
     )
     return
   }
@@ -51,9 +53,7 @@ export async function summary(command: string, argv: readonly string[], io: CliI
     .join(', ')
   const aims = results.objectives.map((o) => `${o.metric} (${o.mode})`).join(', ')
   io.stdout(`experiment ${experiment.name}: ${aims}, ${countOf(results.trials.length, 'trial')} (${counts})`)
-  // An interrupted run ended resumably: say so, and how, rather than pass it off as finished.
-  const resume = `hyperpool resume ${dir} --module <the module it ran from> continues it`
-  io.stdout(ending === undefined ? ', did not reach its end\n' : interrupted ? `, interrupted: ${resume}\n` : '\n')
+  io.stdout(`${endNote(dir, ending === undefined, interrupted, resumable, interruption)}\n`)
   const shown = ranked.slice(0, top ?? 10)
   if (several) io.stdout(`Pareto front: ${countOf(ranked.length, 'trial')} that no other beats on every objective\n`)
   io.stdout(
@@ -119,4 +119,17 @@ function table(trials: readonly RankedTrial[], metrics: readonly string[]): stri
 function cell(value: unknown): string {
   if (typeof value === 'number') return formatNumber(value)
   return typeof value === 'string' ? value : JSON.stringify(value)
+}
+
+/**
+ * How the experiment ended, after its counts: a run cut short says why, and how to resume it only when
+ * `hyperpool resume` would continue it (not after its time budget, nor after its own check ended it).
+ */
+function endNote(dir: string, died: boolean, interrupted: boolean, resumable: boolean, why: LoadedExperiment['interruption']): string {
+  if (died) return ', did not reach its end'
+  if (!interrupted) return ''
+  const reason = why === undefined ? '' : ` (${why.why})`
+  if (resumable) return `, interrupted${reason}: hyperpool resume ${dir} --module <the module it ran from> continues it`
+  if (why?.cause === 'check') return `, ended early${reason}; a restore would end it the same way: start a new experiment with the fix`
+  return `, ended early${reason}`
 }

@@ -227,7 +227,9 @@ export interface TrialEndEvent {
  * Why the experiment stopped early. `resumable` interrupts (a signal, an
  * abort, failFast, a searcher or scheduler that threw, a journal that could
  * not be written) leave running trials resumable; the time budget ends the
- * experiment for good.
+ * experiment for good. `check`: the run's own check failed (a trainable that
+ * did not load, a metric never reported); its trials are left resumable, but
+ * a restore replays the same end, so the experiment cannot be continued.
  *
  * @example
  * ```ts
@@ -243,7 +245,7 @@ export interface InterruptEvent {
 }
 
 /** What ended an experiment early; see {@link InterruptEvent}. */
-export type InterruptCause = 'signal' | 'abort' | 'budget' | 'failFast' | 'error' | 'journal'
+export type InterruptCause = 'signal' | 'abort' | 'budget' | 'failFast' | 'error' | 'check' | 'journal'
 
 /**
  * The file an experiment's events go to, inside the tracker's directory.

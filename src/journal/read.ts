@@ -4,7 +4,7 @@ import { errnoCode } from '../errno.ts'
 import { CAUSE_DEPTH, ConfigError, JournalError, type SerializedError, show, toTrialError } from '../errors.ts'
 import { argumentAt, check, isObject, PATH, type Place, problemAt } from '../options/index.ts'
 import type { ExperimentInfo, ExperimentSummary, Result, TrialInfo, TrialState } from '../types.ts'
-import { decodeLine, EXPERIMENT_FILE, JOURNAL_VERSION, type JsonlEvent } from './codec.ts'
+import { decodeLine, EXPERIMENT_FILE, type InterruptEvent, JOURNAL_VERSION, type JsonlEvent } from './codec.ts'
 
 /**
  * An experiment log read back as plain data: the settings, every trial as it
@@ -21,6 +21,8 @@ export interface StoredExperiment {
   readonly trials: readonly TrialInfo[]
   /** The last session's end; undefined when it did not reach it (the process died). */
   readonly summary: ExperimentSummary | undefined
+  /** What ended the last session early, when something did: its cause, why, and whether it left the experiment resumable. */
+  readonly interruption?: Pick<InterruptEvent, 'cause' | 'why' | 'resumable'> | undefined
 }
 
 /**
@@ -208,6 +210,7 @@ type MutableTrial = { -readonly [K in keyof TrialInfo]: TrialInfo[K] } & { histo
 class Rebuild {
   private experiment: ExperimentInfo | undefined
   private summary: ExperimentSummary | undefined
+  private interruption: Pick<InterruptEvent, 'cause' | 'why' | 'resumable'> | undefined
   private readonly trials = new Map<number, MutableTrial>()
   private readonly ended = new Set<number>()
 
@@ -255,9 +258,15 @@ class Rebuild {
       case 'session':
         // A restore began another session: the earlier session's end is not the experiment's (until this one ends).
         this.summary = undefined
+        this.interruption = undefined
         return
+      case 'interrupt': {
+        const { cause, why, resumable } = event
+        this.interruption = { cause, why, resumable }
+        return
+      }
       default:
-        // Decisions, checkpoints, retries and interrupts matter to a restore, not to the table.
+        // Decisions, checkpoints and retries matter to a restore, not to the table.
         return
     }
   }
@@ -267,7 +276,7 @@ class Rebuild {
     if (experiment === undefined) throw problemAt(argumentAt('loadExperiment', 'dir'), `${show(this.path)} has no "experiment_start" event`)
     // A trial whose run the crash or the interrupt caught is not over: a restore resumes it.
     for (const trial of this.trials.values()) if (!this.ended.has(trial.id)) trial.state = 'paused'
-    return { experiment, trials: [...this.trials.values()], summary: this.summary }
+    return { experiment, trials: [...this.trials.values()], summary: this.summary, interruption: this.interruption }
   }
 
   private record(trial: MutableTrial, result: Result): void {

@@ -1,4 +1,4 @@
-import { readExperiment } from '../journal/read.ts'
+import { readExperiment, type StoredExperiment } from '../journal/read.ts'
 import { experimentObjectives, objectiveOptions } from '../objectives/index.ts'
 import type { ExperimentInfo, ExperimentSummary } from '../types.ts'
 import { ResultGrid } from './results.ts'
@@ -17,6 +17,11 @@ export interface LoadedExperiment {
   readonly results: ResultGrid
   /** Undefined when the experiment did not reach its end (the process died). */
   readonly summary: ExperimentSummary | undefined
+  /**
+   * What ended it early, when something did: `resumable` false for the time budget, and `cause: 'check'`
+   * when the run's own check ended it (a restore ends it the same way: start a new experiment with the fix).
+   */
+  readonly interruption?: StoredExperiment['interruption']
 }
 
 /**
@@ -35,12 +40,13 @@ export interface LoadedExperiment {
  * ```
  */
 export async function loadExperiment(dir: string): Promise<LoadedExperiment> {
-  const { experiment, trials, summary } = await readExperiment(dir)
+  const { experiment, trials, summary, interruption } = await readExperiment(dir)
   // No end written: the process died (or still runs), so the table is not the experiment's last word.
   const interrupted = summary?.interrupted ?? true
   return {
     experiment,
     results: new ResultGrid(trials, { ...objectiveOptions(experimentObjectives(experiment)), interrupted, space: experiment.space }),
     summary,
+    interruption,
   }
 }

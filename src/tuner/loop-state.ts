@@ -102,8 +102,23 @@ export abstract class LoopState {
     // Replaying, the restore stops at once and says what threw (tuner/replay.ts).
     if (this.record.replaying) return
     this.interrupt(
-      'error',
+      isRunCheck(error) ? 'check' : 'error',
       error instanceof ConfigError ? error.message : `a searcher or scheduler threw (${(error as Error)?.message ?? String(error)})`,
     )
   }
 }
+
+/**
+ * The run's own check ended it (a trainable that did not load, a metric never reported): a restore
+ * replays that end, so the experiment cannot be continued, only started again with the fix.
+ *
+ * @example
+ * ```ts
+ * isRunCheck(problemAt(optionAt('Tuner', 'metric'), 'never reported')) // true
+ * ```
+ */
+export function isRunCheck(error: unknown): error is ConfigError {
+  return error instanceof ConfigError && RUN_CHECKS.has(error.field)
+}
+
+const RUN_CHECKS: ReadonlySet<string> = new Set(['trainable', 'metric'])

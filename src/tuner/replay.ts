@@ -1,15 +1,15 @@
-import { ConfigError, JournalError } from '../errors.ts'
+import { JournalError } from '../errors.ts'
 import { countOf } from '../format.ts'
 import { encodeEvent, type JsonlEvent } from '../journal/codec.ts'
 import type { JournalFile, JournalLine } from '../journal/read.ts'
 import type { Logger } from '../logger.ts'
 import type { Executor } from '../workers/executor.ts'
 import type { ExperimentRun } from './experiment.ts'
+import { isRunCheck } from './loop-state.ts'
 import type { ReplayCheck } from './run-record.ts'
 import type { ExperimentStore } from './storage.ts'
 
 /** The fields of the errors with which the loop's own checks end a run (rather than a searcher or scheduler that threw). */
-const RUN_CHECKS: ReadonlySet<string> = new Set(['trainable', 'metric'])
 
 /**
  * What a journal line is to the loop: something it was told (`input`),
@@ -129,7 +129,7 @@ export function replayJournal(
     const fatal = run.fatal
     if (fatal === undefined) return
     if (fatal instanceof JournalError) throw located(fatal, item)
-    if (fatal instanceof ConfigError && RUN_CHECKS.has(fatal.field)) {
+    if (isRunCheck(fatal)) {
       // The run's own check (a trainable that did not load, a metric never reported) ended it: a replay ends it the same way.
       throw new JournalError(
         `${at(item)}: the experiment ended here (${fatal.message}), and a restore replays that end; start a new experiment with the fix (loadExperiment still reads this one)`,

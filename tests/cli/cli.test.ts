@@ -127,6 +127,14 @@ describe('the hyperpool binary', () => {
     for (const t of summary.trials) expect(t.score).toBeCloseTo(t.config.x ** 2 + 1 / 3, 10)
   })
 
+  it('ends quietly with 0 when its reader closes the pipe early (`hyperpool summary dir | head -1`)', async () => {
+    const started = startHyperpool('summary', join(storage, 'cli'))
+    // The reader takes the first chunk and goes, as head does: the rest of the writes meet a closed pipe.
+    started.child.stdout.once('data', () => started.child.stdout.destroy())
+    expect(await started.exit).toEqual({ code: 0, signal: null })
+    expect(started.output.stderr).toBe('')
+  })
+
   it('exits with 2 and says what to do for a path that is not an experiment', async () => {
     const { code, stderr } = await hyperpool('summary', join(storage, 'nothing-here'))
     expect(code).toBe(2)
@@ -223,8 +231,12 @@ describe('hyperpool resume', () => {
     const endedBefore = new Set(journalEvents(dir).flatMap((e) => (e.event === 'trial_end' ? [e.trial?.id] : [])))
     const startsBefore = journalEvents(dir).filter((e) => e.event === 'trial_start').length
     expect(endedBefore.size).toBeLessThan(8)
-    expect((await hyperpool('summary', dir)).stdout).toContain(`, interrupted: hyperpool resume ${dir} --module`)
-    expect(JSON.parse((await hyperpool('summary', dir, '--json')).stdout)).toMatchObject({ ended: true, interrupted: true })
+    expect((await hyperpool('summary', dir)).stdout).toContain(`, interrupted (SIGINT): hyperpool resume ${dir} --module`)
+    expect(JSON.parse((await hyperpool('summary', dir, '--json')).stdout)).toMatchObject({
+      ended: true,
+      interrupted: true,
+      resumable: true,
+    })
 
     const resumed = await hyperpool('resume', dir, '--module', SLOW_EXPERIMENT)
     expect(resumed.code, resumed.stderr).toBe(0)
