@@ -11,6 +11,19 @@
  * ```
  */
 export function didYouMean(key: string, known: readonly string[]): string {
+  const near = nearName(key, known)
+  return near === undefined ? '' : ` (did you mean ${near}?)`
+}
+
+/**
+ * The known name closest to `key` under {@link didYouMean}'s rule, else undefined.
+ *
+ * @example
+ * ```ts
+ * nearName('los', ['loss', 'acc']) // 'loss'
+ * ```
+ */
+export function nearName(key: string, known: readonly string[]): string | undefined {
   let best: string | undefined
   let bestDistance = Number.POSITIVE_INFINITY
   for (const name of known) {
@@ -21,7 +34,7 @@ export function didYouMean(key: string, known: readonly string[]): string {
     }
   }
   const allowed = key.length < 3 ? 0 : key.length < 8 ? 1 : 2
-  return best !== undefined && bestDistance <= allowed ? ` (did you mean ${best}?)` : ''
+  return best !== undefined && bestDistance <= allowed ? best : undefined
 }
 
 /** Edit distance counting insertions, deletions, substitutions and swaps of neighbours (`mdoe` is one from `mode`). */

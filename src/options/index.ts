@@ -26,7 +26,7 @@ export {
   TIMER_S,
   TRACKER_WAIT_MS,
 } from './common.ts'
-export { didYouMean } from './guess.ts'
+export { didYouMean, nearName } from './guess.ts'
 export {
   type AnyKind,
   arrayOf,

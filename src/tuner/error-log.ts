@@ -1,5 +1,9 @@
 import type { SerializedError } from '../errors.ts'
+import { countOf } from '../format.ts'
 import type { Logger } from '../logger.ts'
+
+/** What a warning shows of an error: its name and message, and its first cause's. */
+type Logged = Pick<SerializedError, 'name' | 'message'> & { readonly cause?: Pick<SerializedError, 'name' | 'message'> | undefined }
 
 /**
  * Warns of each distinct trial error once. A trainable with a bug fails every
@@ -24,31 +28,32 @@ export class TrialErrorLog {
   }
 
   /** A failed attempt that will be retried. */
-  retrying(trialId: number, attempt: number, attempts: number, error: Pick<SerializedError, 'name' | 'message'>): void {
+  retrying(trialId: number, attempt: number, attempts: number, error: Logged): void {
     this.#log(this.#seen.retried, `trial ${trialId} failed (attempt ${attempt} of ${attempts}), retrying`, error)
   }
 
   /** A trial that errored for good. */
-  errored(trialId: number, error: Pick<SerializedError, 'name' | 'message'>): void {
+  errored(trialId: number, error: Logged): void {
     this.#log(this.#seen.errored, `trial ${trialId} errored`, error)
   }
 
   /** One warning per error that repeated, with how many more times. */
   close(): void {
-    const more = (count: number, one: string, many: string) => `${count - 1} more ${count > 2 ? many : one}`
     for (const [what, count] of this.#seen.retried) {
-      if (count > 1) this.#logger.warn(`${more(count, 'failed attempt', 'failed attempts')} the same way: ${what}`)
+      if (count > 1) this.#logger.warn(`${countOf(count - 1, 'more failed attempt')} the same way: ${what}`)
     }
     for (const [what, count] of this.#seen.errored) {
-      if (count > 1) this.#logger.warn(`${more(count, 'trial', 'trials')} errored the same way: ${what}`)
+      if (count > 1) this.#logger.warn(`${countOf(count - 1, 'more trial')} errored the same way: ${what}`)
     }
   }
 
-  #log(seen: Map<string, number>, event: string, error: Pick<SerializedError, 'name' | 'message'>): void {
+  #log(seen: Map<string, number>, event: string, error: Logged): void {
     const what = `${error.name}: ${error.message}`
     const count = (seen.get(what) ?? 0) + 1
     seen.set(what, count)
-    if (count === 1) this.#logger.warn(`${event}: ${what}`)
+    // The first cause too: 'fit failed' says little without the 'bad shape' under it (all of it is in trial.error).
+    const cause = error.cause === undefined ? '' : ` (cause: ${error.cause.name}: ${error.cause.message})`
+    if (count === 1) this.#logger.warn(`${event}: ${what}${cause}`)
     else this.#logger.debug(`${event}: ${what} (seen ${count} times)`)
   }
 }

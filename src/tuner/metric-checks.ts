@@ -1,6 +1,6 @@
 import { type ConfigError, DivergedError, show } from '../errors.ts'
 import type { Logger } from '../logger.ts'
-import { didYouMean, optionAt, problemAt } from '../options/index.ts'
+import { nearName, optionAt, problemAt } from '../options/index.ts'
 import type { Objective, Result, TrialInfo } from '../types.ts'
 import type { MetricCheck } from './options.ts'
 
@@ -96,14 +96,20 @@ function keysOf(history: readonly Result[], metric: string): string {
   return `it reported ${list.join(', ')}${wrongType}${guess(metric, list)}`
 }
 
-/** ` (did you mean x?)`: a near spelling, else a reported key that contains the metric or is contained in it (`val_loss` for `loss`). */
+/**
+ * A reported key the metric may have been meant as, or the other way round: a near spelling (`los`), else one
+ * that contains the metric or is contained in it (`val_loss` for `loss`). Neutral on which of the two is the typo.
+ */
 function guess(metric: string, reported: readonly string[]): string {
   const keys = reported.filter((key) => key !== metric)
-  const near = didYouMean(metric, keys)
-  if (near !== '') return near
+  const near = nearName(metric, keys)
+  if (near !== undefined) return `; ${show(near)} is a near spelling of ${show(metric)}`
   const lower = metric.toLowerCase()
   const related = keys.find((key) => key.toLowerCase().includes(lower) || lower.includes(key.toLowerCase()))
-  return related === undefined ? '' : ` (did you mean ${related}?)`
+  if (related === undefined) return ''
+  return related.toLowerCase().includes(lower)
+    ? `; ${show(related)} contains ${show(metric)}`
+    : `; ${show(metric)} contains ${show(related)}`
 }
 
 /**

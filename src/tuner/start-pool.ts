@@ -33,8 +33,9 @@ export function startLocalPool(request: LocalPoolRequest): LocalPool {
       logger.warn(`a worker thread failed after its trial had ended (a timer or callback that outlived it?): ${error.message}`),
     onLeftBehind: (threads, kinds) =>
       logger.info(
-        `trials left work running after they returned (${kinds.length > 0 ? `still holding: ${kinds.join(', ')}` : 'too busy to say what it held'}): ` +
-          `ended unfinished ${LEFT_BEHIND_MS / 1000} s after the last trial, with the ${countOf(threads, 'thread')} it ran on (docs/data-and-workers.md)`,
+        `work left running after a trial returned (${kinds.length > 0 ? `still holding: ${kinds.join(', ')}` : 'too busy to say what it held'}) ` +
+          `was ended unfinished ${LEFT_BEHIND_MS / 1000} s after the last trial, with the ${countOf(threads, 'thread')} it ran on; ` +
+          'clear timers and intervals (Node calls them Timeout) and await writes before the trainable returns (docs/data-and-workers.md in the package)',
       ),
     onOutput: request.onOutput,
   })

@@ -32,7 +32,7 @@ describe('a trial that completes without the metric', () => {
     expect(failure).toBeInstanceOf(ConfigError)
     expect((failure as ConfigError).field).toBe('metric')
     expect((failure as Error).message).toMatch(
-      /^Tuner\(\{ metric \}\): trial 0 completed without reporting a number for "loss"; it reported val_loss \(did you mean val_loss\?\)\. /,
+      /^Tuner\(\{ metric \}\): trial 0 completed without reporting a number for "loss"; it reported val_loss; "val_loss" contains "loss"\. /,
     )
   })
 
@@ -74,6 +74,16 @@ describe('a trial that completes without the metric', () => {
     )
     expect(checks.completed(trial([result({ f1: 0.5 })]))?.message).toMatch(/it reported f1\. Fix metric/)
     expect(checks.completed(trial([]))?.message).toMatch(/it reported no metrics at all/)
+  })
+
+  it('points at a near spelling without saying which side is the typo, and at a name inside the other', () => {
+    const checks = new MetricChecks('loss', 'error', memoryLogger())
+    expect(checks.completed(trial([result({ los: 0.5 })]))?.message).toMatch(
+      /it reported los; "los" is a near spelling of "loss"\. Fix metric/,
+    )
+    expect(new MetricChecks('val_loss', 'error', memoryLogger()).completed(trial([result({ loss: 0.5 })]))?.message).toMatch(
+      /it reported loss; "val_loss" contains "loss"\. Fix metric/,
+    )
   })
 
   it('stops checking once a trial has reported the metric: the name is right', () => {

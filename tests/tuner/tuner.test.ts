@@ -219,8 +219,8 @@ describe('Tuner on the worker pool', () => {
     const logger = memoryLogger()
     const results = await tuner({ space: { behaviour: 'stray-interval', x: 1 }, numSamples: 2, concurrency: 1, logger }).fit()
     expect(results.trials.map((t) => t.state)).toEqual(['completed', 'completed'])
-    expect(logger.lines.filter((line) => line.includes('left work running'))).toEqual([
-      'info: trials left work running after they returned (still holding: Timeout): ended unfinished 1 s after the last trial, with the 1 thread it ran on (docs/data-and-workers.md)',
+    expect(logger.lines.filter((line) => line.includes('left running after'))).toEqual([
+      'info: work left running after a trial returned (still holding: Timeout) was ended unfinished 1 s after the last trial, with the 1 thread it ran on; clear timers and intervals (Node calls them Timeout) and await writes before the trainable returns (docs/data-and-workers.md in the package)',
     ])
   })
 

@@ -1,3 +1,4 @@
+import { countOf } from '../../format.ts'
 import type { ReportModel } from '../model.ts'
 import { paramScale } from '../model.ts'
 import { extent, linearScale, type Scale } from '../scale.ts'
@@ -55,7 +56,7 @@ export function parallelChart(model: ReportModel): string {
     })
   }
   const axesMarkup = columns.map((column, i) => axis(column.name, column.scale, left + gap * i, i === count - 1)).join('')
-  const title = `Parallel coordinates: ${model.params.length} parameters and ${metric}, one line per trial`
+  const title = `Parallel coordinates: ${countOf(model.params.length, 'parameter')} and ${metric}, one line per trial`
   return chartSvg('parallel', WIDTH, HEIGHT, title, lines + axesMarkup + colorLegend(WIDTH - 120, 6, metric, mode))
 }
 
