@@ -28,7 +28,7 @@ export async function summary(command: string, argv: readonly string[], io: CliI
   const { experiment, results, summary: ending, interruption } = await loadExperiment(dir)
   const interrupted = ending?.interrupted === true
   // Journals before interrupts were read back carry none: their interrupted runs were taken for resumable.
-  const resumable = interrupted && (interruption === undefined || (interruption.resumable && interruption.cause !== 'check'))
+  const resumable = interrupted && (interruption?.resumable ?? true)
   if (flags.csv) {
     io.stdout(results.toCSV())
     return

@@ -21,7 +21,7 @@ export interface StoredExperiment {
   readonly trials: readonly TrialInfo[]
   /** The last session's end; undefined when it did not reach it (the process died). */
   readonly summary: ExperimentSummary | undefined
-  /** What ended the last session early, when something did: its cause, why, and whether it left the experiment resumable. */
+  /** What ended the last session early, when something did: its cause, why, and whether `Tuner.restore` continues it. */
   readonly interruption?: Pick<InterruptEvent, 'cause' | 'why' | 'resumable'> | undefined
 }
 
@@ -262,7 +262,8 @@ class Rebuild {
         return
       case 'interrupt': {
         const { cause, why, resumable } = event
-        this.interruption = { cause, why, resumable }
+        // A run's own check leaves its trials resumable, but a restore replays the same end (see InterruptEvent).
+        this.interruption = { cause, why, resumable: resumable && cause !== 'check' }
         return
       }
       default:

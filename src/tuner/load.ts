@@ -18,8 +18,8 @@ export interface LoadedExperiment {
   /** Undefined when the experiment did not reach its end (the process died). */
   readonly summary: ExperimentSummary | undefined
   /**
-   * What ended it early, when something did: `resumable` false for the time budget, and `cause: 'check'`
-   * when the run's own check ended it (a restore ends it the same way: start a new experiment with the fix).
+   * What ended it early, when something did, and whether `Tuner.restore` continues it (`resumable`): not
+   * after the time budget, nor after the run's own check (`cause: 'check'`: a restore ends it the same way).
    */
   readonly interruption?: StoredExperiment['interruption']
 }

@@ -48,6 +48,6 @@ describe('hyperpool summary says how an experiment ended, and offers a resume on
       /, ended early \(Tuner\(\{ metric \}\): trial 0 completed without reporting a number for "loss"; .*\); a restore would end it the same way: start a new experiment with the fix$/,
     )
     expect(json).toMatchObject({ interrupted: true, resumable: false })
-    expect((await loadExperiment(dir)).interruption).toMatchObject({ cause: 'check', resumable: true })
+    expect((await loadExperiment(dir)).interruption).toMatchObject({ cause: 'check', resumable: false })
   })
 })
