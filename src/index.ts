@@ -26,7 +26,8 @@ export {
   TrialError,
   WorkerError,
 } from './errors.ts'
-export { EXPERIMENT_FILE } from './journal/codec.ts'
+export { EXPERIMENT_FILE, type InterruptCause } from './journal/codec.ts'
+export type { Interruption } from './journal/read.ts'
 export type { Logger, LoggerOptions, LogLevel, LogSink } from './logger.ts'
 export { createLogger } from './logger.ts'
 export { hypervolume } from './objectives/index.ts'

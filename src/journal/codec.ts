@@ -244,7 +244,16 @@ export interface InterruptEvent {
   readonly t: number
 }
 
-/** What ended an experiment early; see {@link InterruptEvent}. */
+/**
+ * What ended an experiment early: a signal, an abort, its time budget, failFast, a searcher or scheduler
+ * that threw (`error`), the run's own check (`check`: a metric never reported, a trainable that did not
+ * load), or a journal that could not be written.
+ *
+ * @example
+ * ```ts
+ * const cause: InterruptCause = 'budget'
+ * ```
+ */
 export type InterruptCause = 'signal' | 'abort' | 'budget' | 'failFast' | 'error' | 'check' | 'journal'
 
 /**

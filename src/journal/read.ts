@@ -4,7 +4,7 @@ import { errnoCode } from '../errno.ts'
 import { CAUSE_DEPTH, ConfigError, JournalError, type SerializedError, show, toTrialError } from '../errors.ts'
 import { argumentAt, check, isObject, PATH, type Place, problemAt } from '../options/index.ts'
 import type { ExperimentInfo, ExperimentSummary, Result, TrialInfo, TrialState } from '../types.ts'
-import { decodeLine, EXPERIMENT_FILE, type InterruptEvent, JOURNAL_VERSION, type JsonlEvent } from './codec.ts'
+import { decodeLine, EXPERIMENT_FILE, type InterruptCause, JOURNAL_VERSION, type JsonlEvent } from './codec.ts'
 
 /**
  * An experiment log read back as plain data: the settings, every trial as it
@@ -21,8 +21,24 @@ export interface StoredExperiment {
   readonly trials: readonly TrialInfo[]
   /** The last session's end; undefined when it did not reach it (the process died). */
   readonly summary: ExperimentSummary | undefined
-  /** What ended the last session early, when something did: its cause, why, and whether `Tuner.restore` continues it. */
-  readonly interruption?: Pick<InterruptEvent, 'cause' | 'why' | 'resumable'> | undefined
+  /** What ended the last session early, when something did. */
+  readonly interruption?: Interruption | undefined
+}
+
+/**
+ * What ended an experiment early: its cause, the reason in words, and whether `Tuner.restore`
+ * continues it (not after the time budget, nor after the run's own check).
+ *
+ * @example
+ * ```ts
+ * const { interruption } = await loadExperiment('runs/exp1')
+ * if (interruption?.resumable) console.log(`ended early (${interruption.why}): Tuner.restore continues it`)
+ * ```
+ */
+export interface Interruption {
+  readonly cause: InterruptCause
+  readonly why: string
+  readonly resumable: boolean
 }
 
 /**
@@ -210,7 +226,7 @@ type MutableTrial = { -readonly [K in keyof TrialInfo]: TrialInfo[K] } & { histo
 class Rebuild {
   private experiment: ExperimentInfo | undefined
   private summary: ExperimentSummary | undefined
-  private interruption: Pick<InterruptEvent, 'cause' | 'why' | 'resumable'> | undefined
+  private interruption: Interruption | undefined
   private readonly trials = new Map<number, MutableTrial>()
   private readonly ended = new Set<number>()
 

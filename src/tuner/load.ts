@@ -1,4 +1,4 @@
-import { readExperiment, type StoredExperiment } from '../journal/read.ts'
+import { type Interruption, readExperiment } from '../journal/read.ts'
 import { experimentObjectives, objectiveOptions } from '../objectives/index.ts'
 import type { ExperimentInfo, ExperimentSummary } from '../types.ts'
 import { ResultGrid } from './results.ts'
@@ -21,7 +21,7 @@ export interface LoadedExperiment {
    * What ended it early, when something did, and whether `Tuner.restore` continues it (`resumable`): not
    * after the time budget, nor after the run's own check (`cause: 'check'`: a restore ends it the same way).
    */
-  readonly interruption?: StoredExperiment['interruption']
+  readonly interruption?: Interruption | undefined
 }
 
 /**
