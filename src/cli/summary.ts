@@ -27,7 +27,7 @@ export async function summary(command: string, argv: readonly string[], io: CliI
   const dir = experimentDir(command, positionals[0] as string)
   const { experiment, results, summary: ending, interruption } = await loadExperiment(dir)
   const interrupted = ending?.interrupted === true
-  // Journals before interrupts were read back carry none: their interrupted runs were taken for resumable.
+  // An interrupted end with no interrupt event before it (the loop writes one first) is read as before: resumable.
   const resumable = interrupted && (interruption?.resumable ?? true)
   if (flags.csv) {
     io.stdout(results.toCSV())

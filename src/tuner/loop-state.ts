@@ -121,4 +121,5 @@ export function isRunCheck(error: unknown): error is ConfigError {
   return error instanceof ConfigError && RUN_CHECKS.has(error.field)
 }
 
+/** The fields of the errors with which the loop's own checks end a run (rather than a searcher or scheduler that threw). */
 const RUN_CHECKS: ReadonlySet<string> = new Set(['trainable', 'metric'])

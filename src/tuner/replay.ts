@@ -9,8 +9,6 @@ import { isRunCheck } from './loop-state.ts'
 import type { ReplayCheck } from './run-record.ts'
 import type { ExperimentStore } from './storage.ts'
 
-/** The fields of the errors with which the loop's own checks end a run (rather than a searcher or scheduler that threw). */
-
 /**
  * What a journal line is to the loop: something it was told (`input`),
  * something it decided (`output`, checked), the start of a later session, or

@@ -84,11 +84,11 @@ export function describeLost(lost: Lost, where: string, lastError: string | unde
       [lost.params, 'param'],
       [lost.tags, 'tag'],
       [lost.runs, 'run'],
-      [lost.statuses, 'run status'],
+      [lost.statuses, 'run status', 'run statuses'],
     ] as const
   )
     .filter(([n]) => n > 0)
-    .map(([n, what]) => (what === 'run status' ? countOf(n, what, 'run statuses') : countOf(n, what)))
+    .map(([n, noun, plural]) => countOf(n, noun, plural))
   if (parts.length === 0) return undefined
   const overflow = lost.overflow > 0 ? `; ${lost.overflow} items were dropped because the buffer was full (maxBufferedItems)` : ''
   return `MLflowTracker: not delivered to ${where}: ${parts.join(', ')}${overflow}; last error: ${lastError ?? 'none'}`
