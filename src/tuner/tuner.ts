@@ -7,15 +7,12 @@ import { objectiveOptions } from '../objectives/index.ts'
 import { objectivesFrom, optionAt, TRACKER_WAIT_MS } from '../options/index.ts'
 import { checkMutationsAgainst } from '../scheduler/explore.ts'
 import { PopulationBasedTraining } from '../scheduler/pbt.ts'
-import type { Scheduler } from '../scheduler/scheduler.ts'
-import type { Searcher } from '../search/searcher.ts'
 import { type ConfigOf, type Space, spaceToJSON } from '../search/space.ts'
 import { ConsoleReporter } from '../tracker/console/console.ts'
 import { TrackerHub } from '../tracker/dispatch.ts'
 import type { Tracker } from '../tracker/tracker.ts'
 import { TrialOutputLog, type TrialOutputMode } from '../tracker/trial-output/trial-output.ts'
 import type { ExperimentInfo, ExperimentSummary, Mode, Objective, TrialOutput } from '../types.ts'
-import type { ExecutorFactory } from '../workers/executor.ts'
 import type { LocalPool } from '../workers/pool.ts'
 import { shareData, sharedBytes } from '../workers/shared-data.ts'
 import { CheckpointStore } from './checkpoints.ts'
@@ -25,7 +22,7 @@ import { endOnJournalFailure, journalFailure } from './journal-failure.ts'
 import { loadExperiment } from './load.ts'
 import { warnMetricUnseen } from './metric-checks.ts'
 import { type OpenedStore, openStore } from './open-store.ts'
-import { type MetricCheck, TUNER_OPTIONS, type TunerOptions } from './options.ts'
+import { TUNER_OPTIONS, type TunerOptions } from './options.ts'
 import { plannedSamples } from './planned-samples.ts'
 import { replayIntoRun } from './replay.ts'
 import { checkReproducible, ordersReports } from './reproducible.ts'
@@ -33,7 +30,6 @@ import { checkSameData, elapsedBefore, type RestoreOptions, type RestorePlan, re
 import { ResultGrid } from './results.ts'
 import { onStopSignals } from './signals.ts'
 import { startLocalPool } from './start-pool.ts'
-import type { StopCriteria } from './stop.ts'
 import { checkThresholds } from './stop.ts'
 import { exitNow, interruptOnSignal, type ResumeContext, sayHowToResume } from './stop-notices.ts'
 import { claimFolder } from './storage.ts'
@@ -61,63 +57,36 @@ export class Tuner<S extends Space = Space, D = unknown> {
   /** The name was defaulted: `fit()` may add `-1`, `-2`... so two experiments started in the same second get folders of their own. */
   readonly #defaultName: boolean
   readonly #space: S
-  readonly #search: Searcher
-  readonly #scheduler: Scheduler
-  readonly #trackers: readonly Tracker[] | undefined
-  readonly #signal: AbortSignal | undefined
-  readonly #maxHeapMb: number | undefined
-  readonly #trialOutput: TrialOutputMode
-  readonly #trialTimeoutS: number | undefined
-  readonly #metricCheck: MetricCheck
-  readonly #trainable: string
   /** The first objective: with one, the experiment's metric and mode. */
   readonly #metric: string
   readonly #mode: Mode
   /** Every objective; more than one for a multi-objective experiment. */
   readonly #objectives: readonly Objective[]
   readonly #numSamples: number
-  readonly #concurrency: number
   readonly #reproducible: boolean
-  readonly #stop: StopCriteria
-  readonly #maxFailures: number
-  readonly #failFast: boolean
-  readonly #stopGraceMs: number
   readonly #logger: Logger
   readonly #data: unknown
-  readonly #handleSignals: boolean
-  readonly #executor: ExecutorFactory | undefined
   /** Where experiment folders go; undefined with `storageDir: false`. */
   readonly #storageRoot: string | undefined
   /** The experiment's folder (its journal and checkpoints), once `fit()` or `restore` knows it. */
   #storageDir: string | undefined
   /** Set by `Tuner.restore`: the experiment `fit()` continues. */
   #restore: RestorePlan | undefined
+  /** The options as checked, defaults filled in. */
+  readonly #options: CheckedOptions
   readonly #events = new EventFanout()
   #fitted = false
 
   constructor(options: TunerOptions<S, D>) {
     const o = TUNER_OPTIONS.read(options)
+    this.#options = o
     this.#space = o.space as S
-    this.#trainable = o.trainable
     this.#objectives = objectivesFrom('Tuner', o.metric, o.mode)
     ;({ metric: this.#metric, mode: this.#mode } = this.#objectives[0] as Objective)
     checkThresholds(o.stop.metricThreshold, this.#objectives)
     // A scheduler that ranks by one objective refuses several now, not when fit() sets it up.
     o.scheduler.checkObjectives?.(this.#objectives)
-    this.#search = o.search
-    this.#scheduler = o.scheduler
     this.#numSamples = plannedSamples(o.search, o.numSamples, options.numSamples !== undefined)
-    this.#concurrency = o.concurrency
-    this.#trackers = o.trackers
-    this.#maxFailures = o.maxFailures
-    this.#failFast = o.failFast
-    this.#stopGraceMs = o.stopGraceMs
-    this.#trialOutput = o.trialOutput
-    this.#maxHeapMb = o.maxHeapMb
-    this.#trialTimeoutS = o.trialTimeoutS
-    this.#metricCheck = o.metricCheck
-    this.#signal = o.signal
-    this.#stop = o.stop
     this.#reproducible = checkReproducible(o.reproducible, o.scheduler)
     if (o.scheduler instanceof PopulationBasedTraining) {
       checkMutationsAgainst(o.scheduler.hyperparamMutations, o.space, optionAt('PopulationBasedTraining', 'hyperparamMutations'))
@@ -126,12 +95,10 @@ export class Tuner<S extends Space = Space, D = unknown> {
     this.#defaultName = options.name === undefined
     this.#name = o.name
     this.#storageRoot = o.storageDir === false ? undefined : o.storageDir
-    this.#handleSignals = o.handleSignals
-    this.#executor = o.executor
     this.#logger = o.logger ?? createLogger({ level: o.logLevel })
     if (this.#reproducible && options.concurrency === undefined) {
       this.#logger.warn(
-        `reproducible: concurrency is not set, so it is this machine's ${this.#concurrency} cores; a run repeats only at the same concurrency`,
+        `reproducible: concurrency is not set, so it is this machine's ${o.concurrency} cores; a run repeats only at the same concurrency`,
       )
     }
     this.#data = o.data === undefined ? undefined : shareData(o.data)
@@ -228,8 +195,8 @@ export class Tuner<S extends Space = Space, D = unknown> {
 
   async #fit(): Promise<ResultGrid<ConfigOf<S>>> {
     const restore = this.#restore
-    const searcher = this.#search
-    const scheduler = this.#scheduler
+    const searcher = this.#options.search
+    const scheduler = this.#options.scheduler
     // Several objectives travel as `objectives` beside the first one's metric and mode, which one-objective code reads.
     const objectives = this.#objectives.length > 1 ? { objectives: this.#objectives } : {}
     searcher.setup({
@@ -255,18 +222,18 @@ export class Tuner<S extends Space = Space, D = unknown> {
       seed: this.seed,
       numSamples: this.#numSamples,
       plannedTrials,
-      concurrency: this.#concurrency,
+      concurrency: this.#options.concurrency,
       space: spaceToJSON(this.#space),
       options: {
-        stop: { ...this.#stop },
-        maxFailures: this.#maxFailures,
-        failFast: this.#failFast,
-        stopGraceMs: this.#stopGraceMs,
-        maxHeapMb: this.#maxHeapMb ?? null,
-        trialTimeoutS: this.#trialTimeoutS ?? null,
-        metricCheck: this.#metricCheck,
+        stop: { ...this.#options.stop },
+        maxFailures: this.#options.maxFailures,
+        failFast: this.#options.failFast,
+        stopGraceMs: this.#options.stopGraceMs,
+        maxHeapMb: this.#options.maxHeapMb ?? null,
+        trialTimeoutS: this.#options.trialTimeoutS ?? null,
+        metricCheck: this.#options.metricCheck,
         reproducible: this.#reproducible,
-        trainable: this.#trainable,
+        trainable: this.#options.trainable,
       },
       searcher: searcher.constructor.name,
       scheduler: scheduler.constructor.name,
@@ -276,19 +243,19 @@ export class Tuner<S extends Space = Space, D = unknown> {
     const trialOutput = new TrialOutputLog({
       dir: this.#storageDir ?? '',
       // Without a folder (storageDir: false), trial output has only the console to go to.
-      mode: this.#storageDir === undefined ? consoleOnly(this.#trialOutput) : this.#trialOutput,
+      mode: this.#storageDir === undefined ? consoleOnly(this.#options.trialOutput) : this.#options.trialOutput,
       logger: this.#logger,
     })
     const onOutput = (output: TrialOutput) => trialOutput.write(output)
     // The local threads start here, so they boot (the worker, the trainable's import) while this thread opens the
     // folder and sets up; a folder that is refused closes them again before any trial runs.
     const pool =
-      this.#executor === undefined
+      this.#options.executor === undefined
         ? startLocalPool({
-            trainable: this.#trainable,
-            concurrency: this.#concurrency,
+            trainable: this.#options.trainable,
+            concurrency: this.#options.concurrency,
             data: this.#data,
-            maxHeapMb: this.#maxHeapMb,
+            maxHeapMb: this.#options.maxHeapMb,
             logger: this.#logger,
             onOutput,
           })
@@ -313,17 +280,17 @@ export class Tuner<S extends Space = Space, D = unknown> {
     const { store, journal } = opened
     try {
       this.#logger.debug(
-        `experiment ${this.name}: seed ${this.seed}, ${countOf(this.#concurrency, 'thread')}, ${sharedBytes(this.#data)} bytes shared`,
+        `experiment ${this.name}: seed ${this.seed}, ${countOf(this.#options.concurrency, 'thread')}, ${sharedBytes(this.#data)} bytes shared`,
       )
       const checkpoints = new CheckpointStore(store === undefined ? undefined : join(store.dir, 'checkpoints'), this.#logger)
       const executor =
-        this.#executor === undefined
+        this.#options.executor === undefined
           ? (pool as LocalPool)
-          : await this.#executor.open({
+          : await this.#options.executor.open({
               name: this.name,
-              trainable: this.#trainable,
-              slots: this.#concurrency,
-              maxHeapMb: this.#maxHeapMb,
+              trainable: this.#options.trainable,
+              slots: this.#options.concurrency,
+              maxHeapMb: this.#options.maxHeapMb,
               data: this.#data,
               logger: this.#logger,
               onOutput,
@@ -344,13 +311,13 @@ export class Tuner<S extends Space = Space, D = unknown> {
         checkpoints,
         hub,
         logger: this.#logger,
-        stop: this.#stop,
-        maxFailures: this.#maxFailures,
-        failFast: this.#failFast,
-        stopGraceMs: this.#stopGraceMs,
-        signal: this.#signal,
-        trialTimeoutS: this.#trialTimeoutS,
-        metricCheck: this.#metricCheck,
+        stop: this.#options.stop,
+        maxFailures: this.#options.maxFailures,
+        failFast: this.#options.failFast,
+        stopGraceMs: this.#options.stopGraceMs,
+        signal: this.#options.signal,
+        trialTimeoutS: this.#options.trialTimeoutS,
+        metricCheck: this.#options.metricCheck,
         journal: store?.writer,
         elapsedBeforeS: journal === undefined ? 0 : elapsedBefore(journal),
         retryErrored: restore?.retryErrored ?? false,
@@ -362,11 +329,11 @@ export class Tuner<S extends Space = Space, D = unknown> {
           ? 1
           : replayIntoRun(run, journal, experiment.concurrency, { store, executor, logger: this.#logger, dir: this.#storageDir })
       // A restore's banner shows the concurrency this session runs with, not the recorded one.
-      hub.emit('onExperimentStart', session === 1 ? experiment : { ...experiment, session, concurrency: this.#concurrency })
+      hub.emit('onExperimentStart', session === 1 ? experiment : { ...experiment, session, concurrency: this.#options.concurrency })
       let summary: ExperimentSummary
-      const stopListening = this.#handleSignals
+      const stopListening = this.#options.handleSignals
         ? onStopSignals(
-            (signal) => interruptOnSignal(run, signal, this.#stopGraceMs, this.#logger),
+            (signal) => interruptOnSignal(run, signal, this.#options.stopGraceMs, this.#logger),
             (signal) => exitNow(store, signal, this.#resumeContext()),
           )
         : () => {}
@@ -398,12 +365,12 @@ export class Tuner<S extends Space = Space, D = unknown> {
 
   /** What the stop notices need to name the code that resumes the experiment. */
   #resumeContext(): ResumeContext {
-    return { logger: this.#logger, data: this.#data, executorCode: this.#executor?.code }
+    return { logger: this.#logger, data: this.#data, executorCode: this.#options.executor?.code }
   }
 
   /** The trackers given, or the default one. */
   #trackersOrDefault(): readonly Tracker[] {
-    return this.#trackers ?? [new ConsoleReporter()]
+    return this.#options.trackers ?? [new ConsoleReporter()]
   }
 }
 
@@ -411,3 +378,6 @@ export class Tuner<S extends Space = Space, D = unknown> {
 function consoleOnly(mode: TrialOutputMode): TrialOutputMode {
   return mode === 'none' ? 'none' : 'console'
 }
+
+/** A Tuner's options once checked: every default in place. */
+type CheckedOptions = ReturnType<typeof TUNER_OPTIONS.read>
