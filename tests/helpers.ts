@@ -72,3 +72,20 @@ export function answeredContext(): TrialScope<undefined> & { received: RunMessag
     },
   })
 }
+
+/** `hyperpool <args>` in this process: its exit code and what it wrote to stdout and stderr. */
+export async function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  // Loaded on first use: most test files import these helpers and never run the command line.
+  const { runCli } = await import('../src/cli/main.ts')
+  let stdout = ''
+  let stderr = ''
+  const code = await runCli(args, {
+    stdout: (text) => {
+      stdout += text
+    },
+    stderr: (text) => {
+      stderr += text
+    },
+  })
+  return { code, stdout, stderr }
+}

@@ -5,8 +5,8 @@ import { join, resolve } from 'node:path'
 import { promisify } from 'node:util'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { buildModules } from '../../scripts/build.ts'
-import { runCli } from '../../src/cli/main.ts'
 import { loadExperiment } from '../../src/index.ts'
+import { cli } from '../helpers.ts'
 
 /**
  * The `hyperpool` command. The real binary (built from this source as `npm pack`
@@ -66,21 +66,6 @@ function journalEvents(dir: string): { event: string; trial_id?: number; trial?:
   const lines = readFileSync(path, 'utf8').split('\n')
   lines.pop()
   return lines.map((line) => JSON.parse(line) as { event: string })
-}
-
-/** `runCli` in-process, with what it printed. */
-async function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = ''
-  let stderr = ''
-  const code = await runCli(args, {
-    stdout: (text) => {
-      stdout += text
-    },
-    stderr: (text) => {
-      stderr += text
-    },
-  })
-  return { code, stdout, stderr }
 }
 
 afterAll(() => rmSync(BUILD, { recursive: true, force: true }))

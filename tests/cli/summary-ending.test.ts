@@ -1,17 +1,14 @@
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { runCli } from '../../src/cli/main.ts'
 import { loadExperiment, Tuner, type TunerOptions } from '../../src/index.ts'
-import { BEHAVIOURS, memoryLogger, temporaryDir } from '../helpers.ts'
+import { BEHAVIOURS, cli, memoryLogger, temporaryDir } from '../helpers.ts'
 
 /** `hyperpool summary <dir>` in this process: its first line, and its --json. */
 async function summarize(dir: string): Promise<{ first: string; json: { interrupted: boolean; resumable: boolean } }> {
-  const run = async (...args: string[]) => {
-    let stdout = ''
-    await runCli(['summary', dir, ...args], { stdout: (text) => (stdout += text), stderr: () => {} })
-    return stdout
+  return {
+    first: (await cli('summary', dir)).stdout.split('\n')[0] as string,
+    json: JSON.parse((await cli('summary', dir, '--json')).stdout),
   }
-  return { first: (await run()).split('\n')[0] as string, json: JSON.parse(await run('--json')) }
 }
 
 /** Runs one experiment to its end (or its rejection) in a folder of its own; returns the folder. */

@@ -1,21 +1,8 @@
 import { join } from 'node:path'
 import { beforeAll, describe, expect, it } from 'vitest'
-import { runCli } from '../../src/cli/main.ts'
 import { countOf } from '../../src/format.ts'
 import { loadExperiment, Tuner, uniform } from '../../src/index.ts'
-import { BEHAVIOURS, memoryLogger, temporaryDir } from '../helpers.ts'
-
-/** `hyperpool <args>` in this process, its output captured. */
-async function cli(...args: string[]): Promise<{ code: number; stdout: string }> {
-  let stdout = ''
-  const code = await runCli(args, {
-    stdout: (text) => {
-      stdout += text
-    },
-    stderr: () => {},
-  })
-  return { code, stdout }
-}
+import { BEHAVIOURS, cli, memoryLogger, temporaryDir } from '../helpers.ts'
 
 let dir: string
 beforeAll(async () => {
