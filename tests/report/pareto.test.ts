@@ -47,6 +47,11 @@ describe('the report of a multi-objective experiment', () => {
     expect(svg.match(/<path class="ln front"/g)).toHaveLength(1)
   })
 
+  it('draws the front over the other points, so that none of them can cover a front point', () => {
+    const drawn = [...paretoChart(model).matchAll(/<circle class="pt ([a-z]+)"[^>]*data-trial="(\d+)"/g)]
+    expect(drawn.map((m) => `${m[2]} ${m[1]}`)).toEqual(['2 completed', '0 front', '1 front', '3 front'])
+  })
+
   it('puts the front first on the page and names every objective in the header', () => {
     const page = renderPage(model, { title: 'mo', writtenAt: new Date(0), refreshS: 0 })
     expect(page).toContain('<section id="pareto">')

@@ -27,13 +27,15 @@ export function paretoChart(model: ReportModel): string {
   const ys = scored.map((t) => (t.objectiveValues as number[])[1] as number)
   const x = linearScale(extent(xs) ?? [0, 1], [box.left + 6, box.right - 6])
   const y = linearScale(extent(ys) ?? [0, 1], [box.bottom - 6, box.top + 6])
-  let points = ''
+  // Front points are drawn after the rest so that no other point lies over one: they stay in reach of the pointer.
+  let others = ''
+  let onFront = ''
   const front: { readonly value: number; readonly px: string; readonly py: string }[] = []
   scored.forEach((trial, i) => {
     const px = coordinate(x.place(xs[i]) as number)
     const py = coordinate(y.place(ys[i]) as number)
     if (trial.front) front.push({ value: xs[i] as number, px, py })
-    points += element('circle', {
+    const point = element('circle', {
       class: trial.front ? 'pt front' : `pt ${trial.state}`,
       cx: px,
       cy: py,
@@ -41,6 +43,8 @@ export function paretoChart(model: ReportModel): string {
       'data-trial': trial.id,
       'data-note': `${first.metric}=${formatValue(xs[i])}, ${second.metric}=${formatValue(ys[i])}${trial.front ? ', on the front' : ''}`,
     })
+    if (trial.front) onFront += point
+    else others += point
   })
   let line = ''
   if (model.objectives.length === 2 && front.length > 1) {
@@ -56,7 +60,7 @@ export function paretoChart(model: ReportModel): string {
     WIDTH,
     HEIGHT,
     label,
-    axes(x, y, box, `${first.metric} (${first.mode})`, `${second.metric} (${second.mode})`) + line + points,
+    axes(x, y, box, `${first.metric} (${first.mode})`, `${second.metric} (${second.mode})`) + line + others + onFront,
     { 'data-front': front.length },
   )
 }
