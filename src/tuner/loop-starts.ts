@@ -129,10 +129,11 @@ export abstract class LoopStarts extends LoopEnds {
         checkpoint: (state) => this.onCheckpoint(trial, state),
         // Only a time limit needs to hear when the trainable starts; unasked, the executor can skip telling it.
         started: this.settings.trialTimeoutS === undefined ? undefined : () => this.timeouts.started(trial.id),
+        taken: this.settings.trialTimeoutS === undefined ? undefined : () => this.timeouts.taken(trial.id),
       },
     )
     this.running.set(trial.id, { trial, handle })
-    this.timeouts.start(trial.id, () => handle.kill())
+    this.timeouts.start(trial.id, () => handle.kill(), this.settings.executor.queues === true)
     void handle.done.then((outcome) => this.onEnd(trial, outcome))
   }
 }

@@ -154,7 +154,8 @@ import { STOP_CRITERIA, type StopCriteria } from './stop.ts'
    * with "exceeded N s"; it is retried under `maxFailures`. Counted per run, from when the trainable
    * starts: a paused trial's clock starts again when it resumes, and a retry gets the full limit. Not
    * counted: a fresh thread's start and the module's import (bounded apart, by the limit or 60 s,
-   * whichever is longer), and the time a report waits for its turn under `reproducible`.
+   * whichever is longer), the time a report waits for its turn under `reproducible`, and the time a run
+   * waits in an executor's queue for a free worker (the Redis executor's).
    *
    * @example
    * ```ts

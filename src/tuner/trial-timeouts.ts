@@ -44,12 +44,23 @@ export class TrialTimeouts {
     this.#limitS = limitS
   }
 
-  /** A run of trial `id` is launched; `kill` ends its thread when its time is up. */
-  start(id: number, kill: () => void): void {
+  /**
+   * A run of trial `id` is launched; `kill` ends its thread when its time is up. `queued`: the run waits in an
+   * executor's queue, and its clock starts only when a worker takes it ({@link TrialTimeouts.taken}): waiting for
+   * a free worker is not the trial's doing.
+   */
+  start(id: number, kill: () => void, queued = false): void {
     if (this.#limitS === undefined) return
-    const allowanceS = Math.max(this.#limitS, LOAD_ALLOWANCE_S)
-    const clock: Clock = { deadline: performance.now() + allowanceS * 1000, timer: undefined, kill, held: 0, expired: false }
+    const clock: Clock = { deadline: Number.NaN, timer: undefined, kill, held: 0, expired: false }
     this.#clocks.set(id, clock)
+    if (!queued) this.taken(id)
+  }
+
+  /** A worker took trial `id`'s queued run: its start (the thread's, the module's import) gets the limit or the load allowance from now. */
+  taken(id: number): void {
+    const clock = this.#clocks.get(id)
+    if (clock === undefined || clock.timer !== undefined || this.#limitS === undefined) return
+    clock.deadline = performance.now() + Math.max(this.#limitS, LOAD_ALLOWANCE_S) * 1000
     this.#arm(clock)
   }
 

@@ -32,6 +32,11 @@ export interface TrialListener {
    * Leave it out when nothing needs it: an executor may then save the message that tells it.
    */
   started?(): void
+  /**
+   * A worker took the run off the executor's queue: told once per run by an executor whose runs can wait for a
+   * worker ({@link Executor.queues}). Leave it out when nothing needs it.
+   */
+  taken?(): void
 }
 
 /** A running trial: its end, and a way to ask it to end early. */
@@ -57,6 +62,11 @@ export interface TrialHandle {
 export interface Executor {
   /** How many trials can run at once. */
   readonly slots: number
+  /**
+   * Runs can wait in a queue until a worker takes them (each run then tells its listener's `taken`): a per-run
+   * time limit starts there, not at `start`. Leave it out for an executor that starts every run at once.
+   */
+  readonly queues?: boolean
   start(run: TrialRun, listener: TrialListener): TrialHandle
   /** Ends every thread; call once, after the last trial ended. */
   close(): Promise<void>

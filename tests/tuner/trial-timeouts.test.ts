@@ -59,6 +59,24 @@ describe('TrialTimeouts (the clock of trialTimeoutS)', () => {
     expect(kill).toHaveBeenCalledTimes(2)
   })
 
+  it("starts a queued run's clock when a worker takes it: the wait for a free worker is not counted", () => {
+    vi.useFakeTimers()
+    const timeouts = new TrialTimeouts(1)
+    const kill = vi.fn()
+    timeouts.start(0, kill, true)
+    vi.advanceTimersByTime(10 * LOAD_ALLOWANCE_S * 1000)
+    expect(kill).not.toHaveBeenCalled()
+    timeouts.taken(0)
+    timeouts.taken(0) // told again (a second attempt of the run): the clock runs on as it was
+    vi.advanceTimersByTime(LOAD_ALLOWANCE_S * 1000 - 1)
+    timeouts.started(0)
+    vi.advanceTimersByTime(999)
+    expect(kill).not.toHaveBeenCalled()
+    vi.advanceTimersByTime(1)
+    expect(kill).toHaveBeenCalledOnce()
+    expect(timeouts.end(0)?.message).toMatch(/^exceeded 1 s/)
+  })
+
   it('stops the clock while a report waits for its turn', async () => {
     vi.useFakeTimers()
     const timeouts = new TrialTimeouts(1)
@@ -211,5 +229,22 @@ describe('trialTimeoutS under the real loop (fake executor, one step a virtual s
     expect(trial?.state).toBe('errored')
     expect(trial?.error?.message).toBe('trial 0: WorkerError: exceeded 2 s (trialTimeoutS) in one run: its thread was ended and replaced')
     expect(run.executor.events).toContain('2 end 0 errored')
+  })
+
+  it("counts a run's limit from when a worker takes it off the executor's queue, not from its launch", async () => {
+    vi.useFakeTimers({ toFake: ['performance', 'setTimeout', 'clearTimeout'] })
+    // Each run waits 100 s for a worker, longer than the limit and the 60 s a module's import gets.
+    const run = await runLoop({
+      trainable: async (_config: unknown, ctx: ScriptedContext) => {
+        for (let epoch = 1; epoch <= 3; epoch++) await ctx.report({ loss: 1 / epoch })
+      },
+      numSamples: 2,
+      slots: 2,
+      trialTimeoutS: 5,
+      queuedSteps: 100,
+      onAdvance: (steps) => vi.advanceTimersByTime(steps * 1000),
+    })
+    expect(run.trials.map((t) => t.state)).toEqual(['completed', 'completed'])
+    expect(run.executor.events.filter((e) => / end /.test(e))).toEqual(['103 end 0 completed', '103 end 1 completed'])
   })
 })

@@ -60,6 +60,7 @@ export interface DriverParts {
  */
 export class RedisDriver implements Executor {
   readonly slots: number
+  readonly queues = true
   readonly #p: DriverParts
   readonly #queue: Queue
   readonly #events: QueueEvents

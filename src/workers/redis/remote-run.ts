@@ -60,6 +60,8 @@ export class RemoteRun implements TrialHandle {
     // The same message twice (resent after a reconnect): nothing new.
     if (attempt === this.attempt) return undefined
     const previous = this.attempt === undefined ? undefined : this.worker
+    // The first pickup ends the run's wait in the queue (a later one is the same run carrying on).
+    if (this.attempt === undefined) this.#listener.taken?.()
     this.attempt = attempt
     this.worker = worker
     this.#position = from

@@ -5,7 +5,11 @@ import { RemoteRun } from '../../../src/workers/redis/remote-run.ts'
 /** A run on the driver side, its listener recording what the Tuner would hear. */
 function remoteRun() {
   const reports: unknown[] = []
+  let taken = 0
   const listener = {
+    taken: () => {
+      taken++
+    },
     report: (metrics: unknown) => {
       reports.push(metrics)
       return 'continue' as const
@@ -20,7 +24,7 @@ function remoteRun() {
     () => {},
     async () => false,
   )
-  return { run, reports }
+  return { run, reports, taken: () => taken }
 }
 
 describe('RemoteRun: where a restart may begin', () => {
@@ -34,5 +38,14 @@ describe('RemoteRun: where a restart may begin', () => {
     run.report('a1', 'w1', 2, { loss: 0.5 })
     expect(run.latest).toEqual({ reports: 2, state: 'after epoch 2' })
     expect(reports).toEqual([{ loss: 1 }, { loss: 0.5 }])
+  })
+
+  it('tells its listener once that a worker took it off the queue, not again when a second worker takes it over', () => {
+    const { run, taken } = remoteRun()
+    expect(taken()).toBe(0)
+    run.begin('a1', 'w1', 0)
+    run.begin('a1', 'w1', 0) // the same message resent after a reconnect
+    run.begin('a2', 'w2', 0) // w1 was lost: the run carries on elsewhere
+    expect(taken()).toBe(1)
   })
 })
