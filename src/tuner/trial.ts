@@ -1,3 +1,4 @@
+import { type InspectOptionsStylized, inspect } from 'node:util'
 import type { Config, Decision, Result, TrialInfo, TrialState } from '../types.ts'
 
 /**
@@ -42,6 +43,16 @@ export class Trial implements TrialInfo {
 
   get lastResult(): Result | undefined {
     return this.history.at(-1)
+  }
+
+  /**
+   * What `console.log` shows of a trial handed out as a {@link TrialInfo} (`results.trials`, `results.errors`): its
+   * TrialInfo fields, not the Tuner's bookkeeping (failures, rerun counts, clocks), which are no part of the API.
+   */
+  [inspect.custom](depth: number, options: InspectOptionsStylized): string {
+    const { id, config, seed, state, attempt, lastResult, history, error } = this
+    const shown = { id, config, seed, state, attempt, lastResult, history, error }
+    return `Trial ${inspect(shown, { ...options, depth: options.depth === null ? null : depth })}`
   }
 
   /** 1 for the first run; a retry's run is the next (the failure that ends a trial for good starts none). */

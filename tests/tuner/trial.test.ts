@@ -1,3 +1,4 @@
+import { inspect } from 'node:util'
 import { describe, expect, it } from 'vitest'
 import { Trial } from '../../src/tuner/trial.ts'
 
@@ -23,5 +24,21 @@ describe('Trial.record', () => {
     expect((result as { polluted?: unknown }).polluted).toBeUndefined()
     expect(Object.keys(result)).toEqual(['__proto__', 'training_iteration', 'loss', 'trial_id', 'time_total_s'])
     expect(JSON.stringify(result)).toBe('{"__proto__":{"polluted":true},"training_iteration":1,"loss":1,"trial_id":0,"time_total_s":0}')
+  })
+})
+
+describe('a Trial printed with console.log', () => {
+  it('shows its TrialInfo fields, not the Tuner’s bookkeeping', () => {
+    const trial = new Trial(4, { lr: 0.1 }, 7)
+    trial.begin(0)
+    trial.record({ loss: 0.5 }, 10)
+    const shown = inspect(trial)
+    expect(shown).toMatch(/^Trial \{\n {2}id: 4,\n {2}config: \{ lr: 0.1 \},\n {2}seed: 7,\n {2}state: 'running',\n {2}attempt: 1,/)
+    expect(shown).toContain('lastResult: { loss: 0.5, training_iteration: 1, trial_id: 4, time_total_s: 0.01 }')
+    for (const internal of ['failures', 'rerunUntil', 'lastAnswer', 'startedAt', 'elapsedMs', 'ending', 'suspended']) {
+      expect(shown).not.toContain(internal)
+    }
+    // Nested as deep as Node shows plain objects: a trial inside an array inside an object.
+    expect(inspect({ trials: [trial] })).toContain('config: [Object]')
   })
 })
