@@ -1,3 +1,4 @@
+import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import {
   ASHAScheduler,
@@ -8,6 +9,7 @@ import {
   GridSearch,
   grid,
   HyperBandScheduler,
+  loadExperiment,
   MedianStoppingRule,
   type Result,
   type Scheduler,
@@ -20,7 +22,7 @@ import {
 } from '../../src/index.ts'
 import type { ExecutorSetup, TrialListener, TrialRun } from '../../src/workers/executor.ts'
 import { LocalPool } from '../../src/workers/pool.ts'
-import { fixtureTuner, memoryLogger } from '../helpers.ts'
+import { fixtureTuner, memoryLogger, temporaryDir } from '../helpers.ts'
 
 function tuner(options: Partial<TunerOptions> & { space: TunerOptions['space'] }) {
   return fixtureTuner({ seed: 7, ...options })
@@ -232,14 +234,18 @@ describe('Tuner on the worker pool', () => {
     expect(results.trials.filter((t) => t.state === 'completed').length).toBe(8 - exited.length)
   })
 
-  it('ends every trial as errored, and fit() returns, when the trainable ends its thread as it is imported', async () => {
-    // Every replacement thread dies before piscina hears it is ready: a thread that waited for the import to be
-    // ready would leave the trials queued for ever.
+  it('ends the experiment at its first trial, as a throw at import does, when the trainable exits as it is imported, saying with which code and what it printed', async () => {
+    // Every replacement thread dies as it loads the module: without telling that apart from a trial's own exit, the pool
+    // would start a thread per trial, each errored the same way, and fit() would resolve after all of them.
     const trainable = new URL('../fixtures/exit-on-import.ts', import.meta.url).href
-    const results = await tuner({ trainable, space: { x: 1 }, numSamples: 2, concurrency: 1 }).fit()
-    expect(results.trials.map((t) => [t.state, t.error?.message])).toEqual(
-      [0, 1].map((id) => ['errored', `trial ${id}: WorkerError: the trial's worker exited: worker exited with code: 3`]),
+    const storageDir = temporaryDir()
+    const t = tuner({ trainable, space: { x: 1 }, numSamples: 4, concurrency: 1, storageDir, name: 'exit-on-import' })
+    await expect(t.fit()).rejects.toThrow(
+      /^Tuner\(\{ trainable \}\): could not be loaded: ConfigError: trainable .*exit-on-import\.ts: the module exited with code 3 while loading \(.*\); what it printed:\nloading the data\.\.\.\nno GPU found, giving up$/,
     )
+    const { results, interruption } = await loadExperiment(join(storageDir, 'exit-on-import'))
+    expect(results.trials.map((trial) => trial.state)).toEqual(['errored'])
+    expect(interruption).toMatchObject({ cause: 'check', resumable: false })
   })
 
   it('retries a failed trial up to maxFailures times', async () => {
