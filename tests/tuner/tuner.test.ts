@@ -5,6 +5,7 @@ import {
   ConfigError,
   choice,
   type Decision,
+  type ExperimentSummary,
   FIFOScheduler,
   GridSearch,
   grid,
@@ -322,6 +323,23 @@ describe('Tuner on the worker pool', () => {
     await expect(t.fit()).rejects.toThrow(
       /^Tuner\(\{ trainable \}\): could not be loaded: ConfigError: trainable .*no-default\.ts: the module must default-export a function \(config, ctx\) => Promise<void \| metrics>, got undefined$/,
     )
+  })
+
+  it('ends every trial that failed to load as errored, none paused, when the module throws as it is imported, as the journal says', async () => {
+    // Both trials start together; once the first fails to load, the run is over for good (a restore replays that end),
+    // so the second, which failed to load too, is not left paused for a resume that never comes.
+    const trainable = new URL('../fixtures/throw-on-import.ts', import.meta.url).href
+    const storageDir = temporaryDir()
+    const summaries: ExperimentSummary[] = []
+    const trackers = [{ onExperimentEnd: (_: unknown, summary: ExperimentSummary) => void summaries.push(summary) }]
+    const t = tuner({ trainable, space: { x: 1 }, numSamples: 4, concurrency: 2, storageDir, name: 'throw-on-import', trackers })
+    await expect(t.fit()).rejects.toThrow(/^Tuner\(\{ trainable \}\): could not be loaded: Error: boom at import$/)
+    expect(summaries.map(({ trials, states }) => [trials, states.paused, states.errored])).toEqual([[2, 0, 2]])
+    const { results, interruption } = await loadExperiment(join(storageDir, 'throw-on-import'))
+    expect(results.trials.map((trial) => [trial.state, trial.error?.message])).toEqual(
+      [0, 1].map((id) => ['errored', `trial ${id}: Error: boom at import`]),
+    )
+    expect(interruption).toMatchObject({ cause: 'check', resumable: false })
   })
 
   it("with metricCheck: 'warn', warns when no trial reports the metric, naming the keys that were reported", async () => {
