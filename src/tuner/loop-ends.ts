@@ -4,6 +4,7 @@ import { optionAt, problemAt } from '../options/index.ts'
 import type { Result, TrialState } from '../types.ts'
 import type { TrialOutcome } from '../workers/protocol.ts'
 import { LoopReports } from './loop-reports.ts'
+import { isRunCheck } from './loop-state.ts'
 import type { Trial } from './trial.ts'
 import { endEvent, endState } from './trial-end.ts'
 
@@ -84,7 +85,10 @@ export abstract class LoopEnds extends LoopReports {
    * for the next session to hand on, and only shown in this session's results.
    */
   #endWhileInterrupted(trial: Trial, outcome: TrialOutcome): void {
-    if ((trial.suspended && outcome.kind !== 'completed') || outcome.kind === 'unloadable') {
+    // Once a module that did not load has ended the run (its own check), no restore continues it: a trial that
+    // failed to load as well errored, where a pause would promise it a resume that never comes.
+    const failedToLoad = outcome.kind === 'unloadable' && isRunCheck(this.fatal)
+    if (!failedToLoad && ((trial.suspended && outcome.kind !== 'completed') || outcome.kind === 'unloadable')) {
       trial.pause(performance.now())
       this.record.emit('onTrialEnd', trial)
     } else {
@@ -92,7 +96,7 @@ export abstract class LoopEnds extends LoopReports {
       const diverged = this.#divergence(trial, final)
       const { state } = diverged ? { state: 'errored' as const } : this.#endState(trial, outcome, false)
       if (diverged) trial.error = diverged
-      else if (state === 'errored' && outcome.kind === 'errored') trial.error = toTrialError(trial.id, outcome.error)
+      else if (state === 'errored' && 'error' in outcome) trial.error = toTrialError(trial.id, outcome.error)
       if (state === 'paused') trial.pause(performance.now())
       else trial.state = state
       this.#recordEnd(trial, state, outcome, final)

@@ -30,6 +30,7 @@ const FLUSH_CHARS = 64 * 1024
  */
 export class OutputCapture {
   readonly #post: (message: OutputMessage) => void
+  readonly #heard: ((text: string) => void) | undefined
   #run: number | undefined
   #trialId: number | undefined
   #late = false
@@ -39,8 +40,10 @@ export class OutputCapture {
   /** The end of the turn that wrote the pending chunks: cleared when they leave sooner, so a finished run leaves no Immediate behind (see drain.ts). */
   #scheduled: NodeJS.Immediate | undefined
 
-  constructor(post: (message: OutputMessage) => void) {
+  /** `heard`: told every write as it is made, before it is batched (what a module prints as it loads, see load-watch.ts). */
+  constructor(post: (message: OutputMessage) => void, heard?: (text: string) => void) {
     this.#post = post
+    this.#heard = heard
   }
 
   /** Sends this thread's stdout and stderr here from now on. */
@@ -67,6 +70,7 @@ export class OutputCapture {
 
   add(stream: Stream, text: string): void {
     if (text === '') return
+    this.#heard?.(text)
     const last = this.#chunks.at(-1)
     if (last?.[0] === stream) last[1] += text
     else this.#chunks.push([stream, text])

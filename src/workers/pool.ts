@@ -1,12 +1,20 @@
 import { Piscina } from 'piscina'
 import { errnoCode } from '../errno.ts'
-import { serializeError, WorkerError } from '../errors.ts'
+import { type SerializedError, serializeError, WorkerError } from '../errors.ts'
 import { countOf } from '../format.ts'
 import type { Decision, TrialOutput } from '../types.ts'
 import type { DrainResult } from './drain.ts'
 import type { Executor, TrialHandle, TrialListener, TrialRun } from './executor.ts'
 import { defaultHeapMb, machineMemory } from './heap.ts'
-import { type DrainTask, isLinkHello, type TaskResult, type TrialOutcome, type TrialTask, type WorkerSetup } from './protocol.ts'
+import {
+  type DrainTask,
+  isExitedWhileLoading,
+  isLinkHello,
+  type TaskResult,
+  type TrialOutcome,
+  type TrialTask,
+  type WorkerSetup,
+} from './protocol.ts'
 import { type LiveRun, RunRouter } from './run-router.ts'
 
 /** Options of the local worker-thread pool. */
@@ -44,6 +52,9 @@ export interface PoolOptions {
  */
 export const LEFT_BEHIND_MS = 1000
 
+/** How piscina says a thread ended its task by exiting. */
+const WORKER_EXIT = /worker exited with code/
+
 /** How long past {@link LEFT_BEHIND_MS} the pool waits for a draining thread that never looked at the clock (its left-behind work blocks it) before ending it. */
 const DRAIN_GRACE_MS = 250
 
@@ -76,6 +87,8 @@ export class LocalPool implements Executor {
   #lingering = false
   /** Runs started and not yet ended: a close with some still running ends them with their threads, no last turn. */
   #running = 0
+  /** A thread exited while the trainable module loaded (see `ExitedWhileLoading`): why no run can succeed. */
+  #exitedLoading: SerializedError | undefined
 
   constructor(options: PoolOptions) {
     this.slots = options.concurrency
@@ -114,6 +127,7 @@ export class LocalPool implements Executor {
     this.#router = new RunRouter(options.onOutput ?? ((output) => process[output.stream].write(output.text)))
     this.#piscina.on('message', (message: unknown) => {
       if (isLinkHello(message)) this.#router.connect(message.port, message.told)
+      else if (isExitedWhileLoading(message)) this.#exitedLoading ??= message.error
     })
   }
 
@@ -136,8 +150,7 @@ export class LocalPool implements Executor {
         const arriving = live.arrived(result.messages)
         return arriving === undefined ? this.#ended(live, result) : arriving.then(() => this.#ended(live, result))
       },
-      (error: unknown): TrialOutcome =>
-        this.#ended(live, { outcome: { kind: 'errored', error: serializeError(this.#workerFailure(error)) }, messages: 0 }),
+      (error: unknown): TrialOutcome => this.#ended(live, { outcome: this.#failed(error), messages: 0 }),
     )
     return new RunHandle(done, live, kill)
   }
@@ -193,6 +206,17 @@ export class LocalPool implements Executor {
     this.#onStrayError?.(error instanceof Error ? error : new WorkerError(String(error)))
   }
 
+  /**
+   * A task whose thread failed. Once a thread exited while the module loaded, a thread that exits is
+   * taken for the same import: the run is `unloadable`, which ends the experiment at once rather than
+   * after a thread per trial.
+   */
+  #failed(error: unknown): TrialOutcome {
+    const exited = error instanceof Error && WORKER_EXIT.test(error.message)
+    if (exited && this.#exitedLoading !== undefined) return { kind: 'unloadable', error: this.#exitedLoading }
+    return { kind: 'errored', error: serializeError(this.#workerFailure(error)) }
+  }
+
   /** Rewords piscina's and Node's worker failures so the trial's error says what happened. */
   #workerFailure(error: unknown): WorkerError {
     if (!(error instanceof Error)) return new WorkerError(`the trial's worker failed: ${String(error)}`)
@@ -203,8 +227,7 @@ export class LocalPool implements Executor {
         cause: error,
       })
     }
-    if (/worker exited with code/.test(error.message))
-      return new WorkerError(`the trial's worker exited: ${error.message}`, { cause: error })
+    if (WORKER_EXIT.test(error.message)) return new WorkerError(`the trial's worker exited: ${error.message}`, { cause: error })
     if (error.name === 'AbortError') return new WorkerError('the trial was killed', { cause: error })
     return new WorkerError(`the trial's worker failed: ${error.name}: ${error.message}`, { cause: error })
   }

@@ -83,6 +83,21 @@ export function isLinkHello(message: unknown): message is LinkHello {
 }
 
 /**
+ * Worker -> driver on `parentPort`, as a thread exits while the trainable module is still loading
+ * (`process.exit` at its top level): the module cannot run any trial. Node hands the driver a
+ * thread's messages before its exit, so this is in before the failure of the task on that thread.
+ */
+export interface ExitedWhileLoading {
+  readonly type: 'hyperpool:exited-loading'
+  /** A ConfigError naming the module, its exit code and what it printed. */
+  readonly error: SerializedError
+}
+
+export function isExitedWhileLoading(message: unknown): message is ExitedWhileLoading {
+  return typeof message === 'object' && message !== null && (message as { type?: unknown }).type === 'hyperpool:exited-loading'
+}
+
+/**
  * Worker -> driver on the link: what the thread wrote to stdout and stderr
  * since the last batch, tagged with the run that was (or, when `late`, had
  * last been) on the thread; undefined before the first.
@@ -144,7 +159,7 @@ export type TrialOutcome =
   | { readonly kind: 'stopped' }
   | { readonly kind: 'paused' }
   | { readonly kind: 'errored'; readonly error: SerializedError }
-  /** The trainable module could not be imported, or has no default-export function: no trial can run. */
+  /** The trainable module could not be imported, ended its thread as it loaded, or has no default-export function: no trial can run. */
   | { readonly kind: 'unloadable'; readonly error: SerializedError }
 
 /** Set once per worker (piscina `workerData`): the trainable and the shared data. */

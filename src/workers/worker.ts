@@ -10,8 +10,19 @@ import type { Decision } from '../types.ts'
 import { OutputCapture } from './capture.ts'
 import { checkMetrics, createContext, type OneWayLink, type TrialContext, type TrialScope, TrialStopSignal } from './context.ts'
 import { type DrainResult, drainThread, heldResources, leftBehind } from './drain.ts'
+import { LoadWatch } from './load-watch.ts'
 import { Outbox } from './outbox.ts'
-import type { DecisionMessage, DrainTask, LinkHello, LinkMessage, TaskResult, TrialOutcome, TrialTask, WorkerSetup } from './protocol.ts'
+import type {
+  DecisionMessage,
+  DrainTask,
+  ExitedWhileLoading,
+  LinkHello,
+  LinkMessage,
+  TaskResult,
+  TrialOutcome,
+  TrialTask,
+  WorkerSetup,
+} from './protocol.ts'
 
 type Trainable = (config: unknown, ctx: TrialContext) => unknown
 
@@ -56,10 +67,18 @@ export function createTrialRunner(
       for (let got = receiveMessageOnPort(link); got !== undefined; got = receiveMessageOnPort(link)) take(got.message as DecisionMessage)
     },
   }
-  const capture = new OutputCapture(post)
+  const watch = new LoadWatch(setup.trainable)
+  const capture = new OutputCapture(post, (text) => watch.heard(text))
   capture.install()
   // A trainable that ends its thread (process.exit) right after a one-way report: the report still goes.
   process.on('exit', () => outbox.flush())
+  process.on('exit', (code) => {
+    const error = watch.exited(code)
+    if (error === undefined) return
+    // What the module printed still reaches the trial logs, not only the error.
+    capture.flush()
+    parentPort?.postMessage({ type: 'hyperpool:exited-loading', error } satisfies ExitedWhileLoading)
+  })
   const load = async (): Promise<Trainable> => {
     const module = await importTrainable()
     if (typeof module.default !== 'function') {
@@ -75,6 +94,7 @@ export function createTrialRunner(
   // cannot be loaded is still each trial's `unloadable` outcome (the rejection is kept for them).
   const trainable = load()
   trainable.catch(() => {})
+  watch.follow(trainable)
   /** The trainable once loaded: every later run calls it without awaiting the load again. */
   let loaded: Trainable | undefined
   /**

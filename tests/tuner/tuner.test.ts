@@ -1,13 +1,16 @@
+import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import {
   ASHAScheduler,
   ConfigError,
   choice,
   type Decision,
+  type ExperimentSummary,
   FIFOScheduler,
   GridSearch,
   grid,
   HyperBandScheduler,
+  loadExperiment,
   MedianStoppingRule,
   type Result,
   type Scheduler,
@@ -20,7 +23,7 @@ import {
 } from '../../src/index.ts'
 import type { ExecutorSetup, TrialListener, TrialRun } from '../../src/workers/executor.ts'
 import { LocalPool } from '../../src/workers/pool.ts'
-import { fixtureTuner, memoryLogger } from '../helpers.ts'
+import { fixtureTuner, memoryLogger, temporaryDir } from '../helpers.ts'
 
 function tuner(options: Partial<TunerOptions> & { space: TunerOptions['space'] }) {
   return fixtureTuner({ seed: 7, ...options })
@@ -232,14 +235,18 @@ describe('Tuner on the worker pool', () => {
     expect(results.trials.filter((t) => t.state === 'completed').length).toBe(8 - exited.length)
   })
 
-  it('ends every trial as errored, and fit() returns, when the trainable ends its thread as it is imported', async () => {
-    // Every replacement thread dies before piscina hears it is ready: a thread that waited for the import to be
-    // ready would leave the trials queued for ever.
+  it('ends the experiment at its first trial, as a throw at import does, when the trainable exits as it is imported, saying with which code and what it printed', async () => {
+    // Every replacement thread dies as it loads the module: without telling that apart from a trial's own exit, the pool
+    // would start a thread per trial, each errored the same way, and fit() would resolve after all of them.
     const trainable = new URL('../fixtures/exit-on-import.ts', import.meta.url).href
-    const results = await tuner({ trainable, space: { x: 1 }, numSamples: 2, concurrency: 1 }).fit()
-    expect(results.trials.map((t) => [t.state, t.error?.message])).toEqual(
-      [0, 1].map((id) => ['errored', `trial ${id}: WorkerError: the trial's worker exited: worker exited with code: 3`]),
+    const storageDir = temporaryDir()
+    const t = tuner({ trainable, space: { x: 1 }, numSamples: 4, concurrency: 1, storageDir, name: 'exit-on-import' })
+    await expect(t.fit()).rejects.toThrow(
+      /^Tuner\(\{ trainable \}\): could not be loaded: ConfigError: trainable .*exit-on-import\.ts: the module exited with code 3 while loading \(.*\); what it printed:\nloading the data\.\.\.\nno GPU found, giving up$/,
     )
+    const { results, interruption } = await loadExperiment(join(storageDir, 'exit-on-import'))
+    expect(results.trials.map((trial) => trial.state)).toEqual(['errored'])
+    expect(interruption).toMatchObject({ cause: 'check', resumable: false })
   })
 
   it('retries a failed trial up to maxFailures times', async () => {
@@ -316,6 +323,23 @@ describe('Tuner on the worker pool', () => {
     await expect(t.fit()).rejects.toThrow(
       /^Tuner\(\{ trainable \}\): could not be loaded: ConfigError: trainable .*no-default\.ts: the module must default-export a function \(config, ctx\) => Promise<void \| metrics>, got undefined$/,
     )
+  })
+
+  it('ends every trial that failed to load as errored, none paused, when the module throws as it is imported, as the journal says', async () => {
+    // Both trials start together; once the first fails to load, the run is over for good (a restore replays that end),
+    // so the second, which failed to load too, is not left paused for a resume that never comes.
+    const trainable = new URL('../fixtures/throw-on-import.ts', import.meta.url).href
+    const storageDir = temporaryDir()
+    const summaries: ExperimentSummary[] = []
+    const trackers = [{ onExperimentEnd: (_: unknown, summary: ExperimentSummary) => void summaries.push(summary) }]
+    const t = tuner({ trainable, space: { x: 1 }, numSamples: 4, concurrency: 2, storageDir, name: 'throw-on-import', trackers })
+    await expect(t.fit()).rejects.toThrow(/^Tuner\(\{ trainable \}\): could not be loaded: Error: boom at import$/)
+    expect(summaries.map(({ trials, states }) => [trials, states.paused, states.errored])).toEqual([[2, 0, 2]])
+    const { results, interruption } = await loadExperiment(join(storageDir, 'throw-on-import'))
+    expect(results.trials.map((trial) => [trial.state, trial.error?.message])).toEqual(
+      [0, 1].map((id) => ['errored', `trial ${id}: Error: boom at import`]),
+    )
+    expect(interruption).toMatchObject({ cause: 'check', resumable: false })
   })
 
   it("with metricCheck: 'warn', warns when no trial reports the metric, naming the keys that were reported", async () => {

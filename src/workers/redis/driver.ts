@@ -1,5 +1,6 @@
 import type { Queue, QueueEvents } from 'bullmq'
 import type { Redis } from 'ioredis'
+import { serializeError, WorkerError } from '../../errors.ts'
 import { countOf } from '../../format.ts'
 import type { Logger } from '../../logger.ts'
 import type { TrialOutput } from '../../types.ts'
@@ -117,12 +118,7 @@ export class RedisDriver implements Executor {
     )
     this.#runs.set(key, remote)
     void remote.done.then(() => this.#runs.delete(key))
-    void this.#enqueue(remote).catch((error: Error) =>
-      remote.finish({
-        kind: 'errored',
-        error: { name: error.name, message: `the trial could not be queued: ${error.message}`, stack: error.stack },
-      }),
-    )
+    void this.#enqueue(remote).catch((error: unknown) => remote.finish({ kind: 'errored', error: serializeError(this.#unqueued(error)) }))
     return remote
   }
 
@@ -162,6 +158,19 @@ export class RedisDriver implements Executor {
     await this.#queue.add('trial', remote.job, { jobId: `run-${remote.run}`, removeOnComplete: true, removeOnFail: true })
     // The first job's keys expire from the start too (the refresh after ready() may have run before them).
     if (remote.run === 0) this.#refreshExpiry()
+  }
+
+  /**
+   * Why a trial could not be queued, with what Redis or BullMQ said as its cause: the trial's error keeps the
+   * whole chain (a reply error's own cause included), where a message alone said what, not why.
+   */
+  #unqueued(error: unknown): WorkerError {
+    const { connection, id } = this.#p
+    const said = error instanceof Error ? `${error.name}: ${error.message}` : String(error)
+    return new WorkerError(`the trial could not be queued on ${QUEUE_PREFIX}:${id} at ${redact(connection.url)}: ${said}`, {
+      field: 'executor',
+      cause: error,
+    })
   }
 
   #receive(message: DriverMessage): void {
