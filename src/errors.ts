@@ -152,6 +152,9 @@ export function toTrialError(trialId: number, failure: SerializedError | undefin
     error.name = recorded.name
     // None rather than the loader's: this stack would point at the journal reader, not at where the trial failed.
     error.stack = recorded.stack ?? `${recorded.name}: ${recorded.message}`
+  } else {
+    // Built in the driver, its frames would name the Tuner's code: where the trial failed is its cause's stack.
+    error.stack = `${error.name}: ${error.message}`
   }
   return error
 }

@@ -24,6 +24,12 @@ describe("a thrown error's cause", () => {
     expect(chain(results.errors[0]?.error)).toEqual(expected)
     const loaded = await loadExperiment(tuner.dir as string)
     expect(chain(loaded.results.errors[0]?.error)).toEqual(expected)
+    // The trial error's stack is its line alone (the driver built it, so its frames would be the Tuner's); where the
+    // trainable threw is in its cause's stack, and so it reads back from the journal.
+    for (const error of [results.errors[0]?.error, loaded.results.errors[0]?.error]) {
+      expect(error?.stack).toBe('TrialError: trial 0: Error: fit failed')
+      expect((error?.cause as Error).stack).toMatch(/^Error: fit failed\n\s+at /)
+    }
   })
 
   it('is kept to CAUSE_DEPTH levels, so a cycle or a long chain ends', () => {
