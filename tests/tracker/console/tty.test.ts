@@ -43,7 +43,7 @@ describe('the console in a real terminal (tmux)', () => {
       () => {
         const { rows } = pane()
         expect(rows.filter((row) => row.startsWith('(trial '))).toHaveLength(6)
-        expect(rows.some((row) => row.startsWith('[hyperpool] warn: tracker'))).toBe(true)
+        expect(rows.some((row) => row.startsWith('[hyperpool] warn: trackers[1].'))).toBe(true)
       },
       { timeout: 60_000, interval: 200 },
     )
