@@ -25,7 +25,7 @@ function pane(): { rows: string[]; cursor: number } {
   return { rows: rows.map((row) => row.trimEnd()), cursor: Number(tmux('display', '-p', '-t', session, '#{cursor_y}').trim()) }
 }
 
-const STATUS = /^(\[hyperpool\] )?trials \d+\/\d+/
+const STATUS = /^(\[hyperpool\] )?\d+\/\d+( trials)? [(|]/
 
 afterAll(() => {
   if (hasTmux) spawnSync('tmux', ['kill-session', '-t', session])
