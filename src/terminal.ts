@@ -67,7 +67,7 @@ export function widthOf(text: string): number {
  *
  * @example
  * ```ts
- * screen.showLive(process.stdout, '[hyperpool] trials 3/10 done')
+ * screen.showLive(process.stdout, '[hyperpool] 3/10 trials (3 completed)')
  * screen.print(process.stderr, '[hyperpool] warn: something\n') // lands above the live line
  * screen.endLive(process.stdout)
  * ```

@@ -1,5 +1,5 @@
 import { ConfigError, show } from '../errors.ts'
-import { argumentAt, check, invalid, METRIC, MODE, optionAt, problemAt } from '../options/index.ts'
+import { argumentAt, check, didYouMean, invalid, METRIC, MODE, optionAt, problemAt } from '../options/index.ts'
 import { validateSeed } from '../search/rng.ts'
 import type { Objective as ExperimentObjective, Result } from '../types.ts'
 import type { SchedulerSetup } from './scheduler.ts'
@@ -66,8 +66,14 @@ export function rankedObjective(
     return objectives[0] as ExperimentObjective
   }
   const picked = objectives.find((o) => o.metric === rankBy)
-  if (picked === undefined)
-    throw problemAt(optionAt(owner, 'metric'), `must be one of the experiment's objectives (${names}), got ${show(rankBy)}`)
+  if (picked === undefined) {
+    // The same guess the Tuner's own options get: a misspelt metric (`los`) is the usual reason.
+    const guess = didYouMean(
+      rankBy,
+      objectives.map((o) => o.metric),
+    )
+    throw problemAt(optionAt(owner, 'metric'), `must be one of the experiment's objectives (${names}), got ${show(rankBy)}${guess}`)
+  }
   return picked
 }
 

@@ -6,7 +6,8 @@ type Hook = keyof Tracker
 
 interface Lane {
   readonly tracker: Tracker
-  readonly name: string
+  /** How messages name the tracker (see {@link trackerLabel}). */
+  readonly label: string
   /** The async call in progress; undefined while idle, so sync trackers are called directly. */
   busy: Promise<void> | undefined
   readonly queue: Array<readonly [Hook, readonly unknown[]]>
@@ -32,10 +33,15 @@ export class TrackerHub {
   readonly #logger: Logger
   readonly #maxQueue: number
 
-  constructor(trackers: readonly Tracker[], logger: Logger, options: { maxQueue?: number } = {}) {
-    this.#lanes = trackers.map((tracker) => ({
+  /**
+   * `optionStart`: where the `trackers` option's first tracker sits in `trackers` (the Tuner puts its own before
+   * them), so a plain object is named by its place in the option the user wrote.
+   */
+  constructor(trackers: readonly Tracker[], logger: Logger, options: { maxQueue?: number; optionStart?: number } = {}) {
+    const optionStart = options.optionStart ?? 0
+    this.#lanes = trackers.map((tracker, index) => ({
       tracker,
-      name: tracker.constructor?.name && tracker.constructor !== Object ? tracker.constructor.name : 'tracker',
+      label: trackerLabel(tracker, index - optionStart),
       busy: undefined,
       queue: [],
       dropped: 0,
@@ -57,7 +63,7 @@ export class TrackerHub {
         lane.queue.push([hook, frozen])
       } else {
         lane.dropped++
-        this.#warnOnce(lane, 'queue', `tracker ${lane.name} is falling behind: more than ${this.#maxQueue} events queued; dropping events`)
+        this.#warnOnce(lane, 'queue', `${lane.label} is falling behind: more than ${this.#maxQueue} events queued; dropping events`)
       }
     }
   }
@@ -75,7 +81,7 @@ export class TrackerHub {
     clearTimeout(timer)
     for (const lane of this.#lanes) {
       const lost = lane.dropped + (outcome === 'timeout' ? lane.queue.length + (lane.busy ? 1 : 0) : 0)
-      if (lost > 0) this.#logger.warn(`tracker ${lane.name}: ${countOf(lost, 'event')} not delivered`)
+      if (lost > 0) this.#logger.warn(`${lane.label}: ${countOf(lost, 'event')} not delivered`)
     }
   }
 
@@ -109,7 +115,7 @@ export class TrackerHub {
 
   #fail(lane: Lane, hook: Hook, error: unknown): void {
     const message = error instanceof Error ? error.message : String(error)
-    this.#warnOnce(lane, hook, `tracker ${lane.name}.${hook} failed: ${message} (further failures of this hook are not shown)`)
+    this.#warnOnce(lane, hook, `${lane.label}.${hook} failed: ${message} (further failures of this hook are not shown)`)
   }
 
   #warnOnce(lane: Lane, key: string, message: string): void {
@@ -117,6 +123,22 @@ export class TrackerHub {
     lane.warned.add(key)
     this.#logger.warn(message)
   }
+}
+
+/**
+ * A tracker as messages name it: `tracker MyLogger` for a class instance; the class name alone when it already says
+ * tracker (`MLflowTracker`); `trackers[1]` (its place in the option) for a plain object, which has no name of its
+ * own (naming it `tracker` gave "tracker tracker.onTrialEnd failed").
+ *
+ * @example
+ * ```ts
+ * trackerLabel({ onTrialEnd() {} }, 1) // 'trackers[1]'
+ * ```
+ */
+export function trackerLabel(tracker: Tracker, index: number): string {
+  const name = tracker.constructor !== Object && typeof tracker.constructor?.name === 'string' ? tracker.constructor.name : ''
+  if (name === '') return `trackers[${index}]`
+  return /tracker$/i.test(name) ? name : `tracker ${name}`
 }
 
 function snapshot(arg: unknown): unknown {

@@ -31,12 +31,30 @@ export function startLocalPool(request: LocalPoolRequest): LocalPool {
     maxHeapMb: request.maxHeapMb,
     onStrayError: (error) =>
       logger.warn(`a worker thread failed after its trial had ended (a timer or callback that outlived it?): ${error.message}`),
-    onLeftBehind: (threads, kinds) =>
+    onLeftBehind: (threads, kinds, trials) =>
       logger.info(
-        `work left running after a trial returned (${kinds.length > 0 ? `still holding: ${kinds.join(', ')}` : 'too busy to say what it held'}) ` +
+        `work left running after ${trialList(trials)} returned (${kinds.length > 0 ? `still holding: ${kinds.join(', ')}` : 'too busy to say what it held'}) ` +
           `was ended unfinished ${LEFT_BEHIND_MS / 1000} s after the last trial, with the ${countOf(threads, 'thread')} it ran on; ` +
           'clear timers and intervals (Node calls them Timeout) and await writes before the trainable returns (docs/data-and-workers.md in the package)',
       ),
     onOutput: request.onOutput,
   })
+}
+
+/** Most trial ids a message lists before it says how many more there are: the line stays one line. */
+const IDS_SHOWN = 10
+
+/**
+ * Which trials, by id, short: `trial 3`, `trials 3, 7`, `trials 0, 1, 2, 3, 4, 5, 6, 7, 8, 9 and 5 more`; `a trial` when none is known.
+ *
+ * @example
+ * ```ts
+ * trialList([3, 7]) // 'trials 3, 7'
+ * ```
+ */
+export function trialList(ids: readonly number[]): string {
+  if (ids.length === 0) return 'a trial'
+  if (ids.length === 1) return `trial ${ids[0]}`
+  const more = ids.length - IDS_SHOWN
+  return `trials ${ids.slice(0, IDS_SHOWN).join(', ')}${more > 0 ? ` and ${more} more` : ''}`
 }

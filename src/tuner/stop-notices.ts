@@ -1,3 +1,4 @@
+import { countOf } from '../format.ts'
 import { fingerprintData } from '../journal/fingerprint.ts'
 import type { Logger } from '../logger.ts'
 import type { ExperimentSummary } from '../types.ts'
@@ -72,7 +73,7 @@ export function sayHowToResume(
     context.logger.warn(`the experiment ended early (${interrupted.why}), but ${all} finished: nothing is left to resume${retry}`)
     return
   }
-  const done = `${finished} of ${run.trials.length} trials started have finished`
+  const done = finishedOfStarted(finished, run.trials.length)
   if (dir === undefined) {
     context.logger.warn(
       `the experiment ended early (${interrupted.why}); ${done}. It kept nothing on disk (storageDir: false), so it cannot be resumed`,
@@ -82,4 +83,22 @@ export function sayHowToResume(
   context.logger.warn(
     `the experiment ended early (${interrupted.why}); ${done}, the rest can be resumed. Continue it with: ${resumeCode(dir, fingerprintData(context.data), context.executorCode)}`,
   )
+}
+
+/**
+ * How many of the trials started have finished, worded for every count: "0 of 1 trials started have finished"
+ * read as a typo, so none, one and all get their own words, and the verb agrees with the count.
+ *
+ * @example
+ * ```ts
+ * finishedOfStarted(0, 2) // 'none of the 2 trials started has finished'
+ * finishedOfStarted(14, 16) // '14 of 16 trials started have finished'
+ * ```
+ */
+export function finishedOfStarted(finished: number, started: number): string {
+  if (started === 0) return 'no trial had started'
+  if (started === 1) return `the one trial started has${finished === 1 ? '' : ' not'} finished`
+  if (finished === 0) return `none of the ${countOf(started, 'trial')} started has finished`
+  if (finished === started) return `all ${countOf(started, 'trial')} started have finished`
+  return `${finished} of ${countOf(started, 'trial')} started ${finished === 1 ? 'has' : 'have'} finished`
 }

@@ -295,7 +295,8 @@ export class Tuner<S extends Space = Space, D = unknown> {
               logger: this.#logger,
               onOutput,
             })
-      const hub = new TrackerHub([trialOutput, ...trackers, this.#events], this.#logger)
+      // The trial output log goes first, so the option's trackers start at 1 (warnings name a plain object by its place there).
+      const hub = new TrackerHub([trialOutput, ...trackers, this.#events], this.#logger, { optionStart: 1 })
       const run = new ExperimentRun({
         metric: this.#metric,
         mode: this.#mode,

@@ -35,9 +35,11 @@ export interface PoolOptions {
   /**
    * As the pool closes: work that trials left running had not finished within {@link LEFT_BEHIND_MS}
    * and was ended with the `threads` threads it ran on. `kinds`: what it still held (`Timeout`,
-   * `TCPWrap`, ...), empty when it kept its threads too busy to look. Told once. Default: ignored.
+   * `TCPWrap`, ...), empty when it kept its threads too busy to look. `trials`: the ids, ascending, of
+   * the trials that returned while work was still running on their thread (the work is not told apart
+   * by trial: a thread's resources have no owner). Told once. Default: ignored.
    */
-  readonly onLeftBehind?: (threads: number, kinds: readonly string[]) => void
+  readonly onLeftBehind?: (threads: number, kinds: readonly string[], trials: readonly number[]) => void
   /**
    * What the trials write to stdout and stderr, tagged by trial; a trial's output has all arrived
    * before its `done` settles. Default: written to this process's stdout and stderr as is.
@@ -81,10 +83,10 @@ export class LocalPool implements Executor {
   readonly #piscina: Piscina
   readonly #router: RunRouter
   readonly #onStrayError: ((error: Error) => void) | undefined
-  readonly #onLeftBehind: ((threads: number, kinds: readonly string[]) => void) | undefined
+  readonly #onLeftBehind: ((threads: number, kinds: readonly string[], trials: readonly number[]) => void) | undefined
   #runs = 0
-  /** A run left work behind on its thread (see TaskResult.lingering): the threads get a last turn before they end. */
-  #lingering = false
+  /** Trials whose run left work behind on its thread (see TaskResult.lingering): the threads get a last turn before they end, and a message names them. */
+  readonly #lingering = new Set<number>()
   /** Runs started and not yet ended: a close with some still running ends them with their threads, no last turn. */
   #running = 0
   /** A thread exited while the trainable module loaded (see `ExitedWhileLoading`): why no run can succeed. */
@@ -148,9 +150,9 @@ export class LocalPool implements Executor {
     const done = this.#piscina.run(task, { signal: kill }).then(
       (result: TaskResult) => {
         const arriving = live.arrived(result.messages)
-        return arriving === undefined ? this.#ended(live, result) : arriving.then(() => this.#ended(live, result))
+        return arriving === undefined ? this.#ended(live, run.trialId, result) : arriving.then(() => this.#ended(live, run.trialId, result))
       },
-      (error: unknown): TrialOutcome => this.#ended(live, { outcome: this.#failed(error), messages: 0 }),
+      (error: unknown): TrialOutcome => this.#ended(live, run.trialId, { outcome: this.#failed(error), messages: 0 }),
     )
     return new RunHandle(done, live, kill)
   }
@@ -160,7 +162,7 @@ export class LocalPool implements Executor {
    * `drain: false` skips that turn (a Redis worker leaving, whose runs were just killed).
    */
   async close(options: { readonly drain?: boolean } = {}): Promise<void> {
-    if (this.#lingering && this.#running === 0 && options.drain !== false) await this.#drain()
+    if (this.#lingering.size > 0 && this.#running === 0 && options.drain !== false) await this.#drain()
     await this.#piscina.destroy()
     this.#router.closeLinks()
   }
@@ -189,13 +191,18 @@ export class LocalPool implements Executor {
       else if (unstarted > 0) unstarted--
       else threads++
     })
-    if (threads > 0) this.#onLeftBehind?.(threads, [...kinds].sort())
+    if (threads > 0)
+      this.#onLeftBehind?.(
+        threads,
+        [...kinds].sort(),
+        [...this.#lingering].sort((a, b) => a - b),
+      )
   }
 
   /** The run's end, once its messages on the link are in: the one-way reports its result carries come first (their answers no longer matter). */
-  #ended(live: LiveRun, result: TaskResult): TrialOutcome {
+  #ended(live: LiveRun, trialId: number, result: TaskResult): TrialOutcome {
     this.#running--
-    if (result.lingering) this.#lingering = true
+    if (result.lingering) this.#lingering.add(trialId)
     for (const report of result.reports ?? []) void live.oneWay(report.metrics, report.at)
     this.#router.close(live.run)
     return result.outcome

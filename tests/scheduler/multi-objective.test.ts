@@ -49,6 +49,15 @@ describe('schedulers with several objectives', () => {
         /must be one of the experiment's objectives \(loss\)/,
       )
     })
+
+    it(`${name} guesses the objective a misspelt metric meant, as the Tuner's options do`, () => {
+      expect(thrown(() => make('los').setup({ metric: 'loss', mode: 'min', seed: 1 }), ConfigError).message).toBe(
+        `${name}({ metric }): must be one of the experiment's objectives (loss), got "los" (did you mean loss?)`,
+      )
+      expect(thrown(() => make('Acc').checkObjectives?.(SETUP.objectives ?? []), ConfigError).message).toBe(
+        `${name}({ metric }): must be one of the experiment's objectives (loss, acc), got "Acc" (did you mean acc?)`,
+      )
+    })
   }
 
   it('FIFOScheduler runs every trial to its end whatever the objectives', () => {

@@ -64,8 +64,8 @@ describe('TrackerHub', () => {
     await hub.flush(5_000)
     expect(calls).toBe(2)
     expect(logger.lines).toEqual([
-      'warn: tracker tracker.onTrialStart failed: nope (further failures of this hook are not shown)',
-      'warn: tracker tracker.onTrialEnd failed: async nope (further failures of this hook are not shown)',
+      'warn: trackers[0].onTrialStart failed: nope (further failures of this hook are not shown)',
+      'warn: trackers[0].onTrialEnd failed: async nope (further failures of this hook are not shown)',
     ])
   })
 
@@ -81,9 +81,31 @@ describe('TrackerHub', () => {
     const hub = new TrackerHub([stuck], logger, { maxQueue: 2 })
     for (let id = 0; id < 5; id++) hub.emit('onTrialStart', new Trial(id, {}, 0))
     await hub.flush(20)
-    expect(logger.lines).toContain('warn: tracker tracker is falling behind: more than 2 events queued; dropping events')
+    expect(logger.lines).toContain('warn: trackers[0] is falling behind: more than 2 events queued; dropping events')
     // 2 dropped, 2 queued and 1 in flight when the flush gave up.
-    expect(logger.lines).toContain('warn: tracker tracker: 5 events not delivered')
+    expect(logger.lines).toContain('warn: trackers[0]: 5 events not delivered')
     release()
+  })
+
+  it('names each tracker once: by its class, alone when the class name says tracker, else by its place in trackers', async () => {
+    const logger = memoryLogger()
+    const fail = () => {
+      throw new Error('nope')
+    }
+    class Recorder {
+      onTrialStart = fail
+    }
+    class WandbTracker {
+      onTrialStart = fail
+    }
+    const hub = new TrackerHub([new Recorder(), new WandbTracker(), { onTrialStart: fail }], logger)
+    hub.emit('onTrialStart', new Trial(0, {}, 0))
+    await hub.flush(5_000)
+    expect(logger.lines).toEqual([
+      'warn: tracker Recorder.onTrialStart failed: nope (further failures of this hook are not shown)',
+      'warn: WandbTracker.onTrialStart failed: nope (further failures of this hook are not shown)',
+      'warn: trackers[2].onTrialStart failed: nope (further failures of this hook are not shown)',
+    ])
+    expect(logger.lines.join('\n')).not.toMatch(/tracker tracker/i)
   })
 })

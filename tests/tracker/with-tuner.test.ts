@@ -87,4 +87,24 @@ describe('the built-in trackers under a Tuner', () => {
     expect(warnings).toHaveLength(1)
     expect(warnings[0]).toMatch(/MLflowTracker: not delivered .* 4 runs, 4 run statuses/)
   })
+
+  it('names a plain-object tracker that throws by its place in the trackers option', async () => {
+    const logger = memoryLogger()
+    const quiet: Tracker = {}
+    const broken: Tracker = {
+      onTrialStart() {
+        throw new Error('on purpose')
+      },
+    }
+    await new Tuner({
+      trainable: BEHAVIOURS,
+      space,
+      metric: 'loss',
+      numSamples: 1,
+      storageDir: false,
+      logger,
+      trackers: [quiet, broken],
+    }).fit()
+    expect(logger.lines).toContain('warn: trackers[1].onTrialStart failed: on purpose (further failures of this hook are not shown)')
+  })
 })

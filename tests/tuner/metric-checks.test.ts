@@ -22,6 +22,14 @@ const trial = (history: Result[]): TrialInfo => ({
   error: undefined,
 })
 
+describe("a scheduler's metric", () => {
+  it("is checked when the Tuner is built, with a guess at the experiment's metric it misspells", () => {
+    expect(() => fixtureTuner({ space: { behaviour: 'curve' }, scheduler: new ASHAScheduler({ metric: 'los' }) })).toThrow(
+      `ASHAScheduler({ metric }): must be one of the experiment's objectives (loss), got "los" (did you mean loss?)`,
+    )
+  })
+})
+
 describe('a trial that completes without the metric', () => {
   it('ends the experiment at the first such trial with a ConfigError naming the metric, the keys reported and a guess', async () => {
     const run = fixtureTuner({ space: { behaviour: 'val-loss', epochs: 3 }, numSamples: 20, concurrency: 1 })

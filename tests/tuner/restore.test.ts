@@ -648,7 +648,7 @@ describe('signals', () => {
     )
     const dir = join(storageDir, NAME)
     expect(logger.lines).toContainEqual(
-      `warn: the experiment ended early (SIGTERM); 0 of 2 trials started have finished, the rest can be resumed. Continue it with: await (await Tuner.restore(${JSON.stringify(resolve(dir))})).fit()`,
+      `warn: the experiment ended early (SIGTERM); none of the 2 trials started has finished, the rest can be resumed. Continue it with: await (await Tuner.restore(${JSON.stringify(resolve(dir))})).fit()`,
     )
     const interrupt = journalLines(dir)
       .map((line) => JSON.parse(line) as { event: string; cause?: string; resumable?: boolean })

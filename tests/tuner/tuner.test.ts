@@ -218,12 +218,12 @@ describe('Tuner on the worker pool', () => {
     expect(logger.lines).toContainEqual(expect.stringMatching(/^warn: a worker thread failed after its trial had ended .*: stray timer$/))
   })
 
-  it('says once, by the end, that work trials left running was ended unfinished, what it held, and on how many threads', async () => {
+  it('says once, by the end, that work trials left running was ended unfinished, which trials left it, what it held, and on how many threads', async () => {
     const logger = memoryLogger()
     const results = await tuner({ space: { behaviour: 'stray-interval', x: 1 }, numSamples: 2, concurrency: 1, logger }).fit()
     expect(results.trials.map((t) => t.state)).toEqual(['completed', 'completed'])
     expect(logger.lines.filter((line) => line.includes('left running after'))).toEqual([
-      'info: work left running after a trial returned (still holding: Timeout) was ended unfinished 1 s after the last trial, with the 1 thread it ran on; clear timers and intervals (Node calls them Timeout) and await writes before the trainable returns (docs/data-and-workers.md in the package)',
+      'info: work left running after trials 0, 1 returned (still holding: Timeout) was ended unfinished 1 s after the last trial, with the 1 thread it ran on; clear timers and intervals (Node calls them Timeout) and await writes before the trainable returns (docs/data-and-workers.md in the package)',
     ])
   })
 

@@ -23,14 +23,14 @@ function textOf(outputs: readonly TrialOutput[], trialId: number, stream: TrialO
 
 /** One trial of `config` on a fresh pool, closed after it: what the pool said of work left behind and of stray errors. */
 async function runOneTrial(config: PrintingConfig & Config, concurrency = 1) {
-  const left: [number, readonly string[]][] = []
+  const left: [number, readonly string[], readonly number[]][] = []
   const stray: Error[] = []
   const pool = new LocalPool({
     trainable: PRINTING,
     concurrency,
     data: undefined,
     onOutput: () => {},
-    onLeftBehind: (threads, kinds) => left.push([threads, kinds]),
+    onLeftBehind: (threads, kinds, trials) => left.push([threads, kinds, trials]),
     onStrayError: (error) => stray.push(error),
   })
   try {
@@ -100,7 +100,7 @@ describe('trial output from worker threads', () => {
 
   it('gives work a trial left running at most a second as the pool closes, then ends it and says what it held', async () => {
     const { left } = await runOneTrial({ mode: 'interval' }, 2)
-    expect(left).toEqual([[1, ['Timeout']]])
+    expect(left).toEqual([[1, ['Timeout'], [0]]])
   })
 
   it('finishes a write stream a trial did not await, which opens its file only after the run ended', async () => {
@@ -112,7 +112,7 @@ describe('trial output from worker threads', () => {
 
   it('ends a thread that work left behind blocks for good, and closes', async () => {
     const { left, stray } = await runOneTrial({ mode: 'block' })
-    expect(left).toEqual([[1, []]])
+    expect(left).toEqual([[1, [], [0]]])
     expect(stray).toEqual([])
   })
 })

@@ -8,7 +8,7 @@ import { canRedraw, columnsOf, screen, type TextStream } from '../../terminal.ts
 import type { ExperimentInfo, ExperimentSummary, Result, TrialInfo, TrialState } from '../../types.ts'
 import { ObjectiveLeaders } from '../objective-leaders.ts'
 import type { Tracker } from '../tracker.ts'
-import { formatDuration, type Progress, statusLine } from './status-line.ts'
+import { formatDuration, type Progress, stateCounts, statusLine } from './status-line.ts'
 
 /** The front's trial ids the closing line lists at most (results.paretoFront() has them all). */
 const FRONT_IDS_SHOWN = 10
@@ -53,9 +53,11 @@ const TTY_MIN_INTERVAL_MS = 100
 const DEFAULT_INTERVAL_MS = 1000
 
 /**
- * Shows progress while tuning: trials done (completed + stopped) of the
- * target, running, errored, the best metric so far (over each trial's last
- * result) and the elapsed time; at the end, the totals and the best trial.
+ * Shows progress while tuning: the trials started of the target and how many
+ * are in each state (running, paused, completed, stopped, errored, counted and
+ * worded as the closing summary counts them), the best metric so far (over
+ * each trial's last result) and the elapsed time; at the end, the totals and
+ * the best trial.
  *
  * On a terminal it is one live line, redrawn in place and cut to the
  * terminal's width (less telling parts go first, see `statusLine`), so it
@@ -68,7 +70,7 @@ const DEFAULT_INTERVAL_MS = 1000
  * @example
  * ```ts
  * new Tuner({ ...options, trackers: [new ConsoleReporter()] })
- * // [hyperpool] trials 12/64 done, 2 running, 1 errored | best loss=0.0312 (trial 7) | 41.2s
+ * // [hyperpool] 15/64 trials (2 running, 10 completed, 2 stopped, 1 errored) | best loss=0.0312 (trial 7) | 41.2s
  * ```
  */
 export class ConsoleReporter implements Tracker {
@@ -81,9 +83,9 @@ export class ConsoleReporter implements Tracker {
   private target = 0
   private startMs = 0
   private lastDrawMs = Number.NEGATIVE_INFINITY
-  private readonly running = new Set<number>()
-  private done = 0
-  private errored = 0
+  /** Each trial's state as last heard, and how many are in each: a retried or resumed trial moves between counts, never counts twice. */
+  private readonly trialStates = new Map<number, TrialState>()
+  private readonly counts: Partial<Record<TrialState, number>> = {}
 
   constructor(options?: ConsoleReporterOptions) {
     const { stream, intervalMs, clock } = CONSOLE_OPTIONS.read(options)
@@ -100,9 +102,8 @@ export class ConsoleReporter implements Tracker {
     this.target = experiment.plannedTrials
     this.startMs = this.clock()
     this.lastDrawMs = Number.NEGATIVE_INFINITY
-    this.running.clear()
-    this.done = 0
-    this.errored = 0
+    this.trialStates.clear()
+    for (const state of Object.keys(this.counts) as TrialState[]) delete this.counts[state]
     screen.print(
       this.stream,
       `[hyperpool] experiment ${show(experiment.name)}: ${objectives.map((o) => `${o.metric} (${o.mode})`).join(', ')}, ${countOf(experiment.plannedTrials, 'trial')}, ` +
@@ -113,7 +114,7 @@ export class ConsoleReporter implements Tracker {
   onTrialStart(trial: TrialInfo): void {
     // A retry starts with an empty history: its failed attempt's last value no longer counts.
     if (trial.history.length === 0) this.leaders.forget(trial.id)
-    this.running.add(trial.id)
+    this.move(trial.id, 'running')
     this.tick()
   }
 
@@ -123,16 +124,20 @@ export class ConsoleReporter implements Tracker {
   }
 
   onTrialEnd(trial: TrialInfo): void {
-    this.running.delete(trial.id)
-    if (trial.state === 'completed' || trial.state === 'stopped') this.done++
-    else if (trial.state === 'errored') this.errored++
+    this.move(trial.id, trial.state)
     this.tick()
   }
 
+  /** Trial `id` is now in `state`: one count down, one up. */
+  private move(id: number, state: TrialState): void {
+    const before = this.trialStates.get(id)
+    if (before !== undefined) this.counts[before] = (this.counts[before] ?? 1) - 1
+    this.counts[state] = (this.counts[state] ?? 0) + 1
+    this.trialStates.set(id, state)
+  }
+
   onExperimentEnd(_experiment: ExperimentInfo, summary: ExperimentSummary): void {
-    const states = (Object.entries(summary.states) as [TrialState, number][])
-      .filter(([, count]) => count > 0)
-      .map(([state, count]) => `${count} ${state}`)
+    const states = stateCounts(summary.states)
     const best = this.leaders.several ? this.frontSummary() : this.bestSummary()
     const line =
       `[hyperpool] ${summary.interrupted ? 'interrupted' : 'finished'}: ${countOf(summary.trials, 'trial')}` +
@@ -176,10 +181,8 @@ export class ConsoleReporter implements Tracker {
     this.lastDrawMs = now
     const leader = this.leaders.best()
     const progress: Progress = {
-      done: this.done,
+      states: this.counts,
       target: this.target,
-      running: this.running.size,
-      errored: this.errored,
       metric: this.leaders.objectives.map((o) => o.metric).join(', '),
       best: leader === undefined ? undefined : { value: leader.value, trialId: leader.trial.id },
       ...(this.leaders.several ? { front: this.leaders.front().length } : {}),

@@ -1,21 +1,38 @@
 import { formatNumber } from '../../format.ts'
 import { widthOf } from '../../terminal.ts'
+import type { TrialState } from '../../types.ts'
+
+/**
+ * The order trial states are counted in, by the status line and the closing summary alike: the live
+ * line and the last one use the same states, in the same order, with the same words.
+ */
+const STATE_ORDER: readonly TrialState[] = ['pending', 'running', 'paused', 'completed', 'stopped', 'errored']
+
+/**
+ * The non-zero counts of `states`, in {@link STATE_ORDER}, as the status line and the summary show them.
+ *
+ * @example
+ * ```ts
+ * stateCounts({ running: 2, completed: 10, errored: 1 }) // ['2 running', '10 completed', '1 errored']
+ * ```
+ */
+export function stateCounts(states: Readonly<Partial<Record<TrialState, number>>>): string[] {
+  return STATE_ORDER.filter((state) => (states[state] ?? 0) > 0).map((state) => `${states[state]} ${state}`)
+}
 
 /**
  * What the status line shows: the counts, the best value so far and the time.
  *
  * @example
  * ```ts
- * const progress: Progress = { done: 12, target: 64, running: 2, errored: 1, metric: 'loss', best: { value: 0.0312, trialId: 7 }, elapsedMs: 41_200 }
+ * const progress: Progress = { states: { running: 2, completed: 10, stopped: 2, errored: 1 }, target: 64, metric: 'loss', best: { value: 0.0312, trialId: 7 }, elapsedMs: 41_200 }
  * ```
  */
 export interface Progress {
-  /** Trials that ended completed or stopped. */
-  readonly done: number
+  /** The trials started so far, by their state now (a missing state counts 0). */
+  readonly states: Readonly<Partial<Record<TrialState, number>>>
   /** Trials planned; `Infinity` when unknown (shown as `?`). */
   readonly target: number
-  readonly running: number
-  readonly errored: number
   /** The objective's metric; with several, their names joined. */
   readonly metric: string
   readonly best: { readonly value: number; readonly trialId: number } | undefined
@@ -25,23 +42,26 @@ export interface Progress {
 }
 
 /** The parts of the line that can be left out, in the order they go when the line is too wide. */
-const DROPPED_FIRST = ['zeroErrored', 'prefix', 'bestTrial', 'elapsed', 'running', 'words', 'errored'] as const
+const DROPPED_FIRST = ['prefix', 'bestTrial', 'elapsed', 'calm', 'words', 'errored'] as const
 type Part = (typeof DROPPED_FIRST)[number]
 
 /**
  * The progress line, at most `width` columns wide. The full line is
- * `[hyperpool] trials 12/64 done, 2 running, 1 errored | best loss=0.0312 (trial 7) | 41.2s`;
- * when it does not fit, parts go in this order until it does: a zero error
- * count, the `[hyperpool]` prefix, the best trial's id, the elapsed time, the
- * running count, the words around the count, the error count. What still
- * does not fit is cut, ending in `…`. So the count and the best value are
- * the last to go. With several objectives the best value is the front's size
- * instead (`front 5 of loss, latency_ms`; the names go with the best trial's id).
+ * `[hyperpool] 15/64 trials (2 running, 10 completed, 2 stopped, 1 errored) | best loss=0.0312 (trial 7) | 41.2s`:
+ * the trials started of those planned, and their states counted as the closing
+ * summary counts them (`finished: 64 trials (60 completed, 2 stopped, 2 errored)`),
+ * so the last live line and the summary agree. When it does not fit, parts go
+ * in this order until it does: the `[hyperpool]` prefix, the best trial's id,
+ * the elapsed time, every count but the errored one, the word `trials`, the
+ * error count. What still does not fit is cut, ending in `…`. So the count and
+ * the best value are the last to go. With several objectives the best value is
+ * the front's size instead (`front 5 of loss, latency_ms`; the names go with
+ * the best trial's id).
  *
  * @example
  * ```ts
- * statusLine(progress)     // '[hyperpool] trials 12/64 done, 2 running, 1 errored | best loss=0.0312 (trial 7) | 41.2s'
- * statusLine(progress, 40) // '12/64, 1 errored | best loss=0.0312'
+ * statusLine(progress)     // '[hyperpool] 15/64 trials (2 running, 10 completed, 2 stopped, 1 errored) | best loss=0.0312 (trial 7) | 41.2s'
+ * statusLine(progress, 40) // '15/64 (1 errored) | best loss=0.0312'
  * ```
  */
 export function statusLine(progress: Progress, width = Number.POSITIVE_INFINITY): string {
@@ -57,16 +77,17 @@ export function statusLine(progress: Progress, width = Number.POSITIVE_INFINITY)
 
 function compose(p: Progress, left: ReadonlySet<Part>): string {
   const target = Number.isFinite(p.target) ? String(p.target) : '?'
-  const counts = [left.has('words') ? `${p.done}/${target}` : `trials ${p.done}/${target} done`]
-  if (!left.has('running')) counts.push(`${p.running} running`)
-  if (!left.has('errored') && !(p.errored === 0 && left.has('zeroErrored'))) counts.push(`${p.errored} errored`)
+  const started = Object.values(p.states).reduce((sum, n) => sum + (n ?? 0), 0)
+  const shown = left.has('errored') ? {} : left.has('calm') ? { errored: p.states.errored } : p.states
+  const counts = stateCounts(shown)
+  const count = `${started}/${target}${left.has('words') ? '' : ' trials'}${counts.length > 0 ? ` (${counts.join(', ')})` : ''}`
   const best =
     p.front !== undefined
       ? `front ${p.front}${left.has('bestTrial') ? '' : ` of ${p.metric}`}`
       : p.best === undefined
         ? `no ${p.metric} yet`
         : `best ${p.metric}=${formatNumber(p.best.value)}${left.has('bestTrial') ? '' : ` (trial ${p.best.trialId})`}`
-  const parts = [counts.join(', '), best]
+  const parts = [count, best]
   if (!left.has('elapsed')) parts.push(formatDuration(p.elapsedMs))
   return `${left.has('prefix') ? '' : '[hyperpool] '}${parts.join(' | ')}`
 }

@@ -31,6 +31,7 @@ export interface RetrierOptions {
 export class Retrier {
   readonly #o: RetrierOptions
   #failures = 0
+  #answered = false
   #hurry = false
   #wake: (() => void) | undefined
 
@@ -44,6 +45,7 @@ export class Retrier {
         const result = await request(this.#o.signal)
         if (this.#failures > 0) this.#o.onRecovery()
         this.#failures = 0
+        this.#answered = true
         return result
       } catch (error) {
         if (this.#o.signal.aborted || !(error instanceof MlflowRequestError) || !error.retryable) throw error
@@ -53,6 +55,14 @@ export class Retrier {
         if (this.#o.signal.aborted) throw error
       }
     }
+  }
+
+  /**
+   * Whether the server is known to answer: a request succeeded and none has failed since. False before the
+   * first answer, so a server that never answered (a closed port, a dropped connection) does not count.
+   */
+  get answering(): boolean {
+    return this.#answered && this.#failures === 0
   }
 
   /** From now on waits at most a second between tries, starting with the wait in progress. */

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto'
+import { countOf, formatNumber } from '../../format.ts'
 import type { Logger } from '../../logger.ts'
 import { type MlflowKeyValue, type MlflowMetric, nextBatch } from './batch.ts'
 import { createRun } from './create.ts'
@@ -160,6 +161,7 @@ export class MlflowSession {
   async flush(timeoutMs: number): Promise<void> {
     this.kick()
     this.#retrier.hurry()
+    this.#sayWaiting(timeoutMs)
     let timer: NodeJS.Timeout | undefined
     const deadline = new Promise<'late'>((resolve) => {
       timer = setTimeout(() => resolve('late'), timeoutMs)
@@ -175,6 +177,28 @@ export class MlflowSession {
     }
     for (const run of this.#active) this.#giveUp(run, false)
     this.#active.length = 0
+  }
+
+  /**
+   * Before a flush that may take up to `timeoutMs`: one info line, when writes wait and the server is not known to
+   * answer, so the run does not fall silent for that long after it said it finished. A server that answers gets
+   * none: its flush is quick.
+   */
+  #sayWaiting(timeoutMs: number): void {
+    if (this.#disabled || this.#abort.signal.aborted || this.#retrier.answering) return
+    const writes = this.#queuedWrites()
+    if (writes === 0) return
+    const why = this.#lastError === undefined ? 'it has not answered yet' : `last error: ${this.#lastError}`
+    this.#o.logger.info(
+      `MLflowTracker: waiting up to ${formatNumber(timeoutMs / 1000)} s (flushTimeoutMs) for MLflow at ${this.#o.uri} to take ${countOf(writes, 'queued write')} (${why})`,
+    )
+  }
+
+  /** What is left to send: metrics, params and tags, runs not yet created, and end statuses. */
+  #queuedWrites(): number {
+    let writes = this.#buffered
+    for (const run of this.#active) writes += (run.runId === undefined ? 1 : 0) + (run.end === undefined ? 0 : 1)
+    return writes
   }
 
   /** The warning to show when something was not delivered, else undefined. */

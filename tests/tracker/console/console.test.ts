@@ -93,6 +93,9 @@ const HEADER = '[hyperpool] experiment "demo": loss (min), 4 trials, concurrency
 const SUMMARY =
   '[hyperpool] finished: 4 trials (2 completed, 1 stopped, 1 errored) in 1m15s; best trial 2: loss=0.2 config={"lr":0.2,"opt":{"name":"sgd"}}'
 
+/** What a redraw of the live line starts with: back to the line's start, erase it. */
+const ERASE_LINE = '\r\x1b\\[2K'
+
 afterEach(() => {
   vi.unstubAllEnvs()
 })
@@ -106,12 +109,38 @@ describe('ConsoleReporter', () => {
     expect(out.text()).not.toContain('\r')
     expect(out.text()).not.toContain('\x1b')
     expect(lines[0]).toBe(HEADER)
-    expect(lines[1]).toBe('[hyperpool] trials 0/4 done, 1 running, 0 errored | no loss yet | 0.5s')
-    expect(lines[4]).toBe('[hyperpool] trials 0/4 done, 2 running, 0 errored | best loss=0.1 (trial 1) | 2.0s')
+    expect(lines[1]).toBe('[hyperpool] 1/4 trials (1 running) | no loss yet | 0.5s')
+    expect(lines[4]).toBe('[hyperpool] 2/4 trials (2 running) | best loss=0.1 (trial 1) | 2.0s')
     // Trial 1 fell back to 0.5 on its last result, so trial 2 (0.2) leads.
-    expect(lines[8]).toBe('[hyperpool] trials 1/4 done, 2 running, 0 errored | best loss=0.2 (trial 2) | 4.0s')
-    expect(lines[12]).toBe('[hyperpool] trials 3/4 done, 0 running, 1 errored | best loss=0.2 (trial 2) | 6.0s')
+    expect(lines[8]).toBe('[hyperpool] 3/4 trials (2 running, 1 completed) | best loss=0.2 (trial 2) | 4.0s')
+    expect(lines[12]).toBe('[hyperpool] 4/4 trials (2 completed, 1 stopped, 1 errored) | best loss=0.2 (trial 2) | 6.0s')
     expect(lines).toHaveLength(14)
+  })
+
+  it('counts on the live line as the summary does: errored trials too, the same states in the same order and words', () => {
+    const out = sink()
+    play(new ConsoleReporter({ stream: out.stream, intervalMs: 0 }))
+    const lines = out.text().trimEnd().split('\n')
+    const live = /^\[hyperpool\] (\d+)\/4 trials \(([^)]*)\)/.exec(lines.at(-2) as string)
+    const closing = /^\[hyperpool\] finished: (\d+) trials \(([^)]*)\)/.exec(lines.at(-1) as string)
+    expect(live?.slice(1)).toEqual(['4', '2 completed, 1 stopped, 1 errored'])
+    expect(live?.slice(1)).toEqual(closing?.slice(1))
+  })
+
+  it('moves a retried trial between counts instead of counting it twice', () => {
+    const out = sink()
+    const reporter = new ConsoleReporter({ stream: out.stream, intervalMs: 0 })
+    reporter.onExperimentStart(experiment)
+    reporter.onTrialStart(trial(0, 'running'))
+    reporter.onTrialEnd(trial(0, 'errored'))
+    reporter.onTrialStart(trial(0, 'running'))
+    reporter.onTrialEnd(trial(0, 'completed'))
+    expect(out.text().trimEnd().split('\n').slice(1)).toEqual([
+      '[hyperpool] 1/4 trials (1 running) | no loss yet | 0.0s',
+      '[hyperpool] 1/4 trials (1 errored) | no loss yet | 0.0s',
+      '[hyperpool] 1/4 trials (1 running) | no loss yet | 0.0s',
+      '[hyperpool] 1/4 trials (1 completed) | no loss yet | 0.0s',
+    ])
   })
 
   it('ends with the totals and the best trial, its value and its config', () => {
@@ -129,7 +158,7 @@ describe('ConsoleReporter', () => {
     // The header wrapped (it is printed once and stays); the live line never did.
     expect(tty.wraps).toBe(headerRows - 1)
     // 59 columns (one is left free): the prefix, the best trial's id and the time had to go.
-    expect(tty.screen()).toEqual([HEADER.slice(0, 60), HEADER.slice(60), 'trials 3/4 done, 0 running, 1 errored | best loss=0.2'])
+    expect(tty.screen()).toEqual([HEADER.slice(0, 60), HEADER.slice(60), '4/4 trials (1 errored) | best loss=0.2'])
     reporter.onExperimentEnd(experiment, summary)
     expect(tty.screen().slice(headerRows)).toEqual([SUMMARY.slice(0, 60), SUMMARY.slice(60, 120), SUMMARY.slice(120), ''])
   })
@@ -147,7 +176,7 @@ describe('ConsoleReporter', () => {
     expect(tty.screen().slice(-3)).toEqual([
       '(trial 0) epoch 1',
       '[hyperpool] warn: tracker X.onTrialResult failed',
-      '[hyperpool] trials 0/4 done, 2 running, 0 errored | no loss yet | 0.5s',
+      '[hyperpool] 2/4 trials (2 running) | no loss yet | 0.5s',
     ])
     reporter.onExperimentEnd(experiment, summary)
   })
@@ -168,9 +197,9 @@ describe('ConsoleReporter', () => {
     const reporter = new ConsoleReporter({ stream: tty as unknown as NodeJS.WritableStream, intervalMs: 0, clock: clock.read })
     play(reporter, clock.step, false)
     // Events 40 ms apart from 40 ms: drawn at 40, 160, 280 and 400 ms, each after the first erasing the one before.
-    expect(tty.raw.split('[hyperpool] trials')).toHaveLength(5)
-    expect(tty.raw.split('\r\x1b[2K[hyperpool] trials')).toHaveLength(4)
-    expect(tty.screen().at(-1)).toBe('[hyperpool] trials 3/4 done, 0 running, 0 errored | best loss=0.2 (trial 2) | 0.4s')
+    expect(tty.raw.split(/\[hyperpool\] \d\/4 trials/)).toHaveLength(5)
+    expect(tty.raw.split(new RegExp(`${ERASE_LINE}\\[hyperpool\\] \\d/4 trials`))).toHaveLength(4)
+    expect(tty.screen().at(-1)).toBe('[hyperpool] 3/4 trials (2 completed, 1 stopped) | best loss=0.2 (trial 2) | 0.4s')
     reporter.onExperimentEnd(experiment, summary)
   })
 
@@ -194,7 +223,7 @@ describe('ConsoleReporter', () => {
       interrupted: true,
     })
     const lines = out.text().trimEnd().split('\n')
-    expect(lines[1]).toContain('trials 0/? done')
+    expect(lines[1]).toContain('1/? trials (1 running)')
     expect(lines.at(-1)).toBe('[hyperpool] interrupted: 1 trial (1 errored) in 1m15s; no trial reported "loss"')
   })
 

@@ -1,22 +1,18 @@
 import { describe, expect, it } from 'vitest'
 import { formatNumber } from '../../../src/format.ts'
 import { widthOf } from '../../../src/terminal.ts'
-import { formatDuration, type Progress, statusLine } from '../../../src/tracker/console/status-line.ts'
+import { formatDuration, type Progress, stateCounts, statusLine } from '../../../src/tracker/console/status-line.ts'
 
 const progress: Progress = {
-  done: 12,
+  states: { running: 2, completed: 10, stopped: 2, errored: 1 },
   target: 64,
-  running: 2,
-  errored: 1,
   metric: 'loss',
   best: { value: 0.0312, trialId: 7 },
   elapsedMs: 41_200,
 }
 const wide: Progress = {
-  done: 1234,
+  states: { running: 16, completed: 1200, stopped: 34 },
   target: 10_000,
-  running: 16,
-  errored: 0,
   metric: 'validation_accuracy',
   best: { value: 0.987654321, trialId: 4321 },
   elapsedMs: 3_725_000,
@@ -24,33 +20,47 @@ const wide: Progress = {
 
 describe('statusLine', () => {
   it('shows everything when there is room', () => {
-    expect(statusLine(progress)).toBe('[hyperpool] trials 12/64 done, 2 running, 1 errored | best loss=0.0312 (trial 7) | 41.2s')
-    expect(statusLine({ ...progress, best: undefined, target: Number.POSITIVE_INFINITY })).toBe(
-      '[hyperpool] trials 12/? done, 2 running, 1 errored | no loss yet | 41.2s',
+    expect(statusLine(progress)).toBe(
+      '[hyperpool] 15/64 trials (2 running, 10 completed, 2 stopped, 1 errored) | best loss=0.0312 (trial 7) | 41.2s',
     )
+    expect(statusLine({ ...progress, best: undefined, target: Number.POSITIVE_INFINITY })).toBe(
+      '[hyperpool] 15/? trials (2 running, 10 completed, 2 stopped, 1 errored) | no loss yet | 41.2s',
+    )
+    expect(statusLine({ ...progress, states: {}, best: undefined })).toBe('[hyperpool] 0/64 trials | no loss yet | 41.2s')
+  })
+
+  it('counts the trials as the closing summary does: every state but zeros, in its order, in its words', () => {
+    // Errored trials count among the trials as stopped ones do; paused ones show too.
+    expect(statusLine({ ...progress, states: { errored: 1, paused: 1, stopped: 2, running: 3 } })).toBe(
+      '[hyperpool] 7/64 trials (3 running, 1 paused, 2 stopped, 1 errored) | best loss=0.0312 (trial 7) | 41.2s',
+    )
+    expect(stateCounts({ pending: 0, running: 0, paused: 0, completed: 60, stopped: 2, errored: 2 })).toEqual([
+      '60 completed',
+      '2 stopped',
+      '2 errored',
+    ])
   })
 
   it('shows the size of the Pareto front instead of a best value with several objectives, the names going first', () => {
     const front = { ...progress, metric: 'loss, ms', front: 3 }
-    expect(statusLine(front)).toBe('[hyperpool] trials 12/64 done, 2 running, 1 errored | front 3 of loss, ms | 41.2s')
-    expect(statusLine(front, 60)).toBe('trials 12/64 done, 2 running, 1 errored | front 3 | 41.2s')
+    expect(statusLine(front)).toBe('[hyperpool] 15/64 trials (2 running, 10 completed, 2 stopped, 1 errored) | front 3 of loss, ms | 41.2s')
+    expect(statusLine(front, 80)).toBe('15/64 trials (2 running, 10 completed, 2 stopped, 1 errored) | front 3 | 41.2s')
   })
 
   it('leaves out the less telling parts first as the width shrinks', () => {
-    expect([79, 70, 60, 50, 40, 30].map((width) => statusLine(progress, width))).toEqual([
-      'trials 12/64 done, 2 running, 1 errored | best loss=0.0312 (trial 7) | 41.2s',
-      'trials 12/64 done, 2 running, 1 errored | best loss=0.0312 | 41.2s',
-      'trials 12/64 done, 2 running, 1 errored | best loss=0.0312',
-      'trials 12/64 done, 1 errored | best loss=0.0312',
-      '12/64, 1 errored | best loss=0.0312',
-      '12/64 | best loss=0.0312',
+    expect([99, 90, 79, 50, 40, 30].map((width) => statusLine(progress, width))).toEqual([
+      '15/64 trials (2 running, 10 completed, 2 stopped, 1 errored) | best loss=0.0312 (trial 7) | 41.2s',
+      '15/64 trials (2 running, 10 completed, 2 stopped, 1 errored) | best loss=0.0312 | 41.2s',
+      '15/64 trials (2 running, 10 completed, 2 stopped, 1 errored) | best loss=0.0312',
+      '15/64 trials (1 errored) | best loss=0.0312',
+      '15/64 (1 errored) | best loss=0.0312',
+      '15/64 | best loss=0.0312',
     ])
-    // A zero error count is the first to go.
-    expect(statusLine(wide, 79)).toBe('trials 1234/10000 done, 16 running | best validation_accuracy=0.987654')
+    expect(statusLine(wide, 79)).toBe('1250/10000 trials | best validation_accuracy=0.987654')
   })
 
   it('cuts what still does not fit, ending in an ellipsis', () => {
-    expect(statusLine(progress, 20)).toBe('12/64 | best loss=0…')
+    expect(statusLine(progress, 20)).toBe('15/64 | best loss=0…')
     expect(statusLine(progress, 1)).toBe('…')
     expect(statusLine(progress, 0)).toBe('')
   })
@@ -61,7 +71,7 @@ describe('statusLine', () => {
         const line = statusLine(p, width)
         expect(widthOf(line), `width ${width}: ${line}`).toBeLessThanOrEqual(width)
         // The count is the last thing to give way.
-        if (width >= 30) expect(line).toContain(`${p.done}/${p.target}`)
+        if (width >= 30) expect(line).toMatch(/^(\[hyperpool\] )?\d+\/\d+ /)
       }
     }
   })

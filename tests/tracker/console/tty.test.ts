@@ -25,7 +25,7 @@ function pane(): { rows: string[]; cursor: number } {
   return { rows: rows.map((row) => row.trimEnd()), cursor: Number(tmux('display', '-p', '-t', session, '#{cursor_y}').trim()) }
 }
 
-const STATUS = /^(\[hyperpool\] )?trials \d+\/\d+/
+const STATUS = /^(\[hyperpool\] )?\d+\/\d+( trials)? [(|]/
 
 afterAll(() => {
   if (hasTmux) spawnSync('tmux', ['kill-session', '-t', session])
@@ -43,7 +43,7 @@ describe('the console in a real terminal (tmux)', () => {
       () => {
         const { rows } = pane()
         expect(rows.filter((row) => row.startsWith('(trial '))).toHaveLength(6)
-        expect(rows.some((row) => row.startsWith('[hyperpool] warn: tracker'))).toBe(true)
+        expect(rows.some((row) => row.startsWith('[hyperpool] warn: trackers[1].'))).toBe(true)
       },
       { timeout: 60_000, interval: 200 },
     )

@@ -439,6 +439,41 @@ describe('MLflowTracker: a server that fails', () => {
     expect(warning).toMatch(/last error: .*(ECONNREFUSED|fetch failed)/)
   })
 
+  it('says once, before it waits for a server that never answered, how long it waits and for how many writes', async () => {
+    await server.stop()
+    const t = tracker({ flushTimeoutMs: 100 })
+    await play(t)
+    const waiting = log.lines.filter((line) => line.includes('waiting up to'))
+    expect(waiting).toEqual([
+      `info: MLflowTracker: waiting up to 0.1 s (flushTimeoutMs) for MLflow at ${server.url} to take 47 queued writes (it has not answered yet)`,
+    ])
+    // The 47 are what the warning then counts as not delivered: 19 metrics, 16 params, 4 tags, 4 runs, 4 run statuses.
+    // Said before the wait, so before the warning the wait ends with.
+    expect(log.lines.indexOf(waiting[0] as string)).toBeLessThan(log.lines.findIndex((line) => line.startsWith('warn')))
+  })
+
+  it('names the last error in that line once a request failed, and says nothing of waiting while the server answers', async () => {
+    await server.stop()
+    const down = tracker({ flushTimeoutMs: 50 })
+    down.onExperimentStart(experiment())
+    await until(() => log.lines.some((line) => line.includes('retrying in the background')))
+    await down.onExperimentEnd(experiment(), summary(0))
+    expect(log.lines.filter((line) => line.includes('waiting up to'))).toEqual([
+      expect.stringMatching(
+        /^info: MLflowTracker: waiting up to 0\.05 s .* to take \d+ queued writes \(last error: .*(ECONNREFUSED|fetch failed).*\)$/,
+      ),
+    ])
+
+    await server.start()
+    log.lines.length = 0
+    const up = tracker()
+    up.onExperimentStart(experiment())
+    await until(() => server.runNamed('exp') !== undefined)
+    reports(up, 0, 3)
+    await up.onExperimentEnd(experiment(), summary(1))
+    expect(log.lines.filter((line) => line.includes('waiting up to'))).toEqual([])
+  })
+
   it('bounds the buffer while the server is down and says how much was dropped', async () => {
     await server.stop()
     const t = tracker({ maxBufferedItems: 50, flushTimeoutMs: 50 })
