@@ -54,7 +54,7 @@ export abstract class LoopState {
     this.judging = new SchedulerFeed(settings.orderReports)
     this.errors = new TrialErrorLog(settings.logger)
     this.timeouts = new TrialTimeouts(settings.trialTimeoutS)
-    this.checks = new MetricChecks(settings.metrics ?? settings.metric, settings.metricCheck, settings.logger)
+    this.checks = new MetricChecks(settings.metrics ?? settings.metric, settings.metricCheck, settings.logger, settings.scheduler)
     const { stop, scheduler } = settings
     const judged = scheduler.alwaysContinues !== true || stop.maxIterations !== undefined || stop.metricThreshold !== undefined
     this.oneWay = judged || settings.orderReports ? undefined : (settings.metrics ?? [settings.metric])

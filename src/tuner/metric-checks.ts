@@ -19,6 +19,10 @@ export const AUTOMATIC = new Set(['training_iteration', 'trial_id', 'time_total_
  *   reported only every few reports are fine; the first result without the
  *   metric gets an info line at once, so a long trial does not keep it secret.
  *
+ * And one on the scheduler's clock: a scheduler that counts a trial's progress in a reported key
+ * (`timeAttr: 'epoch'`) ignores every result without a number for it, so a trainable that never
+ * reports it is never stopped; the first result without it gets one warning, with what was reported.
+ *
  * @example
  * ```ts
  * const checks = new MetricChecks('loss', 'error', logger)
@@ -35,11 +39,18 @@ export class MetricChecks {
   /** The metrics some result has had a number for, and whether a missing one was told of: each is worth saying only once. */
   readonly #seen = new Set<string>()
   #toldMissing = false
+  /** The scheduler's `timeAttr` when results must carry it (not one of the fields every result has), and its owner's name. */
+  readonly #clock: { readonly key: string; readonly scheduler: string } | undefined
+  /** Some result had a number for the clock, or a missing one was told of: either way, nothing more to say. */
+  #clockSettled = false
 
-  constructor(metric: string | readonly string[], check: MetricCheck, logger: Logger) {
+  /** `scheduler`: its `timeAttr` is checked too, when it has one. */
+  constructor(metric: string | readonly string[], check: MetricCheck, logger: Logger, scheduler?: { readonly timeAttr?: string }) {
     this.#metrics = typeof metric === 'string' ? [metric] : metric
     this.#check = check
     this.#logger = logger
+    const key = scheduler?.timeAttr
+    this.#clock = key === undefined || AUTOMATIC.has(key) ? undefined : { key, scheduler: scheduler?.constructor.name ?? 'the scheduler' }
   }
 
   /** Looks at one recorded result; returns the divergence when one of its metrics is NaN (the trial must end). */
@@ -59,7 +70,18 @@ export class MetricChecks {
       }
     }
     if (divergence !== undefined && !this.#diverged.has(trial.id)) this.#diverged.set(trial.id, divergence)
+    if (this.#clock !== undefined && !this.#clockSettled) this.#checkClock(trial, result, this.#clock)
     return divergence
+  }
+
+  #checkClock(trial: TrialInfo, result: Result, { key, scheduler }: { readonly key: string; readonly scheduler: string }): void {
+    this.#clockSettled = true
+    if (typeof result[key] === 'number') return
+    this.#logger.warn(
+      `trial ${trial.id}'s first result has no number for ${show(key)}, ${scheduler}'s timeAttr (${keysOf([result], key)}): ` +
+        `${scheduler} ignores results without it, so it stops no trial until they carry it. Report ${show(key)} with every result, ` +
+        `or leave timeAttr out to count reports (training_iteration)`,
+    )
   }
 
   /** The divergence that ends trial `id`'s attempt, if its metric became NaN; forgets it (a trial diverges once). */

@@ -214,3 +214,34 @@ describe('the metric checks under the real loop (fake executor)', () => {
     expect(run.trials.map((t) => t.state)).toEqual(Array(5).fill('completed'))
   })
 })
+
+describe("the scheduler's timeAttr", () => {
+  const epochs = (epoch: number) => result({ loss: 1 / epoch, epochs: epoch }, epoch)
+
+  it('warns once, with what was reported, when the first result has no number for it: the scheduler would stop nothing', () => {
+    const logger = memoryLogger()
+    const checks = new MetricChecks('loss', 'error', logger, new ASHAScheduler({ timeAttr: 'epoch', maxT: 4 }))
+    for (let epoch = 1; epoch <= 3; epoch++) checks.result(trial([]), epochs(epoch))
+    expect(logger.lines).toEqual([
+      `warn: trial 0's first result has no number for "epoch", ASHAScheduler's timeAttr (it reported loss, epochs; "epochs" is a near spelling of "epoch"): ` +
+        'ASHAScheduler ignores results without it, so it stops no trial until they carry it. Report "epoch" with every result, ' +
+        'or leave timeAttr out to count reports (training_iteration)',
+    ])
+  })
+
+  it('says nothing when results carry it, or when it is a field every result has', () => {
+    for (const scheduler of [new ASHAScheduler({ timeAttr: 'epochs', maxT: 4 }), new ASHAScheduler({ maxT: 4 })]) {
+      const logger = memoryLogger()
+      const checks = new MetricChecks('loss', 'error', logger, scheduler)
+      for (let epoch = 1; epoch <= 3; epoch++) checks.result(trial([]), epochs(epoch))
+      expect(logger.lines).toEqual([])
+    }
+  })
+
+  it("is checked in a Tuner's run", async () => {
+    const logger = memoryLogger()
+    const scheduler = new ASHAScheduler({ timeAttr: 'epoch', maxT: 3 })
+    await fixtureTuner({ space: { behaviour: 'curve', epochs: 3 }, numSamples: 2, concurrency: 1, scheduler, logger }).fit()
+    expect(logger.lines.filter((line) => line.includes(`no number for "epoch", ASHAScheduler's timeAttr`))).toHaveLength(1)
+  })
+})
