@@ -28,7 +28,7 @@ describe("a thrown error's cause", () => {
     // trainable threw is in its cause's stack, and so it reads back from the journal.
     for (const error of [results.errors[0]?.error, loaded.results.errors[0]?.error]) {
       expect(error?.stack).toBe('TrialError: trial 0: Error: fit failed')
-      expect((error?.cause as Error).stack).toMatch(/^Error: fit failed\n\s+at /)
+      expect((error?.cause as Error | undefined)?.stack).toMatch(/^Error: fit failed\n\s+at /)
     }
   })
 
