@@ -100,6 +100,8 @@ export abstract class LoopEnds extends LoopReports {
       if (state === 'paused') trial.pause(performance.now())
       else trial.state = state
       this.#recordEnd(trial, state, outcome, final)
+      // No next session hands this end on (see above): the trackers hear it now.
+      if (failedToLoad) this.record.emit('onTrialEnd', trial)
     }
     this.pump()
   }

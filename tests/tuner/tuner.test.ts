@@ -331,10 +331,19 @@ describe('Tuner on the worker pool', () => {
     const trainable = new URL('../fixtures/throw-on-import.ts', import.meta.url).href
     const storageDir = temporaryDir()
     const summaries: ExperimentSummary[] = []
-    const trackers = [{ onExperimentEnd: (_: unknown, summary: ExperimentSummary) => void summaries.push(summary) }]
+    const heard: string[] = []
+    const trackers = [
+      {
+        onTrialStart: (trial: TrialInfo) => void heard.push(`start ${trial.id}`),
+        onTrialEnd: (trial: TrialInfo) => void heard.push(`end ${trial.id} ${trial.state}`),
+        onExperimentEnd: (_: unknown, summary: ExperimentSummary) => void summaries.push(summary),
+      },
+    ]
     const t = tuner({ trainable, space: { x: 1 }, numSamples: 4, concurrency: 2, storageDir, name: 'throw-on-import', trackers })
     await expect(t.fit()).rejects.toThrow(/^Tuner\(\{ trainable \}\): could not be loaded: Error: boom at import$/)
     expect(summaries.map(({ trials, states }) => [trials, states.paused, states.errored])).toEqual([[2, 0, 2]])
+    // The trackers hear both ends: nothing hands the second on to a later session.
+    expect(heard.sort()).toEqual(['end 0 errored', 'end 1 errored', 'start 0', 'start 1'])
     const { results, interruption } = await loadExperiment(join(storageDir, 'throw-on-import'))
     expect(results.trials.map((trial) => [trial.state, trial.error?.message])).toEqual(
       [0, 1].map((id) => ['errored', `trial ${id}: Error: boom at import`]),
