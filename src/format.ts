@@ -25,3 +25,18 @@ export function formatNumber(value: number): string {
 export function countOf(count: number, noun: string, plural = `${noun}s`): string {
   return `${count} ${count === 1 ? noun : plural}`
 }
+
+/**
+ * The name of the class `value` was built by, for messages about it; undefined for a plain object (whose class,
+ * `Object`, says nothing) or an anonymous class.
+ *
+ * @example
+ * ```ts
+ * className(new ASHAScheduler()) // 'ASHAScheduler'
+ * className({ onTrialEnd() {} }) // undefined
+ * ```
+ */
+export function className(value: object): string | undefined {
+  const name: unknown = value.constructor === Object ? undefined : value.constructor?.name
+  return typeof name === 'string' && name !== '' ? name : undefined
+}

@@ -1,4 +1,4 @@
-import { countOf } from '../format.ts'
+import { className, countOf } from '../format.ts'
 import type { Logger } from '../logger.ts'
 import type { Tracker } from './tracker.ts'
 
@@ -136,8 +136,8 @@ export class TrackerHub {
  * ```
  */
 export function trackerLabel(tracker: Tracker, index: number): string {
-  const name = tracker.constructor !== Object && typeof tracker.constructor?.name === 'string' ? tracker.constructor.name : ''
-  if (name === '') return `trackers[${index}]`
+  const name = className(tracker)
+  if (name === undefined) return `trackers[${index}]`
   return /tracker$/i.test(name) ? name : `tracker ${name}`
 }
 

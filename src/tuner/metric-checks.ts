@@ -1,4 +1,5 @@
 import { type ConfigError, DivergedError, show } from '../errors.ts'
+import { className } from '../format.ts'
 import type { Logger } from '../logger.ts'
 import { nearName, optionAt, problemAt } from '../options/index.ts'
 import type { Objective, Result, TrialInfo } from '../types.ts'
@@ -50,7 +51,8 @@ export class MetricChecks {
     this.#check = check
     this.#logger = logger
     const key = scheduler?.timeAttr
-    this.#clock = key === undefined || AUTOMATIC.has(key) ? undefined : { key, scheduler: scheduler?.constructor.name ?? 'the scheduler' }
+    this.#clock =
+      key === undefined || AUTOMATIC.has(key) ? undefined : { key, scheduler: (scheduler && className(scheduler)) ?? 'the scheduler' }
   }
 
   /** Looks at one recorded result; returns the divergence when one of its metrics is NaN (the trial must end). */

@@ -229,6 +229,15 @@ describe("the scheduler's timeAttr", () => {
     ])
   })
 
+  it('calls a scheduler written as a plain object "the scheduler"', () => {
+    const logger = memoryLogger()
+    const scheduler = { ...new ASHAScheduler({ timeAttr: 'epoch', maxT: 4 }) }
+    new MetricChecks('loss', 'error', logger, scheduler).result(trial([]), epochs(1))
+    expect(logger.lines[0]).toMatch(
+      /^warn: trial 0's first result has no number for "epoch", the scheduler's timeAttr \(.*\): the scheduler ignores/,
+    )
+  })
+
   it('says nothing when results carry it, or when it is a field every result has', () => {
     for (const scheduler of [new ASHAScheduler({ timeAttr: 'epochs', maxT: 4 }), new ASHAScheduler({ maxT: 4 })]) {
       const logger = memoryLogger()
