@@ -56,10 +56,14 @@ export class TrialTimeouts {
     if (!queued) this.taken(id)
   }
 
-  /** A worker took trial `id`'s queued run: its start (the thread's, the module's import) gets the limit or the load allowance from now. */
+  /**
+   * A worker took trial `id`'s queued run (again, after the worker that had it was lost): its start there (the
+   * thread's, the module's import) gets the limit or the load allowance from now, as a launch on a local pool does.
+   */
   taken(id: number): void {
     const clock = this.#clocks.get(id)
-    if (clock === undefined || clock.timer !== undefined || this.#limitS === undefined) return
+    if (clock === undefined || clock.expired || clock.held > 0 || this.#limitS === undefined) return
+    clearTimeout(clock.timer)
     clock.deadline = performance.now() + Math.max(this.#limitS, LOAD_ALLOWANCE_S) * 1000
     this.#arm(clock)
   }
@@ -76,7 +80,8 @@ export class TrialTimeouts {
   /** Stops trial `id`'s clock until `answer` settles: its report waits for other trials, not for itself. */
   hold(id: number, answer: Promise<unknown>): void {
     const clock = this.#clocks.get(id)
-    if (clock === undefined || clock.expired) return
+    // A run still queued (no worker took it) has no clock running to stop.
+    if (clock === undefined || clock.expired || clock.timer === undefined) return
     if (clock.held++ === 0) {
       clearTimeout(clock.timer)
       clock.deadline -= performance.now()

@@ -67,7 +67,9 @@ describe('TrialTimeouts (the clock of trialTimeoutS)', () => {
     vi.advanceTimersByTime(10 * LOAD_ALLOWANCE_S * 1000)
     expect(kill).not.toHaveBeenCalled()
     timeouts.taken(0)
-    timeouts.taken(0) // told again (a second attempt of the run): the clock runs on as it was
+    vi.advanceTimersByTime(30_000)
+    // Its worker was lost and the run went back to the queue: a second worker's pickup starts its clock again.
+    timeouts.taken(0)
     vi.advanceTimersByTime(LOAD_ALLOWANCE_S * 1000 - 1)
     timeouts.started(0)
     vi.advanceTimersByTime(999)
@@ -75,6 +77,16 @@ describe('TrialTimeouts (the clock of trialTimeoutS)', () => {
     vi.advanceTimersByTime(1)
     expect(kill).toHaveBeenCalledOnce()
     expect(timeouts.end(0)?.message).toMatch(/^exceeded 1 s/)
+  })
+
+  it('has nothing to stop for a report of a run no worker has taken yet', async () => {
+    vi.useFakeTimers()
+    const timeouts = new TrialTimeouts(1)
+    const kill = vi.fn()
+    timeouts.start(0, kill, true)
+    timeouts.hold(0, Promise.resolve())
+    await vi.advanceTimersByTimeAsync(10 * LOAD_ALLOWANCE_S * 1000)
+    expect(kill).not.toHaveBeenCalled()
   })
 
   it('stops the clock while a report waits for its turn', async () => {

@@ -60,8 +60,9 @@ export class RemoteRun implements TrialHandle {
     // The same message twice (resent after a reconnect): nothing new.
     if (attempt === this.attempt) return undefined
     const previous = this.attempt === undefined ? undefined : this.worker
-    // The first pickup ends the run's wait in the queue (a later one is the same run carrying on).
-    if (this.attempt === undefined) this.#listener.taken?.()
+    // Each pickup ends a wait in the queue: the first, or one after a lost worker's job went back to it.
+    this.#listener.taken?.()
+    this.#started = false
     this.attempt = attempt
     this.worker = worker
     this.#position = from

@@ -40,12 +40,13 @@ describe('RemoteRun: where a restart may begin', () => {
     expect(reports).toEqual([{ loss: 1 }, { loss: 0.5 }])
   })
 
-  it('tells its listener once that a worker took it off the queue, not again when a second worker takes it over', () => {
+  it('tells its listener each time a worker takes it off the queue, not for the same pickup told twice', () => {
     const { run, taken } = remoteRun()
     expect(taken()).toBe(0)
     run.begin('a1', 'w1', 0)
     run.begin('a1', 'w1', 0) // the same message resent after a reconnect
-    run.begin('a2', 'w2', 0) // w1 was lost: the run carries on elsewhere
     expect(taken()).toBe(1)
+    run.begin('a2', 'w2', 0) // w1 was lost and the job went back to the queue: w2 takes it
+    expect(taken()).toBe(2)
   })
 })
