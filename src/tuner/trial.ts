@@ -50,8 +50,9 @@ export class Trial implements TrialInfo {
    * TrialInfo fields, not the Tuner's bookkeeping (failures, rerun counts, clocks), which are no part of the API.
    */
   [inspect.custom](depth: number, options: InspectOptionsStylized): string {
-    const { id, config, seed, state, attempt, lastResult, history, error } = this
-    const shown = { id, config, seed, state, attempt, lastResult, history, error }
+    if (depth < 0) return options.stylize('[Trial]', 'special')
+    // The fields trackers get, spread so the history's getter gives its array.
+    const shown = { ...this.snapshot() }
     return `Trial ${inspect(shown, { ...options, depth: options.depth === null ? null : depth })}`
   }
 

@@ -33,12 +33,14 @@ describe('a Trial printed with console.log', () => {
     trial.begin(0)
     trial.record({ loss: 0.5 }, 10)
     const shown = inspect(trial)
-    expect(shown).toMatch(/^Trial \{\n {2}id: 4,\n {2}config: \{ lr: 0.1 \},\n {2}seed: 7,\n {2}state: 'running',\n {2}attempt: 1,/)
+    expect(shown).toMatch(/^Trial \{\n {2}id: 4,\n {2}config: \{ lr: 0.1 \},\n {2}seed: 7,\n {2}state: 'running',\n/)
+    expect(shown).toMatch(/ {2}error: undefined,\n {2}attempt: 1\n\}$/)
     expect(shown).toContain('lastResult: { loss: 0.5, training_iteration: 1, trial_id: 4, time_total_s: 0.01 }')
     for (const internal of ['failures', 'rerunUntil', 'lastAnswer', 'startedAt', 'elapsedMs', 'ending', 'suspended']) {
       expect(shown).not.toContain(internal)
     }
     // Nested as deep as Node shows plain objects: a trial inside an array inside an object.
     expect(inspect({ trials: [trial] })).toContain('config: [Object]')
+    expect(inspect({ a: { b: { c: trial } } })).toContain('c: [Trial]')
   })
 })
