@@ -55,7 +55,8 @@ export class DataError extends HyperpoolError {}
 
 /**
  * A trial failed: the trainable threw, its worker exited, or it ran out of memory.
- * Found on `trial.error`; the experiment itself goes on.
+ * Found on `trial.error`; the experiment itself goes on. Its stack is its own line
+ * only: where the trial failed is in its `cause`'s stack.
  *
  * @example
  * ```ts
@@ -69,6 +70,8 @@ export class TrialError extends HyperpoolError {
   constructor(trialId: number, message: string, options: { cause?: unknown } = {}) {
     super(message, { ...options, field: `trial ${trialId}` })
     this.trialId = trialId
+    // Built in the driver, its frames would name the Tuner's code: where the trial failed is its cause's stack.
+    this.stack = `${this.name}: ${message}`
   }
 }
 
@@ -152,9 +155,6 @@ export function toTrialError(trialId: number, failure: SerializedError | undefin
     error.name = recorded.name
     // None rather than the loader's: this stack would point at the journal reader, not at where the trial failed.
     error.stack = recorded.stack ?? `${recorded.name}: ${recorded.message}`
-  } else {
-    // Built in the driver, its frames would name the Tuner's code: where the trial failed is its cause's stack.
-    error.stack = `${error.name}: ${error.message}`
   }
   return error
 }

@@ -1,6 +1,6 @@
 /** What a trainable threw keeps its own `cause` chain on the trial's error: across the worker thread and the journal. */
 import { describe, expect, it } from 'vitest'
-import { CAUSE_DEPTH, serializeError } from '../../src/errors.ts'
+import { CAUSE_DEPTH, DivergedError, serializeError, TrialError } from '../../src/errors.ts'
 import { loadExperiment } from '../../src/index.ts'
 import { fixtureTuner } from '../helpers.ts'
 
@@ -30,6 +30,11 @@ describe("a thrown error's cause", () => {
       expect(error?.stack).toBe('TrialError: trial 0: Error: fit failed')
       expect((error?.cause as Error | undefined)?.stack).toMatch(/^Error: fit failed\n\s+at /)
     }
+  })
+
+  it('gives every trial error a stack of its line alone, a divergence too', () => {
+    expect(new DivergedError(2, 'loss', 3).stack).toBe('DivergedError: trial 2: diverged: loss is NaN at iteration 3')
+    expect(new TrialError(1, 'trial 1: told errored').stack).toBe('TrialError: trial 1: told errored')
   })
 
   it('is kept to CAUSE_DEPTH levels, so a cycle or a long chain ends', () => {
