@@ -1,5 +1,5 @@
 import { show } from '../errors.ts'
-import { invalid, type Place, problemAt } from '../options/index.ts'
+import { didYouMean, invalid, type Place, problemAt } from '../options/index.ts'
 import { asConditional } from '../search/branches.ts'
 import { type Domain, domainProblem, isDomain } from '../search/domain.ts'
 import { copyJson, isPlainObject, type JsonValue } from '../search/json.ts'
@@ -61,11 +61,13 @@ export function checkMutations(value: unknown, at: Place): asserts value is Muta
 }
 
 /**
- * Checks that `mutations` stay out of the space's conditional choices (a
- * choice or grid over sub-spaces): PBT moves values in place, so a step
- * inside a branch could land in a config of another branch, and a step of
- * the branch itself would hand the trainable the branch's domains. Throws a
- * {@link ConfigError} naming the first mutation that reaches one.
+ * Checks that `mutations` name keys of the space (a misspelt key would add a
+ * parameter to the configs PBT perturbs and not to the others), and stay out
+ * of the space's conditional choices (a choice or grid over sub-spaces): PBT
+ * moves values in place, so a step inside a branch could land in a config of
+ * another branch, and a step of the branch itself would hand the trainable
+ * the branch's domains. Throws a {@link ConfigError} naming the first
+ * mutation that breaks either rule.
  *
  * @example
  * ```ts
@@ -76,7 +78,14 @@ export function checkMutations(value: unknown, at: Place): asserts value is Muta
 export function checkMutationsAgainst(mutations: Mutations, space: unknown, at: Place): void {
   if (!isPlainObject(space)) return
   for (const [key, entry] of Object.entries(mutations)) {
-    const inSpace = Object.hasOwn(space, key) ? space[key] : undefined
+    if (!Object.hasOwn(space, key)) {
+      const keys = Object.keys(space)
+      throw problemAt(
+        at.child(key),
+        `not a key of the space${didYouMean(key, keys)}, got ${show(entry)}; the space has: ${keys.join(', ')}`,
+      )
+    }
+    const inSpace = space[key]
     if (asConditional(inSpace) !== undefined) {
       throw problemAt(
         at.child(key),

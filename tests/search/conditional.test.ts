@@ -339,6 +339,22 @@ describe('searchers that do not model conditional spaces', () => {
     )
   })
 
+  it('PBT refuses a mutation of a key the space lacks, with a guess: it would reach only the configs it perturbs', () => {
+    const tuner = (hyperparamMutations: Record<string, unknown>) =>
+      new Tuner({
+        trainable: new URL('../fixtures/behaviours.ts', import.meta.url),
+        space: { lr: loguniform(1e-4, 1), opt: { momentum: uniform(0, 1) } },
+        metric: 'loss',
+        scheduler: new PopulationBasedTraining({ hyperparamMutations: hyperparamMutations as never }),
+      })
+    expect(thrown(() => tuner({ lrr: loguniform(1e-4, 1) }), ConfigError).message).toBe(
+      'PopulationBasedTraining({ hyperparamMutations.lrr }): not a key of the space (did you mean lr?), got {"$domain":"loguniform","low":0.0001,"high":1}; the space has: lr, opt',
+    )
+    expect(thrown(() => tuner({ opt: { momentun: uniform(0, 1) } }), ConfigError).message).toMatch(
+      /^PopulationBasedTraining\(\{ hyperparamMutations\.opt\.momentun }\): not a key of the space \(did you mean momentum\?\)/,
+    )
+  })
+
   it('refuses space keys that would make flat names collide', () => {
     const space = { model, 'model[svm]': { C: 3 } }
     expect(thrown(() => validateSpace(space), SpaceError).message).toContain(
