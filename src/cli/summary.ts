@@ -1,5 +1,14 @@
+import { hostname } from 'node:os'
 import { countOf, formatNumber } from '../format.ts'
-import { flattenConfig, type LoadedExperiment, loadExperiment, type Mode, type Objective, type TrialInfo } from '../index.ts'
+import {
+  flattenConfig,
+  type LoadedExperiment,
+  type LockHolder,
+  loadExperiment,
+  type Mode,
+  type Objective,
+  type TrialInfo,
+} from '../index.ts'
 import { compareScored, countsAsScore } from '../objectives/index.ts'
 import { integerFlag, readArgs, UsageError } from './args.ts'
 import { experimentDir } from './experiment-dir.ts'
@@ -25,7 +34,8 @@ export async function summary(command: string, argv: readonly string[], io: CliI
   if (flags.json && flags.csv) throw new UsageError(`${command}: --json and --csv are two formats: give one`, command, '--csv')
   const top = integerFlag(command, 'top', flags.top, 1)
   const dir = experimentDir(command, positionals[0] as string)
-  const { experiment, results, summary: ending, interruption } = await loadExperiment(dir)
+  const { experiment, results, summary: ending, interruption, runningIn } = await loadExperiment(dir)
+  const running = runningIn !== undefined
   const interrupted = ending?.interrupted === true
   // An interrupted end with no interrupt event before it (the loop writes one first) is read as before: resumable.
   const resumable = interrupted && (interruption?.resumable ?? true)
@@ -44,7 +54,7 @@ export async function summary(command: string, argv: readonly string[], io: CliI
     const objectives = several ? { objectives: results.objectives } : {}
     const trials = several ? { front: shown } : { trials: shown }
     io.stdout(
-      `${JSON.stringify({ experiment: { name, metric, mode, ...objectives, seed }, ended: ending !== undefined, interrupted, resumable, states, ...trials }, null, 2)}\n`,
+      `${JSON.stringify({ experiment: { name, metric, mode, ...objectives, seed }, ended: ending !== undefined, running, ...lockedBy(runningIn), interrupted, resumable, states, ...trials }, null, 2)}\n`,
     )
     return
   }
@@ -53,7 +63,9 @@ export async function summary(command: string, argv: readonly string[], io: CliI
     .join(', ')
   const aims = results.objectives.map((o) => `${o.metric} (${o.mode})`).join(', ')
   io.stdout(`experiment ${experiment.name}: ${aims}, ${countOf(results.trials.length, 'trial')} (${counts})`)
-  io.stdout(`${endNote(dir, ending === undefined, interrupted, resumable, interruption)}\n`)
+  io.stdout(
+    `${runningIn === undefined ? endNote(dir, ending === undefined, interrupted, resumable, interruption) : runningNote(runningIn)}\n`,
+  )
   const shown = ranked.slice(0, top ?? 10)
   if (several) io.stdout(`Pareto front: ${countOf(ranked.length, 'trial')} that no other beats on every objective\n`)
   io.stdout(
@@ -119,6 +131,20 @@ function table(trials: readonly RankedTrial[], metrics: readonly string[]): stri
 function cell(value: unknown): string {
   if (typeof value === 'number') return formatNumber(value)
   return typeof value === 'string' ? value : JSON.stringify(value)
+}
+
+/** The live process that holds the experiment, for --json: who, where and since when (its lock's token is its own business). */
+function lockedBy(holder: LockHolder | undefined): { lockedBy?: { pid: number; host: string; since: string } } {
+  return holder === undefined ? {} : { lockedBy: { pid: holder.pid, host: holder.host, since: holder.since } }
+}
+
+/**
+ * An experiment a live process holds, after its counts: it has not ended, so neither "did not reach its end" nor a
+ * resume (which that lock refuses) fits. Another host's process is only assumed alive: it cannot be checked from here.
+ */
+function runningNote(holder: LockHolder): string {
+  const where = holder.host === hostname() ? '' : ` on host ${holder.host}, not checked from here`
+  return `, running (locked by pid ${holder.pid}${where} since ${holder.since})`
 }
 
 /**
