@@ -1,5 +1,5 @@
 import { hostname } from 'node:os'
-import { countOf, formatNumber } from '../format.ts'
+import { countOf, formatNumber, stateCounts } from '../format.ts'
 import {
   flattenConfig,
   type LoadedExperiment,
@@ -8,8 +8,10 @@ import {
   type Mode,
   type Objective,
   type TrialInfo,
+  type TrialState,
 } from '../index.ts'
 import { compareScored, countsAsScore } from '../objectives/index.ts'
+import { TRIAL_STATES } from '../types.ts'
 import { integerFlag, readArgs, UsageError } from './args.ts'
 import { experimentDir } from './experiment-dir.ts'
 import type { CliIO } from './io.ts'
@@ -46,8 +48,7 @@ export async function summary(command: string, argv: readonly string[], io: CliI
   const several = results.objectives.length > 1
   // Several objectives have no single ranking: the table is the Pareto front, ordered by the first objective.
   const ranked = several ? frontRows(results.paretoFront(), results.objectives) : rank(results.trials, experiment.metric, experiment.mode)
-  const states: Record<string, number> = {}
-  for (const trial of results.trials) states[trial.state] = (states[trial.state] ?? 0) + 1
+  const states = countStates(results.trials)
   if (flags.json) {
     const { name, metric, mode, seed } = experiment
     const shown = top === undefined ? ranked : ranked.slice(0, top)
@@ -58,9 +59,8 @@ export async function summary(command: string, argv: readonly string[], io: CliI
     )
     return
   }
-  const counts = Object.entries(states)
-    .map(([state, count]) => `${count} ${state}`)
-    .join(', ')
+  // In the console's order and words: the summary of a run reads as its last console line did.
+  const counts = stateCounts(states).join(', ')
   const aims = results.objectives.map((o) => `${o.metric} (${o.mode})`).join(', ')
   io.stdout(`experiment ${experiment.name}: ${aims}, ${countOf(results.trials.length, 'trial')} (${counts})`)
   io.stdout(
@@ -75,6 +75,16 @@ export async function summary(command: string, argv: readonly string[], io: CliI
     )}\n`,
   )
   if (shown.length < ranked.length) io.stdout(`(${ranked.length - shown.length} more: --top ${ranked.length} shows all)\n`)
+}
+
+/** How many trials are in each state, the states in their {@link TRIAL_STATES} order (for --json too) and none at 0. */
+function countStates(trials: readonly TrialInfo[]): Partial<Record<TrialState, number>> {
+  const counts: Partial<Record<TrialState, number>> = {}
+  for (const state of TRIAL_STATES) {
+    const n = trials.filter((trial) => trial.state === state).length
+    if (n > 0) counts[state] = n
+  }
+  return counts
 }
 
 /** Trials with a finite last value of `metric`, best first (ties by id), then the others in id order. */

@@ -3,7 +3,7 @@ import { join } from 'node:path'
 import { errnoCode } from '../errno.ts'
 import { CAUSE_DEPTH, ConfigError, JournalError, type SerializedError, show, toTrialError } from '../errors.ts'
 import { argumentAt, check, isObject, PATH, type Place, problemAt } from '../options/index.ts'
-import type { ExperimentInfo, ExperimentSummary, Result, TrialInfo, TrialState } from '../types.ts'
+import { type ExperimentInfo, type ExperimentSummary, type Result, TRIAL_STATES, type TrialInfo, type TrialState } from '../types.ts'
 import { decodeLine, EXPERIMENT_FILE, type InterruptCause, JOURNAL_VERSION, type JsonlEvent } from './codec.ts'
 
 /**
@@ -362,7 +362,7 @@ const EVENT_SHAPES: Readonly<Record<string, (line: Record<string, unknown>) => b
   experiment_end: ({ summary }) => isObject(summary),
 }
 
-const STATES: ReadonlySet<unknown> = new Set<TrialState>(['pending', 'running', 'paused', 'completed', 'stopped', 'errored'])
+const STATES: ReadonlySet<unknown> = new Set<TrialState>(TRIAL_STATES)
 
 function isState(value: unknown): value is TrialState {
   return STATES.has(value)
