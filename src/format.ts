@@ -1,4 +1,6 @@
-/** How numbers are shown to people: one rule for the console, the CLI and their tables. */
+/** How numbers, counts and ids are shown to people: one rule for the console, the CLI and their tables. */
+
+import { TRIAL_STATES, type TrialState } from './types.ts'
 
 /**
  * Six significant digits: enough to compare trials, short enough for one line.
@@ -24,6 +26,36 @@ export function formatNumber(value: number): string {
  */
 export function countOf(count: number, noun: string, plural = `${noun}s`): string {
   return `${count} ${count === 1 ? noun : plural}`
+}
+
+/**
+ * The non-zero counts of `states`, in the order of {@link TRIAL_STATES}: how the console's status line, its closing
+ * summary and `hyperpool summary` word a run's trials, so all three read alike.
+ *
+ * @example
+ * ```ts
+ * stateCounts({ errored: 1, completed: 10, running: 2 }) // ['2 running', '10 completed', '1 errored']
+ * ```
+ */
+export function stateCounts(states: Readonly<Partial<Record<TrialState, number>>>): string[] {
+  return TRIAL_STATES.filter((state) => (states[state] ?? 0) > 0).map((state) => `${states[state]} ${state}`)
+}
+
+/** Most ids a message lists before it says how many more there are: the line stays one line. */
+const IDS_SHOWN = 10
+
+/**
+ * Ids for a message, short: the first ten, then how many more (`0, 1, 2, 3, 4, 5, 6, 7, 8, 9 and 5 more`).
+ *
+ * @example
+ * ```ts
+ * idList([3, 8, 17]) // '3, 8, 17'
+ * idList(Array.from({ length: 15 }, (_, i) => i)) // '0, 1, 2, 3, 4, 5, 6, 7, 8, 9 and 5 more'
+ * ```
+ */
+export function idList(ids: readonly number[]): string {
+  const more = ids.length - IDS_SHOWN
+  return `${ids.slice(0, IDS_SHOWN).join(', ')}${more > 0 ? ` and ${more} more` : ''}`
 }
 
 /**

@@ -27,6 +27,7 @@ export {
   WorkerError,
 } from './errors.ts'
 export { EXPERIMENT_FILE, type InterruptCause } from './journal/codec.ts'
+export type { LockHolder } from './journal/lock.ts'
 export type { Interruption } from './journal/read.ts'
 export type { Logger, LoggerOptions, LogLevel, LogSink } from './logger.ts'
 export { createLogger } from './logger.ts'

@@ -28,6 +28,18 @@ export interface Result extends Metrics {
 /** The life of a trial: pending -> running -> (paused -> running)* -> completed | stopped | errored. */
 export type TrialState = 'pending' | 'running' | 'paused' | 'completed' | 'stopped' | 'errored'
 
+/**
+ * Every trial state, in the order of a trial's life: the one list that checks a state read from outside
+ * (a journal, `warmStart`) and orders the counts people read (the console, `hyperpool summary`), so those agree.
+ * Internal: not exported from the package.
+ *
+ * @example
+ * ```ts
+ * TRIAL_STATES.includes(value as TrialState) // a state as a journal line may hold it
+ * ```
+ */
+export const TRIAL_STATES: readonly TrialState[] = ['pending', 'running', 'paused', 'completed', 'stopped', 'errored']
+
 /** What a scheduler decides after a result. */
 export type Decision = 'continue' | 'stop' | 'pause'
 

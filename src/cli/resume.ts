@@ -1,4 +1,4 @@
-import { type RestoreOptions, Tuner } from '../index.ts'
+import { DataError, type RestoreOptions, Tuner } from '../index.ts'
 import { integerFlag, readArgs } from './args.ts'
 import { experimentDir } from './experiment-dir.ts'
 import type { CliIO } from './io.ts'
@@ -24,7 +24,9 @@ export async function resume(argv: readonly string[], io: CliIO): Promise<number
   }
   if (concurrency !== undefined) options.concurrency = concurrency
   if (flags['retry-errored'] === true) options.retryErrored = true
-  const tuner = await Tuner.restore(dir, options as RestoreOptions)
+  const tuner = await Tuner.restore(dir, options as RestoreOptions).catch((error: unknown) => {
+    throw forTheCommandLine(error, flags.module)
+  })
   const { result: results, exitCode } = await fitSayingHowToResume(
     () => tuner.fit(),
     () => dir,
@@ -33,4 +35,21 @@ export async function resume(argv: readonly string[], io: CliIO): Promise<number
   )
   io.stdout(bestTrialLine(results))
   return exitCode
+}
+
+/** The end of the library's data-check message: advice for code, which a command line gives with `--module` instead. */
+const RESTORE_ADVICE = 'pass it as Tuner.restore(dir, { data })'
+
+/**
+ * A restore's data error worded for the command line: the data comes from `--module`, so the advice names that
+ * flag (and the module given, when it was the wrong one) rather than `Tuner.restore(dir, { data })`. Any other
+ * error is left as it is.
+ */
+function forTheCommandLine(error: unknown, module: string | undefined): unknown {
+  if (!(error instanceof DataError) || !error.message.endsWith(RESTORE_ADVICE)) return error
+  const advice =
+    module === undefined
+      ? 'pass --module <file>, the module the run was started from, whose default export gives its data (and trainable)'
+      : `--module ${module} gives other data; pass the module the run was started from`
+  return new DataError(`${error.message.slice(0, -RESTORE_ADVICE.length)}${advice}`, { field: error.field, cause: error })
 }

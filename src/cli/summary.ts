@@ -1,6 +1,17 @@
-import { countOf, formatNumber } from '../format.ts'
-import { flattenConfig, type LoadedExperiment, loadExperiment, type Mode, type Objective, type TrialInfo } from '../index.ts'
+import { hostname } from 'node:os'
+import { countOf, formatNumber, stateCounts } from '../format.ts'
+import {
+  flattenConfig,
+  type LoadedExperiment,
+  type LockHolder,
+  loadExperiment,
+  type Mode,
+  type Objective,
+  type TrialInfo,
+  type TrialState,
+} from '../index.ts'
 import { compareScored, countsAsScore } from '../objectives/index.ts'
+import { TRIAL_STATES } from '../types.ts'
 import { integerFlag, readArgs, UsageError } from './args.ts'
 import { experimentDir } from './experiment-dir.ts'
 import type { CliIO } from './io.ts'
@@ -25,7 +36,8 @@ export async function summary(command: string, argv: readonly string[], io: CliI
   if (flags.json && flags.csv) throw new UsageError(`${command}: --json and --csv are two formats: give one`, command, '--csv')
   const top = integerFlag(command, 'top', flags.top, 1)
   const dir = experimentDir(command, positionals[0] as string)
-  const { experiment, results, summary: ending, interruption } = await loadExperiment(dir)
+  const { experiment, results, summary: ending, interruption, runningIn } = await loadExperiment(dir)
+  const running = runningIn !== undefined
   const interrupted = ending?.interrupted === true
   // An interrupted end with no interrupt event before it (the loop writes one first) is read as before: resumable.
   const resumable = interrupted && (interruption?.resumable ?? true)
@@ -36,24 +48,24 @@ export async function summary(command: string, argv: readonly string[], io: CliI
   const several = results.objectives.length > 1
   // Several objectives have no single ranking: the table is the Pareto front, ordered by the first objective.
   const ranked = several ? frontRows(results.paretoFront(), results.objectives) : rank(results.trials, experiment.metric, experiment.mode)
-  const states: Record<string, number> = {}
-  for (const trial of results.trials) states[trial.state] = (states[trial.state] ?? 0) + 1
+  const states = countStates(results.trials)
   if (flags.json) {
     const { name, metric, mode, seed } = experiment
     const shown = top === undefined ? ranked : ranked.slice(0, top)
     const objectives = several ? { objectives: results.objectives } : {}
     const trials = several ? { front: shown } : { trials: shown }
     io.stdout(
-      `${JSON.stringify({ experiment: { name, metric, mode, ...objectives, seed }, ended: ending !== undefined, interrupted, resumable, states, ...trials }, null, 2)}\n`,
+      `${JSON.stringify({ experiment: { name, metric, mode, ...objectives, seed }, ended: ending !== undefined, running, ...lockedBy(runningIn), interrupted, resumable, states, ...trials }, null, 2)}\n`,
     )
     return
   }
-  const counts = Object.entries(states)
-    .map(([state, count]) => `${count} ${state}`)
-    .join(', ')
+  // In the console's order and words: the summary of a run reads as its last console line did.
+  const counts = stateCounts(states).join(', ')
   const aims = results.objectives.map((o) => `${o.metric} (${o.mode})`).join(', ')
   io.stdout(`experiment ${experiment.name}: ${aims}, ${countOf(results.trials.length, 'trial')} (${counts})`)
-  io.stdout(`${endNote(dir, ending === undefined, interrupted, resumable, interruption)}\n`)
+  io.stdout(
+    `${runningIn === undefined ? endNote(dir, ending === undefined, interrupted, resumable, interruption) : runningNote(runningIn)}\n`,
+  )
   const shown = ranked.slice(0, top ?? 10)
   if (several) io.stdout(`Pareto front: ${countOf(ranked.length, 'trial')} that no other beats on every objective\n`)
   io.stdout(
@@ -63,6 +75,16 @@ export async function summary(command: string, argv: readonly string[], io: CliI
     )}\n`,
   )
   if (shown.length < ranked.length) io.stdout(`(${ranked.length - shown.length} more: --top ${ranked.length} shows all)\n`)
+}
+
+/** How many trials are in each state, the states in their {@link TRIAL_STATES} order (for --json too) and none at 0. */
+function countStates(trials: readonly TrialInfo[]): Partial<Record<TrialState, number>> {
+  const counts: Partial<Record<TrialState, number>> = {}
+  for (const state of TRIAL_STATES) {
+    const n = trials.filter((trial) => trial.state === state).length
+    if (n > 0) counts[state] = n
+  }
+  return counts
 }
 
 /** Trials with a finite last value of `metric`, best first (ties by id), then the others in id order. */
@@ -119,6 +141,20 @@ function table(trials: readonly RankedTrial[], metrics: readonly string[]): stri
 function cell(value: unknown): string {
   if (typeof value === 'number') return formatNumber(value)
   return typeof value === 'string' ? value : JSON.stringify(value)
+}
+
+/** The live process that holds the experiment, for --json: who, where and since when (its lock's token is its own business). */
+function lockedBy(holder: LockHolder | undefined): { lockedBy?: { pid: number; host: string; since: string } } {
+  return holder === undefined ? {} : { lockedBy: { pid: holder.pid, host: holder.host, since: holder.since } }
+}
+
+/**
+ * An experiment a live process holds, after its counts: it has not ended, so neither "did not reach its end" nor a
+ * resume (which that lock refuses) fits. Another host's process is only assumed alive: it cannot be checked from here.
+ */
+function runningNote(holder: LockHolder): string {
+  const where = holder.host === hostname() ? '' : ` on host ${holder.host}, not checked from here`
+  return `, running (locked by pid ${holder.pid}${where} since ${holder.since})`
 }
 
 /**

@@ -120,8 +120,23 @@ export function readLock(dir: string): LockHolder | undefined {
  * ```
  */
 export function checkUnlocked(dir: string, at: Place): void {
+  const holder = liveLock(dir)
+  if (holder !== undefined) throw inUse(at, dir, holder)
+}
+
+/**
+ * The holder of `<dir>/.lock` when it may still run (see {@link acquireLock}: a process alive on this
+ * host, or any on another host, which cannot be checked from here); undefined when there is no lock, or
+ * its process is gone (a stale lock: the experiment is not running, whatever its journal says).
+ *
+ * @example
+ * ```ts
+ * const holder = liveLock('runs/exp1') // { pid: 4242, ... } while process 4242 runs it; undefined once it died
+ * ```
+ */
+export function liveLock(dir: string): LockHolder | undefined {
   const holder = readLock(dir)
-  if (holder !== undefined && isAlive(holder)) throw inUse(at, dir, holder)
+  return holder !== undefined && isAlive(holder) ? holder : undefined
 }
 
 function readHolder(path: string): LockHolder | undefined {

@@ -3,7 +3,7 @@ import { join } from 'node:path'
 import { errnoCode } from '../errno.ts'
 import { CAUSE_DEPTH, ConfigError, JournalError, type SerializedError, show, toTrialError } from '../errors.ts'
 import { argumentAt, check, isObject, PATH, type Place, problemAt } from '../options/index.ts'
-import type { ExperimentInfo, ExperimentSummary, Result, TrialInfo, TrialState } from '../types.ts'
+import { type ExperimentInfo, type ExperimentSummary, type Result, TRIAL_STATES, type TrialInfo, type TrialState } from '../types.ts'
 import { decodeLine, EXPERIMENT_FILE, type InterruptCause, JOURNAL_VERSION, type JsonlEvent } from './codec.ts'
 
 /**
@@ -23,6 +23,22 @@ export interface StoredExperiment {
   readonly summary: ExperimentSummary | undefined
   /** What ended the last session early, when something did. */
   readonly interruption?: Interruption | undefined
+}
+
+/**
+ * How to read a journal back.
+ *
+ * @example
+ * ```ts
+ * const options: ReadExperimentOptions = { running: liveLock(dir) !== undefined }
+ * ```
+ */
+export interface ReadExperimentOptions {
+  /**
+   * A live process holds the experiment now: a trial without an end is still running, not left `paused` by a crash
+   * or an interrupt (the default, false, reads a journal nobody writes to).
+   */
+  readonly running?: boolean
 }
 
 /**
@@ -202,7 +218,7 @@ function checkVersion(event: JsonlEvent, path: string, lineNo: number): JsonlEve
  * Reads `dir/experiment.jsonl` (an experiment's journal, or a `JsonlTracker`'s
  * file) back into plain trials. A trial that had not ended (the process died
  * or the experiment was interrupted) comes back `'paused'`: `Tuner.restore`
- * continues it. A final line cut short by a crash is skipped; a bad line
+ * continues it; with `running` (a live process holds the experiment) it comes back `'running'`. A final line cut short by a crash is skipped; a bad line
  * anywhere else, a missing file or a file without `experiment_start` throws a
  * {@link ConfigError} naming the path. Events of unknown types are skipped.
  *
@@ -212,11 +228,11 @@ function checkVersion(event: JsonlEvent, path: string, lineNo: number): JsonlEve
  * console.log(trials.length)
  * ```
  */
-export async function readExperiment(dir: string): Promise<StoredExperiment> {
+export async function readExperiment(dir: string, options: ReadExperimentOptions = {}): Promise<StoredExperiment> {
   const journal = await readJournal(dir)
   const rebuild = new Rebuild(journal.path)
   for (const { event, line } of journal.events) rebuild.apply(event, line)
-  return rebuild.finish()
+  return rebuild.finish(options.running === true ? 'running' : 'paused')
 }
 
 /** A trial under reconstruction: TrialInfo with writable fields. */
@@ -288,11 +304,12 @@ class Rebuild {
     }
   }
 
-  finish(): StoredExperiment {
+  /** The trials as they stand, those without an end in `open`: `'paused'` when the run is over, `'running'` while it goes on. */
+  finish(open: 'paused' | 'running'): StoredExperiment {
     const experiment = this.experiment
     if (experiment === undefined) throw problemAt(argumentAt('loadExperiment', 'dir'), `${show(this.path)} has no "experiment_start" event`)
-    // A trial whose run the crash or the interrupt caught is not over: a restore resumes it.
-    for (const trial of this.trials.values()) if (!this.ended.has(trial.id)) trial.state = 'paused'
+    // A trial whose run the crash or the interrupt caught is not over: a restore resumes it. One a live run holds still runs.
+    for (const trial of this.trials.values()) if (!this.ended.has(trial.id)) trial.state = open
     return { experiment, trials: [...this.trials.values()], summary: this.summary, interruption: this.interruption }
   }
 
@@ -345,7 +362,7 @@ const EVENT_SHAPES: Readonly<Record<string, (line: Record<string, unknown>) => b
   experiment_end: ({ summary }) => isObject(summary),
 }
 
-const STATES: ReadonlySet<unknown> = new Set<TrialState>(['pending', 'running', 'paused', 'completed', 'stopped', 'errored'])
+const STATES: ReadonlySet<unknown> = new Set<TrialState>(TRIAL_STATES)
 
 function isState(value: unknown): value is TrialState {
   return STATES.has(value)

@@ -6,7 +6,7 @@
 import { show } from '../errors.ts'
 import { arrayOf, custom, invalid, isObject, isPlainObject, optionAt, type Place } from '../options/index.ts'
 import { findUnstorable } from '../storable.ts'
-import type { Config, Metrics, TrialState } from '../types.ts'
+import { type Config, type Metrics, TRIAL_STATES, type TrialState } from '../types.ts'
 import { CONFIG, checkConfig } from './points-to-evaluate.ts'
 import type { Space } from './space.ts'
 
@@ -28,7 +28,6 @@ export interface WarmStartTrial {
   readonly lastResult?: Metrics | undefined
 }
 
-const STATES: readonly TrialState[] = ['pending', 'running', 'paused', 'completed', 'stopped', 'errored']
 const RULE = 'a finished trial { config, state, lastResult? }, as loadExperiment gives them'
 
 /**
@@ -45,7 +44,7 @@ export const WARM_START = arrayOf(
     if (!isObject(value)) throw invalid(at, RULE, value)
     const { config, state, lastResult } = value as Record<string, unknown>
     const kept = CONFIG.parse(config, at.child('config'))
-    if (!STATES.includes(state as TrialState)) throw invalid(at.child('state'), `one of ${STATES.map(show).join(', ')}`, state)
+    if (!TRIAL_STATES.includes(state as TrialState)) throw invalid(at.child('state'), `one of ${TRIAL_STATES.map(show).join(', ')}`, state)
     if (lastResult !== undefined) {
       // What a report may hold (NaN included: a diverged trial), so the journal can record it.
       const bad = isPlainObject(lastResult) ? findUnstorable(lastResult, at.child('lastResult').field) : undefined

@@ -1,3 +1,4 @@
+import { type LockHolder, liveLock } from '../journal/lock.ts'
 import { type Interruption, readExperiment } from '../journal/read.ts'
 import { experimentObjectives, objectiveOptions } from '../objectives/index.ts'
 import type { ExperimentInfo, ExperimentSummary } from '../types.ts'
@@ -22,13 +23,20 @@ export interface LoadedExperiment {
    * after the time budget, nor after the run's own check (`cause: 'check'`: a restore ends it the same way).
    */
   readonly interruption?: Interruption | undefined
+  /**
+   * The process that runs the experiment now, when one does (its `.lock` names a live process, or one on another
+   * host, which cannot be checked from here): its trials without an end are `'running'`, and no restore can
+   * continue it until that process ends. Undefined for an experiment nobody runs, a stale lock's (its process died) too.
+   */
+  readonly runningIn?: LockHolder | undefined
 }
 
 /**
  * Reads `dir/experiment.jsonl` (an experiment's journal, or a `JsonlTracker`'s
  * file) back into a {@link ResultGrid}. A trial that never ended (the process
  * died, or the experiment was interrupted) comes back `'paused'`:
- * `Tuner.restore` continues it. A final line cut short by a crash
+ * `Tuner.restore` continues it; while a live process holds the experiment's
+ * lock (`runningIn`), such a trial is `'running'`. A final line cut short by a crash
  * is skipped; a bad line anywhere else, a missing file or a file without
  * `experiment_start` throws a `ConfigError` naming the path. Events of unknown
  * types are skipped, so newer logs stay readable.
@@ -40,7 +48,10 @@ export interface LoadedExperiment {
  * ```
  */
 export async function loadExperiment(dir: string): Promise<LoadedExperiment> {
-  const { experiment, trials, summary, interruption } = await readExperiment(dir)
+  // The lock before the journal: a journal read after the lock was seen live was written by that live run.
+  // A dir that is not a string has no lock to look at: the read refuses it, naming the argument.
+  const runningIn = typeof dir === 'string' ? liveLock(dir) : undefined
+  const { experiment, trials, summary, interruption } = await readExperiment(dir, { running: runningIn !== undefined })
   // No end written: the process died (or still runs), so the table is not the experiment's last word.
   const interrupted = summary?.interrupted ?? true
   return {
@@ -48,5 +59,6 @@ export async function loadExperiment(dir: string): Promise<LoadedExperiment> {
     results: new ResultGrid(trials, { ...objectiveOptions(experimentObjectives(experiment)), interrupted, space: experiment.space }),
     summary,
     interruption,
+    ...(runningIn === undefined ? {} : { runningIn }),
   }
 }

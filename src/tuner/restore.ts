@@ -275,6 +275,7 @@ function dataShape(data: Readonly<Record<string, string>>): string {
 export function checkSameData(recorded: JournalHeader['data'], now: JournalHeader['data']): void {
   const difference = fingerprintDifference(recorded, now)
   if (difference === undefined) return
+  // The advice ends the message: `hyperpool resume` swaps it for its own (--module), so keep it last and worded so.
   throw new DataError(
     `${difference}; a restore needs the data the experiment ran with (it is not stored): pass it as Tuner.restore(dir, { data })`,
     { field: difference.slice(0, difference.indexOf(':')) },

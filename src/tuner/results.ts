@@ -7,6 +7,7 @@ import {
   boolean,
   check,
   defineOptions,
+  didYouMean,
   METRIC,
   METRICS,
   MODE,
@@ -20,6 +21,7 @@ import { setOwn } from '../storable.ts'
 import { csvTable } from '../tracker/csv/format.ts'
 import { type RowSource, trialRow } from '../tracker/trial-row.ts'
 import type { Mode, Objective, TrialInfo } from '../types.ts'
+import { AUTOMATIC } from './metric-checks.ts'
 
 export type { Scope }
 
@@ -195,11 +197,15 @@ export class ResultGrid<C = Record<string, unknown>> {
       const infinite = allowInfinite ? 0 : this.trials.filter((t) => !Number.isNaN(scoreTrial(t.history, metric, mode, scope, true))).length
       const skipped =
         infinite === 0 ? '' : `; ${infinite} only infinite, which count with best(metric, mode, scope, { allowInfinite: true })`
+      // A misspelt metric ('los') is the usual reason: guess from what the trials did report, as the Tuner's options do
+      // (not the metric itself, which a trial may have reported only as NaN or an infinity).
+      const guess = didYouMean(
+        metric,
+        reportedMetrics(this.trials).filter((name) => name !== metric),
+      )
       throw new ResultError(
-        `best(${show(metric)}): no trial reported a numeric ${show(metric)} (of ${countOf(this.trials.length, 'trial')}${skipped})`,
-        {
-          field: 'metric',
-        },
+        `best(${show(metric)}): no trial reported a numeric ${show(metric)} (of ${countOf(this.trials.length, 'trial')}${skipped})${guess}`,
+        { field: 'metric' },
       )
     }
     return bestTrial
@@ -260,6 +266,17 @@ export class ResultGrid<C = Record<string, unknown>> {
   #rowSource(trial: TrialInfo): RowSource {
     return { id: trial.id, state: trial.state, config: trial.config, lastResult: trial.lastResult, error: trial.error, space: this.#space }
   }
+}
+
+/** The metrics the trials reported as numbers, each once: what a misspelt metric name is compared with. */
+function reportedMetrics(trials: readonly TrialInfo[]): string[] {
+  const names = new Set<string>()
+  for (const trial of trials) {
+    for (const result of trial.history) {
+      for (const [key, value] of Object.entries(result)) if (typeof value === 'number' && !AUTOMATIC.has(key)) names.add(key)
+    }
+  }
+  return [...names]
 }
 
 /** A value as a table cell: scalars as they are, anything else as JSON. */

@@ -1,4 +1,4 @@
-import { countOf } from '../format.ts'
+import { countOf, idList } from '../format.ts'
 import type { Logger } from '../logger.ts'
 import type { TrialOutput } from '../types.ts'
 import { LEFT_BEHIND_MS, LocalPool } from '../workers/pool.ts'
@@ -41,9 +41,6 @@ export function startLocalPool(request: LocalPoolRequest): LocalPool {
   })
 }
 
-/** Most trial ids a message lists before it says how many more there are: the line stays one line. */
-const IDS_SHOWN = 10
-
 /**
  * Which trials, by id, short: `trial 3`, `trials 3, 7`, `trials 0, 1, 2, 3, 4, 5, 6, 7, 8, 9 and 5 more`; `a trial` when none is known.
  *
@@ -54,7 +51,5 @@ const IDS_SHOWN = 10
  */
 export function trialList(ids: readonly number[]): string {
   if (ids.length === 0) return 'a trial'
-  if (ids.length === 1) return `trial ${ids[0]}`
-  const more = ids.length - IDS_SHOWN
-  return `trials ${ids.slice(0, IDS_SHOWN).join(', ')}${more > 0 ? ` and ${more} more` : ''}`
+  return `${ids.length === 1 ? 'trial' : 'trials'} ${idList(ids)}`
 }

@@ -1,10 +1,15 @@
+import { readFileSync, writeFileSync } from 'node:fs'
+import { hostname } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { loadExperiment, Tuner, type TunerOptions } from '../../src/index.ts'
+import { EXPERIMENT_FILE, loadExperiment, Tuner, type TunerOptions } from '../../src/index.ts'
+import { LOCK_FILE } from '../../src/journal/lock.ts'
 import { BEHAVIOURS, cli, memoryLogger, temporaryDir } from '../helpers.ts'
 
 /** `hyperpool summary <dir>` in this process: its first line, and its --json. */
-async function summarize(dir: string): Promise<{ first: string; json: { interrupted: boolean; resumable: boolean } }> {
+async function summarize(
+  dir: string,
+): Promise<{ first: string; json: { interrupted: boolean; resumable: boolean; states: Record<string, number> } }> {
   return {
     first: (await cli('summary', dir)).stdout.split('\n')[0] as string,
     json: JSON.parse((await cli('summary', dir, '--json')).stdout),
@@ -46,5 +51,57 @@ describe('hyperpool summary says how an experiment ended, and offers a resume on
     )
     expect(json).toMatchObject({ interrupted: true, resumable: false })
     expect((await loadExperiment(dir)).interruption).toMatchObject({ cause: 'check', resumable: false })
+  })
+})
+
+describe('hyperpool summary of an experiment a process still runs', () => {
+  /** A finished run's journal cut back to what it held while trial 1 still ran: no end for it, no experiment end. */
+  async function midRun(): Promise<string> {
+    const dir = await experiment('mid-run', { space: { behaviour: 'curve', epochs: 2 }, numSamples: 2 })
+    const path = join(dir, EXPERIMENT_FILE)
+    const lines = readFileSync(path, 'utf8').trimEnd().split('\n')
+    const kept = lines.filter((line) => {
+      const event = JSON.parse(line) as { event: string; trial?: { id: number } }
+      return event.event !== 'experiment_end' && !(event.event === 'trial_end' && event.trial?.id === 1)
+    })
+    writeFileSync(path, `${kept.join('\n')}\n`)
+    return dir
+  }
+
+  it('says it is running, whose lock holds it, and counts its open trials running, not paused', async () => {
+    const dir = await midRun()
+    // The test runner's parent process: alive on this host for as long as the test runs.
+    writeFileSync(join(dir, LOCK_FILE), JSON.stringify({ pid: process.ppid, host: hostname(), since: 'T0', token: 'live' }))
+    const { first, json } = await summarize(dir)
+    expect(first).toMatch(
+      new RegExp(
+        `^experiment mid-run: loss \\(min\\), 2 trials \\(1 running, 1 completed\\), running \\(locked by pid ${process.ppid} since T0\\)$`,
+      ),
+    )
+    expect(json).toMatchObject({
+      ended: false,
+      running: true,
+      lockedBy: { pid: process.ppid, since: 'T0' },
+      interrupted: false,
+      resumable: false,
+    })
+    // In a trial's life order, as the console counts them: not the order the trials first appear in.
+    expect(Object.entries(json.states)).toEqual([
+      ['running', 1],
+      ['completed', 1],
+    ])
+    const loaded = await loadExperiment(dir)
+    expect(loaded.runningIn?.pid).toBe(process.ppid)
+    expect(loaded.results.trials.map((t) => t.state)).toEqual(['completed', 'running'])
+  })
+
+  it('reads a stale lock (its process is gone) as a run that did not reach its end, its open trials paused', async () => {
+    const dir = await midRun()
+    writeFileSync(join(dir, LOCK_FILE), JSON.stringify({ pid: 2 ** 30, host: hostname(), since: 'T0', token: 'dead' }))
+    const { first, json } = await summarize(dir)
+    expect(first).toMatch(/ \(1 paused, 1 completed\), did not reach its end$/)
+    expect(json).toMatchObject({ ended: false, running: false })
+    expect(json.states).toEqual({ paused: 1, completed: 1 })
+    expect((await loadExperiment(dir)).runningIn).toBeUndefined()
   })
 })

@@ -103,6 +103,15 @@ describe('best() and non-finite scores', () => {
     expect(lossGrid([[1], [Number.NEGATIVE_INFINITY]]).best('loss', 'min', 'last', { allowInfinite: true }).id).toBe(1)
   })
 
+  it('guesses a misspelt metric from the metrics the trials reported', () => {
+    expect(() => lossGrid([[1], [2]]).best('los')).toThrow(
+      /^best\("los"\): no trial reported a numeric "los" \(of 2 trials\) \(did you mean loss\?\)$/,
+    )
+    // No guess from the bookkeeping every result carries, nor from a name too far from any metric.
+    expect(() => lossGrid([[1]]).best('trial_idx')).toThrow(/\(of 1 trial\)$/)
+    expect(() => lossGrid([[1]]).best('accuracy')).toThrow(/\(of 1 trial\)$/)
+  })
+
   it('says when only infinite scores were skipped, and how to count them', () => {
     expect(() => lossGrid([[Number.NEGATIVE_INFINITY]]).best()).toThrow(
       /^best\("loss"\): no trial reported a numeric "loss" \(of 1 trial; 1 only infinite, which count with best\(metric, mode, scope, \{ allowInfinite: true \}\)\)$/,

@@ -1,17 +1,14 @@
 // Kept in the published .d.ts: its types use Node's, which newer TypeScript loads only when asked.
 /// <reference types="node" preserve="true" />
 import { show } from '../../errors.ts'
-import { countOf, formatNumber } from '../../format.ts'
+import { countOf, formatNumber, idList, stateCounts } from '../../format.ts'
 import { experimentObjectives, type Objective } from '../../objectives/index.ts'
 import { computed, defineOptions, func, number, type SchemaOf, withMethods } from '../../options/index.ts'
 import { canRedraw, columnsOf, screen, type TextStream } from '../../terminal.ts'
 import type { ExperimentInfo, ExperimentSummary, Result, TrialInfo, TrialState } from '../../types.ts'
 import { ObjectiveLeaders } from '../objective-leaders.ts'
 import type { Tracker } from '../tracker.ts'
-import { formatDuration, type Progress, stateCounts, statusLine } from './status-line.ts'
-
-/** The front's trial ids the closing line lists at most (results.paretoFront() has them all). */
-const FRONT_IDS_SHOWN = 10
+import { formatDuration, type Progress, statusLine } from './status-line.ts'
 
 /**
  * Options of {@link ConsoleReporter}.
@@ -163,7 +160,7 @@ export class ConsoleReporter implements Tracker {
   private frontSummary(): string {
     const { objectives } = this.leaders
     const front = this.leaders.front()
-    const ids = front.length > FRONT_IDS_SHOWN ? `${front.slice(0, FRONT_IDS_SHOWN).join(', ')}, …` : front.join(', ')
+    const ids = idList(front)
     const leaders = objectives.map(({ metric }, i) => {
       const leader = this.leaders.best(i)
       return leader === undefined ? `no ${metric}` : `${metric}=${formatNumber(leader.value)} (trial ${leader.trial.id})`

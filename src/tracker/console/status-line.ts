@@ -1,24 +1,6 @@
-import { formatNumber } from '../../format.ts'
+import { formatNumber, stateCounts } from '../../format.ts'
 import { widthOf } from '../../terminal.ts'
 import type { TrialState } from '../../types.ts'
-
-/**
- * The order trial states are counted in, by the status line and the closing summary alike: the live
- * line and the last one use the same states, in the same order, with the same words.
- */
-const STATE_ORDER: readonly TrialState[] = ['pending', 'running', 'paused', 'completed', 'stopped', 'errored']
-
-/**
- * The non-zero counts of `states`, in {@link STATE_ORDER}, as the status line and the summary show them.
- *
- * @example
- * ```ts
- * stateCounts({ running: 2, completed: 10, errored: 1 }) // ['2 running', '10 completed', '1 errored']
- * ```
- */
-export function stateCounts(states: Readonly<Partial<Record<TrialState, number>>>): string[] {
-  return STATE_ORDER.filter((state) => (states[state] ?? 0) > 0).map((state) => `${states[state]} ${state}`)
-}
 
 /**
  * What the status line shows: the counts, the best value so far and the time.

@@ -268,4 +268,23 @@ describe('ConsoleReporter with several objectives', () => {
       /; 2 trials on the Pareto front of loss, ms \(0, 1\); best by one objective: loss=1 \(trial 0\), ms=2 \(trial 1\)$/,
     )
   })
+
+  it('lists at most ten front trials, then how many more, as other messages list trial ids', () => {
+    const out = sink()
+    const reporter = new ConsoleReporter({ stream: out.stream, intervalMs: 0 })
+    const several: ExperimentInfo = {
+      ...experiment,
+      objectives: [
+        { metric: 'loss', mode: 'min' },
+        { metric: 'ms', mode: 'min' },
+      ],
+    }
+    reporter.onExperimentStart(several)
+    // Twelve trials trading one objective for the other: none dominates another, all on the front.
+    for (let id = 0; id < 12; id++) {
+      reporter.onTrialResult(trial(id, 'running'), { loss: id, ms: 12 - id, training_iteration: 1, trial_id: id, time_total_s: 1 })
+    }
+    reporter.onExperimentEnd(several, summary)
+    expect(out.text()).toContain('12 trials on the Pareto front of loss, ms (0, 1, 2, 3, 4, 5, 6, 7, 8, 9 and 2 more); ')
+  })
 })

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
-import { formatNumber } from '../../../src/format.ts'
+import { formatNumber, stateCounts } from '../../../src/format.ts'
 import { widthOf } from '../../../src/terminal.ts'
-import { formatDuration, type Progress, stateCounts, statusLine } from '../../../src/tracker/console/status-line.ts'
+import { formatDuration, type Progress, statusLine } from '../../../src/tracker/console/status-line.ts'
 
 const progress: Progress = {
   states: { running: 2, completed: 10, stopped: 2, errored: 1 },
