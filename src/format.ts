@@ -72,3 +72,21 @@ export function className(value: object): string | undefined {
   const name: unknown = value.constructor === Object ? undefined : value.constructor?.name
   return typeof name === 'string' && name !== '' ? name : undefined
 }
+
+/** Most characters {@link firstLine} keeps: a log line stays a line. */
+const LINE_CHARS = 160
+
+/**
+ * The first line of `text`, cut to 160 characters, ending in `…` where anything was left out: for quoting an
+ * error's message in a notice of one line, where the rest of it (the output a module printed, say) would run on.
+ *
+ * @example
+ * ```ts
+ * firstLine('could not be loaded: what it printed:\nno GPU') // 'could not be loaded: what it printed: …'
+ * ```
+ */
+export function firstLine(text: string): string {
+  const [line = ''] = text.split('\n', 1)
+  if (line.length > LINE_CHARS) return `${line.slice(0, LINE_CHARS - 1)}…`
+  return line.length < text.length ? `${line} …` : line
+}

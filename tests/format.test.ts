@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { countOf, idList, stateCounts } from '../src/format.ts'
+import { countOf, firstLine, idList, stateCounts } from '../src/format.ts'
 
 describe('countOf', () => {
   it('puts the noun in the plural unless the count is 1, with an irregular plural when given', () => {
@@ -23,5 +23,14 @@ describe('idList', () => {
     expect(idList([3])).toBe('3')
     expect(idList([3, 8, 17])).toBe('3, 8, 17')
     expect(idList(Array.from({ length: 12 }, (_, i) => i))).toBe('0, 1, 2, 3, 4, 5, 6, 7, 8, 9 and 2 more')
+  })
+})
+
+describe('firstLine', () => {
+  it('keeps a short line whole, and says where it left the rest of a text out', () => {
+    expect(firstLine('failFast: trial 3 errored')).toBe('failFast: trial 3 errored')
+    expect(firstLine('could not be loaded; what it printed:\nloading...\nno GPU')).toBe('could not be loaded; what it printed: …')
+    expect(firstLine('x'.repeat(200))).toBe(`${'x'.repeat(159)}…`)
+    expect(firstLine('')).toBe('')
   })
 })

@@ -1,6 +1,6 @@
 import { hostname } from 'node:os'
 import { JournalError } from '../errors.ts'
-import { countOf } from '../format.ts'
+import { countOf, firstLine } from '../format.ts'
 import type { InterruptCause, JsonlEvent } from '../journal/codec.ts'
 import type { Decision, ExperimentSummary, TrialState } from '../types.ts'
 import { LoopStarts } from './loop-starts.ts'
@@ -82,7 +82,7 @@ export class ExperimentRun extends LoopStarts {
     const running = this.running.size
     if (running > 0)
       this.settings.logger.info(
-        `${why}: stopping ${countOf(running, 'running trial')} at ${running === 1 ? 'its next report' : 'their next reports'}`,
+        `stopping ${countOf(running, 'running trial')} at ${running === 1 ? 'its next report' : 'their next reports'}: ${firstLine(why)}`,
       )
     const waiting: Trial[] = []
     for (const { trial, handle } of this.running.values()) {

@@ -83,7 +83,7 @@ describe('the experiment loop on a virtual clock', () => {
       ['stopped', 4],
       ['stopped', 4],
     ])
-    expect(run.logs).toContain('info: the time budget of 5 s ran out: stopping 2 running trials at their next reports')
+    expect(run.logs).toContain('info: stopping 2 running trials at their next reports: the time budget of 5 s ran out')
   })
 
   it('keeps a report that was on its way when the budget ran out, answering it with the stop', async () => {

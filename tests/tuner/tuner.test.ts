@@ -191,7 +191,7 @@ describe('Tuner on the worker pool', () => {
     expect(results.errors).toHaveLength(1)
     expect(results.trials.map((t) => t.state).sort()).toEqual(['errored', 'paused'])
     expect(logger.lines).toContainEqual(
-      expect.stringMatching(/^info: failFast: trial \d errored: stopping 1 running trial at its next report$/),
+      expect.stringMatching(/^info: stopping 1 running trial at its next report: failFast: trial \d errored$/),
     )
   })
 
