@@ -91,7 +91,7 @@ import { STOP_CRITERIA, type StopCriteria } from './stop.ts'
   readonly data?: D
   /**
    * Where results go beside the experiment's journal; `[]` for none.
-   * @default a ConsoleReporter
+   * @default a ConsoleReporter (none when the logger's level is `'silent'`)
    */
   readonly trackers?: readonly Tracker[]
   /**
@@ -178,7 +178,7 @@ import { STOP_CRITERIA, type StopCriteria } from './stop.ts'
    */
   readonly logger?: Logger
   /**
-   * Log level of the default logger.
+   * Log level of the default logger. `'silent'` also leaves out the default ConsoleReporter: the run prints nothing.
    * @default `HYPERPOOL_LOG_LEVEL`, else `'info'`
    */
   readonly logLevel?: LogLevel

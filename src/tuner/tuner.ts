@@ -369,9 +369,9 @@ export class Tuner<S extends Space = Space, D = unknown> {
     return { logger: this.#logger, data: this.#data, executorCode: this.#options.executor?.code }
   }
 
-  /** The trackers given, or the default one. */
+  /** The trackers given, or the default one; none when the log level is 'silent', which promises a run that prints nothing. */
   #trackersOrDefault(): readonly Tracker[] {
-    return this.#options.trackers ?? [new ConsoleReporter()]
+    return this.#options.trackers ?? (this.#logger.level === 'silent' ? [] : [new ConsoleReporter()])
   }
 }
 

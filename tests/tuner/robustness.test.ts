@@ -1,7 +1,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import {
   ConfigError,
   type Decision,
@@ -161,5 +161,32 @@ describe('more option checks', () => {
   ])('rejects %o', (bad, message) => {
     expect(() => tuner({ space: { behaviour: 'final' }, ...(bad as object) })).toThrow(ConfigError)
     expect(() => tuner({ space: { behaviour: 'final' }, ...(bad as object) })).toThrow(message)
+  })
+})
+
+describe("logLevel: 'silent'", () => {
+  it('prints nothing: no log lines, and no default ConsoleReporter (trackers not given)', async () => {
+    const written: string[] = []
+    const spies = [process.stdout, process.stderr].map((stream) =>
+      vi.spyOn(stream, 'write').mockImplementation((chunk: string | Uint8Array) => {
+        written.push(String(chunk))
+        return true
+      }),
+    )
+    try {
+      const tuner = new Tuner({
+        trainable: BEHAVIOURS,
+        space: { behaviour: 'final', x: 2 },
+        metric: 'loss',
+        numSamples: 2,
+        storageDir: false,
+        logLevel: 'silent',
+      })
+      const results = await tuner.fit()
+      expect(results.trials.map((t) => t.state)).toEqual(['completed', 'completed'])
+    } finally {
+      for (const spy of spies) spy.mockRestore()
+    }
+    expect(written.filter((text) => text.includes('[hyperpool]'))).toEqual([])
   })
 })
