@@ -89,6 +89,12 @@ export function isLinkHello(message: unknown): message is LinkHello {
  */
 export interface ExitedWhileLoading {
   readonly type: 'hyperpool:exited-loading'
+  /**
+   * The run on the thread, waiting for the module (see {@link TrialTask.run}): only its failure is the
+   * module's. A thread loads the module only once a task is in (until then it waits in `Atomics.wait`),
+   * so there is one; undefined if not. Another thread's exit later, after a clean load, is its trial's own.
+   */
+  readonly run: number | undefined
   /** A ConfigError naming the module, its exit code and what it printed. */
   readonly error: SerializedError
 }

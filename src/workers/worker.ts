@@ -77,7 +77,7 @@ export function createTrialRunner(
     if (error === undefined) return
     // What the module printed still reaches the trial logs, not only the error.
     capture.flush()
-    parentPort?.postMessage({ type: 'hyperpool:exited-loading', error } satisfies ExitedWhileLoading)
+    parentPort?.postMessage({ type: 'hyperpool:exited-loading', run: current?.run, error } satisfies ExitedWhileLoading)
   })
   const load = async (): Promise<Trainable> => {
     const module = await importTrainable()
