@@ -219,13 +219,13 @@ export class LocalPool implements Executor {
   }
 
   /**
-   * Run `run`, whose thread failed. When that thread exited while the module loaded, the run is
+   * Run `run`, whose thread failed. When that thread died while the module loaded, the run is
    * `unloadable`, which ends the experiment at once rather than after a thread per trial.
    */
   #failed(run: number, error: unknown): TrialOutcome {
-    const exited = error instanceof Error && WORKER_EXIT.test(error.message)
+    // Whatever ended that thread (an exit, or the error the module set off), it ended it for the module.
     const loading = this.#exitedLoading.get(run)
-    if (exited && loading !== undefined) return { kind: 'unloadable', error: loading }
+    if (loading !== undefined) return { kind: 'unloadable', error: loading }
     return { kind: 'errored', error: serializeError(this.#workerFailure(error)) }
   }
 

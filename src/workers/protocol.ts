@@ -83,9 +83,11 @@ export function isLinkHello(message: unknown): message is LinkHello {
 }
 
 /**
- * Worker -> driver on `parentPort`, as a thread exits while the trainable module is still loading
- * (`process.exit` at its top level): the module cannot run any trial. Node hands the driver a
- * thread's messages before its exit, so this is in before the failure of the task on that thread.
+ * Worker -> driver on `parentPort`, as a thread dies while the trainable module is still loading
+ * (`process.exit` at its top level, or an uncaught error it set off): the module cannot run any
+ * trial. Node hands the driver a thread's messages before its exit; for an error, this is posted
+ * from `'uncaughtExceptionMonitor'`, before Node sends the error on, and was seen to arrive first
+ * (tests/tuner/tuner.test.ts). Either way it is in before the failure of the task on that thread.
  */
 export interface ExitedWhileLoading {
   readonly type: 'hyperpool:exited-loading'
@@ -95,7 +97,7 @@ export interface ExitedWhileLoading {
    * so there is one; undefined if not. Another thread's exit later, after a clean load, is its trial's own.
    */
   readonly run: number | undefined
-  /** A ConfigError naming the module, its exit code and what it printed. */
+  /** A ConfigError naming the module, its exit code or error (its cause), and what it printed. */
   readonly error: SerializedError
 }
 

@@ -5,7 +5,7 @@
  * `bootstrap.js`, which hands over the trainable's loader.
  */
 import { MessageChannel, parentPort, receiveMessageOnPort, workerData } from 'node:worker_threads'
-import { ConfigError, serializeError, show } from '../errors.ts'
+import { ConfigError, type SerializedError, serializeError, show } from '../errors.ts'
 import type { Decision } from '../types.ts'
 import { OutputCapture } from './capture.ts'
 import { checkMetrics, createContext, type OneWayLink, type TrialContext, type TrialScope, TrialStopSignal } from './context.ts'
@@ -72,13 +72,19 @@ export function createTrialRunner(
   capture.install()
   // A trainable that ends its thread (process.exit) right after a one-way report: the report still goes.
   process.on('exit', () => outbox.flush())
-  process.on('exit', (code) => {
-    const error = watch.exited(code)
+  const failedLoading = (error: SerializedError | undefined) => {
     if (error === undefined) return
     // What the module printed still reaches the trial logs, not only the error.
     capture.flush()
     parentPort?.postMessage({ type: 'hyperpool:exited-loading', run: current?.run, error } satisfies ExitedWhileLoading)
+  }
+  // An error the module set off as it loads (a timer, an 'error' event) ends the thread with code 1, and the driver
+  // hears of the error itself before the exit: tell it now, with the error, unless the module handles it (its own
+  // 'uncaughtException' listener keeps the thread alive).
+  process.on('uncaughtExceptionMonitor', (error, origin) => {
+    if (process.listenerCount('uncaughtException') === 0) failedLoading(watch.threw(error, origin))
   })
+  process.on('exit', (code) => failedLoading(watch.exited(code)))
   const load = async (): Promise<Trainable> => {
     const module = await importTrainable()
     if (typeof module.default !== 'function') {

@@ -242,11 +242,26 @@ describe('Tuner on the worker pool', () => {
     const storageDir = temporaryDir()
     const t = tuner({ trainable, space: { x: 1 }, numSamples: 4, concurrency: 1, storageDir, name: 'exit-on-import' })
     await expect(t.fit()).rejects.toThrow(
-      /^Tuner\(\{ trainable \}\): could not be loaded: ConfigError: trainable .*exit-on-import\.ts: the module exited with code 3 while loading \(.*\); what it printed:\nloading the data\.\.\.\nno GPU found, giving up$/,
+      /^Tuner\(\{ trainable \}\): could not be loaded: ConfigError: trainable .*exit-on-import\.ts: the module ended its thread with code 3 while loading \(.*\); what it printed:\nloading the data\.\.\.\nno GPU found, giving up$/,
     )
     const { results, interruption } = await loadExperiment(join(storageDir, 'exit-on-import'))
     expect(results.trials.map((trial) => trial.state)).toEqual(['errored'])
     expect(interruption).toMatchObject({ cause: 'check', resumable: false })
+  })
+
+  it('ends the experiment at its first trial when an error the module set off as it loads ends the thread, naming the error, not an exit', async () => {
+    // The thread dies with code 1 after the error: taken for an exit, the message blamed process.exit and lost the error.
+    const trainable = new URL('../fixtures/throw-while-loading.ts', import.meta.url).href
+    const t = tuner({ trainable, space: { x: 1 }, numSamples: 4, concurrency: 1 })
+    const error = await t.fit().then(
+      () => undefined,
+      (thrown: unknown) => thrown,
+    )
+    expect(error).toBeInstanceOf(ConfigError)
+    expect((error as Error).message).toMatch(
+      /^Tuner\(\{ trainable \}\): could not be loaded: ConfigError: trainable .*throw-while-loading\.ts: the module threw Error: connection refused from a callback or event it set off \(.*\) while loading; what it printed:\nconnecting\.\.\.$/,
+    )
+    expect((error as Error).message).not.toMatch(/process\.exit|code 1/)
   })
 
   it('retries a failed trial up to maxFailures times', async () => {
