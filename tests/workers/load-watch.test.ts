@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { LoadWatch } from '../../src/workers/load-watch.ts'
+import { LoadWatch, PRINTED_CHARS } from '../../src/workers/load-watch.ts'
 
 const TRAINABLE = 'file:///work/train.mjs'
 
@@ -51,5 +51,15 @@ describe('LoadWatch', () => {
     await Promise.resolve()
     expect(watch.threw(new Error('late'), 'uncaughtException')).toBeUndefined()
     expect(watch.exited(1)).toBeUndefined()
+  })
+})
+
+describe('what LoadWatch keeps of what the module printed', () => {
+  it('keeps the last PRINTED_CHARS characters, not the first (docs/data-and-workers.md says so)', () => {
+    const watch = loading()
+    watch.heard(`${'a'.repeat(PRINTED_CHARS)}\n`)
+    watch.heard('the reason, printed last')
+    const message = watch.exited(3)?.message ?? ''
+    expect(message.endsWith(`what it printed:\n${'a'.repeat(PRINTED_CHARS - 25)}\nthe reason, printed last`)).toBe(true)
   })
 })
