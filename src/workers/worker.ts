@@ -23,6 +23,7 @@ import type {
   TrialTask,
   WorkerSetup,
 } from './protocol.ts'
+import { placeSyntaxError } from './syntax-location.ts'
 
 type Trainable = (config: unknown, ctx: TrialContext) => unknown
 
@@ -86,7 +87,13 @@ export function createTrialRunner(
   })
   process.on('exit', (code) => failedLoading(watch.exited(code)))
   const load = async (): Promise<Trainable> => {
-    const module = await importTrainable()
+    let module: { default?: unknown }
+    try {
+      module = await importTrainable()
+    } catch (error) {
+      // import() drops where a syntax error is, which `node train.mjs` would print: put it back.
+      throw placeSyntaxError(setup.trainable, error)
+    }
     if (typeof module.default !== 'function') {
       throw new ConfigError(
         `trainable ${setup.trainable}: the module must default-export a function (config, ctx) => Promise<void | metrics>, got ${show(module.default)}`,

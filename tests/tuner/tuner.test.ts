@@ -1,4 +1,6 @@
+import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
+import { pathToFileURL } from 'node:url'
 import { describe, expect, it } from 'vitest'
 import {
   ASHAScheduler,
@@ -337,6 +339,16 @@ describe('Tuner on the worker pool', () => {
     const t = tuner({ trainable: new URL('../fixtures/no-default.ts', import.meta.url), space: { behaviour: 'final' }, numSamples: 20 })
     await expect(t.fit()).rejects.toThrow(
       /^Tuner\(\{ trainable \}\): could not be loaded: ConfigError: trainable .*no-default\.ts: the module must default-export a function \(config, ctx\) => Promise<void \| metrics>, got undefined$/,
+    )
+  })
+
+  it('says where a JavaScript trainable fails to parse, as node prints it for the file', async () => {
+    // import() rejects with the SyntaxError alone ('Unexpected end of input'): no file, no line.
+    const path = join(temporaryDir(), 'syntax.mjs')
+    writeFileSync(path, 'export default function train() {\n  return { loss: 0 }\n')
+    const trainable = pathToFileURL(path).href
+    await expect(tuner({ trainable, space: { x: 1 }, numSamples: 4, concurrency: 1 }).fit()).rejects.toThrow(
+      `Tuner({ trainable }): could not be loaded: ConfigError: trainable ${trainable}: SyntaxError: Unexpected end of input at ${trainable}:3`,
     )
   })
 
