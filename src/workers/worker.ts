@@ -5,10 +5,11 @@
  * `bootstrap.js`, which hands over the trainable's loader.
  */
 import { MessageChannel, parentPort, receiveMessageOnPort, workerData } from 'node:worker_threads'
-import { ConfigError, type SerializedError, serializeError, show } from '../errors.ts'
+import { type SerializedError, serializeError } from '../errors.ts'
 import type { Decision } from '../types.ts'
 import { OutputCapture } from './capture.ts'
-import { checkMetrics, createContext, type OneWayLink, type TrialContext, type TrialScope, TrialStopSignal } from './context.ts'
+import { checkMetrics, createContext, type OneWayLink, type TrialScope, TrialStopSignal } from './context.ts'
+import { defaultExport, type Trainable } from './default-export.ts'
 import { type DrainResult, drainThread, heldResources, leftBehind } from './drain.ts'
 import { LoadWatch } from './load-watch.ts'
 import { Outbox } from './outbox.ts'
@@ -24,8 +25,6 @@ import type {
   WorkerSetup,
 } from './protocol.ts'
 import { placeSyntaxError } from './syntax-location.ts'
-
-type Trainable = (config: unknown, ctx: TrialContext) => unknown
 
 /**
  * Returns the per-trial task function; the trainable module is imported once, as the thread starts.
@@ -94,13 +93,7 @@ export function createTrialRunner(
       // import() drops where a syntax error is, which `node train.mjs` would print: put it back.
       throw placeSyntaxError(setup.trainable, error)
     }
-    if (typeof module.default !== 'function') {
-      throw new ConfigError(
-        `trainable ${setup.trainable}: the module must default-export a function (config, ctx) => Promise<void | metrics>, got ${show(module.default)}`,
-        { field: 'trainable' },
-      )
-    }
-    return module.default as Trainable
+    return defaultExport(setup.trainable, module)
   }
   // Imported as the thread starts, not when its first task arrives: the import overlaps piscina's
   // start and the driver's setup, which takes it off the start-up to the first trial. A module that

@@ -338,7 +338,7 @@ describe('Tuner on the worker pool', () => {
   it('ends the experiment with a ConfigError when the trainable module cannot be loaded', async () => {
     const t = tuner({ trainable: new URL('../fixtures/no-default.ts', import.meta.url), space: { behaviour: 'final' }, numSamples: 20 })
     await expect(t.fit()).rejects.toThrow(
-      /^Tuner\(\{ trainable \}\): could not be loaded: ConfigError: trainable .*no-default\.ts: the module must default-export a function \(config, ctx\) => Promise<void \| metrics>, got undefined$/,
+      /^Tuner\(\{ trainable \}\): could not be loaded: ConfigError: trainable .*no-default\.ts: the module must default-export a function \(config, ctx\) => Promise<void \| metrics>, got undefined; it exports train: use export default train$/,
     )
   })
 
