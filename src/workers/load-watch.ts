@@ -1,19 +1,27 @@
-import { ConfigError, type SerializedError, serializeError } from '../errors.ts'
+import { ConfigError, type SerializedError, serializeError, show } from '../errors.ts'
 
 /** How much of what the module printed as it loaded the error keeps: its tail, where the reason for exiting usually is. */
 export const PRINTED_CHARS = 2000
 
+/** Node's exit code for a module whose top-level await was still pending when nothing was left to settle it. */
+const UNSETTLED_AWAIT = 13
+
+/** How the thread's uncaught error reached Node (the `origin` of `'uncaughtExceptionMonitor'`). */
+export type ThrowOrigin = 'uncaughtException' | 'unhandledRejection'
+
 /**
  * Watches the trainable module's import on one thread. A module that ends its thread as it loads
- * (`process.exit` at its top level) throws nothing a trial could catch: the thread just dies, and a
- * pool that replaced it would start a thread per trial, each dying the same way. So the thread, on
- * its way out, tells the driver that it was the import that exited (see `ExitedWhileLoading`),
- * with what the module printed, which its trial's output would otherwise lose.
+ * (`process.exit` at its top level, or an error its top level set off but did not throw: a timer, a
+ * client's 'error' event, while a top-level await is pending) throws nothing a trial could catch: the
+ * thread just dies, and a pool that replaced it would start a thread per trial, each dying the same
+ * way. So the thread, on its way out, tells the driver that it was the import that failed (see
+ * `ExitedWhileLoading`), how, and what the module printed, which its trial's output would otherwise lose.
  *
  * @example
  * ```ts
  * const watch = new LoadWatch(setup.trainable)
  * watch.follow(trainable)
+ * process.on('uncaughtExceptionMonitor', (error, origin) => watch.threw(error, origin))
  * process.on('exit', (code) => watch.exited(code))
  * ```
  */
@@ -21,6 +29,8 @@ export class LoadWatch {
   readonly #trainable: string
   #loading = true
   #printed = ''
+  /** The failure was told once already: the exit that follows an uncaught error is that error's, not news. */
+  #told = false
 
   constructor(trainable: string) {
     this.#trainable = trainable
@@ -40,15 +50,33 @@ export class LoadWatch {
     if (this.#loading) this.#printed = (this.#printed + text).slice(-PRINTED_CHARS)
   }
 
+  /** An error nothing caught ends the thread: while the module loads, the error that says so; after, undefined (a trial's). */
+  threw(error: unknown, origin: ThrowOrigin): SerializedError | undefined {
+    const what = error instanceof Error ? `${error.name}: ${error.message}` : show(error)
+    // Not from its top level, which the import itself would reject with: from a callback or event the module set off.
+    const how =
+      origin === 'unhandledRejection'
+        ? `left a promise rejected, unhandled, with ${what}`
+        : `threw ${what} from a callback or event it set off (a timer, an 'error' event with no listener)`
+    return this.#tell(`${how} while loading`, error)
+  }
+
   /** The thread exits with `code`: while the module loads, the error that says so; after, undefined (a trial's own exit). */
   exited(code: number): SerializedError | undefined {
-    if (!this.#loading) return undefined
+    // An unsettled top-level await ends a thread with 13 on its own: no process.exit to blame.
+    const why =
+      code === UNSETTLED_AWAIT
+        ? 'a top-level await that never settled: nothing was left running that could settle it'
+        : 'process.exit at its top level, say: it ends every thread the pool starts'
+    return this.#tell(`ended its thread with code ${code} while loading (${why})`)
+  }
+
+  #tell(what: string, cause?: unknown): SerializedError | undefined {
+    if (!this.#loading || this.#told) return undefined
+    this.#told = true
     const printed = this.#printed.trimEnd()
     const said = printed === '' ? 'it printed nothing' : `what it printed:\n${printed}`
-    const error = new ConfigError(
-      `trainable ${this.#trainable}: the module exited with code ${code} while loading (process.exit at its top level ends every thread the pool starts); ${said}`,
-      { field: 'trainable' },
-    )
+    const error = new ConfigError(`trainable ${this.#trainable}: the module ${what}; ${said}`, { field: 'trainable', cause })
     return serializeError(error)
   }
 }

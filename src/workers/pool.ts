@@ -89,8 +89,12 @@ export class LocalPool implements Executor {
   readonly #lingering = new Set<number>()
   /** Runs started and not yet ended: a close with some still running ends them with their threads, no last turn. */
   #running = 0
-  /** A thread exited while the trainable module loaded (see `ExitedWhileLoading`): why no run can succeed. */
-  #exitedLoading: SerializedError | undefined
+  /**
+   * Runs whose thread exited while the trainable module loaded (see `ExitedWhileLoading`), with why: their
+   * failure is the module's. Kept per run, not for the pool: a thread that loaded the module and exits
+   * later is a trial's own exit, which fails that trial only.
+   */
+  readonly #exitedLoading = new Map<number, SerializedError>()
 
   constructor(options: PoolOptions) {
     this.slots = options.concurrency
@@ -129,7 +133,7 @@ export class LocalPool implements Executor {
     this.#router = new RunRouter(options.onOutput ?? ((output) => process[output.stream].write(output.text)))
     this.#piscina.on('message', (message: unknown) => {
       if (isLinkHello(message)) this.#router.connect(message.port, message.told)
-      else if (isExitedWhileLoading(message)) this.#exitedLoading ??= message.error
+      else if (isExitedWhileLoading(message) && message.run !== undefined) this.#exitedLoading.set(message.run, message.error)
     })
   }
 
@@ -152,7 +156,7 @@ export class LocalPool implements Executor {
         const arriving = live.arrived(result.messages)
         return arriving === undefined ? this.#ended(live, run.trialId, result) : arriving.then(() => this.#ended(live, run.trialId, result))
       },
-      (error: unknown): TrialOutcome => this.#ended(live, run.trialId, { outcome: this.#failed(error), messages: 0 }),
+      (error: unknown): TrialOutcome => this.#ended(live, run.trialId, { outcome: this.#failed(key, error), messages: 0 }),
     )
     return new RunHandle(done, live, kill)
   }
@@ -205,6 +209,7 @@ export class LocalPool implements Executor {
     if (result.lingering) this.#lingering.add(trialId)
     for (const report of result.reports ?? []) void live.oneWay(report.metrics, report.at)
     this.#router.close(live.run)
+    this.#exitedLoading.delete(live.run)
     return result.outcome
   }
 
@@ -214,13 +219,13 @@ export class LocalPool implements Executor {
   }
 
   /**
-   * A task whose thread failed. Once a thread exited while the module loaded, a thread that exits is
-   * taken for the same import: the run is `unloadable`, which ends the experiment at once rather than
-   * after a thread per trial.
+   * Run `run`, whose thread failed. When that thread died while the module loaded, the run is
+   * `unloadable`, which ends the experiment at once rather than after a thread per trial.
    */
-  #failed(error: unknown): TrialOutcome {
-    const exited = error instanceof Error && WORKER_EXIT.test(error.message)
-    if (exited && this.#exitedLoading !== undefined) return { kind: 'unloadable', error: this.#exitedLoading }
+  #failed(run: number, error: unknown): TrialOutcome {
+    // Whatever ended that thread (an exit, or the error the module set off), it ended it for the module.
+    const loading = this.#exitedLoading.get(run)
+    if (loading !== undefined) return { kind: 'unloadable', error: loading }
     return { kind: 'errored', error: serializeError(this.#workerFailure(error)) }
   }
 

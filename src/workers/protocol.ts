@@ -83,13 +83,21 @@ export function isLinkHello(message: unknown): message is LinkHello {
 }
 
 /**
- * Worker -> driver on `parentPort`, as a thread exits while the trainable module is still loading
- * (`process.exit` at its top level): the module cannot run any trial. Node hands the driver a
- * thread's messages before its exit, so this is in before the failure of the task on that thread.
+ * Worker -> driver on `parentPort`, as a thread dies while the trainable module is still loading
+ * (`process.exit` at its top level, or an uncaught error it set off): the module cannot run any
+ * trial. Node hands the driver a thread's messages before its exit; for an error, this is posted
+ * from `'uncaughtExceptionMonitor'`, before Node sends the error on, and was seen to arrive first
+ * (tests/tuner/tuner.test.ts). Either way it is in before the failure of the task on that thread.
  */
 export interface ExitedWhileLoading {
   readonly type: 'hyperpool:exited-loading'
-  /** A ConfigError naming the module, its exit code and what it printed. */
+  /**
+   * The run on the thread, waiting for the module (see {@link TrialTask.run}): only its failure is the
+   * module's. A thread loads the module only once a task is in (until then it waits in `Atomics.wait`),
+   * so there is one; undefined if not. Another thread's exit later, after a clean load, is its trial's own.
+   */
+  readonly run: number | undefined
+  /** A ConfigError naming the module, its exit code or error (its cause), and what it printed. */
   readonly error: SerializedError
 }
 

@@ -5,10 +5,11 @@
  * `bootstrap.js`, which hands over the trainable's loader.
  */
 import { MessageChannel, parentPort, receiveMessageOnPort, workerData } from 'node:worker_threads'
-import { ConfigError, serializeError, show } from '../errors.ts'
+import { type SerializedError, serializeError } from '../errors.ts'
 import type { Decision } from '../types.ts'
 import { OutputCapture } from './capture.ts'
-import { checkMetrics, createContext, type OneWayLink, type TrialContext, type TrialScope, TrialStopSignal } from './context.ts'
+import { checkMetrics, createContext, type OneWayLink, type TrialScope, TrialStopSignal } from './context.ts'
+import { defaultExport, type Trainable } from './default-export.ts'
 import { type DrainResult, drainThread, heldResources, leftBehind } from './drain.ts'
 import { LoadWatch } from './load-watch.ts'
 import { Outbox } from './outbox.ts'
@@ -23,8 +24,7 @@ import type {
   TrialTask,
   WorkerSetup,
 } from './protocol.ts'
-
-type Trainable = (config: unknown, ctx: TrialContext) => unknown
+import { placeSyntaxError } from './syntax-location.ts'
 
 /**
  * Returns the per-trial task function; the trainable module is imported once, as the thread starts.
@@ -72,22 +72,28 @@ export function createTrialRunner(
   capture.install()
   // A trainable that ends its thread (process.exit) right after a one-way report: the report still goes.
   process.on('exit', () => outbox.flush())
-  process.on('exit', (code) => {
-    const error = watch.exited(code)
+  const failedLoading = (error: SerializedError | undefined) => {
     if (error === undefined) return
     // What the module printed still reaches the trial logs, not only the error.
     capture.flush()
-    parentPort?.postMessage({ type: 'hyperpool:exited-loading', error } satisfies ExitedWhileLoading)
+    parentPort?.postMessage({ type: 'hyperpool:exited-loading', run: current?.run, error } satisfies ExitedWhileLoading)
+  }
+  // An error the module set off as it loads (a timer, an 'error' event) ends the thread with code 1, and the driver
+  // hears of the error itself before the exit: tell it now, with the error, unless the module handles it (its own
+  // 'uncaughtException' listener keeps the thread alive).
+  process.on('uncaughtExceptionMonitor', (error, origin) => {
+    if (process.listenerCount('uncaughtException') === 0) failedLoading(watch.threw(error, origin))
   })
+  process.on('exit', (code) => failedLoading(watch.exited(code)))
   const load = async (): Promise<Trainable> => {
-    const module = await importTrainable()
-    if (typeof module.default !== 'function') {
-      throw new ConfigError(
-        `trainable ${setup.trainable}: the module must default-export a function (config, ctx) => Promise<void | metrics>, got ${show(module.default)}`,
-        { field: 'trainable' },
-      )
+    let module: { default?: unknown }
+    try {
+      module = await importTrainable()
+    } catch (error) {
+      // import() drops where a syntax error is, which `node train.mjs` would print: put it back.
+      throw placeSyntaxError(setup.trainable, error)
     }
-    return module.default as Trainable
+    return defaultExport(setup.trainable, module)
   }
   // Imported as the thread starts, not when its first task arrives: the import overlaps piscina's
   // start and the driver's setup, which takes it off the start-up to the first trial. A module that

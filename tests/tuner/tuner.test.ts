@@ -1,4 +1,6 @@
+import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
+import { pathToFileURL } from 'node:url'
 import { describe, expect, it } from 'vitest'
 import {
   ASHAScheduler,
@@ -242,11 +244,26 @@ describe('Tuner on the worker pool', () => {
     const storageDir = temporaryDir()
     const t = tuner({ trainable, space: { x: 1 }, numSamples: 4, concurrency: 1, storageDir, name: 'exit-on-import' })
     await expect(t.fit()).rejects.toThrow(
-      /^Tuner\(\{ trainable \}\): could not be loaded: ConfigError: trainable .*exit-on-import\.ts: the module exited with code 3 while loading \(.*\); what it printed:\nloading the data\.\.\.\nno GPU found, giving up$/,
+      /^Tuner\(\{ trainable \}\): could not be loaded: ConfigError: trainable .*exit-on-import\.ts: the module ended its thread with code 3 while loading \(.*\); what it printed:\nloading the data\.\.\.\nno GPU found, giving up$/,
     )
     const { results, interruption } = await loadExperiment(join(storageDir, 'exit-on-import'))
     expect(results.trials.map((trial) => trial.state)).toEqual(['errored'])
     expect(interruption).toMatchObject({ cause: 'check', resumable: false })
+  })
+
+  it('ends the experiment at its first trial when an error the module set off as it loads ends the thread, naming the error, not an exit', async () => {
+    // The thread dies with code 1 after the error: taken for an exit, the message blamed process.exit and lost the error.
+    const trainable = new URL('../fixtures/throw-while-loading.ts', import.meta.url).href
+    const t = tuner({ trainable, space: { x: 1 }, numSamples: 4, concurrency: 1 })
+    const error = await t.fit().then(
+      () => undefined,
+      (thrown: unknown) => thrown,
+    )
+    expect(error).toBeInstanceOf(ConfigError)
+    expect((error as Error).message).toMatch(
+      /^Tuner\(\{ trainable \}\): could not be loaded: ConfigError: trainable .*throw-while-loading\.ts: the module threw Error: connection refused from a callback or event it set off \(.*\) while loading; what it printed:\nconnecting\.\.\.$/,
+    )
+    expect((error as Error).message).not.toMatch(/process\.exit|code 1/)
   })
 
   it('retries a failed trial up to maxFailures times', async () => {
@@ -321,7 +338,17 @@ describe('Tuner on the worker pool', () => {
   it('ends the experiment with a ConfigError when the trainable module cannot be loaded', async () => {
     const t = tuner({ trainable: new URL('../fixtures/no-default.ts', import.meta.url), space: { behaviour: 'final' }, numSamples: 20 })
     await expect(t.fit()).rejects.toThrow(
-      /^Tuner\(\{ trainable \}\): could not be loaded: ConfigError: trainable .*no-default\.ts: the module must default-export a function \(config, ctx\) => Promise<void \| metrics>, got undefined$/,
+      /^Tuner\(\{ trainable \}\): could not be loaded: ConfigError: trainable .*no-default\.ts: the module must default-export a function \(config, ctx\) => Promise<void \| metrics>, got undefined; it exports train: use export default train$/,
+    )
+  })
+
+  it('says where a JavaScript trainable fails to parse, as node prints it for the file', async () => {
+    // import() rejects with the SyntaxError alone ('Unexpected end of input'): no file, no line.
+    const path = join(temporaryDir(), 'syntax.mjs')
+    writeFileSync(path, 'export default function train() {\n  return { loss: 0 }\n')
+    const trainable = pathToFileURL(path).href
+    await expect(tuner({ trainable, space: { x: 1 }, numSamples: 4, concurrency: 1 }).fit()).rejects.toThrow(
+      `Tuner({ trainable }): could not be loaded: ConfigError: trainable ${trainable}: SyntaxError: Unexpected end of input at ${trainable}:3`,
     )
   })
 

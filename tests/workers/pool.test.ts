@@ -153,3 +153,27 @@ describe('the local pool', () => {
     }
   })
 })
+
+describe('a trainable module that exits as one thread loads it', () => {
+  const trainable = new URL('../fixtures/exit-on-first-import.ts', import.meta.url).href
+  const listener = { report: (): Decision => 'continue', checkpoint() {} }
+
+  it("fails the run on that thread as unloadable, and a trial's own exit after a clean load on another thread as errored, not unloadable", async () => {
+    // Had the pool taken any exit after the first for the module's, the last trial would end the experiment with a ConfigError.
+    const pool = new LocalPool({ trainable, concurrency: 2, data: { loads: new Int32Array(new SharedArrayBuffer(4)) } })
+    try {
+      const first = await Promise.all([0, 1].map((trialId) => pool.start({ trialId, config: {}, seed: 1 }, listener).done))
+      expect(first.map((outcome) => outcome.kind).sort()).toEqual(['completed', 'unloadable'])
+      expect(first.find((outcome) => outcome.kind === 'unloadable')).toMatchObject({
+        error: { name: 'ConfigError', message: expect.stringMatching(/exit-on-first-import\.ts: the module .*code 3 while loading/) },
+      })
+      const exited = await pool.start({ trialId: 2, config: { exit: true }, seed: 1 }, listener).done
+      expect(exited).toMatchObject({
+        kind: 'errored',
+        error: { name: 'WorkerError', message: "the trial's worker exited: worker exited with code: 4" },
+      })
+    } finally {
+      await pool.close()
+    }
+  })
+})

@@ -1,0 +1,47 @@
+import { spawnSync } from 'node:child_process'
+import { fileURLToPath } from 'node:url'
+import { ConfigError } from '../errors.ts'
+
+/** The JavaScript files `node --check` parses as Node would import them (TypeScript errors from tsx name their place already). */
+const JAVASCRIPT = /\.[cm]?js$/
+
+/** How long the check may take, ms: it parses one file, but a starved machine must not hang a failing load. */
+const CHECK_MS = 10_000
+
+/**
+ * The import of trainable `url` failed with `error`: a SyntaxError in a JavaScript file comes back from
+ * `import()` without its place (Node prints `file:line` and the source line only for a fatal error, from
+ * a field no script can read), so the module is parsed again with `node --check`, which prints them, and
+ * the error says where. Any other error, or one the check cannot place (a missing named export, which is
+ * a SyntaxError too, or an error in a module it imports), is returned as it is.
+ *
+ * @example
+ * ```ts
+ * try { await import(url) } catch (error) { throw placeSyntaxError(url, error) }
+ * // ConfigError: trainable file:///app/train.mjs: SyntaxError: Unexpected token ';' at file:///app/train.mjs:2
+ * // const x = ;
+ * //           ^
+ * ```
+ */
+export function placeSyntaxError(url: string, error: unknown): unknown {
+  if (!(error instanceof SyntaxError) || !url.startsWith('file:') || !JAVASCRIPT.test(new URL(url).pathname)) return error
+  const place = checkSyntax(fileURLToPath(url), `${error.name}: ${error.message}`)
+  if (place === undefined) return error
+  const source = place.source === '' ? '' : `\n${place.source}`
+  return new ConfigError(`trainable ${url}: ${error.name}: ${error.message} at ${url}:${place.line}${source}`, {
+    field: 'trainable',
+    cause: error,
+  })
+}
+
+/** Where `node --check` finds `path` fails to parse: its line, and the source line with Node's caret under the place (blank at the end of the input). */
+function checkSyntax(path: string, header: string): { line: number; source: string } | undefined {
+  const checked = spawnSync(process.execPath, ['--check', path], { encoding: 'utf8', timeout: CHECK_MS })
+  if (checked.status === 0 || typeof checked.stderr !== 'string') return undefined
+  // `<path>:<line>`, the source line and its caret, a blank line, then the error.
+  const [first = '', ...rest] = checked.stderr.split('\n')
+  const line = first.startsWith(`${path}:`) ? Number(first.slice(path.length + 1)) : Number.NaN
+  if (!Number.isInteger(line)) return undefined
+  const end = rest.indexOf(header)
+  return { line, source: (end === -1 ? [] : rest.slice(0, end)).join('\n').trimEnd() }
+}

@@ -1,0 +1,65 @@
+import { describe, expect, it } from 'vitest'
+import { LoadWatch, PRINTED_CHARS } from '../../src/workers/load-watch.ts'
+
+const TRAINABLE = 'file:///work/train.mjs'
+
+/** A watch on a module still loading (its import never settles here), having printed `printed`. */
+function loading(printed = ''): LoadWatch {
+  const watch = new LoadWatch(TRAINABLE)
+  watch.follow(new Promise(() => {}))
+  if (printed !== '') watch.heard(printed)
+  return watch
+}
+
+describe('LoadWatch', () => {
+  it('names the error a module set off as it loads, with the error as its cause, and says nothing of the exit that follows', () => {
+    const watch = loading('connecting...\n')
+    const error = watch.threw(new TypeError('connection refused'), 'uncaughtException')
+    expect(error).toMatchObject({
+      name: 'ConfigError',
+      message: `trainable ${TRAINABLE}: the module threw TypeError: connection refused from a callback or event it set off (a timer, an 'error' event with no listener) while loading; what it printed:\nconnecting...`,
+      cause: { name: 'TypeError', message: 'connection refused' },
+    })
+    // The thread then exits with code 1: the same failure, told once, with no process.exit blamed for it.
+    expect(watch.exited(1)).toBeUndefined()
+  })
+
+  it('names a promise left rejected as it loads as such', () => {
+    expect(loading().threw(new Error('no such table'), 'unhandledRejection')?.message).toBe(
+      `trainable ${TRAINABLE}: the module left a promise rejected, unhandled, with Error: no such table while loading; it printed nothing`,
+    )
+  })
+
+  it('says exit code 13 is a top-level await that never settled, not a process.exit', () => {
+    const message = loading().exited(13)?.message
+    expect(message).toBe(
+      `trainable ${TRAINABLE}: the module ended its thread with code 13 while loading (a top-level await that never settled: nothing was left running that could settle it); it printed nothing`,
+    )
+  })
+
+  it('says another exit code could be a process.exit at its top level, the likely cause', () => {
+    expect(loading().exited(3)?.message).toMatch(
+      /the module ended its thread with code 3 while loading \(process\.exit at its top level, say: /,
+    )
+  })
+
+  it("tells nothing once the module loaded: a later error or exit is a trial's", async () => {
+    const watch = new LoadWatch(TRAINABLE)
+    const loaded = Promise.resolve()
+    watch.follow(loaded)
+    await loaded
+    await Promise.resolve()
+    expect(watch.threw(new Error('late'), 'uncaughtException')).toBeUndefined()
+    expect(watch.exited(1)).toBeUndefined()
+  })
+})
+
+describe('what LoadWatch keeps of what the module printed', () => {
+  it('keeps the last PRINTED_CHARS characters, not the first (docs/data-and-workers.md says so)', () => {
+    const watch = loading()
+    watch.heard(`${'a'.repeat(PRINTED_CHARS)}\n`)
+    watch.heard('the reason, printed last')
+    const message = watch.exited(3)?.message ?? ''
+    expect(message.endsWith(`what it printed:\n${'a'.repeat(PRINTED_CHARS - 25)}\nthe reason, printed last`)).toBe(true)
+  })
+})
