@@ -1,5 +1,6 @@
+import { type InspectOptionsStylized, inspect } from 'node:util'
 import { ResultError, show } from '../errors.ts'
-import { countOf } from '../format.ts'
+import { countOf, formatNumber, stateCounts } from '../format.ts'
 import { isBetter, type Point, paretoFrontIndices, pointOf, type Scope, scoreTrial } from '../objectives/index.ts'
 import {
   argumentAt,
@@ -144,6 +145,33 @@ export class ResultGrid<C = Record<string, unknown>> {
     const [first] = this.objectives as [Objective]
     this.metric = first.metric
     this.mode = first.mode
+  }
+
+  /**
+   * What `console.log(results)` shows: the trials counted by state, the objectives, the best trial (or the front's
+   * size) and whether the run ended early, a few lines whatever the trial count; `results.trials` lists them.
+   */
+  [inspect.custom](depth: number, options: InspectOptionsStylized): string {
+    if (depth < 0) return options.stylize('[ResultGrid]', 'special')
+    const states: Partial<Record<TrialInfo['state'], number>> = {}
+    for (const trial of this.trials) states[trial.state] = (states[trial.state] ?? 0) + 1
+    const counted = stateCounts(states)
+    const lines = [
+      `trials: ${countOf(this.trials.length, 'trial')}${counted.length > 0 ? ` (${counted.join(', ')})` : ''}, in .trials`,
+      `objectives: ${this.objectives.map((o) => `${o.metric} (${o.mode})`).join(', ')}`,
+      this.objectives.length > 1
+        ? `front: ${countOf(this.paretoFront().length, 'trial')}, in .paretoFront()`
+        : `best: ${this.#bestShown()}`,
+      `interrupted: ${this.interrupted}`,
+    ]
+    return `ResultGrid {\n${lines.map((line) => `  ${line}`).join('\n')}\n}`
+  }
+
+  #bestShown(): string {
+    const scored = this.trials.some((t) => !Number.isNaN(scoreTrial(t.history, this.metric, this.mode, 'last', false)))
+    if (!scored) return `none (no trial reported a number for ${show(this.metric)})`
+    const best = this.best()
+    return `trial ${best.id}, ${this.metric}=${formatNumber(best.lastResult?.[this.metric] as number)}, in .best()`
   }
 
   /** Trials that ended in error, with `error` set. */

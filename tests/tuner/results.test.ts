@@ -1,6 +1,7 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { inspect } from 'node:util'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { ResultError } from '../../src/errors.ts'
 import { CsvTracker } from '../../src/tracker/csv/csv.ts'
@@ -125,5 +126,28 @@ describe('best() and non-finite scores', () => {
     expect(() => lossGrid([[1]]).best('loss', 'min', 'last', { infinite: true } as object)).toThrow(
       /^ResultGrid\.best\(\{ infinite \}\): unknown option/,
     )
+  })
+})
+
+describe('a ResultGrid printed with console.log', () => {
+  it('shows a few lines whatever the trial count: states, objectives, the best trial, whether it ended early', () => {
+    expect(inspect(gridOf(AWKWARD))).toBe(
+      [
+        'ResultGrid {',
+        '  trials: 2 trials (1 completed, 1 stopped), in .trials',
+        '  objectives: loss (min)',
+        '  best: trial 0, loss=1, in .best()',
+        '  interrupted: false',
+        '}',
+      ].join('\n'),
+    )
+    const none = new ResultGrid([trialInfo(0, {}, 'errored', [], undefined)], { metric: 'loss', mode: 'min', interrupted: true })
+    expect(inspect(none)).toContain('  best: none (no trial reported a number for "loss")\n  interrupted: true\n}')
+    const two = new ResultGrid([trialInfo(0, {}, 'completed', [result(0, 0, { a: 1, b: 2 })], undefined)], {
+      metric: ['a', 'b'],
+      mode: ['min', 'max'],
+    })
+    expect(inspect(two)).toContain('  objectives: a (min), b (max)\n  front: 1 trial, in .paretoFront()\n')
+    expect(inspect({ deep: { deeper: { grid: two } } })).toContain('grid: [ResultGrid]')
   })
 })
