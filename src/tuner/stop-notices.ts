@@ -80,8 +80,13 @@ export function sayHowToResume(
     )
     return
   }
+  // A restore leaves errored trials as they ended (failFast's, say): say how to run them again too.
+  const again =
+    errored > 0
+      ? ` (with retryErrored: true in its options, the ${countOf(errored, 'errored trial')} run${errored === 1 ? 's' : ''} again too)`
+      : ''
   context.logger.warn(
-    `the experiment ended early (${interrupted.why}); ${done}, the rest can be resumed. Continue it with: ${resumeCode(dir, fingerprintData(context.data), context.executorCode)}`,
+    `the experiment ended early (${interrupted.why}); ${done}, the rest can be resumed. Continue it with: ${resumeCode(dir, fingerprintData(context.data), context.executorCode)}${again}`,
   )
 }
 

@@ -195,6 +195,12 @@ describe('Tuner on the worker pool', () => {
     expect(logger.lines).toContainEqual(
       expect.stringMatching(/^info: stopping 1 running trial at its next report: failFast: trial \d errored$/),
     )
+    // A restore leaves the errored trial as it ended: the notice says how to run it again too.
+    expect(logger.lines).toContainEqual(
+      expect.stringMatching(
+        /^warn: the experiment ended early \(failFast: trial \d errored\); 1 of 2 trials started has finished, the rest can be resumed\. Continue it with: .*Tuner\.restore\(.*\.fit\(\) \(with retryErrored: true in its options, the 1 errored trial runs again too\)$/,
+      ),
+    )
   })
 
   it('with failFast at the last planned trial, says nothing is left to resume rather than "the rest can be resumed"', async () => {
