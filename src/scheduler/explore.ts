@@ -76,7 +76,8 @@ export function checkMutations(value: unknown, at: Place): asserts value is Muta
  * ```
  */
 export function checkMutationsAgainst(mutations: Mutations, space: unknown, at: Place): void {
-  if (!isPlainObject(space)) return
+  // Keys under a domain (a choice of constant objects, say) are its values', not the space's: nothing to check there.
+  if (!isPlainObject(space) || isDomain(space)) return
   for (const [key, entry] of Object.entries(mutations)) {
     if (!Object.hasOwn(space, key)) {
       const keys = Object.keys(space)

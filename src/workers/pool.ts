@@ -87,14 +87,14 @@ export class LocalPool implements Executor {
   #runs = 0
   /** Trials whose run left work behind on its thread (see TaskResult.lingering): the threads get a last turn before they end, and a message names them. */
   readonly #lingering = new Set<number>()
-  /** Runs started and not yet ended: a close with some still running ends them with their threads, no last turn. */
-  #running = 0
   /**
    * Runs whose thread exited while the trainable module loaded (see `ExitedWhileLoading`), with why: their
    * failure is the module's. Kept per run, not for the pool: a thread that loaded the module and exits
    * later is a trial's own exit, which fails that trial only.
    */
   readonly #exitedLoading = new Map<number, SerializedError>()
+  /** Runs started and not yet ended, by key: a close with some still open ends them with their threads, no last turn; and what a thread's word about its run may still concern. */
+  readonly #open = new Set<number>()
 
   constructor(options: PoolOptions) {
     this.slots = options.concurrency
@@ -133,13 +133,15 @@ export class LocalPool implements Executor {
     this.#router = new RunRouter(options.onOutput ?? ((output) => process[output.stream].write(output.text)))
     this.#piscina.on('message', (message: unknown) => {
       if (isLinkHello(message)) this.#router.connect(message.port, message.told)
-      else if (isExitedWhileLoading(message) && message.run !== undefined) this.#exitedLoading.set(message.run, message.error)
+      // Only for a run still open: one that has ended would keep its entry for ever.
+      else if (isExitedWhileLoading(message) && message.run !== undefined && this.#open.has(message.run))
+        this.#exitedLoading.set(message.run, message.error)
     })
   }
 
   start(run: TrialRun, listener: TrialListener): TrialHandle {
     const key = this.#runs++
-    this.#running++
+    this.#open.add(key)
     const live = this.#router.open(key, listener)
     const kill = new KillSwitch()
     const task: TrialTask = {
@@ -156,7 +158,12 @@ export class LocalPool implements Executor {
         const arriving = live.arrived(result.messages)
         return arriving === undefined ? this.#ended(live, run.trialId, result) : arriving.then(() => this.#ended(live, run.trialId, result))
       },
-      (error: unknown): TrialOutcome => this.#ended(live, run.trialId, { outcome: this.#failed(key, error), messages: 0 }),
+      async (error: unknown): Promise<TrialOutcome> => {
+        // The thread's word that it died loading the module comes on its port, the error that killed it on
+        // another channel, in either order: one turn of the event loop lets the word arrive first.
+        await new Promise((resolve) => setImmediate(resolve))
+        return this.#ended(live, run.trialId, { outcome: this.#failed(key, error), messages: 0 })
+      },
     )
     return new RunHandle(done, live, kill)
   }
@@ -166,7 +173,7 @@ export class LocalPool implements Executor {
    * `drain: false` skips that turn (a Redis worker leaving, whose runs were just killed).
    */
   async close(options: { readonly drain?: boolean } = {}): Promise<void> {
-    if (this.#lingering.size > 0 && this.#running === 0 && options.drain !== false) await this.#drain()
+    if (this.#lingering.size > 0 && this.#open.size === 0 && options.drain !== false) await this.#drain()
     await this.#piscina.destroy()
     this.#router.closeLinks()
   }
@@ -205,11 +212,11 @@ export class LocalPool implements Executor {
 
   /** The run's end, once its messages on the link are in: the one-way reports its result carries come first (their answers no longer matter). */
   #ended(live: LiveRun, trialId: number, result: TaskResult): TrialOutcome {
-    this.#running--
     if (result.lingering) this.#lingering.add(trialId)
     for (const report of result.reports ?? []) void live.oneWay(report.metrics, report.at)
     this.#router.close(live.run)
     this.#exitedLoading.delete(live.run)
+    this.#open.delete(live.run)
     return result.outcome
   }
 

@@ -353,6 +353,14 @@ describe('searchers that do not model conditional spaces', () => {
     expect(thrown(() => tuner({ opt: { momentun: uniform(0, 1) } }), ConfigError).message).toMatch(
       /^PopulationBasedTraining\(\{ hyperparamMutations\.opt\.momentun }\): not a key of the space \(did you mean momentum\?\)/,
     )
+    // A choice of constant objects is a domain, not nested keys: mutations inside it are not the space's to refuse.
+    const constants = new Tuner({
+      trainable: new URL('../fixtures/behaviours.ts', import.meta.url),
+      space: { lr: loguniform(1e-4, 1), opt: choice([{ momentum: 0.9 }, { momentum: 0.99 }]) },
+      metric: 'loss',
+      scheduler: new PopulationBasedTraining({ hyperparamMutations: { opt: { momentum: [0.9, 0.95, 0.99] } } }),
+    })
+    expect(constants).toBeInstanceOf(Tuner)
   })
 
   it('refuses space keys that would make flat names collide', () => {
