@@ -153,8 +153,8 @@ function lockedBy(holder: LockHolder | undefined): { lockedBy?: { pid: number; h
  * resume (which that lock refuses) fits. Another host's process is only assumed alive: it cannot be checked from here.
  */
 function runningNote(holder: LockHolder): string {
-  const where = holder.host === hostname() ? '' : ` on host ${holder.host}, not checked from here`
-  return `, running (locked by pid ${holder.pid}${where} since ${holder.since})`
+  if (holder.host === hostname()) return `, running (locked by pid ${holder.pid} since ${holder.since})`
+  return `, running (locked by pid ${holder.pid} on host ${holder.host} since ${holder.since}, not checked from here; if that process is gone, delete its .lock and resume it)`
 }
 
 /**

@@ -95,6 +95,23 @@ describe('hyperpool summary of an experiment a process still runs', () => {
     expect(loaded.results.trials.map((t) => t.state)).toEqual(['completed', 'running'])
   })
 
+  it("assumes another host's lock alive, and says how to go on if its process is gone", async () => {
+    const dir = await midRun()
+    writeFileSync(join(dir, LOCK_FILE), JSON.stringify({ pid: 4242, host: 'elsewhere', since: 'T0', token: 'far' }))
+    const { first } = await summarize(dir)
+    expect(first).toMatch(
+      / running \(locked by pid 4242 on host elsewhere since T0, not checked from here; if that process is gone, delete its \.lock and resume it\)$/,
+    )
+  })
+
+  it('reads a journal with its end as ended, whatever lock is still there (the run ended between the two reads)', async () => {
+    const dir = await experiment('ended', { space: { behaviour: 'curve', epochs: 2 }, numSamples: 2 })
+    writeFileSync(join(dir, LOCK_FILE), JSON.stringify({ pid: process.ppid, host: hostname(), since: 'T0', token: 'live' }))
+    const loaded = await loadExperiment(dir)
+    expect(loaded.runningIn).toBeUndefined()
+    expect(loaded.results.trials.map((t) => t.state)).toEqual(['completed', 'completed'])
+  })
+
   it('reads a stale lock (its process is gone) as a run that did not reach its end, its open trials paused', async () => {
     const dir = await midRun()
     writeFileSync(join(dir, LOCK_FILE), JSON.stringify({ pid: 2 ** 30, host: hostname(), since: 'T0', token: 'dead' }))
