@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process'
+import { type SpawnSyncReturns, spawnSync } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
 import { ConfigError } from '../errors.ts'
 
@@ -36,12 +36,24 @@ export function placeSyntaxError(url: string, error: unknown): unknown {
 
 /** Where `node --check` finds `path` fails to parse: its line, and the source line with Node's caret under the place (blank at the end of the input). */
 function checkSyntax(path: string, header: string): { line: number; source: string } | undefined {
-  const checked = spawnSync(process.execPath, ['--check', path], { encoding: 'utf8', timeout: CHECK_MS })
+  // Only under Node itself: in an Electron app, execPath is the application.
+  if (process.versions.electron !== undefined) return undefined
+  let checked: SpawnSyncReturns<string>
+  try {
+    // Without NODE_OPTIONS: an --inspect there would make the check fail for its own reasons.
+    const { NODE_OPTIONS: _, ...env } = process.env
+    checked = spawnSync(process.execPath, ['--check', path], { encoding: 'utf8', timeout: CHECK_MS, env })
+  } catch {
+    // No child processes allowed (Node's permission model): the error stays as import() gave it.
+    return undefined
+  }
   if (checked.status === 0 || typeof checked.stderr !== 'string') return undefined
   // `<path>:<line>`, the source line and its caret, a blank line, then the error.
   const [first = '', ...rest] = checked.stderr.split('\n')
   const line = first.startsWith(`${path}:`) ? Number(first.slice(path.length + 1)) : Number.NaN
   if (!Number.isInteger(line)) return undefined
+  // Another error than import()'s (the check parses under other flags than the run): its place would be another's.
   const end = rest.indexOf(header)
-  return { line, source: (end === -1 ? [] : rest.slice(0, end)).join('\n').trimEnd() }
+  if (end === -1) return undefined
+  return { line, source: rest.slice(0, end).join('\n').trimEnd() }
 }
