@@ -3,9 +3,6 @@ import { ConfigError, type SerializedError, serializeError, show } from '../erro
 /** How much of what the module printed as it loaded the error keeps: its tail, where the reason for exiting usually is. */
 export const PRINTED_CHARS = 2000
 
-/** Node's exit code for a module whose top-level await was still pending when nothing was left to settle it. */
-const UNSETTLED_AWAIT = 13
-
 /** How the thread's uncaught error reached Node (the `origin` of `'uncaughtExceptionMonitor'`). */
 export type ThrowOrigin = 'uncaughtException' | 'unhandledRejection'
 
@@ -63,12 +60,11 @@ export class LoadWatch {
 
   /** The thread exits with `code`: while the module loads, the error that says so; after, undefined (a trial's own exit). */
   exited(code: number): SerializedError | undefined {
-    // An unsettled top-level await ends a thread with 13 on its own: no process.exit to blame.
-    const why =
-      code === UNSETTLED_AWAIT
-        ? 'a top-level await that never settled: nothing was left running that could settle it'
-        : 'process.exit at its top level, say: it ends every thread the pool starts'
-    return this.#tell(`ended its thread with code ${code} while loading (${why})`)
+    // Not Node's 13 for a top-level await that never settles: piscina's entry imports the module, so such a
+    // load waits (until trialTimeoutS) instead of ending the thread.
+    return this.#tell(
+      `ended its thread with code ${code} while loading (process.exit at its top level, say: it ends every thread the pool starts)`,
+    )
   }
 
   #tell(what: string, cause?: unknown): SerializedError | undefined {

@@ -30,13 +30,6 @@ describe('LoadWatch', () => {
     )
   })
 
-  it('says exit code 13 is a top-level await that never settled, not a process.exit', () => {
-    const message = loading().exited(13)?.message
-    expect(message).toBe(
-      `trainable ${TRAINABLE}: the module ended its thread with code 13 while loading (a top-level await that never settled: nothing was left running that could settle it); it printed nothing`,
-    )
-  })
-
   it('says another exit code could be a process.exit at its top level, the likely cause', () => {
     expect(loading().exited(3)?.message).toMatch(
       /the module ended its thread with code 3 while loading \(process\.exit at its top level, say: /,
