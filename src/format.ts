@@ -86,7 +86,25 @@ const LINE_CHARS = 160
  * ```
  */
 export function firstLine(text: string): string {
-  const [line = ''] = text.split('\n', 1)
+  const [line = ''] = text.split(/\r?\n/, 1)
   if (line.length > LINE_CHARS) return `${line.slice(0, LINE_CHARS - 1)}…`
   return line.length < text.length ? `${line} …` : line
+}
+
+/**
+ * How many of `trials` are in each state, the states in {@link TRIAL_STATES} order and none at 0: what
+ * {@link stateCounts} words, and what `hyperpool summary --json` gives as is.
+ *
+ * @example
+ * ```ts
+ * countStates(results.trials) // { completed: 15, errored: 5 }
+ * ```
+ */
+export function countStates(trials: readonly { readonly state: TrialState }[]): Partial<Record<TrialState, number>> {
+  const counts: Partial<Record<TrialState, number>> = {}
+  for (const state of TRIAL_STATES) {
+    const n = trials.filter((trial) => trial.state === state).length
+    if (n > 0) counts[state] = n
+  }
+  return counts
 }

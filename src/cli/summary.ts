@@ -1,5 +1,5 @@
 import { hostname } from 'node:os'
-import { countOf, formatNumber, stateCounts } from '../format.ts'
+import { countOf, countStates, formatNumber, stateCounts } from '../format.ts'
 import {
   flattenConfig,
   type LoadedExperiment,
@@ -8,10 +8,8 @@ import {
   type Mode,
   type Objective,
   type TrialInfo,
-  type TrialState,
 } from '../index.ts'
 import { compareScored, countsAsScore } from '../objectives/index.ts'
-import { TRIAL_STATES } from '../types.ts'
 import { integerFlag, readArgs, UsageError } from './args.ts'
 import { experimentDir } from './experiment-dir.ts'
 import type { CliIO } from './io.ts'
@@ -75,16 +73,6 @@ export async function summary(command: string, argv: readonly string[], io: CliI
     )}\n`,
   )
   if (shown.length < ranked.length) io.stdout(`(${ranked.length - shown.length} more: --top ${ranked.length} shows all)\n`)
-}
-
-/** How many trials are in each state, the states in their {@link TRIAL_STATES} order (for --json too) and none at 0. */
-function countStates(trials: readonly TrialInfo[]): Partial<Record<TrialState, number>> {
-  const counts: Partial<Record<TrialState, number>> = {}
-  for (const state of TRIAL_STATES) {
-    const n = trials.filter((trial) => trial.state === state).length
-    if (n > 0) counts[state] = n
-  }
-  return counts
 }
 
 /** Trials with a finite last value of `metric`, best first (ties by id), then the others in id order. */

@@ -1,6 +1,6 @@
 import { type InspectOptionsStylized, inspect } from 'node:util'
 import { ResultError, show } from '../errors.ts'
-import { countOf, formatNumber, stateCounts } from '../format.ts'
+import { countOf, countStates, formatNumber, stateCounts } from '../format.ts'
 import { isBetter, type Point, paretoFrontIndices, pointOf, type Scope, scoreTrial } from '../objectives/index.ts'
 import {
   argumentAt,
@@ -153,9 +153,7 @@ export class ResultGrid<C = Record<string, unknown>> {
    */
   [inspect.custom](depth: number, options: InspectOptionsStylized): string {
     if (depth < 0) return options.stylize('[ResultGrid]', 'special')
-    const states: Partial<Record<TrialInfo['state'], number>> = {}
-    for (const trial of this.trials) states[trial.state] = (states[trial.state] ?? 0) + 1
-    const counted = stateCounts(states)
+    const counted = stateCounts(countStates(this.trials))
     const lines = [
       `trials: ${countOf(this.trials.length, 'trial')}${counted.length > 0 ? ` (${counted.join(', ')})` : ''}, in .trials`,
       `objectives: ${this.objectives.map((o) => `${o.metric} (${o.mode})`).join(', ')}`,
