@@ -178,7 +178,7 @@ import { STOP_CRITERIA, type StopCriteria } from './stop.ts'
    */
   readonly logger?: Logger
   /**
-   * Log level of the default logger. `'silent'` also leaves out the default ConsoleReporter: the run prints nothing.
+   * Log level of the default logger. `'silent'` also leaves out the default ConsoleReporter: nothing of hyperpool's own is printed (trial output still goes where `trialOutput` says).
    * @default `HYPERPOOL_LOG_LEVEL`, else `'info'`
    */
   readonly logLevel?: LogLevel
