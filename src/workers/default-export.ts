@@ -26,15 +26,20 @@ export function defaultExport(url: string, module: { readonly default?: unknown;
   )
 }
 
-/** Names the module's function exports, if any, and how to make one the default. */
-function hint(module: object): string {
+/**
+ * Names the module's function exports, if any, and how to make one the default: in CommonJS (its default is the
+ * `module.exports` object, whose functions Node also exports by name) with `module.exports =`.
+ */
+function hint(module: { readonly default?: unknown }): string {
+  const commonJs = typeof module.default === 'object' && module.default !== null
+  const make = (name: string) => (commonJs ? `module.exports = ${name}` : `export default ${name}`)
   const functions = Object.entries(module)
     .filter(([name, value]) => name !== 'default' && typeof value === 'function')
     .map(([name]) => name)
   const [only, ...others] = functions
   if (only === undefined) return ''
-  if (others.length === 0) return `; it exports ${only}: use export default ${only}`
+  if (others.length === 0) return `; it exports ${only}: use ${make(only)}`
   const named =
     functions.length > NAMED ? `${functions.slice(0, NAMED).join(', ')} and ${functions.length - NAMED} more` : functions.join(', ')
-  return `; it exports functions ${named}: default-export the one to run (export default ${only})`
+  return `; it exports functions ${named}: default-export the one to run (${make(only)})`
 }

@@ -29,6 +29,13 @@ describe('defaultExport', () => {
     )
   })
 
+  it('says module.exports = for a CommonJS module, whose default is its exports object', () => {
+    const train = () => undefined
+    expect(() => defaultExport('file:///app/train.cjs', { default: { train }, train })).toThrow(
+      /, got \{\}; it exports train: use module\.exports = train$/,
+    )
+  })
+
   it('gives no hint when the module exports no function', () => {
     expect(() => defaultExport(URL, { default: 3, epochs: 3 })).toThrow(
       new RegExp(`^${MUST.replace(/[()|.?*+[\]{}^$\\]/g, '\\$&')}, got 3$`),
