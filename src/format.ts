@@ -92,19 +92,21 @@ export function firstLine(text: string): string {
 }
 
 /**
- * How many of `trials` are in each state, the states in {@link TRIAL_STATES} order and none at 0: what
- * {@link stateCounts} words, and what `hyperpool summary --json` gives as is.
+ * How many of `states` (the trials' states, one each) are in each state, in {@link TRIAL_STATES} order and none
+ * at 0: what {@link stateCounts} words, and what `hyperpool summary --json` gives as is.
  *
  * @example
  * ```ts
- * countStates(results.trials) // { completed: 15, errored: 5 }
+ * countStates(results.trials.map((t) => t.state)) // { completed: 15, errored: 5 }
  * ```
  */
-export function countStates(trials: readonly { readonly state: TrialState }[]): Partial<Record<TrialState, number>> {
+export function countStates(states: Iterable<TrialState>): Partial<Record<TrialState, number>> {
+  const tally = new Map<TrialState, number>()
+  for (const state of states) tally.set(state, (tally.get(state) ?? 0) + 1)
   const counts: Partial<Record<TrialState, number>> = {}
   for (const state of TRIAL_STATES) {
-    const n = trials.filter((trial) => trial.state === state).length
-    if (n > 0) counts[state] = n
+    const n = tally.get(state)
+    if (n !== undefined) counts[state] = n
   }
   return counts
 }

@@ -46,7 +46,7 @@ export async function summary(command: string, argv: readonly string[], io: CliI
   const several = results.objectives.length > 1
   // Several objectives have no single ranking: the table is the Pareto front, ordered by the first objective.
   const ranked = several ? frontRows(results.paretoFront(), results.objectives) : rank(results.trials, experiment.metric, experiment.mode)
-  const states = countStates(results.trials)
+  const states = countStates(results.trials.map((trial) => trial.state))
   if (flags.json) {
     const { name, metric, mode, seed } = experiment
     const shown = top === undefined ? ranked : ranked.slice(0, top)

@@ -153,7 +153,7 @@ export class ResultGrid<C = Record<string, unknown>> {
    */
   [inspect.custom](depth: number, options: InspectOptionsStylized): string {
     if (depth < 0) return options.stylize('[ResultGrid]', 'special')
-    const counted = stateCounts(countStates(this.trials))
+    const counted = stateCounts(countStates(this.trials.map((trial) => trial.state)))
     const lines = [
       `trials: ${countOf(this.trials.length, 'trial')}${counted.length > 0 ? ` (${counted.join(', ')})` : ''}, in .trials`,
       `objectives: ${this.objectives.map((o) => `${o.metric} (${o.mode})`).join(', ')}`,

@@ -1,7 +1,7 @@
 // Kept in the published .d.ts: its types use Node's, which newer TypeScript loads only when asked.
 /// <reference types="node" preserve="true" />
 import { show } from '../../errors.ts'
-import { countOf, formatNumber, idList, stateCounts } from '../../format.ts'
+import { countOf, countStates, formatNumber, idList, stateCounts } from '../../format.ts'
 import { experimentObjectives, type Objective } from '../../objectives/index.ts'
 import { computed, defineOptions, func, number, type SchemaOf, withMethods } from '../../options/index.ts'
 import { canRedraw, columnsOf, screen, type TextStream } from '../../terminal.ts'
@@ -80,9 +80,8 @@ export class ConsoleReporter implements Tracker {
   private target = 0
   private startMs = 0
   private lastDrawMs = Number.NEGATIVE_INFINITY
-  /** Each trial's state as last heard, and how many are in each: a retried or resumed trial moves between counts, never counts twice. */
+  /** Each trial's state as last heard: a retried or resumed trial moves between counts, never counts twice. */
   private readonly trialStates = new Map<number, TrialState>()
-  private readonly counts: Partial<Record<TrialState, number>> = {}
 
   constructor(options?: ConsoleReporterOptions) {
     const { stream, intervalMs, clock } = CONSOLE_OPTIONS.read(options)
@@ -100,7 +99,6 @@ export class ConsoleReporter implements Tracker {
     this.startMs = this.clock()
     this.lastDrawMs = Number.NEGATIVE_INFINITY
     this.trialStates.clear()
-    for (const state of Object.keys(this.counts) as TrialState[]) delete this.counts[state]
     screen.print(
       this.stream,
       `[hyperpool] experiment ${show(experiment.name)}: ${objectives.map((o) => `${o.metric} (${o.mode})`).join(', ')}, ${countOf(experiment.plannedTrials, 'trial')}, ` +
@@ -111,7 +109,7 @@ export class ConsoleReporter implements Tracker {
   onTrialStart(trial: TrialInfo): void {
     // A retry starts with an empty history: its failed attempt's last value no longer counts.
     if (trial.history.length === 0) this.leaders.forget(trial.id)
-    this.move(trial.id, 'running')
+    this.trialStates.set(trial.id, 'running')
     this.tick()
   }
 
@@ -121,16 +119,8 @@ export class ConsoleReporter implements Tracker {
   }
 
   onTrialEnd(trial: TrialInfo): void {
-    this.move(trial.id, trial.state)
+    this.trialStates.set(trial.id, trial.state)
     this.tick()
-  }
-
-  /** Trial `id` is now in `state`: one count down, one up. */
-  private move(id: number, state: TrialState): void {
-    const before = this.trialStates.get(id)
-    if (before !== undefined) this.counts[before] = (this.counts[before] ?? 1) - 1
-    this.counts[state] = (this.counts[state] ?? 0) + 1
-    this.trialStates.set(id, state)
   }
 
   onExperimentEnd(_experiment: ExperimentInfo, summary: ExperimentSummary): void {
@@ -178,7 +168,7 @@ export class ConsoleReporter implements Tracker {
     this.lastDrawMs = now
     const leader = this.leaders.best()
     const progress: Progress = {
-      states: this.counts,
+      states: countStates(this.trialStates.values()),
       target: this.target,
       metric: this.leaders.objectives.map((o) => o.metric).join(', '),
       best: leader === undefined ? undefined : { value: leader.value, trialId: leader.trial.id },
