@@ -86,8 +86,9 @@ export function isLinkHello(message: unknown): message is LinkHello {
  * Worker -> driver on `parentPort`, as a thread dies while the trainable module is still loading
  * (`process.exit` at its top level, or an uncaught error it set off): the module cannot run any
  * trial. Node hands the driver a thread's messages before its exit; for an error, this is posted
- * from `'uncaughtExceptionMonitor'`, before Node sends the error on, and was seen to arrive first
- * (tests/tuner/tuner.test.ts). Either way it is in before the failure of the task on that thread.
+ * from `'uncaughtExceptionMonitor'`, before Node sends the error on another channel, and may arrive
+ * after it (8 runs in 100 on a loaded machine): the pool reads it one event-loop turn after the
+ * task's failure (see `LocalPool.start`).
  */
 export interface ExitedWhileLoading {
   readonly type: 'hyperpool:exited-loading'

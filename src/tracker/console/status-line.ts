@@ -24,7 +24,7 @@ export interface Progress {
 }
 
 /** The parts of the line that can be left out, in the order they go when the line is too wide. */
-const DROPPED_FIRST = ['prefix', 'bestTrial', 'elapsed', 'calm', 'words', 'errored'] as const
+const DROPPED_FIRST = ['prefix', 'bestTrial', 'elapsed', 'countsButErrored', 'words', 'errored'] as const
 type Part = (typeof DROPPED_FIRST)[number]
 
 /**
@@ -60,7 +60,7 @@ export function statusLine(progress: Progress, width = Number.POSITIVE_INFINITY)
 function compose(p: Progress, left: ReadonlySet<Part>): string {
   const target = Number.isFinite(p.target) ? String(p.target) : '?'
   const started = Object.values(p.states).reduce((sum, n) => sum + (n ?? 0), 0)
-  const shown = left.has('errored') ? {} : left.has('calm') ? { errored: p.states.errored } : p.states
+  const shown = left.has('errored') ? {} : left.has('countsButErrored') ? { errored: p.states.errored } : p.states
   const counts = stateCounts(shown)
   const count = `${started}/${target}${left.has('words') ? '' : ' trials'}${counts.length > 0 ? ` (${counts.join(', ')})` : ''}`
   const best =
