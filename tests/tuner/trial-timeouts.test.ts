@@ -9,6 +9,16 @@ import { runLoop } from '../fixtures/loop.ts'
 import { fixtureTuner } from '../helpers.ts'
 
 describe('TrialTimeouts (the clock of trialTimeoutS)', () => {
+  /** Trial 0's module loads for all but the last ms of LOAD_ALLOWANCE_S, then its trainable runs out its 1 s limit. */
+  function loadsThenRunsOut(timeouts: TrialTimeouts, kill: ReturnType<typeof vi.fn>): void {
+    vi.advanceTimersByTime(LOAD_ALLOWANCE_S * 1000 - 1)
+    timeouts.started(0)
+    vi.advanceTimersByTime(999)
+    expect(kill).not.toHaveBeenCalled()
+    vi.advanceTimersByTime(1)
+    expect(kill).toHaveBeenCalledOnce()
+  }
+
   afterEach(() => {
     vi.useRealTimers()
   })
@@ -47,12 +57,7 @@ describe('TrialTimeouts (the clock of trialTimeoutS)', () => {
     const timeouts = new TrialTimeouts(1)
     const kill = vi.fn()
     timeouts.start(0, kill)
-    vi.advanceTimersByTime(LOAD_ALLOWANCE_S * 1000 - 1)
-    timeouts.started(0)
-    vi.advanceTimersByTime(999)
-    expect(kill).not.toHaveBeenCalled()
-    vi.advanceTimersByTime(1)
-    expect(kill).toHaveBeenCalledOnce()
+    loadsThenRunsOut(timeouts, kill)
     // A module that never finishes loading is bounded too.
     timeouts.start(1, kill)
     vi.advanceTimersByTime(LOAD_ALLOWANCE_S * 1000)
@@ -70,12 +75,7 @@ describe('TrialTimeouts (the clock of trialTimeoutS)', () => {
     vi.advanceTimersByTime(30_000)
     // Its worker was lost and the run went back to the queue: a second worker's pickup starts its clock again.
     timeouts.taken(0)
-    vi.advanceTimersByTime(LOAD_ALLOWANCE_S * 1000 - 1)
-    timeouts.started(0)
-    vi.advanceTimersByTime(999)
-    expect(kill).not.toHaveBeenCalled()
-    vi.advanceTimersByTime(1)
-    expect(kill).toHaveBeenCalledOnce()
+    loadsThenRunsOut(timeouts, kill)
     expect(timeouts.end(0)?.message).toMatch(/^exceeded 1 s/)
   })
 

@@ -240,16 +240,17 @@ describe('ConsoleReporter', () => {
 })
 
 describe('ConsoleReporter with several objectives', () => {
+  const several: ExperimentInfo = {
+    ...experiment,
+    objectives: [
+      { metric: 'loss', mode: 'min' },
+      { metric: 'ms', mode: 'min' },
+    ],
+  }
+
   it('names every objective, shows the size of the front as it grows, and ends with the front and each leader', () => {
     const out = sink()
     const reporter = new ConsoleReporter({ stream: out.stream, intervalMs: 0 })
-    const several: ExperimentInfo = {
-      ...experiment,
-      objectives: [
-        { metric: 'loss', mode: 'min' },
-        { metric: 'ms', mode: 'min' },
-      ],
-    }
     reporter.onExperimentStart(several)
     const at = (id: number, loss: number, ms: number): Result => ({ loss, ms, training_iteration: 1, trial_id: id, time_total_s: 1 })
     reporter.onTrialResult(trial(0, 'running'), at(0, 1, 5))
@@ -272,13 +273,6 @@ describe('ConsoleReporter with several objectives', () => {
   it('lists at most ten front trials, then how many more, as other messages list trial ids', () => {
     const out = sink()
     const reporter = new ConsoleReporter({ stream: out.stream, intervalMs: 0 })
-    const several: ExperimentInfo = {
-      ...experiment,
-      objectives: [
-        { metric: 'loss', mode: 'min' },
-        { metric: 'ms', mode: 'min' },
-      ],
-    }
     reporter.onExperimentStart(several)
     // Twelve trials trading one objective for the other: none dominates another, all on the front.
     for (let id = 0; id < 12; id++) {
