@@ -1,6 +1,8 @@
+import { Piscina } from 'piscina'
 import { describe, expect, it } from 'vitest'
 import { type Decision, GridSearch, grid, type Metrics, Tuner } from '../../src/index.ts'
-import { LocalPool } from '../../src/workers/pool.ts'
+import { LocalPool, resolveTsLoader } from '../../src/workers/pool.ts'
+import type { TaskResult, TrialTask, WorkerSetup } from '../../src/workers/protocol.ts'
 import { BEHAVIOURS, memoryLogger } from '../helpers.ts'
 
 describe('shared data on the worker pool', () => {
@@ -90,6 +92,48 @@ describe('one-way reports on the local pool', () => {
       expect(heard).toEqual([{ loss: 1, oneWay: true }])
     } finally {
       await pool.close()
+    }
+  })
+})
+
+describe("a thread's task result", () => {
+  it('carries the one-way report of a trial that reports and returns, so nothing of the run goes on the link', async () => {
+    // piscina on the shipped entry, as LocalPool starts it, so the raw TaskResult is in view.
+    const setup: WorkerSetup = {
+      entry: new URL('../../src/workers/worker.ts', import.meta.url).href,
+      trainable: BEHAVIOURS.href,
+      tsLoader: resolveTsLoader(),
+      data: undefined,
+    }
+    const piscina = new Piscina({
+      filename: new URL('../../src/workers/bootstrap.js', import.meta.url).href,
+      minThreads: 1,
+      maxThreads: 1,
+      workerData: setup,
+    })
+    try {
+      const task: TrialTask = {
+        trialId: 0,
+        config: { behaviour: 'curve', epochs: 1 },
+        seed: 1,
+        restore: undefined,
+        run: 0,
+        announce: false,
+        oneWay: ['loss'],
+      }
+      // The first run on a thread waits for the module's import, which can outlast the outbox's hold window (1 ms),
+      // as a preempted run can: of five runs after it, each sends its report once, and one at least in its result.
+      await piscina.run(task)
+      const results: TaskResult[] = []
+      for (let run = 1; run <= 5; run++) results.push((await piscina.run({ ...task, trialId: run, run })) as TaskResult)
+      for (const result of results) {
+        expect(result.outcome).toEqual({ kind: 'completed', final: undefined })
+        expect(result.messages + (result.reports?.length ?? 0)).toBe(1)
+      }
+      const carried = results.find((result) => result.messages === 0)
+      expect(carried?.reports).toEqual([{ metrics: { loss: 1, draw: expect.any(Number) }, at: expect.any(Number) }])
+    } finally {
+      await piscina.destroy()
     }
   })
 })
