@@ -21,6 +21,9 @@
  * one after the other on a shared machine at load ~20. `profile-round5-before`
  * (the code before threads waited in Atomics.wait) and `profile-round5-after`
  * came an hour apart on a quiet machine whose speed drifted in between.
+ * `profile-round6-before` (made in a worktree of c9943de's parent) and
+ * `profile-round6-after` bracket the fix that puts a reporting trial's
+ * one-way report back into its result, run one after the other on a quiet machine.
  */
 import { spawnSync } from 'node:child_process'
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs'
