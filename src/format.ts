@@ -1,5 +1,6 @@
 /** How numbers, counts and ids are shown to people: one rule for the console, the CLI and their tables. */
 
+import { hostname } from 'node:os'
 import { TRIAL_STATES, type TrialState } from './types.ts'
 
 /**
@@ -109,4 +110,18 @@ export function countStates(states: Iterable<TrialState>): Partial<Record<TrialS
     if (n !== undefined) counts[state] = n
   }
   return counts
+}
+
+/**
+ * Who holds an experiment's lock, in words (see `LockHolder`): another host's process is only assumed
+ * alive, since it cannot be checked from here.
+ *
+ * @example
+ * ```ts
+ * lockHolderText({ pid: 4242, host: hostname(), since: '2026-11-28T09:00:00.000Z' }) // 'locked by pid 4242 since 2026-11-28T09:00:00.000Z'
+ * ```
+ */
+export function lockHolderText(holder: { readonly pid: number; readonly host: string; readonly since: string }): string {
+  if (holder.host === hostname()) return `locked by pid ${holder.pid} since ${holder.since}`
+  return `locked by pid ${holder.pid} on host ${holder.host} since ${holder.since}, not checked from here`
 }

@@ -1,5 +1,5 @@
 import { hostname } from 'node:os'
-import { countOf, countStates, formatNumber, stateCounts } from '../format.ts'
+import { countOf, countStates, formatNumber, lockHolderText, stateCounts } from '../format.ts'
 import {
   flattenConfig,
   type LoadedExperiment,
@@ -141,8 +141,8 @@ function lockedBy(holder: LockHolder | undefined): { lockedBy?: { pid: number; h
  * resume (which that lock refuses) fits. Another host's process is only assumed alive: it cannot be checked from here.
  */
 function runningNote(holder: LockHolder): string {
-  if (holder.host === hostname()) return `, running (locked by pid ${holder.pid} since ${holder.since})`
-  return `, running (locked by pid ${holder.pid} on host ${holder.host} since ${holder.since}, not checked from here; if that process is gone, delete its .lock and resume it)`
+  const gone = holder.host === hostname() ? '' : '; if that process is gone, delete its .lock and resume it'
+  return `, running (${lockHolderText(holder)}${gone})`
 }
 
 /**

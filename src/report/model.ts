@@ -3,6 +3,7 @@
  * the axis each one wants) and one plain view per trial. Everything the
  * charts and the table draw comes from here.
  */
+import type { LockHolder } from '../journal/lock.ts'
 import type { StoredExperiment } from '../journal/read.ts'
 import { experimentObjectives, isBetter, type Objective, paretoFrontIndices, pointOf } from '../objectives/index.ts'
 import { flattenConfig, flattenSpace, isDomain, spaceFromJSON } from '../search/space.ts'
@@ -53,6 +54,8 @@ export interface ReportModel {
   readonly best: TrialView | undefined
   /** Every objective: one, or several for a multi-objective experiment. */
   readonly objectives: readonly Objective[]
+  /** The live process running the experiment now, if one holds its lock (its unfinished trials are then 'running'). */
+  readonly runningIn: LockHolder | undefined
 }
 
 const LOG_DOMAINS: ReadonlySet<string> = new Set(['loguniform', 'qloguniform', 'lograndint'])
@@ -68,7 +71,7 @@ const INTEGER_DOMAINS: ReadonlySet<string> = new Set(['randint', 'qrandint', 'lo
  * model.params.map((p) => `${p.name}: ${p.kind}`) // ['lr: log', 'layers: linear', 'act: category']
  * ```
  */
-export function reportModel(stored: StoredExperiment): ReportModel {
+export function reportModel(stored: StoredExperiment, runningIn?: LockHolder): ReportModel {
   const { experiment, summary } = stored
   const sorted = [...stored.trials].sort((a, b) => a.id - b.id)
   const flat = sorted.map((trial) => flattenConfig(trial.config, experiment.space))
@@ -106,7 +109,7 @@ export function reportModel(stored: StoredExperiment): ReportModel {
   let best: TrialView | undefined
   for (const trial of trials)
     if (trial.value !== undefined && (best === undefined || isBetter(trial.value, best.value as number, experiment.mode))) best = trial
-  return { experiment, summary, params, trials, best, objectives }
+  return { experiment, summary, params, trials, best, objectives, runningIn }
 }
 
 /**

@@ -3,7 +3,7 @@
  * style and the script, all in one HTML document with nothing to fetch.
  */
 import { readFileSync } from 'node:fs'
-import { countOf } from '../format.ts'
+import { countOf, lockHolderText } from '../format.ts'
 import { contourChart } from './charts/contour.ts'
 import { curvesChart } from './charts/curves.ts'
 import { edfChart } from './charts/edf.ts'
@@ -147,9 +147,11 @@ function header(model: ReportModel, options: PageOptions): string {
   for (const t of trials) counts.set(t.state, (counts.get(t.state) ?? 0) + 1)
   const states = [...counts].map(([state, n]) => `${n} ${state}`).join(', ')
   const status =
-    summary === undefined
-      ? 'no end recorded: running, or stopped before its end'
-      : `ended after ${formatValue(summary.elapsedS)} s${summary.interrupted ? ' (interrupted)' : ''}`
+    summary !== undefined
+      ? `ended after ${formatValue(summary.elapsedS)} s${summary.interrupted ? ' (interrupted)' : ''}`
+      : model.runningIn !== undefined
+        ? `running (${lockHolderText(model.runningIn)})`
+        : 'no end recorded, and no live process holds it: stopped before its end (a restore continues it)'
   const several = model.objectives.length > 1
   const facts: [string, string][] = [
     [several ? 'objectives' : 'metric', model.objectives.map((o) => `${o.metric} (${o.mode})`).join(', ')],

@@ -1,7 +1,7 @@
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises'
 import { dirname, join } from 'node:path'
 import { ConfigError } from '../errors.ts'
-import { readExperiment } from '../journal/read.ts'
+import { readLiveExperiment } from '../journal/read-live.ts'
 import { argumentAt, check, PATH } from '../options/index.ts'
 import { reportModel } from './model.ts'
 import { REPORT_OPTIONS, type ReportOptions, type ReportWritten } from './options.ts'
@@ -12,7 +12,8 @@ export const REPORT_FILE = 'report.html'
 
 /**
  * Reads the experiment in `dir` (with the journal's reader, as
- * `loadExperiment` does, so any log it reads will do) and writes its report: one self-contained HTML file with
+ * `loadExperiment` does, so any log it reads will do; while a live process
+ * runs it, its unfinished trials show as running) and writes its report: one self-contained HTML file with
  * the optimization history, intermediate values, parallel coordinates, a
  * slice per parameter, a contour for a chosen pair, parameter importance,
  * the distribution of results and a sortable, filterable trial table. It
@@ -49,7 +50,8 @@ export async function renderReport(
 ): Promise<ReportWritten> {
   const { out, signal } = options
   signal?.throwIfAborted()
-  const model = reportModel(await readExperiment(dir))
+  const { stored, runningIn } = await readLiveExperiment(dir)
+  const model = reportModel(stored, runningIn)
   signal?.throwIfAborted()
   const ended = model.summary !== undefined
   const html = renderPage(model, {

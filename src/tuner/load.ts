@@ -1,5 +1,6 @@
-import { type LockHolder, liveLock } from '../journal/lock.ts'
-import { type Interruption, readExperiment } from '../journal/read.ts'
+import type { LockHolder } from '../journal/lock.ts'
+import type { Interruption } from '../journal/read.ts'
+import { readLiveExperiment } from '../journal/read-live.ts'
 import { experimentObjectives, objectiveOptions } from '../objectives/index.ts'
 import type { ExperimentInfo, ExperimentSummary } from '../types.ts'
 import { ResultGrid } from './results.ts'
@@ -48,16 +49,8 @@ export interface LoadedExperiment {
  * ```
  */
 export async function loadExperiment(dir: string): Promise<LoadedExperiment> {
-  // The lock before the journal: a journal read after the lock was seen live was written by that live run.
-  // A dir that is not a string has no lock to look at: the read refuses it, naming the argument.
-  let runningIn = typeof dir === 'string' ? liveLock(dir) : undefined
-  let read = await readExperiment(dir, { running: runningIn !== undefined })
-  if (runningIn !== undefined && read.summary !== undefined) {
-    // The run ended between the two reads: its end is the last word, and its open trials read as it left them.
-    runningIn = undefined
-    read = await readExperiment(dir)
-  }
-  const { experiment, trials, summary, interruption } = read
+  const { stored, runningIn } = await readLiveExperiment(dir)
+  const { experiment, trials, summary, interruption } = stored
   // No end written: the process died (or still runs), so the table is not the experiment's last word.
   const interrupted = summary?.interrupted ?? true
   return {

@@ -2,7 +2,7 @@ import { readFileSync, writeFileSync } from 'node:fs'
 import { hostname } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { EXPERIMENT_FILE, loadExperiment, Tuner, type TunerOptions } from '../../src/index.ts'
+import { EXPERIMENT_FILE, loadExperiment, Tuner, type TunerOptions, writeReport } from '../../src/index.ts'
 import { LOCK_FILE } from '../../src/journal/lock.ts'
 import { BEHAVIOURS, cli, memoryLogger, temporaryDir } from '../helpers.ts'
 
@@ -95,6 +95,15 @@ describe('hyperpool summary of an experiment a process still runs', () => {
     expect(loaded.results.trials.map((t) => t.state)).toEqual(['completed', 'running'])
   })
 
+  it('writes the same in its report: the open trial running, and whose lock holds the experiment', async () => {
+    const dir = await midRun()
+    writeFileSync(join(dir, LOCK_FILE), JSON.stringify({ pid: process.ppid, host: hostname(), since: 'T0', token: 'live' }))
+    const html = readFileSync((await writeReport(dir)).path, 'utf8')
+    expect(html).toContain(`running (locked by pid ${process.ppid} since T0)`)
+    expect(html).toContain('1 running')
+    expect(html).toContain('data-trial="1" data-state="running"')
+  })
+
   it("assumes another host's lock alive, and says how to go on if its process is gone", async () => {
     const dir = await midRun()
     writeFileSync(join(dir, LOCK_FILE), JSON.stringify({ pid: 4242, host: 'elsewhere', since: 'T0', token: 'far' }))
@@ -120,5 +129,8 @@ describe('hyperpool summary of an experiment a process still runs', () => {
     expect(json).toMatchObject({ ended: false, running: false })
     expect(json.states).toEqual({ paused: 1, completed: 1 })
     expect((await loadExperiment(dir)).runningIn).toBeUndefined()
+    const html = readFileSync((await writeReport(dir)).path, 'utf8')
+    expect(html).toContain('data-trial="1" data-state="paused"')
+    expect(html).toContain('no end recorded, and no live process holds it')
   })
 })
