@@ -37,6 +37,8 @@ export class Outbox {
   #flushed = 0
   /** When the run began or last sent (or held) a message, by `#clock`. */
   #lastAt = 0
+  /** The run returned (see `closing`): a yield no longer sends the held report. */
+  #closing = false
   readonly #clock: () => number
 
   /** `clock`: ms, for tests. */
@@ -48,7 +50,18 @@ export class Outbox {
   /** A run begins on this thread. */
   begin(): void {
     this.#flushed = 0
+    this.#closing = false
     this.#lastAt = this.#clock()
+  }
+
+  /**
+   * The run's trainable returned, and its thread lets the ticks it queued last run before the run ends: the
+   * held report now waits for the result instead of leaving as the thread yields. Whatever the run still sends
+   * in that time (a checkpoint or a report on a tick) sends it first, so it stays counted and in order, and
+   * the thread's exit still sends it (see `flush`).
+   */
+  closing(): void {
+    this.#closing = true
   }
 
   /** Sends `message` now, after the report held before it. */
@@ -94,11 +107,12 @@ export class Outbox {
   end(): { flushed: number; reports: OneWayReport[] | undefined } {
     const held = this.#held
     this.#held = undefined
+    this.#closing = false
     return { flushed: this.#flushed, reports: held === undefined ? undefined : [{ metrics: held.metrics, at: held.at as number }] }
   }
 
   readonly #whenYielding = (): void => {
     this.#scheduled = false
-    this.flush()
+    if (!this.#closing) this.flush()
   }
 }

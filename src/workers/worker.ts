@@ -160,13 +160,14 @@ export function createTrialRunner(
       scope.decide(stop)
     }
     const outcome = await runTrial(task, scope)
-    // Taken before the tick below, which would otherwise send a held report on the link (the outbox looks at it on
-    // a tick the report queued, before this one): the result carries it, one message fewer per trial.
-    const { flushed, reports } = outbox.end()
+    // The tick below would otherwise send a held report on the link (the outbox looks at it on a tick the report
+    // queued, before this one): the result carries it, one message fewer per trial.
+    outbox.closing()
     // piscina parks the thread from a promise callback, where ticks the trainable queued last (a stream opens its
     // file on one) would wait for the next task: let them run, so what they start counts as left behind below.
     await new Promise((ticked) => process.nextTick(ticked))
     current = undefined
+    const { flushed, reports } = outbox.end()
     const messages = scope.sent() + flushed + capture.end()
     // An unloadable trainable ran nothing, so it left nothing.
     return { outcome, messages, reports, lingering: (clean !== undefined && leftBehind(clean)) || undefined }

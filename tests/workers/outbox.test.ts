@@ -55,4 +55,27 @@ describe('Outbox: which one-way reports wait', () => {
     expect(posted.map((m) => (m.type === 'report' ? m.metrics.loss : m.type))).toEqual([1, 2, 'checkpoint'])
     expect(box.end()).toEqual({ flushed: 2, reports: undefined })
   })
+
+  it('once the run is closing, a yield leaves the held report for the result; a later message still sends it first', async () => {
+    const { box, posted, report } = outbox()
+    box.begin()
+    box.hold(report(1))
+    box.closing()
+    await new Promise(setImmediate) // the thread's last tick after the trainable returned
+    expect(posted).toEqual([])
+    expect(box.end()).toEqual({ flushed: 0, reports: [{ metrics: { loss: 1 }, at: 1000 }] })
+    // A checkpoint the trainable queued on a tick before returning: the report goes before it, and is counted.
+    box.begin()
+    box.hold(report(2))
+    box.closing()
+    box.send({ type: 'checkpoint', run: 1, state: 'x' })
+    expect(posted.map((m) => m.type)).toEqual(['report', 'checkpoint'])
+    expect(box.end()).toEqual({ flushed: 1, reports: undefined })
+    // The thread exits on a tick after the report: its exit handler still finds the report held.
+    box.begin()
+    box.hold(report(3))
+    box.closing()
+    box.flush()
+    expect(posted.map((m) => (m.type === 'report' ? m.metrics.loss : m.type))).toEqual([2, 'checkpoint', 3])
+  })
 })

@@ -122,18 +122,42 @@ describe("a thread's task result", () => {
         oneWay: ['loss'],
       }
       // The first run on a thread waits for the module's import, which can outlast the outbox's hold window (1 ms),
-      // as a preempted run can: of five runs after it, each sends its report once, and one at least in its result.
+      // as a preempted run can: each run sends its report once, and one of the next 50 at least in its result.
       await piscina.run(task)
-      const results: TaskResult[] = []
-      for (let run = 1; run <= 5; run++) results.push((await piscina.run({ ...task, trialId: run, run })) as TaskResult)
-      for (const result of results) {
+      let carried: TaskResult | undefined
+      for (let run = 1; run <= 50 && carried === undefined; run++) {
+        const result = (await piscina.run({ ...task, trialId: run, run })) as TaskResult
         expect(result.outcome).toEqual({ kind: 'completed', final: undefined })
         expect(result.messages + (result.reports?.length ?? 0)).toBe(1)
+        if (result.messages === 0) carried = result
       }
-      const carried = results.find((result) => result.messages === 0)
       expect(carried?.reports).toEqual([{ metrics: { loss: 1, draw: expect.any(Number) }, at: expect.any(Number) }])
     } finally {
       await piscina.destroy()
+    }
+  })
+
+  it('keeps a checkpoint the trainable left on a tick after the report it followed', async () => {
+    const pool = new LocalPool({ trainable: BEHAVIOURS.href, concurrency: 1, data: undefined })
+    try {
+      const heard: string[] = []
+      const listener = {
+        report: () => {
+          heard.push('report')
+          return 'continue' as const
+        },
+        checkpoint: () => {
+          heard.push('checkpoint')
+        },
+      }
+      // Several runs on one warm thread: each report is held (made at once), and the checkpoint comes on the last tick.
+      for (let trialId = 0; trialId < 5; trialId++) {
+        const done = await pool.start({ trialId, config: { behaviour: 'checkpoint-on-tick' }, seed: 1, oneWay: ['loss'] }, listener).done
+        expect(done).toEqual({ kind: 'completed', final: undefined })
+      }
+      expect(heard).toEqual(Array.from({ length: 5 }, () => ['report', 'checkpoint']).flat())
+    } finally {
+      await pool.close()
     }
   })
 })
