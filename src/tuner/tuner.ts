@@ -7,6 +7,8 @@ import { objectiveOptions } from '../objectives/index.ts'
 import { objectivesFrom, optionAt, TRACKER_WAIT_MS } from '../options/index.ts'
 import { checkMutationsAgainst } from '../scheduler/explore.ts'
 import { PopulationBasedTraining } from '../scheduler/pbt.ts'
+import { AutoSearch } from '../search/auto.ts'
+import type { Searcher } from '../search/searcher.ts'
 import { type ConfigOf, type Space, spaceToJSON } from '../search/space.ts'
 import { ConsoleReporter } from '../tracker/console/console.ts'
 import { TrackerHub } from '../tracker/dispatch.ts'
@@ -235,7 +237,7 @@ export class Tuner<S extends Space = Space, D = unknown> {
         reproducible: this.#reproducible,
         trainable: this.#options.trainable,
       },
-      searcher: searcher.constructor.name,
+      searcher: searcherName(searcher),
       scheduler: scheduler.constructor.name,
       startedAt: new Date().toISOString(),
     }
@@ -382,3 +384,10 @@ function consoleOnly(mode: TrialOutputMode): TrialOutputMode {
 
 /** A Tuner's options once checked: every default in place. */
 type CheckedOptions = ReturnType<typeof TUNER_OPTIONS.read>
+
+/** The searcher's class, and for an AutoSearch the searcher it chose: what the console, the report and the trackers show. */
+function searcherName(searcher: Searcher): string {
+  const name = searcher.constructor.name
+  if (!(searcher instanceof AutoSearch) || searcher.choice === undefined) return name
+  return `${name} (${searcher.choice === 'gp' ? 'GPSearch' : 'TPESearch'})`
+}

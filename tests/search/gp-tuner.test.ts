@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { AutoSearch, GPSearch, uniform } from '../../src/index.ts'
+import { AutoSearch, GPSearch, loadExperiment, uniform } from '../../src/index.ts'
 import { ASHAScheduler } from '../../src/scheduler/asha.ts'
 import { fixtureTuner } from '../helpers.ts'
 
@@ -40,16 +40,19 @@ describe('GPSearch in the Tuner on the worker pool', () => {
     expect(runs[0]?.some((line) => line.includes('stopped'))).toBe(true)
   })
 
-  it('runs as AutoSearch, which picks GP for this budget', async () => {
+  it('runs as AutoSearch, which picks GP for this budget and says so in the experiment it records', async () => {
     const search = new AutoSearch({ gp: { nStartupTrials: 3 } })
-    const results = await fixtureTuner({
+    const tuner = fixtureTuner({
       space: { behaviour: 'final', x: uniform(-4, 4) },
       search,
       numSamples: 8,
       concurrency: 2,
       seed: 1,
-    }).fit()
+    })
+    const results = await tuner.fit()
     expect(search.choice).toBe('gp')
     expect(results.trials).toHaveLength(8)
+    // What the console's header, the report and the trackers show.
+    expect((await loadExperiment(tuner.dir as string)).experiment.searcher).toBe('AutoSearch (GPSearch)')
   })
 })
