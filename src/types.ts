@@ -21,7 +21,10 @@ export interface Result extends Metrics {
   training_iteration: number
   /** The trial that reported it. */
   trial_id: number
-  /** Seconds since the trial (this attempt) started. */
+  /**
+   * Seconds this attempt of the trial has run: on the local pool from its trainable's call (a thread's start and
+   * the module's import left out), on Redis workers from when the driver queued it; a pause's time does not count.
+   */
   time_total_s: number
 }
 

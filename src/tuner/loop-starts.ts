@@ -127,6 +127,7 @@ export abstract class LoopStarts extends LoopEnds {
       {
         report: (metrics, madeAt) => this.onReport(trial, metrics, undefined, madeAt),
         checkpoint: (state) => this.onCheckpoint(trial, state),
+        began: (at) => trial.began(at),
         // Only a time limit needs to hear when the trainable starts; unasked, the executor can skip telling it.
         started: this.settings.trialTimeoutS === undefined ? undefined : () => this.timeouts.started(trial.id),
         taken: this.settings.trialTimeoutS === undefined ? undefined : () => this.timeouts.taken(trial.id),

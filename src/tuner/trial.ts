@@ -62,6 +62,8 @@ export class Trial implements TrialInfo {
   }
 
   #attempt = 1
+  /** The current run recorded a result: its clock is fixed (see `began`). */
+  #recordedInRun = false
 
   /** How many reports of this run's course are recorded, counting those a re-run has not yet reached again. */
   get reported(): number {
@@ -72,8 +74,18 @@ export class Trial implements TrialInfo {
   begin(now: number): void {
     this.state = 'running'
     this.startedAt = now
+    this.#recordedInRun = false
     this.ending = undefined
     this.suspended = false
+  }
+
+  /**
+   * The run's trainable was called at `at` (performance.now(), ms), later than the run began when its thread
+   * was still starting or importing the module: the run's clock counts from there. Once the run recorded a
+   * result its clock stays as it is, so `time_total_s` never goes back.
+   */
+  began(at: number): void {
+    if (!this.#recordedInRun && at > this.startedAt) this.startedAt = at
   }
 
   /** A paused run keeps its time, so `time_total_s` carries on when the trial resumes. */
@@ -88,6 +100,7 @@ export class Trial implements TrialInfo {
     result.training_iteration = ++this.iteration
     result.trial_id = this.id
     result.time_total_s = (this.elapsedMs + now - this.startedAt) / 1000
+    this.#recordedInRun = true
     this.history.push(result)
     return result
   }

@@ -93,6 +93,13 @@ export interface TrialScope<D> {
   /** Tells the driver that the trainable starts: its time limit counts from here. */
   started(): void
   /**
+   * The trainable is about to be called: the run's first report tells the driver when (see
+   * `ReportMessage.began`), so its `time_total_s` leaves out the thread's start and the module's import.
+   */
+  calling(): void
+  /** When the trainable was called, if no report told the driver yet: the run's result tells it then. */
+  untoldBegan(): number | undefined
+  /**
    * The trainable has been called and runs (up to its first await): a stop that came before, while
    * its task was on the way or its module loading, aborts `ctx.signal` now, so a listener the
    * trainable added as it started hears it.
@@ -159,6 +166,8 @@ class RunScope<D> implements TrialScope<D> {
   /** A one-way report was made in this microtask: one made before it settles was not awaited (misuse, as for a waiting one). */
   #settling = false
   #sent = 0
+  /** When the trainable was called (ms since the epoch, as `ReportMessage.at`), until a report tells the driver. */
+  #began: number | undefined = undefined
 
   constructor(task: ContextTask, data: D, post: (message: RunMessage) => void, oneWay: OneWayLink | undefined) {
     this.#task = task
@@ -170,6 +179,25 @@ class RunScope<D> implements TrialScope<D> {
 
   started(): void {
     this.#send({ type: 'started', run: this.#task.run })
+  }
+
+  calling(): void {
+    this.#began = performance.timeOrigin + performance.now()
+  }
+
+  untoldBegan(): number | undefined {
+    return this.#began
+  }
+
+  /** The report message for `metrics`: the run's first also says when the trainable was called. */
+  #reportMessage(metrics: Metrics, at: number | undefined): ReportMessage {
+    const began = this.#began
+    if (began === undefined)
+      return at === undefined ? { type: 'report', run: this.#task.run, metrics } : { type: 'report', run: this.#task.run, metrics, at }
+    this.#began = undefined
+    return at === undefined
+      ? { type: 'report', run: this.#task.run, metrics, began }
+      : { type: 'report', run: this.#task.run, metrics, at, began }
   }
 
   running(): void {
@@ -272,7 +300,7 @@ class RunScope<D> implements TrialScope<D> {
     if (diverges(metrics, watched)) return false
     this.#settling = true
     queueMicrotask(this.#settled)
-    holdReport(link, { type: 'report', run: this.#task.run, metrics, at: performance.timeOrigin + performance.now() })
+    holdReport(link, this.#reportMessage(metrics, performance.timeOrigin + performance.now()))
     return true
   }
 
@@ -283,7 +311,7 @@ class RunScope<D> implements TrialScope<D> {
   /** A report that waits for the driver's answer. */
   async #sendAndWait(metrics: Metrics): Promise<void> {
     try {
-      this.#send({ type: 'report', run: this.#task.run, metrics })
+      this.#send(this.#reportMessage(metrics, undefined))
     } catch (error) {
       throw unsendable(error)
     }

@@ -33,6 +33,12 @@ export interface TrialListener {
    */
   started?(): void
   /**
+   * When the run's trainable was called (`performance.now()` of this thread), told once, with its first report or
+   * its end: the run's clock counts from there, leaving out the thread's start and the module's import. An
+   * executor that cannot tell leaves it unsaid, and the run's clock counts from `start`.
+   */
+  began?(at: number): void
+  /**
    * A worker took the run off the executor's queue: told once per run by an executor whose runs can wait for a
    * worker ({@link Executor.queues}). Leave it out when nothing needs it.
    */

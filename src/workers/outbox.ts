@@ -108,7 +108,9 @@ export class Outbox {
     const held = this.#held
     this.#held = undefined
     this.#closing = false
-    return { flushed: this.#flushed, reports: held === undefined ? undefined : [{ metrics: held.metrics, at: held.at as number }] }
+    if (held === undefined) return { flushed: this.#flushed, reports: undefined }
+    const { metrics, at, began } = held
+    return { flushed: this.#flushed, reports: [began === undefined ? { metrics, at: at as number } : { metrics, at: at as number, began }] }
   }
 
   readonly #whenYielding = (): void => {

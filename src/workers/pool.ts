@@ -213,7 +213,11 @@ export class LocalPool implements Executor {
   /** The run's end, once its messages on the link are in: the one-way reports its result carries come first (their answers no longer matter). */
   #ended(live: LiveRun, trialId: number, result: TaskResult): TrialOutcome {
     if (result.lingering) this.#lingering.add(trialId)
-    for (const report of result.reports ?? []) void live.oneWay(report.metrics, report.at)
+    for (const report of result.reports ?? []) {
+      live.began(report.began)
+      void live.oneWay(report.metrics, report.at)
+    }
+    live.began(result.began)
     this.#router.close(live.run)
     this.#exitedLoading.delete(live.run)
     this.#open.delete(live.run)

@@ -31,6 +31,8 @@ export interface TrialTask {
 export interface OneWayReport {
   readonly metrics: Metrics
   readonly at: number
+  /** See {@link ReportMessage.began}. */
+  readonly began?: number
 }
 
 /** What a worker returns for one task: how the trial ended, and how many messages the run sent on the link. */
@@ -43,6 +45,8 @@ export interface TaskResult {
   readonly messages: number
   /** One-way reports the run made after its last message on the link: the driver takes them, in order, before the end. */
   readonly reports?: readonly OneWayReport[] | undefined
+  /** When the trainable was called (see {@link ReportMessage.began}), for a run whose reports did not say it: it made none. */
+  readonly began?: number | undefined
   /**
    * The trainable left work running on the thread after it returned (a timer, an unawaited write): the
    * thread's event loop stands still between tasks, so the pool gives that work a last turn when it closes
@@ -131,6 +135,12 @@ export interface ReportMessage {
    * (`performance.timeOrigin + performance.now()`, which threads of one process share), since it may reach the driver later.
    */
   readonly at?: number
+  /**
+   * On the run's first report: when the trainable was called, ms since the epoch as `at`. A run's clock
+   * (`time_total_s`) counts from here, so the first run on a thread does not count the thread's start and
+   * the trainable module's import.
+   */
+  readonly began?: number
 }
 
 /** Worker -> driver on the link: state to resume from; not answered. */

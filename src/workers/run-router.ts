@@ -60,6 +60,11 @@ export class LiveRun {
     else for (const link of this.#links) link.postMessage(message)
   }
 
+  /** Tells the listener when the run's trainable was called (`at`: ms since the epoch, see `ReportMessage.began`), if a message said it. */
+  began(at: number | undefined): void {
+    if (at !== undefined) this.listener.began?.(at - performance.timeOrigin)
+  }
+
   /** Hands the listener a report that travelled one way (`at`: when it was made, see `ReportMessage.at`); returns its answer, which no message carries. */
   oneWay(metrics: Metrics, at: number): Decision | Promise<Decision> {
     return this.listener.report(metrics, at - performance.timeOrigin)
@@ -164,6 +169,7 @@ export class RunRouter {
         live.listener.started?.()
         return
       case 'report': {
+        live.began(message.began)
         if (message.at !== undefined) {
           // No answer goes back: one that is not 'continue' (the run was told to end meanwhile) reaches it as a stop at its next report.
           const answer = live.oneWay(message.metrics, message.at)

@@ -125,6 +125,7 @@ export function createTrialRunner(
       clean = heldResources()
     }
     if (task.announce) scope.started()
+    scope.calling()
     try {
       const running = train(task.config, ctx)
       scope.running()
@@ -170,6 +171,6 @@ export function createTrialRunner(
     const { flushed, reports } = outbox.end()
     const messages = scope.sent() + flushed + capture.end()
     // An unloadable trainable ran nothing, so it left nothing.
-    return { outcome, messages, reports, lingering: (clean !== undefined && leftBehind(clean)) || undefined }
+    return { outcome, messages, reports, began: scope.untoldBegan(), lingering: (clean !== undefined && leftBehind(clean)) || undefined }
   }
 }

@@ -27,6 +27,22 @@ describe('Trial.record', () => {
   })
 })
 
+describe('Trial.began', () => {
+  it("moves the run's clock to when its trainable was called, until the run records a result, and never back", () => {
+    const trial = new Trial(0, {}, 1)
+    trial.begin(1000)
+    trial.began(900) // before the run began: no such thing, kept as it was
+    trial.began(1800) // the thread was importing the module until 1800
+    expect(trial.record({ loss: 1 }, 2000).time_total_s).toBe(0.2)
+    trial.began(1900) // said again after a result: the clock stays
+    expect(trial.record({ loss: 1 }, 2500).time_total_s).toBe(0.7)
+    trial.pause(3000)
+    trial.begin(5000) // resumed: a new run, whose clock carries on from the pause
+    trial.began(5500)
+    expect(trial.record({ loss: 1 }, 6000).time_total_s).toBe(1.7) // 1.2 s before the pause, 0.5 since the call
+  })
+})
+
 describe('a Trial printed with console.log', () => {
   it('shows its TrialInfo fields, not the Tuner’s bookkeeping', () => {
     const trial = new Trial(4, { lr: 0.1 }, 7)
