@@ -23,7 +23,8 @@ export interface Result extends Metrics {
   trial_id: number
   /**
    * Seconds this attempt of the trial has run: on the local pool from its trainable's call (a thread's start and
-   * the module's import left out), on Redis workers from when the driver queued it; a pause's time does not count.
+   * the module's import left out), on Redis workers from when the driver queued it; a pause's time does not count,
+   * and a PBT clone carries on from its donor's. A `Study` counts from `ask()`.
    */
   time_total_s: number
 }
@@ -93,7 +94,7 @@ export interface ExperimentInfo {
     readonly reproducible?: boolean
     readonly trainable: string
   }
-  /** Class names of the searcher and scheduler. */
+  /** Class names of the searcher and scheduler; an AutoSearch adds its choice: 'AutoSearch (GPSearch)'. */
   readonly searcher: string
   readonly scheduler: string
   /** ISO 8601 time the experiment started. */

@@ -23,6 +23,11 @@ export interface StoredExperiment {
   readonly summary: ExperimentSummary | undefined
   /** What ended the last session early, when something did. */
   readonly interruption?: Interruption | undefined
+  /**
+   * A Tuner's journal (it has the journal's header line), which a restore continues and whose live run holds the
+   * folder's lock; false for a `JsonlTracker`'s log, which has neither.
+   */
+  readonly journal: boolean
 }
 
 /**
@@ -245,11 +250,15 @@ class Rebuild {
   private interruption: Interruption | undefined
   private readonly trials = new Map<number, MutableTrial>()
   private readonly ended = new Set<number>()
+  private journal = false
 
   constructor(private readonly path: string) {}
 
   apply(event: JsonlEvent, lineNo: number): void {
-    if (event.event === 'journal') return
+    if (event.event === 'journal') {
+      this.journal = true
+      return
+    }
     if (event.event === 'experiment_start') {
       // The tracker renames an old log before writing, so a second start means two logs were concatenated.
       if (this.experiment !== undefined) throw this.corrupt(lineNo, 'a second "experiment_start"')
@@ -310,7 +319,7 @@ class Rebuild {
     if (experiment === undefined) throw problemAt(argumentAt('loadExperiment', 'dir'), `${show(this.path)} has no "experiment_start" event`)
     // A trial whose run the crash or the interrupt caught is not over: a restore resumes it. One a live run holds still runs.
     for (const trial of this.trials.values()) if (!this.ended.has(trial.id)) trial.state = open
-    return { experiment, trials: [...this.trials.values()], summary: this.summary, interruption: this.interruption }
+    return { experiment, trials: [...this.trials.values()], summary: this.summary, interruption: this.interruption, journal: this.journal }
   }
 
   private record(trial: MutableTrial, result: Result): void {

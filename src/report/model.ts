@@ -56,6 +56,8 @@ export interface ReportModel {
   readonly objectives: readonly Objective[]
   /** The live process running the experiment now, if one holds its lock (its unfinished trials are then 'running'). */
   readonly runningIn: LockHolder | undefined
+  /** Read from a Tuner's journal, not a `JsonlTracker`'s log (see `StoredExperiment.journal`). */
+  readonly journal: boolean
 }
 
 const LOG_DOMAINS: ReadonlySet<string> = new Set(['loguniform', 'qloguniform', 'lograndint'])
@@ -109,7 +111,7 @@ export function reportModel(stored: StoredExperiment, runningIn?: LockHolder): R
   let best: TrialView | undefined
   for (const trial of trials)
     if (trial.value !== undefined && (best === undefined || isBetter(trial.value, best.value as number, experiment.mode))) best = trial
-  return { experiment, summary, params, trials, best, objectives, runningIn }
+  return { experiment, summary, params, trials, best, objectives, runningIn, journal: stored.journal }
 }
 
 /**

@@ -151,7 +151,9 @@ function header(model: ReportModel, options: PageOptions): string {
       ? `ended after ${formatValue(summary.elapsedS)} s${summary.interrupted ? ' (interrupted)' : ''}`
       : model.runningIn !== undefined
         ? `running (${lockHolderText(model.runningIn)})`
-        : 'no end recorded, and no live process holds it: stopped before its end (a restore continues it)'
+        : model.journal
+          ? 'no end recorded, and no live process holds it: stopped before its end (a restore continues it)'
+          : "no end recorded: running, or stopped before its end (a JsonlTracker's log, which no lock marks as running)"
   const several = model.objectives.length > 1
   const facts: [string, string][] = [
     [several ? 'objectives' : 'metric', model.objectives.map((o) => `${o.metric} (${o.mode})`).join(', ')],

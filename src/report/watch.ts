@@ -2,6 +2,7 @@ import { type FSWatcher, watch } from 'node:fs'
 import { stat } from 'node:fs/promises'
 import { join } from 'node:path'
 import { EXPERIMENT_FILE } from '../journal/codec.ts'
+import { liveLock } from '../journal/lock.ts'
 import { argumentAt, check, PATH } from '../options/index.ts'
 import { type ReportWritten, WATCH_REPORT_OPTIONS, type WatchReportOptions } from './options.ts'
 import { REPORT_FILE, renderReport } from './write.ts'
@@ -117,8 +118,12 @@ function watchFolder(folder: string, onChange: (name: string | null) => void): F
   }
 }
 
-/** The journal's size, change time and inode, as one string that changes when it grows or is replaced ('' while it is missing). */
+/**
+ * The journal's size, change time and inode, and the live lock's token, as one string that changes when the
+ * journal grows or is replaced ('' while it is missing), and when the run holding the folder ends: a process
+ * that dies (killed, out of memory) writes nothing, and its page would go on saying it runs.
+ */
 async function fingerprint(folder: string): Promise<string> {
   const info = await stat(join(folder, EXPERIMENT_FILE)).catch(() => undefined)
-  return info === undefined ? '' : `${info.ino}:${info.size}:${info.mtimeMs}`
+  return info === undefined ? '' : `${info.ino}:${info.size}:${info.mtimeMs}:${liveLock(folder)?.token ?? ''}`
 }

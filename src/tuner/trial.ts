@@ -85,7 +85,8 @@ export class Trial implements TrialInfo {
    * result its clock stays as it is, so `time_total_s` never goes back.
    */
   began(at: number): void {
-    if (!this.#recordedInRun && at > this.startedAt) this.startedAt = at
+    // Never later than now: a clock that stepped between threads (or a custom executor's wrong one) must not make time negative.
+    if (!this.#recordedInRun && at > this.startedAt) this.startedAt = Math.min(at, performance.now())
   }
 
   /** A paused run keeps its time, so `time_total_s` carries on when the trial resumes. */

@@ -189,12 +189,11 @@ class RunScope<D> implements TrialScope<D> {
     return this.#began
   }
 
-  /** The report message for `metrics`: the run's first also says when the trainable was called. */
+  /** The report message for `metrics`: the run's first sent also says when the trainable was called. */
   #reportMessage(metrics: Metrics, at: number | undefined): ReportMessage {
     const began = this.#began
     if (began === undefined)
       return at === undefined ? { type: 'report', run: this.#task.run, metrics } : { type: 'report', run: this.#task.run, metrics, at }
-    this.#began = undefined
     return at === undefined
       ? { type: 'report', run: this.#task.run, metrics, began }
       : { type: 'report', run: this.#task.run, metrics, at, began }
@@ -301,6 +300,7 @@ class RunScope<D> implements TrialScope<D> {
     this.#settling = true
     queueMicrotask(this.#settled)
     holdReport(link, this.#reportMessage(metrics, performance.timeOrigin + performance.now()))
+    this.#began = undefined
     return true
   }
 
@@ -312,6 +312,8 @@ class RunScope<D> implements TrialScope<D> {
   async #sendAndWait(metrics: Metrics): Promise<void> {
     try {
       this.#send(this.#reportMessage(metrics, undefined))
+      // Only once a report carried it: one that could not be sent leaves it for the next, or for the result.
+      this.#began = undefined
     } catch (error) {
       throw unsendable(error)
     }

@@ -89,8 +89,8 @@ export class Outbox {
     this.#held = report
     if (this.#scheduled) return
     this.#scheduled = true
-    // Runs once the microtask queue is empty: after a run that reports and returns has ended (its result took
-    // the report), or when the trainable awaits something that is not settled yet (then the report goes now).
+    // Runs once the microtask queue is empty: when the trainable awaits something that is not settled yet (the
+    // report goes now), or after a run that reports and returns (then `closing` keeps the report for the result).
     process.nextTick(this.#whenYielding)
   }
 

@@ -57,7 +57,12 @@ const trials = [
   trial(1, { opt: { lr: 0.001, kind: '<b>adam</b>' }, width: 16, depth: 3, drop: 0.5, epochs: 5 }, [4], 'stopped'),
   trial(2, { opt: { lr: 0.05, kind: 'sgd' }, width: 256, depth: 1, drop: 0.9, epochs: 5 }, [5, Number.NaN], 'errored'),
 ]
-const loaded = (ts: readonly TrialInfo[], info: ExperimentInfo = experiment) => ({ experiment: info, trials: ts, summary: undefined })
+const loaded = (ts: readonly TrialInfo[], info: ExperimentInfo = experiment) => ({
+  experiment: info,
+  trials: ts,
+  summary: undefined,
+  journal: true,
+})
 
 describe('the report model', () => {
   it("gives each parameter the space's axis: log, integer, categorical; constants are not parameters", () => {
@@ -146,6 +151,15 @@ describe('the page', () => {
     expect(marks.sort()).toEqual(['1: stop stopped', '2: stop errored', '3: open paused', '4: open running'])
     expect(curves).toMatch(/<polyline class="ln paused"[^>]*data-trial="3"/)
     expect(page).toContain('dashed amber with a ring: paused or running')
+  })
+
+  it("says what it knows of an experiment without an end: a journal nobody holds stopped, a JsonlTracker's log may still run", () => {
+    const page = (journal: boolean) =>
+      renderPage(reportModel({ ...loaded(trials), journal }), { title: 't', writtenAt: new Date(0), refreshS: 0 })
+    expect(page(true)).toContain('no end recorded, and no live process holds it: stopped before its end (a restore continues it)')
+    expect(page(false)).toContain(
+      'no end recorded: running, or stopped before its end (a JsonlTracker&#39;s log, which no lock marks as running)',
+    )
   })
 
   it('reloads itself only when asked to', () => {

@@ -30,7 +30,7 @@ function trial(id: number, loss: number, ms?: number): TrialInfo {
 
 // Trials 0, 1 and 3 are the front; 2 is dominated by 1; 4 lacks ms.
 const trials = [trial(0, 1, 5), trial(1, 2, 2), trial(2, 3, 3), trial(3, 0.5, 9), trial(4, 0.1)]
-const model = reportModel({ experiment, trials, summary: undefined })
+const model = reportModel({ experiment, trials, summary: undefined, journal: true })
 
 describe('the report of a multi-objective experiment', () => {
   it('marks the front in the model, by every objective', () => {
@@ -72,7 +72,7 @@ describe('the report of a multi-objective experiment', () => {
   })
 
   it('has no front section for one objective', () => {
-    const one = reportModel({ experiment: { ...experiment, objectives: undefined }, trials, summary: undefined })
+    const one = reportModel({ experiment: { ...experiment, objectives: undefined }, trials, summary: undefined, journal: true })
     expect(renderPage(one, { title: 'one', writtenAt: new Date(0), refreshS: 0 })).not.toContain('id="pareto"')
   })
 })

@@ -1,8 +1,10 @@
+import { spawn } from 'node:child_process'
 import { appendFile, mkdir, mkdtemp, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
+import { hostname, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { FIFOScheduler, RandomSearch, type ReportWritten, watchReport } from '../../src/index.ts'
+import { LOCK_FILE } from '../../src/journal/lock.ts'
 import { runExperiment, SPACE } from './experiment.ts'
 
 let root: string
@@ -118,5 +120,44 @@ describe('watchReport', () => {
     stop.abort()
     await watching
     expect(writes).toHaveLength(2)
+  })
+})
+
+describe('watchReport of a run whose process dies', () => {
+  it('rewrites the page once the process holding the lock is gone, though the journal did not change', async () => {
+    const dir = await runExperiment(root, { numSamples: 3, concurrency: 1 })
+    // The journal as it stood while trial 2 ran: no end for it, none for the experiment.
+    const path = join(dir, 'experiment.jsonl')
+    const lines = (await readFile(path, 'utf8')).trimEnd().split('\n')
+    const open = lines.filter((line) => {
+      const event = JSON.parse(line) as { event: string; trial?: { id: number } }
+      return event.event !== 'experiment_end' && !(event.event === 'trial_end' && event.trial?.id === 2)
+    })
+    await writeFile(path, `${open.join('\n')}\n`)
+    // A real process holds the lock, and dies by a real signal, as a run killed for memory would: it writes nothing.
+    const holder = spawn('sleep', ['60'], { stdio: 'ignore' })
+    const stop = new AbortController()
+    try {
+      await writeFile(join(dir, LOCK_FILE), JSON.stringify({ pid: holder.pid, host: hostname(), since: 'T0', token: 'live' }))
+      const out = join(dir, 'report.html')
+      const watching = watchReport(dir, { signal: stop.signal, debounceMs: 20, pollMs: 30 })
+      const page = async (text: string) => {
+        for (;;) {
+          const html = await readFile(out, 'utf8').catch(() => '')
+          if (html.includes(text)) return html
+          await new Promise((resolve) => setTimeout(resolve, 20))
+        }
+      }
+      expect(await page(`running (locked by pid ${holder.pid} since T0)`)).toContain('data-trial="2" data-state="running"')
+      const exited = new Promise((resolve) => holder.once('exit', resolve))
+      holder.kill('SIGKILL')
+      await exited
+      expect(await page('no live process holds it')).toContain('data-trial="2" data-state="paused"')
+      stop.abort()
+      await watching
+    } finally {
+      stop.abort()
+      holder.kill('SIGKILL')
+    }
   })
 })

@@ -60,7 +60,12 @@ describe('the report of a conditional space', () => {
       const result = { loss: id, training_iteration: 1, trial_id: id, time_total_s: 0 }
       return { id, config, state: 'completed', seed: id, lastResult: result, history: [result], error: undefined }
     }
-    const model = reportModel({ experiment, trials: [trial(0, svm), trial(1, forest), trial(2, baseline)], summary: undefined })
+    const model = reportModel({
+      experiment,
+      trials: [trial(0, svm), trial(1, forest), trial(2, baseline)],
+      summary: undefined,
+      journal: true,
+    })
     expect(model.params.map((p) => [p.name, p.kind])).toEqual([
       ['model', 'category'],
       ['model[svm]/C', 'log'],

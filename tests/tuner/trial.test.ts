@@ -29,17 +29,27 @@ describe('Trial.record', () => {
 
 describe('Trial.began', () => {
   it("moves the run's clock to when its trainable was called, until the run records a result, and never back", () => {
+    // Times on this thread's clock, in the past: a start later than now is refused (see the next test).
+    const t = performance.now() - 10_000
     const trial = new Trial(0, {}, 1)
-    trial.begin(1000)
-    trial.began(900) // before the run began: no such thing, kept as it was
-    trial.began(1800) // the thread was importing the module until 1800
-    expect(trial.record({ loss: 1 }, 2000).time_total_s).toBe(0.2)
-    trial.began(1900) // said again after a result: the clock stays
-    expect(trial.record({ loss: 1 }, 2500).time_total_s).toBe(0.7)
-    trial.pause(3000)
-    trial.begin(5000) // resumed: a new run, whose clock carries on from the pause
-    trial.began(5500)
-    expect(trial.record({ loss: 1 }, 6000).time_total_s).toBe(1.7) // 1.2 s before the pause, 0.5 since the call
+    trial.begin(t + 1000)
+    trial.began(t + 900) // before the run began: no such thing, kept as it was
+    trial.began(t + 1800) // the thread was importing the module until then
+    expect(trial.record({ loss: 1 }, t + 2000).time_total_s).toBeCloseTo(0.2, 9)
+    trial.began(t + 1900) // said again after a result: the clock stays
+    expect(trial.record({ loss: 1 }, t + 2500).time_total_s).toBeCloseTo(0.7, 9)
+    trial.pause(t + 3000)
+    trial.begin(t + 5000) // resumed: a new run, whose clock carries on from the pause
+    trial.began(t + 5500)
+    expect(trial.record({ loss: 1 }, t + 6000).time_total_s).toBeCloseTo(1.7, 9) // 1.2 s before the pause, 0.5 since the call
+  })
+
+  it('takes no start later than now, so a clock that stepped cannot make time negative', () => {
+    const trial = new Trial(0, {}, 1)
+    const now = performance.now()
+    trial.begin(now - 100)
+    trial.began(now + 60_000)
+    expect(trial.record({ loss: 1 }, performance.now()).time_total_s).toBeGreaterThanOrEqual(0)
   })
 })
 

@@ -198,6 +198,25 @@ describe('a trial context on its own (in this thread, no pool)', () => {
     expect(typeof Object.create(ctx).random()).toBe('number')
   })
 
+  it("tells when the trainable was called with the run's first report only, or in the result when it made none", async () => {
+    const scope = bare()
+    expect(scope.untoldBegan()).toBeUndefined()
+    scope.calling()
+    const began = scope.untoldBegan() as number
+    expect(began).toBeGreaterThan(performance.timeOrigin)
+    const first = scope.ctx.report({ loss: 1 })
+    scope.decide('continue')
+    await first
+    const second = scope.ctx.report({ loss: 2 })
+    scope.decide('continue')
+    await second
+    expect(scope.posted).toEqual([
+      { type: 'report', run: 9, metrics: { loss: 1 }, began },
+      { type: 'report', run: 9, metrics: { loss: 2 } },
+    ])
+    expect(scope.untoldBegan()).toBeUndefined()
+  })
+
   it('gives a signal read late, after an early stop and the start, already aborted', () => {
     const scope = bare()
     scope.decide('stop')
