@@ -93,8 +93,8 @@ export interface TrialScope<D> {
   /** Tells the driver that the trainable starts: its time limit counts from here. */
   started(): void
   /**
-   * The trainable is about to be called: the run's first report tells the driver when (see
-   * `ReportMessage.began`), so its `time_total_s` leaves out the thread's start and the module's import.
+   * The trainable is about to be called, by a run that waited for its thread's start and the module's import: the
+   * run's first report tells the driver when (see `ReportMessage.began`), so its `time_total_s` leaves them out.
    */
   calling(): void
   /** When the trainable was called, if no report told the driver yet: the run's result tells it then. */

@@ -45,7 +45,7 @@ export interface TaskResult {
   readonly messages: number
   /** One-way reports the run made after its last message on the link: the driver takes them, in order, before the end. */
   readonly reports?: readonly OneWayReport[] | undefined
-  /** When the trainable was called (see {@link ReportMessage.began}), for a run whose reports did not say it: it made none. */
+  /** When the trainable was called (see {@link ReportMessage.began}), for a thread's first run that made no report to say it. */
   readonly began?: number | undefined
   /**
    * The trainable left work running on the thread after it returned (a timer, an unawaited write): the
@@ -136,9 +136,9 @@ export interface ReportMessage {
    */
   readonly at?: number
   /**
-   * On the run's first report: when the trainable was called, ms since the epoch as `at`. A run's clock
-   * (`time_total_s`) counts from here, so the first run on a thread does not count the thread's start and
-   * the trainable module's import.
+   * On the first report of a thread's first run, which waited for the thread's start and the trainable module's
+   * import: when the trainable was called, ms since the epoch as `at`. The run's clock (`time_total_s`) counts
+   * from here, so it leaves them out. Later runs start at once and say nothing.
    */
   readonly began?: number
 }

@@ -112,6 +112,9 @@ export function createTrialRunner(
   const runTrial = async (task: TrialTask, scope: TrialScope<unknown>): Promise<TrialOutcome> => {
     const { ctx } = scope
     let train = loaded
+    // Only a thread's first run waits for the module (and came while the thread started): only its clock needs
+    // moving, so only it says when the trainable was called, and every later run sends nothing more.
+    const waited = train === undefined
     if (train === undefined) {
       try {
         train = loaded = await trainable
@@ -125,7 +128,7 @@ export function createTrialRunner(
       clean = heldResources()
     }
     if (task.announce) scope.started()
-    scope.calling()
+    if (waited) scope.calling()
     try {
       const running = train(task.config, ctx)
       scope.running()
@@ -171,6 +174,8 @@ export function createTrialRunner(
     const { flushed, reports } = outbox.end()
     const messages = scope.sent() + flushed + capture.end()
     // An unloadable trainable ran nothing, so it left nothing.
-    return { outcome, messages, reports, began: scope.untoldBegan(), lingering: (clean !== undefined && leftBehind(clean)) || undefined }
+    const result: TaskResult = { outcome, messages, reports, lingering: (clean !== undefined && leftBehind(clean)) || undefined }
+    const began = scope.untoldBegan()
+    return began === undefined ? result : { ...result, began }
   }
 }

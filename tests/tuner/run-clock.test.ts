@@ -5,13 +5,14 @@ import { fixtureTuner } from '../helpers.ts'
 
 describe("a trial's clock on the worker pool", () => {
   it("leaves out its thread's start and the trainable's import, whether it reports or only returns its metrics", async () => {
-    // One thread, so the first trial waits the whole import; the second finds the module loaded.
+    // Two threads, so trials 0 and 1 each wait for their thread's import: one only returns its metrics (its result
+    // says when the trainable was called), the other reports (its report says it); later trials find the module loaded.
     const results = await fixtureTuner({
       trainable: new URL('../fixtures/slow-import.ts', import.meta.url),
-      space: { finalOnly: grid([false, true, false, true]) },
+      space: { finalOnly: grid([true, false, true, false]) },
       search: new GridSearch(),
       numSamples: 1,
-      concurrency: 1,
+      concurrency: 2,
     }).fit()
     expect(results.trials.map((t) => t.state)).toEqual(['completed', 'completed', 'completed', 'completed'])
     // Each trial does nothing but report: far less than the import, which the first one waited for.

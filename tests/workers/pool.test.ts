@@ -131,9 +131,9 @@ describe("a thread's task result", () => {
         expect(result.messages + (result.reports?.length ?? 0)).toBe(1)
         if (result.messages === 0) carried = result
       }
-      expect(carried?.reports).toEqual([
-        { metrics: { loss: 1, draw: expect.any(Number) }, at: expect.any(Number), began: expect.any(Number) },
-      ])
+      // A warm thread's run starts at once, so its report does not say when the trainable was called.
+      expect(carried?.reports).toEqual([{ metrics: { loss: 1, draw: expect.any(Number) }, at: expect.any(Number) }])
+      expect(carried?.began).toBeUndefined()
     } finally {
       await piscina.destroy()
     }
