@@ -91,7 +91,7 @@ export function createTrialRunner(
       module = await importTrainable()
     } catch (error) {
       // import() drops where a syntax error is, which `node train.mjs` would print: put it back.
-      throw placeSyntaxError(setup.trainable, error)
+      throw await placeSyntaxError(setup.trainable, error)
     }
     return defaultExport(setup.trainable, module)
   }

@@ -17,9 +17,9 @@ function written(source: string, error: Error): { url: string; error: Error } {
 }
 
 describe('placeSyntaxError', () => {
-  it('says where a JavaScript module fails to parse, with the source line and its caret, the SyntaxError as the cause', () => {
+  it('says where a JavaScript module fails to parse, with the source line and its caret, the SyntaxError as the cause', async () => {
     const { url, error } = written('export default function train() {}\nconst x = ;\n', new SyntaxError("Unexpected token ';'"))
-    const placed = placeSyntaxError(url, error)
+    const placed = await placeSyntaxError(url, error)
     expect(placed).toBeInstanceOf(ConfigError)
     expect((placed as ConfigError).message).toBe(
       `trainable ${url}: SyntaxError: Unexpected token ';' at ${url}:2\nconst x = ;\n          ^`,
@@ -28,16 +28,18 @@ describe('placeSyntaxError', () => {
     expect((placed as ConfigError).cause).toBe(error)
   })
 
-  it('gives the line alone when the input ends early (no source line to show)', () => {
+  it('gives the line alone when the input ends early (no source line to show)', async () => {
     const { url, error } = written('export default function train() {\n  return { loss: 0 }\n', new SyntaxError('Unexpected end of input'))
-    expect((placeSyntaxError(url, error) as Error).message).toBe(`trainable ${url}: SyntaxError: Unexpected end of input at ${url}:3`)
+    expect(((await placeSyntaxError(url, error)) as Error).message).toBe(
+      `trainable ${url}: SyntaxError: Unexpected end of input at ${url}:3`,
+    )
   })
 
-  it('returns other errors as they are: a throw at import, a missing named export (a SyntaxError the file itself parses for)', () => {
+  it('returns other errors as they are: a throw at import, a missing named export (a SyntaxError the file itself parses for)', async () => {
     const thrown = written("throw new Error('boom')\n", new Error('boom'))
-    expect(placeSyntaxError(thrown.url, thrown.error)).toBe(thrown.error)
+    expect(await placeSyntaxError(thrown.url, thrown.error)).toBe(thrown.error)
     const message = "The requested module 'node:path' does not provide an export named 'nothing'"
     const missing = written("import { nothing } from 'node:path'\nexport default nothing\n", new SyntaxError(message))
-    expect(placeSyntaxError(missing.url, missing.error)).toBe(missing.error)
+    expect(await placeSyntaxError(missing.url, missing.error)).toBe(missing.error)
   })
 })
