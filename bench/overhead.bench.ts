@@ -19,9 +19,11 @@
  * from inside it), built first by `npm run bench`, so its worker threads load
  * what a user's do. Run from source (tsx), it is src/.
  */
+import { spawnSync } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
 import type { MessagePort } from 'node:worker_threads'
 import { type Config, RandomSearch, Tuner } from 'hyperpool'
 import { Piscina } from 'piscina'
@@ -181,6 +183,30 @@ for (let r = 0; r < REPEATS; r++) {
   process.stderr.write(`  repeat ${r + 1}/${REPEATS}\n`)
 }
 
+/**
+ * Cold starts: each in a process of its own (bench/lib/startup-child.ts), as a program that calls fit() once
+ * meets it, where the runs above reuse the warm code of the repeats before. Same orders design, 3 contenders.
+ */
+const COLD_REPEATS = quick ? 1 : 12
+const coldContenders: Array<[string, string]> = [
+  ['bare piscina (no-op tasks)', 'piscina'],
+  ['hyperpool, no journal (storageDir: false)', 'hyperpool'],
+  ['hyperpool, with its journal (the default)', 'journal'],
+]
+const coldChild = fileURLToPath(sibling('lib/startup-child', import.meta.url))
+const coldOrders = williamsOrders(coldContenders.length)
+const cold = new Map<string, number[]>(coldContenders.map(([label]) => [label, []]))
+for (let r = 0; r < COLD_REPEATS; r++) {
+  for (const index of coldOrders[r % coldOrders.length] as number[]) {
+    const [label, arg] = coldContenders[index] as [string, string]
+    const child = spawnSync(process.execPath, [coldChild, arg], { encoding: 'utf8' })
+    const ms = Number(child.stdout.trim())
+    if (child.status !== 0 || !Number.isFinite(ms)) throw new Error(`cold start of ${arg} failed: ${child.stderr}`)
+    cold.get(label)?.push(ms)
+  }
+}
+process.stderr.write(`  ${COLD_REPEATS} cold starts of each\n`)
+
 const [baseLabel] = contenders[0] as [string, unknown]
 const base = runs.get(baseLabel) as Run[]
 const spread = (values: readonly number[], digits = 3) =>
@@ -231,6 +257,29 @@ writeResults(
       note: 'Measured in the same runs: both include starting the threads and loading the task module; hyperpool also its trainable and its own setup.',
     },
     {
+      title: 'Start-up in a fresh process: from fit() (or new Piscina) to the first trial (or task) running, ms',
+      columns: ['path', 'ms (median)', 'ms: IQR (min–max)', 'ratio to piscina (median)', 'ratio: IQR (min–max)', 'goal'],
+      rows: coldContenders.map(([label]) => {
+        const values = cold.get(label) as number[]
+        const bare = cold.get(coldContenders[0]?.[0] as string) as number[]
+        const ratios = values.map((ms, r) => ms / (bare[r] as number))
+        const ratio = median(ratios)
+        const mine = ours(label)
+        return [
+          label,
+          fmt(median(values)),
+          spread(values),
+          fmt(ratio),
+          mine ? spread(ratios) : '',
+          mine ? `≤ 1.2: ${verdict(ratio <= 1.2)}` : '',
+        ]
+      }),
+      note:
+        `${COLD_REPEATS} repeats, each contender in a process of its own (bench/lib/startup-child.ts), in the orders of a Williams design; ` +
+        'a ratio is taken within a repeat. The process imports its modules first (untimed), then times what the table above times, once: ' +
+        'no earlier run of the same code warmed it, as none does for a program that calls fit() once.',
+    },
+    {
       title: 'Start-up CPU: what each worker thread used from its start to its first task, ms (median of the threads)',
       columns: ['path', 'ms (median)', 'ms: IQR (min–max)', 'ratio to piscina (median)', 'ratio: IQR (min–max)', ''],
       rows: measureRows('threadStartupCpuMs', () => ''),
@@ -256,5 +305,6 @@ writeResults(
     threads: THREADS,
     orders: orders.map((order) => order.map((i) => (contenders[i] as [string, unknown])[0])),
     runs: Object.fromEntries(runs),
+    coldStarts: Object.fromEntries(cold),
   },
 )

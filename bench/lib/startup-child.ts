@@ -1,0 +1,50 @@
+/**
+ * One cold start in a process of its own, for the overhead benchmark: the modules are imported first
+ * (a program pays that before it calls fit()), then it times from `fit()` (or `new Piscina`) to the first
+ * trial (or task) running, and prints that in ms. argv[2]: 'piscina', 'hyperpool' or 'journal'.
+ */
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { Tuner } from 'hyperpool'
+import { Piscina } from 'piscina'
+import { now } from './naive-task.ts'
+import { NOOP_SPACE } from './noop-space.ts'
+import { makeDataset } from './ridge.ts'
+import { sibling } from './sibling.ts'
+
+const contender = process.argv[2]
+const threads = 2
+const config = { work: 'noop' }
+let readyAt: number
+let startedAt: number
+if (contender === 'piscina') {
+  startedAt = now()
+  const pool = new Piscina({ filename: sibling('noop-task', import.meta.url).href, minThreads: threads, maxThreads: threads })
+  const replies = (await Promise.all(Array.from({ length: threads }, () => pool.run(config)))) as { readyAt: number }[]
+  readyAt = Math.min(...replies.map((reply) => reply.readyAt))
+  await pool.destroy()
+} else {
+  const storageDir = mkdtempSync(join(tmpdir(), 'hyperpool-startup-'))
+  const data = makeDataset(1, true)
+  try {
+    const tuner = new Tuner({
+      trainable: sibling('trainable', import.meta.url),
+      space: NOOP_SPACE,
+      metric: 'loss',
+      numSamples: threads,
+      concurrency: threads,
+      data,
+      storageDir: contender === 'journal' ? storageDir : false,
+      trackers: [],
+      logLevel: 'warn',
+      seed: 1,
+    })
+    startedAt = now()
+    const results = await tuner.fit()
+    readyAt = Math.min(...results.trials.map((trial) => (trial.history[0] as unknown as { readyAt: number }).readyAt))
+  } finally {
+    rmSync(storageDir, { recursive: true, force: true })
+  }
+}
+process.stdout.write(`${readyAt - startedAt}\n`)
