@@ -189,14 +189,10 @@ class RunScope<D> implements TrialScope<D> {
     return this.#began
   }
 
-  /** The report message for `metrics`: the run's first sent also says when the trainable was called. */
-  #reportMessage(metrics: Metrics, at: number | undefined): ReportMessage {
+  /** `report`, and when the trainable was called if no report said it yet (a thread's first run only: see `calling`). */
+  #telling(report: ReportMessage): ReportMessage {
     const began = this.#began
-    if (began === undefined)
-      return at === undefined ? { type: 'report', run: this.#task.run, metrics } : { type: 'report', run: this.#task.run, metrics, at }
-    return at === undefined
-      ? { type: 'report', run: this.#task.run, metrics, began }
-      : { type: 'report', run: this.#task.run, metrics, at, began }
+    return began === undefined ? report : { ...report, began }
   }
 
   running(): void {
@@ -299,7 +295,7 @@ class RunScope<D> implements TrialScope<D> {
     if (diverges(metrics, watched)) return false
     this.#settling = true
     queueMicrotask(this.#settled)
-    holdReport(link, this.#reportMessage(metrics, performance.timeOrigin + performance.now()))
+    holdReport(link, this.#telling({ type: 'report', run: this.#task.run, metrics, at: performance.timeOrigin + performance.now() }))
     this.#began = undefined
     return true
   }
@@ -311,7 +307,7 @@ class RunScope<D> implements TrialScope<D> {
   /** A report that waits for the driver's answer. */
   async #sendAndWait(metrics: Metrics): Promise<void> {
     try {
-      this.#send(this.#reportMessage(metrics, undefined))
+      this.#send(this.#telling({ type: 'report', run: this.#task.run, metrics }))
       // Only once a report carried it: one that could not be sent leaves it for the next, or for the result.
       this.#began = undefined
     } catch (error) {
