@@ -131,10 +131,10 @@ export type {
   TrialOutput,
   TrialState,
 } from './types.ts'
-export type { TrialContext } from './workers/context.ts'
-export { TrialStopSignal } from './workers/context.ts'
 export type { Executor, ExecutorFactory, ExecutorSetup, TrialHandle, TrialListener, TrialRun } from './workers/executor.ts'
 export type { TrialOutcome } from './workers/protocol.ts'
 export { RedisExecutor, type RedisExecutorOptions } from './workers/redis/executor.ts'
 export { RedisWorker, type RedisWorkerOptions } from './workers/redis/worker.ts'
 export type { SharedData, SharedMatrix, TypedArray } from './workers/shared-data.ts'
+export type { TrialContext } from './workers/trial-context.ts'
+export { TrialStopSignal } from './workers/trial-context.ts'

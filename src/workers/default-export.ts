@@ -1,5 +1,5 @@
 import { ConfigError, show } from '../errors.ts'
-import type { TrialContext } from './context.ts'
+import type { TrialContext } from './trial-context.ts'
 
 export type Trainable = (config: unknown, ctx: TrialContext) => unknown
 

@@ -8,7 +8,8 @@ import { MessageChannel, parentPort, receiveMessageOnPort, workerData } from 'no
 import { type SerializedError, serializeError } from '../errors.ts'
 import type { Decision } from '../types.ts'
 import { OutputCapture } from './capture.ts'
-import { checkMetrics, createContext, type OneWayLink, type TrialScope, TrialStopSignal } from './context.ts'
+import { checkMetrics } from './check-metrics.ts'
+import { createContext, type OneWayLink, type TrialScope } from './context.ts'
 import { defaultExport, type Trainable } from './default-export.ts'
 import { type DrainResult, drainThread, heldResources, leftBehind } from './drain.ts'
 import { LoadWatch } from './load-watch.ts'
@@ -25,6 +26,7 @@ import type {
   WorkerSetup,
 } from './protocol.ts'
 import { placeSyntaxError } from './syntax-location.ts'
+import { TrialStopSignal } from './trial-context.ts'
 
 /**
  * Returns the per-trial task function; the trainable module is imported once, as the thread starts.
