@@ -25,12 +25,12 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { MessagePort } from 'node:worker_threads'
-import { type Config, RandomSearch, Tuner } from 'hyperpool'
+import { type Config, RandomSearch } from 'hyperpool'
 import { Piscina } from 'piscina'
 import { now } from './lib/naive-task.ts'
 import { NOOP_SPACE } from './lib/noop-space.ts'
+import { noopTuner } from './lib/noop-tuner.ts'
 import { fmt, median, quantile, quick, writeResults } from './lib/report.ts'
-import { makeDataset } from './lib/ridge.ts'
 import { sibling } from './lib/sibling.ts'
 
 const TRIALS = quick ? 500 : 10_000
@@ -126,19 +126,7 @@ async function barePiscina(configs: readonly Config[], inFlight: boolean, report
 async function hyperpool(journal: boolean): Promise<Run> {
   const storageDir = mkdtempSync(join(tmpdir(), 'hyperpool-overhead-'))
   try {
-    const tuner = new Tuner({
-      trainable: sibling('lib/trainable', import.meta.url),
-      space,
-      metric: 'loss',
-      numSamples: TRIALS,
-      concurrency: THREADS,
-      data: makeDataset(1, true),
-      storageDir: journal ? storageDir : false,
-      name: 'overhead',
-      trackers: [],
-      logLevel: 'warn',
-      seed: 1,
-    })
+    const tuner = noopTuner(TRIALS, THREADS, journal ? storageDir : false)
     const stop = startClock()
     const results = await tuner.fit()
     const starts = results.trials.map((t) => t.history[0] as unknown as Start)

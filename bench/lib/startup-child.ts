@@ -6,11 +6,9 @@
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { Tuner } from 'hyperpool'
 import { Piscina } from 'piscina'
 import { now } from './naive-task.ts'
-import { NOOP_SPACE } from './noop-space.ts'
-import { makeDataset } from './ridge.ts'
+import { noopTuner } from './noop-tuner.ts'
 import { sibling } from './sibling.ts'
 
 const contender = process.argv[2]
@@ -26,20 +24,8 @@ if (contender === 'piscina') {
   await pool.destroy()
 } else {
   const storageDir = mkdtempSync(join(tmpdir(), 'hyperpool-startup-'))
-  const data = makeDataset(1, true)
   try {
-    const tuner = new Tuner({
-      trainable: sibling('trainable', import.meta.url),
-      space: NOOP_SPACE,
-      metric: 'loss',
-      numSamples: threads,
-      concurrency: threads,
-      data,
-      storageDir: contender === 'journal' ? storageDir : false,
-      trackers: [],
-      logLevel: 'warn',
-      seed: 1,
-    })
+    const tuner = noopTuner(threads, threads, contender === 'journal' ? storageDir : false)
     startedAt = now()
     const results = await tuner.fit()
     readyAt = Math.min(...results.trials.map((trial) => (trial.history[0] as unknown as { readyAt: number }).readyAt))
