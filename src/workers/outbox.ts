@@ -37,7 +37,7 @@ export class Outbox {
   #flushed = 0
   /** When the run began or last sent (or held) a message, by `#clock`. */
   #lastAt = 0
-  /** The run returned (see `closing`): a yield no longer sends the held report. */
+  /** The run returned (see `closing`), until its `end`: a yield no longer sends the held report. */
   #closing = false
   readonly #clock: () => number
 
@@ -50,7 +50,6 @@ export class Outbox {
   /** A run begins on this thread. */
   begin(): void {
     this.#flushed = 0
-    this.#closing = false
     this.#lastAt = this.#clock()
   }
 
@@ -109,8 +108,8 @@ export class Outbox {
     this.#held = undefined
     this.#closing = false
     if (held === undefined) return { flushed: this.#flushed, reports: undefined }
-    const { metrics, at, began } = held
-    return { flushed: this.#flushed, reports: [began === undefined ? { metrics, at: at as number } : { metrics, at: at as number, began }] }
+    const report: OneWayReport = { metrics: held.metrics, at: held.at as number }
+    return { flushed: this.#flushed, reports: [held.began === undefined ? report : { ...report, began: held.began }] }
   }
 
   readonly #whenYielding = (): void => {
