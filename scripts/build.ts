@@ -11,7 +11,7 @@
  * the same URL, so a thread holds one module instance of it.
  *
  * Every file lands in dist/ itself, entries and chunks alike, so a URL a module
- * takes relative to `import.meta.url` (the worker entry, bootstrap.js, the
+ * takes relative to `import.meta.url` (the worker entry, bootstrap.cjs, the
  * report's browser.js) resolves the same whichever file the code ends up in:
  * with chunks, `import.meta.url` is the chunk's, not the source file's.
  *
@@ -44,7 +44,7 @@ export const ENTRY_POINTS: Readonly<Record<string, string>> = {
  * imports nothing of the package, so bundling would only add a module to load), and the report's browser script,
  * which page.ts reads as text and inlines into the page.
  */
-const COPIED = ['src/workers/bootstrap.js', 'src/report/browser.js']
+const COPIED = ['src/workers/bootstrap.cjs', 'src/report/browser.js']
 
 /**
  * Bundles the package's JavaScript into `outdir`: the entry points, their shared chunks, source maps pointing

@@ -110,7 +110,7 @@ export class LocalPool implements Executor {
       data: options.data,
     }
     this.#piscina = new Piscina({
-      filename: new URL('./bootstrap.js', import.meta.url).href,
+      filename: new URL('./bootstrap.cjs', import.meta.url).href,
       minThreads: options.concurrency,
       maxThreads: options.concurrency,
       idleTimeout: Number.POSITIVE_INFINITY,
@@ -304,7 +304,7 @@ class KillSwitch {
   }
 }
 
-/** tsx's registration API, when tsx is installed, so workers (see bootstrap.js) and the CLI can load TypeScript. */
+/** tsx's registration API, when tsx is installed, so workers (see bootstrap.cjs) and the CLI can load TypeScript. */
 export function resolveTsLoader(): string | undefined {
   try {
     return import.meta.resolve('tsx/esm/api')

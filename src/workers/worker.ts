@@ -2,7 +2,7 @@
  * What a worker thread does with each trial: build its context, call the
  * trainable, and turn whatever happens into a {@link TrialOutcome}, with the
  * trial's output sent to the driver (see `capture.ts`). Loaded by
- * `bootstrap.js`, which hands over the trainable's loader.
+ * `bootstrap.cjs`, which hands over the trainable's loader.
  */
 import { MessageChannel, parentPort, receiveMessageOnPort, workerData } from 'node:worker_threads'
 import { type SerializedError, serializeError } from '../errors.ts'
@@ -97,12 +97,20 @@ export function createTrialRunner(
     }
     return defaultExport(setup.trainable, module)
   }
-  // Imported as the thread starts, not when its first task arrives: the import overlaps piscina's
-  // start and the driver's setup, which takes it off the start-up to the first trial. A module that
-  // cannot be loaded is still each trial's `unloadable` outcome (the rejection is kept for them).
-  const trainable = load()
-  trainable.catch(() => {})
-  watch.follow(trainable)
+  /**
+   * The module's load, begun by the thread's first trial: a module that ends the thread as it loads then does so
+   * in a run, which the driver's outcome for it names (bootstrap.cjs loads it at once where Node can, so started
+   * with the thread it would end the thread before piscina counted it started, and no run would hear). One that
+   * cannot be loaded is each trial's `unloadable` outcome (the rejection is kept for them).
+   */
+  let trainable: Promise<Trainable> | undefined
+  const loading = (): Promise<Trainable> => {
+    if (trainable !== undefined) return trainable
+    trainable = load()
+    trainable.catch(() => {})
+    watch.follow(trainable)
+    return trainable
+  }
   /** The trainable once loaded: every later run calls it without awaiting the load again. */
   let loaded: Trainable | undefined
   /**
@@ -119,7 +127,7 @@ export function createTrialRunner(
     const waited = train === undefined
     if (train === undefined) {
       try {
-        train = loaded = await trainable
+        train = loaded = await loading()
       } catch (error) {
         return { kind: 'unloadable', error: serializeError(error) }
       }

@@ -69,9 +69,9 @@ afterAll(() => {
 
 describe('the built package', () => {
   it('is its entry points, the chunks they share and the copied files, all in one folder', () => {
-    const files = readdirSync(dir).filter((file) => file.endsWith('.js'))
+    const files = readdirSync(dir).filter((file) => /\.c?js$/.test(file))
     for (const entry of Object.keys(ENTRY_POINTS)) expect(files).toContain(`${entry}.js`)
-    expect(files).toContain('bootstrap.js')
+    expect(files).toContain('bootstrap.cjs')
     expect(files).toContain('browser.js')
     expect(files.filter((file) => file.startsWith('chunk-')).length).toBeGreaterThan(0)
     expect(existsSync(join(dir, 'worker.js.map'))).toBe(true)
@@ -89,6 +89,30 @@ describe('the built package', () => {
       seen: [{ stopSignal: true, hyperpoolError: true }],
     })
   })
+
+  it.runIf(process.features.require_module === true)(
+    "loads the worker entry and a JavaScript trainable as piscina loads a task, without the ES loader's asynchronous reads",
+    async () => {
+      // import() reads a module through fs/promises (which loads readline and fs watchers too): ~10 ms more per
+      // thread to its first trial than require(), which Node 20.19+ uses for ES modules as well (bootstrap.cjs).
+      writeFileSync(
+        join(dir, 'probe-trainable.js'),
+        "const read = process.moduleLoadList.includes('NativeModule internal/fs/promises')\n" +
+          'export default async function train() { return { loss: 0, asyncReads: read ? 1 : 0 } }\n',
+      )
+      const main = `
+        import { Tuner } from './index.js'
+        const results = await new Tuner({
+          trainable: new URL('./probe-trainable.js', import.meta.url), space: { x: 1 }, metric: 'loss', numSamples: 2,
+          concurrency: 2, storageDir: false, trackers: [], logLevel: 'error',
+        }).fit()
+        console.log(JSON.stringify(results.trials.map((trial) => trial.lastResult?.asyncReads)))
+      `
+      writeFileSync(join(dir, 'probe-main.js'), main)
+      const { stdout } = await exec(process.execPath, [join(dir, 'probe-main.js')], { cwd: dir })
+      expect(JSON.parse(stdout)).toEqual([0, 0])
+    },
+  )
 
   it('leaves bullmq and ioredis unloaded when the package is imported', async () => {
     // Every trainable that imports the package loads its index in each worker thread: the Redis clients

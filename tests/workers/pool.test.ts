@@ -106,7 +106,7 @@ describe("a thread's task result", () => {
       data: undefined,
     }
     const piscina = new Piscina({
-      filename: new URL('../../src/workers/bootstrap.js', import.meta.url).href,
+      filename: new URL('../../src/workers/bootstrap.cjs', import.meta.url).href,
       minThreads: 1,
       maxThreads: 1,
       workerData: setup,
