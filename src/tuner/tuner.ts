@@ -14,7 +14,7 @@ import { ConsoleReporter } from '../tracker/console/console.ts'
 import { TrackerHub } from '../tracker/dispatch.ts'
 import type { Tracker } from '../tracker/tracker.ts'
 import { TrialOutputLog, type TrialOutputMode } from '../tracker/trial-output/trial-output.ts'
-import type { ExperimentInfo, ExperimentSummary, Mode, Objective, TrialOutput } from '../types.ts'
+import type { ExperimentInfo, ExperimentSummary, Mode, Objective } from '../types.ts'
 import type { LocalPool } from '../workers/pool.ts'
 import { shareData, sharedBytes } from '../workers/shared-data.ts'
 import { CheckpointStore } from './checkpoints.ts'
@@ -199,58 +199,9 @@ export class Tuner<S extends Space = Space, D = unknown> {
     const restore = this.#restore
     const searcher = this.#options.search
     const scheduler = this.#options.scheduler
-    // Several objectives travel as `objectives` beside the first one's metric and mode, which one-objective code reads.
-    const objectives = this.#objectives.length > 1 ? { objectives: this.#objectives } : {}
-    searcher.setup({
-      space: this.#space,
-      metric: this.#metric,
-      mode: this.#mode,
-      ...objectives,
-      seed: this.seed,
-      numSamples: this.#numSamples,
-    })
-    const plannedTrials = searcher.size ?? this.#numSamples
-    scheduler.setup({ metric: this.#metric, mode: this.#mode, ...objectives, seed: this.seed, plannedTrials })
-    const trackers = this.#trackersOrDefault()
-    if (restore === undefined && this.#storageRoot !== undefined) {
-      if (this.#defaultName) this.#name = claimFolder(this.#storageRoot, this.#name)
-      this.#storageDir = join(this.#storageRoot, this.#name)
-    }
-    const experiment: ExperimentInfo = restore?.experiment ?? {
-      name: this.name,
-      metric: this.#metric,
-      mode: this.#mode,
-      ...objectives,
-      seed: this.seed,
-      numSamples: this.#numSamples,
-      plannedTrials,
-      concurrency: this.#options.concurrency,
-      space: spaceToJSON(this.#space),
-      options: {
-        stop: { ...this.#options.stop },
-        maxFailures: this.#options.maxFailures,
-        failFast: this.#options.failFast,
-        stopGraceMs: this.#options.stopGraceMs,
-        maxHeapMb: this.#options.maxHeapMb ?? null,
-        trialTimeoutS: this.#options.trialTimeoutS ?? null,
-        metricCheck: this.#options.metricCheck,
-        reproducible: this.#reproducible,
-        trainable: this.#options.trainable,
-      },
-      searcher: searcherName(searcher),
-      scheduler: scheduler.constructor.name,
-      startedAt: new Date().toISOString(),
-    }
-    // First in line, so its pointer to the trial logs comes before the reporter's closing summary.
-    const trialOutput = new TrialOutputLog({
-      dir: this.#storageDir ?? '',
-      // Without a folder (storageDir: false), trial output has only the console to go to.
-      mode: this.#storageDir === undefined ? consoleOnly(this.#options.trialOutput) : this.#options.trialOutput,
-      logger: this.#logger,
-    })
-    const onOutput = (output: TrialOutput) => trialOutput.write(output)
-    // The local threads start here, so they boot (the worker, the trainable's import) while this thread opens the
-    // folder and sets up; a folder that is refused closes them again before any trial runs.
+    // The local threads start first, so they boot (the worker, the trainable's import) while this thread sets up and
+    // opens the folder: side by side in fresh processes, the threads' start-up is most of the time to the first trial.
+    // A set-up that throws or a folder that is refused closes them again before any trial runs.
     const pool =
       this.#options.executor === undefined
         ? startLocalPool({
@@ -259,11 +210,17 @@ export class Tuner<S extends Space = Space, D = unknown> {
             data: this.#data,
             maxHeapMb: this.#options.maxHeapMb,
             logger: this.#logger,
-            onOutput,
+            // A thread's output comes on a later turn of the event loop, when the log exists.
+            onOutput: (output) => trialOutput.write(output),
           })
         : undefined
+    let experiment: ExperimentInfo
+    let trackers: readonly Tracker[]
+    let plannedTrials: number
+    let trialOutput: TrialOutputLog
     let opened: OpenedStore
     try {
+      ;({ experiment, trackers, plannedTrials, trialOutput } = this.#setUp())
       opened = await openStore(
         { dir: this.#storageDir, trackers, restore, data: this.#data, logger: this.#logger },
         experiment,
@@ -295,7 +252,7 @@ export class Tuner<S extends Space = Space, D = unknown> {
               maxHeapMb: this.#options.maxHeapMb,
               data: this.#data,
               logger: this.#logger,
-              onOutput,
+              onOutput: (output) => trialOutput.write(output),
             })
       // The trial output log goes first, so the option's trackers start at 1 (warnings name a plain object by its place there).
       const hub = new TrackerHub([trialOutput, ...trackers, this.#events], this.#logger, { optionStart: 1 })
@@ -364,6 +321,63 @@ export class Tuner<S extends Space = Space, D = unknown> {
     } finally {
       store?.close()
     }
+  }
+
+  /**
+   * Sets up the searcher and scheduler, names the experiment's folder, and makes what the run records first:
+   * the experiment's description and the trial output log.
+   */
+  #setUp(): { experiment: ExperimentInfo; trackers: readonly Tracker[]; plannedTrials: number; trialOutput: TrialOutputLog } {
+    // Several objectives travel as `objectives` beside the first one's metric and mode, which one-objective code reads.
+    const objectives = this.#objectives.length > 1 ? { objectives: this.#objectives } : {}
+    this.#options.search.setup({
+      space: this.#space,
+      metric: this.#metric,
+      mode: this.#mode,
+      ...objectives,
+      seed: this.seed,
+      numSamples: this.#numSamples,
+    })
+    const plannedTrials = this.#options.search.size ?? this.#numSamples
+    this.#options.scheduler.setup({ metric: this.#metric, mode: this.#mode, ...objectives, seed: this.seed, plannedTrials })
+    const trackers = this.#trackersOrDefault()
+    if (this.#restore === undefined && this.#storageRoot !== undefined) {
+      if (this.#defaultName) this.#name = claimFolder(this.#storageRoot, this.#name)
+      this.#storageDir = join(this.#storageRoot, this.#name)
+    }
+    const experiment: ExperimentInfo = this.#restore?.experiment ?? {
+      name: this.name,
+      metric: this.#metric,
+      mode: this.#mode,
+      ...objectives,
+      seed: this.seed,
+      numSamples: this.#numSamples,
+      plannedTrials,
+      concurrency: this.#options.concurrency,
+      space: spaceToJSON(this.#space),
+      options: {
+        stop: { ...this.#options.stop },
+        maxFailures: this.#options.maxFailures,
+        failFast: this.#options.failFast,
+        stopGraceMs: this.#options.stopGraceMs,
+        maxHeapMb: this.#options.maxHeapMb ?? null,
+        trialTimeoutS: this.#options.trialTimeoutS ?? null,
+        metricCheck: this.#options.metricCheck,
+        reproducible: this.#reproducible,
+        trainable: this.#options.trainable,
+      },
+      searcher: searcherName(this.#options.search),
+      scheduler: this.#options.scheduler.constructor.name,
+      startedAt: new Date().toISOString(),
+    }
+    // First in line, so its pointer to the trial logs comes before the reporter's closing summary.
+    const trialOutput = new TrialOutputLog({
+      dir: this.#storageDir ?? '',
+      // Without a folder (storageDir: false), trial output has only the console to go to.
+      mode: this.#storageDir === undefined ? consoleOnly(this.#options.trialOutput) : this.#options.trialOutput,
+      logger: this.#logger,
+    })
+    return { experiment, trackers, plannedTrials, trialOutput }
   }
 
   /** What the stop notices need to name the code that resumes the experiment. */
