@@ -29,7 +29,7 @@ import { placeSyntaxError } from './syntax-location.ts'
 import { TrialStopSignal } from './trial-context.ts'
 
 /**
- * Returns the per-trial task function; the trainable module is imported once, as the thread starts.
+ * Returns the per-trial task function; the trainable module is loaded once, by the thread's first trial.
  * From here on, what the thread writes to stdout and stderr goes to the driver, tagged by trial.
  * The thread's link to the driver (see protocol.ts) is made here, once, and serves every run.
  */
@@ -122,7 +122,7 @@ export function createTrialRunner(
   const runTrial = async (task: TrialTask, scope: TrialScope<unknown>): Promise<TrialOutcome> => {
     const { ctx } = scope
     let train = loaded
-    // Only a thread's first run waits for the module (and came while the thread started): only its clock needs
+    // Only a thread's first run waits for the module (and for the thread's start before it): only its clock needs
     // moving, so only it says when the trainable was called, and every later run sends nothing more.
     const waited = train === undefined
     if (train === undefined) {

@@ -1,14 +1,14 @@
-import { mkdirSync, writeFileSync } from 'node:fs'
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { describe, expect, it } from 'vitest'
 import { fixtureTuner, temporaryDir } from '../helpers.ts'
 
 /**
- * A JavaScript trainable is loaded as piscina loads a task: require() first (synchronous in Node 20.19+, ES
- * modules included), import() where require() cannot (a top-level await). Each kind of module must load as
- * import() alone would load it: a CommonJS default of `module.exports`, its top level run once per thread,
- * and a module that ends its thread as it loads named as the reason.
+ * An ES module trainable is loaded as piscina loads a task, with require() (synchronous in Node 20.19+), and
+ * with import() where require() refuses it (a top-level await); CommonJS with import(). Each must load as
+ * import() alone would load it: a CommonJS default of `module.exports` (its getters unread), its top level run
+ * once per thread, and a module that ends its thread as it loads named as the reason.
  */
 
 /** A JavaScript module written into a fresh folder, as a file URL; `type` is its package.json's module type. */
@@ -37,6 +37,34 @@ describe('a JavaScript trainable', () => {
     await expect(losses(trainable)).rejects.toThrow(
       /^Tuner\(\{ trainable \}\): could not be loaded: ConfigError: trainable .*train\.js: the module must default-export a function .*; it exports train: use module\.exports = train$/,
     )
+  })
+
+  it('runs from a CommonJS module without reading the getters on module.exports', async () => {
+    // A lazy getter (loading something heavy, or missing) is read only by code that asks for it.
+    const source = `
+      module.exports = async (config) => ({ loss: config.x })
+      Object.defineProperty(module.exports, 'lazy', { enumerable: true, get() { throw new Error('read the lazy getter') } })
+    `
+    expect(await losses(trainableFile('train.js', source, 'commonjs'))).toEqual(Array.from({ length: 4 }, () => ['completed', 1]))
+  })
+
+  it('runs a CommonJS top level once even when it fails requiring an ES module with a top-level await', async () => {
+    const dir = temporaryDir()
+    const log = join(dir, 'evaluations.log')
+    writeFileSync(join(dir, 'package.json'), JSON.stringify({ type: 'commonjs' }))
+    writeFileSync(join(dir, 'waits.mjs'), 'await null\nexport default 1\n')
+    writeFileSync(
+      join(dir, 'train.js'),
+      `require('node:fs').appendFileSync(${JSON.stringify(log)}, 'ran\\n')\nrequire('./waits.mjs')\nmodule.exports = () => ({ loss: 0 })\n`,
+    )
+    const trainable = pathToFileURL(join(dir, 'train.js')).href
+    await expect(fixtureTuner({ trainable, space: { x: 1 }, numSamples: 1, concurrency: 1 }).fit()).rejects.toThrow(/could not be loaded/)
+    expect(readFileSync(log, 'utf8')).toBe('ran\n')
+  })
+
+  it("runs an ES module's default export, not an export it names 'module.exports'", async () => {
+    const source = "const other = () => ({ loss: 9 })\nexport { other as 'module.exports' }\nexport default () => ({ loss: 1 })\n"
+    expect(await losses(trainableFile('train.mjs', source))).toEqual(Array.from({ length: 4 }, () => ['completed', 1]))
   })
 
   it('runs its top level once per thread, with a top-level await too', async () => {
