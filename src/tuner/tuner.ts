@@ -199,9 +199,9 @@ export class Tuner<S extends Space = Space, D = unknown> {
     const restore = this.#restore
     const searcher = this.#options.search
     const scheduler = this.#options.scheduler
-    // The local threads start first, so they boot (the worker, the trainable's import) while this thread sets up and
-    // opens the folder: side by side in fresh processes, the threads' start-up is most of the time to the first trial.
-    // A set-up that throws or a folder that is refused closes them again before any trial runs.
+    // The local threads start first, so they boot while this thread sets up and opens the folder: side by side in
+    // fresh processes, the threads' start-up is most of the time to the first trial. A set-up that throws or a folder
+    // that is refused closes them again before any trial runs.
     const pool =
       this.#options.executor === undefined
         ? startLocalPool({
@@ -210,7 +210,8 @@ export class Tuner<S extends Space = Space, D = unknown> {
             data: this.#data,
             maxHeapMb: this.#options.maxHeapMb,
             logger: this.#logger,
-            // A thread's output comes on a later turn of the event loop, when the log exists.
+            // A thread's output comes on a later turn of the event loop: #setUp has made the log by then (it runs
+            // in this turn), so this never meets it unassigned.
             onOutput: (output) => trialOutput.write(output),
           })
         : undefined
@@ -237,6 +238,8 @@ export class Tuner<S extends Space = Space, D = unknown> {
       return (await loadExperiment(this.#storageDir as string)).results as ResultGrid<ConfigOf<S>>
     }
     const { store, journal } = opened
+    /** Whether the run closed its executor: a throw before it runs (a journal that cannot be replayed) leaves the threads to close here. */
+    let closing = false
     try {
       this.#logger.debug(
         `experiment ${this.name}: seed ${this.seed}, ${countOf(this.#options.concurrency, 'thread')}, ${sharedBytes(this.#data)} bytes shared`,
@@ -301,6 +304,7 @@ export class Tuner<S extends Space = Space, D = unknown> {
         summary = await run.run()
       } finally {
         stopListening()
+        closing = true
         await executor.close()
       }
       // A run that failed (metricCheck 'error' included) says why when fit() rejects.
@@ -319,6 +323,7 @@ export class Tuner<S extends Space = Space, D = unknown> {
         space: this.#space,
       })
     } finally {
+      if (!closing) await pool?.close()
       store?.close()
     }
   }
