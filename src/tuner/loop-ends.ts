@@ -41,7 +41,9 @@ export abstract class LoopEnds extends LoopReports {
       // No trial can run without the module: end the experiment instead of failing every trial the same way.
       trial.state = 'errored'
       const { name, message } = outcome.error
-      this.fail(problemAt(optionAt('Tuner', 'trainable'), `could not be loaded: ${name}: ${message}`, trial.error))
+      // The worker's ConfigError names the module already (see loadFailure): its class would only stutter.
+      const why = name === 'ConfigError' ? message : `${name}: ${message}`
+      this.fail(problemAt(optionAt('Tuner', 'trainable'), `could not be loaded: ${why}`, trial.error))
     } else if (diverged) {
       // Not retried: a seeded rerun of the same config would diverge the same way.
       trial.state = 'errored'

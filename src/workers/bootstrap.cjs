@@ -75,9 +75,8 @@ async function importModule(url) {
   } catch (error) {
     if (error?.code !== 'ERR_UNKNOWN_FILE_EXTENSION' || registered) throw error
     if (!workerData.tsLoader) {
-      throw new Error(`${url} is TypeScript and no TypeScript loader is installed: npm install -D tsx, or compile it to .js`, {
-        cause: error,
-      })
+      // The worker names the module (a trainable's load error is prefixed with its URL there).
+      throw new Error('it is TypeScript and no TypeScript loader is installed: npm install -D tsx, or compile it to .js', { cause: error })
     }
     const { register } = await import(workerData.tsLoader)
     register()

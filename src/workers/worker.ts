@@ -12,7 +12,7 @@ import { checkMetrics } from './check-metrics.ts'
 import { createContext, type OneWayLink, type TrialScope } from './context.ts'
 import { defaultExport, type Trainable } from './default-export.ts'
 import { type DrainResult, drainThread, heldResources, leftBehind } from './drain.ts'
-import { LoadWatch } from './load-watch.ts'
+import { LoadWatch, loadFailure } from './load-watch.ts'
 import { Outbox } from './outbox.ts'
 import type {
   DecisionMessage,
@@ -93,7 +93,7 @@ export function createTrialRunner(
       module = await importTrainable()
     } catch (error) {
       // import() drops where a syntax error is, which `node train.mjs` would print: put it back.
-      throw await placeSyntaxError(setup.trainable, error)
+      throw loadFailure(setup.trainable, await placeSyntaxError(setup.trainable, error))
     }
     return defaultExport(setup.trainable, module)
   }

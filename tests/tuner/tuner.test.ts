@@ -250,7 +250,7 @@ describe('Tuner on the worker pool', () => {
     const storageDir = temporaryDir()
     const t = tuner({ trainable, space: { x: 1 }, numSamples: 4, concurrency: 1, storageDir, name: 'exit-on-import' })
     await expect(t.fit()).rejects.toThrow(
-      /^Tuner\(\{ trainable \}\): could not be loaded: ConfigError: trainable .*exit-on-import\.ts: the module ended its thread with code 3 while loading \(.*\); what it printed:\nloading the data\.\.\.\nno GPU found, giving up$/,
+      /^Tuner\(\{ trainable \}\): could not be loaded: trainable .*exit-on-import\.ts: the module ended its thread with code 3 while loading \(.*\); what it printed:\nloading the data\.\.\.\nno GPU found, giving up$/,
     )
     const { results, interruption } = await loadExperiment(join(storageDir, 'exit-on-import'))
     expect(results.trials.map((trial) => trial.state)).toEqual(['errored'])
@@ -267,7 +267,7 @@ describe('Tuner on the worker pool', () => {
     )
     expect(error).toBeInstanceOf(ConfigError)
     expect((error as Error).message).toMatch(
-      /^Tuner\(\{ trainable \}\): could not be loaded: ConfigError: trainable .*throw-while-loading\.ts: the module threw Error: connection refused from a callback or event it set off \(.*\) while loading; what it printed:\nconnecting\.\.\.$/,
+      /^Tuner\(\{ trainable \}\): could not be loaded: trainable .*throw-while-loading\.ts: the module threw Error: connection refused from a callback or event it set off \(.*\) while loading; what it printed:\nconnecting\.\.\.$/,
     )
     expect((error as Error).message).not.toMatch(/process\.exit|code 1/)
   })
@@ -344,7 +344,7 @@ describe('Tuner on the worker pool', () => {
   it('ends the experiment with a ConfigError when the trainable module cannot be loaded', async () => {
     const t = tuner({ trainable: new URL('../fixtures/no-default.ts', import.meta.url), space: { behaviour: 'final' }, numSamples: 20 })
     await expect(t.fit()).rejects.toThrow(
-      /^Tuner\(\{ trainable \}\): could not be loaded: ConfigError: trainable .*no-default\.ts: the module must default-export a function \(config, ctx\) => Promise<void \| metrics>, got undefined; it exports train: use export default train$/,
+      /^Tuner\(\{ trainable \}\): could not be loaded: trainable .*no-default\.ts: the module must default-export a function \(config, ctx\) => Promise<void \| metrics>, got undefined; it exports train: use export default train$/,
     )
   })
 
@@ -354,7 +354,7 @@ describe('Tuner on the worker pool', () => {
     writeFileSync(path, 'export default function train() {\n  return { loss: 0 }\n')
     const trainable = pathToFileURL(path).href
     await expect(tuner({ trainable, space: { x: 1 }, numSamples: 4, concurrency: 1 }).fit()).rejects.toThrow(
-      `Tuner({ trainable }): could not be loaded: ConfigError: trainable ${trainable}: SyntaxError: Unexpected end of input at ${trainable}:3`,
+      `Tuner({ trainable }): could not be loaded: trainable ${trainable}: SyntaxError: Unexpected end of input at ${trainable}:3`,
     )
   })
 
@@ -373,13 +373,15 @@ describe('Tuner on the worker pool', () => {
       },
     ]
     const t = tuner({ trainable, space: { x: 1 }, numSamples: 4, concurrency: 2, storageDir, name: 'throw-on-import', trackers })
-    await expect(t.fit()).rejects.toThrow(/^Tuner\(\{ trainable \}\): could not be loaded: Error: boom at import$/)
+    await expect(t.fit()).rejects.toThrow(
+      /^Tuner\(\{ trainable \}\): could not be loaded: trainable .*throw-on-import\.ts: Error: boom at import$/,
+    )
     expect(summaries.map(({ trials, states }) => [trials, states.paused, states.errored])).toEqual([[2, 0, 2]])
     // The trackers hear both ends: nothing hands the second on to a later session.
     expect(heard.sort()).toEqual(['end 0 errored', 'end 1 errored', 'start 0', 'start 1'])
     const { results, interruption } = await loadExperiment(join(storageDir, 'throw-on-import'))
     expect(results.trials.map((trial) => [trial.state, trial.error?.message])).toEqual(
-      [0, 1].map((id) => ['errored', `trial ${id}: Error: boom at import`]),
+      [0, 1].map((id) => ['errored', `trial ${id}: ConfigError: trainable ${trainable}: Error: boom at import`]),
     )
     expect(interruption).toMatchObject({ cause: 'check', resumable: false })
   })

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { LoadWatch, PRINTED_CHARS } from '../../src/workers/load-watch.ts'
+import { ConfigError } from '../../src/errors.ts'
+import { LoadWatch, loadFailure, PRINTED_CHARS } from '../../src/workers/load-watch.ts'
 
 const TRAINABLE = 'file:///work/train.mjs'
 
@@ -54,5 +55,21 @@ describe('what LoadWatch keeps of what the module printed', () => {
     watch.heard('the reason, printed last')
     const message = watch.exited(3)?.message ?? ''
     expect(message.endsWith(`what it printed:\n${'a'.repeat(PRINTED_CHARS - 25)}\nthe reason, printed last`)).toBe(true)
+  })
+})
+
+describe('loadFailure', () => {
+  it("names the module in what it threw as it loaded, keeping that as the cause, and leaves hyperpool's own errors as they are", () => {
+    const thrown = new Error('dataset file not found: /data.csv')
+    const wrapped = loadFailure(TRAINABLE, thrown)
+    expect(wrapped).toBeInstanceOf(ConfigError)
+    expect([wrapped.message, wrapped.cause, (wrapped as ConfigError).field]).toEqual([
+      `trainable ${TRAINABLE}: Error: dataset file not found: /data.csv`,
+      thrown,
+      'trainable',
+    ])
+    expect(loadFailure(TRAINABLE, 'not an error').message).toBe(`trainable ${TRAINABLE}: it threw "not an error"`)
+    const ours = new ConfigError(`trainable ${TRAINABLE}: the module must default-export a function`, { field: 'trainable' })
+    expect(loadFailure(TRAINABLE, ours)).toBe(ours)
   })
 })

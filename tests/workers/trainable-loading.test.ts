@@ -35,7 +35,7 @@ describe('a JavaScript trainable', () => {
   it('is refused from a CommonJS module that exports it by name, saying to use module.exports', async () => {
     const trainable = trainableFile('train.js', 'exports.train = async () => ({ loss: 0 })\n', 'commonjs')
     await expect(losses(trainable)).rejects.toThrow(
-      /^Tuner\(\{ trainable \}\): could not be loaded: ConfigError: trainable .*train\.js: the module must default-export a function .*; it exports train: use module\.exports = train$/,
+      /^Tuner\(\{ trainable \}\): could not be loaded: trainable .*train\.js: the module must default-export a function .*; it exports train: use module\.exports = train$/,
     )
   })
 
@@ -85,7 +85,7 @@ describe('a JavaScript trainable', () => {
       "console.log('loading the data...')\nprocess.exit(3)\nexport default () => ({ loss: 0 })\n",
     )
     await expect(losses(trainable)).rejects.toThrow(
-      /^Tuner\(\{ trainable \}\): could not be loaded: ConfigError: trainable .*train\.mjs: the module ended its thread with code 3 while loading \(.*\); what it printed:\nloading the data\.\.\.$/,
+      /^Tuner\(\{ trainable \}\): could not be loaded: trainable .*train\.mjs: the module ended its thread with code 3 while loading \(.*\); what it printed:\nloading the data\.\.\.$/,
     )
   })
 })
