@@ -173,23 +173,37 @@ for (let r = 0; r < REPEATS; r++) {
 
 /**
  * Cold starts: each in a process of its own (bench/lib/startup-child.ts), as a program that calls fit() once
- * meets it, where the runs above reuse the warm code of the repeats before. Same orders design, 3 contenders.
+ * meets it, where the runs above reuse the warm code of the repeats before. Same orders design. Twice over: with
+ * the workload modules the runs above load on both sides, and with a task and a trainable that import nothing, so
+ * the start-up is the pool's own and hyperpool's (what a user who times an empty task against an empty trainable
+ * sees). Each hyperpool row's ratio is to the bare piscina row of its group.
  */
 const COLD_REPEATS = quick ? 1 : 12
-const coldContenders: Array<[string, string]> = [
-  ['bare piscina (no-op tasks)', 'piscina'],
-  ['hyperpool, no journal (storageDir: false)', 'hyperpool'],
-  ['hyperpool, with its journal (the default)', 'journal'],
+interface ColdContender {
+  readonly label: string
+  readonly args: readonly string[]
+  /** The bare piscina row this one is a ratio to. */
+  readonly base: string
+}
+const WORKLOAD_BASE = 'bare piscina (no-op tasks)'
+const EMPTY_BASE = 'bare piscina, a task that imports nothing'
+const coldContenders: readonly ColdContender[] = [
+  { label: WORKLOAD_BASE, args: ['piscina'], base: WORKLOAD_BASE },
+  { label: 'hyperpool, no journal (storageDir: false)', args: ['hyperpool'], base: WORKLOAD_BASE },
+  { label: 'hyperpool, with its journal (the default)', args: ['journal'], base: WORKLOAD_BASE },
+  { label: EMPTY_BASE, args: ['piscina', 'empty'], base: EMPTY_BASE },
+  { label: 'hyperpool, no journal, a trainable that imports nothing', args: ['hyperpool', 'empty'], base: EMPTY_BASE },
+  { label: 'hyperpool, with its journal, a trainable that imports nothing', args: ['journal', 'empty'], base: EMPTY_BASE },
 ]
 const coldChild = fileURLToPath(sibling('lib/startup-child', import.meta.url))
 const coldOrders = williamsOrders(coldContenders.length)
-const cold = new Map<string, number[]>(coldContenders.map(([label]) => [label, []]))
+const cold = new Map<string, number[]>(coldContenders.map(({ label }) => [label, []]))
 for (let r = 0; r < COLD_REPEATS; r++) {
   for (const index of coldOrders[r % coldOrders.length] as number[]) {
-    const [label, arg] = coldContenders[index] as [string, string]
-    const child = spawnSync(process.execPath, [coldChild, arg], { encoding: 'utf8' })
+    const { label, args } = coldContenders[index] as ColdContender
+    const child = spawnSync(process.execPath, [coldChild, ...args], { encoding: 'utf8' })
     const ms = Number(child.stdout.trim())
-    if (child.status !== 0 || !Number.isFinite(ms)) throw new Error(`cold start of ${arg} failed: ${child.stderr}`)
+    if (child.status !== 0 || !Number.isFinite(ms)) throw new Error(`cold start of ${args.join(' ')} failed: ${child.stderr}`)
     cold.get(label)?.push(ms)
   }
 }
@@ -247,9 +261,9 @@ writeResults(
     {
       title: 'Start-up in a fresh process: from fit() (or new Piscina) to the first trial (or task) running, ms',
       columns: ['path', 'ms (median)', 'ms: IQR (min–max)', 'ratio to piscina (median)', 'ratio: IQR (min–max)', 'goal'],
-      rows: coldContenders.map(([label]) => {
+      rows: coldContenders.map(({ label, base }) => {
         const values = cold.get(label) as number[]
-        const bare = cold.get(coldContenders[0]?.[0] as string) as number[]
+        const bare = cold.get(base) as number[]
         const ratios = values.map((ms, r) => ms / (bare[r] as number))
         const ratio = median(ratios)
         const mine = ours(label)
@@ -264,7 +278,8 @@ writeResults(
       }),
       note:
         `${COLD_REPEATS} repeats, each contender in a process of its own (bench/lib/startup-child.ts), in the orders of a Williams design; ` +
-        'a ratio is taken within a repeat. The process imports its modules first (untimed), then times what the table above times, once: ' +
+        'a ratio is taken within a repeat, to the bare piscina row of its group: the first three load the workload modules of the runs above on ' +
+        'both sides (the ridge code, seedrandom), the last three a task and a trainable that import nothing. The process imports its modules first (untimed), then times what the table above times, once: ' +
         'no earlier run of the same code warmed it, as none does for a program that calls fit() once.',
     },
     {

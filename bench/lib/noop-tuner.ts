@@ -6,11 +6,12 @@ import { sibling } from './sibling.ts'
 
 /**
  * A Tuner of `trials` no-op trials on `threads` threads, with the 1 MB dataset shared and no tracker; `storageDir`:
- * a folder for its journal, as by default, or false for none. Seeded, so every run proposes the same configs.
+ * a folder for its journal, as by default, or false for none; `trainable`: the module beside this one that runs
+ * them. Seeded, so every run proposes the same configs.
  */
-export function noopTuner(trials: number, threads: number, storageDir: string | false): Tuner {
+export function noopTuner(trials: number, threads: number, storageDir: string | false, trainable = 'trainable'): Tuner {
   return new Tuner({
-    trainable: sibling('trainable', import.meta.url),
+    trainable: sibling(trainable, import.meta.url),
     space: NOOP_SPACE,
     metric: 'loss',
     numSamples: trials,
