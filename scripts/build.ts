@@ -4,11 +4,15 @@
  *
  * Few modules, because a worker thread pays for each one it loads (Node 20's
  * ESM loader, ~1.5 ms a module): tsc's one-file-per-source output made every
- * thread load ~15 before its first trial. Code splitting, because the worker
- * and a trainable that imports 'hyperpool' must share one copy of every class
- * (`instanceof` across them: a `TrialStopSignal`, a `HyperpoolError`): code
- * that several entry points use goes into chunks that each of them imports by
- * the same URL, so a thread holds one module instance of it.
+ * thread load ~15 before its first trial. The worker entry is built on its
+ * own, one file that imports only Node and the dependencies: side by side in
+ * fresh processes, importing a shared chunk cost each thread's start about
+ * 4-7 ms more (the ES loader's resolution, which an empty task never needs).
+ * The API and the command share chunks (code splitting), so a program holds
+ * one copy of each class. A worker thread whose trainable imports 'hyperpool'
+ * holds two, the worker's and the package's: `instanceof` still holds across
+ * them (a `TrialStopSignal` the worker throws, a `HyperpoolError`), because
+ * HyperpoolError compares class names kept under a Symbol.for key (errors.ts).
  *
  * Every file lands in dist/ itself, entries and chunks alike, so a URL a module
  * takes relative to `import.meta.url` (the worker entry, bootstrap.cjs, the
@@ -39,6 +43,9 @@ export const ENTRY_POINTS: Readonly<Record<string, string>> = {
   bin: 'src/cli/bin.ts',
 }
 
+/** The entry points built alone, without chunks: a worker thread loads one file before its trainable. */
+const STANDALONE = new Set(['worker'])
+
 /**
  * Files copied as they are: the file piscina starts in each thread (pool.ts points at it; plain JavaScript that
  * imports nothing of the package, so bundling would only add a module to load), and the report's browser script,
@@ -52,25 +59,30 @@ const COPIED = ['src/workers/bootstrap.cjs', 'src/report/browser.js']
  * resolve from (inside this checkout). Files already there stay: `npm run build` empties dist/ first.
  */
 export async function buildModules(outdir: string): Promise<void> {
-  await build({
+  const entries = Object.entries(ENTRY_POINTS)
+  const options = {
     absWorkingDir: ROOT,
-    entryPoints: Object.entries(ENTRY_POINTS).map(([out, source]) => ({ in: source, out })),
     outdir,
     bundle: true,
-    splitting: true,
     format: 'esm',
     platform: 'node',
     target: 'node20',
     packages: 'external',
-    chunkNames: 'chunk-[hash]',
-    // Class names are data here (the journal records the searcher's and scheduler's, errors take theirs):
-    // bundling must not rename a class to dodge a clash.
+    // Class names are data here (the journal records the searcher's and scheduler's, errors take theirs and
+    // compare them across copies): bundling must not rename a class to dodge a clash.
     keepNames: true,
     // The maps point into src/, which the package ships, rather than carrying a copy of it.
     sourcemap: true,
     sourcesContent: false,
     logLevel: 'warning',
+  } as const
+  await build({
+    ...options,
+    entryPoints: entries.filter(([out]) => !STANDALONE.has(out)).map(([out, source]) => ({ in: source, out })),
+    splitting: true,
+    chunkNames: 'chunk-[hash]',
   })
+  await build({ ...options, entryPoints: entries.filter(([out]) => STANDALONE.has(out)).map(([out, source]) => ({ in: source, out })) })
   mkdirSync(outdir, { recursive: true })
   for (const file of COPIED) copyFileSync(join(ROOT, file), join(outdir, file.slice(file.lastIndexOf('/') + 1)))
 }

@@ -18,7 +18,29 @@ export class HyperpoolError extends Error {
     super(message, options.cause === undefined ? undefined : { cause: options.cause })
     this.name = new.target.name
     this.field = options.field ?? ''
+    Object.defineProperty(this, CLASSES, { value: classNames(new.target) })
   }
+
+  /**
+   * `instanceof` that also holds across copies of these classes in one thread: a worker thread runs its own
+   * bundle of hyperpool's code, and a trainable that imports 'hyperpool' gets the package's, so the stop signal
+   * the worker throws must pass `instanceof TrialStopSignal` against the trainable's class, and the other way.
+   */
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    if (Function.prototype[Symbol.hasInstance].call(this, value)) return true
+    const names = typeof value === 'object' && value !== null ? (value as { [CLASSES]?: unknown })[CLASSES] : undefined
+    return Array.isArray(names) && names.includes(this.name)
+  }
+}
+
+/** Where an error keeps the names of its classes, HyperpoolError's and below: a key every copy of this module shares. */
+const CLASSES = Symbol.for('hyperpool.classes')
+
+/** `type` and the classes it extends, up to HyperpoolError: what `instanceof` in another copy compares by name. */
+function classNames(type: abstract new (...args: never[]) => unknown): readonly string[] {
+  const names: string[] = []
+  for (let at: unknown = type; typeof at === 'function' && at !== Error; at = Object.getPrototypeOf(at)) names.push(at.name)
+  return Object.freeze(names)
 }
 
 /**

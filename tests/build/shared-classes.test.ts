@@ -6,11 +6,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { buildModules, ENTRY_POINTS } from '../../scripts/build.ts'
 
 /**
- * The published build (scripts/build.ts) bundles the package into a few modules and keeps one copy of each
- * class: the worker thread's code and a trainable that imports the built package share it, so `instanceof`
- * holds across them. Built here (JavaScript only, as `npm run build` makes it) into a folder inside the
- * checkout, so that its dependencies resolve as they do from dist/; the experiment runs in a child process,
- * as a user's would, with nothing but Node.
+ * The published build (scripts/build.ts) bundles the package into a few modules: the API and the command share
+ * chunks, the worker entry is one file of its own. A trainable that imports the built package therefore holds
+ * other copies of hyperpool's classes than the worker running it, and `instanceof` must hold across them all the
+ * same. Built here (JavaScript only, as `npm run build` makes it) into a folder inside the checkout, so that its
+ * dependencies resolve as they do from dist/; the experiment runs in a child process, as a user's would, with
+ * nothing but Node.
  */
 
 const ROOT = resolve(import.meta.dirname, '../..')
@@ -68,13 +69,15 @@ afterAll(() => {
 })
 
 describe('the built package', () => {
-  it('is its entry points, the chunks they share and the copied files, all in one folder', () => {
+  it('is its entry points, the chunks they share and the copied files, all in one folder; the worker imports no chunk', () => {
     const files = readdirSync(dir).filter((file) => /\.c?js$/.test(file))
     for (const entry of Object.keys(ENTRY_POINTS)) expect(files).toContain(`${entry}.js`)
     expect(files).toContain('bootstrap.cjs')
     expect(files).toContain('browser.js')
     expect(files.filter((file) => file.startsWith('chunk-')).length).toBeGreaterThan(0)
     expect(existsSync(join(dir, 'worker.js.map'))).toBe(true)
+    // A thread loads the worker entry alone: a chunk import would cost its start the ES loader's resolution.
+    expect(readFileSync(join(dir, 'worker.js'), 'utf8')).not.toMatch(/from ["']\.\//)
   })
 
   it("shares hyperpool's classes between the worker thread and a trainable that imports the package", async () => {
