@@ -27,9 +27,12 @@ export class HyperpoolError extends Error {
    * the worker throws must pass `instanceof TrialStopSignal` against the trainable's class, and the other way.
    */
   static override [Symbol.hasInstance](value: unknown): boolean {
-    if (Function.prototype[Symbol.hasInstance].call(this, value)) return true
+    // `this` is the class on the right of instanceof (ConfigError, say), which subclasses inherit this from.
+    // biome-ignore lint/complexity/noThisInStatic: the class asked, not HyperpoolError
+    const asked: { readonly name: string } = this
+    if (Function.prototype[Symbol.hasInstance].call(asked, value)) return true
     const names = typeof value === 'object' && value !== null ? (value as { [CLASSES]?: unknown })[CLASSES] : undefined
-    return Array.isArray(names) && names.includes(this.name)
+    return Array.isArray(names) && names.includes(asked.name)
   }
 }
 
