@@ -22,28 +22,48 @@ export class HyperpoolError extends Error {
   }
 
   /**
-   * `instanceof` that also holds across copies of these classes in one thread: a worker thread runs its own
-   * bundle of hyperpool's code, and a trainable that imports 'hyperpool' gets the package's, so the stop signal
-   * the worker throws must pass `instanceof TrialStopSignal` against the trainable's class, and the other way.
+   * `instanceof` that also holds across copies of hyperpool's error classes in one thread: a worker thread runs its
+   * own bundle of hyperpool's code, and a trainable that imports 'hyperpool' gets the package's, so the stop signal
+   * the worker throws must pass `instanceof TrialStopSignal` against the trainable's class, and the other way. Only
+   * hyperpool's own classes (see {@link ownErrorClasses}) compare by name: a subclass of yours, whatever its name,
+   * answers by prototype alone.
    */
   static override [Symbol.hasInstance](value: unknown): boolean {
     // `this` is the class on the right of instanceof (ConfigError, say), which subclasses inherit this from.
     // biome-ignore lint/complexity/noThisInStatic: the class asked, not HyperpoolError
     const asked: { readonly name: string } = this
     if (Function.prototype[Symbol.hasInstance].call(asked, value)) return true
+    if (!Object.hasOwn(asked, OWN)) return false
     const names = typeof value === 'object' && value !== null ? (value as { [CLASSES]?: unknown })[CLASSES] : undefined
     return Array.isArray(names) && names.includes(asked.name)
   }
 }
 
-/** Where an error keeps the names of its classes, HyperpoolError's and below: a key every copy of this module shares. */
+/** Where an error keeps the names of hyperpool's classes it is an instance of: a key every copy of this module shares. */
 const CLASSES = Symbol.for('hyperpool.classes')
+/** The mark of hyperpool's own error classes, the ones compared by name. */
+const OWN = Symbol.for('hyperpool.own-error-class')
 
-/** `type` and the classes it extends, up to HyperpoolError: what `instanceof` in another copy compares by name. */
+/** Of `type` and the classes it extends, hyperpool's own: what `instanceof` in another copy compares by name. */
 function classNames(type: abstract new (...args: never[]) => unknown): readonly string[] {
   const names: string[] = []
-  for (let at: unknown = type; typeof at === 'function' && at !== Error; at = Object.getPrototypeOf(at)) names.push(at.name)
+  for (let at: unknown = type; typeof at === 'function' && at !== Error; at = Object.getPrototypeOf(at)) {
+    if (Object.hasOwn(at, OWN)) names.push(at.name)
+  }
   return Object.freeze(names)
+}
+
+/**
+ * Marks classes as hyperpool's own errors, which `instanceof` recognises across copies of the package by name.
+ * For the classes a worker thread and a trainable can both hold: every class here, and `TrialStopSignal`.
+ *
+ * @example
+ * ```ts
+ * ownErrorClasses(TrialStopSignal)
+ * ```
+ */
+export function ownErrorClasses(...types: ReadonlyArray<abstract new (...args: never[]) => HyperpoolError>): void {
+  for (const type of types) Object.defineProperty(type, OWN, { value: true })
 }
 
 /**
@@ -312,3 +332,17 @@ export class DivergedError extends TrialError {
     this.iteration = iteration
   }
 }
+
+ownErrorClasses(
+  HyperpoolError,
+  SpaceError,
+  ConfigError,
+  DataError,
+  TrialError,
+  ReportError,
+  WorkerError,
+  TrackerError,
+  ResultError,
+  JournalError,
+  DivergedError,
+)

@@ -29,12 +29,27 @@ describe('HyperpoolError across copies of the package', () => {
     expect([null, undefined, 'ConfigError', { name: 'ConfigError' }].some((value) => value instanceof ConfigError)).toBe(false)
   })
 
-  it('holds for the stop signal, which the worker throws into a trainable that may hold the other copy', () => {
-    const signal = new TrialStopSignal('stop')
-    expect([signal instanceof TrialStopSignal, signal instanceof HyperpoolError, signal instanceof ConfigError]).toEqual([
+  it('holds for the stop signal, which the worker throws into a trainable that may hold the other copy', async () => {
+    const specifier = new URL('../src/workers/trial-context.ts?other-copy', import.meta.url).href
+    const other = (await import(specifier)) as typeof import('../src/workers/trial-context.ts')
+    expect(other.TrialStopSignal).not.toBe(TrialStopSignal)
+    const theirs = new other.TrialStopSignal('stop')
+    expect([theirs instanceof TrialStopSignal, theirs instanceof HyperpoolError, theirs instanceof ConfigError]).toEqual([
       true,
       true,
       false,
     ])
+    expect(new TrialStopSignal('pause') instanceof other.TrialStopSignal).toBe(true)
+  })
+
+  it("compares only hyperpool's own classes by name: a subclass of yours answers by prototype alone", () => {
+    // Named like one of ours, and each of ours named like it: neither is the other.
+    class ConfigErrorOfMine extends HyperpoolError {}
+    Object.defineProperty(ConfigErrorOfMine, 'name', { value: 'ConfigError' })
+    expect([new ConfigError('x') instanceof ConfigErrorOfMine, new ConfigErrorOfMine('x') instanceof ConfigError]).toEqual([false, false])
+    expect(new ConfigErrorOfMine('x') instanceof ConfigErrorOfMine).toBe(true)
+    const First = class extends ConfigError {}
+    const Second = class extends ConfigError {}
+    expect([new First('x') instanceof Second, new First('x') instanceof ConfigError]).toEqual([false, true])
   })
 })

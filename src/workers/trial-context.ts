@@ -1,6 +1,6 @@
 // Kept in the published .d.ts: its types use Node's, which newer TypeScript loads only when asked.
 /// <reference types="node" preserve="true" />
-import { HyperpoolError } from '../errors.ts'
+import { HyperpoolError, ownErrorClasses } from '../errors.ts'
 import { argumentAt, check, oneOf } from '../options/index.ts'
 import type { Decision, Metrics } from '../types.ts'
 
@@ -83,3 +83,4 @@ export class TrialStopSignal extends HyperpoolError {
     this.decision = ending
   }
 }
+ownErrorClasses(TrialStopSignal)

@@ -1,6 +1,7 @@
 import { execFile } from 'node:child_process'
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
+import { pathToFileURL } from 'node:url'
 import { promisify } from 'node:util'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { buildModules, ENTRY_POINTS } from '../../scripts/build.ts'
@@ -77,7 +78,7 @@ describe('the built package', () => {
     expect(files.filter((file) => file.startsWith('chunk-')).length).toBeGreaterThan(0)
     expect(existsSync(join(dir, 'worker.js.map'))).toBe(true)
     // A thread loads the worker entry alone: a chunk import would cost its start the ES loader's resolution.
-    expect(readFileSync(join(dir, 'worker.js'), 'utf8')).not.toMatch(/from ["']\.\//)
+    expect(readFileSync(join(dir, 'worker.js'), 'utf8')).not.toMatch(/(?:from|import)\s*\(?["']\.\//)
   })
 
   it("shares hyperpool's classes between the worker thread and a trainable that imports the package", async () => {
@@ -116,6 +117,13 @@ describe('the built package', () => {
       expect(JSON.parse(stdout)).toEqual([0, 0])
     },
   )
+
+  it('keeps the names of the error classes, which instanceof across copies compares', async () => {
+    const built = (await import(pathToFileURL(join(dir, 'index.js')).href)) as Record<string, unknown>
+    const classes = Object.entries(built).filter(([name]) => /Error$|^TrialStopSignal$/.test(name))
+    expect(classes.length).toBeGreaterThan(10)
+    expect(classes.filter(([name, type]) => (type as { name?: string }).name !== name)).toEqual([])
+  })
 
   it('leaves bullmq and ioredis unloaded when the package is imported', async () => {
     // Every trainable that imports the package loads its index in each worker thread: the Redis clients
