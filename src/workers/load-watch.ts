@@ -63,7 +63,7 @@ export class LoadWatch {
     // Not Node's 13 for a top-level await that never settles: piscina's entry imports the module, so such a
     // load waits (until trialTimeoutS) instead of ending the thread.
     return this.#tell(
-      `ended its thread with code ${code} while loading (process.exit at its top level, say: it ends every thread the pool starts)`,
+      `ended its thread with code ${code} while loading, as it would every thread the pool starts (a process.exit at its top level? throw an error instead, and fit() rejects with it)`,
     )
   }
 

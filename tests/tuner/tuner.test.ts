@@ -250,7 +250,7 @@ describe('Tuner on the worker pool', () => {
     const storageDir = temporaryDir()
     const t = tuner({ trainable, space: { x: 1 }, numSamples: 4, concurrency: 1, storageDir, name: 'exit-on-import' })
     await expect(t.fit()).rejects.toThrow(
-      /^Tuner\(\{ trainable \}\): could not be loaded: trainable .*exit-on-import\.ts: the module ended its thread with code 3 while loading \(.*\); what it printed:\nloading the data\.\.\.\nno GPU found, giving up$/,
+      /^Tuner\(\{ trainable \}\): could not be loaded: trainable .*exit-on-import\.ts: the module ended its thread with code 3 while loading, as it would every thread the pool starts \(.*\); what it printed:\nloading the data\.\.\.\nno GPU found, giving up$/,
     )
     const { results, interruption } = await loadExperiment(join(storageDir, 'exit-on-import'))
     expect(results.trials.map((trial) => trial.state)).toEqual(['errored'])

@@ -33,7 +33,7 @@ describe('LoadWatch', () => {
 
   it('says another exit code could be a process.exit at its top level, the likely cause', () => {
     expect(loading().exited(3)?.message).toMatch(
-      /the module ended its thread with code 3 while loading \(process\.exit at its top level, say: /,
+      /the module ended its thread with code 3 while loading, as it would every thread the pool starts \(a process\.exit at its top level\? throw an error instead/,
     )
   })
 

@@ -85,7 +85,7 @@ describe('a JavaScript trainable', () => {
       "console.log('loading the data...')\nprocess.exit(3)\nexport default () => ({ loss: 0 })\n",
     )
     await expect(losses(trainable)).rejects.toThrow(
-      /^Tuner\(\{ trainable \}\): could not be loaded: trainable .*train\.mjs: the module ended its thread with code 3 while loading \(.*\); what it printed:\nloading the data\.\.\.$/,
+      /^Tuner\(\{ trainable \}\): could not be loaded: trainable .*train\.mjs: the module ended its thread with code 3 while loading, as it would every thread the pool starts \(.*\); what it printed:\nloading the data\.\.\.$/,
     )
   })
 })
