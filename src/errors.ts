@@ -25,7 +25,7 @@ export class HyperpoolError extends Error {
    * `instanceof` that also holds across copies of hyperpool's error classes in one thread: a worker thread runs its
    * own bundle of hyperpool's code, and a trainable that imports 'hyperpool' gets the package's, so the stop signal
    * the worker throws must pass `instanceof TrialStopSignal` against the trainable's class, and the other way. Only
-   * hyperpool's own classes (see {@link ownErrorClasses}) compare by name: a subclass of yours, whatever its name,
+   * hyperpool's own classes (marked by `ownErrorClasses` below) compare by name: a subclass of yours, whatever its name,
    * answers by prototype alone.
    */
   static override [Symbol.hasInstance](value: unknown): boolean {
