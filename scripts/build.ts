@@ -48,10 +48,11 @@ const STANDALONE = new Set(['worker'])
 
 /**
  * Files copied as they are: the file piscina starts in each thread (pool.ts points at it; plain JavaScript that
- * imports nothing of the package, so bundling would only add a module to load), and the report's browser script,
+ * imports nothing of the package but its module loader beside it, so bundling would only add a module to load),
+ * that loader, and the report's browser script,
  * which page.ts reads as text and inlines into the page.
  */
-const COPIED = ['src/workers/bootstrap.cjs', 'src/report/browser.js']
+const COPIED = ['src/workers/bootstrap.cjs', 'src/workers/load-module.cjs', 'src/report/browser.js']
 
 /**
  * Bundles the package's JavaScript into `outdir`: the entry points, their shared chunks, source maps pointing

@@ -1,0 +1,82 @@
+import { mkdirSync, writeFileSync } from 'node:fs'
+import { createRequire } from 'node:module'
+import { join } from 'node:path'
+import { pathToFileURL } from 'node:url'
+import { describe, expect, it } from 'vitest'
+import { temporaryDir } from '../helpers.ts'
+
+/**
+ * The worker thread's module loader (src/workers/load-module.cjs), driven in this process: which modules it
+ * require()s (synchronously, as piscina loads a task) and which it leaves to import(). A synchronous result is
+ * the module's namespace; a promise means import() took it.
+ */
+const { createLoader, isEsModule } = createRequire(import.meta.url)('../../src/workers/load-module.cjs') as {
+  createLoader: (tsLoader: string | undefined) => (url: string) => unknown
+  isEsModule: (path: string) => boolean
+}
+
+/** A folder with a package.json of module type `type` (none when undefined), holding `files`; their URLs by name. */
+function folder(type: 'module' | 'commonjs' | undefined, files: Record<string, string>): Record<string, string> {
+  const dir = temporaryDir()
+  mkdirSync(dir, { recursive: true })
+  if (type !== undefined) writeFileSync(join(dir, 'package.json'), JSON.stringify({ type }))
+  return Object.fromEntries(
+    Object.entries(files).map(([name, source]) => {
+      writeFileSync(join(dir, name), source)
+      return [name, pathToFileURL(join(dir, name)).href]
+    }),
+  )
+}
+
+describe('the worker thread module loader', () => {
+  it('require()s an ES module at once: .mjs, or .js under a package of type module', async () => {
+    const urls = folder('module', { 'a.mjs': 'export default 1\n', 'b.js': 'export default 2\n' })
+    const load = createLoader(undefined)
+    const loaded = [load(urls['a.mjs'] as string), load(urls['b.js'] as string)]
+    expect(loaded.map((module) => module instanceof Promise)).toEqual([false, false])
+    expect(loaded.map((module) => (module as { default: number }).default)).toEqual([1, 2])
+  })
+
+  it('leaves to import() a top-level await, CommonJS, a URL with a query, and what is not a file', async () => {
+    const esm = folder('module', { 'waits.mjs': 'await null\nexport default 3\n', 'plain.mjs': 'export default 4\n' })
+    const cjs = folder('commonjs', { 'c.js': 'module.exports = 5\n' })
+    const load = createLoader(undefined)
+    const urls = [esm['waits.mjs'], cjs['c.js'], `${esm['plain.mjs']}?again`, 'node:path'] as string[]
+    const loaded = urls.map((url) => load(url))
+    expect(loaded.map((module) => module instanceof Promise)).toEqual([true, true, true, true])
+    const modules = (await Promise.all(loaded)) as Array<{ default: unknown }>
+    expect(modules.slice(0, 3).map((module) => module.default)).toEqual([3, 5, 4])
+  })
+
+  it("gives an ES module's namespace, not an export it names 'module.exports', without running it twice", async () => {
+    const urls = folder('module', {
+      'named.mjs':
+        "globalThis.loadModuleRuns = (globalThis.loadModuleRuns ?? 0) + 1\nexport { other as 'module.exports' }\nfunction other() {}\nexport default 6\n",
+    })
+    const module = (await createLoader(undefined)(urls['named.mjs'] as string)) as { default: number }
+    expect([module.default, (globalThis as { loadModuleRuns?: number }).loadModuleRuns]).toEqual([6, 1])
+  })
+
+  it("throws what the module's top level throws, once, and a syntax error as it is", () => {
+    const urls = folder('module', { 'throws.mjs': "throw new Error('no data')\n", 'broken.mjs': 'export default function (\n' })
+    const load = createLoader(undefined)
+    expect(() => load(urls['throws.mjs'] as string)).toThrow('no data')
+    expect(() => load(urls['broken.mjs'] as string)).toThrow(SyntaxError)
+  })
+
+  it('says to install a TypeScript loader for a .ts module when none is', async () => {
+    const urls = folder('module', { 'train.ts': 'export default (x: number) => x\n' })
+    await expect(createLoader(undefined)(urls['train.ts'] as string) as Promise<unknown>).rejects.toThrow(
+      'it is TypeScript and no TypeScript loader is installed: npm install -D tsx, or compile it to .js',
+    )
+  })
+
+  it("reads a .js file's module type from the nearest package.json, CommonJS without one", () => {
+    const module = folder('module', { 'x.js': '' })
+    const commonjs = folder('commonjs', { 'x.js': '' })
+    const broken = folder(undefined, { 'package.json': '{ not json', 'x.js': '' })
+    const paths = [module['x.js'], commonjs['x.js'], broken['x.js']].map((url) => new URL(url as string).pathname)
+    expect(paths.map((path) => isEsModule(path))).toEqual([true, false, false])
+    expect(isEsModule('/no/such/place/x.mjs')).toBe(true)
+  })
+})
