@@ -1,4 +1,4 @@
-import { ConfigError, HyperpoolError, type SerializedError, serializeError, show } from '../errors.ts'
+import { ConfigError, type SerializedError, serializeError, show } from '../errors.ts'
 
 /** How much of what the module printed as it loaded the error keeps: its tail, where the reason for exiting usually is. */
 export const PRINTED_CHARS = 2000
@@ -78,9 +78,10 @@ export class LoadWatch {
 }
 
 /**
- * Why the trainable module at `url` could not be loaded, as a {@link ConfigError} naming the module: one of ours
- * (no default export, a placed syntax error) as it is; what the module threw as it loaded wrapped, its name and
- * message in the text and the error itself as the cause, whose stack points into the module.
+ * Why the trainable module at `url` could not be loaded, as a {@link ConfigError} naming the module: ours about
+ * the trainable (a placed syntax error) as it is; what the module threw as it loaded wrapped, its name and message
+ * in the text and the error itself as the cause, whose stack points into the module (hyperpool's own errors too:
+ * a space its top level builds wrongly).
  *
  * @example
  * ```ts
@@ -88,8 +89,8 @@ export class LoadWatch {
  * // ConfigError: trainable file:///app/train.mjs: Error: dataset file not found: /data.csv
  * ```
  */
-export function loadFailure(url: string, error: unknown): HyperpoolError {
-  if (error instanceof HyperpoolError) return error
+export function loadFailure(url: string, error: unknown): ConfigError {
+  if (error instanceof ConfigError && error.field === 'trainable') return error
   const what = error instanceof Error ? `${error.name}: ${error.message}` : `it threw ${show(error)}`
   return new ConfigError(`trainable ${url}: ${what}`, { field: 'trainable', cause: error })
 }

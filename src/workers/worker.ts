@@ -107,7 +107,6 @@ export function createTrialRunner(
   const loading = (): Promise<Trainable> => {
     if (trainable !== undefined) return trainable
     trainable = load()
-    trainable.catch(() => {})
     watch.follow(trainable)
     return trainable
   }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { ConfigError } from '../../src/errors.ts'
+import { ConfigError, SpaceError } from '../../src/errors.ts'
 import { LoadWatch, loadFailure, PRINTED_CHARS } from '../../src/workers/load-watch.ts'
 
 const TRAINABLE = 'file:///work/train.mjs'
@@ -59,7 +59,7 @@ describe('what LoadWatch keeps of what the module printed', () => {
 })
 
 describe('loadFailure', () => {
-  it("names the module in what it threw as it loaded, keeping that as the cause, and leaves hyperpool's own errors as they are", () => {
+  it('names the module in what it threw as it loaded, keeping that as the cause, and leaves its own errors about the trainable as they are', () => {
     const thrown = new Error('dataset file not found: /data.csv')
     const wrapped = loadFailure(TRAINABLE, thrown)
     expect(wrapped).toBeInstanceOf(ConfigError)
@@ -71,5 +71,10 @@ describe('loadFailure', () => {
     expect(loadFailure(TRAINABLE, 'not an error').message).toBe(`trainable ${TRAINABLE}: it threw "not an error"`)
     const ours = new ConfigError(`trainable ${TRAINABLE}: the module must default-export a function`, { field: 'trainable' })
     expect(loadFailure(TRAINABLE, ours)).toBe(ours)
+    // One of hyperpool's errors that the module's own top level set off names the module too.
+    const space = new SpaceError('uniform(low, high): needs low < high, got low=3, high=1', { field: 'lr' })
+    expect(loadFailure(TRAINABLE, space).message).toBe(
+      `trainable ${TRAINABLE}: SpaceError: uniform(low, high): needs low < high, got low=3, high=1`,
+    )
   })
 })
