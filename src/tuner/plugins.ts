@@ -161,3 +161,18 @@ export function rebuildPlugin<T extends Searcher | Scheduler>(spec: PluginSpec, 
   }
   return known.create(spec.options) as T
 }
+
+/**
+ * The searcher's class, and for an AutoSearch the searcher it chose: what the console, the report and the trackers
+ * show (an experiment's `searcher`).
+ *
+ * @example
+ * ```ts
+ * searcherName(new AutoSearch()) // 'AutoSearch (GPSearch)' once set up on a small numeric space
+ * ```
+ */
+export function searcherName(searcher: Searcher): string {
+  const name = searcher.constructor.name
+  if (!(searcher instanceof AutoSearch) || searcher.choice === undefined) return name
+  return `${name} (${searcher.choice === 'gp' ? 'GPSearch' : 'TPESearch'})`
+}

@@ -7,13 +7,11 @@ import { objectiveOptions } from '../objectives/index.ts'
 import { objectivesFrom, optionAt, TRACKER_WAIT_MS } from '../options/index.ts'
 import { checkMutationsAgainst } from '../scheduler/explore.ts'
 import { PopulationBasedTraining } from '../scheduler/pbt.ts'
-import { AutoSearch } from '../search/auto.ts'
-import type { Searcher } from '../search/searcher.ts'
 import { type ConfigOf, type Space, spaceToJSON } from '../search/space.ts'
 import { ConsoleReporter } from '../tracker/console/console.ts'
 import { TrackerHub } from '../tracker/dispatch.ts'
 import type { Tracker } from '../tracker/tracker.ts'
-import { TrialOutputLog, type TrialOutputMode } from '../tracker/trial-output/trial-output.ts'
+import { consoleOnly, TrialOutputLog } from '../tracker/trial-output/trial-output.ts'
 import type { ExperimentInfo, ExperimentSummary, Mode, Objective } from '../types.ts'
 import type { LocalPool } from '../workers/pool.ts'
 import { shareData, sharedBytes } from '../workers/shared-data.ts'
@@ -26,6 +24,7 @@ import { warnMetricUnseen } from './metric-checks.ts'
 import { type OpenedStore, openStore } from './open-store.ts'
 import { TUNER_OPTIONS, type TunerOptions } from './options.ts'
 import { plannedSamples } from './planned-samples.ts'
+import { searcherName } from './plugins.ts'
 import { replayIntoRun } from './replay.ts'
 import { checkReproducible, ordersReports } from './reproducible.ts'
 import { checkSameData, elapsedBefore, type RestoreOptions, type RestorePlan, restorePlan } from './restore.ts'
@@ -396,17 +395,5 @@ export class Tuner<S extends Space = Space, D = unknown> {
   }
 }
 
-/** A trial output mode without its files: what would have gone to a file goes to the console instead. */
-function consoleOnly(mode: TrialOutputMode): TrialOutputMode {
-  return mode === 'none' ? 'none' : 'console'
-}
-
 /** A Tuner's options once checked: every default in place. */
 type CheckedOptions = ReturnType<typeof TUNER_OPTIONS.read>
-
-/** The searcher's class, and for an AutoSearch the searcher it chose: what the console, the report and the trackers show. */
-function searcherName(searcher: Searcher): string {
-  const name = searcher.constructor.name
-  if (!(searcher instanceof AutoSearch) || searcher.choice === undefined) return name
-  return `${name} (${searcher.choice === 'gp' ? 'GPSearch' : 'TPESearch'})`
-}

@@ -26,6 +26,19 @@ export type TrialOutputMode = 'file' | 'console' | 'both' | 'none'
 export const TRIAL_OUTPUT_MODES: readonly TrialOutputMode[] = ['file', 'console', 'both', 'none']
 
 /**
+ * A trial output mode without its files (an experiment with no folder, `storageDir: false`): what would have gone
+ * to a file goes to the console instead.
+ *
+ * @example
+ * ```ts
+ * consoleOnly('both') // 'console'
+ * ```
+ */
+export function consoleOnly(mode: TrialOutputMode): TrialOutputMode {
+  return mode === 'none' ? 'none' : 'console'
+}
+
+/**
  * Options of {@link TrialOutputLog}.
  *
  * @example
