@@ -289,7 +289,7 @@ writeResults(
       note:
         "Measured in the same runs, on Linux (each thread's own CPU time, /proc/thread-self/schedstat, read as its first task begins). " +
         "Node's thread boot, then the modules the thread loads before the task: for bare piscina its task module; for hyperpool " +
-        "the shipped build's (dist/): bootstrap.cjs, the worker entry and the one chunk it imports, then the trainable. " +
+        "the shipped build's (dist/): bootstrap.cjs, its module loader and the worker entry, then the trainable. " +
         'A busy machine changes it far less than the wall clock above; ' +
         "on an idle machine with a core per thread, the start-up's wall time is mostly this.",
     },
