@@ -3,7 +3,6 @@ import { resolve } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { countOf } from '../format.ts'
 import { ResultError, type ResultGrid, TRIAL_OUTPUT_MODES, type TrialInfo, Tuner, type TunerOptions } from '../index.ts'
-import { resolveTsLoader } from '../workers/pool.ts'
 import { choiceFlag, integerFlag, readArgs, UsageError } from './args.ts'
 import type { CliIO } from './io.ts'
 import { fitSayingHowToResume } from './resume-hint.ts'
@@ -106,4 +105,13 @@ async function registerTypeScript(path: string, command: 'run' | 'resume'): Prom
   }
   const { register } = (await import(loader)) as { register: () => unknown }
   register()
+}
+
+/** tsx's registration API, when tsx is installed, so the CLI can load a TypeScript options module. */
+function resolveTsLoader(): string | undefined {
+  try {
+    return import.meta.resolve('tsx/esm/api')
+  } catch {
+    return undefined
+  }
 }

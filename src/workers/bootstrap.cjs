@@ -14,7 +14,7 @@
 const { workerData } = require('node:worker_threads')
 const { createLoader } = require('./load-module.cjs')
 
-const loadModule = createLoader(workerData.tsLoader)
+const loadModule = createLoader()
 const loadTrainable = async () => loadModule(workerData.trainable)
 const entry = loadModule(workerData.entry)
 // The published worker entry loads at once; a TypeScript one (this package run from source) by import().

@@ -17,16 +17,22 @@ const FILE_URL = /^file:[^?#]*\.m?js$/
 const IMPORT_ONLY = new Set(['ERR_REQUIRE_ASYNC_MODULE', 'ERR_REQUIRE_ESM'])
 
 /**
- * A loader of modules for one thread; `tsLoader`: the URL of tsx's registration API, or undefined when tsx is
- * not installed (a TypeScript module is then an error that says to install it).
+ * tsx's registration API, imported from here on a thread's first TypeScript module. Each thread finds it itself,
+ * only when it needs it: resolving it in the driver for every pool cost the first trial 2-3 ms of a cold start.
+ */
+const TS_LOADER = 'tsx/esm/api'
+
+/**
+ * A loader of modules for one thread; `tsLoader`: the package of tsx's registration API (a TypeScript module is
+ * an error that says to install tsx when it cannot be found).
  *
  * @example
  * ```js
- * const loadModule = createLoader(workerData.tsLoader)
+ * const loadModule = createLoader()
  * const { createTrialRunner } = loadModule(workerData.entry)
  * ```
  */
-function createLoader(tsLoader) {
+function createLoader(tsLoader = TS_LOADER) {
   let registered = false
   return function loadModule(url) {
     return loadWith(url, importModule)
@@ -38,7 +44,7 @@ function createLoader(tsLoader) {
       return await import(url)
     } catch (error) {
       if (error?.code !== 'ERR_UNKNOWN_FILE_EXTENSION' || registered) throw error
-      if (!tsLoader) {
+      if (!installed(tsLoader)) {
         // The worker names the module (a trainable's load error is prefixed with its URL there).
         throw new Error('it is TypeScript and no TypeScript loader is installed: npm install -D tsx, or compile it to .js', {
           cause: error,
@@ -50,6 +56,16 @@ function createLoader(tsLoader) {
       // The failed import stays cached under its URL: ask again under a new one.
       return import(`${url}${url.includes('?') ? '&' : '?'}ts`)
     }
+  }
+}
+
+/** Whether a package can be found from here, so an import() of it that fails is not taken for one that is missing. */
+function installed(specifier) {
+  try {
+    require.resolve(specifier)
+    return true
+  } catch {
+    return false
   }
 }
 

@@ -106,7 +106,6 @@ export class LocalPool implements Executor {
     const setup: WorkerSetup = {
       entry: new URL(`./worker${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url).href,
       trainable: options.trainable,
-      tsLoader: resolveTsLoader(),
       data: options.data,
     }
     this.#piscina = new Piscina({
@@ -301,14 +300,5 @@ class KillSwitch {
     const listener = this.#listener
     this.#listener = undefined
     listener?.()
-  }
-}
-
-/** tsx's registration API, when tsx is installed, so workers (see bootstrap.cjs) and the CLI can load TypeScript. */
-export function resolveTsLoader(): string | undefined {
-  try {
-    return import.meta.resolve('tsx/esm/api')
-  } catch {
-    return undefined
   }
 }

@@ -187,7 +187,5 @@ export interface WorkerSetup {
   readonly entry: string
   /** URL of the trainable module. */
   readonly trainable: string
-  /** URL of tsx's registration API, if installed, for TypeScript modules. */
-  readonly tsLoader: string | undefined
   readonly data: unknown
 }

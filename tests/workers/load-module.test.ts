@@ -11,7 +11,7 @@ import { temporaryDir } from '../helpers.ts'
  * the module's namespace; a promise means import() took it.
  */
 const { createLoader, isEsModule } = createRequire(import.meta.url)('../../src/workers/load-module.cjs') as {
-  createLoader: (tsLoader: string | undefined) => (url: string) => unknown
+  createLoader: (tsLoader?: string) => (url: string) => unknown
   isEsModule: (path: string) => boolean
 }
 
@@ -31,7 +31,7 @@ function folder(type: 'module' | 'commonjs' | undefined, files: Record<string, s
 describe('the worker thread module loader', () => {
   it('require()s an ES module at once: .mjs, or .js under a package of type module', async () => {
     const urls = folder('module', { 'a.mjs': 'export default 1\n', 'b.js': 'export default 2\n' })
-    const load = createLoader(undefined)
+    const load = createLoader()
     const loaded = [load(urls['a.mjs'] as string), load(urls['b.js'] as string)]
     expect(loaded.map((module) => module instanceof Promise)).toEqual([false, false])
     expect(loaded.map((module) => (module as { default: number }).default)).toEqual([1, 2])
@@ -40,7 +40,7 @@ describe('the worker thread module loader', () => {
   it('leaves to import() a top-level await, CommonJS, a URL with a query, and what is not a file', async () => {
     const esm = folder('module', { 'waits.mjs': 'await null\nexport default 3\n', 'plain.mjs': 'export default 4\n' })
     const cjs = folder('commonjs', { 'c.js': 'module.exports = 5\n' })
-    const load = createLoader(undefined)
+    const load = createLoader()
     const urls = [esm['waits.mjs'], cjs['c.js'], `${esm['plain.mjs']}?again`, 'node:path'] as string[]
     const loaded = urls.map((url) => load(url))
     expect(loaded.map((module) => module instanceof Promise)).toEqual([true, true, true, true])
@@ -53,22 +53,28 @@ describe('the worker thread module loader', () => {
       'named.mjs':
         "globalThis.loadModuleRuns = (globalThis.loadModuleRuns ?? 0) + 1\nexport { other as 'module.exports' }\nfunction other() {}\nexport default 6\n",
     })
-    const module = (await createLoader(undefined)(urls['named.mjs'] as string)) as { default: number }
+    const module = (await createLoader()(urls['named.mjs'] as string)) as { default: number }
     expect([module.default, (globalThis as { loadModuleRuns?: number }).loadModuleRuns]).toEqual([6, 1])
   })
 
   it("throws what the module's top level throws, once, and a syntax error as it is", () => {
     const urls = folder('module', { 'throws.mjs': "throw new Error('no data')\n", 'broken.mjs': 'export default function (\n' })
-    const load = createLoader(undefined)
+    const load = createLoader()
     expect(() => load(urls['throws.mjs'] as string)).toThrow('no data')
     expect(() => load(urls['broken.mjs'] as string)).toThrow(SyntaxError)
   })
 
   it('says to install a TypeScript loader for a .ts module when none is', async () => {
     const urls = folder('module', { 'train.ts': 'export default (x: number) => x\n' })
-    await expect(createLoader(undefined)(urls['train.ts'] as string) as Promise<unknown>).rejects.toThrow(
+    await expect(createLoader('hyperpool-no-such-loader')(urls['train.ts'] as string) as Promise<unknown>).rejects.toThrow(
       'it is TypeScript and no TypeScript loader is installed: npm install -D tsx, or compile it to .js',
     )
+  })
+
+  it('finds tsx itself and registers it on the first TypeScript module', async () => {
+    const urls = folder('module', { 'train.ts': 'export default (x: number): number => x * 2\n' })
+    const module = (await createLoader()(urls['train.ts'] as string)) as { default: (x: number) => number }
+    expect(module.default(21)).toBe(42)
   })
 
   it("reads a .js file's module type from the nearest package.json, CommonJS without one", () => {

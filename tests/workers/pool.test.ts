@@ -1,7 +1,7 @@
 import { Piscina } from 'piscina'
 import { describe, expect, it } from 'vitest'
 import { type Decision, GridSearch, grid, type Metrics, Tuner } from '../../src/index.ts'
-import { LocalPool, resolveTsLoader } from '../../src/workers/pool.ts'
+import { LocalPool } from '../../src/workers/pool.ts'
 import type { TaskResult, TrialTask, WorkerSetup } from '../../src/workers/protocol.ts'
 import { BEHAVIOURS, memoryLogger } from '../helpers.ts'
 
@@ -102,7 +102,6 @@ describe("a thread's task result", () => {
     const setup: WorkerSetup = {
       entry: new URL('../../src/workers/worker.ts', import.meta.url).href,
       trainable: BEHAVIOURS.href,
-      tsLoader: resolveTsLoader(),
       data: undefined,
     }
     const piscina = new Piscina({
