@@ -5,7 +5,7 @@
  * Few modules, because a worker thread pays for each one it loads (Node 20's
  * ESM loader, ~1.5 ms a module): tsc's one-file-per-source output made every
  * thread load ~15 before its first trial. The worker entry is built on its
- * own, one file that imports only Node and the dependencies: side by side in
+ * own, one file that imports only Node (its one dependency bundled in): side by side in
  * fresh processes, importing a shared chunk cost each thread's start about
  * 4-7 ms more (the ES loader's resolution, which an empty task never needs).
  * The API and the command share chunks (code splitting), so a program holds
@@ -26,7 +26,7 @@
  * await buildModules(join(ROOT, 'tests/.build-1'))   // a runnable build beside dist/ (tests/build/ does this)
  * ```
  */
-import { copyFileSync, mkdirSync, rmSync } from 'node:fs'
+import { copyFileSync, mkdirSync, readFileSync, rmSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { build } from 'esbuild'
@@ -83,9 +83,24 @@ export async function buildModules(outdir: string): Promise<void> {
     splitting: true,
     chunkNames: 'chunk-[hash]',
   })
-  await build({ ...options, entryPoints: entries.filter(([out]) => STANDALONE.has(out)).map(([out, source]) => ({ in: source, out })) })
+  await build({
+    ...options,
+    entryPoints: entries.filter(([out]) => STANDALONE.has(out)).map(([out, source]) => ({ in: source, out })),
+    // The worker's one dependency goes inside it: an ES module that imports a CommonJS file makes Node start its
+    // CommonJS export lexer in that thread, which cost a thread's start about 8 ms (worker_threads, timed).
+    packages: undefined,
+    banner: { js: bundledNotice('node_modules/seedrandom/lib/alea.js') },
+  })
   mkdirSync(outdir, { recursive: true })
   for (const file of COPIED) copyFileSync(join(ROOT, file), join(outdir, file.slice(file.lastIndexOf('/') + 1)))
+}
+
+/** The licence notice at the top of a file bundled into the worker (the comment lines it opens with): MIT asks that copies carry it. */
+function bundledNotice(file: string): string {
+  const lines = readFileSync(join(ROOT, file), 'utf8').split('\n')
+  const notice = lines.slice(0, lines.findIndex((line) => line !== '' && !line.startsWith('//')))
+  if (!notice.some((line) => line.includes('Copyright'))) throw new Error(`${file}: no licence notice at its top to carry into the bundle`)
+  return [`// Bundles ${file.slice('node_modules/'.length)}:`, ...notice.filter((line) => line !== '')].join('\n')
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
