@@ -98,7 +98,10 @@ export async function buildModules(outdir: string): Promise<void> {
 /** The licence notice at the top of a file bundled into the worker (the comment lines it opens with): MIT asks that copies carry it. */
 function bundledNotice(file: string): string {
   const lines = readFileSync(join(ROOT, file), 'utf8').split('\n')
-  const notice = lines.slice(0, lines.findIndex((line) => line !== '' && !line.startsWith('//')))
+  const notice = lines.slice(
+    0,
+    lines.findIndex((line) => line !== '' && !line.startsWith('//')),
+  )
   if (!notice.some((line) => line.includes('Copyright'))) throw new Error(`${file}: no licence notice at its top to carry into the bundle`)
   return [`// Bundles ${file.slice('node_modules/'.length)}:`, ...notice.filter((line) => line !== '')].join('\n')
 }

@@ -81,7 +81,9 @@ describe('the built package', () => {
     const worker = readFileSync(join(dir, 'worker.js'), 'utf8')
     expect(worker).not.toMatch(/(?:from|import)\s*\(?["']\.\//)
     // Nor a package: its one dependency, seedrandom's Alea, is bundled in, with the licence notice MIT asks for.
-    expect([...worker.matchAll(/^import .* from "([^"]+)";$/gm)].map((match) => match[1]).filter((from) => !from?.startsWith('node:'))).toEqual([])
+    expect(
+      [...worker.matchAll(/^import .* from "([^"]+)";$/gm)].map((match) => match[1]).filter((from) => !from?.startsWith('node:')),
+    ).toEqual([])
     expect(worker).toMatch(/^\/\/ Bundles seedrandom\/lib\/alea\.js:\n\/\/ A port of an algorithm by Johannes Baagøe/)
     expect(worker).toContain('// Copyright (C) 2010 by Johannes Baagøe')
   })
