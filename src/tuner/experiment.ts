@@ -4,6 +4,7 @@ import { countOf, firstLine } from '../format.ts'
 import type { InterruptCause, JsonlEvent } from '../journal/codec.ts'
 import type { Decision, ExperimentSummary, TrialState } from '../types.ts'
 import { LoopStarts } from './loop-starts.ts'
+import type { InterruptOptions } from './loop-state.ts'
 import type { ReplayCheck } from './run-record.ts'
 import type { Trial } from './trial.ts'
 import { outcomeOf } from './trial-end.ts'
@@ -64,7 +65,7 @@ export class ExperimentRun extends LoopStarts {
    * budget) leaves them resumable: they end `paused`, and the searcher and
    * the scheduler hear nothing of their ends, so a restore continues them.
    */
-  interrupt(cause: InterruptCause, why: string): void {
+  interrupt(cause: InterruptCause, why: string, options: InterruptOptions = {}): void {
     if (this.isInterrupted) return
     this.isInterrupted = true
     this.resumable = cause !== 'budget'
@@ -80,7 +81,7 @@ export class ExperimentRun extends LoopStarts {
       return
     }
     const running = this.running.size
-    if (running > 0)
+    if (running > 0 && options.quiet !== true)
       this.settings.logger.info(
         `stopping ${countOf(running, 'running trial')} at ${running === 1 ? 'its next report' : 'their next reports'}: ${firstLine(why)}`,
       )

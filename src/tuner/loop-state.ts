@@ -10,6 +10,11 @@ import { SearchFeed } from './search-feed.ts'
 import type { Trial } from './trial.ts'
 import { TrialTimeouts } from './trial-timeouts.ts'
 
+/** How an interrupt is told: `quiet` leaves out the notice that running trials stop at their next report. */
+export interface InterruptOptions {
+  readonly quiet?: boolean
+}
+
 /**
  * The state every part of the experiment loop shares, and the few moves they
  * all make (fail, tell a trial to end). The loop is one object whose parts
@@ -66,7 +71,7 @@ export abstract class LoopState {
   }
 
   /** Ends the experiment early (see `ExperimentRun.interrupt`). */
-  abstract interrupt(cause: InterruptCause, why: string): void
+  abstract interrupt(cause: InterruptCause, why: string, options?: InterruptOptions): void
 
   /** Fills free slots and ends the run when nothing is left (see `ExperimentRun`). */
   protected abstract pump(): void
@@ -104,6 +109,8 @@ export abstract class LoopState {
     this.interrupt(
       isRunCheck(error) ? 'check' : 'error',
       error instanceof ConfigError ? error.message : `a searcher or scheduler threw (${(error as Error)?.message ?? String(error)})`,
+      // The trials still running are loading the same module and fail as it did, with no report to stop at.
+      { quiet: isRunCheck(error) && error.field === 'trainable' },
     )
   }
 }

@@ -372,10 +372,13 @@ describe('Tuner on the worker pool', () => {
         onExperimentEnd: (_: unknown, summary: ExperimentSummary) => void summaries.push(summary),
       },
     ]
-    const t = tuner({ trainable, space: { x: 1 }, numSamples: 4, concurrency: 2, storageDir, name: 'throw-on-import', trackers })
+    const logger = memoryLogger()
+    const t = tuner({ trainable, space: { x: 1 }, numSamples: 4, concurrency: 2, storageDir, name: 'throw-on-import', trackers, logger })
     await expect(t.fit()).rejects.toThrow(
       /^Tuner\(\{ trainable \}\): could not be loaded: trainable .*throw-on-import\.ts: Error: boom at import$/,
     )
+    // The other trial fails loading too: a notice that it stops at its next report, repeating the error, would be wrong twice.
+    expect(logger.lines.filter((line) => line.includes('stopping'))).toEqual([])
     expect(summaries.map(({ trials, states }) => [trials, states.paused, states.errored])).toEqual([[2, 0, 2]])
     // The trackers hear both ends: nothing hands the second on to a later session.
     expect(heard.sort()).toEqual(['end 0 errored', 'end 1 errored', 'start 0', 'start 1'])
