@@ -101,6 +101,11 @@ export interface ExperimentInfo {
   readonly startedAt: string
   /** 1 for an experiment's first run, 2 once `Tuner.restore` continues it, and so on (absent: 1). */
   readonly session?: number
+  /**
+   * The experiment's folder (its journal, trial output and checkpoints) as this session opened it, for the
+   * trackers; absent with `storageDir: false`. The journal does not record it: a folder can be moved.
+   */
+  readonly dir?: string
 }
 
 /** Counts at the end of an experiment. */

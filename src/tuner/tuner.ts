@@ -25,7 +25,7 @@ import { type OpenedStore, openStore } from './open-store.ts'
 import { TUNER_OPTIONS, type TunerOptions } from './options.ts'
 import { plannedSamples } from './planned-samples.ts'
 import { searcherName } from './plugins.ts'
-import { replayIntoRun } from './replay.ts'
+import { replayIntoRun, sessionInfo } from './replay.ts'
 import { checkReproducible, ordersReports } from './reproducible.ts'
 import { checkSameData, elapsedBefore, type RestoreOptions, type RestorePlan, restorePlan } from './restore.ts'
 import { ResultGrid } from './results.ts'
@@ -290,8 +290,8 @@ export class Tuner<S extends Space = Space, D = unknown> {
         journal === undefined
           ? 1
           : replayIntoRun(run, journal, experiment.concurrency, { store, executor, logger: this.#logger, dir: this.#storageDir })
-      // A restore's banner shows the concurrency this session runs with, not the recorded one.
-      hub.emit('onExperimentStart', session === 1 ? experiment : { ...experiment, session, concurrency: this.#options.concurrency })
+      const told = sessionInfo(experiment, session, this.#options.concurrency, this.#storageDir)
+      hub.emit('onExperimentStart', told)
       let summary: ExperimentSummary
       const stopListening = this.#options.handleSignals
         ? onStopSignals(
@@ -310,7 +310,7 @@ export class Tuner<S extends Space = Space, D = unknown> {
       if (run.fatal === undefined) warnMetricUnseen(run.trials, this.#objectives, this.#logger)
       store?.writer.append({ event: 'experiment_end', summary })
       store?.writer.flush()
-      hub.emit('onExperimentEnd', experiment, summary)
+      hub.emit('onExperimentEnd', told, summary)
       await Promise.all([hub.flush(TRACKER_WAIT_MS), checkpoints.flush()])
       sayHowToResume(run, summary, plannedTrials, this.#storageDir, this.#resumeContext())
       if (run.fatal !== undefined) throw run.fatal

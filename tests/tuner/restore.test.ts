@@ -375,7 +375,7 @@ describe('Tuner.restore and the checks that end trials', () => {
     const kept: ExperimentInfo[] = []
     const spy = (into: ExperimentInfo[]) => [{ onExperimentStart: (info: ExperimentInfo) => void into.push(info) }]
     await (await Tuner.restore(dir, { trackers: spy(kept), logger: memoryLogger() })).fit()
-    expect([kept[0]?.options?.trialTimeoutS, kept[0]?.options?.metricCheck, kept[0]?.session]).toEqual([30, 'warn', 2])
+    expect([kept[0]?.options?.trialTimeoutS, kept[0]?.options?.metricCheck, kept[0]?.session, kept[0]?.dir]).toEqual([30, 'warn', 2, dir])
     // A restore's own time limit is checked as the Tuner's.
     await expect(Tuner.restore(dir, { trialTimeoutS: 0 })).rejects.toThrow(
       /^Tuner\.restore\(\{ trialTimeoutS \}\): must be a number of seconds/,

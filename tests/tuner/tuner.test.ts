@@ -7,6 +7,7 @@ import {
   ConfigError,
   choice,
   type Decision,
+  type ExperimentInfo,
   type ExperimentSummary,
   FIFOScheduler,
   GridSearch,
@@ -339,6 +340,26 @@ describe('Tuner on the worker pool', () => {
     }
     const results = await tuner({ space: { behaviour: 'final' }, search: endless, numSamples: 3, concurrency: 2 }).fit()
     expect(results.trials).toHaveLength(3)
+  })
+
+  it("tells the trackers the experiment's folder, and none without one", async () => {
+    const storageDir = temporaryDir()
+    const heard: Array<[string | undefined, string | undefined]> = []
+    const trackers = [
+      {
+        onExperimentStart: (experiment: ExperimentInfo) => void heard.push([experiment.dir, undefined]),
+        onExperimentEnd: (experiment: ExperimentInfo) => void heard.push([undefined, experiment.dir]),
+      },
+    ]
+    await tuner({ space: { behaviour: 'final' }, numSamples: 1, storageDir, name: 'told', trackers }).fit()
+    await tuner({ space: { behaviour: 'final' }, numSamples: 1, storageDir: false, trackers }).fit()
+    const dir = join(storageDir, 'told')
+    expect(heard).toEqual([
+      [dir, undefined],
+      [undefined, dir],
+      [undefined, undefined],
+      [undefined, undefined],
+    ])
   })
 
   it('ends the experiment with a ConfigError when the trainable module cannot be loaded', async () => {

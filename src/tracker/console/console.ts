@@ -101,7 +101,7 @@ export class ConsoleReporter implements Tracker {
     this.trialStates.clear()
     screen.print(
       this.stream,
-      `[hyperpool] experiment ${show(experiment.name)}: ${objectives.map((o) => `${o.metric} (${o.mode})`).join(', ')}, ${countOf(experiment.plannedTrials, 'trial')}, ` +
+      `[hyperpool] experiment ${show(experiment.name)}${experiment.dir === undefined ? '' : ` in ${experiment.dir}`}: ${objectives.map((o) => `${o.metric} (${o.mode})`).join(', ')}, ${countOf(experiment.plannedTrials, 'trial')}, ` +
         `concurrency ${experiment.concurrency}, ${experiment.searcher} + ${experiment.scheduler}\n`,
     )
   }

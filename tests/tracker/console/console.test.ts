@@ -117,6 +117,13 @@ describe('ConsoleReporter', () => {
     expect(lines).toHaveLength(14)
   })
 
+  it("names the experiment's folder in its first line when it has one", () => {
+    const out = sink()
+    const reporter = new ConsoleReporter({ stream: out.stream, intervalMs: 0 })
+    reporter.onExperimentStart({ ...experiment, dir: 'runs/demo' })
+    expect(out.text()).toBe(`${HEADER.replace('"demo":', '"demo" in runs/demo:')}\n`)
+  })
+
   it('counts on the live line as the summary does: errored trials too, the same states in the same order and words', () => {
     const out = sink()
     play(new ConsoleReporter({ stream: out.stream, intervalMs: 0 }))
