@@ -4,7 +4,7 @@ import { ReportError } from '../errors.ts'
 import { createRandom } from '../search/rng.ts'
 import type { Decision, Metrics } from '../types.ts'
 import { checkMetrics } from './check-metrics.ts'
-import type { ReportMessage, RunMessage, TrialTask } from './protocol.ts'
+import type { OutputMessage, ReportMessage, RunMessage, TrialTask } from './protocol.ts'
 import { type TrialContext, TrialStopSignal } from './trial-context.ts'
 
 /** A trial's context and what its worker reads of it once the trainable is done. */
@@ -38,6 +38,8 @@ export interface TrialScope<D> {
   answered(): Promise<unknown> | undefined
   /** How many messages the run has sent (started, reports, checkpoints): the driver sees them all before the trial's end. */
   sent(): number
+  /** The run has ended: a report or checkpoint the trainable still makes (from a timer) is dropped, and says so. */
+  close(): void
 }
 
 /** What a trial's context is built from: the parts of its task it needs. */
@@ -59,7 +61,12 @@ export interface OneWayLink {
  * Nothing here is made for a trial that does not use it: `ctx.random` and
  * `ctx.signal` are built on first use.
  */
-export function createContext<D>(task: ContextTask, data: D, post: (message: RunMessage) => void, oneWay?: OneWayLink): TrialScope<D> {
+export function createContext<D>(
+  task: ContextTask,
+  data: D,
+  post: (message: RunMessage | OutputMessage) => void,
+  oneWay?: OneWayLink,
+): TrialScope<D> {
   return new RunScope(task, data, post, oneWay)
 }
 
@@ -71,7 +78,7 @@ export function createContext<D>(task: ContextTask, data: D, post: (message: Run
 class RunScope<D> implements TrialScope<D> {
   readonly ctx: TrialContext<D>
   readonly #task: ContextTask
-  readonly #post: (message: RunMessage) => void
+  readonly #post: (message: RunMessage | OutputMessage) => void
   readonly #oneWay: OneWayLink | undefined
   /** The metrics whose NaN makes a report wait for its answer; undefined: every report waits. */
   readonly #watched: readonly string[] | undefined
@@ -86,10 +93,12 @@ class RunScope<D> implements TrialScope<D> {
   /** A one-way report was made in this microtask: one made before it settles was not awaited (misuse, as for a waiting one). */
   #settling = false
   #sent = 0
+  /** The run has ended (see `close`). */
+  #over = false
   /** When the trainable was called (ms since the epoch, as `ReportMessage.at`), until a report tells the driver. */
   #began: number | undefined = undefined
 
-  constructor(task: ContextTask, data: D, post: (message: RunMessage) => void, oneWay: OneWayLink | undefined) {
+  constructor(task: ContextTask, data: D, post: (message: RunMessage | OutputMessage) => void, oneWay: OneWayLink | undefined) {
     this.#task = task
     this.#post = post
     this.#oneWay = oneWay
@@ -146,6 +155,25 @@ class RunScope<D> implements TrialScope<D> {
     return this.#sent
   }
 
+  close(): void {
+    this.#over = true
+  }
+
+  /**
+   * A report or checkpoint made after the run ended, which nothing receives any more: the trial's stderr says it
+   * was dropped (as output written after its run), and a caller that awaits gets the error.
+   */
+  #dropped(call: string): ReportError {
+    const error = new ReportError(
+      `${call}: called after trial ${this.#task.trialId}'s run had ended, so it was dropped; await every ctx.report ` +
+        'before the trainable returns, and clear the timers that call it',
+      { field: call.slice(0, call.indexOf('(')) },
+    )
+    const text = `hyperpool: ${error.message}\n`
+    this.#post({ type: 'output', run: this.#task.run, trialId: this.#task.trialId, late: true, chunks: [['stderr', text]] })
+    return error
+  }
+
   /** `ctx.random`. */
   random(): () => number {
     this.#random ??= createRandom(this.#task.seed)
@@ -165,6 +193,7 @@ class RunScope<D> implements TrialScope<D> {
   report(metrics: Metrics): Promise<void> {
     let sending: Promise<void>
     try {
+      if (this.#over) throw this.#dropped('ctx.report(metrics)')
       // A one-way report is done once handed over: no async function, no promise of its own (it runs for every report).
       if (this.#sentOneWay(metrics)) return DONE
       sending = this.#sendAndWait(metrics)
@@ -179,6 +208,11 @@ class RunScope<D> implements TrialScope<D> {
 
   /** `ctx.checkpoint`. */
   checkpoint(state: unknown): void {
+    if (this.#over) {
+      // Thrown from a timer, it would end the thread, and blame the trial running on it next.
+      this.#dropped('ctx.checkpoint(state)')
+      return
+    }
     this.#send({ type: 'checkpoint', run: this.#task.run, state })
   }
 

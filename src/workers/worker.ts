@@ -180,6 +180,7 @@ export function createTrialRunner(
     // file on one) would wait for the next task: let them run, so what they start counts as left behind below.
     await new Promise((ticked) => process.nextTick(ticked))
     current = undefined
+    scope.close()
     const { flushed, reports } = outbox.end()
     const messages = scope.sent() + flushed + capture.end()
     // An unloadable trainable ran nothing, so it left nothing.

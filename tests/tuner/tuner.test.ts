@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs'
+import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { describe, expect, it } from 'vitest'
@@ -225,6 +225,28 @@ describe('Tuner on the worker pool', () => {
     // The thread's event loop stands still between tasks, and these trials never leave the microtask queue: the timer fires in the close's last turn.
     expect(results.trials.map((t) => t.state)).toEqual(['completed', 'completed', 'completed'])
     expect(logger.lines).toContainEqual(expect.stringMatching(/^warn: a worker thread failed after its trial had ended .*: stray timer$/))
+  })
+
+  it("says a report made from a timer after its trial returned was dropped: a warning, and why in the trial's stderr.log", async () => {
+    const logger = memoryLogger()
+    const storageDir = temporaryDir()
+    const results = await tuner({
+      space: { behaviour: 'report-on-timer' },
+      numSamples: 1,
+      concurrency: 1,
+      storageDir,
+      name: 'late',
+      logger,
+    }).fit()
+    expect(results.trials.map((t) => [t.state, t.history.map((r) => r.loss)])).toEqual([['completed', [1]]])
+    const stderrLog = join(storageDir, 'late', 'trial_0000', 'stderr.log')
+    expect(logger.lines).toContainEqual(
+      `warn: trial 0 wrote to stderr after its run had ended (a timer or callback that outlived it?): see ${stderrLog}`,
+    )
+    expect(readFileSync(stderrLog, 'utf8')).toBe(
+      "--- written after trial 0's run ended (a timer or callback outlived it) ---\n" +
+        "hyperpool: ctx.report(metrics): called after trial 0's run had ended, so it was dropped; await every ctx.report before the trainable returns, and clear the timers that call it\n",
+    )
   })
 
   it('says once, by the end, that work trials left running was ended unfinished, which trials left it, what it held, and on how many threads', async () => {

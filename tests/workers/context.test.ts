@@ -6,7 +6,7 @@ import { GridSearch, grid, HyperpoolError, JsonlTracker, loadExperiment, ReportE
 import { createRandom } from '../../src/search/rng.ts'
 import { MAX_DEPTH } from '../../src/storable.ts'
 import { createContext } from '../../src/workers/context.ts'
-import type { RunMessage } from '../../src/workers/protocol.ts'
+import type { OutputMessage, RunMessage } from '../../src/workers/protocol.ts'
 import { answeredContext, BEHAVIOURS, fixtureTuner, memoryLogger } from '../helpers.ts'
 
 /** A trial context whose driver answers every report 'continue', and the metrics it received. */
@@ -167,7 +167,7 @@ describe('TrialStopSignal', () => {
 describe('a trial context on its own (in this thread, no pool)', () => {
   /** A context of run 9 whose messages land in `posted`; nothing answers its reports unless the test does. */
   function bare(restore?: unknown) {
-    const posted: RunMessage[] = []
+    const posted: Array<RunMessage | OutputMessage> = []
     const scope = createContext({ trialId: 2, seed: 7, restore, run: 9 }, undefined, (message) => posted.push(message))
     return Object.assign(scope, { posted })
   }
@@ -275,5 +275,25 @@ describe('a trial context on its own (in this thread, no pool)', () => {
       { type: 'checkpoint', run: 9, state: { epoch: 4 } },
       { type: 'report', run: 9, metrics: { loss: 1 } },
     ])
+  })
+
+  it("drops a report or checkpoint made after the run ended, saying so on the trial's stderr, and rejects an awaited one", async () => {
+    const scope = bare()
+    scope.close()
+    const late = scope.ctx.report({ loss: 1 })
+    scope.ctx.checkpoint({ epoch: 1 })
+    await expect(late).rejects.toThrow(ReportError)
+    const said = (call: string) =>
+      `hyperpool: ${call}: called after trial 2's run had ended, so it was dropped; await every ctx.report before the trainable returns, and clear the timers that call it\n`
+    expect(scope.posted).toEqual(
+      ['ctx.report(metrics)', 'ctx.checkpoint(state)'].map((call) => ({
+        type: 'output',
+        run: 9,
+        trialId: 2,
+        late: true,
+        chunks: [['stderr', said(call)]],
+      })),
+    )
+    expect(scope.sent()).toBe(0)
   })
 })

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { ReportError, TrialStopSignal } from '../../src/index.ts'
 import { createContext, type OneWayLink } from '../../src/workers/context.ts'
-import type { ReportMessage, RunMessage } from '../../src/workers/protocol.ts'
+import type { OutputMessage, ReportMessage, RunMessage } from '../../src/workers/protocol.ts'
 
 /**
  * A run's context in this thread with a one-way link (the worker thread's, which v8 coverage cannot see there):
@@ -9,7 +9,7 @@ import type { ReportMessage, RunMessage } from '../../src/workers/protocol.ts'
  */
 function oneWayContext(options: { failHold?: boolean } = {}) {
   const held: ReportMessage[] = []
-  const posted: RunMessage[] = []
+  const posted: Array<RunMessage | OutputMessage> = []
   let told: (() => void) | undefined
   const link: OneWayLink = {
     hold: (report) => {

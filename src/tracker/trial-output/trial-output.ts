@@ -108,6 +108,8 @@ export class TrialOutputLog implements Tracker {
   /** Files whose text so far ends inside a line: a header written next starts on a new line. */
   readonly #openLines = new Set<string>()
   #failedWrites = 0
+  /** Output written after its run has been warned of (once an experiment). */
+  #heardLate = false
 
   constructor(options: TrialOutputOptions) {
     this.#dir = options.dir
@@ -131,6 +133,13 @@ export class TrialOutputLog implements Tracker {
     this.#printed.add(output.trialId)
     this.#mirror?.write(output)
     if (this.#files === undefined) return
+    if (output.late && !this.#heardLate && this.#mirror === undefined) {
+      // Output after a run is work that outlived it (or a dropped report, which the worker writes there): worth a look.
+      this.#heardLate = true
+      this.#logger.warn(
+        `trial ${output.trialId} wrote to ${output.stream} after its run had ended (a timer or callback that outlived it?): see ${this.#pathOf(output)}`,
+      )
+    }
     if (first && this.#mirror === undefined) {
       const who = output.trialId === undefined ? 'a worker' : `trial ${output.trialId}`
       this.#logger.info(

@@ -81,8 +81,8 @@ describe('TrialOutputLog', () => {
     expect(read('trial_0003', 'stderr.log')).toBe('--- trial 3 resumed (run 3) ---\non stderr\n')
   })
 
-  it('marks output written after a run ended, and keeps output from before any trial apart', async () => {
-    const { log, read } = setup('file')
+  it('marks output written after a run ended, warns of it once, and keeps output from before any trial apart', async () => {
+    const { log, read, logger, dir } = setup('file')
     log.onExperimentStart()
     log.write(out(undefined, 'a worker starting\n'))
     log.onTrialStart(trial(1))
@@ -95,6 +95,9 @@ describe('TrialOutputLog', () => {
       "in the run\n--- written after trial 1's run ended (a timer or callback outlived it) ---\nfrom a timer\nand another\n",
     )
     expect(read('unattributed.log')).toBe('a worker starting\n')
+    expect(logger.lines.filter((line) => line.startsWith('warn:'))).toEqual([
+      `warn: trial 1 wrote to stdout after its run had ended (a timer or callback that outlived it?): see ${join(dir, 'trial_0001', 'stdout.log')}`,
+    ])
   })
 
   it('tells once where the files are, and again at the end; nothing on the console', async () => {
