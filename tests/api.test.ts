@@ -450,6 +450,7 @@ const ROWS: Record<string, readonly Row[]> = {
   flattenConfig: [
     ['flattenConfig(null)', () => flattenConfig(bad(null)), 'config', 'null'],
     ['flattenConfig([1])', () => flattenConfig(bad([1])), 'config', '[1]'],
+    ["flattenConfig({}, 'lr')", () => flattenConfig({}, 'lr'), 'space', '"lr"'],
   ],
 }
 

@@ -99,6 +99,10 @@ export function unflatten(entries: ReadonlyArray<{ readonly path: readonly strin
  */
 export function flattenConfig(config: Record<string, unknown>, space?: unknown): Record<string, unknown> {
   if (!isPlainObject(config)) throw invalid(argumentAt('flattenConfig', 'config'), 'a plain object (a config or a result)', config)
+  // A space that is not one would name no branch, and the columns would come out silently unlike the space's.
+  if (space !== undefined && space !== null && !isPlainObject(space)) {
+    throw invalid(argumentAt('flattenConfig', 'space'), "the config's search space (or its JSON form), or nothing", space)
+  }
   const flat: Record<string, unknown> = {}
   const walk = (node: Record<string, unknown>, prefix: string, spaceNode: unknown): void => {
     for (const [key, value] of Object.entries(node)) {
