@@ -3,7 +3,7 @@
  * style and the script, all in one HTML document with nothing to fetch.
  */
 import { readFileSync } from 'node:fs'
-import { countOf, lockHolderText } from '../format.ts'
+import { countOf, countStates, lockHolderText, stateCounts } from '../format.ts'
 import { contourChart } from './charts/contour.ts'
 import { curvesChart } from './charts/curves.ts'
 import { edfChart } from './charts/edf.ts'
@@ -143,9 +143,8 @@ function nav(pareto: boolean): string {
 
 function header(model: ReportModel, options: PageOptions): string {
   const { experiment, summary, best, trials } = model
-  const counts = new Map<string, number>()
-  for (const t of trials) counts.set(t.state, (counts.get(t.state) ?? 0) + 1)
-  const states = [...counts].map(([state, n]) => `${n} ${state}`).join(', ')
+  // Worded and ordered as the console and `hyperpool summary` word them.
+  const states = stateCounts(countStates(trials.map((t) => t.state))).join(', ')
   const status =
     summary !== undefined
       ? `ended after ${formatValue(summary.elapsedS)} s${summary.interrupted ? ' (interrupted)' : ''}`

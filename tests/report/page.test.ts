@@ -132,6 +132,12 @@ describe('the page', () => {
     expect(html).not.toMatch(/@import|sourceMappingURL/)
   })
 
+  it('counts the trials by state in the order and words the console uses, not the order they were met', () => {
+    const met = [trials[2], trials[0], trials[1], { ...(trials[0] as TrialInfo), id: 3 }] as TrialInfo[]
+    const html = renderPage(reportModel(loaded(met)), { title: 'states', writtenAt: new Date(0), refreshS: 0 })
+    expect(html).toContain('4 of 3 planned: 2 completed, 1 stopped, 1 errored')
+  })
+
   it('notes what it cannot draw for an experiment without trials', () => {
     const empty = renderPage(reportModel(loaded([])), { title: 'empty', writtenAt: new Date(0), refreshS: 0 })
     for (const chart of ['history', 'curves', 'parallel', 'slice', 'contour', 'importance', 'edf']) {
