@@ -134,7 +134,12 @@ describe('the page', () => {
 
   it('counts the trials by state in the order and words the console uses, not the order they were met', () => {
     // By id, the first trial errored and the second stopped: met in that order.
-    const met = [{ ...trials[2], id: 0 }, { ...trials[1], id: 1 }, { ...trials[0], id: 2 }, { ...trials[0], id: 3 }] as TrialInfo[]
+    const met = [
+      { ...trials[2], id: 0 },
+      { ...trials[1], id: 1 },
+      { ...trials[0], id: 2 },
+      { ...trials[0], id: 3 },
+    ] as TrialInfo[]
     const html = renderPage(reportModel(loaded(met)), { title: 'states', writtenAt: new Date(0), refreshS: 0 })
     expect(html).toContain('4 of 3 planned: 2 completed, 1 stopped, 1 errored')
   })
