@@ -1,6 +1,7 @@
-import { type InspectOptionsStylized, inspect } from 'node:util'
+import { inspect } from 'node:util'
 import { ResultError, show } from '../errors.ts'
 import { countOf, countStates, formatNumber, stateCounts } from '../format.ts'
+import type { InspectCall } from '../inspect-call.ts'
 import { isBetter, type Point, paretoFrontIndices, pointOf, type Scope, scoreTrial } from '../objectives/index.ts'
 import {
   argumentAt,
@@ -150,8 +151,11 @@ export class ResultGrid<C = Record<string, unknown>> {
   /**
    * What `console.log(results)` shows: the trials counted by state, the objectives, the best trial (or the front's
    * size) and whether the run ended early, a few lines whatever the trial count; `results.trials` lists them.
+   * Node calls it; left out of the API reference, which would otherwise have to document Node's options for it.
+   *
+   * @hidden
    */
-  [inspect.custom](depth: number, options: InspectOptionsStylized): string {
+  [inspect.custom](depth: number, options: InspectCall): string {
     if (depth < 0) return options.stylize('[ResultGrid]', 'special')
     const counted = stateCounts(countStates(this.trials.map((trial) => trial.state)))
     const lines = [

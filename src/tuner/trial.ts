@@ -1,4 +1,5 @@
-import { type InspectOptionsStylized, inspect } from 'node:util'
+import { inspect } from 'node:util'
+import type { InspectCall } from '../inspect-call.ts'
 import type { Config, Decision, Result, TrialInfo, TrialState } from '../types.ts'
 
 /**
@@ -49,7 +50,7 @@ export class Trial implements TrialInfo {
    * What `console.log` shows of a trial handed out as a {@link TrialInfo} (`results.trials`, `results.errors`): its
    * TrialInfo fields, not the Tuner's bookkeeping (failures, rerun counts, clocks), which are no part of the API.
    */
-  [inspect.custom](depth: number, options: InspectOptionsStylized): string {
+  [inspect.custom](depth: number, options: InspectCall): string {
     if (depth < 0) return options.stylize('[Trial]', 'special')
     // The fields trackers get, spread so the history's getter gives its array.
     const shown = { ...this.snapshot() }
