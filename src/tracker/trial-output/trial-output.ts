@@ -133,14 +133,17 @@ export class TrialOutputLog implements Tracker {
     this.#printed.add(output.trialId)
     this.#mirror?.write(output)
     if (this.#files === undefined) return
-    if (output.late && !this.#heardLate && this.#mirror === undefined) {
-      // Output after a run is work that outlived it (or a dropped report, which the worker writes there): worth a look.
+    const late = output.late && !this.#heardLate
+    if (late && this.#mirror === undefined) {
+      // Output after a run is work that outlived it, or a report it made then, which the worker says there it dropped.
       this.#heardLate = true
       this.#logger.warn(
-        `trial ${output.trialId} wrote to ${output.stream} after its run had ended (a timer or callback that outlived it?): see ${this.#pathOf(output)}`,
+        `trial ${output.trialId}'s ${output.stream} got output after its run had ended (a timer or callback that outlived it; ` +
+          `a ctx.report made then is dropped, and said there): see ${this.#pathOf(output)}`,
       )
     }
-    if (first && this.#mirror === undefined) {
+    // The warning has just said where it went.
+    if (first && !late && this.#mirror === undefined) {
       const who = output.trialId === undefined ? 'a worker' : `trial ${output.trialId}`
       this.#logger.info(
         `${who} printed to ${output.stream}: each trial's output goes to ${join(this.#dir, 'trial_<id>', 'stdout.log')} and stderr.log` +

@@ -96,7 +96,7 @@ describe('TrialOutputLog', () => {
     )
     expect(read('unattributed.log')).toBe('a worker starting\n')
     expect(logger.lines.filter((line) => line.startsWith('warn:'))).toEqual([
-      `warn: trial 1 wrote to stdout after its run had ended (a timer or callback that outlived it?): see ${join(dir, 'trial_0001', 'stdout.log')}`,
+      `warn: trial 1's stdout got output after its run had ended (a timer or callback that outlived it; a ctx.report made then is dropped, and said there): see ${join(dir, 'trial_0001', 'stdout.log')}`,
     ])
   })
 
