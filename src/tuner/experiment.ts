@@ -81,10 +81,14 @@ export class ExperimentRun extends LoopStarts {
       return
     }
     const running = this.running.size
-    if (running > 0 && options.quiet !== true)
-      this.settings.logger.info(
-        `stopping ${countOf(running, 'running trial')} at ${running === 1 ? 'its next report' : 'their next reports'}: ${firstLine(why)}`,
-      )
+    if (running > 0) {
+      const where = running === 1 ? 'its next report' : 'their next reports'
+      // fit() rejects with why the trainable would not load: saying it here too would only repeat it.
+      const notice = options.unloadable
+        ? `stopping ${countOf(running, 'running trial')}: at ${where}, or as ${running === 1 ? 'it fails' : 'they fail'} to load the trainable too`
+        : `stopping ${countOf(running, 'running trial')} at ${where}: ${firstLine(why)}`
+      this.settings.logger.info(notice)
+    }
     const waiting: Trial[] = []
     for (const { trial, handle } of this.running.values()) {
       // A trial a restore caught, still waiting for its last report's answer (#relaunchWhenAnswered), has no thread to tell: it ends here.

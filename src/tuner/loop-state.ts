@@ -10,9 +10,13 @@ import { SearchFeed } from './search-feed.ts'
 import type { Trial } from './trial.ts'
 import { TrialTimeouts } from './trial-timeouts.ts'
 
-/** How an interrupt is told: `quiet` leaves out the notice that running trials stop at their next report. */
+/**
+ * How an interrupt is told. `unloadable`: the trainable could not be loaded, which fit() rejects with; the trials
+ * still running may be loading it too (they fail the same way, with no report to stop at) or, on another machine
+ * or thread, have loaded it (they stop at their next report).
+ */
 export interface InterruptOptions {
-  readonly quiet?: boolean
+  readonly unloadable?: boolean
 }
 
 /**
@@ -109,8 +113,7 @@ export abstract class LoopState {
     this.interrupt(
       isRunCheck(error) ? 'check' : 'error',
       error instanceof ConfigError ? error.message : `a searcher or scheduler threw (${(error as Error)?.message ?? String(error)})`,
-      // The trials still running are loading the same module and fail as it did, with no report to stop at.
-      { quiet: isRunCheck(error) && error.field === 'trainable' },
+      { unloadable: isRunCheck(error) && error.field === 'trainable' },
     )
   }
 }

@@ -421,8 +421,11 @@ describe('Tuner on the worker pool', () => {
     await expect(t.fit()).rejects.toThrow(
       /^Tuner\(\{ trainable \}\): could not be loaded: trainable .*throw-on-import\.ts: Error: boom at import$/,
     )
-    // The other trial fails loading too: a notice that it stops at its next report, repeating the error, would be wrong twice.
-    expect(logger.lines.filter((line) => line.includes('stopping'))).toEqual([])
+    // The other trial fails loading too: the notice says so, rather than that it stops at its next report, and does
+    // not repeat the error fit() rejects with.
+    expect(logger.lines.filter((line) => line.includes('stopping'))).toEqual([
+      'info: stopping 1 running trial: at its next report, or as it fails to load the trainable too',
+    ])
     expect(summaries.map(({ trials, states }) => [trials, states.paused, states.errored])).toEqual([[2, 0, 2]])
     // The trackers hear both ends: nothing hands the second on to a later session.
     expect(heard.sort()).toEqual(['end 0 errored', 'end 1 errored', 'start 0', 'start 1'])
