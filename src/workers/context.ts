@@ -95,6 +95,8 @@ class RunScope<D> implements TrialScope<D> {
   #sent = 0
   /** The run has ended (see `close`). */
   #over = false
+  /** A call after the run ended has been told on its stderr (see `#dropped`). */
+  #toldDropped = false
   /** When the trainable was called (ms since the epoch, as `ReportMessage.at`), until a report tells the driver. */
   #began: number | undefined = undefined
 
@@ -161,17 +163,17 @@ class RunScope<D> implements TrialScope<D> {
 
   /**
    * A report or checkpoint made after the run ended, which nothing receives any more: the trial's stderr says it
-   * was dropped (as output written after its run), and a caller that awaits gets the error.
+   * was dropped (as output written after its run), once a run, so an interval left calling it does not flood it.
+   * Nothing is thrown: the caller is a timer or callback that outlived the run, where a throw or a rejection it
+   * awaits would end the thread, and fail the trial running on it next.
    */
-  #dropped(call: string): ReportError {
-    const error = new ReportError(
-      `${call}: called after trial ${this.#task.trialId}'s run had ended, so it was dropped; await every ctx.report ` +
-        'before the trainable returns, and clear the timers that call it',
-      { field: call.slice(0, call.indexOf('(')) },
-    )
-    const text = `hyperpool: ${error.message}\n`
+  #dropped(call: string): void {
+    if (this.#toldDropped) return
+    this.#toldDropped = true
+    const text =
+      `hyperpool: ${call}: called after trial ${this.#task.trialId}'s run had ended, so it was dropped (and any later ` +
+      'such call); await every ctx.report before the trainable returns, and clear the timers that call it\n'
     this.#post({ type: 'output', run: this.#task.run, trialId: this.#task.trialId, late: true, chunks: [['stderr', text]] })
-    return error
   }
 
   /** `ctx.random`. */
@@ -193,7 +195,10 @@ class RunScope<D> implements TrialScope<D> {
   report(metrics: Metrics): Promise<void> {
     let sending: Promise<void>
     try {
-      if (this.#over) throw this.#dropped('ctx.report(metrics)')
+      if (this.#over) {
+        this.#dropped('ctx.report(metrics)')
+        return DONE
+      }
       // A one-way report is done once handed over: no async function, no promise of its own (it runs for every report).
       if (this.#sentOneWay(metrics)) return DONE
       sending = this.#sendAndWait(metrics)
@@ -209,7 +214,6 @@ class RunScope<D> implements TrialScope<D> {
   /** `ctx.checkpoint`. */
   checkpoint(state: unknown): void {
     if (this.#over) {
-      // Thrown from a timer, it would end the thread, and blame the trial running on it next.
       this.#dropped('ctx.checkpoint(state)')
       return
     }

@@ -277,23 +277,17 @@ describe('a trial context on its own (in this thread, no pool)', () => {
     ])
   })
 
-  it("drops a report or checkpoint made after the run ended, saying so on the trial's stderr, and rejects an awaited one", async () => {
+  it("drops what a timer reports or checkpoints after the run ended, saying so once on the trial's stderr, and never rejects", async () => {
     const scope = bare()
     scope.close()
-    const late = scope.ctx.report({ loss: 1 })
+    // A timer's callback that awaits its report: a rejection would end the thread, and fail the next trial on it.
+    await expect(scope.ctx.report({ loss: 1 })).resolves.toBeUndefined()
     scope.ctx.checkpoint({ epoch: 1 })
-    await expect(late).rejects.toThrow(ReportError)
-    const said = (call: string) =>
-      `hyperpool: ${call}: called after trial 2's run had ended, so it was dropped; await every ctx.report before the trainable returns, and clear the timers that call it\n`
-    expect(scope.posted).toEqual(
-      ['ctx.report(metrics)', 'ctx.checkpoint(state)'].map((call) => ({
-        type: 'output',
-        run: 9,
-        trialId: 2,
-        late: true,
-        chunks: [['stderr', said(call)]],
-      })),
-    )
+    await scope.ctx.report({ loss: 2 })
+    const said =
+      "hyperpool: ctx.report(metrics): called after trial 2's run had ended, so it was dropped (and any later such call); " +
+      'await every ctx.report before the trainable returns, and clear the timers that call it\n'
+    expect(scope.posted).toEqual([{ type: 'output', run: 9, trialId: 2, late: true, chunks: [['stderr', said]] }])
     expect(scope.sent()).toBe(0)
   })
 })
