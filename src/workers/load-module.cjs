@@ -44,6 +44,8 @@ function createLoader(tsLoader = TS_LOADER) {
       return await import(url)
     } catch (error) {
       if (error?.code !== 'ERR_UNKNOWN_FILE_EXTENSION' || registered) throw error
+      const imported = typeScriptImport(error, url)
+      if (imported) throw imported
       if (!installed(tsLoader)) {
         // The worker names the module (a trainable's load error is prefixed with its URL there).
         throw new Error('it is TypeScript and no TypeScript loader is installed: npm install -D tsx, or compile it to .js', {
@@ -84,11 +86,29 @@ function loadWith(url, importModule) {
     loaded = require(path)
   } catch (error) {
     if (IMPORT_ONLY.has(error?.code)) return importModule(url)
-    throw error
+    throw typeScriptImport(error, url) ?? error
   }
   // An ES module that exports a name 'module.exports' gets that from require(); import() gives its namespace,
   // from the loader's cache, without running it again.
   return Object.prototype.toString.call(loaded) === '[object Module]' ? loaded : importModule(url)
+}
+
+/**
+ * A JavaScript module that imports a TypeScript file: Node refuses that file, and registering tsx then cannot help,
+ * as the refusal stays in its loader's cache under the file's URL. The error says what does; undefined for any other
+ * error, and for a TypeScript module itself (tsx is registered for it, see `importModule`).
+ */
+function typeScriptImport(error, url) {
+  if (error?.code !== 'ERR_UNKNOWN_FILE_EXTENSION') return undefined
+  // Node names the file last: 'Unknown file extension ".ts" for /path/to/model.ts'.
+  const at = String(error.message).lastIndexOf(' for ')
+  const file = at < 0 ? undefined : String(error.message).slice(at + ' for '.length)
+  if (file === undefined || (url.startsWith('file:') && file === fileURLToPath(url.replace(/[?#].*$/, '')))) return undefined
+  return new Error(
+    `it imports ${file}, TypeScript, which Node loads in a worker thread only for a TypeScript module (tsx is then ` +
+      'registered there): make this module .ts too, or compile the file it imports to .js',
+    { cause: error },
+  )
 }
 
 /** Whether Node treats the file as an ES module: `.mjs`, or `.js` under a package.json whose type is "module". */

@@ -71,10 +71,15 @@ describe('the worker thread module loader', () => {
     )
   })
 
-  it('finds tsx itself and registers it on the first TypeScript module', async () => {
-    const urls = folder('module', { 'train.ts': 'export default (x: number): number => x * 2\n' })
-    const module = (await createLoader()(urls['train.ts'] as string)) as { default: (x: number) => number }
-    expect(module.default(21)).toBe(42)
+  it('says what to do when a JavaScript module imports a TypeScript file, which no loader can fix from there', () => {
+    const urls = folder('module', {
+      'train.js': "import { x } from './model.ts'\nexport default () => x\n",
+      'model.ts': 'export const x: number = 1\n',
+    })
+    const model = new URL(urls['model.ts'] as string).pathname
+    expect(() => createLoader()(urls['train.js'] as string)).toThrow(
+      `it imports ${model}, TypeScript, which Node loads in a worker thread only for a TypeScript module (tsx is then registered there): make this module .ts too, or compile the file it imports to .js`,
+    )
   })
 
   it("reads a .js file's module type from the nearest package.json, CommonJS without one", () => {
@@ -84,5 +89,12 @@ describe('the worker thread module loader', () => {
     const paths = [module['x.js'], commonjs['x.js'], broken['x.js']].map((url) => new URL(url as string).pathname)
     expect(paths.map((path) => isEsModule(path))).toEqual([true, false, false])
     expect(isEsModule('/no/such/place/x.mjs')).toBe(true)
+  })
+
+  // Last: tsx stays registered in this process, and the tests above expect it not to be.
+  it('finds tsx itself and registers it on the first TypeScript module', async () => {
+    const urls = folder('module', { 'train.ts': 'export default (x: number): number => x * 2\n' })
+    const module = (await createLoader()(urls['train.ts'] as string)) as { default: (x: number) => number }
+    expect(module.default(21)).toBe(42)
   })
 })
