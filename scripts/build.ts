@@ -55,9 +55,17 @@ const STANDALONE = new Set(['worker'])
 const COPIED = ['src/workers/bootstrap.cjs', 'src/workers/load-module.cjs', 'src/report/browser.js']
 
 /**
+ * What the worker entry bundles of its dependencies, each with the licence notice it opens with (see `bundledNotice`):
+ * an ES module that imports a CommonJS file makes Node start its CommonJS export lexer in that thread, which cost
+ * a thread's start about 8 ms (timed in a worker thread). Any other package the worker imports stays an import.
+ */
+const BUNDLED_IN_WORKER = ['seedrandom/lib/alea.js']
+
+/**
  * Bundles the package's JavaScript into `outdir`: the entry points, their shared chunks, source maps pointing
- * into src/, and the copied files. Dependencies and node: modules stay imports, so `outdir` must be where they
- * resolve from (inside this checkout). Files already there stay: `npm run build` empties dist/ first.
+ * into src/ (the worker's also into the files of {@link BUNDLED_IN_WORKER}), and the copied files. Other
+ * dependencies and node: modules stay imports, so `outdir` must be where they resolve from (inside this
+ * checkout). Files already there stay: `npm run build` empties dist/ first.
  */
 export async function buildModules(outdir: string): Promise<void> {
   const entries = Object.entries(ENTRY_POINTS)
@@ -72,7 +80,8 @@ export async function buildModules(outdir: string): Promise<void> {
     // Class names are data here (the journal records the searcher's and scheduler's, errors take theirs and
     // compare them across copies): bundling must not rename a class to dodge a clash.
     keepNames: true,
-    // The maps point into src/, which the package ships, rather than carrying a copy of it.
+    // The maps point into src/, which the package ships, rather than carrying a copy of it (and into node_modules
+    // for what the worker bundles, which a user's install holds as a dependency).
     sourcemap: true,
     sourcesContent: false,
     logLevel: 'warning',
@@ -86,10 +95,18 @@ export async function buildModules(outdir: string): Promise<void> {
   await build({
     ...options,
     entryPoints: entries.filter(([out]) => STANDALONE.has(out)).map(([out, source]) => ({ in: source, out })),
-    // The worker's one dependency goes inside it: an ES module that imports a CommonJS file makes Node start its
-    // CommonJS export lexer in that thread, which cost a thread's start about 8 ms (worker_threads, timed).
     packages: undefined,
-    banner: { js: bundledNotice('node_modules/seedrandom/lib/alea.js') },
+    plugins: [
+      {
+        name: 'bundle-only-listed',
+        setup: (builder) => {
+          builder.onResolve({ filter: /^[^./]/ }, ({ path }) =>
+            path.startsWith('node:') || BUNDLED_IN_WORKER.includes(path) ? undefined : { path, external: true },
+          )
+        },
+      },
+    ],
+    banner: { js: BUNDLED_IN_WORKER.map((file) => bundledNotice(file)).join('\n') },
   })
   mkdirSync(outdir, { recursive: true })
   for (const file of COPIED) copyFileSync(join(ROOT, file), join(outdir, file.slice(file.lastIndexOf('/') + 1)))
@@ -97,13 +114,13 @@ export async function buildModules(outdir: string): Promise<void> {
 
 /** The licence notice at the top of a file bundled into the worker (the comment lines it opens with): MIT asks that copies carry it. */
 function bundledNotice(file: string): string {
-  const lines = readFileSync(join(ROOT, file), 'utf8').split('\n')
+  const lines = readFileSync(join(ROOT, 'node_modules', file), 'utf8').split('\n')
   const notice = lines.slice(
     0,
     lines.findIndex((line) => line !== '' && !line.startsWith('//')),
   )
   if (!notice.some((line) => line.includes('Copyright'))) throw new Error(`${file}: no licence notice at its top to carry into the bundle`)
-  return [`// Bundles ${file.slice('node_modules/'.length)}:`, ...notice.filter((line) => line !== '')].join('\n')
+  return [`// Bundles ${file}:`, ...notice.filter((line) => line !== '')].join('\n')
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
