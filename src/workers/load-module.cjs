@@ -17,8 +17,9 @@ const FILE_URL = /^file:[^?#]*\.m?js$/
 const IMPORT_ONLY = new Set(['ERR_REQUIRE_ASYNC_MODULE', 'ERR_REQUIRE_ESM'])
 
 /**
- * tsx's registration API, imported from here on a thread's first TypeScript module. Each thread finds it itself,
- * only when it needs it: resolving it in the driver for every pool cost the first trial 2-3 ms of a cold start.
+ * tsx's registration API, imported from here when the trainable is a TypeScript module. Each thread finds it
+ * itself, only when it needs it: resolving it in the driver for every pool, before the first task, made a fresh
+ * process's start with an empty trainable about 5% slower (paired starts, balanced order).
  */
 const TS_LOADER = 'tsx/esm/api'
 
