@@ -103,7 +103,8 @@ export interface ExperimentInfo {
   readonly session?: number
   /**
    * The experiment's folder (its journal, trial output and checkpoints) as this session opened it, for the
-   * trackers; absent with `storageDir: false`. The journal does not record it: a folder can be moved.
+   * trackers; absent with `storageDir: false`. The experiment's own journal does not record it, as a folder can
+   * be moved; a JsonlTracker, which writes what it is told, does.
    */
   readonly dir?: string
 }
