@@ -94,6 +94,9 @@ function loadWith(url, importModule) {
   return Object.prototype.toString.call(loaded) === '[object Module]' ? loaded : importModule(url)
 }
 
+/** Node's message for a file it will not load, when the file is TypeScript: its extension, then its path. */
+const UNKNOWN_EXTENSION = /^Unknown file extension "(\.[cm]?tsx?)" for (.+)$/s
+
 /**
  * A JavaScript module that imports a TypeScript file: Node refuses that file, and registering tsx then cannot help,
  * as the refusal stays in its loader's cache under the file's URL. The error says what does; undefined for any other
@@ -101,10 +104,10 @@ function loadWith(url, importModule) {
  */
 function typeScriptImport(error, url) {
   if (error?.code !== 'ERR_UNKNOWN_FILE_EXTENSION') return undefined
-  // Node names the file last: 'Unknown file extension ".ts" for /path/to/model.ts'.
-  const at = String(error.message).lastIndexOf(' for ')
-  const file = at < 0 ? undefined : String(error.message).slice(at + ' for '.length)
-  if (file === undefined || (url.startsWith('file:') && file === fileURLToPath(url.replace(/[?#].*$/, '')))) return undefined
+  const refused = UNKNOWN_EXTENSION.exec(String(error.message))
+  if (!refused) return undefined
+  const file = refused[2]
+  if (url.startsWith('file:') && file === fileURLToPath(url.replace(/[?#].*$/, ''))) return undefined
   return new Error(
     `it imports ${file}, TypeScript, which Node loads in a worker thread only for a TypeScript module (tsx is then ` +
       'registered there): make this module .ts too, or compile the file it imports to .js',

@@ -1,7 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { join } from 'node:path'
-import { pathToFileURL } from 'node:url'
+import { fileURLToPath, pathToFileURL } from 'node:url'
 import { describe, expect, it } from 'vitest'
 import { temporaryDir } from '../helpers.ts'
 
@@ -71,15 +71,28 @@ describe('the worker thread module loader', () => {
     )
   })
 
-  it('says what to do when a JavaScript module imports a TypeScript file, which no loader can fix from there', () => {
+  it('says what to do when a JavaScript module imports a TypeScript file, which no loader can fix from there', async () => {
     const urls = folder('module', {
       'train.js': "import { x } from './model.ts'\nexport default () => x\n",
       'model.ts': 'export const x: number = 1\n',
+      'styled.js': "import './look.css'\nexport default 1\n",
+      'look.css': 'a {}\n',
     })
-    const model = new URL(urls['model.ts'] as string).pathname
-    expect(() => createLoader()(urls['train.js'] as string)).toThrow(
-      `it imports ${model}, TypeScript, which Node loads in a worker thread only for a TypeScript module (tsx is then registered there): make this module .ts too, or compile the file it imports to .js`,
-    )
+    const said = `it imports ${fileURLToPath(urls['model.ts'] as string)}, TypeScript, which Node loads in a worker thread only for a TypeScript module (tsx is then registered there): make this module .ts too, or compile the file it imports to .js`
+    expect(() => createLoader()(urls['train.js'] as string)).toThrow(said)
+    // The same through import() (a URL with a query), which would otherwise register tsx and ask again in vain.
+    await expect(createLoader()(`${urls['train.js']}?again`) as Promise<unknown>).rejects.toThrow(said)
+    // Another unknown extension is Node's own error, as it was.
+    expect(() => createLoader()(urls['styled.js'] as string)).toThrow(/^Unknown file extension "\.css"/)
+  })
+
+  it('takes a TypeScript module itself for one, whatever its path holds (" for ", as in Node\'s message)', () => {
+    const dir = join(temporaryDir(), 'runs for today')
+    mkdirSync(dir, { recursive: true })
+    writeFileSync(join(dir, 'train.ts'), 'export default (x: number) => x\n')
+    // Not "it imports ...": tsx is the answer, and a loader without it says so.
+    const loading = createLoader('hyperpool-no-such-loader')(pathToFileURL(join(dir, 'train.ts')).href) as Promise<unknown>
+    return expect(loading).rejects.toThrow('it is TypeScript and no TypeScript loader is installed')
   })
 
   it("reads a .js file's module type from the nearest package.json, CommonJS without one", () => {
