@@ -172,7 +172,8 @@ class RunScope<D> implements TrialScope<D> {
     this.#toldDropped = true
     const text =
       `hyperpool: ${call}: called after trial ${this.#task.trialId}'s run had ended, so it was dropped (and any later ` +
-      'such call); await every ctx.report before the trainable returns, and clear the timers that call it\n'
+      'report or checkpoint of this run); await every ctx.report before the trainable returns, and clear the timers ' +
+      'that call it\n'
     this.#post({ type: 'output', run: this.#task.run, trialId: this.#task.trialId, late: true, chunks: [['stderr', text]] })
   }
 
@@ -197,7 +198,9 @@ class RunScope<D> implements TrialScope<D> {
     try {
       if (this.#over) {
         this.#dropped('ctx.report(metrics)')
-        return DONE
+        // Never settles: a loop the trainable left running, awaiting its reports, parks here instead of running on
+        // through the next trials on this thread; with nothing else holding it, the promise and the loop are collected.
+        return new Promise<void>(() => {})
       }
       // A one-way report is done once handed over: no async function, no promise of its own (it runs for every report).
       if (this.#sentOneWay(metrics)) return DONE

@@ -247,11 +247,11 @@ describe('Tuner on the worker pool', () => {
     const stderrLog = join(storageDir, 'late', 'trial_0000', 'stderr.log')
     // One warning says it, and where; not also the first-output note that the trial printed, which the trainable never did.
     expect(logger.lines.filter((line) => line.startsWith('warn:') || line.includes('printed to'))).toEqual([
-      `warn: trial 0's stderr got output after its run had ended (a timer or callback that outlived it; a ctx.report made then is dropped, and said there): see ${stderrLog}`,
+      `warn: trial 0's stderr got output after its run had ended (a timer or callback that outlived it; a ctx.report or ctx.checkpoint made then is dropped, and said there): see ${stderrLog}`,
     ])
     expect(readFileSync(stderrLog, 'utf8')).toBe(
       "--- written after trial 0's run ended (a timer or callback outlived it) ---\n" +
-        "hyperpool: ctx.report(metrics): called after trial 0's run had ended, so it was dropped (and any later such call); await every ctx.report before the trainable returns, and clear the timers that call it\n",
+        "hyperpool: ctx.report(metrics): called after trial 0's run had ended, so it was dropped (and any later report or checkpoint of this run); await every ctx.report before the trainable returns, and clear the timers that call it\n",
     )
   })
 

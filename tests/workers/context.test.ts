@@ -277,15 +277,23 @@ describe('a trial context on its own (in this thread, no pool)', () => {
     ])
   })
 
-  it("drops what a timer reports or checkpoints after the run ended, saying so once on the trial's stderr, and never rejects", async () => {
+  it("drops what a timer reports or checkpoints after the run ended, says so once on the trial's stderr, never throws, and parks a loop", async () => {
     const scope = bare()
     scope.close()
-    // A timer's callback that awaits its report: a rejection would end the thread, and fail the next trial on it.
-    await expect(scope.ctx.report({ loss: 1 })).resolves.toBeUndefined()
+    // A leftover loop that awaits its reports: a rejection would end the thread (and fail the next trial on it), a
+    // resolved report would let the loop run on through later trials. It parks at its first report.
+    let reports = 0
+    const loop = (async () => {
+      for (;;) {
+        await scope.ctx.report({ loss: 1 })
+        reports++
+      }
+    })()
     scope.ctx.checkpoint({ epoch: 1 })
-    await scope.ctx.report({ loss: 2 })
+    const settled = await Promise.race([loop.then(() => 'settled'), new Promise((resolve) => setTimeout(() => resolve('parked'), 20))])
+    expect([settled, reports]).toEqual(['parked', 0])
     const said =
-      "hyperpool: ctx.report(metrics): called after trial 2's run had ended, so it was dropped (and any later such call); " +
+      "hyperpool: ctx.report(metrics): called after trial 2's run had ended, so it was dropped (and any later report or checkpoint of this run); " +
       'await every ctx.report before the trainable returns, and clear the timers that call it\n'
     expect(scope.posted).toEqual([{ type: 'output', run: 9, trialId: 2, late: true, chunks: [['stderr', said]] }])
     expect(scope.sent()).toBe(0)

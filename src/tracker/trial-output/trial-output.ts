@@ -110,6 +110,8 @@ export class TrialOutputLog implements Tracker {
   #failedWrites = 0
   /** Output written after its run has been warned of (once an experiment). */
   #heardLate = false
+  /** Where trial output goes has been said (once an experiment, at the first output in a run). */
+  #toldWhere = false
 
   constructor(options: TrialOutputOptions) {
     this.#dir = options.dir
@@ -129,27 +131,10 @@ export class TrialOutputLog implements Tracker {
 
   /** Takes one piece of a trial's output (see `PoolOptions.onOutput`). */
   write(output: TrialOutput): void {
-    const first = this.#printed.size === 0
     this.#printed.add(output.trialId)
     this.#mirror?.write(output)
     if (this.#files === undefined) return
-    const late = output.late && !this.#heardLate
-    if (late && this.#mirror === undefined) {
-      // Output after a run is work that outlived it, or a report it made then, which the worker says there it dropped.
-      this.#heardLate = true
-      this.#logger.warn(
-        `trial ${output.trialId}'s ${output.stream} got output after its run had ended (a timer or callback that outlived it; ` +
-          `a ctx.report made then is dropped, and said there): see ${this.#pathOf(output)}`,
-      )
-    }
-    // The warning has just said where it went.
-    if (first && !late && this.#mirror === undefined) {
-      const who = output.trialId === undefined ? 'a worker' : `trial ${output.trialId}`
-      this.#logger.info(
-        `${who} printed to ${output.stream}: each trial's output goes to ${join(this.#dir, 'trial_<id>', 'stdout.log')} and stderr.log` +
-          ` (trialOutput: 'both' shows it here too)`,
-      )
-    }
+    if (this.#mirror === undefined) this.#tellWhere(output)
     const path = this.#pathOf(output)
     const header = this.#headed(output)
     this.#files.append(path, (header !== '' && this.#openLines.has(path) ? `\n${header}` : header) + output.text)
@@ -193,6 +178,26 @@ export class TrialOutputLog implements Tracker {
       this.#logger.info(`trial output: ${countOf(trials, 'trial')} printed; see ${join(this.#dir, 'trial_<id>')}/stdout.log and stderr.log`)
     }
     if (this.#failedWrites > 0) this.#logger.warn(`trial output: ${countOf(this.#failedWrites, 'write')} failed; that output is lost`)
+  }
+
+  /** Says once where trial output goes, and once that output came after a run (which the first note would not explain). */
+  #tellWhere(output: TrialOutput): void {
+    if (output.late) {
+      if (this.#heardLate) return
+      // Output after a run is work that outlived it, or a call it made then, which the worker says there it dropped.
+      this.#heardLate = true
+      this.#logger.warn(
+        `trial ${output.trialId}'s ${output.stream} got output after its run had ended (a timer or callback that outlived it; ` +
+          `a ctx.report or ctx.checkpoint made then is dropped, and said there): see ${this.#pathOf(output)}`,
+      )
+    } else if (!this.#toldWhere) {
+      this.#toldWhere = true
+      const who = output.trialId === undefined ? 'a worker' : `trial ${output.trialId}`
+      this.#logger.info(
+        `${who} printed to ${output.stream}: each trial's output goes to ${join(this.#dir, 'trial_<id>', 'stdout.log')} and stderr.log` +
+          ` (trialOutput: 'both' shows it here too)`,
+      )
+    }
   }
 
   #pathOf(output: Pick<TrialOutput, 'trialId' | 'stream'>): string {

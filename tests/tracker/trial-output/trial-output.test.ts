@@ -96,7 +96,22 @@ describe('TrialOutputLog', () => {
     )
     expect(read('unattributed.log')).toBe('a worker starting\n')
     expect(logger.lines.filter((line) => line.startsWith('warn:'))).toEqual([
-      `warn: trial 1's stdout got output after its run had ended (a timer or callback that outlived it; a ctx.report made then is dropped, and said there): see ${join(dir, 'trial_0001', 'stdout.log')}`,
+      `warn: trial 1's stdout got output after its run had ended (a timer or callback that outlived it; a ctx.report or ctx.checkpoint made then is dropped, and said there): see ${join(dir, 'trial_0001', 'stdout.log')}`,
+    ])
+  })
+
+  it('still tells where the files are when output after a run came first, which the warning alone would not explain', async () => {
+    const { log, logger, dir } = setup('file')
+    log.onExperimentStart()
+    log.onTrialStart(trial(0))
+    log.onTrialEnd(trial(0))
+    log.onTrialStart(trial(1))
+    log.write(out(0, 'from a timer\n', 'stderr', true))
+    log.write(out(1, 'epoch 1\n'))
+    await log.onExperimentEnd()
+    expect(logger.lines.slice(0, 2)).toEqual([
+      `warn: trial 0's stderr got output after its run had ended (a timer or callback that outlived it; a ctx.report or ctx.checkpoint made then is dropped, and said there): see ${join(dir, 'trial_0000', 'stderr.log')}`,
+      `info: trial 1 printed to stdout: each trial's output goes to ${join(dir, 'trial_<id>', 'stdout.log')} and stderr.log (trialOutput: 'both' shows it here too)`,
     ])
   })
 
