@@ -27,7 +27,7 @@
  * ```
  */
 import { copyFileSync, mkdirSync, readFileSync, rmSync } from 'node:fs'
-import { join, resolve } from 'node:path'
+import { isAbsolute, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { build } from 'esbuild'
 
@@ -80,8 +80,8 @@ export async function buildModules(outdir: string): Promise<void> {
     // Class names are data here (the journal records the searcher's and scheduler's, errors take theirs and
     // compare them across copies): bundling must not rename a class to dodge a clash.
     keepNames: true,
-    // The maps point into src/, which the package ships, rather than carrying a copy of it (and into node_modules
-    // for what the worker bundles, which a user's install holds as a dependency).
+    // The maps point into src/, which the package ships, rather than carrying a copy of it. (The worker's also
+    // names the bundled files by their path in this checkout's node_modules, which an install may not have.)
     sourcemap: true,
     sourcesContent: false,
     logLevel: 'warning',
@@ -101,7 +101,7 @@ export async function buildModules(outdir: string): Promise<void> {
         name: 'bundle-only-listed',
         setup: (builder) => {
           builder.onResolve({ filter: /^[^./]/ }, ({ path }) =>
-            path.startsWith('node:') || BUNDLED_IN_WORKER.includes(path) ? undefined : { path, external: true },
+            isAbsolute(path) || path.startsWith('node:') || BUNDLED_IN_WORKER.includes(path) ? undefined : { path, external: true },
           )
         },
       },

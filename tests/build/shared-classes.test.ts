@@ -83,9 +83,9 @@ describe('the built package', () => {
     // Nor a package, in any form of import: its one dependency, seedrandom's Alea, is bundled in, with the licence
     // notice MIT asks for.
     // esbuild writes each static import at a line's start (over several lines when long), a dynamic one with a literal.
-    const imported = [...worker.matchAll(/^import\s[^;]*?\bfrom\s*"([^"]+)";|^import\s*"([^"]+)";|\bimport\(\s*"([^"]+)"\s*\)/gm)].map(
-      (match) => match[1] ?? match[2] ?? match[3],
-    )
+    const imported = [
+      ...worker.matchAll(/^(?:import|export)\s[^;]*?\bfrom\s*"([^"]+)";|^import\s*"([^"]+)";|\b(?:import|__require)\(\s*"([^"]+)"\s*\)/gm),
+    ].map((match) => match[1] ?? match[2] ?? match[3])
     expect(imported).toContain('node:worker_threads')
     expect(imported.filter((from) => !from?.startsWith('node:'))).toEqual([])
     expect(worker).toMatch(/^\/\/ Bundles seedrandom\/lib\/alea\.js:\n\/\/ A port of an algorithm by Johannes Baagøe/)
