@@ -49,9 +49,7 @@ function createLoader(tsLoader = TS_LOADER) {
       if (imported) throw imported
       if (!installed(tsLoader)) {
         // The worker names the module (a trainable's load error is prefixed with its URL there).
-        throw new Error('it is TypeScript and no TypeScript loader is installed: npm install -D tsx, or compile it to .js', {
-          cause: error,
-        })
+        throw loaderSays('it is TypeScript and no TypeScript loader is installed: npm install -D tsx, or compile it to .js', error)
       }
       const { register } = await import(tsLoader)
       register()
@@ -94,6 +92,14 @@ function loadWith(url, importModule) {
   return Object.prototype.toString.call(loaded) === '[object Module]' ? loaded : importModule(url)
 }
 
+/**
+ * An error of this loader's own, about the module: marked under a Symbol.for key, which the worker (an ES module that
+ * cannot import this file) reads to show its message as it is, without an `Error:` before it (see `loadFailure`).
+ */
+function loaderSays(message, cause) {
+  return Object.assign(new Error(message, { cause }), { [Symbol.for('hyperpool.loader-says')]: true })
+}
+
 /** Node's message for a file it will not load, when the file is TypeScript: its extension, then its path. */
 const UNKNOWN_EXTENSION = /^Unknown file extension "(\.[cm]?tsx?)" for (.+)$/s
 
@@ -108,10 +114,10 @@ function typeScriptImport(error, url) {
   if (!refused) return undefined
   const file = refused[2]
   if (url.startsWith('file:') && file === fileURLToPath(url.replace(/[?#].*$/, ''))) return undefined
-  return new Error(
+  return loaderSays(
     `it imports ${file}, TypeScript, which Node loads in a worker thread only for a TypeScript module (tsx is then ` +
       'registered there): make this module .ts too, or compile the file it imports to .js',
-    { cause: error },
+    error,
   )
 }
 

@@ -77,6 +77,9 @@ export class LoadWatch {
   }
 }
 
+/** How the thread's module loader (load-module.cjs) marks its own errors about the module: their message says it all. */
+const LOADER_SAYS = Symbol.for('hyperpool.loader-says')
+
 /**
  * Why the trainable module at `url` could not be loaded, as a {@link ConfigError} naming the module: ours about
  * the trainable (a placed syntax error) as it is; what the module threw as it loaded wrapped, its name and message
@@ -91,6 +94,10 @@ export class LoadWatch {
  */
 export function loadFailure(url: string, error: unknown): ConfigError {
   if (error instanceof ConfigError && error.field === 'trainable') return error
-  const what = error instanceof Error ? `${error.name}: ${error.message}` : `it threw ${show(error)}`
+  const what = !(error instanceof Error)
+    ? `it threw ${show(error)}`
+    : LOADER_SAYS in error
+      ? error.message
+      : `${error.name}: ${error.message}`
   return new ConfigError(`trainable ${url}: ${what}`, { field: 'trainable', cause: error })
 }

@@ -1,8 +1,18 @@
+import { mkdirSync, writeFileSync } from 'node:fs'
+import { createRequire } from 'node:module'
+import { join } from 'node:path'
+import { pathToFileURL } from 'node:url'
 import { describe, expect, it } from 'vitest'
 import { ConfigError, SpaceError } from '../../src/errors.ts'
 import { LoadWatch, loadFailure, PRINTED_CHARS } from '../../src/workers/load-watch.ts'
+import { temporaryDir } from '../helpers.ts'
 
 const TRAINABLE = 'file:///work/train.mjs'
+
+/** The thread's module loader (load-module.cjs), whose own errors loadFailure shows as they are. */
+const { createLoader } = createRequire(import.meta.url)('../../src/workers/load-module.cjs') as {
+  createLoader: (tsLoader?: string) => (url: string) => unknown
+}
 
 /** A watch on a module still loading (its import never settles here), having printed `printed`. */
 function loading(printed = ''): LoadWatch {
@@ -75,6 +85,17 @@ describe('loadFailure', () => {
     const space = new SpaceError('uniform(low, high): needs low < high, got low=3, high=1', { field: 'lr' })
     expect(loadFailure(TRAINABLE, space).message).toBe(
       `trainable ${TRAINABLE}: SpaceError: uniform(low, high): needs low < high, got low=3, high=1`,
+    )
+  })
+
+  it("gives the thread's module loader's own errors as they are, without an Error: before them", async () => {
+    const dir = temporaryDir()
+    mkdirSync(dir, { recursive: true })
+    writeFileSync(join(dir, 'train.ts'), 'export default (x: number) => x\n')
+    const url = pathToFileURL(join(dir, 'train.ts')).href
+    const refused = await (createLoader('hyperpool-no-such-loader')(url) as Promise<unknown>).catch((error: unknown) => error)
+    expect(loadFailure(url, refused).message).toBe(
+      `trainable ${url}: it is TypeScript and no TypeScript loader is installed: npm install -D tsx, or compile it to .js`,
     )
   })
 })
