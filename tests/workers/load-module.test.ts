@@ -1,19 +1,13 @@
 import { mkdirSync, writeFileSync } from 'node:fs'
-import { createRequire } from 'node:module'
 import { join } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import { describe, expect, it } from 'vitest'
 import { temporaryDir } from '../helpers.ts'
+import { createLoader, isEsModule } from './load-module-cjs.ts'
 
-/**
- * The worker thread's module loader (src/workers/load-module.cjs), driven in this process: which modules it
- * require()s (synchronously, as piscina loads a task) and which it leaves to import(). A synchronous result is
- * the module's namespace; a promise means import() took it.
- */
-const { createLoader, isEsModule } = createRequire(import.meta.url)('../../src/workers/load-module.cjs') as {
-  createLoader: (tsLoader?: string) => (url: string) => unknown
-  isEsModule: (path: string) => boolean
-}
+// The worker thread's module loader, driven in this process: which modules it require()s (synchronously, as
+// piscina loads a task) and which it leaves to import(). A synchronous result is the module's namespace; a promise
+// means import() took it.
 
 /** A folder with a package.json of module type `type` (none when undefined), holding `files`; their URLs by name. */
 function folder(type: 'module' | 'commonjs' | undefined, files: Record<string, string>): Record<string, string> {

@@ -1,18 +1,13 @@
 import { mkdirSync, writeFileSync } from 'node:fs'
-import { createRequire } from 'node:module'
 import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { describe, expect, it } from 'vitest'
 import { ConfigError, SpaceError } from '../../src/errors.ts'
 import { LoadWatch, loadFailure, PRINTED_CHARS } from '../../src/workers/load-watch.ts'
 import { temporaryDir } from '../helpers.ts'
+import { createLoader } from './load-module-cjs.ts'
 
 const TRAINABLE = 'file:///work/train.mjs'
-
-/** The thread's module loader (load-module.cjs), whose own errors loadFailure shows as they are. */
-const { createLoader } = createRequire(import.meta.url)('../../src/workers/load-module.cjs') as {
-  createLoader: (tsLoader?: string) => (url: string) => unknown
-}
 
 /** A watch on a module still loading (its import never settles here), having printed `printed`. */
 function loading(printed = ''): LoadWatch {
