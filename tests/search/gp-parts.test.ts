@@ -13,8 +13,10 @@ import { minimize } from '../../src/search/gp/lbfgs.ts'
 import { logMarginalLikelihood, logPrior, MIN_NOISE, paramsFromRaw } from '../../src/search/gp/likelihood.ts'
 import { cholesky, extendCholesky, inverseFromCholesky, logDeterminant, solveCholesky } from '../../src/search/gp/linalg.ts'
 import { normalCdf, normalQuantile, standardLogEI } from '../../src/search/gp/normal.ts'
+import { type Observation, trainingData } from '../../src/search/gp/observations.ts'
 import { maximizeAcquisition } from '../../src/search/gp/optimize.ts'
 import { Posterior } from '../../src/search/gp/posterior.ts'
+import { fitYeoJohnson, warpValues, yeoJohnson, yeoJohnsonLogLikelihood } from '../../src/search/gp/warp.ts'
 import { createRandom } from '../../src/search/rng.ts'
 import { uniform } from '../../src/search/space.ts'
 
@@ -36,6 +38,12 @@ interface Fixture {
   posterior: Array<{ x: number[]; mean: number; variance: number; logEI: number; logEIGradient: number[] }>
   logH: Array<{ z: number; value: number; slope: number }>
   normal: { cdf: Array<{ z: number; value: number }>; quantile: Array<{ p: number; value: number }> }
+  warp: {
+    transform: Array<{ lambda: number; x: number[]; value: number[] }>
+    logLikelihood: Array<{ lambda: number; sample: number; value: number }>
+    samples: number[][]
+    fitted: number[]
+  }
 }
 
 const fixture = JSON.parse(readFileSync(new URL('../fixtures/gp-reference.json', import.meta.url), 'utf8')) as Fixture
@@ -274,6 +282,61 @@ describe('normal distribution and log EI against mpmath and scipy', () => {
     for (const { p, value } of fixture.normal.quantile) expectClose([normalQuantile(p)], [value], 1e-10)
     expect(normalQuantile(0)).toBe(Number.NEGATIVE_INFINITY)
     expect(normalQuantile(1)).toBe(Number.POSITIVE_INFINITY)
+  })
+})
+
+describe('the values warped (warpValues) against scipy', () => {
+  it('transforms as scipy.stats.yeojohnson, at exponents that take each of its four branches', () => {
+    for (const { lambda, x, value } of fixture.warp.transform) {
+      expectClose(
+        x.map((v) => yeoJohnson(v, lambda)),
+        value,
+        1e-13,
+      )
+    }
+  })
+
+  it('gives the log-likelihood of an exponent as scipy.stats.yeojohnson_llf', () => {
+    for (const { lambda, sample, value } of fixture.warp.logLikelihood) {
+      expectClose([yeoJohnsonLogLikelihood(Float64Array.from(fixture.warp.samples[sample] ?? []), lambda)], [value], 1e-12)
+    }
+  })
+
+  it("fits the exponent to within a grid step of scipy's maximum likelihood, for a long right tail, a long left tail and neither", () => {
+    const fitted = fixture.warp.samples.map((sample) => fitYeoJohnson(Float64Array.from(sample)))
+    for (const [i, lambda] of fitted.entries()) {
+      expect(Math.abs(lambda - (fixture.warp.fitted[i] as number)), `sample ${i}`).toBeLessThanOrEqual(0.05)
+    }
+    // A long right tail (bad values, when lower is better) is pulled in, a long left one too.
+    expect(fitted[0]).toBeLessThan(1)
+    expect(fitted[1]).toBeGreaterThan(1)
+  })
+
+  it('keeps the order of the values, spreads out the good end of skewed ones, and leaves equal values alone', () => {
+    // To be maximised, as the GP takes them: -0.40 and -0.41 are the good end of a long tail down to -300.
+    const values = Float64Array.of(-0.4, -0.41, -0.5, -3, -30, -300)
+    const warped = warpValues(values)
+    for (let i = 1; i < values.length; i++) expect(warped[i] as number).toBeLessThan(warped[i - 1] as number)
+    const spread = (v: Float64Array) => ((v[0] as number) - (v[1] as number)) / ((v[0] as number) - (v[5] as number))
+    expect(spread(warped)).toBeGreaterThan(2 * spread(values))
+    expect(Array.from(warpValues(Float64Array.of(2, 2, 2)))).toEqual([2, 2, 2])
+    expect(Array.from(warpValues(Float64Array.of(1e308, -1e308, 0))).every(Number.isFinite)).toBe(true)
+  })
+
+  it('gives training data standardised as without it, with the same best trial, for finite, huge and infinite values', () => {
+    const observations: Observation[] = [3, 0.5, 1e300, Number.POSITIVE_INFINITY, 0.5000001, -2, 40].map((value, id) => ({
+      id,
+      x: Float64Array.of(id / 10),
+      value,
+    }))
+    const plain = trainingData(observations, 1, new Uint8Array(1))
+    const warped = trainingData(observations, 1, new Uint8Array(1), true)
+    expect(warped.best).toBe(plain.best)
+    const mean = warped.y.reduce((a, b) => a + b, 0) / warped.y.length
+    const sd = Math.sqrt(warped.y.reduce((a, b) => a + (b - mean) ** 2, 0) / warped.y.length)
+    expect(Math.abs(mean)).toBeLessThan(1e-12)
+    expect(sd).toBeCloseTo(1, 12)
+    expect(Array.from(warped.y).every(Number.isFinite)).toBe(true)
   })
 })
 

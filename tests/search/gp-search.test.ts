@@ -106,6 +106,21 @@ describe('GPSearch', () => {
     expect(() => new GPSearch({ refitAfter: 2 })).toThrow('GPSearch({ refitAfter }): must be a number in [0, 1], got 2')
   })
 
+  it('models warped values with warpValues: the same start, other suggestions after it, repeatable, still converging', () => {
+    // A skewed loss: a few good values near the minimum, a long tail of bad ones (Branin's shape).
+    const skewed = (c: Config) => Math.exp(bowlLoss(c) / 4)
+    const plain = runStudy(new GPSearch({ nStartupTrials: 5 }), bowl, skewed, 30, 4)
+    const warped = runStudy(new GPSearch({ nStartupTrials: 5, warpValues: true }), bowl, skewed, 30, 4)
+    expect(warped.slice(0, 5)).toEqual(plain.slice(0, 5))
+    expect(warped.slice(5)).not.toEqual(plain.slice(5))
+    expect(runStudy(new GPSearch({ nStartupTrials: 5, warpValues: true }), bowl, skewed, 30, 4)).toEqual(warped)
+    expectInSpace(bowl, warped)
+    expect(Math.min(...warped.map(skewed))).toBeLessThan(1.2)
+    expect(() => new GPSearch({ warpValues: 'yes' as unknown as boolean })).toThrow(
+      'GPSearch({ warpValues }): must be a boolean, got "yes"',
+    )
+  })
+
   it('spreads out suggestions while trials are running (Kriging believer)', () => {
     const search = new GPSearch({ nStartupTrials: 6 })
     const study = new Study({ space: bowl, metric: 'loss', search, seed: 3 })

@@ -202,7 +202,7 @@ export class GPSearch implements Searcher {
   #model(s: GPState, trialId: number, observations: Observation[]): Float64Array | undefined {
     observations.sort((a, b) => a.id - b.id)
     const { D, categorical } = s.unit
-    const training = trainingData(observations, D, categorical)
+    const training = trainingData(observations, D, categorical, this.options.warpValues)
     const o = this.options
     // One more trial rarely moves the kernel's optimum (the warm-started fit confirms it in a few steps):
     // refitting once the trials have grown by `refitAfter` keeps most of the fit's time for a fraction of its runs.

@@ -7,6 +7,7 @@
  * standardising, so even +-1e308 cannot overflow the variance.
  */
 import type { Points } from './kernel.ts'
+import { warpValues } from './warp.ts'
 
 /** One trial the GP learns from: its unit coordinates and signed value (lower is better, not NaN). */
 export interface Observation {
@@ -25,14 +26,15 @@ export interface Training {
 }
 
 /**
- * Training data from observations (in the order given).
+ * Training data from observations (in the order given); `warp`: the values
+ * Yeo-Johnson transformed before they are standardised (see warp.ts).
  *
  * @example
  * ```ts
  * const { points, y, best } = trainingData(observations, D, categorical)
  * ```
  */
-export function trainingData(observations: readonly Observation[], D: number, categorical: Uint8Array): Training {
+export function trainingData(observations: readonly Observation[], D: number, categorical: Uint8Array, warp = false): Training {
   const n = observations.length
   const X = new Float64Array(n * D)
   const raw = new Float64Array(n)
@@ -53,20 +55,20 @@ export function trainingData(observations: readonly Observation[], D: number, ca
     raw[i] = v
     magnitude = Math.max(magnitude, Math.abs(v))
   }
-  let mean = 0
+  let best = 0
   for (let i = 0; i < n; i++) {
     raw[i] = magnitude > 0 ? (raw[i] as number) / magnitude : 0
-    mean += (raw[i] as number) / n
+    if ((raw[i] as number) > (raw[best] as number)) best = i
   }
+  // After the best is found: the warp keeps the order, but can round values apart by 1e-300 into one.
+  if (warp) raw.set(warpValues(raw))
+  let mean = 0
+  for (let i = 0; i < n; i++) mean += (raw[i] as number) / n
   let variance = 0
   for (let i = 0; i < n; i++) variance += ((raw[i] as number) - mean) ** 2 / n
   const sd = Math.sqrt(variance)
   const y = new Float64Array(n)
-  let best = 0
-  for (let i = 0; i < n; i++) {
-    y[i] = sd > 1e-12 ? ((raw[i] as number) - mean) / sd : 0
-    if ((raw[i] as number) > (raw[best] as number)) best = i
-  }
+  for (let i = 0; i < n; i++) y[i] = sd > 1e-12 ? ((raw[i] as number) - mean) / sd : 0
   return { points: { X, n, D, categorical }, y, best }
 }
 
