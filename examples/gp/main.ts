@@ -39,7 +39,7 @@ async function tune(label: string, search: Searcher): Promise<number> {
 
 // Five random trials first, then the GP; with 2 trials running at once, the pending one is a "believed" observation.
 await tune('GPSearch', new GPSearch({ nStartupTrials: 5 }))
-// The same, modelling the losses after a power transform fitted to them (warpValues): validation losses are
-// skewed, a few good ones and a long tail of bad, and the transform spreads out the good end (docs/search.md).
+// The same, modelling the losses after a power transform fitted to them (warpValues): losses are often skewed,
+// a few good ones and a long tail of bad, and the transform spreads out the good end (docs/search.md).
 await tune('GPSearch, warpValues', new GPSearch({ nStartupTrials: 5, warpValues: true }))
 await tune('RandomSearch', new RandomSearch())

@@ -16,7 +16,7 @@ import { normalCdf, normalQuantile, standardLogEI } from '../../src/search/gp/no
 import { type Observation, trainingData } from '../../src/search/gp/observations.ts'
 import { maximizeAcquisition } from '../../src/search/gp/optimize.ts'
 import { Posterior } from '../../src/search/gp/posterior.ts'
-import { fitYeoJohnson, warpValues, yeoJohnson, yeoJohnsonLogLikelihood } from '../../src/search/gp/warp.ts'
+import { fitYeoJohnson, warpStandardised, yeoJohnson, yeoJohnsonLogLikelihood } from '../../src/search/gp/warp.ts'
 import { createRandom } from '../../src/search/rng.ts'
 import { uniform } from '../../src/search/space.ts'
 
@@ -296,6 +296,13 @@ describe('the values warped (warpValues) against scipy', () => {
     }
   })
 
+  it('stays exact beside the exponents 0 and 2, where the power minus 1 would cancel', () => {
+    for (const x of [-7.5, -0.2, 0.3, 12]) {
+      expectClose([yeoJohnson(x, 1e-13)], [yeoJohnson(x, 0)], 1e-12)
+      expectClose([yeoJohnson(x, 2 - 1e-13)], [yeoJohnson(x, 2)], 1e-12)
+    }
+  })
+
   it('gives the log-likelihood of an exponent as scipy.stats.yeojohnson_llf', () => {
     for (const { lambda, sample, value } of fixture.warp.logLikelihood) {
       expectClose([yeoJohnsonLogLikelihood(Float64Array.from(fixture.warp.samples[sample] ?? []), lambda)], [value], 1e-12)
@@ -312,15 +319,20 @@ describe('the values warped (warpValues) against scipy', () => {
     expect(fitted[1]).toBeGreaterThan(1)
   })
 
-  it('keeps the order of the values, spreads out the good end of skewed ones, and leaves equal values alone', () => {
-    // To be maximised, as the GP takes them: -0.40 and -0.41 are the good end of a long tail down to -300.
+  it('keeps the order of the values, spreads out the good end of skewed ones relative to the range, and needs two distinct values', () => {
+    // Standardised, to be maximised, as the GP takes them: the first two are the good end of a long tail down.
     const values = Float64Array.of(-0.4, -0.41, -0.5, -3, -30, -300)
-    const warped = warpValues(values)
-    for (let i = 1; i < values.length; i++) expect(warped[i] as number).toBeLessThan(warped[i - 1] as number)
+    const mean = values.reduce((a, b) => a + b, 0) / values.length
+    const sd = Math.sqrt(values.reduce((a, b) => a + (b - mean) ** 2, 0) / values.length)
+    const y = values.map((v) => (v - mean) / sd)
+    const warped = warpStandardised(y)
+    for (let i = 1; i < y.length; i++) expect(warped[i] as number).toBeLessThan(warped[i - 1] as number)
     const spread = (v: Float64Array) => ((v[0] as number) - (v[1] as number)) / ((v[0] as number) - (v[5] as number))
-    expect(spread(warped)).toBeGreaterThan(2 * spread(values))
-    expect(Array.from(warpValues(Float64Array.of(2, 2, 2)))).toEqual([2, 2, 2])
-    expect(Array.from(warpValues(Float64Array.of(1e308, -1e308, 0))).every(Number.isFinite)).toBe(true)
+    expect(spread(warped)).toBeGreaterThan(2 * spread(y))
+    // No exponent has a finite likelihood for one value or equal ones (a normal of variance 0): no warp.
+    expect(fitYeoJohnson(Float64Array.of(0.7))).toBe(1)
+    expect(fitYeoJohnson(Float64Array.of(0, 0, 0))).toBe(1)
+    expect(Array.from(warpStandardised(Float64Array.of(0, 0, 0)))).toEqual([0, 0, 0])
   })
 
   it('gives training data standardised as without it, with the same best trial, for finite, huge and infinite values', () => {
@@ -337,6 +349,10 @@ describe('the values warped (warpValues) against scipy', () => {
     expect(Math.abs(mean)).toBeLessThan(1e-12)
     expect(sd).toBeCloseTo(1, 12)
     expect(Array.from(warped.y).every(Number.isFinite)).toBe(true)
+    // The order is kept: 3 and 40, 1e-299 apart once scaled by 1e300, are merged by the standardisation (as without
+    // the warp); 1e300 stays below both.
+    expect(warped.y[0] as number).toBe(warped.y[6] as number)
+    expect(warped.y[6] as number).toBeGreaterThan(warped.y[2] as number)
   })
 })
 

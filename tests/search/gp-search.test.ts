@@ -144,7 +144,7 @@ describe('GPSearch', () => {
     expect(closest).toBeGreaterThan(0.05)
   })
 
-  it('never proposes NaN or out-of-domain values, whatever values it is told', () => {
+  it.each([false, true])('never proposes NaN or out-of-domain values, whatever values it is told (warpValues: %s)', (warpValues) => {
     const space = {
       lr: loguniform(1e-5, 1),
       mom: quniform(0.5, 0.9, 0.1),
@@ -169,7 +169,7 @@ describe('GPSearch', () => {
     for (const s of [space, tiny] as Space[]) {
       for (const [name, value] of adversaries) {
         const random = createRandom(7)
-        const search = new GPSearch({ nStartupTrials: 3, nCandidates: 64, nLocalSearch: 3 })
+        const search = new GPSearch({ nStartupTrials: 3, nCandidates: 64, nLocalSearch: 3, warpValues })
         const study = new Study({ space: s, metric: 'loss', search, seed: 5 })
         const configs: Config[] = []
         for (let i = 0; i < 14; i++) {

@@ -7,7 +7,7 @@
  * standardising, so even +-1e308 cannot overflow the variance.
  */
 import type { Points } from './kernel.ts'
-import { warpValues } from './warp.ts'
+import { warpStandardised } from './warp.ts'
 
 /** One trial the GP learns from: its unit coordinates and signed value (lower is better, not NaN). */
 export interface Observation {
@@ -26,8 +26,9 @@ export interface Training {
 }
 
 /**
- * Training data from observations (in the order given); `warp`: the values
- * Yeo-Johnson transformed before they are standardised (see warp.ts).
+ * Training data from observations (in the order given); `warp`: the
+ * standardised values Yeo-Johnson transformed and standardised again (see
+ * warp.ts).
  *
  * @example
  * ```ts
@@ -60,16 +61,21 @@ export function trainingData(observations: readonly Observation[], D: number, ca
     raw[i] = magnitude > 0 ? (raw[i] as number) / magnitude : 0
     if ((raw[i] as number) > (raw[best] as number)) best = i
   }
-  // After the best is found: the warp keeps the order, but can round values apart by 1e-300 into one.
-  if (warp) raw.set(warpValues(raw))
-  let mean = 0
-  for (let i = 0; i < n; i++) mean += (raw[i] as number) / n
-  let variance = 0
-  for (let i = 0; i < n; i++) variance += ((raw[i] as number) - mean) ** 2 / n
-  const sd = Math.sqrt(variance)
-  const y = new Float64Array(n)
-  for (let i = 0; i < n; i++) y[i] = sd > 1e-12 ? ((raw[i] as number) - mean) / sd : 0
+  // The best is found before the warp: its standardisation can merge values 1e-300 apart, as this one does.
+  const standardised = standardise(raw)
+  const y = warp ? standardise(warpStandardised(standardised)) : standardised
   return { points: { X, n, D, categorical }, y, best }
+}
+
+/** Mean 0 and standard deviation 1 (all 0 when the values are all equal, to 1e-12). */
+function standardise(values: Float64Array): Float64Array {
+  const n = values.length
+  let mean = 0
+  for (let i = 0; i < n; i++) mean += (values[i] as number) / n
+  let variance = 0
+  for (let i = 0; i < n; i++) variance += ((values[i] as number) - mean) ** 2 / n
+  const sd = Math.sqrt(variance)
+  return values.map((v) => (sd > 1e-12 ? (v - mean) / sd : 0))
 }
 
 /**

@@ -50,8 +50,9 @@ export interface GPOptions {
   /**
    * Model the values after a Yeo-Johnson power transform fitted to them by maximum likelihood, which
    * spreads out the good end of skewed values (HEBO's output warping). Measured against the default in
-   * docs/search.md: better on most continuous test functions (Ackley-5, Rosenbrock-10, Styblinski-Tang,
-   * Goldstein-Price), worse on one mixed space whose category moves the valley.
+   * docs/search.md ("Value warping"): far better on Ackley-5, Rosenbrock-10 and Styblinski-Tang-5, worse on a
+   * mixed space whose category moves the valley. Values spanning many orders of magnitude, or one penalty
+   * value far beyond the rest, defeat it (the exponent stops at -3): give it the log of such a metric.
    * @default false
    */
   readonly warpValues?: boolean

@@ -9,10 +9,11 @@
  * GPSampler does not. Measured in docs/search.md.
  */
 
-/** The exponents tried, -3 to 3 in steps of 0.05: a grid, so the fit is the same on every machine and never fails. */
-const LAMBDA_STEPS = 120
-const LAMBDA_LOW = -3
-const LAMBDA_STEP = 0.05
+/**
+ * The exponents tried, -3 to 3 in steps of 0.05 (k / 20, so 0 and 2 are exact): a grid, so the fit is the
+ * same on every machine and never fails.
+ */
+const LAMBDA_GRID = Array.from({ length: 121 }, (_, k) => (k - 60) / 20)
 
 /**
  * The Yeo-Johnson transform of `x` with exponent `lambda`: Box-Cox of x + 1 for x >= 0, and of 1 - x,
@@ -24,13 +25,21 @@ const LAMBDA_STEP = 0.05
  * ```
  */
 export function yeoJohnson(x: number, lambda: number): number {
-  if (x >= 0) return lambda === 0 ? Math.log1p(x) : ((x + 1) ** lambda - 1) / lambda
-  return lambda === 2 ? -Math.log1p(-x) : -((1 - x) ** (2 - lambda) - 1) / (2 - lambda)
+  return x >= 0 ? powerStep(Math.log1p(x), lambda) : -powerStep(Math.log1p(-x), 2 - lambda)
+}
+
+/**
+ * (e^(p log1p) - 1) / p, the Box-Cox step on log(1 + |x|); log1p itself for p = 0. expm1 keeps it exact to
+ * rounding for p near 0, where the power minus 1 would cancel to nothing.
+ */
+function powerStep(log1pAbs: number, p: number): number {
+  return p === 0 ? log1pAbs : Math.expm1(p * log1pAbs) / p
 }
 
 /**
  * The log-likelihood of `lambda` for the values `z` (scipy.stats.yeojohnson_llf): that of a normal
- * distribution fitted to the transformed values, plus the log of the transform's Jacobian.
+ * distribution fitted to the transformed values, plus the log of the transform's Jacobian. +Infinity when
+ * the transformed values are all equal.
  *
  * @example
  * ```ts
@@ -38,22 +47,35 @@ export function yeoJohnson(x: number, lambda: number): number {
  * ```
  */
 export function yeoJohnsonLogLikelihood(z: Float64Array, lambda: number): number {
+  const logs = z.map((x) => Math.log1p(Math.abs(x)))
+  return logLikelihood(z, logs, jacobianSum(z, logs), lambda, new Float64Array(z.length))
+}
+
+/** Sum of sign(x) log(1 + |x|): the log Jacobian per unit of (lambda - 1). */
+function jacobianSum(z: Float64Array, logs: Float64Array): number {
+  let sum = 0
+  for (let i = 0; i < z.length; i++) sum += Math.sign(z[i] as number) * (logs[i] as number)
+  return sum
+}
+
+/** The log-likelihood from the precomputed logs and Jacobian, the transform written into `scratch`. */
+function logLikelihood(z: Float64Array, logs: Float64Array, jacobian: number, lambda: number, scratch: Float64Array): number {
   const n = z.length
   let mean = 0
-  let jacobian = 0
   for (let i = 0; i < n; i++) {
-    const x = z[i] as number
-    mean += yeoJohnson(x, lambda) / n
-    jacobian += Math.sign(x) * Math.log1p(Math.abs(x))
+    const log = logs[i] as number
+    const t = (z[i] as number) >= 0 ? powerStep(log, lambda) : -powerStep(log, 2 - lambda)
+    scratch[i] = t
+    mean += t / n
   }
   let variance = 0
-  for (let i = 0; i < n; i++) variance += (yeoJohnson(z[i] as number, lambda) - mean) ** 2 / n
+  for (let i = 0; i < n; i++) variance += ((scratch[i] as number) - mean) ** 2 / n
   return -0.5 * n * Math.log(variance) + (lambda - 1) * jacobian
 }
 
 /**
- * The exponent of the grid with the highest log-likelihood for `z` (the first of equals); 1, no warp, when
- * none is finite (fewer than two distinct values).
+ * The exponent of the grid with the highest finite log-likelihood for `z` (the first of equals); 1, no warp,
+ * when none is finite (fewer than two distinct values).
  *
  * @example
  * ```ts
@@ -61,12 +83,14 @@ export function yeoJohnsonLogLikelihood(z: Float64Array, lambda: number): number
  * ```
  */
 export function fitYeoJohnson(z: Float64Array): number {
+  const logs = z.map((x) => Math.log1p(Math.abs(x)))
+  const jacobian = jacobianSum(z, logs)
+  const scratch = new Float64Array(z.length)
   let best = 1
   let bestValue = Number.NEGATIVE_INFINITY
-  for (let k = 0; k <= LAMBDA_STEPS; k++) {
-    const lambda = LAMBDA_LOW + k * LAMBDA_STEP
-    const value = yeoJohnsonLogLikelihood(z, lambda)
-    if (value > bestValue) {
+  for (const lambda of LAMBDA_GRID) {
+    const value = logLikelihood(z, logs, jacobian, lambda, scratch)
+    if (Number.isFinite(value) && value > bestValue) {
       best = lambda
       bestValue = value
     }
@@ -75,24 +99,17 @@ export function fitYeoJohnson(z: Float64Array): number {
 }
 
 /**
- * Values to be maximised, warped: standardised and negated (lower is better, as the transform is fitted to
- * a problem's values), transformed with the fitted exponent, negated back. The order of the values is kept;
- * all-equal values come back unchanged.
+ * Standardised values to be maximised (mean 0, standard deviation 1), warped: negated (lower is better, as
+ * the transform is fitted to a problem's values), transformed with the fitted exponent, negated back. The
+ * order is kept; the result is to be standardised again.
  *
  * @example
  * ```ts
- * warpValues(Float64Array.of(-0.4, -0.41, -3, -300)) // the first two now further apart than the last two
+ * warpStandardised(y) // the good end of a long tail down to the bad values spread further apart, relative to the range
  * ```
  */
-export function warpValues(values: Float64Array): Float64Array {
-  const n = values.length
-  let mean = 0
-  for (let i = 0; i < n; i++) mean += (values[i] as number) / n
-  let variance = 0
-  for (let i = 0; i < n; i++) variance += ((values[i] as number) - mean) ** 2 / n
-  const sd = Math.sqrt(variance)
-  if (!(sd > 1e-12)) return values.slice()
-  const z = values.map((v) => (mean - v) / sd)
+export function warpStandardised(y: Float64Array): Float64Array {
+  const z = y.map((v) => -v)
   const lambda = fitYeoJohnson(z)
   return z.map((x) => -yeoJohnson(x, lambda))
 }
