@@ -7,6 +7,7 @@
  * standardising, so even +-1e308 cannot overflow the variance.
  */
 import type { Points } from './kernel.ts'
+import { meanAndVariance } from './moments.ts'
 import { warpStandardised } from './warp.ts'
 
 /** One trial the GP learns from: its unit coordinates and signed value (lower is better, not NaN). */
@@ -69,11 +70,7 @@ export function trainingData(observations: readonly Observation[], D: number, ca
 
 /** Mean 0 and standard deviation 1 (all 0 when the values are all equal, to 1e-12). */
 function standardise(values: Float64Array): Float64Array {
-  const n = values.length
-  let mean = 0
-  for (let i = 0; i < n; i++) mean += (values[i] as number) / n
-  let variance = 0
-  for (let i = 0; i < n; i++) variance += ((values[i] as number) - mean) ** 2 / n
+  const { mean, variance } = meanAndVariance(values)
   const sd = Math.sqrt(variance)
   return values.map((v) => (sd > 1e-12 ? (v - mean) / sd : 0))
 }

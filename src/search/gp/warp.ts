@@ -8,6 +8,7 @@
  * HEBO (Cowen-Rivers et al. 2022) warps its outputs this way; Optuna's
  * GPSampler does not. Measured in docs/search.md.
  */
+import { meanAndVariance } from './moments.ts'
 
 /**
  * The exponents tried, -3 to 3 in steps of 0.05 (k / 20, so 0 and 2 are exact): a grid, so the fit is the
@@ -25,7 +26,12 @@ const LAMBDA_GRID = Array.from({ length: 121 }, (_, k) => (k - 60) / 20)
  * ```
  */
 export function yeoJohnson(x: number, lambda: number): number {
-  return x >= 0 ? powerStep(Math.log1p(x), lambda) : -powerStep(Math.log1p(-x), 2 - lambda)
+  return transformed(x, Math.log1p(x >= 0 ? x : -x), lambda)
+}
+
+/** The transform of `x` from log(1 + |x|), computed once per value for the whole grid of exponents. */
+function transformed(x: number, log1pAbs: number, lambda: number): number {
+  return x >= 0 ? powerStep(log1pAbs, lambda) : -powerStep(log1pAbs, 2 - lambda)
 }
 
 /**
@@ -60,17 +66,8 @@ function jacobianSum(z: Float64Array, logs: Float64Array): number {
 
 /** The log-likelihood from the precomputed logs and Jacobian, the transform written into `scratch`. */
 function logLikelihood(z: Float64Array, logs: Float64Array, jacobian: number, lambda: number, scratch: Float64Array): number {
-  const n = z.length
-  let mean = 0
-  for (let i = 0; i < n; i++) {
-    const log = logs[i] as number
-    const t = (z[i] as number) >= 0 ? powerStep(log, lambda) : -powerStep(log, 2 - lambda)
-    scratch[i] = t
-    mean += t / n
-  }
-  let variance = 0
-  for (let i = 0; i < n; i++) variance += ((scratch[i] as number) - mean) ** 2 / n
-  return -0.5 * n * Math.log(variance) + (lambda - 1) * jacobian
+  for (let i = 0; i < z.length; i++) scratch[i] = transformed(z[i] as number, logs[i] as number, lambda)
+  return -0.5 * z.length * Math.log(meanAndVariance(scratch).variance) + (lambda - 1) * jacobian
 }
 
 /**
