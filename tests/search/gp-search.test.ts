@@ -109,7 +109,7 @@ describe('GPSearch', () => {
   it('models warped values with warpValues: the same start, other suggestions after it, repeatable, still converging', () => {
     // A skewed loss: a few good values near the minimum, a long tail of bad ones (Branin's shape).
     const skewed = (c: Config) => Math.exp(bowlLoss(c) / 4)
-    const plain = runStudy(new GPSearch({ nStartupTrials: 5 }), bowl, skewed, 30, 4)
+    const plain = runStudy(new GPSearch({ nStartupTrials: 5, warpValues: false }), bowl, skewed, 30, 4)
     const warped = runStudy(new GPSearch({ nStartupTrials: 5, warpValues: true }), bowl, skewed, 30, 4)
     expect(warped.slice(0, 5)).toEqual(plain.slice(0, 5))
     expect(warped.slice(5)).not.toEqual(plain.slice(5))
@@ -117,8 +117,20 @@ describe('GPSearch', () => {
     expectInSpace(bowl, warped)
     expect(Math.min(...warped.map(skewed))).toBeLessThan(1.2)
     expect(() => new GPSearch({ warpValues: 'yes' as unknown as boolean })).toThrow(
-      'GPSearch({ warpValues }): must be a boolean, got "yes"',
+      'GPSearch({ warpValues }): must be one of true, false, "auto", got "yes"',
     )
+  })
+
+  it("warps by default ('auto') exactly when no searched parameter is categorical", () => {
+    const skewed = (c: Config) => Math.exp(bowlLoss(c) / 4)
+    const run = (space: Space, warpValues?: boolean) => runStudy(new GPSearch({ nStartupTrials: 5, warpValues }), space, skewed, 20, 4)
+    expect(new GPSearch().options.warpValues).toBe('auto')
+    expect(run(bowl)).toEqual(run(bowl, true))
+    expect(run(bowl)).not.toEqual(run(bowl, false))
+    // A categorical parameter, even one the loss ignores, turns it off.
+    const mixed = { ...bowl, act: choice(['relu', 'tanh']) } satisfies Space
+    expect(run(mixed)).toEqual(run(mixed, false))
+    expect(run(mixed)).not.toEqual(run(mixed, true))
   })
 
   it('spreads out suggestions while trials are running (Kriging believer)', () => {

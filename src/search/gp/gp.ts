@@ -50,6 +50,8 @@ interface GPState {
   fittedOn: number
   /** The first trials' Latin hypercube, made at the first suggestion. */
   design: Float64Array | undefined
+  /** Whether the values are warped before the GP models them (`warpValues`, 'auto' settled by the space). */
+  readonly warp: boolean
   readonly queue: PointQueue
 }
 
@@ -65,7 +67,9 @@ const LOCAL_ITERATIONS = 200
  *
  * 1. maps every finished trial into [0, 1]^d (log domains in log space,
  *    integer and quantised domains by their steps, `randn` through its CDF,
- *    `choice` and `grid` as categories) and standardises the values;
+ *    `choice` and `grid` as categories) and standardises the values
+ *    (on spaces without categories, through a fitted power transform:
+ *    `warpValues`);
  * 2. fits a Matérn-5/2 kernel with one lengthscale per parameter (and a
  *    Hamming distance for categories) by maximising the marginal
  *    likelihood with Optuna's priors, starting from the previous fit
@@ -107,9 +111,11 @@ export class GPSearch implements Searcher {
     }
     const queue = new PointQueue(space, this.options.pointsToEvaluate, optionAt('GPSearch', 'pointsToEvaluate'), numSamples)
     const warm = checkWarmStart(space, this.options.warmStart, 'GPSearch')
+    const unit = unitSpace(space)
+    const warp = this.options.warpValues === 'auto' ? !unit.categorical.includes(1) : this.options.warpValues
     const s: GPState = {
       space,
-      unit: unitSpace(space),
+      unit,
       metric,
       sign: signOf(mode),
       seed,
@@ -119,6 +125,7 @@ export class GPSearch implements Searcher {
       fitted: undefined,
       fittedOn: 0,
       design: undefined,
+      warp,
       queue,
     }
     this.#state = s
@@ -202,7 +209,7 @@ export class GPSearch implements Searcher {
   #model(s: GPState, trialId: number, observations: Observation[]): Float64Array | undefined {
     observations.sort((a, b) => a.id - b.id)
     const { D, categorical } = s.unit
-    const training = trainingData(observations, D, categorical, this.options.warpValues)
+    const training = trainingData(observations, D, categorical, s.warp)
     const o = this.options
     // One more trial rarely moves the kernel's optimum (the warm-started fit confirms it in a few steps):
     // refitting once the trials have grown by `refitAfter` keeps most of the fit's time for a fraction of its runs.

@@ -1,5 +1,5 @@
 /** The options of {@link GPSearch}, their defaults and their checks. */
-import { boolean, defineOptions, integer, number, type Resolved, type SchemaOf } from '../../options/index.ts'
+import { defineOptions, integer, number, oneOf, type Resolved, type SchemaOf } from '../../options/index.ts'
 import type { Config } from '../../types.ts'
 import { POINTS_TO_EVALUATE } from '../points-to-evaluate.ts'
 import { WARM_START, type WarmStartTrial } from '../warm-start.ts'
@@ -49,13 +49,14 @@ export interface GPOptions {
   readonly maxModelTrials?: number
   /**
    * Model the values after a Yeo-Johnson power transform fitted to them by maximum likelihood, which
-   * spreads out the good end of skewed values (HEBO's output warping). Measured against the default in
-   * docs/search.md ("Value warping"): far better on Ackley-5, Rosenbrock-10 and Styblinski-Tang-5, worse on a
-   * mixed space whose category moves the valley. Values spanning many orders of magnitude, or one penalty
-   * value far beyond the rest, defeat it (the exponent stops at -3): give it the log of such a metric.
-   * @default false
+   * spreads out the good end of skewed values (HEBO's output warping). `'auto'` warps when no searched
+   * parameter is categorical (`choice` or `grid`): measured in docs/search.md ("Value warping"), it is far
+   * better on Ackley-5, Rosenbrock-10 and Styblinski-Tang-5 and no worse on the other numeric spaces, but
+   * worse on mixed spaces whose category moves the valley. Values spanning many orders of magnitude, or one
+   * penalty value far beyond the rest, defeat it (the exponent stops at -3): give it the log of such a metric.
+   * @default 'auto'
    */
-  readonly warpValues?: boolean
+  readonly warpValues?: boolean | 'auto'
   /**
    * Configs tried first, in order, counted in `numSamples`; keys left out are drawn at random.
    * @default []
@@ -77,7 +78,7 @@ export const GP_OPTIONS = defineOptions('GPSearch', {
   maxFitTrials: integer({ min: 2 }).withDefault(200),
   maxModelTrials: integer({ min: 2 }).withDefault(500),
   refitAfter: number({ min: 0, max: 1 }).withDefault(0.05),
-  warpValues: boolean().withDefault(false),
+  warpValues: oneOf<boolean | 'auto'>([true, false, 'auto']).withDefault('auto'),
   pointsToEvaluate: POINTS_TO_EVALUATE.withDefault([]),
   warmStart: WARM_START.withDefault([]),
 } satisfies SchemaOf<GPOptions>)
