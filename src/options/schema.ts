@@ -4,7 +4,7 @@
  * every option is checked, defaults are filled in.
  */
 import { show } from '../errors.ts'
-import { didYouMean } from './guess.ts'
+import { didYouMean, nearName } from './guess.ts'
 import { type AnyKind, Computed, Deferred, isObject, Kind } from './kinds.ts'
 import { argumentAt, invalid, optionAt, type Place, problemAt } from './place.ts'
 
@@ -62,6 +62,19 @@ export function check<T>(kind: Kind<T, boolean>, value: unknown, at: Place): T |
   return fallback instanceof Computed ? fallback.make() : fallback
 }
 
+/**
+ * ` (did you mean gp.warpValues?)` when `key` is (nearly) an option of a nested options object,
+ * as when an inner searcher's option is given to AutoSearch itself; '' otherwise.
+ */
+function nestedGuess(schema: Schema, key: string): string {
+  const paths: string[] = []
+  for (const [field, kind] of Object.entries(schema)) {
+    const near = kind instanceof NestedKind ? nearName(key, Object.keys(kind.schema)) : undefined
+    if (near !== undefined) paths.push(`${field}.${near}`)
+  }
+  return paths.length === 0 ? '' : ` (did you mean ${paths.join(' or ')}?)`
+}
+
 /** Checks an options object against `schema`; `whole` names the object, `placeOf` each option. */
 function readFields(schema: Schema, value: unknown, whole: Place, rule: string, placeOf: (key: string) => Place): Record<string, unknown> {
   if (!isObject(value)) throw invalid(whole, rule, value)
@@ -69,7 +82,8 @@ function readFields(schema: Schema, value: unknown, whole: Place, rule: string, 
   for (const key of Object.keys(value)) {
     if (Object.hasOwn(schema, key)) continue
     const list = known.length > 0 ? known.join(', ') : 'none'
-    throw problemAt(placeOf(key), `unknown option${didYouMean(key, known)}, got ${show(value[key])}; known: ${list}`)
+    const guess = didYouMean(key, known) || nestedGuess(schema, key)
+    throw problemAt(placeOf(key), `unknown option${guess}, got ${show(value[key])}; known: ${list}`)
   }
   const read: Record<string, unknown> = {}
   for (const key of known) {

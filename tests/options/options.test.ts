@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { ConfigError, HyperpoolError, show } from '../../src/errors.ts'
-import { ASHAScheduler, Study, TPESearch, uniform } from '../../src/index.ts'
+import { ASHAScheduler, AutoSearch, Study, TPESearch, uniform } from '../../src/index.ts'
 import {
   argumentAt,
   arrayOf,
@@ -75,6 +75,18 @@ describe('misspelt option names', () => {
     expect(() => new TPESearch({ nStartupTrial: 5 } as never)).toThrow(
       /^TPESearch\(\{ nStartupTrial \}\): unknown option \(did you mean nStartupTrials\?\), got 5; known: /,
     )
+  })
+
+  it('point to the nested options object that has the name, when the owner has none near it', () => {
+    expect(() => new AutoSearch({ warpValues: true } as never)).toThrow(
+      'AutoSearch({ warpValues }): unknown option (did you mean gp.warpValues?), got true; known: maxGPTrials, maxCategoricalShare, pointsToEvaluate, warmStart, gp, tpe',
+    )
+    expect(() => new AutoSearch({ nStartupTrial: 5 } as never)).toThrow(
+      /^AutoSearch\(\{ nStartupTrial \}\): unknown option \(did you mean gp\.nStartupTrials or tpe\.nStartupTrials\?\)/,
+    )
+    // A near name of the owner's own comes first; a name near nothing gets no guess.
+    expect(() => new AutoSearch({ maxGPTrial: 5 } as never)).toThrow(/unknown option \(did you mean maxGPTrials\?\)/)
+    expect(() => new AutoSearch({ zzz: 1 } as never)).toThrow(/^AutoSearch\(\{ zzz \}\): unknown option, got 1;/)
   })
 })
 
