@@ -127,10 +127,13 @@ describe('GPSearch', () => {
     expect(new GPSearch().options.warpValues).toBe('auto')
     expect(run(bowl)).toEqual(run(bowl, true))
     expect(run(bowl)).not.toEqual(run(bowl, false))
-    // A categorical parameter, even one the loss ignores, turns it off.
+    // A categorical parameter, even one the loss ignores, turns it off; a choice of one value does not.
     const mixed = { ...bowl, act: choice(['relu', 'tanh']) } satisfies Space
     expect(run(mixed)).toEqual(run(mixed, false))
     expect(run(mixed)).not.toEqual(run(mixed, true))
+    const withConstant = { ...bowl, act: choice(['relu']) } satisfies Space
+    expect(run(withConstant)).toEqual(run(withConstant, true))
+    expect(run(withConstant)).not.toEqual(run(withConstant, false))
   })
 
   it('spreads out suggestions while trials are running (Kriging believer)', () => {

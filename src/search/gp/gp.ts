@@ -112,7 +112,9 @@ export class GPSearch implements Searcher {
     const queue = new PointQueue(space, this.options.pointsToEvaluate, optionAt('GPSearch', 'pointsToEvaluate'), numSamples)
     const warm = checkWarmStart(space, this.options.warmStart, 'GPSearch')
     const unit = unitSpace(space)
-    const warp = this.options.warpValues === 'auto' ? !unit.categorical.includes(1) : this.options.warpValues
+    // A choice of one value is a constant: it cannot move the valley, so it leaves the warp on.
+    const categories = unit.encoding.dims.some((dim) => dim.kind === 'categorical' && dim.values.length > 1)
+    const warp = this.options.warpValues === 'auto' ? !categories : this.options.warpValues
     const s: GPState = {
       space,
       unit,
