@@ -3,7 +3,7 @@
  * log-scale parameters and an integer one. GPSearch models the validation
  * loss as a function of the parameters and asks for the point with the
  * best expected improvement, so it needs fewer trials than random search
- * for the same loss: this runs both, and GPSearch without `warpValues`,
+ * for the same loss: this runs both, and GPSearch with `warpValues: false`,
  * with the same budget and seed.
  *
  *   npx tsx examples/gp/main.ts                      # 30 trials per searcher

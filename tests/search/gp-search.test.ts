@@ -3,6 +3,7 @@ import { ConfigError } from '../../src/errors.ts'
 import { AutoSearch } from '../../src/search/auto.ts'
 import { encodeUnit, unitSpace } from '../../src/search/gp/encode.ts'
 import { GPSearch } from '../../src/search/gp/gp.ts'
+import type { GPOptions } from '../../src/search/gp/options.ts'
 import { createRandom } from '../../src/search/rng.ts'
 import {
   choice,
@@ -116,24 +117,38 @@ describe('GPSearch', () => {
     expect(runStudy(new GPSearch({ nStartupTrials: 5, warpValues: true }), bowl, skewed, 30, 4)).toEqual(warped)
     expectInSpace(bowl, warped)
     expect(Math.min(...warped.map(skewed))).toBeLessThan(1.2)
-    expect(() => new GPSearch({ warpValues: 'yes' as unknown as boolean })).toThrow(
+    expect(() => new GPSearch({ warpValues: 'yes' as unknown as GPOptions['warpValues'] })).toThrow(
       'GPSearch({ warpValues }): must be one of true, false, "auto", got "yes"',
     )
   })
 
   it("warps by default ('auto') exactly when no searched parameter is categorical", () => {
     const skewed = (c: Config) => Math.exp(bowlLoss(c) / 4)
-    const run = (space: Space, warpValues?: boolean) => runStudy(new GPSearch({ nStartupTrials: 5, warpValues }), space, skewed, 20, 4)
+    const run = (space: Space, warpValues?: GPOptions['warpValues']) =>
+      runStudy(new GPSearch({ nStartupTrials: 5, warpValues }), space, skewed, 20, 4)
     expect(new GPSearch().options.warpValues).toBe('auto')
+    expect(new AutoSearch().options.gp.warpValues).toBe('auto')
+    expect(run(bowl)).toEqual(run(bowl, 'auto'))
     expect(run(bowl)).toEqual(run(bowl, true))
     expect(run(bowl)).not.toEqual(run(bowl, false))
-    // A categorical parameter, even one the loss ignores, turns it off; a choice of one value does not.
-    const mixed = { ...bowl, act: choice(['relu', 'tanh']) } satisfies Space
-    expect(run(mixed)).toEqual(run(mixed, false))
-    expect(run(mixed)).not.toEqual(run(mixed, true))
+    // A categorical parameter, even one the loss ignores and at any depth, turns it off; a choice of one value does not.
+    const mixedSpaces: Space[] = [
+      { ...bowl, act: choice(['relu', 'tanh']) },
+      { ...bowl, act: grid(['relu', 'tanh']) },
+      { x: bowl.x, inner: { y: bowl.y, act: choice(['relu', 'tanh']) } },
+    ]
+    for (const mixed of mixedSpaces) {
+      const loss = (c: Config) => skewed({ x: c.x, y: c.y ?? (c.inner as Config).y })
+      const go = (w?: GPOptions['warpValues']) => runStudy(new GPSearch({ nStartupTrials: 5, warpValues: w }), mixed, loss, 20, 4)
+      expect(go()).toEqual(go(false))
+      expect(go()).not.toEqual(go(true))
+    }
     const withConstant = { ...bowl, act: choice(['relu']) } satisfies Space
     expect(run(withConstant)).toEqual(run(withConstant, true))
     expect(run(withConstant)).not.toEqual(run(withConstant, false))
+    expect(() => new AutoSearch({ gp: { warpValues: 'yes' as unknown as GPOptions['warpValues'] } })).toThrow(
+      'AutoSearch({ gp.warpValues }): must be one of true, false, "auto", got "yes"',
+    )
   })
 
   it('spreads out suggestions while trials are running (Kriging believer)', () => {

@@ -68,8 +68,8 @@ const LOCAL_ITERATIONS = 200
  * 1. maps every finished trial into [0, 1]^d (log domains in log space,
  *    integer and quantised domains by their steps, `randn` through its CDF,
  *    `choice` and `grid` as categories) and standardises the values
- *    (on spaces without categories, through a fitted power transform:
- *    `warpValues`);
+ *    (by default on spaces without categories, through a fitted power
+ *    transform: `warpValues`);
  * 2. fits a Matérn-5/2 kernel with one lengthscale per parameter (and a
  *    Hamming distance for categories) by maximising the marginal
  *    likelihood with Optuna's priors, starting from the previous fit

@@ -49,10 +49,11 @@ export interface GPOptions {
   readonly maxModelTrials?: number
   /**
    * Model the values after a Yeo-Johnson power transform fitted to them by maximum likelihood, which
-   * spreads out the good end of skewed values (HEBO's output warping). `'auto'` warps when no parameter
-   * is a `choice` or `grid` of two or more values: measured in docs/search.md ("Value warping"), it is far
-   * better on Ackley-5, Rosenbrock-10 and Styblinski-Tang-5 and no worse on the other numeric spaces, but
-   * worse on mixed spaces whose category moves the valley. Values spanning many orders of magnitude, or one
+   * spreads out the good end of skewed values (HEBO's output warping). `true` always warps, `false`
+   * never, `'auto'` when no parameter is a `choice` or `grid` of two or more values: measured in
+   * docs/search.md ("Value warping"), it is far better on Ackley-5, Rosenbrock-10 and Styblinski-Tang-5,
+   * takes Branin's last digits, and moves Hartmann6's start-decided coin toss either way, but is worse on
+   * mixed spaces whose category moves the valley. Values spanning many orders of magnitude, or one
    * penalty value far beyond the rest, defeat it (the exponent stops at -3): give it the log of such a metric.
    * @default 'auto'
    */
