@@ -39,7 +39,7 @@ const D = 10
 function problem(n: number): { K: Float64Array; y: Float64Array } {
   const random = createRandom(n)
   const points = { X: Float64Array.from({ length: n * D }, () => random()), n, D, categorical: new Uint8Array(D) }
-  const params: KernelParams = { theta: new Float64Array(D).fill(4), scale: 1, noise: 1e-4 }
+  const params: KernelParams = { theta: new Float64Array(D).fill(4), scale: 1, noise: 1e-4, minNoise: 1e-6 }
   const K = kernelMatrix(pairDeltas(points), n, D, params)
   for (let i = 0; i < n; i++) for (let j = 0; j < i; j++) K[j * n + i] = K[i * n + j] as number
   return { K, y: Float64Array.from({ length: n }, () => random() - 0.5) }

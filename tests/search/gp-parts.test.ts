@@ -109,7 +109,7 @@ describe('GP kernel and linear algebra against numpy', () => {
 })
 
 describe('GP likelihood against scipy and torch autograd', () => {
-  const data = { deltas: pairDeltas(points), n, D, y }
+  const data = { deltas: pairDeltas(points), n, D, y, minNoise: MIN_NOISE }
 
   it('gives the log marginal likelihood and its gradient in raw coordinates', () => {
     const gradient = new Float64Array(D + 2)
@@ -229,7 +229,7 @@ describe('GP posterior and log EI against torch autograd', () => {
     const random = createRandom(8)
     const X = Float64Array.from({ length: 24 }, () => random())
     const values = Float64Array.from({ length: 12 }, (_, i) => Math.sin(5 * (X[2 * i] as number)) + Math.cos(4 * (X[2 * i + 1] as number)))
-    const field = { theta: Float64Array.of(6, 6), scale: 1, noise: 1e-4 }
+    const field = { theta: Float64Array.of(6, 6), scale: 1, noise: 1e-4, minNoise: MIN_NOISE }
     const posterior = Posterior.create({ X, n: 12, D: 2, categorical: new Uint8Array(2) }, values, field)
     if (posterior === undefined) throw new Error('factor failed')
     const acquisition = new LogEI(posterior, Math.max(...values), 2)

@@ -151,6 +151,22 @@ describe('GPSearch', () => {
     )
   })
 
+  it("fits the noise above 1e-8 on spaces with categories and 1e-6 elsewhere by default (minNoise 'auto')", () => {
+    const skewed = (c: Config) => Math.exp(bowlLoss(c) / 4)
+    const mixed = { ...bowl, act: choice(['relu', 'tanh']) } satisfies Space
+    const run = (space: Space, minNoise?: GPOptions['minNoise']) =>
+      runStudy(new GPSearch({ nStartupTrials: 5, minNoise }), space, skewed, 20, 4)
+    expect(new GPSearch().options.minNoise).toBe('auto')
+    expect(run(mixed)).toEqual(run(mixed, 1e-8))
+    expect(run(mixed)).not.toEqual(run(mixed, 1e-6))
+    expect(run(bowl)).toEqual(run(bowl, 1e-6))
+    expect(run(bowl)).not.toEqual(run(bowl, 1e-8))
+    for (const bad of [0, -1e-6, 2, Number.NaN, '1e-6', 'Auto'])
+      expect(() => new GPSearch({ minNoise: bad as GPOptions['minNoise'] })).toThrow(
+        `GPSearch({ minNoise }): must be "auto" or a number in (0, 1], got ${typeof bad === 'string' ? `"${bad}"` : String(bad)}`,
+      )
+  })
+
   it('spreads out suggestions while trials are running (Kriging believer)', () => {
     const search = new GPSearch({ nStartupTrials: 6 })
     const study = new Study({ space: bowl, metric: 'loss', search, seed: 3 })

@@ -7,14 +7,16 @@
  */
 import { type KernelParams, type Points, pairDeltas } from './kernel.ts'
 import { type Curvature, minimize } from './lbfgs.ts'
-import { type FitData, logMarginalLikelihood, logPrior, paramsFromRaw, rawFromParams } from './likelihood.ts'
+import { type FitData, logMarginalLikelihood, logPrior, MIN_NOISE, paramsFromRaw, rawFromParams } from './likelihood.ts'
 
-/** How hard the fit works. */
+/** How hard the fit works, and the smallest noise it may fit. */
 export interface FitOptions {
   /** L-BFGS iterations at most. */
   readonly maxIterations: number
   /** Stop when every raw gradient component is below this (Optuna: 1e-2). */
   readonly gradientTolerance: number
+  /** The smallest noise variance of the standardised values (default {@link MIN_NOISE}). */
+  readonly minNoise?: number
 }
 
 // Wide enough never to bind a sensible fit; they keep a diverging one finite.
@@ -41,13 +43,14 @@ export interface KernelFit {
  */
 export function fitKernel(points: Points, y: Float64Array, warmStart: KernelFit | undefined, options: FitOptions): KernelFit {
   const D = points.D
-  const data: FitData = { deltas: pairDeltas(points), n: points.n, D, y }
+  const { minNoise = MIN_NOISE, ...effort } = options
+  const data: FitData = { deltas: pairDeltas(points), n: points.n, D, y, minNoise }
   const lower = new Float64Array(D + 2).fill(LOWER_LOG)
   const upper = new Float64Array(D + 2).fill(UPPER_LOG)
   lower[D + 1] = LOWER_LOG_NOISE
   upper[D + 1] = UPPER_LOG_NOISE
   const objective = (raw: Float64Array, gradient: Float64Array): number => {
-    const value = logMarginalLikelihood(data, raw, gradient) + logPrior(raw, D, gradient)
+    const value = logMarginalLikelihood(data, raw, gradient) + logPrior(raw, D, gradient, minNoise)
     for (let i = 0; i < gradient.length; i++) gradient[i] = -(gradient[i] as number)
     return -value
   }
@@ -62,8 +65,8 @@ export function fitKernel(points: Points, y: Float64Array, warmStart: KernelFit 
       : [[defaults, undefined]]
   for (const [start, curvature] of starts) {
     // The previous fit's curvature pairs: the likelihood surface moves little with a few more trials.
-    const result = minimize(objective, start, { lower, upper, ...options, ...(curvature === undefined ? {} : { curvature }) })
-    if (Number.isFinite(result.value)) return { params: paramsFromRaw(result.x, D), curvature: result.curvature }
+    const result = minimize(objective, start, { lower, upper, ...effort, ...(curvature === undefined ? {} : { curvature }) })
+    if (Number.isFinite(result.value)) return { params: paramsFromRaw(result.x, D, minNoise), curvature: result.curvature }
   }
-  return { params: paramsFromRaw(defaults, D), curvature: undefined }
+  return { params: paramsFromRaw(defaults, D, minNoise), curvature: undefined }
 }

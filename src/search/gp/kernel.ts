@@ -20,6 +20,8 @@ export interface KernelParams {
   readonly theta: Float64Array
   readonly scale: number
   readonly noise: number
+  /** The floor `noise` was fitted above; running trials' fantasies are believed with it. */
+  readonly minNoise: number
 }
 
 /** Points in the GP's coordinates: n rows of D, and which dimensions are categorical. */

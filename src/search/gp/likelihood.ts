@@ -11,15 +11,16 @@
 import { type KernelParams, kernelMatrix } from './kernel.ts'
 import { cholesky, dot, inverseFromCholesky, logDeterminant, solveCholesky } from './linalg.ts'
 
-/** The smallest noise variance (of standardised values), as Optuna's default. */
+/** The smallest noise variance (of standardised values) by default, as Optuna's. */
 export const MIN_NOISE = 1e-6
 
-/** Training data of a fit: pair differences (see `pairDeltas`) and standardised values. */
+/** Training data of a fit: pair differences (see `pairDeltas`), standardised values and the noise floor. */
 export interface FitData {
   readonly deltas: Float64Array
   readonly n: number
   readonly D: number
   readonly y: Float64Array
+  readonly minNoise: number
 }
 
 /**
@@ -30,10 +31,10 @@ export interface FitData {
  * paramsFromRaw(new Float64Array(D + 2), D) // theta = 1, scale = 1, noise = 1 + MIN_NOISE
  * ```
  */
-export function paramsFromRaw(raw: ArrayLike<number>, D: number): KernelParams {
+export function paramsFromRaw(raw: ArrayLike<number>, D: number, minNoise = MIN_NOISE): KernelParams {
   const theta = new Float64Array(D)
   for (let d = 0; d < D; d++) theta[d] = Math.exp(raw[d] as number)
-  return { theta, scale: Math.exp(raw[D] as number), noise: MIN_NOISE + Math.exp(raw[D + 1] as number) }
+  return { theta, scale: Math.exp(raw[D] as number), noise: minNoise + Math.exp(raw[D + 1] as number), minNoise }
 }
 
 /**
@@ -49,7 +50,7 @@ export function rawFromParams(params: KernelParams): Float64Array {
   const raw = new Float64Array(D + 2)
   for (let d = 0; d < D; d++) raw[d] = Math.log(params.theta[d] as number)
   raw[D] = Math.log(params.scale)
-  raw[D + 1] = Math.log(Math.max(params.noise - MIN_NOISE, Number.MIN_VALUE))
+  raw[D + 1] = Math.log(Math.max(params.noise - params.minNoise, Number.MIN_VALUE))
   return raw
 }
 
@@ -66,7 +67,7 @@ export function rawFromParams(params: KernelParams): Float64Array {
  */
 export function logMarginalLikelihood(data: FitData, raw: ArrayLike<number>, gradient: Float64Array): number {
   const { deltas, n, D, y } = data
-  const params = paramsFromRaw(raw, D)
+  const params = paramsFromRaw(raw, D, data.minNoise)
   gradient.fill(0)
   const pairs = (n * (n - 1)) / 2
   // Per pair dm/d(r2), then (below) d mll / d r2 in its place.
@@ -100,7 +101,7 @@ export function logMarginalLikelihood(data: FitData, raw: ArrayLike<number>, gra
   }
   for (let d = 0; d < D; d++) gradient[d] = (theta[d] as number) * dot(slopes, 0, deltas, d * pairs, pairs)
   gradient[D] = scaleGrad + 0.5 * scale * diagonal
-  gradient[D + 1] = 0.5 * (noise - MIN_NOISE) * diagonal
+  gradient[D + 1] = 0.5 * (noise - data.minNoise) * diagonal
   return value
 }
 
@@ -115,7 +116,7 @@ export function logMarginalLikelihood(data: FitData, raw: ArrayLike<number>, gra
  * const value = logPrior(raw, D, gradient)
  * ```
  */
-export function logPrior(raw: ArrayLike<number>, D: number, gradient: Float64Array): number {
+export function logPrior(raw: ArrayLike<number>, D: number, gradient: Float64Array, minNoise = MIN_NOISE): number {
   let value = 0
   for (let d = 0; d < D; d++) {
     const theta = Math.exp(raw[d] as number)
@@ -126,7 +127,7 @@ export function logPrior(raw: ArrayLike<number>, D: number, gradient: Float64Arr
   value += Math.log(scale) - scale
   gradient[D] = (gradient[D] as number) + 1 - scale
   const excess = Math.exp(raw[D + 1] as number)
-  const noise = MIN_NOISE + excess
+  const noise = minNoise + excess
   value += 0.1 * Math.log(noise) - 30 * noise
   gradient[D + 1] = (gradient[D + 1] as number) + (0.1 / noise - 30) * excess
   return value

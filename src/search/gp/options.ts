@@ -1,5 +1,5 @@
 /** The options of {@link GPSearch}, their defaults and their checks. */
-import { defineOptions, integer, number, oneOf, type Resolved, type SchemaOf } from '../../options/index.ts'
+import { custom, defineOptions, integer, invalid, number, oneOf, type Resolved, type SchemaOf } from '../../options/index.ts'
 import type { Config } from '../../types.ts'
 import { POINTS_TO_EVALUATE } from '../points-to-evaluate.ts'
 import { WARM_START, type WarmStartTrial } from '../warm-start.ts'
@@ -59,6 +59,15 @@ export interface GPOptions {
    */
   readonly warpValues?: boolean | 'auto'
   /**
+   * The smallest noise variance the kernel may fit, as a share of the standardised values' variance: lower lets
+   * the model tell apart the last digits of a deterministic objective, higher smooths a rugged one. `'auto'`:
+   * 1e-8 on spaces with a `choice` or `grid` of two or more values, where the values are not warped, and
+   * Optuna's 1e-6 elsewhere (measured in docs/search.md, "The smallest noise the kernel may fit"). A noisy
+   * objective fits its noise above the floor either way.
+   * @default 'auto'
+   */
+  readonly minNoise?: number | 'auto'
+  /**
    * Configs tried first, in order, counted in `numSamples`; keys left out are drawn at random.
    * @default []
    */
@@ -71,6 +80,8 @@ export interface GPOptions {
   readonly warmStart?: readonly WarmStartTrial[]
 }
 
+const MIN_NOISE_RULE = '"auto" or a number in (0, 1]'
+
 /** Every option of {@link GPSearch}: kinds, ranges and defaults. */
 export const GP_OPTIONS = defineOptions('GPSearch', {
   nStartupTrials: integer({ min: 1 }).withDefault(10),
@@ -80,6 +91,10 @@ export const GP_OPTIONS = defineOptions('GPSearch', {
   maxModelTrials: integer({ min: 2 }).withDefault(500),
   refitAfter: number({ min: 0, max: 1 }).withDefault(0.05),
   warpValues: oneOf<boolean | 'auto'>([true, false, 'auto']).withDefault('auto'),
+  minNoise: custom<number | 'auto'>(MIN_NOISE_RULE, (value, at) => {
+    if (value === 'auto' || (typeof value === 'number' && value > 0 && value <= 1)) return value
+    throw invalid(at, MIN_NOISE_RULE, value)
+  }).withDefault('auto'),
   pointsToEvaluate: POINTS_TO_EVALUATE.withDefault([]),
   warmStart: WARM_START.withDefault([]),
 } satisfies SchemaOf<GPOptions>)

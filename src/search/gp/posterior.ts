@@ -8,7 +8,6 @@
  * elsewhere.
  */
 import { crossKernel, type KernelParams, matern52, type Points, pointsKernelMatrix } from './kernel.ts'
-import { MIN_NOISE } from './likelihood.ts'
 import { type Cholesky, cholesky, extendCholesky, solveCholesky, solveLower, solveUpper } from './linalg.ts'
 
 /** Points per block of {@link Posterior.predictMany}: enough for independent work in the inner loops, few enough to stay in cache. */
@@ -257,7 +256,7 @@ export class Posterior {
     const { mean } = this.predict(x, 0)
     // Believed exactly (the smallest noise), not with the fitted noise: where the posterior is already
     // surer than that noise, a noisy fantasy would barely lower the variance, and the next suggestion would land on top.
-    if (!extendCholesky(this.#chol, this.#k, this.params.scale + MIN_NOISE)) return undefined
+    if (!extendCholesky(this.#chol, this.#k, this.params.scale + this.params.minNoise)) return undefined
     this.#X.set(x, n * this.#D)
     this.#y[n] = mean
     this.#alpha = this.#solve()
