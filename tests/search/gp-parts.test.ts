@@ -8,9 +8,10 @@ import { describe, expect, it } from 'vitest'
 import { LogEI } from '../../src/search/gp/acquisition.ts'
 import { latinHypercube } from '../../src/search/gp/design.ts'
 import { unitSpace } from '../../src/search/gp/encode.ts'
+import { fitKernel } from '../../src/search/gp/fit.ts'
 import { kernelMatrix, type Points, pairDeltas } from '../../src/search/gp/kernel.ts'
 import { minimize } from '../../src/search/gp/lbfgs.ts'
-import { logMarginalLikelihood, logPrior, MIN_NOISE, paramsFromRaw } from '../../src/search/gp/likelihood.ts'
+import { logMarginalLikelihood, logPrior, MIN_NOISE, paramsFromRaw, rawFromParams } from '../../src/search/gp/likelihood.ts'
 import { cholesky, extendCholesky, inverseFromCholesky, logDeterminant, solveCholesky } from '../../src/search/gp/linalg.ts'
 import { normalCdf, normalQuantile, standardLogEI } from '../../src/search/gp/normal.ts'
 import { type Observation, trainingData } from '../../src/search/gp/observations.ts'
@@ -50,7 +51,7 @@ const fixture = JSON.parse(readFileSync(new URL('../fixtures/gp-reference.json',
 const n = fixture.X.length
 const D = fixture.X[0]?.length ?? 0
 const points: Points = { X: Float64Array.from(fixture.X.flat()), n, D, categorical: Uint8Array.from(fixture.categorical) }
-const params = paramsFromRaw(fixture.raw, D)
+const params = paramsFromRaw(fixture.raw, D, MIN_NOISE)
 const y = Float64Array.from(fixture.y)
 
 /** |actual - expected| <= tolerance * max(1, |expected|), elementwise. */
@@ -135,10 +136,79 @@ describe('GP likelihood against scipy and torch autograd', () => {
 
   it('gives the log prior and its gradient up to the constant', () => {
     const gradient = new Float64Array(D + 2)
-    const value = logPrior(fixture.raw, D, gradient)
+    const value = logPrior(fixture.raw, D, gradient, MIN_NOISE)
     // Optuna's Gamma log densities leave out their normalising constants, as the fixture does.
     expectClose([value], [fixture.prior], 1e-12)
     expectClose(gradient, fixture.priorGradient, 1e-10)
+  })
+})
+
+describe('the noise floor (minNoise) in every part of the fit', () => {
+  // A floor far from the default, so that any part still using 1e-6 moves the numbers.
+  const floor = 1e-3
+  const data = { deltas: pairDeltas(points), n, D, y, minNoise: floor }
+  const posteriorOf = (raw: ArrayLike<number>) => {
+    const gradient = new Float64Array(D + 2)
+    return { value: logMarginalLikelihood(data, raw, gradient) + logPrior(raw, D, gradient, floor), gradient }
+  }
+
+  it('is the noise at the lowest raw coordinate, and the raw coordinates round-trip above it', () => {
+    const raw = Float64Array.from(fixture.raw)
+    raw[D + 1] = -25
+    const params = paramsFromRaw(raw, D, floor)
+    expect(params.minNoise).toBe(floor)
+    expect(params.noise).toBeCloseTo(floor + Math.exp(-25), 18)
+    expectClose(rawFromParams(params), raw, 1e-9)
+    expectClose(rawFromParams(paramsFromRaw(raw, D, 1e-8)), raw, 1e-9)
+  })
+
+  it('enters the likelihood and the prior as the fit sees them: the gradient agrees with finite differences', () => {
+    const raw = Float64Array.from(fixture.raw)
+    raw[D + 1] = -8 // noise barely above the floor, where the floor weighs most
+    const { gradient } = posteriorOf(raw)
+    for (let i = 0; i < D + 2; i++) {
+      const h = 1e-6
+      const up = Float64Array.from(raw)
+      const down = Float64Array.from(raw)
+      up[i] = (up[i] as number) + h
+      down[i] = (down[i] as number) - h
+      const numeric = (posteriorOf(up).value - posteriorOf(down).value) / (2 * h)
+      expect(Math.abs(numeric - (gradient[i] as number)), `raw[${i}]`).toBeLessThan(1e-6 * Math.max(1, Math.abs(numeric)))
+    }
+    // The same raw point above the default floor is another likelihood.
+    const other = new Float64Array(D + 2)
+    expect(logMarginalLikelihood({ ...data, minNoise: MIN_NOISE }, raw, other)).not.toBeCloseTo(
+      posteriorOf(raw).value - logPrior(raw, D, other, floor),
+      3,
+    )
+  })
+
+  it('bounds the fitted noise from below, and a fit above another floor is not a warm start', () => {
+    // Exact values of a smooth function: the likelihood wants the noise as small as it may be.
+    const random = createRandom(3)
+    const X = Float64Array.from({ length: 40 }, () => random())
+    const exact: Points = { X, n: 20, D: 2, categorical: new Uint8Array(2) }
+    const raw = Float64Array.from({ length: 20 }, (_, i) => Math.sin(3 * (X[2 * i] as number)) + Math.cos(2 * (X[2 * i + 1] as number)))
+    const mean = raw.reduce((a, b) => a + b, 0) / 20
+    const sd = Math.sqrt(raw.reduce((a, b) => a + (b - mean) ** 2, 0) / 20)
+    const values = raw.map((v) => (v - mean) / sd)
+    const effort = { maxIterations: 100, gradientTolerance: 1e-2 }
+    const low = fitKernel(exact, values, undefined, { ...effort, minNoise: 1e-8 })
+    const high = fitKernel(exact, values, undefined, { ...effort, minNoise: floor })
+    expect(low.params.noise).toBeGreaterThanOrEqual(1e-8)
+    expect(low.params.noise).toBeLessThan(MIN_NOISE)
+    expect(high.params.noise).toBeGreaterThanOrEqual(floor)
+    // Warm-started from the other floor's fit, a fit ends where a cold one does.
+    expect(fitKernel(exact, values, high, { ...effort, minNoise: 1e-8 }).params).toEqual(low.params)
+  })
+
+  it('is the noise a fantasy is believed with', () => {
+    const fitted = { ...params, minNoise: 1e-8, noise: params.noise - MIN_NOISE + 1e-8 }
+    const spare = Posterior.create(points, y, fitted, 1)
+    const x = Float64Array.from(fixture.posterior[0]?.x ?? [])
+    const v = spare?.predict(x).variance ?? Number.NaN
+    spare?.addFantasy(x)
+    expect(spare?.predict(x).variance).toBeCloseTo((v * 1e-8) / (v + 1e-8), 15)
   })
 })
 

@@ -15,8 +15,8 @@ export interface FitOptions {
   readonly maxIterations: number
   /** Stop when every raw gradient component is below this (Optuna: 1e-2). */
   readonly gradientTolerance: number
-  /** The smallest noise variance of the standardised values (default {@link MIN_NOISE}). */
-  readonly minNoise?: number
+  /** The smallest noise variance of the standardised values (Optuna's: {@link MIN_NOISE}). */
+  readonly minNoise: number
 }
 
 // Wide enough never to bind a sensible fit; they keep a diverging one finite.
@@ -37,13 +37,13 @@ export interface KernelFit {
  *
  * @example
  * ```ts
- * const fit = fitKernel(points, y, previous, { maxIterations: 50, gradientTolerance: 1e-2 })
+ * const fit = fitKernel(points, y, previous, { maxIterations: 50, gradientTolerance: 1e-2, minNoise: MIN_NOISE })
  * fit.params.theta // inverse squared lengthscales
  * ```
  */
 export function fitKernel(points: Points, y: Float64Array, warmStart: KernelFit | undefined, options: FitOptions): KernelFit {
   const D = points.D
-  const { minNoise = MIN_NOISE, ...effort } = options
+  const { minNoise, ...effort } = options
   const data: FitData = { deltas: pairDeltas(points), n: points.n, D, y, minNoise }
   const lower = new Float64Array(D + 2).fill(LOWER_LOG)
   const upper = new Float64Array(D + 2).fill(UPPER_LOG)
@@ -55,7 +55,9 @@ export function fitKernel(points: Points, y: Float64Array, warmStart: KernelFit 
     return -value
   }
   const defaults = new Float64Array(D + 2)
-  const warm = warmStart !== undefined && warmStart.params.theta.length === D ? warmStart : undefined
+  // A fit of other dimensions, or above another floor, maximised another objective: its point and curvature mislead.
+  const warm =
+    warmStart !== undefined && warmStart.params.theta.length === D && warmStart.params.minNoise === minNoise ? warmStart : undefined
   const starts: Array<readonly [Float64Array, Curvature | undefined]> =
     warm !== undefined
       ? [

@@ -28,10 +28,10 @@ export interface FitData {
  *
  * @example
  * ```ts
- * paramsFromRaw(new Float64Array(D + 2), D) // theta = 1, scale = 1, noise = 1 + MIN_NOISE
+ * paramsFromRaw(new Float64Array(D + 2), D, MIN_NOISE) // theta = 1, scale = 1, noise = 1 + MIN_NOISE
  * ```
  */
-export function paramsFromRaw(raw: ArrayLike<number>, D: number, minNoise = MIN_NOISE): KernelParams {
+export function paramsFromRaw(raw: ArrayLike<number>, D: number, minNoise: number): KernelParams {
   const theta = new Float64Array(D)
   for (let d = 0; d < D; d++) theta[d] = Math.exp(raw[d] as number)
   return { theta, scale: Math.exp(raw[D] as number), noise: minNoise + Math.exp(raw[D + 1] as number), minNoise }
@@ -42,7 +42,7 @@ export function paramsFromRaw(raw: ArrayLike<number>, D: number, minNoise = MIN_
  *
  * @example
  * ```ts
- * rawFromParams(paramsFromRaw(raw, D)) // raw again
+ * rawFromParams(paramsFromRaw(raw, D, MIN_NOISE)) // raw again
  * ```
  */
 export function rawFromParams(params: KernelParams): Float64Array {
@@ -113,10 +113,10 @@ export function logMarginalLikelihood(data: FitData, raw: ArrayLike<number>, gra
  *
  * @example
  * ```ts
- * const value = logPrior(raw, D, gradient)
+ * const value = logPrior(raw, D, gradient, MIN_NOISE)
  * ```
  */
-export function logPrior(raw: ArrayLike<number>, D: number, gradient: Float64Array, minNoise = MIN_NOISE): number {
+export function logPrior(raw: ArrayLike<number>, D: number, gradient: Float64Array, minNoise: number): number {
   let value = 0
   for (let d = 0; d < D; d++) {
     const theta = Math.exp(raw[d] as number)
