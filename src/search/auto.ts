@@ -64,15 +64,18 @@ export const AUTO_OPTIONS = defineOptions('AutoSearch', {
   tpe: nested(TPE_OPTIONS.schema),
 } satisfies SchemaOf<AutoOptions>)
 
-/** The share of a space's searched parameters that are categorical (`choice` or `grid`); 0 for a space of constants. */
+/**
+ * The share of a space's searched parameters that are categorical (`choice` or `grid`); 0 for a space of constants.
+ * A choice of one value is a constant, as GPSearch counts it.
+ */
 function categoricalShare(space: Space): number {
-  const domains = flattenSpace(space).filter((leaf) => isDomain(leaf.value))
+  const categories = (value: unknown): number => {
+    const { $domain, values } = value as { $domain: string; values?: readonly unknown[] }
+    return $domain === 'choice' || $domain === 'grid' ? (values?.length ?? 0) : Number.POSITIVE_INFINITY
+  }
+  const domains = flattenSpace(space).filter((leaf) => isDomain(leaf.value) && categories(leaf.value) > 1)
   if (domains.length === 0) return 0
-  const categorical = domains.filter((leaf) => {
-    const kind = (leaf.value as { $domain: string }).$domain
-    return kind === 'choice' || kind === 'grid'
-  })
-  return categorical.length / domains.length
+  return domains.filter((leaf) => Number.isFinite(categories(leaf.value))).length / domains.length
 }
 
 /**

@@ -175,6 +175,11 @@ describe('the noise floor (minNoise) in every part of the fit', () => {
       const numeric = (posteriorOf(up).value - posteriorOf(down).value) / (2 * h)
       expect(Math.abs(numeric - (gradient[i] as number)), `raw[${i}]`).toBeLessThan(1e-6 * Math.max(1, Math.abs(numeric)))
     }
+    // The prior's noise density is Gamma(1.1, 30) at floor + excess: its change between two floors, by hand.
+    const excess = Math.exp(-8)
+    const byHand = 0.1 * Math.log((floor + excess) / (MIN_NOISE + excess)) - 30 * (floor - MIN_NOISE)
+    const scratch = new Float64Array(D + 2)
+    expect(logPrior(raw, D, scratch, floor) - logPrior(raw, D, scratch, MIN_NOISE)).toBeCloseTo(byHand, 12)
     // The same raw point above the default floor is another likelihood.
     const other = new Float64Array(D + 2)
     expect(logMarginalLikelihood({ ...data, minNoise: MIN_NOISE }, raw, other)).not.toBeCloseTo(

@@ -161,9 +161,9 @@ describe('GPSearch', () => {
     expect(run(mixed)).not.toEqual(run(mixed, 1e-6))
     expect(run(bowl)).toEqual(run(bowl, 1e-6))
     expect(run(bowl)).not.toEqual(run(bowl, 1e-8))
-    for (const bad of [0, -1e-6, 2, Number.NaN, '1e-6', 'Auto'])
+    for (const bad of [0, 1e-13, -1e-6, 2, Number.NaN, '1e-6', 'Auto'])
       expect(() => new GPSearch({ minNoise: bad as GPOptions['minNoise'] })).toThrow(
-        `GPSearch({ minNoise }): must be "auto" or a number in (0, 1], got ${typeof bad === 'string' ? `"${bad}"` : String(bad)}`,
+        `GPSearch({ minNoise }): must be "auto" or a number in [1e-12, 1], got ${typeof bad === 'string' ? `"${bad}"` : String(bad)}`,
       )
   })
 
@@ -278,6 +278,8 @@ describe('AutoSearch', () => {
       [bowl, 501, 'tpe'],
       [{ x: uniform(0, 1), act: choice(['a', 'b']) }, 100, 'gp'],
       [{ x: uniform(0, 1), act: choice(['a', 'b']), opt: grid(['x', 'y']) }, 100, 'tpe'],
+      // A choice of one value is a constant: one category of two searched parameters.
+      [{ x: uniform(0, 1), act: choice(['a', 'b']), only: choice(['z']) }, 100, 'gp'],
     ]
     for (const [space, numSamples, expected] of cases) {
       const search = new AutoSearch()

@@ -62,7 +62,7 @@ interface GPState {
 const FIT = { maxIterations: 100, gradientTolerance: 1e-2 }
 /**
  * The noise floor of `minNoise: 'auto'` on spaces with categories, whose values are not warped: below Optuna's
- * 1e-6 it won mixed6, mlp-mixed and mixedshift on three seed sets (docs/search.md).
+ * 1e-6 it won mixed6 and mixedshift on three seed sets and mlp-mixed on two (docs/search.md).
  */
 const MIXED_MIN_NOISE = 1e-8
 /** L-BFGS iterations per continuous pass of a local search (Optuna: 200). */

@@ -62,8 +62,8 @@ export interface GPOptions {
    * The smallest noise variance the kernel may fit, as a share of the standardised values' variance: lower lets
    * the model tell apart the last digits of a deterministic objective, higher smooths a rugged one. `'auto'`:
    * 1e-8 on spaces with a `choice` or `grid` of two or more values, where the values are not warped, and
-   * Optuna's 1e-6 elsewhere (measured in docs/search.md, "The smallest noise the kernel may fit"). A noisy
-   * objective fits its noise above the floor either way.
+   * Optuna's 1e-6 elsewhere (measured in docs/search.md, "The floor as an option"). A noisy objective fits
+   * its noise above the floor either way. Below about 1e-12 the fit's own bound on the noise takes over.
    * @default 'auto'
    */
   readonly minNoise?: number | 'auto'
@@ -80,7 +80,7 @@ export interface GPOptions {
   readonly warmStart?: readonly WarmStartTrial[]
 }
 
-const MIN_NOISE_RULE = '"auto" or a number in (0, 1]'
+const MIN_NOISE_RULE = '"auto" or a number in [1e-12, 1]'
 
 /** Every option of {@link GPSearch}: kinds, ranges and defaults. */
 export const GP_OPTIONS = defineOptions('GPSearch', {
@@ -92,7 +92,7 @@ export const GP_OPTIONS = defineOptions('GPSearch', {
   refitAfter: number({ min: 0, max: 1 }).withDefault(0.05),
   warpValues: oneOf<boolean | 'auto'>([true, false, 'auto']).withDefault('auto'),
   minNoise: custom<number | 'auto'>(MIN_NOISE_RULE, (value, at) => {
-    if (value === 'auto' || (typeof value === 'number' && value > 0 && value <= 1)) return value
+    if (value === 'auto' || (typeof value === 'number' && value >= 1e-12 && value <= 1)) return value
     throw invalid(at, MIN_NOISE_RULE, value)
   }).withDefault('auto'),
   pointsToEvaluate: POINTS_TO_EVALUATE.withDefault([]),
