@@ -6,7 +6,7 @@ import { ConfigError } from '../errors.ts'
 import { argumentAt, defineOptions, integer, nested, number, optionAt, type Resolved, type SchemaOf } from '../options/index.ts'
 import type { Config, Result, TrialState } from '../types.ts'
 import { conditionalPath } from './branches.ts'
-import { isDomain } from './domain.ts'
+import { isCategory, isDomain, isSearched } from './domain.ts'
 import { flattenSpace } from './flatten.ts'
 import { GPSearch } from './gp/gp.ts'
 import { GP_OPTIONS, type GPOptions } from './gp/options.ts'
@@ -65,17 +65,13 @@ export const AUTO_OPTIONS = defineOptions('AutoSearch', {
 } satisfies SchemaOf<AutoOptions>)
 
 /**
- * The share of a space's searched parameters that are categorical (`choice` or `grid`); 0 for a space of constants.
- * A choice of one value is a constant, as GPSearch counts it.
+ * The share of a space's searched parameters that are categories (`choice` or `grid` of two or more values);
+ * 0 for a space of constants. A choice of one value is a constant, as GPSearch counts it.
  */
 function categoricalShare(space: Space): number {
-  const categories = (value: unknown): number => {
-    const { $domain, values } = value as { $domain: string; values?: readonly unknown[] }
-    return $domain === 'choice' || $domain === 'grid' ? (values?.length ?? 0) : Number.POSITIVE_INFINITY
-  }
-  const domains = flattenSpace(space).filter((leaf) => isDomain(leaf.value) && categories(leaf.value) > 1)
-  if (domains.length === 0) return 0
-  return domains.filter((leaf) => Number.isFinite(categories(leaf.value))).length / domains.length
+  const searched = flattenSpace(space).flatMap(({ value }) => (isDomain(value) && isSearched(value) ? [value] : []))
+  if (searched.length === 0) return 0
+  return searched.filter(isCategory).length / searched.length
 }
 
 /**

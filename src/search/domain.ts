@@ -156,6 +156,36 @@ export function isDomain(value: unknown): value is Domain {
 }
 
 /**
+ * Whether `domain` leaves something to search: anything but a `choice` or `grid` of one value, which is a
+ * constant in all but name.
+ *
+ * @example
+ * ```ts
+ * isSearched(choice(['relu'])) // false
+ * ```
+ */
+export function isSearched(domain: Domain): boolean {
+  return !isCategoryKind(domain) || domain.values.length > 1
+}
+
+/**
+ * Whether `domain` is a searched category: a `choice` or `grid` of two or more values. GPSearch's defaults
+ * and AutoSearch's switch weigh these.
+ *
+ * @example
+ * ```ts
+ * isCategory(grid([32, 64])) // true
+ * ```
+ */
+export function isCategory(domain: Domain): boolean {
+  return isCategoryKind(domain) && domain.values.length > 1
+}
+
+function isCategoryKind(domain: Domain): domain is Choice | Grid {
+  return domain.$domain === 'choice' || domain.$domain === 'grid'
+}
+
+/**
  * Whether a plain object holds a domain at some depth, through plain objects
  * only (a domain inside an array is a constant's problem, refused elsewhere).
  *

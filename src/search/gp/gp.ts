@@ -8,6 +8,8 @@ import { signOf } from '../../objectives/index.ts'
 import { argumentAt, optionAt } from '../../options/index.ts'
 import type { Config, Result, TrialState } from '../../types.ts'
 import { conditionalPath } from '../branches.ts'
+import { isCategory, isDomain } from '../domain.ts'
+import { flattenSpace } from '../flatten.ts'
 import { PointQueue } from '../points-to-evaluate.ts'
 import { createRandom, deriveSeed } from '../rng.ts'
 import { sampleConfig } from '../sample.ts'
@@ -121,7 +123,7 @@ export class GPSearch implements Searcher {
     const warm = checkWarmStart(space, this.options.warmStart, 'GPSearch')
     const unit = unitSpace(space)
     // A choice of one value is a constant: it cannot move the valley, so it counts as no category.
-    const categories = unit.encoding.dims.some((dim) => dim.kind === 'categorical' && dim.values.length > 1)
+    const categories = flattenSpace(space).some(({ value }) => isDomain(value) && isCategory(value))
     const { warpValues, minNoise } = this.options
     const warp = warpValues === 'auto' ? !categories : warpValues
     const s: GPState = {
