@@ -26,6 +26,8 @@ import { inDomain } from './in-domain.ts'
 
 const bowl = { x: uniform(-4, 4), y: uniform(-4, 4) } satisfies Space
 const bowlLoss = (c: Config) => ((c.x as number) - 1) ** 2 + ((c.y as number) + 2) ** 2
+/** A skewed loss: a few good values near the minimum, a long tail of bad ones (Branin's shape). */
+const skewed = (c: Config) => Math.exp(bowlLoss(c) / 4)
 
 /** Every leaf of every config lies in its domain. */
 function expectInSpace(space: Space, configs: readonly Config[]): void {
@@ -108,8 +110,6 @@ describe('GPSearch', () => {
   })
 
   it('models warped values with warpValues: the same start, other suggestions after it, repeatable, still converging', () => {
-    // A skewed loss: a few good values near the minimum, a long tail of bad ones (Branin's shape).
-    const skewed = (c: Config) => Math.exp(bowlLoss(c) / 4)
     const plain = runStudy(new GPSearch({ nStartupTrials: 5, warpValues: false }), bowl, skewed, 30, 4)
     const warped = runStudy(new GPSearch({ nStartupTrials: 5, warpValues: true }), bowl, skewed, 30, 4)
     expect(warped.slice(0, 5)).toEqual(plain.slice(0, 5))
@@ -123,7 +123,6 @@ describe('GPSearch', () => {
   })
 
   it("warps by default ('auto') exactly when no searched parameter is categorical", () => {
-    const skewed = (c: Config) => Math.exp(bowlLoss(c) / 4)
     const run = (space: Space, warpValues?: GPOptions['warpValues']) =>
       runStudy(new GPSearch({ nStartupTrials: 5, warpValues }), space, skewed, 20, 4)
     expect(new GPSearch().options.warpValues).toBe('auto')
@@ -152,7 +151,6 @@ describe('GPSearch', () => {
   })
 
   it("fits the noise above 1e-8 on spaces with categories and 1e-6 elsewhere by default (minNoise 'auto')", () => {
-    const skewed = (c: Config) => Math.exp(bowlLoss(c) / 4)
     const mixed = { ...bowl, act: choice(['relu', 'tanh']) } satisfies Space
     const run = (space: Space, minNoise?: GPOptions['minNoise']) =>
       runStudy(new GPSearch({ nStartupTrials: 5, minNoise }), space, skewed, 20, 4)
