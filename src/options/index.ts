@@ -43,6 +43,7 @@ export {
   Kind,
   number,
   oneOf,
+  orAuto,
   recordOf,
   satisfying,
   text,

@@ -235,6 +235,28 @@ export function oneOf<const V extends string | number | boolean>(values: readonl
 }
 
 /**
+ * `'auto'` or a value of `kind`: an option whose default the owner settles
+ * at setup, from the space or the budget.
+ *
+ * @example
+ * ```ts
+ * orAuto(integer({ min: 1 })) // 'must be "auto" or an integer >= 1'
+ * ```
+ */
+export function orAuto<T>(kind: Kind<T>): Kind<T | 'auto'> {
+  const rule = `"auto" or ${kind.rule}`
+  return new Kind<T | 'auto'>(rule, (value, at) => {
+    if (value === 'auto') return value
+    try {
+      return kind.parse(value, at)
+    } catch {
+      // The inner kind's error names only its own rule; the option's rule includes 'auto'.
+      throw invalid(at, rule, value)
+    }
+  })
+}
+
+/**
  * A function; its signature cannot be checked, so it is given as `F`.
  *
  * @example

@@ -122,7 +122,7 @@ describe('GPSearch', () => {
     )
   })
 
-  it("warps by default ('auto') exactly when no searched parameter is categorical", () => {
+  it("warps by default ('auto') exactly when no searched parameter takes few values", () => {
     const run = (space: Space, warpValues?: GPOptions['warpValues']) =>
       runStudy(new GPSearch({ nStartupTrials: 5, warpValues }), space, skewed, 20, 4)
     expect(new GPSearch().options.warpValues).toBe('auto')
@@ -130,11 +130,14 @@ describe('GPSearch', () => {
     expect(run(bowl)).toEqual(run(bowl, 'auto'))
     expect(run(bowl)).toEqual(run(bowl, true))
     expect(run(bowl)).not.toEqual(run(bowl, false))
-    // A categorical parameter, even one the loss ignores and at any depth, turns it off; a choice of one value does not.
+    // A parameter of few values (a category, or 2 to 16 integer or quantised steps), even one the loss ignores and
+    // at any depth, turns it off; a choice of one value does not, nor does a finer integer domain.
     const mixedSpaces: Space[] = [
       { ...bowl, act: choice(['relu', 'tanh']) },
       { ...bowl, act: grid(['relu', 'tanh']) },
       { x: bowl.x, inner: { y: bowl.y, act: choice(['relu', 'tanh']) } },
+      { ...bowl, layers: randint(1, 9) },
+      { ...bowl, batch: qrandint(16, 256, 16) },
     ]
     for (const mixed of mixedSpaces) {
       const loss = (c: Config) => skewed({ x: c.x, y: c.y ?? (c.inner as Config).y })
@@ -142,26 +145,76 @@ describe('GPSearch', () => {
       expect(go()).toEqual(go(false))
       expect(go()).not.toEqual(go(true))
     }
-    const withConstant = { ...bowl, act: choice(['relu']) } satisfies Space
-    expect(run(withConstant)).toEqual(run(withConstant, true))
-    expect(run(withConstant)).not.toEqual(run(withConstant, false))
+    for (const numeric of [
+      { ...bowl, act: choice(['relu']) },
+      { ...bowl, epochs: randint(1, 18) },
+      { ...bowl, batch: qrandint(0, 256, 16) },
+    ] satisfies Space[]) {
+      expect(run(numeric)).toEqual(run(numeric, true))
+      expect(run(numeric)).not.toEqual(run(numeric, false))
+    }
     expect(() => new AutoSearch({ gp: { warpValues: 'yes' as unknown as GPOptions['warpValues'] } })).toThrow(
       'AutoSearch({ gp.warpValues }): must be one of true, false, "auto", got "yes"',
     )
   })
 
-  it("fits the noise above 1e-8 on spaces with categories and 1e-6 elsewhere by default (minNoise 'auto')", () => {
-    const mixed = { ...bowl, act: choice(['relu', 'tanh']) } satisfies Space
+  it("fits the noise above 1e-8 on spaces of few values and 1e-6 elsewhere by default (minNoise 'auto')", () => {
     const run = (space: Space, minNoise?: GPOptions['minNoise']) =>
       runStudy(new GPSearch({ nStartupTrials: 5, minNoise }), space, skewed, 20, 4)
     expect(new GPSearch().options.minNoise).toBe('auto')
-    expect(run(mixed)).toEqual(run(mixed, 1e-8))
-    expect(run(mixed)).not.toEqual(run(mixed, 1e-6))
+    for (const mixed of [
+      { ...bowl, act: choice(['relu', 'tanh']) },
+      { ...bowl, layers: randint(1, 9) },
+    ] satisfies Space[]) {
+      expect(run(mixed)).toEqual(run(mixed, 1e-8))
+      expect(run(mixed)).not.toEqual(run(mixed, 1e-6))
+    }
     expect(run(bowl)).toEqual(run(bowl, 1e-6))
     expect(run(bowl)).not.toEqual(run(bowl, 1e-8))
     for (const bad of [0, 1e-13, -1e-6, 2, Number.NaN, '1e-6', 'Auto'])
       expect(() => new GPSearch({ minNoise: bad as GPOptions['minNoise'] })).toThrow(
         `GPSearch({ minNoise }): must be "auto" or a number in [1e-12, 1], got ${typeof bad === 'string' ? `"${bad}"` : String(bad)}`,
+      )
+  })
+
+  it("starts with 15 trials from a budget of 50 on spaces without few-valued parameters, else 10 (nStartupTrials 'auto')", () => {
+    /** The first `asked` configs of a study with a budget of `budget` trials. */
+    const firstOf = (space: Space, budget: number | undefined, nStartupTrials?: GPOptions['nStartupTrials'], asked = 17) => {
+      const study = new Study({
+        space,
+        metric: 'loss',
+        mode: 'min',
+        search: new GPSearch({ nStartupTrials }),
+        seed: 2,
+        ...(budget === undefined ? {} : { numSamples: budget }),
+      })
+      const configs: Config[] = []
+      for (let i = 0; i < asked; i++) {
+        const trial = study.ask() as NonNullable<ReturnType<Study['ask']>>
+        configs.push(trial.config)
+        study.tell(trial.trialId, skewed({ x: trial.config.x, y: trial.config.y }))
+      }
+      return configs
+    }
+    expect(new GPSearch().options.nStartupTrials).toBe('auto')
+    expect(new AutoSearch().options.gp.nStartupTrials).toBe('auto')
+    expect(firstOf(bowl, 50)).toEqual(firstOf(bowl, 50, 15))
+    expect(firstOf(bowl, 50)).not.toEqual(firstOf(bowl, 50, 10))
+    expect(firstOf(bowl, 49)).toEqual(firstOf(bowl, 49, 10))
+    // A study without numSamples has an unlimited budget.
+    expect(firstOf(bowl, undefined)).toEqual(firstOf(bowl, undefined, 15))
+    for (const mixed of [
+      { ...bowl, act: choice(['relu', 'tanh']) },
+      { ...bowl, layers: randint(1, 9) },
+    ] satisfies Space[]) {
+      expect(firstOf(mixed, 80)).toEqual(firstOf(mixed, 80, 10))
+      expect(firstOf(mixed, 80)).not.toEqual(firstOf(mixed, 80, 15))
+    }
+    const withConstant = { ...bowl, act: choice(['relu']) } satisfies Space
+    expect(firstOf(withConstant, 50)).toEqual(firstOf(withConstant, 50, 15))
+    for (const bad of [0, 1.5, -1, 'Auto', null])
+      expect(() => new GPSearch({ nStartupTrials: bad as GPOptions['nStartupTrials'] })).toThrow(
+        `GPSearch({ nStartupTrials }): must be "auto" or an integer >= 1, got ${typeof bad === 'string' ? `"${bad}"` : String(bad)}`,
       )
   })
 

@@ -55,6 +55,29 @@ export function valueCount(dim: Dim): number {
   return Number.POSITIVE_INFINITY
 }
 
+/**
+ * Few values: a discrete dimension of at most this many steps counts with the categories for GPSearch's
+ * 'auto' defaults (docs/search.md, "Spaces of few values").
+ */
+const FEW_VALUES = 16
+
+/**
+ * Whether some parameter takes few values: a `choice` or `grid` of two or more, or an integer or quantised
+ * domain of 2 to 16 steps. On such spaces the objective moves in steps, and GPSearch's 'auto' defaults
+ * leave the values unwarped, fit a lower noise floor and start with 10 trials.
+ *
+ * @example
+ * ```ts
+ * hasFewValued(unitSpace({ lr: loguniform(1e-4, 1), layers: randint(1, 9) })) // true: 8 layer counts
+ * ```
+ */
+export function hasFewValued(unit: UnitSpace): boolean {
+  return unit.encoding.dims.some((dim) => {
+    const count = valueCount(dim)
+    return count >= 2 && (dim.kind === 'categorical' || count <= FEW_VALUES)
+  })
+}
+
 /** The unit coordinate of step k of a discrete dimension. */
 export function discreteUnit(dim: Dim & { kind: 'discrete' }, k: number): number {
   return ((dim.log ? Math.log(k) : k) - dim.low) / dim.span

@@ -8,8 +8,6 @@ import { signOf } from '../../objectives/index.ts'
 import { argumentAt, optionAt } from '../../options/index.ts'
 import type { Config, Result, TrialState } from '../../types.ts'
 import { conditionalPath } from '../branches.ts'
-import { isCategory, isDomain } from '../domain.ts'
-import { flattenSpace } from '../flatten.ts'
 import { PointQueue } from '../points-to-evaluate.ts'
 import { createRandom, deriveSeed } from '../rng.ts'
 import { sampleConfig } from '../sample.ts'
@@ -19,7 +17,7 @@ import type { Space } from '../space.ts'
 import { checkWarmStart } from '../warm-start.ts'
 import { LogEI } from './acquisition.ts'
 import { latinHypercube } from './design.ts'
-import { decodeUnit, drawnCoordinate, encodeUnit, type UnitSpace, unitSpace } from './encode.ts'
+import { decodeUnit, drawnCoordinate, encodeUnit, hasFewValued, type UnitSpace, unitSpace } from './encode.ts'
 import { fitKernel, type KernelFit } from './fit.ts'
 import { MIN_NOISE } from './likelihood.ts'
 import { fitSubset, type Observation, selectRows, trainingData } from './observations.ts'
@@ -57,28 +55,36 @@ interface GPState {
   readonly warp: boolean
   /** The smallest noise variance the kernel may fit (`minNoise`, 'auto' settled by the space). */
   readonly minNoise: number
+  /** How many trials start the run before the GP (`nStartupTrials`, 'auto' settled by the space and the budget). */
+  readonly startup: number
   readonly queue: PointQueue
 }
 
 /** L-BFGS budget of the kernel fit (Optuna: scipy's default 15000 iterations, gradient tolerance 1e-2). */
 const FIT = { maxIterations: 100, gradientTolerance: 1e-2 }
 /**
- * The noise floor of `minNoise: 'auto'` on spaces with categories, whose values are not warped: below Optuna's
+ * The noise floor of `minNoise: 'auto'` on spaces of few values, whose values are not warped: below Optuna's
  * 1e-6 it won mixed6 and mixedshift on three seed sets and mlp-mixed on two (docs/search.md).
  */
 const MIXED_MIN_NOISE = 1e-8
+/**
+ * The start of `nStartupTrials: 'auto'`: Optuna's 10 trials, or 15 with a budget of at least 50 trials on spaces
+ * without few-valued parameters, where the longer start left fewer runs in a local optimum and won most functions'
+ * medians at 50, 100 and 200 trials; at 30 trials, and on mixed spaces, it lost (docs/search.md, "How many start trials").
+ */
+const START = { short: 10, long: 15, longFromBudget: 50 }
 /** L-BFGS iterations per continuous pass of a local search (Optuna: 200). */
 const LOCAL_ITERATIONS = 200
 
 /**
- * Gaussian-process Bayesian optimisation. The first `nStartupTrials`
- * configs (trial ids 0 to nStartupTrials - 1) form a Latin hypercube, which
+ * Gaussian-process Bayesian optimisation. The first `nStartupTrials` configs
+ * (by default 10, or 15 from 50 trials on spaces without few-valued parameters) form a Latin hypercube, which
  * covers the space more evenly than independent draws; then each suggestion
  *
  * 1. maps every finished trial into [0, 1]^d (log domains in log space,
  *    integer and quantised domains by their steps, `randn` through its CDF,
  *    `choice` and `grid` as categories) and standardises the values
- *    (by default on spaces without categories, through a fitted power
+ *    (by default on spaces without few-valued parameters, through a fitted power
  *    transform: `warpValues`);
  * 2. fits a Matérn-5/2 kernel with one lengthscale per parameter (and a
  *    Hamming distance for categories) by maximising the marginal
@@ -122,10 +128,10 @@ export class GPSearch implements Searcher {
     const queue = new PointQueue(space, this.options.pointsToEvaluate, optionAt('GPSearch', 'pointsToEvaluate'), numSamples)
     const warm = checkWarmStart(space, this.options.warmStart, 'GPSearch')
     const unit = unitSpace(space)
-    // A choice of one value is a constant: it cannot move the valley, so it counts as no category.
-    const categories = flattenSpace(space).some(({ value }) => isDomain(value) && isCategory(value))
-    const { warpValues, minNoise } = this.options
-    const warp = warpValues === 'auto' ? !categories : warpValues
+    // Where a parameter moves in a few steps, the valley moves in steps with it: the 'auto' defaults differ there.
+    const fewValued = hasFewValued(unit)
+    const { warpValues, minNoise, nStartupTrials } = this.options
+    const warp = warpValues === 'auto' ? !fewValued : warpValues
     const s: GPState = {
       space,
       unit,
@@ -139,7 +145,8 @@ export class GPSearch implements Searcher {
       fittedOn: 0,
       design: undefined,
       warp,
-      minNoise: minNoise !== 'auto' ? minNoise : categories ? MIXED_MIN_NOISE : MIN_NOISE,
+      minNoise: minNoise !== 'auto' ? minNoise : fewValued ? MIXED_MIN_NOISE : MIN_NOISE,
+      startup: nStartupTrials !== 'auto' ? nStartupTrials : !fewValued && numSamples >= START.longFromBudget ? START.long : START.short,
       queue,
     }
     this.#state = s
@@ -166,7 +173,7 @@ export class GPSearch implements Searcher {
     const x =
       queued !== undefined
         ? undefined
-        : observations.length >= this.options.nStartupTrials && s.unit.D > 0
+        : observations.length >= s.startup && s.unit.D > 0
           ? this.#model(s, trialId, observations)
           : this.#start(s, trialId)
     // Past the design, and should the kernel matrix not factor: RandomSearch's config for this trial.
@@ -210,10 +217,10 @@ export class GPSearch implements Searcher {
     if (typeof value === 'number' && !Number.isNaN(value)) record.value = s.sign * value
   }
 
-  /** Row `trialId` of the seed's Latin hypercube of `nStartupTrials` points, if there is one. */
+  /** Row `trialId` of the seed's Latin hypercube of `s.startup` points, if there is one. */
   #start(s: GPState, trialId: number): Float64Array | undefined {
     const { D } = s.unit
-    const count = this.options.nStartupTrials
+    const count = s.startup
     if (trialId >= count || D === 0) return undefined
     s.design ??= latinHypercube(D, count, createRandom(deriveSeed(s.seed, 'gp-design')))
     return Float64Array.from({ length: D }, (_, d) => drawnCoordinate(s.unit, d, s.design?.[trialId * D + d] as number))
