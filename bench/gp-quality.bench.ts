@@ -8,7 +8,7 @@
  * line per run). AutoSearch runs whichever searcher it picks with that
  * searcher's defaults, so its column is the picked searcher's runs.
  *
- *   npx tsx bench/gp-quality.bench.ts              # seeds 0-19, mixed6, rosenbrock10, styblinski5, mixedswitch
+ *   npx tsx bench/gp-quality.bench.ts              # seeds 0-19, mixed6, rosenbrock10, styblinski5, mixedswitch, intnet
  *   npx tsx bench/gp-quality.bench.ts --held-out   # seeds 20-39, and three functions no choice was made on
  *   npx tsx bench/gp-quality.bench.ts --quick      # 2 seeds, 30 trials (CI)
  *
@@ -153,7 +153,7 @@ writeResults(heldOut ? 'gp-quality-held-out' : 'gp-quality', [
       'hyperpool AutoSearch (its pick)',
     ],
     rows,
-    note: `Minima: mixed6 0, rosenbrock10 0, styblinski5 -195.830828, mixedswitch 0${heldOut ? ', goldstein 3, levy10 0, mixedshift -1' : ''}. Same functions and seed numbers (the generators differ); Optuna from bench/results/gp-optuna-reference.jsonl (defaults; GPSampler with greenlet, torch on one thread). Ran in ${fmt((performance.now() - started) / 1000)} s.${quick ? ' Quick mode.' : ''}`,
+    note: `Minima: ${functions.map((fn) => `${fn.name} ${fn.minimum}`).join(', ')}. Same functions and seed numbers (the generators differ); Optuna from bench/results/gp-optuna-reference.jsonl (defaults; GPSampler with greenlet, torch on one thread). Ran in ${fmt((performance.now() - started) / 1000)} s.${quick ? ' Quick mode.' : ''}`,
   },
   {
     title: `Mean time per suggestion over a ${BUDGET}-trial run (ms), median over seeds`,

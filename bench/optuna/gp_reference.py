@@ -115,6 +115,18 @@ I = optuna.distributions.IntDistribution
 C = optuna.distributions.CategoricalDistribution
 
 
+def intnet(p):
+    batch_octaves = math.log2(p["batch"] / 64)
+    lr_gap = math.log10(p["lr"]) + 2.5 - 0.3 * batch_octaves
+    return (
+        lr_gap * lr_gap
+        + 0.05 * (p["layers"] - 4) ** 2
+        + 0.1 * (math.log2(p["units"]) - 7) ** 2
+        + 0.05 * batch_octaves**2
+        + 0.2 * (math.log10(p["wd"]) + 4) ** 2
+    )
+
+
 def floats(names, low, high):
     return {name: F(low, high) for name in names}
 
@@ -129,6 +141,16 @@ FUNCTIONS = {
             "batch": I(16, 256, step=16),
             "act": C(["relu", "tanh", "sigmoid", "gelu"]),
             "dropout": F(0.0, 0.6),
+        },
+    ),
+    "intnet": (
+        intnet,
+        {
+            "lr": F(1e-5, 1.0, log=True),
+            "layers": I(1, 8),
+            "units": I(8, 1024, log=True),
+            "batch": I(16, 256, step=16),
+            "wd": F(1e-6, 1e-1, log=True),
         },
     ),
     "rosenbrock10": (rosenbrock10, floats([f"x{i}" for i in range(10)], -5.0, 10.0)),
