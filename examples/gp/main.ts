@@ -3,7 +3,7 @@
  * log-scale parameters and an integer one. GPSearch models the validation
  * loss as a function of the parameters and asks for the point with the
  * best expected improvement, so it needs fewer trials than random search
- * for the same loss: this runs both, and GPSearch with `warpValues: false`,
+ * for the same loss: this runs both, and GPSearch with `warpValues: true`,
  * with the same budget and seed.
  *
  *   npx tsx examples/gp/main.ts                      # 30 trials per searcher
@@ -38,9 +38,10 @@ async function tune(label: string, search: Searcher): Promise<number> {
 }
 
 // Five random trials first, then the GP; with 2 trials running at once, the pending one is a "believed" observation.
-// With no categorical parameter the GP models the losses after a power transform fitted to them (warpValues
-// 'auto'): losses are often skewed, a few good ones and a long tail of bad, and the transform spreads out the good end.
+// `features` takes 16 values, few enough that the loss moves in steps with it, so by default (warpValues 'auto')
+// the GP models the losses as they are, with a noise floor of 1e-8 (docs/search.md, "Spaces of few values").
 await tune('GPSearch', new GPSearch({ nStartupTrials: 5 }))
-// The same on the losses as they are (docs/search.md, "Value warping").
-await tune('GPSearch, values not warped', new GPSearch({ nStartupTrials: 5, warpValues: false }))
+// The same after a power transform fitted to the losses, which spreads out the good end of skewed ones: the
+// default on spaces without such a parameter (docs/search.md, "Value warping").
+await tune('GPSearch, values warped', new GPSearch({ nStartupTrials: 5, warpValues: true }))
 await tune('RandomSearch', new RandomSearch())

@@ -2,7 +2,7 @@
  * Kinds: what one option (or argument) may be, its default, and the words
  * that say so in errors. An owner's schema maps each option name to a kind.
  */
-import { show } from '../errors.ts'
+import { HyperpoolError, show } from '../errors.ts'
 import { invalid, type Place, problemAt } from './place.ts'
 
 /**
@@ -249,9 +249,11 @@ export function orAuto<T>(kind: Kind<T>): Kind<T | 'auto'> {
     if (value === 'auto') return value
     try {
       return kind.parse(value, at)
-    } catch {
-      // The inner kind's error names only its own rule; the option's rule includes 'auto'.
-      throw invalid(at, rule, value)
+    } catch (error) {
+      // A refusal of the whole value names only the inner rule: say 'auto' too. One deeper down (an array's
+      // item) keeps its own place and words, and anything not a refusal is a bug, passed on as it is.
+      if (error instanceof HyperpoolError && error.field === at.field) throw invalid(at, rule, value)
+      throw error
     }
   })
 }

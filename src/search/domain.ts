@@ -169,8 +169,8 @@ export function isSearched(domain: Domain): boolean {
 }
 
 /**
- * Whether `domain` is a searched category: a `choice` or `grid` of two or more values. GPSearch's defaults
- * and AutoSearch's switch weigh these.
+ * Whether `domain` is a searched category: a `choice` or `grid` of two or more values. AutoSearch's switch
+ * weighs these.
  *
  * @example
  * ```ts

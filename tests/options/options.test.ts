@@ -7,6 +7,7 @@ import {
   boolean,
   check,
   computed,
+  custom,
   defineOptions,
   didYouMean,
   func,
@@ -15,6 +16,7 @@ import {
   number,
   oneOf,
   optionAt,
+  orAuto,
   recordOf,
   text,
   withMethods,
@@ -179,6 +181,26 @@ describe('kinds', () => {
     )
     expect(thrown(() => check(retry, { maxDelayMs: 'soon' }, at), ConfigError).field).toBe('x.maxDelayMs')
     expect(() => check(retry, 5, at)).toThrow('O({ x }): must be an object { baseDelayMs?, maxDelayMs? }, got 5')
+  })
+
+  it("take 'auto' beside a value of their kind, keeping a deeper item's place and passing bugs on", () => {
+    const starts = orAuto(integer({ min: 1 }))
+    expect(rule(starts)).toBe('"auto" or an integer >= 1')
+    expect(check(starts, 'auto', at)).toBe('auto')
+    expect(check(starts, 15, at)).toBe(15)
+    for (const bad of [0, 2.5, 'AUTO', '15', null])
+      expect(thrown(() => check(starts, bad, at), ConfigError).message).toBe(
+        `O({ x }): must be "auto" or an integer >= 1, got ${show(bad)}`,
+      )
+    const factors = orAuto(arrayOf(number({ above: 0 }), { rule: 'an array of numbers > 0' }))
+    expect(thrown(() => check(factors, [1, -1], at), ConfigError).field).toBe('x[1]')
+    expect(() => check(factors, 3, at)).toThrow('O({ x }): must be "auto" or an array of numbers > 0, got 3')
+    const buggy = orAuto(
+      custom('anything', () => {
+        throw new TypeError('a bug')
+      }),
+    )
+    expect(() => check(buggy, 1, at)).toThrow(TypeError)
   })
 
   it('list the methods a plugin lacks', () => {

@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
 import { LogEI } from '../../src/search/gp/acquisition.ts'
 import { latinHypercube } from '../../src/search/gp/design.ts'
-import { unitSpace } from '../../src/search/gp/encode.ts'
+import { hasFewValued, isFewValued, unitSpace } from '../../src/search/gp/encode.ts'
 import { fitKernel } from '../../src/search/gp/fit.ts'
 import { kernelMatrix, type Points, pairDeltas } from '../../src/search/gp/kernel.ts'
 import { minimize } from '../../src/search/gp/lbfgs.ts'
@@ -19,7 +19,19 @@ import { maximizeAcquisition } from '../../src/search/gp/optimize.ts'
 import { Posterior } from '../../src/search/gp/posterior.ts'
 import { fitYeoJohnson, warpStandardised, yeoJohnson, yeoJohnsonLogLikelihood } from '../../src/search/gp/warp.ts'
 import { createRandom } from '../../src/search/rng.ts'
-import { uniform } from '../../src/search/space.ts'
+import {
+  choice,
+  grid,
+  lograndint,
+  loguniform,
+  qloguniform,
+  qrandint,
+  quniform,
+  randint,
+  randn,
+  type Space,
+  uniform,
+} from '../../src/search/space.ts'
 
 interface Fixture {
   X: number[][]
@@ -420,6 +432,43 @@ describe('the values warped (warpValues) against scipy', () => {
     // the warp); 1e300 stays below both.
     expect(warped.y[0] as number).toBe(warped.y[6] as number)
     expect(warped.y[6] as number).toBeGreaterThan(warped.y[2] as number)
+  })
+})
+
+describe("parameters of few values (GPSearch's 'auto' defaults)", () => {
+  const few = (space: Space) => hasFewValued(unitSpace(space))
+
+  it('are categories of two or more values, or 2 to 16 integer or quantised steps', () => {
+    const cases: Array<[string, Space[string], boolean]> = [
+      ['randint of 16', randint(1, 17), true],
+      ['randint of 17', randint(1, 18), false],
+      ['randint of 2', randint(3, 5), true],
+      ['randint of 1', randint(3, 4), false],
+      ['qrandint of 16', qrandint(16, 256, 16), true],
+      ['qrandint of 17', qrandint(0, 256, 16), false],
+      ['quniform of 16', quniform(0, 1.5, 0.1), true],
+      ['quniform of 17', quniform(0, 1.6, 0.1), false],
+      ['lograndint of 16', lograndint(1, 17), true],
+      ['qloguniform of 16', qloguniform(1, 16, 1), true],
+      ['choice of 2', choice(['relu', 'tanh']), true],
+      ['choice of 20', choice(Array.from({ length: 20 }, (_, i) => i)), true],
+      ['grid of 2', grid([32, 64]), true],
+      ['choice of 1', choice(['relu']), false],
+      ['uniform', uniform(0, 1), false],
+      ['loguniform', loguniform(1e-4, 1), false],
+      ['randn', randn(0, 1), false],
+    ]
+    for (const [name, domain, expected] of cases) {
+      expect(few({ x: domain }), name).toBe(expected)
+      const [dim] = unitSpace({ x: domain }).encoding.dims
+      expect(dim === undefined ? false : isFewValued(dim), name).toBe(expected)
+    }
+  })
+
+  it('count at any depth, and one is enough', () => {
+    expect(few({ lr: loguniform(1e-4, 1), inner: { layers: randint(1, 9) } })).toBe(true)
+    expect(few({ lr: loguniform(1e-4, 1), epochs: randint(1, 100) })).toBe(false)
+    expect(few({})).toBe(false)
   })
 })
 

@@ -56,26 +56,38 @@ export function valueCount(dim: Dim): number {
 }
 
 /**
- * Few values: a discrete dimension of at most this many steps counts with the categories for GPSearch's
- * 'auto' defaults (docs/search.md, "Spaces of few values").
+ * A discrete dimension of at most this many steps takes few values: the acquisition search tries each of
+ * them (Optuna's rule), and GPSearch's 'auto' defaults treat it like a category (docs/search.md, "Spaces of
+ * few values").
  */
 const FEW_VALUES = 16
 
 /**
- * Whether some parameter takes few values: a `choice` or `grid` of two or more, or an integer or quantised
- * domain of 2 to 16 steps. On such spaces the objective moves in steps, and GPSearch's 'auto' defaults
- * leave the values unwarped, fit a lower noise floor and start with 10 trials.
+ * Whether a dimension of two or more values takes few of them: a category, or 2 to 16 integer or quantised
+ * steps. Continuous dimensions and constants do not.
  *
  * @example
  * ```ts
- * hasFewValued(unitSpace({ lr: loguniform(1e-4, 1), layers: randint(1, 9) })) // true: 8 layer counts
+ * isFewValued(unitSpace({ layers: randint(1, 9) }).encoding.dims[0]) // true: 8 layer counts
+ * ```
+ */
+export function isFewValued(dim: Dim): boolean {
+  const count = valueCount(dim)
+  return count >= 2 && (dim.kind === 'categorical' || count <= FEW_VALUES)
+}
+
+/**
+ * Whether some parameter takes few values ({@link isFewValued}). On such spaces the objective moves in
+ * steps, and GPSearch's 'auto' defaults leave the values unwarped, fit a lower noise floor and start with
+ * 10 trials.
+ *
+ * @example
+ * ```ts
+ * hasFewValued(unitSpace({ lr: loguniform(1e-4, 1), layers: randint(1, 9) })) // true
  * ```
  */
 export function hasFewValued(unit: UnitSpace): boolean {
-  return unit.encoding.dims.some((dim) => {
-    const count = valueCount(dim)
-    return count >= 2 && (dim.kind === 'categorical' || count <= FEW_VALUES)
-  })
+  return unit.encoding.dims.some(isFewValued)
 }
 
 /** The unit coordinate of step k of a discrete dimension. */

@@ -64,9 +64,10 @@ interface GPState {
 const FIT = { maxIterations: 100, gradientTolerance: 1e-2 }
 /**
  * The noise floor of `minNoise: 'auto'` on spaces of few values, whose values are not warped: below Optuna's
- * 1e-6 it won mixed6 and mixedshift on three seed sets and mlp-mixed on two (docs/search.md).
+ * 1e-6 it won mixed6 and mixedshift on three seed sets and mlp-mixed on two ("The floor as an option"), and,
+ * with the warp off, the integer spaces of "Spaces of few values" (docs/search.md).
  */
-const MIXED_MIN_NOISE = 1e-8
+const FEW_VALUED_MIN_NOISE = 1e-8
 /**
  * The start of `nStartupTrials: 'auto'`: Optuna's 10 trials, or 15 with a budget of at least 50 trials on spaces
  * without few-valued parameters, where the longer start left fewer runs in a local optimum and won most functions'
@@ -145,7 +146,7 @@ export class GPSearch implements Searcher {
       fittedOn: 0,
       design: undefined,
       warp,
-      minNoise: minNoise !== 'auto' ? minNoise : fewValued ? MIXED_MIN_NOISE : MIN_NOISE,
+      minNoise: minNoise !== 'auto' ? minNoise : fewValued ? FEW_VALUED_MIN_NOISE : MIN_NOISE,
       startup: nStartupTrials !== 'auto' ? nStartupTrials : !fewValued && numSamples >= START.longFromBudget ? START.long : START.short,
       queue,
     }

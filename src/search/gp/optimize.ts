@@ -10,7 +10,7 @@
  */
 import type { Dim } from '../tpe/encode.ts'
 import type { LogEI } from './acquisition.ts'
-import { discreteUnit, drawnCoordinate, snap, type UnitSpace, valueCount } from './encode.ts'
+import { discreteUnit, drawnCoordinate, isFewValued, snap, type UnitSpace, valueCount } from './encode.ts'
 import { minimize } from './lbfgs.ts'
 import { goldenSteps, quasiRandomPoint } from './qmc.ts'
 
@@ -24,8 +24,6 @@ export interface AcquisitionSearch {
   readonly maxIterations: number
 }
 
-/** Discrete dimensions with at most this many values are searched exhaustively (Optuna's rule); larger ones by probing. */
-const EXHAUSTIVE_LIMIT = 16
 /** Rounds of (continuous pass, discrete passes) per local search. */
 const MAX_ROUNDS = 10
 /**
@@ -155,7 +153,8 @@ function localSearch(
     for (const d of discrete) {
       const dim = dims[d] as Dim
       const moved =
-        dim.kind === 'categorical' || valueCount(dim) <= EXHAUSTIVE_LIMIT
+        // Few values are tried one by one (Optuna's rule); more by probing.
+        isFewValued(dim)
           ? exhaustivePass(acquisition, unit, x, value, d)
           : probePass(acquisition, dim as Dim & { kind: 'discrete' }, x, value, d)
       if (moved.value > value) {

@@ -67,7 +67,7 @@ export interface GPOptions {
    * The smallest noise variance the kernel may fit, as a share of the standardised values' variance: lower lets
    * the model tell apart the last digits of a deterministic objective, higher smooths a rugged one. `'auto'`:
    * 1e-8 on spaces with a parameter of few values (as for `warpValues`), where the values are not warped, and
-   * Optuna's 1e-6 elsewhere (measured in docs/search.md, "The floor as an option"). A noisy objective fits
+   * Optuna's 1e-6 elsewhere (measured in docs/search.md, "The floor as an option" and "Spaces of few values"). A noisy objective fits
    * its noise above the floor either way. Below about 1e-12 the fit's own bound on the noise takes over.
    * @default 'auto'
    */
