@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
 import { LogEI } from '../../src/search/gp/acquisition.ts'
 import { latinHypercube } from '../../src/search/gp/design.ts'
-import { hasFewValued, isFewValued, unitSpace } from '../../src/search/gp/encode.ts'
+import { decodeUnit, hasFewValued, isFewValued, unitSpace } from '../../src/search/gp/encode.ts'
 import { fitKernel } from '../../src/search/gp/fit.ts'
 import { kernelMatrix, type Points, pairDeltas } from '../../src/search/gp/kernel.ts'
 import { minimize } from '../../src/search/gp/lbfgs.ts'
@@ -435,10 +435,23 @@ describe('the values warped (warpValues) against scipy', () => {
   })
 })
 
+describe('coordinates at the bounds', () => {
+  it('decode to the lower bound and to the largest float below the upper one, as [low, high) says', () => {
+    const unit = unitSpace({ x: uniform(0, 0.6), lr: loguniform(1e-4, 1), m: uniform(-2, -1), z: uniform(-1, 0) })
+    const top = decodeUnit(unit, Float64Array.of(1, 1, 1, 1))
+    expect(top).toEqual({ x: 0.6 - 2 ** -53, lr: 1 - 2 ** -53, m: -1 - 2 ** -52, z: -Number.MIN_VALUE })
+    const bottom = decodeUnit(unit, Float64Array.of(0, 0, 0, 0))
+    expect(bottom).toMatchObject({ x: 0, m: -2, z: -1 })
+    // exp(log(1e-4)) rounds a little above 1e-4: inside the domain, which a lower bound only needs.
+    expect(bottom.lr).toBeGreaterThanOrEqual(1e-4)
+    expect(bottom.lr).toBeCloseTo(1e-4, 15)
+  })
+})
+
 describe("parameters of few values (GPSearch's 'auto' defaults)", () => {
   const few = (space: Space) => hasFewValued(unitSpace(space))
 
-  it('are categories of two or more values, or 2 to 16 integer or quantised steps', () => {
+  it('are categories of two or more values, or 2 to 16 integer or quantised values', () => {
     const cases: Array<[string, Space[string], boolean]> = [
       ['randint of 16', randint(1, 17), true],
       ['randint of 17', randint(1, 18), false],

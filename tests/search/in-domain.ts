@@ -8,7 +8,8 @@ export function inDomain(domain: Domain, value: unknown): boolean {
   switch (domain.$domain) {
     case 'uniform':
     case 'loguniform':
-      return value >= domain.low && value <= domain.high
+      // [low, high): a searcher never proposes the upper bound, as the README's domain table says.
+      return value >= domain.low && value < domain.high
     case 'quniform':
     case 'qloguniform':
     case 'qrandint':
