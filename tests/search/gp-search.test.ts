@@ -130,7 +130,7 @@ describe('GPSearch', () => {
     expect(run(bowl)).toEqual(run(bowl, 'auto'))
     expect(run(bowl)).toEqual(run(bowl, true))
     expect(run(bowl)).not.toEqual(run(bowl, false))
-    // A parameter of few values (a category, or 2 to 16 integer or quantised steps), even one the loss ignores and
+    // A parameter of few values (a category, or 2 to 16 integer or quantised values), even one the loss ignores and
     // at any depth, turns it off; a choice of one value does not, nor does a finer integer domain.
     const mixedSpaces: Space[] = [
       { ...bowl, act: choice(['relu', 'tanh']) },

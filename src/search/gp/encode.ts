@@ -56,15 +56,15 @@ export function valueCount(dim: Dim): number {
 }
 
 /**
- * A discrete dimension of at most this many steps takes few values: the acquisition search tries each of
+ * A discrete dimension of at most this many values takes few: the acquisition search tries each of
  * them (Optuna's rule), and GPSearch's 'auto' defaults treat it like a category (docs/search.md, "Spaces of
  * few values").
  */
 const FEW_VALUES = 16
 
 /**
- * Whether a dimension of two or more values takes few of them: a category, or 2 to 16 integer or quantised
- * steps. Continuous dimensions and constants do not.
+ * Whether a dimension of two or more values takes few of them: a category, or an integer or quantised domain
+ * of 2 to 16 values. Continuous dimensions and constants do not.
  *
  * @example
  * ```ts

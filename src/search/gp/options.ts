@@ -17,7 +17,7 @@ export interface GPOptions {
   /**
    * Space-filling trials before the GP starts (counted in finished trials with a value). `'auto'`: 15 when the
    * budget (`numSamples`) is at least 50 and no parameter takes few values (a `choice` or `grid` of two or more
-   * values, or an integer or quantised domain of 2 to 16 steps), else Optuna's 10. Measured in docs/search.md
+   * values, or an integer or quantised domain of 2 to 16 values), else Optuna's 10. Measured in docs/search.md
    * ("How many start trials"): the longer start leaves fewer runs in a local optimum (Hartmann6) and won most
    * numeric functions at 50, 100 and 200 trials, but lost at 30 trials and on mixed spaces.
    * @default 'auto'
@@ -55,7 +55,7 @@ export interface GPOptions {
    * Model the values after a Yeo-Johnson power transform fitted to them by maximum likelihood, which
    * spreads out the good end of skewed values (HEBO's output warping). `true` always warps, `false`
    * never, `'auto'` when no parameter takes few values (a `choice` or `grid` of two or more values, or an
-   * integer or quantised domain of 2 to 16 steps): measured in docs/search.md ("Value warping" and "Spaces
+   * integer or quantised domain of 2 to 16 values): measured in docs/search.md ("Value warping" and "Spaces
    * of few values"), it is far better on Ackley-5, Rosenbrock-10 and Styblinski-Tang-5 and takes Branin's
    * last digits, but is worse on mixed spaces whose category moves the valley, and on numeric ones where a
    * layer count or a batch size moves it. Values spanning many orders of magnitude, or one
