@@ -61,12 +61,18 @@ describe('GPSearch', () => {
   })
 
   it('starts with a Latin hypercube: the first trials cut each range into equal slices, one trial in each', () => {
-    const search = new GPSearch({ nStartupTrials: 8 })
-    search.setup({ space: bowl, metric: 'loss', mode: 'min', seed: 6, numSamples: 20 })
-    const configs = Array.from({ length: 8 }, (_, id) => search.suggest(id) as Config)
-    for (const key of ['x', 'y']) {
-      const slices = configs.map((c) => Math.floor((((c[key] as number) + 4) / 8) * 8)).sort((a, b) => a - b)
-      expect(slices).toEqual([0, 1, 2, 3, 4, 5, 6, 7])
+    // As many slices as start trials, or as the budget when it is smaller.
+    for (const [nStartupTrials, numSamples, count] of [
+      [8, 20, 8],
+      [undefined, 5, 5],
+    ] as const) {
+      const search = new GPSearch({ nStartupTrials })
+      search.setup({ space: bowl, metric: 'loss', mode: 'min', seed: 6, numSamples })
+      const configs = Array.from({ length: count }, (_, id) => search.suggest(id) as Config)
+      for (const key of ['x', 'y']) {
+        const slices = configs.map((c) => Math.floor((((c[key] as number) + 4) / 8) * count)).sort((a, b) => a - b)
+        expect(slices).toEqual(Array.from({ length: count }, (_, i) => i))
+      }
     }
   })
 

@@ -218,10 +218,11 @@ export class GPSearch implements Searcher {
     if (typeof value === 'number' && !Number.isNaN(value)) record.value = s.sign * value
   }
 
-  /** Row `trialId` of the seed's Latin hypercube of `s.startup` points, if there is one. */
+  /** Row `trialId` of the seed's Latin hypercube of `s.startup` points (fewer if the budget is), if there is one. */
   #start(s: GPState, trialId: number): Float64Array | undefined {
     const { D } = s.unit
-    const count = s.startup
+    // A budget below the start gets a hypercube of its own size: every slice of each range is then tried.
+    const count = Math.min(s.startup, s.numSamples)
     if (trialId >= count || D === 0) return undefined
     s.design ??= latinHypercube(D, count, createRandom(deriveSeed(s.seed, 'gp-design')))
     return Float64Array.from({ length: D }, (_, d) => drawnCoordinate(s.unit, d, s.design?.[trialId * D + d] as number))
