@@ -2,6 +2,7 @@ import { show } from '../errors.ts'
 import { didYouMean, invalid, type Place, problemAt } from '../options/index.ts'
 import { asConditional } from '../search/branches.ts'
 import { type Domain, domainProblem, isDomain } from '../search/domain.ts'
+import { belowHigh } from '../search/half-open.ts'
 import { copyJson, isPlainObject, type JsonValue } from '../search/json.ts'
 import { onGrid, qRange } from '../search/quantize.ts'
 import { sampleDomain } from '../search/sample.ts'
@@ -162,7 +163,8 @@ export function intoDomain(domain: Exclude<Domain, { $domain: 'choice' | 'grid' 
   switch (domain.$domain) {
     case 'uniform':
     case 'loguniform':
-      return clip(domain.low, domain.high)
+      // high is excluded for these too: a perturbation past it takes the largest float below it.
+      return belowHigh(clip(domain.low, domain.high), domain.high)
     case 'randint':
     case 'lograndint':
       // high is excluded for these.

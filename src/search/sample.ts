@@ -1,16 +1,17 @@
 import type { Domain } from './domain.ts'
 import { isDomain } from './domain.ts'
+import { belowHigh } from './half-open.ts'
 import { copyJson, isPlainObject } from './json.ts'
 import { onGrid, qRange } from './quantize.ts'
 import type { Space } from './space.ts'
 
 function between(random: () => number, low: number, high: number): number {
-  // Clamped because low + r * (high - low) can round up past high.
-  return Math.min(high, low + random() * (high - low))
+  // low + r * (high - low) can round up to high on a narrow range far from 0.
+  return belowHigh(low + random() * (high - low), high)
 }
 
 function logBetween(random: () => number, low: number, high: number): number {
-  return Math.min(high, Math.max(low, Math.exp(between(random, Math.log(low), Math.log(high)))))
+  return belowHigh(Math.max(low, Math.exp(between(random, Math.log(low), Math.log(high)))), high)
 }
 
 /** Rounds to the nearest multiple of q, then moves inside [low, high] along the q grid. */

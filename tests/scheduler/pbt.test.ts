@@ -29,7 +29,7 @@ describe('PBT explore', () => {
   })
 
   it('keeps the result inside the domain: clipped, rounded for integers, on the q grid', () => {
-    expect(outcomes({ p: 0.95 }, { p: uniform(0, 1) })).toEqual([0.76, 1])
+    expect(outcomes({ p: 0.95 }, { p: uniform(0, 1) })).toEqual([0.76, 1 - 2 ** -53]) // 1.14 is clipped below 1 (high excluded)
     expect(outcomes({ layers: 9 }, { layers: randint(1, 10) })).toEqual([7, 9]) // 10.8 is clipped to 9 (high excluded)
     expect(outcomes({ layers: 3 }, { layers: randint(1, 10) })).toEqual([2, 4])
     expect(outcomes({ batch: 64 }, { batch: qrandint(16, 128, 16) })).toEqual([48, 80])

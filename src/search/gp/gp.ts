@@ -100,7 +100,7 @@ const LOCAL_ITERATIONS = 200
  *
  * Trials stopped early by a scheduler count with their last value; errored
  * trials and trials without the metric are ignored. Suggestion k depends on
- * the seed, k and what the searcher was told before it.
+ * the seed, k, the budget (through the start) and what the searcher was told before it.
  *
  * @example
  * ```ts

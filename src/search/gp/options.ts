@@ -19,7 +19,8 @@ export interface GPOptions {
    * budget (`numSamples`) is at least 50 and no parameter takes few values (a `choice` or `grid` of two or more
    * values, or an integer or quantised domain of 2 to 16 values), else Optuna's 10. Measured in docs/search.md
    * ("How many start trials"): the longer start leaves fewer runs in a local optimum (Hartmann6) and won most
-   * numeric functions at 50, 100 and 200 trials, but lost at 30 trials and on mixed spaces.
+   * numeric functions at 50, 100 and 200 trials, but lost at 30 trials and on mixed spaces. A smaller budget
+   * gets a hypercube of its own size.
    * @default 'auto'
    */
   readonly nStartupTrials?: number | 'auto'

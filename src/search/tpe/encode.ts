@@ -18,6 +18,7 @@ import { SpaceError, show } from '../../errors.ts'
 import { asConditional, branchNames } from '../branches.ts'
 import type { Choice, Domain, Grid } from '../domain.ts'
 import { isDomain } from '../domain.ts'
+import { belowHigh } from '../half-open.ts'
 import { copyJson, isPlainObject, type JsonValue } from '../json.ts'
 import { branchOf } from '../points-to-evaluate.ts'
 import { onGrid, qRange } from '../quantize.ts'
@@ -276,24 +277,13 @@ export function decodeValue(dim: Dim, x: number): unknown {
     case 'categorical':
       return copyJson(dim.values[x] as JsonValue)
     case 'continuous': {
-      const value = Math.max(dim.valueLow, dim.log ? Math.exp(x) : x)
-      // uniform and loguniform hold [low, high): a coordinate at the bound (where GP's bounded searches stop) takes
-      // the largest float below it.
-      return value < dim.valueHigh ? value : floatBelow(dim.valueHigh)
+      // A coordinate at the upper bound (where GP's bounded searches stop) decodes to a value below it.
+      return belowHigh(Math.max(dim.valueLow, dim.log ? Math.exp(x) : x), dim.valueHigh)
     }
     case 'discrete':
       // `+ 0` turns a rounded -0 into 0: randint(-3, 3) must not hand out -0.
       return (dim.q === undefined ? x : onGrid(x, dim.q)) + 0
   }
-}
-
-/** The largest float below `x` (finite x; +Infinity gives the largest finite float). */
-function floatBelow(x: number): number {
-  if (x === Number.POSITIVE_INFINITY) return Number.MAX_VALUE
-  if (x === 0) return -Number.MIN_VALUE
-  const bits = new BigInt64Array(Float64Array.of(x).buffer)
-  bits[0] = (bits[0] as bigint) + (x > 0 ? -1n : 1n)
-  return new Float64Array(bits.buffer)[0] as number
 }
 
 /**
