@@ -15,6 +15,24 @@ const num = (config: Record<string, unknown>, key: string) => config[key] as num
 
 const ACTIVATION_COST: Record<string, number> = { gelu: 0, relu: 0.2, tanh: 0.5, sigmoid: 1.2 }
 
+/** The network's parameters mixed6 and intnet share: learning rate, depth, width and batch size. */
+const NETWORK = {
+  lr: loguniform(1e-5, 1),
+  layers: randint(1, 9),
+  units: lograndint(8, 1025),
+  batch: qrandint(16, 256, 16),
+}
+
+/**
+ * Their part of mixed6's and intnet's loss: 0 at lr = 10^-2.5, layers 4, units 128, batch 64, and the best
+ * learning rate moves with the batch size.
+ */
+function networkLoss(c: Record<string, unknown>): number {
+  const batchOctaves = Math.log2(num(c, 'batch') / 64)
+  const lrGap = Math.log10(num(c, 'lr')) + 2.5 - 0.3 * batchOctaves
+  return lrGap * lrGap + 0.05 * (num(c, 'layers') - 4) ** 2 + 0.1 * (Math.log2(num(c, 'units')) - 7) ** 2 + 0.05 * batchOctaves ** 2
+}
+
 /**
  * A made-up training loss over six hyperparameters of four kinds; minimum 0
  * at lr = 10^-2.5, layers 4, units 128, batch 64, gelu, dropout 0.15. The
@@ -22,27 +40,9 @@ const ACTIVATION_COST: Record<string, number> = { gelu: 0, relu: 0.2, tanh: 0.5,
  */
 export const mixed6: TestFunction = {
   name: 'mixed6',
-  space: {
-    lr: loguniform(1e-5, 1),
-    layers: randint(1, 9),
-    units: lograndint(8, 1025),
-    batch: qrandint(16, 256, 16),
-    act: choice(['relu', 'tanh', 'sigmoid', 'gelu']),
-    dropout: uniform(0, 0.6),
-  },
+  space: { ...NETWORK, act: choice(['relu', 'tanh', 'sigmoid', 'gelu']), dropout: uniform(0, 0.6) },
   minimum: 0,
-  f: (c) => {
-    const batchOctaves = Math.log2(num(c, 'batch') / 64)
-    const lrGap = Math.log10(num(c, 'lr')) + 2.5 - 0.3 * batchOctaves
-    return (
-      lrGap * lrGap +
-      0.05 * (num(c, 'layers') - 4) ** 2 +
-      0.1 * (Math.log2(num(c, 'units')) - 7) ** 2 +
-      0.05 * batchOctaves ** 2 +
-      4 * (num(c, 'dropout') - 0.15) ** 2 +
-      (ACTIVATION_COST[c.act as string] as number)
-    )
-  },
+  f: (c) => networkLoss(c) + 4 * (num(c, 'dropout') - 0.15) ** 2 + (ACTIVATION_COST[c.act as string] as number),
 }
 
 /** Rosenbrock in 10 dimensions on [-5, 10]^10; minimum 0 at (1, ..., 1). */
@@ -178,25 +178,9 @@ export const mixedSwitch: TestFunction = {
  */
 export const intNet: TestFunction = {
   name: 'intnet',
-  space: {
-    lr: loguniform(1e-5, 1),
-    layers: randint(1, 9),
-    units: lograndint(8, 1025),
-    batch: qrandint(16, 256, 16),
-    wd: loguniform(1e-6, 1e-1),
-  },
+  space: { ...NETWORK, wd: loguniform(1e-6, 1e-1) },
   minimum: 0,
-  f: (c) => {
-    const batchOctaves = Math.log2(num(c, 'batch') / 64)
-    const lrGap = Math.log10(num(c, 'lr')) + 2.5 - 0.3 * batchOctaves
-    return (
-      lrGap * lrGap +
-      0.05 * (num(c, 'layers') - 4) ** 2 +
-      0.1 * (Math.log2(num(c, 'units')) - 7) ** 2 +
-      0.05 * batchOctaves ** 2 +
-      0.2 * (Math.log10(num(c, 'wd')) + 4) ** 2
-    )
-  },
+  f: (c) => networkLoss(c) + 0.2 * (Math.log10(num(c, 'wd')) + 4) ** 2,
 }
 
 /** The functions of the GP quality table, beside bench/optuna/functions.ts's three. */

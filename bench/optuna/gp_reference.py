@@ -46,17 +46,15 @@ except ImportError:
 ACTIVATION_COST = {"gelu": 0.0, "relu": 0.2, "tanh": 0.5, "sigmoid": 1.2}
 
 
-def mixed6(p):
+def network_loss(p):
+    """mixed6's and intnet's shared part: 0 at lr = 10^-2.5, layers 4, units 128, batch 64."""
     batch_octaves = math.log2(p["batch"] / 64)
     lr_gap = math.log10(p["lr"]) + 2.5 - 0.3 * batch_octaves
-    return (
-        lr_gap * lr_gap
-        + 0.05 * (p["layers"] - 4) ** 2
-        + 0.1 * (math.log2(p["units"]) - 7) ** 2
-        + 0.05 * batch_octaves**2
-        + 4 * (p["dropout"] - 0.15) ** 2
-        + ACTIVATION_COST[p["act"]]
-    )
+    return lr_gap * lr_gap + 0.05 * (p["layers"] - 4) ** 2 + 0.1 * (math.log2(p["units"]) - 7) ** 2 + 0.05 * batch_octaves**2
+
+
+def mixed6(p):
+    return network_loss(p) + 4 * (p["dropout"] - 0.15) ** 2 + ACTIVATION_COST[p["act"]]
 
 
 def rosenbrock10(p):
@@ -116,15 +114,16 @@ C = optuna.distributions.CategoricalDistribution
 
 
 def intnet(p):
-    batch_octaves = math.log2(p["batch"] / 64)
-    lr_gap = math.log10(p["lr"]) + 2.5 - 0.3 * batch_octaves
-    return (
-        lr_gap * lr_gap
-        + 0.05 * (p["layers"] - 4) ** 2
-        + 0.1 * (math.log2(p["units"]) - 7) ** 2
-        + 0.05 * batch_octaves**2
-        + 0.2 * (math.log10(p["wd"]) + 4) ** 2
-    )
+    return network_loss(p) + 0.2 * (math.log10(p["wd"]) + 4) ** 2
+
+
+# The network's parameters mixed6 and intnet share: learning rate, depth, width and batch size.
+NETWORK = {
+    "lr": F(1e-5, 1.0, log=True),
+    "layers": I(1, 8),
+    "units": I(8, 1024, log=True),
+    "batch": I(16, 256, step=16),
+}
 
 
 def floats(names, low, high):
@@ -134,24 +133,11 @@ def floats(names, low, high):
 FUNCTIONS = {
     "mixed6": (
         mixed6,
-        {
-            "lr": F(1e-5, 1.0, log=True),
-            "layers": I(1, 8),
-            "units": I(8, 1024, log=True),
-            "batch": I(16, 256, step=16),
-            "act": C(["relu", "tanh", "sigmoid", "gelu"]),
-            "dropout": F(0.0, 0.6),
-        },
+        {**NETWORK, "act": C(["relu", "tanh", "sigmoid", "gelu"]), "dropout": F(0.0, 0.6)},
     ),
     "intnet": (
         intnet,
-        {
-            "lr": F(1e-5, 1.0, log=True),
-            "layers": I(1, 8),
-            "units": I(8, 1024, log=True),
-            "batch": I(16, 256, step=16),
-            "wd": F(1e-6, 1e-1, log=True),
-        },
+        {**NETWORK, "wd": F(1e-6, 1e-1, log=True)},
     ),
     "rosenbrock10": (rosenbrock10, floats([f"x{i}" for i in range(10)], -5.0, 10.0)),
     "goldstein": (goldstein, {"x": F(-2.0, 2.0), "y": F(-2.0, 2.0)}),
