@@ -164,7 +164,7 @@ export function intoDomain(domain: Exclude<Domain, { $domain: 'choice' | 'grid' 
     case 'uniform':
     case 'loguniform':
       // high is excluded for these too: a perturbation past it takes the largest float below it.
-      return belowHigh(clip(domain.low, domain.high), domain.high)
+      return belowHigh(Math.max(domain.low, value), domain.high)
     case 'randint':
     case 'lograndint':
       // high is excluded for these.
